@@ -1,0 +1,99 @@
+extension Builtins {
+  static let core: [NativeFunction] = [
+    NativeFunction(
+      "print(...values)", variadicFrom: 0, doc: "Writes the values separated by one space and ends the line.",
+      example: "print(\"X has\", x.mau)"
+    ) { arguments throws(PQError) in
+      arguments.runtime.output(arguments.values.map(\.description).joined(separator: " ") + "\n")
+      return .nil
+    },
+    NativeFunction(
+      "type(value)", doc: "The type name: nil, bool, number, quantity, string, list, record, platform, function.",
+      example: "type(x.mau)"
+    ) { arguments throws(PQError) in .string(arguments[0].typeName) },
+    NativeFunction(
+      "assert(condition, message?)", doc: "Fails with the message unless the condition is truthy.",
+      example: "assert(x.mau > truth.mau, \"X is bigger\")"
+    ) { arguments throws(PQError) in
+      if arguments[0].isTruthy { return .nil }
+      let message = arguments.optional(1).map { "assertion failed: \($0.text)" } ?? "assertion failed"
+      throw PQError(.runtime, message)
+    },
+    NativeFunction(
+      "error(message)", doc: "Stops with a runtime error carrying the message.", example: "error(\"no data\")"
+    ) { arguments throws(PQError) in
+      throw PQError(.runtime, arguments[0].text)
+    },
+    NativeFunction(
+      "help(name?)", doc: "The signature, description and an example of a built-in or stdlib function.",
+      example: "help(\"ratio\")"
+    ) { arguments throws(PQError) in
+      let natives = arguments.runtime.natives
+      guard let subject = arguments.optional(0) else {
+        return .string(Builtins.overview(natives: natives, prelude: StandardLibrary.docs))
+      }
+      let name: String
+      switch subject {
+      case .string(let text): name = text
+      case .function(let function): name = function.name
+      default: throw arguments.typeError(0, "a name or a function")
+      }
+      if let text = Builtins.helpText(name, natives: natives, prelude: StandardLibrary.docs) { return .string(text) }
+      let known = Array(natives.keys) + Array(StandardLibrary.docs.keys)
+      throw arguments.error(0, "no help for '\(name)'", notes: Suggestion.note(for: name, in: known))
+    },
+    NativeFunction(
+      "str(value)", doc: "The value's display text (as print shows it).", example: "str(x.mau)"
+    ) { arguments throws(PQError) in .string(arguments[0].description) },
+    NativeFunction(
+      "num(text)", doc: "Reads a number in pq notation: 70.4M, $2.6M, 57%, 1_000, 3.5e6.", example: "num(\"70.4M\")"
+    ) { arguments throws(PQError) in
+      if arguments[0].numericValue != nil { return arguments[0] }
+      let text = try arguments.string(0)
+      guard let value = Literal.parse(text) else { throw arguments.error(0, "'\(text)' is not a number") }
+      return value
+    },
+    NativeFunction(
+      "env(name)", doc: "An environment variable's value, or nil (needs file access).", example: "env(\"HOME\")"
+    ) { arguments throws(PQError) in
+      try arguments.runtime.requireFileAccess("env")
+      let name = try arguments.string(0)
+      guard let value = getenv(name) else { return .nil }
+      return .string(String(cString: value))
+    },
+  ]
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension Runtime {
+  /// The natives of the owning interpreter, for `help`.
+  var natives: [String: NativeFunction] {
+    (host as? Interpreter)?.natives ?? [:]
+  }
+
+  /// Writes program output through the host.
+  func output(_ text: String) {
+    (host as? Interpreter)?.options.output(text)
+  }
+
+  /// Fails unless the host granted some file access.
+  func requireFileAccess(_ what: String) throws(PQError) {
+    guard let interpreter = host as? Interpreter else { return }
+    if case .none = interpreter.options.fileAccess {
+      throw PQError(
+        .runtime, "\(what) is not permitted: this interpreter has no file access",
+        notes: ["the host grants it with Interpreter.Options.fileAccess"])
+    }
+  }
+
+  /// Checks a path against the host's file access.
+  func checkPath(_ path: String, _ what: String) throws(PQError) {
+    guard let interpreter = host as? Interpreter else { return }
+    try interpreter.checkAccess(path, span: nil, what: what)
+  }
+}

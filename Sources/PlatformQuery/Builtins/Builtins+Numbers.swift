@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension Builtins {
+  /// Applies a function to a number, keeping its unit and provenance.
+  static func mapNumber(_ arguments: Arguments, _ name: String, _ transform: (Double) -> Double) throws(PQError) -> Value {
+    switch arguments[0] {
+    case .number(let n): return .number(transform(n))
+    case .quantity(let n, let measure):
+      let provenance = measure.provenance.map {
+        Provenance.combine("\(name)(\($0.expression))", precedence: 10, [$0])
+      }
+      return Value.make(transform(n), measure.unit, provenance ?? nil)
+    default: throw arguments.typeError(0, "a number")
+    }
+  }
+
+  static let numbers: [NativeFunction] = [
+    NativeFunction("abs(n)", doc: "The absolute value, keeping the unit.", example: "abs(-3)") { arguments throws(PQError) in
+      try mapNumber(arguments, "abs") { Swift.abs($0) }
+    },
+    NativeFunction(
+      "round(n, digits?)", doc: "Rounds to a number of decimal places (0 by default), keeping the unit.",
+      example: "round(ratio(x.mau, truth.mau), 1)"
+    ) { arguments throws(PQError) in
+      let digits = arguments.optional(1) == nil ? 0 : try arguments.integer(1)
+      guard (-15...15).contains(digits) else { throw arguments.error(1, "digits must be between -15 and 15") }
+      let scale = Arithmetic.power(10, Double(digits))
+      return try mapNumber(arguments, "round") { ($0 * scale).rounded() / scale }
+    },
+    NativeFunction("floor(n)", doc: "The largest whole number not above n.", example: "floor(2.7)") {
+      arguments throws(PQError) in try mapNumber(arguments, "floor") { $0.rounded(.down) }
+    },
+    NativeFunction("ceil(n)", doc: "The smallest whole number not below n.", example: "ceil(2.1)") {
+      arguments throws(PQError) in try mapNumber(arguments, "ceil") { $0.rounded(.up) }
+    },
+    NativeFunction("sqrt(n)", doc: "The square root of a plain number.", example: "sqrt(2)") { arguments throws(PQError) in
+      let n = try arguments.plainNumber(0)
+      guard n >= 0 else { throw arguments.error(0, "cannot take the square root of a negative number") }
+      return .number(n.squareRoot())
+    },
+    NativeFunction("log10(n)", doc: "The base-10 logarithm of a positive number.", example: "log10(1M)") {
+      arguments throws(PQError) in
+      let n = try arguments.number(0)
+      guard n > 0 else { throw arguments.error(0, "log10 needs a positive number") }
+      return .number(log10(n))
+    },
+    NativeFunction(
+      "min(...values)", variadicFrom: 1, doc: "The smallest of the arguments, or of one list.", example: "min(3, 1, 2)"
+    ) { arguments throws(PQError) in try extreme(arguments, smallest: true) },
+    NativeFunction(
+      "max(...values)", variadicFrom: 1, doc: "The largest of the arguments, or of one list.",
+      example: "max(platforms |> map(fn(p) { p.name }))"
+    ) { arguments throws(PQError) in try extreme(arguments, smallest: false) },
+    NativeFunction(
+      "sum(list)", doc: "The total of a list of numbers (units must agree; sources are kept).",
+      example: "sum([x.mau, truth.mau])"
+    ) { arguments throws(PQError) in try total(try arguments.list(0), arguments) },
+    NativeFunction("mean(list)", doc: "The arithmetic mean of a list of numbers.", example: "mean([1, 2, 3, 4])") {
+      arguments throws(PQError) in
+      let items = try arguments.list(0)
+      guard !items.isEmpty else { throw arguments.error(0, "the mean of an empty list is undefined") }
+      return try Arithmetic.apply(.divide, try total(items, arguments), .number(Double(items.count)))
+    },
+    NativeFunction(
+      "unit(value)", doc: "The unit of a number as text: users, USD, percent, pp, USD per user, or \"\".",
+      example: "unit(x.revenue / x.mau)"
+    ) { arguments throws(PQError) in
+      guard arguments[0].numericValue != nil else { throw arguments.typeError(0, "a number") }
+      let unit = arguments[0].unit
+      return .string(unit.isNone ? "" : unit.description)
+    },
+    NativeFunction(
+      "value(n)", doc: "The bare number of a quantity, without unit or sources (57% gives 0.57).",
+      example: "value(x.mau)"
+    ) { arguments throws(PQError) in .number(try arguments.number(0)) },
+    NativeFunction(
+      "as_unit(n, unit)", doc: "Gives a plain number a unit: users, visits, accounts, USD, %, pp, or \"A per B\".",
+      example: "as_unit(5, \"users\")"
+    ) { arguments throws(PQError) in
+      let n = try arguments.number(0)
+      let name = try arguments.string(1)
+      guard let unit = Unit.parse(name) else { throw arguments.error(1, "'\(name)' is not a unit") }
+      return Value.make(n, unit, arguments[0].provenance)
+    },
+  ]
+
+  static func extreme(_ arguments: Arguments, smallest: Bool) throws(PQError) -> Value {
+    var items = arguments.values
+    if items.count == 1, case .list(let list) = items[0] { items = list }
+    guard var best = items.first else { throw arguments.failure("needs at least one value") }
+    for item in items.dropFirst() {
+      let better = smallest ? try Arithmetic.less(item, best) : try Arithmetic.less(best, item)
+      if better { best = item }
+    }
+    return best
+  }
+
+  static func total(_ items: [Value], _ arguments: Arguments) throws(PQError) -> Value {
+    guard var result = items.first else { return .number(0) }
+    var allPlain = true
+    for item in items {
+      guard item.numericValue != nil else {
+        throw arguments.error(0, "can only sum numbers, and the list holds \(Arithmetic.describe(item))")
+      }
+      if case .quantity = item { allPlain = false }
+    }
+    if allPlain {
+      var sum = 0.0
+      for item in items { if case .number(let n) = item { sum += n } }
+      return .number(sum)
+    }
+    for item in items.dropFirst() { result = try Arithmetic.apply(.add, result, item) }
+    if let provenance = result.provenance, provenance.figures.count > 1 {
+      let labels = provenance.figures.map(\.label)
+      let expression = labels.count == items.count ? "sum(" + labels.joined(separator: ", ") + ")" : provenance.expression
+      let renamed = Provenance(
+        expression: expression, precedence: 10, figures: provenance.figures, caveats: provenance.caveats)
+      return Value.make(result.numericValue ?? 0, result.unit, renamed)
+    }
+    return result
+  }
+}

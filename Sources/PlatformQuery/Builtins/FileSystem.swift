@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// File reading and atomic writing on top of the C library (no Foundation needed).
+public enum FileSystem {
+  /// A file-system failure, with a message fit for a diagnostic.
+  public struct Failure: Error, Sendable {
+    /// What went wrong, naming the path.
+    public var message: String
+  }
+
+  static func describeErrno(_ code: Int32) -> String {
+    switch code {
+    case ENOENT: return "no such file or directory"
+    case EACCES, EPERM: return "permission denied"
+    case EISDIR: return "is a directory"
+    case ENOSPC: return "no space left on the device"
+    case EROFS: return "read-only file system"
+    default: return String(cString: strerror(code))
+    }
+  }
+
+  /// Reads a whole regular file.
+  public static func read(_ path: String) throws(Failure) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw Failure(message: "cannot read '\(path)': \(describeErrno(errno))") }
+    defer { close(descriptor) }
+    var status = stat()
+    if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+      throw Failure(message: "cannot read '\(path)': it is a directory")
+    }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Failure(message: "cannot read '\(path)': \(describeErrno(errno))")
+      }
+      if count == 0 { break }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+    return bytes
+  }
+
+  /// Writes a file whole or not at all: into a temporary file beside it, flushed, then renamed
+  /// over the target.
+  public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+    let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard descriptor >= 0 else { throw Failure(message: "cannot write '\(path)': \(describeErrno(errno))") }
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes { buffer in
+        Glibc.write(descriptor, buffer.baseAddress! + written, bytes.count - written)
+      }
+      if count < 0 {
+        if errno == EINTR { continue }
+        let code = errno
+        close(descriptor)
+        unlink(temporary)
+        throw Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+      }
+      written += count
+    }
+    if fsync(descriptor) != 0 || close(descriptor) != 0 {
+      let code = errno
+      unlink(temporary)
+      throw Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+    }
+    if rename(temporary, path) != 0 {
+      let code = errno
+      unlink(temporary)
+      throw Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+    }
+  }
+
+  /// The absolute, symlink-free form of a path, or nil when it does not exist.
+  public static func canonical(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// The current working directory.
+  public static func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// The folder part of a path (`.` when it has none).
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// `path` relative to `base` unless it is absolute.
+  static func join(_ base: String, _ path: String) -> String {
+    path.hasPrefix("/") || base == "." ? path : base + "/" + path
+  }
+}
+
+extension Source {
+  /// Makes a source from raw bytes, refusing invalid UTF-8 and NUL bytes with an error at the
+  /// offending byte's line and column.
+  public static func decode(_ bytes: [UInt8], name: String) throws(PQError) -> Source {
+    var index = 0
+    var line = 1
+    var lineStart = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0 || !validSequence(bytes, at: index) {
+        let prefix = String(decoding: bytes[lineStart..<index], as: UTF8.self)
+        let column = prefix.count + 1
+        let lineEnd = bytes[index...].firstIndex(of: 10) ?? bytes.count
+        let safeLine = String(decoding: bytes[lineStart..<lineEnd].map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+        let shown = String(repeating: "\n", count: line - 1) + safeLine
+        let source = Source(name: name, text: shown)
+        let offset = source.lineStarts[line - 1] + Array(prefix.utf8).count
+        let what = byte == 0 ? "a NUL byte" : "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))"
+        var error = PQError(
+          .syntax, "\(what) at line \(line), column \(column)", source: source, span: Span(start: offset, end: offset + 1),
+          notes: ["pq source must be UTF-8 text"])
+        error.isUnexpectedEnd = false
+        throw error
+      }
+      if byte == 10 {
+        line += 1
+        lineStart = index + 1
+      }
+      index += byte < 0x80 ? 1 : sequenceLength(byte)
+    }
+    return Source(name: name, text: String(decoding: bytes, as: UTF8.self))
+  }
+
+  static func sequenceLength(_ byte: UInt8) -> Int {
+    if byte & 0xE0 == 0xC0 { return 2 }
+    if byte & 0xF0 == 0xE0 { return 3 }
+    return 4
+  }
+
+  static func validSequence(_ bytes: [UInt8], at index: Int) -> Bool {
+    let byte = bytes[index]
+    if byte < 0x80 { return true }
+    guard byte >= 0xC2, byte <= 0xF4 else { return false }
+    let length = sequenceLength(byte)
+    guard index + length <= bytes.count else { return false }
+    let slice = Array(bytes[index..<(index + length)])
+    var iterator = slice.makeIterator()
+    var decoder = UTF8()
+    if case .scalarValue = decoder.decode(&iterator) { return iterator.next() == nil }
+    return false
+  }
+}

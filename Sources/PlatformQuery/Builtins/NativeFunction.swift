@@ -1,0 +1,162 @@
+/// A function written in Swift that pq code calls like any other: declared once with its name,
+/// arity, one-line doc and example, which `help` shows.
+public final class NativeFunction: @unchecked Sendable {
+  /// The name pq code calls it by.
+  public let name: String
+  /// The fewest positional arguments it takes.
+  public let minimumArity: Int
+  /// The most positional arguments it takes, or nil for any number.
+  public let maximumArity: Int?
+  /// How it is called, e.g. `ratio(a, b)`.
+  public let signature: String
+  /// One line on what it does.
+  public let doc: String
+  /// An example call, runnable in pq.
+  public let example: String
+  /// Named arguments it accepts.
+  let namedParameters: [String]
+  let body: (inout Arguments) throws(PQError) -> Value
+
+  init(
+    _ signature: String, arity: ClosedRange<Int>? = nil, variadicFrom: Int? = nil, named: [String] = [],
+    doc: String, example: String, body: @escaping (inout Arguments) throws(PQError) -> Value
+  ) {
+    self.signature = signature
+    self.name = String(signature.prefix { $0 != "(" })
+    if let variadicFrom {
+      minimumArity = variadicFrom
+      maximumArity = nil
+    } else if let arity {
+      minimumArity = arity.lowerBound
+      maximumArity = arity.upperBound
+    } else {
+      let inside = signature.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
+      let parameters = inside.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+      minimumArity = parameters.filter { !$0.hasSuffix("?") && !$0.hasPrefix("...") }.count
+      maximumArity = parameters.contains { $0.hasPrefix("...") } ? nil : parameters.count
+    }
+    self.namedParameters = named
+    self.doc = doc
+    self.example = example
+    self.body = body
+  }
+
+  /// A host function registered through the public API.
+  convenience init(
+    name: String, arity: Int?, doc: String, body: @escaping @Sendable ([Value]) throws -> Value
+  ) {
+    let signature = arity.map { count in "\(name)(\((0..<count).map { "a\($0 + 1)" }.joined(separator: ", ")))" } ?? "\(name)(...)"
+    self.init(
+      signature, arity: arity.map { $0...$0 }, variadicFrom: arity == nil ? 0 : nil, doc: doc, example: "",
+      body: { arguments throws(PQError) in
+        do {
+          return try body(arguments.values)
+        } catch let error as PQError {
+          throw error
+        } catch {
+          throw PQError(.runtime, "\(name): \(error)")
+        }
+      })
+  }
+
+  func checkArity(_ count: Int, named: [String: Value]) throws(PQError) {
+    if count < minimumArity || (maximumArity.map { count > $0 } ?? false) {
+      let expected: String
+      if let maximumArity, maximumArity == minimumArity {
+        expected = plural(minimumArity, "argument")
+      } else if let maximumArity {
+        expected = "\(minimumArity) to \(maximumArity) arguments"
+      } else {
+        expected = "at least \(plural(minimumArity, "argument"))"
+      }
+      throw PQError(
+        .runtime, "\(name) takes \(expected), but \(count) \(count == 1 ? "was" : "were") given",
+        notes: ["usage: \(signature)"])
+    }
+    for key in named.keys where !namedParameters.contains(key) {
+      var notes = Suggestion.note(for: key, in: namedParameters)
+      notes.append(
+        namedParameters.isEmpty ? "\(name) takes no named arguments" : "named arguments: " + namedParameters.joined(separator: ", "))
+      throw PQError(.runtime, "\(name) has no named argument '\(key)'", notes: notes)
+    }
+  }
+}
+
+/// The arguments of a native call, with checked accessors whose errors all read alike.
+struct Arguments {
+  var values: [Value]
+  var named: [String: Value]
+  let runtime: Runtime
+  let span: Span
+  let function: NativeFunction
+
+  var count: Int { values.count }
+
+  subscript(index: Int) -> Value { index < values.count ? values[index] : .nil }
+
+  /// An error about argument `index`, pointing at it.
+  func error(_ index: Int, _ message: String, notes: [String] = []) -> PQError {
+    var error = PQError(.runtime, "\(function.name): \(message)", notes: notes)
+    error.argumentIndex = index
+    return error
+  }
+
+  /// An error about the call as a whole.
+  func failure(_ message: String, notes: [String] = []) -> PQError {
+    PQError(.runtime, "\(function.name): \(message)", notes: notes)
+  }
+
+  func typeError(_ index: Int, _ expected: String) -> PQError {
+    error(index, "argument \(index + 1) must be \(expected), not \(Arithmetic.describe(self[index]))")
+  }
+
+  func number(_ index: Int) throws(PQError) -> Double {
+    guard let n = self[index].numericValue else { throw typeError(index, "a number") }
+    return n
+  }
+
+  func plainNumber(_ index: Int) throws(PQError) -> Double {
+    guard case .number(let n) = self[index] else {
+      if case .quantity(let n, let measure) = self[index], measure.unit.isNone { return n }
+      throw typeError(index, "a plain number")
+    }
+    return n
+  }
+
+  func integer(_ index: Int) throws(PQError) -> Int {
+    let n = try plainNumber(index)
+    guard n == n.rounded(), abs(n) < 1e15 else { throw error(index, "argument \(index + 1) must be a whole number") }
+    return Int(n)
+  }
+
+  func string(_ index: Int) throws(PQError) -> String {
+    guard case .string(let s) = self[index] else { throw typeError(index, "a string") }
+    return s
+  }
+
+  func list(_ index: Int) throws(PQError) -> [Value] {
+    guard case .list(let items) = self[index] else { throw typeError(index, "a list") }
+    return items
+  }
+
+  func record(_ index: Int) throws(PQError) -> Record {
+    guard case .record(let record) = self[index] else { throw typeError(index, "a record") }
+    return record
+  }
+
+  func function(_ index: Int) throws(PQError) -> Function {
+    guard case .function(let f) = self[index] else { throw typeError(index, "a function") }
+    return f
+  }
+
+  func optional(_ index: Int) -> Value? {
+    guard index < values.count else { return nil }
+    if case .nil = values[index] { return nil }
+    return values[index]
+  }
+
+  /// Calls a pq or native function value from a built-in.
+  func call(_ function: Function, _ arguments: [Value]) throws(PQError) -> Value {
+    try runtime.call(function, arguments, span: span)
+  }
+}

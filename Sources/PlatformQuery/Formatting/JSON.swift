@@ -1,0 +1,236 @@
+/// JSON reading and writing for pq values, written here so pq needs no Foundation.
+public enum JSON {
+  /// A value as JSON text. Quantities become `{"value": n, "unit": "users"}`; functions fail.
+  public static func encode(_ value: Value, pretty: Bool = true) throws(PQError) -> String {
+    var out = ""
+    try write(value, into: &out, indent: pretty ? 0 : nil)
+    return out
+  }
+
+  static func write(_ value: Value, into out: inout String, indent: Int?) throws(PQError) {
+    let newline = indent.map { "\n" + String(repeating: "  ", count: $0 + 1) } ?? ""
+    let closing = indent.map { "\n" + String(repeating: "  ", count: $0) } ?? ""
+    let next = indent.map { $0 + 1 }
+    switch value {
+    case .nil: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .number(let n): out += try number(n)
+    case .quantity(let n, let measure):
+      if measure.unit.isNone {
+        out += try number(n)
+      } else {
+        out += "{\"value\": \(try number(n)), \"unit\": \(string(measure.unit.description))}"
+      }
+    case .string(let s): out += string(s)
+    case .list(let items):
+      if items.isEmpty {
+        out += "[]"
+        return
+      }
+      out += "["
+      for (index, item) in items.enumerated() {
+        out += (index > 0 ? "," : "") + newline
+        try write(item, into: &out, indent: next)
+      }
+      out += closing + "]"
+    case .record(let record):
+      if record.count == 0 {
+        out += "{}"
+        return
+      }
+      out += "{"
+      for (index, (key, item)) in record.pairs.enumerated() {
+        out += (index > 0 ? "," : "") + newline + string(key) + ": "
+        try write(item, into: &out, indent: next)
+      }
+      out += closing + "}"
+    case .function(let function):
+      throw PQError(.runtime, "cannot write the function \(function.name) as JSON")
+    }
+  }
+
+  static func number(_ n: Double) throws(PQError) -> String {
+    guard n.isFinite else { throw PQError(.runtime, "cannot write \(n) as JSON") }
+    if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+    return "\(n)"
+  }
+
+  static func string(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+
+  /// A JSON parse failure at a byte offset.
+  struct ParseError: Error {
+    var message: String
+    var offset: Int
+  }
+
+  /// Parses JSON text. Strings in pq number notation (`"70.4M"`, `"$2B"`, `"57%"`) become
+  /// numbers when `readNotation` is set; `{"value": n, "unit": u}` objects become quantities.
+  static func parse(_ text: String, readNotation: Bool) throws(ParseError) -> Value {
+    var parser = JSONParser(bytes: Array(text.utf8), readNotation: readNotation)
+    parser.skipSpace()
+    let value = try parser.parseValue(depth: 0)
+    parser.skipSpace()
+    guard parser.position == parser.bytes.count else {
+      throw ParseError(message: "unexpected text after the JSON value", offset: parser.position)
+    }
+    return value
+  }
+}
+
+struct JSONParser {
+  let bytes: [UInt8]
+  let readNotation: Bool
+  var position = 0
+
+  init(bytes: [UInt8], readNotation: Bool) {
+    self.bytes = bytes
+    self.readNotation = readNotation
+  }
+
+  mutating func skipSpace() {
+    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+  }
+
+  func fail(_ message: String) -> JSON.ParseError { JSON.ParseError(message: message, offset: position) }
+
+  mutating func parseValue(depth: Int) throws(JSON.ParseError) -> Value {
+    guard depth < 200 else { throw fail("JSON nested too deeply") }
+    guard position < bytes.count else { throw fail("unexpected end of JSON") }
+    switch bytes[position] {
+    case UInt8(ascii: "{"): return try parseObject(depth: depth)
+    case UInt8(ascii: "["):
+      position += 1
+      var items: [Value] = []
+      skipSpace()
+      if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+        position += 1
+        return .list(items)
+      }
+      while true {
+        skipSpace()
+        items.append(try parseValue(depth: depth + 1))
+        skipSpace()
+        guard position < bytes.count else { throw fail("unterminated JSON array") }
+        if bytes[position] == UInt8(ascii: ",") {
+          position += 1
+          continue
+        }
+        guard bytes[position] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in JSON array") }
+        position += 1
+        return .list(items)
+      }
+    case UInt8(ascii: "\""):
+      let text = try parseString()
+      if readNotation, let number = Literal.parse(text) { return number }
+      return .string(text)
+    case UInt8(ascii: "t"): return try literal("true", .bool(true))
+    case UInt8(ascii: "f"): return try literal("false", .bool(false))
+    case UInt8(ascii: "n"): return try literal("null", .nil)
+    default: return try parseNumber()
+    }
+  }
+
+  mutating func literal(_ word: String, _ value: Value) throws(JSON.ParseError) -> Value {
+    let end = position + word.utf8.count
+    guard end <= bytes.count, Array(bytes[position..<end]) == Array(word.utf8) else { throw fail("invalid JSON literal") }
+    position = end
+    return value
+  }
+
+  mutating func parseNumber() throws(JSON.ParseError) -> Value {
+    let start = position
+    while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+    guard position > start, let n = Double(String(decoding: bytes[start..<position], as: UTF8.self)), n.isFinite else {
+      position = start
+      throw fail("invalid JSON value")
+    }
+    return .number(n)
+  }
+
+  mutating func parseObject(depth: Int) throws(JSON.ParseError) -> Value {
+    position += 1
+    var pairs: [(String, Value)] = []
+    skipSpace()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return .record(Record([]))
+    }
+    while true {
+      skipSpace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a key string in JSON object") }
+      let key = try parseString()
+      skipSpace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':' in JSON object") }
+      position += 1
+      skipSpace()
+      pairs.append((key, try parseValue(depth: depth + 1)))
+      skipSpace()
+      guard position < bytes.count else { throw fail("unterminated JSON object") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      guard bytes[position] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in JSON object") }
+      position += 1
+      break
+    }
+    if pairs.count == 2, pairs[0].0 == "value", pairs[1].0 == "unit", let n = pairs[0].1.numericValue,
+      case .string(let unitName) = pairs[1].1, let unit = Unit.parse(unitName)
+    {
+      return Value.make(n, unit, nil)
+    }
+    return .record(Record(pairs))
+  }
+
+  mutating func parseString() throws(JSON.ParseError) -> String {
+    position += 1
+    var out: [UInt8] = []
+    while true {
+      guard position < bytes.count else { throw fail("unterminated JSON string") }
+      let byte = bytes[position]
+      position += 1
+      if byte == UInt8(ascii: "\"") { break }
+      if byte != UInt8(ascii: "\\") {
+        out.append(byte)
+        continue
+      }
+      guard position < bytes.count else { throw fail("unterminated JSON string") }
+      let escaped = bytes[position]
+      position += 1
+      switch escaped {
+      case UInt8(ascii: "n"): out.append(10)
+      case UInt8(ascii: "t"): out.append(9)
+      case UInt8(ascii: "r"): out.append(13)
+      case UInt8(ascii: "b"): out.append(8)
+      case UInt8(ascii: "f"): out.append(12)
+      case UInt8(ascii: "u"):
+        guard position + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16) else {
+          throw fail("invalid \\u escape in JSON string")
+        }
+        position += 4
+        out.append(contentsOf: Array(String(UnicodeScalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+      default: out.append(escaped)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

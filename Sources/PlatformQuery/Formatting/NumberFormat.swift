@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Number display: plain numbers to 6 significant digits (integers exact), quantities compact to
+/// 3 significant digits with K/M/B/T suffixes, never binary noise.
+enum NumberFormat {
+  /// Formats one double with a C format such as `%.6g`.
+  static func c(_ format: String, _ value: Double) -> String {
+    var buffer = [CChar](repeating: 0, count: 64)
+    _ = withVaList([value]) { arguments in
+      vsnprintf(&buffer, buffer.count, format, arguments)
+    }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// A plain number: integers exactly (below 1e15), otherwise 6 significant digits.
+  static func plain(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    if value == 0 { return "0" }
+    if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+    return significant(value, digits: 6)
+  }
+
+  /// `value` to `digits` significant digits, trailing zeros removed, no exponent below 1e15.
+  static func significant(_ value: Double, digits: Int) -> String {
+    if value == 0 { return "0" }
+    let magnitude = abs(value)
+    if magnitude >= 1e15 || magnitude < 1e-6 {
+      let text = c("%.\(digits)g", value)
+      return trimExponent(text)
+    }
+    let integerDigits = Int(floor(log10(magnitude))) + 1
+    let decimals = max(0, digits - integerDigits)
+    var text = c("%.\(decimals)f", value)
+    if text.contains(".") {
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+    }
+    if text == "-0" { text = "0" }
+    return text
+  }
+
+  static func trimExponent(_ text: String) -> String {
+    guard let e = text.firstIndex(of: "e") else { return text }
+    var mantissa = String(text[..<e])
+    var exponent = String(text[text.index(after: e)...])
+    if mantissa.contains(".") {
+      while mantissa.hasSuffix("0") { mantissa.removeLast() }
+      if mantissa.hasSuffix(".") { mantissa.removeLast() }
+    }
+    if exponent.hasPrefix("+") { exponent.removeFirst() }
+    return mantissa + "e" + exponent
+  }
+
+  static let scales: [(suffix: String, scale: Double)] = [("", 1), ("K", 1e3), ("M", 1e6), ("B", 1e9), ("T", 1e12)]
+
+  /// A compact number: `70.4M`, `698K`, `1B`, `2.6`, to `digits` significant digits. Rounding that
+  /// reaches 1000 of one suffix promotes to the next (`1M`, never `1000K`).
+  static func compact(_ value: Double, digits: Int = 3) -> String {
+    if !value.isFinite { return plain(value) }
+    let sign = value < 0 ? "-" : ""
+    let magnitude = abs(value)
+    var level = 0
+    while level < scales.count - 1, magnitude >= scales[level + 1].scale { level += 1 }
+    while true {
+      let text = significant(magnitude / scales[level].scale, digits: digits)
+      if let rounded = Double(text), rounded >= 1000, level < scales.count - 1 {
+        level += 1
+        continue
+      }
+      return (text == "0" ? "" : sign) + text + scales[level].suffix
+    }
+  }
+
+  /// A quantity in its unit: `70.4M users`, `$2.6M`, `57%`, `2 pp`, `$2.84 per user`.
+  static func quantity(_ value: Double, _ unit: Unit, digits: Int = 3) -> String {
+    if unit.factors.isEmpty {
+      switch unit.scale {
+      case .none: return plain(value)
+      case .percent: return compact(value * 100, digits: digits) + "%"
+      case .points: return compact(value * 100, digits: digits) + " pp"
+      }
+    }
+    let money = unit.factors.first { $0.name == "USD" && $0.power == 1 }
+    if money != nil {
+      let rest = Unit(factors: unit.factors.filter { $0.name != "USD" })
+      let number = (value < 0 ? "-$" : "$") + compact(abs(value), digits: digits)
+      if rest.factors.isEmpty { return number }
+      if rest.factors.allSatisfy({ $0.power < 0 }) {
+        return number + " per " + rest.factors.map { $0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)" }
+          .joined(separator: " per ")
+      }
+      return number + "·" + rest.name(plural: false)
+    }
+    let plural = abs(value) != 1
+    return compact(value, digits: digits) + " " + unit.name(plural: plural)
+  }
+}
+

@@ -1,0 +1,246 @@
+/// A node of the resolved tree, which the interpreter runs. Names are already slots; each
+/// subclass evaluates one construct.
+class Node {
+  let span: Span
+
+  init(span: Span) {
+    self.span = span
+  }
+
+  /// Evaluates the node. Statements return `nil`; control flow goes through `Runtime.flow`.
+  func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    fatalError("evaluate(_:) is abstract")
+  }
+
+  /// How the node was written, for diagnostics that name the operand (e.g. `truth.suspended_accounts`).
+  var fieldPath: (base: Node, field: String)? { nil }
+}
+
+/// A literal or precomputed value.
+final class ConstantNode: Node {
+  let value: Value
+
+  init(_ value: Value, span: Span) {
+    self.value = value
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value { value }
+}
+
+/// Reads a local slot of the current frame.
+final class LocalGetNode: Node {
+  let slot: Int
+
+  init(slot: Int, span: Span) {
+    self.slot = slot
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    runtime.stack[runtime.framePointer + slot]
+  }
+}
+
+/// Writes a local slot of the current frame.
+final class LocalSetNode: Node {
+  let slot: Int
+  let value: Node
+
+  init(slot: Int, value: Node, span: Span) {
+    self.slot = slot
+    self.value = value
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let result = try value.evaluate(runtime)
+    runtime.stack[runtime.framePointer + slot] = result
+    return .nil
+  }
+}
+
+/// Reads a captured variable from the environment chain.
+final class EnvironmentGetNode: Node {
+  let hops: Int
+  let index: Int
+
+  init(hops: Int, index: Int, span: Span) {
+    self.hops = hops
+    self.index = index
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    runtime.environment(hops).slots[index]
+  }
+}
+
+/// Writes a captured variable in the environment chain.
+final class EnvironmentSetNode: Node {
+  let hops: Int
+  let index: Int
+  let value: Node
+
+  init(hops: Int, index: Int, value: Node, span: Span) {
+    self.hops = hops
+    self.index = index
+    self.value = value
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let result = try value.evaluate(runtime)
+    runtime.environment(hops).slots[index] = result
+    return .nil
+  }
+}
+
+/// Reads a global.
+final class GlobalGetNode: Node {
+  let index: Int
+  let name: String
+
+  init(index: Int, name: String, span: Span) {
+    self.index = index
+    self.name = name
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    runtime.globals[index]
+  }
+}
+
+/// Writes a global.
+final class GlobalSetNode: Node {
+  let index: Int
+  let value: Node
+
+  init(index: Int, value: Node, span: Span) {
+    self.index = index
+    self.value = value
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let result = try value.evaluate(runtime)
+    runtime.globals[index] = result
+    return .nil
+  }
+}
+
+extension Runtime {
+  /// The environment `hops` levels up the chain. The resolver guarantees it exists.
+  @inline(__always)
+  func environment(_ hops: Int) -> Environment {
+    var current = env.unsafelyUnwrapped
+    var remaining = hops
+    while remaining > 0 {
+      current = current.parent.unsafelyUnwrapped
+      remaining -= 1
+    }
+    return current
+  }
+}
+
+/// `[a, b, c]`
+final class ListNode: Node {
+  let elements: [Node]
+
+  init(_ elements: [Node], span: Span) {
+    self.elements = elements
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    var items: [Value] = []
+    items.reserveCapacity(elements.count)
+    for element in elements { items.append(try element.evaluate(runtime)) }
+    return .list(items)
+  }
+}
+
+/// `{name: a, mau: b}`; the shape is built once and shared by every record this node makes.
+final class RecordNode: Node {
+  let shape: Shape
+  let fields: [Node]
+  let kind: RecordKind
+
+  init(shape: Shape, fields: [Node], kind: RecordKind = .plain, span: Span) {
+    self.shape = shape
+    self.fields = fields
+    self.kind = kind
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    var values: [Value] = []
+    values.reserveCapacity(fields.count)
+    for field in fields { values.append(try field.evaluate(runtime)) }
+    return .record(Record(shape: shape, values: values, kind: kind))
+  }
+}
+
+/// `"text \(expression) text"`
+final class InterpolationNode: Node {
+  enum Part {
+    case text(String)
+    case code(Node)
+  }
+
+  let parts: [Part]
+
+  init(_ parts: [Part], span: Span) {
+    self.parts = parts
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    var result = ""
+    for part in parts {
+      switch part {
+      case .text(let text): result += text
+      case .code(let node): result += try node.evaluate(runtime).text
+      }
+      try runtime.checkSize(result.utf8.count, span)
+    }
+    return .string(result)
+  }
+}
+
+/// `fn(params) { body }`: captures the current environment.
+final class ClosureNode: Node {
+  let prototype: FunctionPrototype
+
+  init(_ prototype: FunctionPrototype, span: Span) {
+    self.prototype = prototype
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    .function(Function(.closure(prototype, runtime.env)))
+  }
+}
+
+/// Everything a call needs to run a pq function.
+final class FunctionPrototype {
+  let name: String
+  let parameterCount: Int
+  /// Parameters captured by inner closures: (parameter index, environment index).
+  let capturedParameters: [(parameter: Int, slot: Int)]
+  var frameSize = 0
+  var environmentSize = 0
+  var body: Node
+  let source: Source
+  let span: Span
+
+  init(name: String, parameterCount: Int, capturedParameters: [(Int, Int)], source: Source, span: Span) {
+    self.name = name
+    self.parameterCount = parameterCount
+    self.capturedParameters = capturedParameters.map { (parameter: $0.0, slot: $0.1) }
+    self.body = ConstantNode(.nil, span: span)
+    self.source = source
+    self.span = span
+  }
+}

@@ -1,0 +1,222 @@
+/// A variable as an assignment target.
+enum Storage {
+  case local(Int)
+  case environment(hops: Int, index: Int)
+  case global(Int)
+}
+
+extension Runtime {
+  @inline(__always)
+  func load(_ storage: Storage) -> Value {
+    switch storage {
+    case .local(let slot): return stack[framePointer + slot]
+    case .environment(let hops, let index): return environment(hops).slots[index]
+    case .global(let index): return globals[index]
+    }
+  }
+
+  @inline(__always)
+  func store(_ value: Value, into storage: Storage) {
+    switch storage {
+    case .local(let slot): stack[framePointer + slot] = value
+    case .environment(let hops, let index): environment(hops).slots[index] = value
+    case .global(let index): globals[index] = value
+    }
+  }
+
+  /// Takes a variable's value out, leaving nil, so that changing it in place does not copy.
+  @inline(__always)
+  func take(_ storage: Storage) -> Value {
+    let value = load(storage)
+    store(.nil, into: storage)
+    return value
+  }
+}
+
+/// `name op= value`; lists and strings grow in place.
+final class CompoundAssignNode: Node {
+  let target: Storage
+  let op: BinaryOperator
+  let value: Node
+  let operatorSpan: Span
+
+  init(target: Storage, op: BinaryOperator, value: Node, operatorSpan: Span, span: Span) {
+    self.target = target
+    self.op = op
+    self.value = value
+    self.operatorSpan = operatorSpan
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let right = try value.evaluate(runtime)
+    var left = runtime.take(target)
+    switch (left, right) {
+    case (.number(let a), .number(let b)) where op != .divide || b != 0:
+      left = .number(try Arithmetic.plain(op, a, b))
+    case (.list(var items), .list(let more)) where op == .add:
+      left = .nil
+      items.append(contentsOf: more)
+      do { try runtime.checkSize(items.count, span) } catch {
+        runtime.store(.list(items), into: target)
+        throw error
+      }
+      left = .list(items)
+    case (.string(var text), .string(let more)) where op == .add:
+      left = .nil
+      text += more
+      do { try runtime.checkSize(text.utf8.count, span) } catch {
+        runtime.store(.string(text), into: target)
+        throw error
+      }
+      left = .string(text)
+    default:
+      do {
+        left = try Arithmetic.apply(op, left, right)
+      } catch {
+        runtime.store(left, into: target)
+        var error = error
+        error.span = operatorSpan
+        throw error
+      }
+    }
+    runtime.store(left, into: target)
+    return .nil
+  }
+}
+
+/// One step of an assignment path: `.name` or `[index]`.
+enum PathStep {
+  case field(String, Span)
+  case index(Node)
+}
+
+/// `r.field = v`, `xs[i] = v`, `r.xs[0] += v`: changes a part of a variable's value in place.
+final class PathAssignNode: Node {
+  let target: Storage
+  let path: [PathStep]
+  let op: BinaryOperator?
+  let value: Node
+  let operatorSpan: Span
+
+  init(target: Storage, path: [PathStep], op: BinaryOperator?, value: Node, operatorSpan: Span, span: Span) {
+    self.target = target
+    self.path = path
+    self.op = op
+    self.value = value
+    self.operatorSpan = operatorSpan
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let newValue = try value.evaluate(runtime)
+    var keys: [Value] = []
+    for step in path {
+      if case .index(let node) = step { keys.append(try node.evaluate(runtime)) }
+    }
+    var root = runtime.take(target)
+    do {
+      try assign(&root, step: 0, keyIndex: 0, keys: keys, newValue)
+    } catch {
+      runtime.store(root, into: target)
+      throw error
+    }
+    runtime.store(root, into: target)
+    return .nil
+  }
+
+  func assign(_ container: inout Value, step: Int, keyIndex: Int, keys: [Value], _ newValue: Value) throws(PQError) {
+    let isLast = step == path.count - 1
+    switch path[step] {
+    case .field(let name, let span):
+      try assignField(&container, name, span: span, isLast: isLast, step: step, keyIndex: keyIndex, keys: keys, newValue)
+    case .index(let node):
+      let key = keys[keyIndex]
+      switch container {
+      case .list(var items):
+        let position = try Indexing.position(key, count: items.count, what: "list", span: node.span)
+        container = .nil
+        defer { container = .list(items) }
+        if isLast {
+          items[position] = op == nil ? newValue : try combine(op ?? .add, items[position], newValue)
+        } else {
+          var inner = items[position]
+          items[position] = .nil
+          defer { items[position] = inner }
+          try assign(&inner, step: step + 1, keyIndex: keyIndex + 1, keys: keys, newValue)
+        }
+      case .record:
+        guard case .string(let name) = key else {
+          throw PQError(.runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))", span: node.span)
+        }
+        try assignField(
+          &container, name, span: node.span, isLast: isLast, step: step, keyIndex: keyIndex + 1, keys: keys, newValue)
+      default:
+        throw PQError(.runtime, "cannot set an element of \(Arithmetic.describe(container))", span: node.span)
+      }
+    }
+  }
+
+  func assignField(
+    _ container: inout Value, _ name: String, span: Span, isLast: Bool, step: Int, keyIndex: Int, keys: [Value],
+    _ newValue: Value
+  ) throws(PQError) {
+    guard case .record(var record) = container else {
+      throw PQError(.runtime, "cannot set field '\(name)' of \(Arithmetic.describe(container))", span: span)
+    }
+    container = .nil
+    defer { container = .record(record) }
+    if isLast {
+      if let op {
+        guard let old = record[name] else { throw FieldNode.missing(name, in: record, span: span) }
+        record[name] = try combine(op, old, newValue)
+      } else {
+        record[name] = newValue
+      }
+      return
+    }
+    guard var inner = record[name] else { throw FieldNode.missing(name, in: record, span: span) }
+    record[name] = .nil
+    defer { record[name] = inner }
+    try assign(&inner, step: step + 1, keyIndex: keyIndex, keys: keys, newValue)
+  }
+
+  func combine(_ op: BinaryOperator, _ old: Value, _ new: Value) throws(PQError) -> Value {
+    do {
+      return try Arithmetic.apply(op, old, new)
+    } catch {
+      var error = error
+      error.span = operatorSpan
+      throw error
+    }
+  }
+}
+
+/// `import stats`, `import "lib/rates.pq" as r`: runs the module once and binds its namespace.
+final class ImportNode: Node {
+  let name: String
+  let isPath: Bool
+  let target: Storage
+  let source: Source
+
+  init(name: String, isPath: Bool, target: Storage, source: Source, span: Span) {
+    self.name = name
+    self.isPath = isPath
+    self.target = target
+    self.source = source
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    guard let host = runtime.host else { throw PQError(.runtime, "imports are not available here", span: span) }
+    let module = try host.importModule(name, isPath: isPath, from: source, span: span)
+    runtime.store(module, into: target)
+    return .nil
+  }
+}
+
+/// What the runtime asks of the interpreter that owns it.
+protocol RuntimeHost: AnyObject {
+  /// Loads (once) and returns a module's namespace record.
+  func importModule(_ name: String, isPath: Bool, from source: Source, span: Span) throws(PQError) -> Value
+}

@@ -1,0 +1,316 @@
+/// `f(a, b)` — runs pq functions on the value stack with no allocation per call, natives with an
+/// argument list.
+final class CallNode: Node {
+  let callee: Node
+  let arguments: [Node]
+  let labels: [String?]
+  let hasLabels: Bool
+  let source: Source
+
+  init(callee: Node, arguments: [Node], labels: [String?], source: Source, span: Span) {
+    self.callee = callee
+    self.arguments = arguments
+    self.labels = labels
+    self.hasLabels = labels.contains { $0 != nil }
+    self.source = source
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let value = try callee.evaluate(runtime)
+    guard case .function(let function) = value else { throw notCallable(value) }
+    switch function.body {
+    case .closure(let prototype, let environment):
+      if hasLabels {
+        throw PQError(
+          .runtime, "\(prototype.name) does not take named arguments", span: span,
+          notes: ["only built-in functions take named arguments"])
+      }
+      guard arguments.count == prototype.parameterCount else {
+        throw PQError(
+          .runtime,
+          "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given",
+          span: span)
+      }
+      let base = runtime.stackTop
+      runtime.reserve(prototype.frameSize)
+      runtime.stackTop = base + prototype.frameSize
+      var index = 0
+      do {
+        while index < arguments.count {
+          runtime.stack[base + index] = try arguments[index].evaluate(runtime)
+          index += 1
+        }
+      } catch {
+        runtime.clearFrame(base, prototype.frameSize)
+        throw error
+      }
+      return try runtime.invoke(prototype, environment, base: base, callSite: self)
+    case .native(let native):
+      var values: [Value] = []
+      values.reserveCapacity(arguments.count)
+      var named: [String: Value] = [:]
+      for (index, argument) in arguments.enumerated() {
+        let result = try argument.evaluate(runtime)
+        if let label = labels[index] { named[label] = result } else { values.append(result) }
+      }
+      return try runtime.callNative(native, values, named: named, callSite: self)
+    }
+  }
+
+  func notCallable(_ value: Value) -> PQError {
+    if case .nil = value, let path = callee.fieldPath {
+      return PQError(.runtime, "'\(path.field)' is nil and cannot be called", span: callee.span)
+    }
+    return PQError(
+      .runtime, "cannot call \(Arithmetic.describe(value)); only functions can be called", span: callee.span)
+  }
+
+  func argumentSpan(_ index: Int) -> Span {
+    var positional = 0
+    for (position, label) in labels.enumerated() where label == nil {
+      if positional == index { return arguments[position].span }
+      positional += 1
+    }
+    return span
+  }
+}
+
+func plural(_ count: Int, _ word: String) -> String {
+  "\(count) \(word)\(count == 1 ? "" : "s")"
+}
+
+extension Runtime {
+  func clearFrame(_ base: Int, _ size: Int) {
+    for slot in base..<(base + size) { stack[slot] = .nil }
+    stackTop = base
+  }
+
+  /// Runs a pq function whose arguments are already in the frame at `base`.
+  func invoke(_ prototype: FunctionPrototype, _ environment: Environment?, base: Int, callSite: CallNode?)
+    throws(PQError) -> Value
+  {
+    depth += 1
+    let savedFrame = framePointer
+    let savedEnvironment = env
+    defer {
+      depth -= 1
+      framePointer = savedFrame
+      env = savedEnvironment
+      clearFrame(base, prototype.frameSize)
+    }
+    if depth > limits.callDepth {
+      throw PQError.limit("call depth limit of \(limits.callDepth) reached in \(prototype.name)", callSite?.span)
+    }
+    try tick(callSite?.span ?? prototype.span)
+    framePointer = base
+    env = environment
+    if prototype.environmentSize > 0 {
+      let captured = Environment(parent: environment, size: prototype.environmentSize)
+      for (parameter, slot) in prototype.capturedParameters {
+        captured.slots[slot] = stack[base + parameter]
+      }
+      env = captured
+    }
+    var result: Value
+    do {
+      result = try prototype.body.evaluate(self)
+    } catch {
+      var error = error
+      if error.source == nil { error.source = prototype.source }
+      if let callSite, error.kind != .syntax {
+        if error.trace.count < 12 {
+          error.trace.append(TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))
+        }
+      }
+      throw error
+    }
+    if flow == .returnValue {
+      flow = .normal
+      result = returnValue
+      returnValue = .nil
+    }
+    return result
+  }
+
+  /// Calls a native function and points its errors at the argument or call they are about.
+  func callNative(_ native: NativeFunction, _ values: [Value], named: [String: Value], callSite: CallNode?)
+    throws(PQError) -> Value
+  {
+    let span = callSite?.span ?? Span(start: 0, end: 0)
+    do {
+      try native.checkArity(values.count, named: named)
+      var arguments = Arguments(values: values, named: named, runtime: self, span: span, function: native)
+      return try native.body(&arguments)
+    } catch {
+      var error = error
+      if error.span == nil, let callSite {
+        if let index = error.argumentIndex {
+          error.span = callSite.argumentSpan(index)
+          if index < values.count, case .nil = values[index], let position = callSite.positionalNode(index),
+            let note = MissingFigure.note(for: position)
+          {
+            error.message = "\(native.name): " + note.message
+            error.notes = note.notes
+          }
+        } else {
+          error.span = span
+        }
+      }
+      throw error
+    }
+  }
+
+  /// Calls any function value with arguments, as built-ins like `map` do.
+  func call(_ function: Function, _ values: [Value], span: Span) throws(PQError) -> Value {
+    switch function.body {
+    case .closure(let prototype, let environment):
+      guard values.count == prototype.parameterCount else {
+        throw PQError(
+          .runtime,
+          "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but is called here with \(values.count)",
+          span: span)
+      }
+      let base = stackTop
+      reserve(prototype.frameSize)
+      stackTop = base + prototype.frameSize
+      for (index, value) in values.enumerated() { stack[base + index] = value }
+      do {
+        return try invoke(prototype, environment, base: base, callSite: nil)
+      } catch {
+        var error = error
+        if error.trace.count < 12 {
+          error.trace.append(TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
+        }
+        throw error
+      }
+    case .native(let native):
+      do {
+        try native.checkArity(values.count, named: [:])
+        var arguments = Arguments(values: values, named: [:], runtime: self, span: span, function: native)
+        return try native.body(&arguments)
+      } catch {
+        var error = error
+        if error.span == nil { error.span = span }
+        throw error
+      }
+    }
+  }
+}
+
+extension CallNode {
+  func positionalNode(_ index: Int) -> Node? {
+    var positional = 0
+    for (position, label) in labels.enumerated() where label == nil {
+      if positional == index { return arguments[position] }
+      positional += 1
+    }
+    return nil
+  }
+}
+
+/// `a.name`, with the field's position cached for the last record shape seen.
+final class FieldNode: Node {
+  let base: Node
+  let name: String
+  let nameSpan: Span
+  var cachedShape: Shape?
+  var cachedIndex = 0
+
+  init(base: Node, name: String, nameSpan: Span, span: Span) {
+    self.base = base
+    self.name = name
+    self.nameSpan = nameSpan
+    super.init(span: span)
+  }
+
+  override var fieldPath: (base: Node, field: String)? { (base, name) }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let value = try base.evaluate(runtime)
+    guard case .record(let record) = value else { throw notARecord(value) }
+    if record.shape === cachedShape { return record.values[cachedIndex] }
+    guard let index = record.shape.index[name] else { throw FieldNode.missing(name, in: record, span: nameSpan) }
+    cachedShape = record.shape
+    cachedIndex = index
+    return record.values[index]
+  }
+
+  func notARecord(_ value: Value) -> PQError {
+    if case .nil = value, let note = MissingFigure.note(for: base) {
+      return PQError(.runtime, note.message, span: base.span, notes: note.notes)
+    }
+    return PQError(
+      .runtime, "cannot read field '\(name)' of \(Arithmetic.describe(value))", span: nameSpan,
+      notes: ["fields belong to records and platforms"])
+  }
+
+  static func missing(_ name: String, in record: Record, span: Span) -> PQError {
+    let owner: String
+    switch record.kind {
+    case .platform:
+      if case .string(let platform)? = record["name"] { owner = "platform \(platform)" } else { owner = "the platform" }
+    case .module(let module): owner = "module \(module)"
+    default: owner = "the record"
+    }
+    var notes = Suggestion.note(for: name, in: record.keys)
+    if notes.isEmpty { notes = ["its fields are: " + record.keys.joined(separator: ", ")] }
+    return PQError(.runtime, "\(owner) has no field '\(name)'", span: span, notes: notes)
+  }
+}
+
+/// `a[i]`: list and string elements (negative counts from the end), record fields by name.
+final class IndexNode: Node {
+  let base: Node
+  let index: Node
+
+  init(base: Node, index: Node, span: Span) {
+    self.base = base
+    self.index = index
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let container = try base.evaluate(runtime)
+    let key = try index.evaluate(runtime)
+    return try Indexing.get(container, key, indexSpan: index.span)
+  }
+}
+
+/// Element and field access shared by `a[i]`, assignment and built-ins.
+enum Indexing {
+  static func position(_ key: Value, count: Int, what: String, span: Span) throws(PQError) -> Int {
+    guard case .number(let n) = key else {
+      throw PQError(.runtime, "\(what) index must be a whole number, not \(Arithmetic.describe(key))", span: span)
+    }
+    guard n == n.rounded(), abs(n) < 1e15 else {
+      throw PQError(.runtime, "\(what) index must be a whole number, not \(NumberFormat.plain(n))", span: span)
+    }
+    let raw = Int(n)
+    let resolved = raw < 0 ? count + raw : raw
+    guard resolved >= 0, resolved < count else {
+      throw PQError(
+        .runtime, "index \(raw) is out of range for a \(what) of \(plural(count, "element"))", span: span,
+        notes: count == 0 ? [] : ["valid indices are 0…\(count - 1), or -\(count)…-1 from the end"])
+    }
+    return resolved
+  }
+
+  static func get(_ container: Value, _ key: Value, indexSpan: Span) throws(PQError) -> Value {
+    switch container {
+    case .list(let items):
+      return items[try position(key, count: items.count, what: "list", span: indexSpan)]
+    case .string(let text):
+      let characters = Array(text)
+      return .string(String(characters[try position(key, count: characters.count, what: "string", span: indexSpan)]))
+    case .record(let record):
+      guard case .string(let name) = key else {
+        throw PQError(.runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))", span: indexSpan)
+      }
+      guard let value = record[name] else { throw FieldNode.missing(name, in: record, span: indexSpan) }
+      return value
+    default:
+      throw PQError(.runtime, "cannot index \(Arithmetic.describe(container))", span: indexSpan)
+    }
+  }
+}

@@ -1,0 +1,312 @@
+/// `{ statements }`. Its value is the last statement's. A block that declares captured variables
+/// gets a fresh environment each time it runs (so each loop iteration's closures see their own).
+final class BlockNode: Node {
+  let statements: [Node]
+  let environmentSize: Int
+  /// True when the block is a statement, a loop body or a function body, where `return`,
+  /// `break` and `continue` travel as `Runtime.flow`; false inside an expression, where they
+  /// travel as a thrown control signal up to the nearest statement block.
+  let isStatementPosition: Bool
+
+  init(_ statements: [Node], environmentSize: Int, isStatementPosition: Bool, span: Span) {
+    self.statements = statements
+    self.environmentSize = environmentSize
+    self.isStatementPosition = isStatementPosition
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let saved = runtime.env
+    if environmentSize > 0 { runtime.env = Environment(parent: saved, size: environmentSize) }
+    defer { if environmentSize > 0 { runtime.env = saved } }
+    var result = Value.nil
+    for statement in statements {
+      do {
+        result = try statement.evaluate(runtime)
+      } catch {
+        if error.isControlSignal, isStatementPosition { return .nil }
+        throw error
+      }
+      if runtime.flow != .normal {
+        if !isStatementPosition { throw PQError.controlSignal }
+        return .nil
+      }
+    }
+    return result
+  }
+}
+
+/// `if c { … } else { … }`
+final class IfNode: Node {
+  let condition: Node
+  let then: Node
+  let otherwise: Node?
+
+  init(condition: Node, then: Node, otherwise: Node?, span: Span) {
+    self.condition = condition
+    self.then = then
+    self.otherwise = otherwise
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if try condition.evaluate(runtime).isTruthy {
+      return try then.evaluate(runtime)
+    }
+    return try otherwise?.evaluate(runtime) ?? .nil
+  }
+}
+
+/// `while c { … }`
+final class WhileNode: Node {
+  let condition: Node
+  let body: Node
+
+  init(condition: Node, body: Node, span: Span) {
+    self.condition = condition
+    self.body = body
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    while true {
+      try runtime.tick(span)
+      guard try condition.evaluate(runtime).isTruthy else { return .nil }
+      _ = try body.evaluate(runtime)
+      if runtime.flow != .normal {
+        if runtime.flow == .returnValue { return .nil }
+        let stop = runtime.flow == .breakLoop
+        runtime.flow = .normal
+        if stop { return .nil }
+      }
+    }
+  }
+}
+
+/// Where a loop variable lives.
+enum VariableSlot {
+  case local(Int)
+  case environment(Int)
+  case global(Int)
+  case none
+}
+
+extension Runtime {
+  /// Stores a loop variable. Environment slots are in the environment the body creates, so
+  /// loops whose variables are captured bind them after entering the body (see `ForNode`).
+  @inline(__always)
+  func store(_ value: Value, in slot: VariableSlot) {
+    switch slot {
+    case .local(let index): stack[framePointer + index] = value
+    case .global(let index): globals[index] = value
+    case .environment(let index): env.unsafelyUnwrapped.slots[index] = value
+    case .none: break
+    }
+  }
+}
+
+/// `for a in xs { … }`, `for i, a in xs { … }`, over lists, records (keys, or key and value) and
+/// strings (characters).
+final class ForNode: Node {
+  let first: VariableSlot
+  let second: VariableSlot
+  let sequence: Node
+  let body: BlockNode
+
+  init(first: VariableSlot, second: VariableSlot, sequence: Node, body: BlockNode, span: Span) {
+    self.first = first
+    self.second = second
+    self.sequence = sequence
+    self.body = body
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let items = try sequence.evaluate(runtime)
+    switch items {
+    case .list(let list):
+      for (index, item) in list.enumerated() {
+        if try iterate(runtime, index, item) { break }
+      }
+    case .record(let record):
+      for (key, value) in record.pairs {
+        if try iterate(runtime, key, value) { break }
+      }
+    case .string(let text):
+      for (index, character) in text.enumerated() {
+        if try iterate(runtime, index, .string(String(character))) { break }
+      }
+    default:
+      throw PQError(
+        .runtime, "cannot loop over \(Arithmetic.describe(items))", span: sequence.span,
+        notes: ["'for' takes a list, a record, a string or range(…)"])
+    }
+    return .nil
+  }
+
+  func iterate(_ runtime: Runtime, _ key: Int, _ item: Value) throws(PQError) -> Bool {
+    try run(runtime, .number(Double(key)), item)
+  }
+
+  func iterate(_ runtime: Runtime, _ key: String, _ item: Value) throws(PQError) -> Bool {
+    try run(runtime, .string(key), item)
+  }
+
+  /// Runs one iteration; true when the loop must stop.
+  func run(_ runtime: Runtime, _ key: Value, _ item: Value) throws(PQError) -> Bool {
+    try runtime.tick(span)
+    if case .none = second {
+      try runLoopBody(runtime, body, first, key.isRecordKey ? key : item, .none, .nil)
+    } else {
+      try runLoopBody(runtime, body, first, key, second, item)
+    }
+    return runtime.finishIteration()
+  }
+}
+
+extension Value {
+  fileprivate var isRecordKey: Bool {
+    if case .string = self { return true }
+    return false
+  }
+}
+
+/// `for i in range(a, b, step) { … }` without building the list.
+final class ForRangeNode: Node {
+  let variable: VariableSlot
+  let start: Node?
+  let end: Node
+  let step: Node?
+  let body: BlockNode
+
+  init(variable: VariableSlot, start: Node?, end: Node, step: Node?, body: BlockNode, span: Span) {
+    self.variable = variable
+    self.start = start
+    self.end = end
+    self.step = step
+    self.body = body
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let from = try start.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 0
+    let to = try RangeBounds.number(end.evaluate(runtime), end.span)
+    let by = try step.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 1
+    if by == 0 { throw PQError(.runtime, "range step cannot be 0", span: step?.span ?? span) }
+    var current = from
+    while by > 0 ? current < to : current > to {
+      try runtime.tick(span)
+      try runLoopBody(runtime, body, variable, .number(current), .none, .nil)
+      if runtime.finishIteration() { break }
+      current += by
+    }
+    return .nil
+  }
+}
+
+/// Checks range bounds.
+enum RangeBounds {
+  static func number(_ value: Value, _ span: Span) throws(PQError) -> Double {
+    guard case .number(let n) = value, n.isFinite else {
+      throw PQError(.runtime, "range needs plain numbers, not \(Arithmetic.describe(value))", span: span)
+    }
+    return n
+  }
+}
+
+/// Binds loop variables and runs the body. Variables captured by closures live in the
+/// environment the body block creates, so the block is entered by hand here.
+@inline(__always)
+func runLoopBody(
+  _ runtime: Runtime, _ body: BlockNode, _ first: VariableSlot, _ firstValue: Value, _ second: VariableSlot,
+  _ secondValue: Value
+) throws(PQError) {
+  if body.environmentSize == 0 {
+    runtime.store(firstValue, in: first)
+    runtime.store(secondValue, in: second)
+    _ = try body.evaluate(runtime)
+    return
+  }
+  let saved = runtime.env
+  let environment = Environment(parent: saved, size: body.environmentSize)
+  runtime.env = environment
+  defer { runtime.env = saved }
+  runtime.store(firstValue, in: first)
+  runtime.store(secondValue, in: second)
+  _ = try body.evaluateStatements(runtime)
+}
+
+extension BlockNode {
+  /// Runs the statements without creating an environment (the caller made it).
+  func evaluateStatements(_ runtime: Runtime) throws(PQError) -> Value {
+    var result = Value.nil
+    for statement in statements {
+      do {
+        result = try statement.evaluate(runtime)
+      } catch {
+        if error.isControlSignal { return .nil }
+        throw error
+      }
+      if runtime.flow != .normal { return .nil }
+    }
+    return result
+  }
+}
+
+extension Runtime {
+  /// After a loop body: clears `break`/`continue`; true when the loop must stop.
+  @inline(__always)
+  func finishIteration() -> Bool {
+    switch flow {
+    case .normal: return false
+    case .continueLoop:
+      flow = .normal
+      return false
+    case .breakLoop:
+      flow = .normal
+      return true
+    case .returnValue: return true
+    }
+  }
+}
+
+/// `break`, `continue`
+final class JumpNode: Node {
+  let flow: Flow
+
+  init(_ flow: Flow, span: Span) {
+    self.flow = flow
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    runtime.flow = flow
+    return .nil
+  }
+}
+
+/// `return value`
+final class ReturnNode: Node {
+  let value: Node?
+
+  init(_ value: Node?, span: Span) {
+    self.value = value
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    runtime.returnValue = try value?.evaluate(runtime) ?? .nil
+    runtime.flow = .returnValue
+    return .nil
+  }
+}
+
+extension PQError {
+  /// The signal a `return`, `break` or `continue` inside an expression throws to reach the
+  /// nearest statement block; `Runtime.flow` says which it is.
+  static var controlSignal: PQError {
+    var error = PQError(.runtime, "control flow")
+    error.isControlSignal = true
+    return error
+  }
+}

@@ -1,0 +1,144 @@
+/// `a op b` for arithmetic and comparison operators, with a fast path for plain numbers.
+final class BinaryNode: Node {
+  let op: BinaryOperator
+  let left: Node
+  let right: Node
+  let operatorSpan: Span
+
+  init(_ op: BinaryOperator, _ left: Node, _ right: Node, operatorSpan: Span, span: Span) {
+    self.op = op
+    self.left = left
+    self.right = right
+    self.operatorSpan = operatorSpan
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let a = try left.evaluate(runtime)
+    let b = try right.evaluate(runtime)
+    if case .number(let x) = a, case .number(let y) = b {
+      switch op {
+      case .add: return .number(x + y)
+      case .subtract: return .number(x - y)
+      case .multiply: return .number(x * y)
+      case .less: return .bool(x < y)
+      case .lessEqual: return .bool(x <= y)
+      case .greater: return .bool(x > y)
+      case .greaterEqual: return .bool(x >= y)
+      case .equal: return .bool(x == y)
+      case .notEqual: return .bool(x != y)
+      case .divide where y != 0: return .number(x / y)
+      default: break
+      }
+    }
+    do {
+      return try Arithmetic.apply(op, a, b)
+    } catch {
+      throw annotate(error, a, b)
+    }
+  }
+
+  /// Points the error at the operator and, when an operand is a platform metric the article
+  /// gives no figure for, says so.
+  func annotate(_ error: PQError, _ a: Value, _ b: Value) -> PQError {
+    var error = error
+    error.span = operatorSpan
+    for (value, node) in [(a, left), (b, right)] {
+      guard case .nil = value, let note = MissingFigure.note(for: node) else { continue }
+      error.message = note.message
+      error.span = node.span
+      error.notes = note.notes
+      break
+    }
+    return error
+  }
+}
+
+/// Explains a `nil` that came from a platform's metric field.
+enum MissingFigure {
+  static func note(for node: Node) -> (message: String, notes: [String])? {
+    guard let path = node.fieldPath else { return nil }
+    let field = path.field
+    let label = Metric.named(field).map { $0.definition } ?? field
+    return (
+      "no figure for '\(field)': the article does not give \(label) for this platform",
+      ["the value is nil; test for it with 'v != nil' or use 'get(p, \"\(field)\", default)'"]
+    )
+  }
+}
+
+/// `-a`
+final class NegateNode: Node {
+  let operand: Node
+
+  init(_ operand: Node, span: Span) {
+    self.operand = operand
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let value = try operand.evaluate(runtime)
+    switch value {
+    case .number(let n): return .number(-n)
+    case .quantity(let n, let measure):
+      let provenance = measure.provenance.map {
+        Provenance.combine(
+          "-" + ($0.precedence < 4 ? "(\($0.expression))" : $0.expression), precedence: 4, [$0])
+      }
+      return Value.make(-n, measure.unit, provenance ?? nil)
+    default:
+      if case .nil = value, let note = MissingFigure.note(for: operand) {
+        throw PQError(.runtime, note.message, span: operand.span, notes: note.notes)
+      }
+      throw PQError(.runtime, "cannot negate \(Arithmetic.describe(value))", span: span)
+    }
+  }
+}
+
+/// `not a`
+final class NotNode: Node {
+  let operand: Node
+
+  init(_ operand: Node, span: Span) {
+    self.operand = operand
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    .bool(!(try operand.evaluate(runtime).isTruthy))
+  }
+}
+
+/// `a and b`: `b` only when `a` is truthy; the value is the operand that decided.
+final class AndNode: Node {
+  let left: Node
+  let right: Node
+
+  init(_ left: Node, _ right: Node, span: Span) {
+    self.left = left
+    self.right = right
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let a = try left.evaluate(runtime)
+    return a.isTruthy ? try right.evaluate(runtime) : a
+  }
+}
+
+/// `a or b`: `b` only when `a` is falsy; the value is the operand that decided.
+final class OrNode: Node {
+  let left: Node
+  let right: Node
+
+  init(_ left: Node, _ right: Node, span: Span) {
+    self.left = left
+    self.right = right
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let a = try left.evaluate(runtime)
+    return a.isTruthy ? a : try right.evaluate(runtime)
+  }
+}

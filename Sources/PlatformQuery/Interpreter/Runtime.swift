@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Synchronization
+
+/// What a statement asks of the loops and calls around it.
+enum Flow: UInt8 {
+  case normal, breakLoop, continueLoop, returnValue
+}
+
+/// Captured variables of one scope, kept alive by the closures that refer to them.
+final class Environment {
+  var slots: [Value]
+  let parent: Environment?
+
+  init(parent: Environment?, size: Int) {
+    self.parent = parent
+    self.slots = [Value](repeating: .nil, count: size)
+  }
+}
+
+/// A thread-safe flag a host or a Ctrl-C handler sets to stop a running evaluation.
+public final class CancellationFlag: Sendable {
+  private let flag = Atomic<Bool>(false)
+
+  /// Creates an unset flag.
+  public init() {}
+
+  /// Asks the evaluation to stop at its next check (within a few thousand steps).
+  public func cancel() { flag.store(true, ordering: .relaxed) }
+
+  /// True once `cancel()` was called and not yet reset.
+  public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+
+  /// Clears the flag.
+  public func reset() { flag.store(false, ordering: .relaxed) }
+}
+
+/// The mutable state of one evaluation: the value stack, globals, environment chain, control
+/// flow and limit counters. One per `Interpreter`; never shared between threads.
+final class Runtime {
+  var stack: UnsafeMutablePointer<Value>
+  var capacity: Int
+  var framePointer = 0
+  var stackTop = 0
+  var globals: [Value] = []
+  var env: Environment?
+  var flow = Flow.normal
+  var returnValue = Value.nil
+  var depth = 0
+  var steps = 0
+  var checkpoint = 0
+  var deadline: UInt64 = .max
+  var limits: Limits
+  let cancellation: CancellationFlag
+  weak var host: (any RuntimeHost)?
+
+  init(limits: Limits, cancellation: CancellationFlag) {
+    self.limits = limits
+    self.cancellation = cancellation
+    capacity = 4096
+    stack = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+    stack.initialize(repeating: .nil, count: capacity)
+  }
+
+  deinit {
+    stack.deinitialize(count: capacity)
+    stack.deallocate()
+  }
+
+  /// Makes room for `count` more slots above `stackTop`.
+  func reserve(_ count: Int) {
+    let needed = stackTop + count
+    guard needed > capacity else { return }
+    var newCapacity = capacity * 2
+    while newCapacity < needed { newCapacity *= 2 }
+    let newStack = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+    newStack.moveInitialize(from: stack, count: capacity)
+    (newStack + capacity).initialize(repeating: .nil, count: newCapacity - capacity)
+    stack.deallocate()
+    stack = newStack
+    capacity = newCapacity
+  }
+
+  /// Resets counters before a top-level evaluation.
+  func begin() {
+    steps = 0
+    depth = 0
+    flow = .normal
+    checkpoint = min(limits.steps ?? .max, 4096)
+    if let seconds = limits.seconds {
+      deadline = Runtime.now() &+ UInt64(seconds * 1e9)
+    } else {
+      deadline = .max
+    }
+  }
+
+  static func now() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+  }
+
+  /// Counts one step (a loop iteration or a call) and, every few thousand, checks the limits.
+  @inline(__always)
+  func tick(_ span: Span) throws(PQError) {
+    steps &+= 1
+    if steps >= checkpoint { try checkLimits(span) }
+  }
+
+  func checkLimits(_ span: Span) throws(PQError) {
+    if let limit = limits.steps, steps >= limit {
+      throw PQError.limit("step limit of \(limit) reached", span)
+    }
+    if cancellation.isCancelled {
+      cancellation.reset()
+      throw PQError.limit("interrupted", span)
+    }
+    if deadline != .max, Runtime.now() >= deadline {
+      throw PQError.limit("time limit of \(NumberFormat.plain(limits.seconds ?? 0)) s reached", span)
+    }
+    checkpoint = min(limits.steps ?? .max, steps + 4096)
+  }
+
+  /// Checks a list or string length against the size limit.
+  @inline(__always)
+  func checkSize(_ count: Int, _ span: Span?) throws(PQError) {
+    if count > limits.maximumLength {
+      throw PQError.limit("size limit reached: \(count) elements is more than the \(limits.maximumLength) allowed", span)
+    }
+  }
+}
+
+/// Resource limits for one interpreter; exceeding one ends the evaluation with a `limit` error.
+public struct Limits: Sendable {
+  /// The most loop iterations plus calls in one evaluation, or nil for no limit.
+  public var steps: Int?
+  /// The deepest nesting of calls.
+  public var callDepth: Int
+  /// Wall-clock seconds for one evaluation, or nil for no limit.
+  public var seconds: Double?
+  /// The longest list, string (in bytes) or range a script may build.
+  public var maximumLength: Int
+
+  /// Creates limits; the defaults suit interactive use and scripts.
+  public init(steps: Int? = nil, callDepth: Int = 10_000, seconds: Double? = nil, maximumLength: Int = 100_000_000) {
+    self.steps = steps
+    self.callDepth = callDepth
+    self.seconds = seconds
+    self.maximumLength = maximumLength
+  }
+}

@@ -1,0 +1,137 @@
+/// A recursive-descent parser over the lexer's tokens. It collects syntax errors, recovering at
+/// statement boundaries so that one mistake reports once, not as a cascade.
+struct Parser {
+  let source: Source
+  var tokens: [Token]
+  var index = 0
+  var errors: [PQError] = []
+  var depth = 0
+
+  /// How deeply expressions and blocks may nest before the parser refuses.
+  static let maximumNesting = 256
+
+  init(source: Source, tokens: [Token]) {
+    self.source = source
+    self.tokens = tokens
+  }
+
+  /// Parses a whole source into a program, or throws its first syntax error (with the rest as
+  /// follow-ups).
+  static func parse(_ source: Source) throws(PQError) -> Program {
+    let tokens = try Lexer.tokenize(source)
+    var parser = Parser(source: source, tokens: tokens)
+    let statements = parser.parseProgram()
+    if var first = parser.errors.first {
+      first.followUps = Array(parser.errors.dropFirst().prefix(9))
+      throw first
+    }
+    return Program(statements: statements, source: source)
+  }
+
+  // MARK: Cursor
+
+  var current: Token { tokens[index] }
+  var kind: TokenKind { tokens[index].kind }
+  var previousEnd: Int { index > 0 ? tokens[index - 1].span.end : 0 }
+
+  var atEnd: Bool {
+    if case .eof = kind { return true }
+    return false
+  }
+
+  @discardableResult
+  mutating func advance() -> Token {
+    let token = tokens[index]
+    if index < tokens.count - 1 { index += 1 }
+    return token
+  }
+
+  func check(_ symbol: Symbol) -> Bool { kind.isSymbol(symbol) }
+  func check(_ keyword: Keyword) -> Bool { kind.isKeyword(keyword) }
+
+  mutating func match(_ symbol: Symbol) -> Bool {
+    guard check(symbol) else { return false }
+    advance()
+    return true
+  }
+
+  mutating func match(_ keyword: Keyword) -> Bool {
+    guard check(keyword) else { return false }
+    advance()
+    return true
+  }
+
+  var atSeparator: Bool {
+    if case .newline = kind { return true }
+    return check(.semicolon)
+  }
+
+  mutating func skipSeparators() {
+    while atSeparator { advance() }
+  }
+
+  mutating func skipNewlines() {
+    while case .newline = kind { advance() }
+  }
+
+  /// A syntax error at the current token: "expected X, found Y".
+  func expected(_ what: String, notes: [String] = []) -> PQError {
+    PQError(
+      .syntax, "expected \(what), found \(kind.summary)", source: source, span: current.span, notes: notes,
+      isUnexpectedEnd: atEnd)
+  }
+
+  @discardableResult
+  mutating func expect(_ symbol: Symbol, _ context: String) throws(PQError) -> Token {
+    guard check(symbol) else { throw expected("'\(symbol.rawValue)' \(context)") }
+    return advance()
+  }
+
+  mutating func expectIdentifier(_ context: String) throws(PQError) -> (String, Span) {
+    if case .identifier(let name) = kind {
+      let token = advance()
+      return (name, token.span)
+    }
+    if case .keyword(let word) = kind {
+      throw PQError(
+        .syntax, "'\(word.rawValue)' is a keyword and cannot be used as a name", source: source,
+        span: current.span)
+    }
+    throw expected(context)
+  }
+
+  func error(_ message: String, _ span: Span, notes: [String] = []) -> PQError {
+    PQError(.syntax, message, source: source, span: span, notes: notes)
+  }
+
+  mutating func enterNesting() throws(PQError) {
+    depth += 1
+    if depth > Parser.maximumNesting {
+      throw error(
+        "nesting too deep", current.span,
+        notes: ["pq allows \(Parser.maximumNesting) levels of nested brackets, blocks and operators"])
+    }
+  }
+
+  /// Skips to the start of the next statement after an error, keeping brackets balanced.
+  mutating func synchronize() {
+    var nesting = 0
+    while !atEnd {
+      switch kind {
+      case .newline, .symbol(.semicolon):
+        if nesting <= 0 {
+          advance()
+          return
+        }
+      case .symbol(.leftBrace), .symbol(.leftParen), .symbol(.leftBracket):
+        nesting += 1
+      case .symbol(.rightBrace), .symbol(.rightParen), .symbol(.rightBracket):
+        if nesting == 0 { return }
+        nesting -= 1
+      default:
+        break
+      }
+      advance()
+    }
+  }
+}

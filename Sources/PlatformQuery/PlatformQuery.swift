@@ -1,0 +1,254 @@
+/// A pq interpreter: built-in functions, the article's platform data, the prelude, and the
+/// globals of one session. Separate interpreters share nothing; use each from one thread at a
+/// time (cancel it from any thread with `cancellation`).
+///
+/// ```swift
+/// let pq = Interpreter()
+/// let v = try pq.evaluate("ratio(x.mau, truth.mau)")
+/// print(v)   // 100.859
+/// ```
+public final class Interpreter {
+  /// What the interpreter loads and what a script may do.
+  public struct Options: Sendable {
+    /// Which platform data the globals `x`, `truth` and `platforms` hold.
+    public enum Dataset: Sendable {
+      /// The article's figures, built in.
+      case builtIn
+      /// The host's own platforms (records whose metric fields may carry `Figure` provenance).
+      case custom([Value])
+      /// No platform data: `platforms` is empty and `x`/`truth` are not defined.
+      case none
+    }
+
+    /// Which files a script may read and write (`load`, `save`, `import "path"`, `env`).
+    public enum FileAccess: Sendable {
+      /// No file access at all: the default for embedding.
+      case none
+      /// Any path the process can reach.
+      case all
+      /// Only paths inside these folders.
+      case folders([String])
+    }
+
+    /// The platform data.
+    public var dataset: Dataset = .builtIn
+    /// Whether `stdlib/prelude.pq` runs at start.
+    public var loadsPrelude = true
+    /// Where `print` output goes: a closure that receives each piece of text (lines end in "\n").
+    public var output: @Sendable (String) -> Void = { _ in }
+    /// Files the script may touch.
+    public var fileAccess: FileAccess = .none
+    /// Steps, depth, time and size limits.
+    public var limits = Limits()
+    /// Whether charts and tables may use Unicode block and rule characters.
+    public var unicode = true
+    /// The width charts fit into.
+    public var terminalWidth = 80
+    /// The values of `args` for scripts.
+    public var arguments: [String] = []
+
+    /// Creates options with the defaults: built-in data, prelude, no output, no file access.
+    public init() {}
+  }
+
+  /// The version of pq.
+  public static let version = "0.1.0"
+
+  /// The options this interpreter was made with (limits may be changed later).
+  public private(set) var options: Options
+  /// A flag any thread may set to stop the running evaluation with a `limit` error.
+  public let cancellation = CancellationFlag()
+  let runtime: Runtime
+  var scope = GlobalScope()
+  var modules: [String: Value] = [:]
+  var loading: [String] = []
+  var natives: [String: NativeFunction] = [:]
+
+  /// Creates an interpreter with built-ins, data and (unless disabled) the prelude.
+  public init(options: Options = Options()) {
+    self.options = options
+    runtime = Runtime(limits: options.limits, cancellation: cancellation)
+    runtime.host = self
+    for native in Builtins.all(unicode: options.unicode) {
+      defineNative(native)
+    }
+    installDataset()
+    defineGlobal("args", .list(options.arguments.map { .string($0) }), builtin: true)
+    if options.loadsPrelude {
+      for (name, text) in StandardLibrary.prelude {
+        do {
+          _ = try run(Source(name: name, text: text), mode: .prompt, markBuiltin: true)
+        } catch {
+          preconditionFailure("the prelude failed: \(error)")
+        }
+      }
+    }
+  }
+
+  /// Changes the limits for later evaluations.
+  public func setLimits(_ limits: Limits) {
+    options.limits = limits
+    runtime.limits = limits
+  }
+
+  func defineNative(_ native: NativeFunction) {
+    natives[native.name] = native
+    defineGlobal(native.name, .function(Function(.native(native))), builtin: true)
+  }
+
+  func defineGlobal(_ name: String, _ value: Value, builtin: Bool) {
+    let index = scope.define(name, mutable: false, isBuiltin: builtin)
+    if runtime.globals.count <= index {
+      runtime.globals.append(contentsOf: repeatElement(.nil, count: index + 1 - runtime.globals.count))
+    }
+    runtime.globals[index] = value
+  }
+
+  /// Evaluates pq source text as one prompt input: top-level names stay defined for later calls,
+  /// `let` may redefine a name, and an input that fails leaves no bindings behind.
+  /// - Returns: the value of the last expression (nil for a statement).
+  /// - Throws: `PQError` of kind syntax, runtime or limit.
+  @discardableResult
+  public func evaluate(_ text: String, name: String = "<input>") throws(PQError) -> Value {
+    try run(Source(name: name, text: text), mode: .prompt)
+  }
+
+  /// Runs a script: like `evaluate`, but defining a name twice at top level is an error.
+  @discardableResult
+  public func run(script text: String, name: String) throws(PQError) -> Value {
+    try run(Source(name: name, text: text), mode: .script)
+  }
+
+  /// Reads and runs a script file (subject to `fileAccess` only for its imports).
+  @discardableResult
+  public func run(file path: String) throws(PQError) -> Value {
+    let bytes: [UInt8]
+    do {
+      bytes = try FileSystem.read(path)
+    } catch {
+      throw PQError(.runtime, error.message)
+    }
+    return try run(Source.decode(bytes, name: path), mode: .script)
+  }
+
+  /// Parses and resolves source without running it, reporting every syntax and name error.
+  public func check(_ text: String, name: String = "<input>") throws(PQError) {
+    let source = Source(name: name, text: text)
+    let program = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
+    _ = try Resolver.resolve(program, mode: .script, globals: scope)
+  }
+
+  /// Checks a source that is already decoded.
+  public func check(_ source: Source) throws(PQError) {
+    let program = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
+    _ = try Resolver.resolve(program, mode: .script, globals: scope)
+  }
+
+  /// Runs a decoded source as a script.
+  @discardableResult
+  public func run(source: Source) throws(PQError) -> Value {
+    try run(source, mode: .script)
+  }
+
+  func run(_ source: Source, mode: ResolutionMode, markBuiltin: Bool = false) throws(PQError) -> Value {
+    let savedScope = scope
+    let savedGlobals = runtime.globals
+    do {
+      return try LargeStack.run { () throws(PQError) -> Value in
+        let program = try Parser.parse(source)
+        let resolved = try Resolver.resolve(program, mode: mode, globals: scope)
+        scope = resolved.globals
+        if markBuiltin {
+          for (name, entry) in scope.names where entry.index >= savedScope.count {
+            scope.names[name]?.isBuiltin = true
+          }
+        }
+        if runtime.globals.count < scope.count {
+          runtime.globals.append(contentsOf: repeatElement(.nil, count: scope.count - runtime.globals.count))
+        }
+        runtime.begin()
+        return try execute(resolved.body, frameSize: resolved.frameSize, source: source)
+      }
+    } catch {
+      scope = savedScope
+      runtime.globals = savedGlobals
+      runtime.flow = .normal
+      runtime.env = nil
+      runtime.framePointer = 0
+      runtime.stackTop = 0
+      throw error
+    }
+  }
+
+  /// Runs a resolved body in a fresh frame on top of the stack.
+  func execute(_ body: BlockNode, frameSize: Int, source: Source) throws(PQError) -> Value {
+    let base = runtime.stackTop
+    let savedFrame = runtime.framePointer
+    let savedEnvironment = runtime.env
+    runtime.reserve(frameSize)
+    runtime.stackTop = base + frameSize
+    runtime.framePointer = base
+    defer {
+      runtime.framePointer = savedFrame
+      runtime.env = savedEnvironment
+      runtime.clearFrame(base, frameSize)
+    }
+    do {
+      return try body.evaluate(runtime)
+    } catch {
+      var error = error
+      if error.source == nil { error.source = source }
+      throw error
+    }
+  }
+
+  // MARK: Globals and natives
+
+  /// The value of a global (a built-in, a prelude function or a user binding), or nil.
+  public subscript(name: String) -> Value? {
+    scope.names[name].map { runtime.globals[$0.index] }
+  }
+
+  /// Defines (or redefines) a global for later evaluations.
+  public func setGlobal(_ name: String, _ value: Value) {
+    defineGlobal(name, value, builtin: false)
+  }
+
+  /// The names of every global: built-ins, data, prelude and the user's.
+  public var globalNames: [String] { scope.names.keys.sorted() }
+
+  /// The names the user defined (not built in), in definition order.
+  public var userGlobals: [(name: String, value: Value)] {
+    scope.names.filter { !$0.value.isBuiltin }.sorted { $0.value.index < $1.value.index }.map {
+      ($0.key, runtime.globals[$0.value.index])
+    }
+  }
+
+  /// Registers a native Swift function that pq code calls like a built-in.
+  /// - Parameters:
+  ///   - name: the name pq code uses.
+  ///   - arity: the exact number of arguments, or nil for any number.
+  ///   - doc: one line for `help(name)`.
+  ///   - body: receives the arguments; a thrown error becomes a pq runtime error.
+  public func register(
+    _ name: String, arity: Int? = nil, doc: String = "", _ body: @escaping @Sendable ([Value]) throws -> Value
+  ) {
+    defineNative(NativeFunction(name: name, arity: arity, doc: doc, body: body))
+  }
+
+  /// Calls a pq function value (from a global or a result) with arguments.
+  public func call(_ function: Value, _ arguments: [Value]) throws(PQError) -> Value {
+    guard case .function(let callee) = function else {
+      throw PQError(.runtime, "cannot call \(Arithmetic.describe(function))")
+    }
+    return try LargeStack.run { () throws(PQError) -> Value in
+      if runtime.depth == 0 { runtime.begin() }
+      return try runtime.call(callee, arguments, span: Span(start: 0, end: 0))
+    }
+  }
+
+  /// The documentation of a built-in or prelude function: signature, doc line and example.
+  public func help(_ name: String) -> String? {
+    Builtins.helpText(name, natives: natives, prelude: StandardLibrary.docs)
+  }
+}

@@ -1,0 +1,137 @@
+extension Resolver {
+  /// Resolves an expression. In statement position, `if` branches pass `return`/`break`/`continue`
+  /// on as flow; elsewhere they throw a control signal (see `BlockNode`).
+  mutating func resolve(_ expression: Expr, statementPosition: Bool = false) -> Node {
+    let span = expression.span
+    switch expression.kind {
+    case .number(let value, let unit):
+      switch unit {
+      case .none: return ConstantNode(.number(value), span: span)
+      case .money: return ConstantNode(Value.make(value, .usd, nil), span: span)
+      case .percent: return ConstantNode(Value.make(value, .percent, nil), span: span)
+      }
+    case .string(let text):
+      return ConstantNode(.string(text), span: span)
+    case .interpolation(let parts):
+      return InterpolationNode(
+        parts.map { part in
+          switch part {
+          case .text(let text): return .text(text)
+          case .code(let code): return .code(resolve(code))
+          }
+        }, span: span)
+    case .boolean(let value):
+      return ConstantNode(.bool(value), span: span)
+    case .nilLiteral:
+      return ConstantNode(.nil, span: span)
+    case .name(let name):
+      return resolveName(name, span: span)
+    case .list(let elements):
+      return ListNode(elements.map { resolve($0) }, span: span)
+    case .record(let entries):
+      return RecordNode(shape: Shape(keys: entries.map(\.key)), fields: entries.map { resolve($0.value) }, span: span)
+    case .negate(let operand):
+      if case .number(let value, let unit) = operand.kind {
+        return resolve(Expr(kind: .number(-value, unit), span: span))
+      }
+      return NegateNode(resolve(operand), span: span)
+    case .not(let operand):
+      return NotNode(resolve(operand), span: span)
+    case .binary(let op, let left, let right, let operatorSpan):
+      return BinaryNode(op, resolve(left), resolve(right), operatorSpan: operatorSpan, span: span)
+    case .and(let left, let right):
+      return AndNode(resolve(left), resolve(right), span: span)
+    case .or(let left, let right):
+      return OrNode(resolve(left), resolve(right), span: span)
+    case .call(let callee, let arguments):
+      return CallNode(
+        callee: resolve(callee), arguments: arguments.map { resolve($0.value) }, labels: arguments.map(\.label),
+        source: source, span: span)
+    case .index(let base, let index):
+      return IndexNode(base: resolve(base), index: resolve(index), span: span)
+    case .field(let base, let name, let nameSpan):
+      return FieldNode(base: resolve(base), name: name, nameSpan: nameSpan, span: span)
+    case .ifElse(let condition, let then, let otherwise):
+      let test = resolve(condition)
+      let thenNode = resolveBlock(then, statementPosition: statementPosition)
+      let elseNode = otherwise.map { resolve($0, statementPosition: statementPosition) }
+      return IfNode(condition: test, then: thenNode, otherwise: elseNode, span: span)
+    case .function(let function):
+      return resolveFunction(function, name: "<anonymous>")
+    case .block(let block):
+      return resolveBlock(block, statementPosition: statementPosition)
+    }
+  }
+
+  mutating func resolveName(_ name: String, span: Span) -> Node {
+    guard let (binding, scope) = lookup(name) else {
+      var notes = Suggestion.note(for: name, in: visibleNames())
+      if mode == .module, globals.names[name] != nil {
+        notes.append("a module sees only built-ins and its own names")
+      }
+      report("'\(name)' is not defined", span, notes: notes)
+      return ConstantNode(.nil, span: span)
+    }
+    switch storage(of: binding, scope: scope) {
+    case .local(let slot): return LocalGetNode(slot: slot, span: span)
+    case .environment(let hops, let index): return EnvironmentGetNode(hops: hops, index: index, span: span)
+    case .global(let index): return GlobalGetNode(index: index, name: name, span: span)
+    }
+  }
+
+  mutating func resolveAssignment(
+    _ target: Expr, _ compound: BinaryOperator?, _ value: Expr, operatorSpan: Span, span: Span
+  ) -> Node? {
+    var path: [PathStep] = []
+    var root = target
+    while true {
+      if case .field(let base, let name, let nameSpan) = root.kind {
+        path.insert(.field(name, nameSpan), at: 0)
+        root = base
+      } else if case .index(let base, let index) = root.kind {
+        path.insert(.index(resolve(index)), at: 0)
+        root = base
+      } else {
+        break
+      }
+    }
+    guard case .name(let name) = root.kind else {
+      report("cannot assign to this expression", target.span)
+      return nil
+    }
+    let valueNode = resolve(value)
+    guard let (binding, scope) = lookup(name) else {
+      report(
+        "'\(name)' is not defined", root.span,
+        notes: Suggestion.note(for: name, in: visibleNames()) + ["declare it first: var \(name) = …"])
+      return nil
+    }
+    guard binding.mutable else {
+      let isBuiltin = scope < 0 && (globals.names[name]?.isBuiltin ?? false)
+      var notes: [String] = []
+      if isBuiltin {
+        notes.append("'\(name)' is built in; define your own with 'let \(name) = …'")
+      } else if scope >= 0 || binding.declaration.end > 0 {
+        let line = source.location(of: binding.declaration.start).line
+        notes.append("'\(name)' is declared with 'let' on line \(line); declare it with 'var' to change it")
+      } else {
+        notes.append("'\(name)' was declared with 'let'; declare it with 'var' to change it")
+      }
+      report("cannot assign to '\(name)': it is a constant", root.span, notes: notes)
+      return nil
+    }
+    let storage = storage(of: binding, scope: scope)
+    if !path.isEmpty {
+      return PathAssignNode(
+        target: storage, path: path, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
+    }
+    if let compound {
+      return CompoundAssignNode(target: storage, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
+    }
+    switch storage {
+    case .local(let slot): return LocalSetNode(slot: slot, value: valueNode, span: span)
+    case .environment(let hops, let index): return EnvironmentSetNode(hops: hops, index: index, value: valueNode, span: span)
+    case .global(let index): return GlobalSetNode(index: index, value: valueNode, span: span)
+    }
+  }
+}

@@ -1,0 +1,192 @@
+/// Binds every name to its declaration and builds the tree the interpreter runs: locals become
+/// frame slots, variables captured by closures become environment slots, top-level names become
+/// globals. Reports undefined names (with a did-you-mean), assignment to `let`, and `break` or
+/// `return` out of place, all before anything runs.
+struct Resolver {
+  let source: Source
+  let mode: ResolutionMode
+  var moduleName = ""
+  var globals: GlobalScope
+  /// Declarations (by span start) referenced from an inner function: these live in environments.
+  var captured: Set<Int>
+  var discovered: Set<Int> = []
+  var scopes: [BlockScope] = []
+  var functions: [FunctionContext] = []
+  var errors: [PQError] = []
+  /// Names a module exposes, in order.
+  var exports: [(String, LocalBinding)] = []
+
+  init(source: Source, mode: ResolutionMode, globals: GlobalScope, captured: Set<Int>) {
+    self.source = source
+    self.mode = mode
+    self.globals = globals
+    self.captured = captured
+  }
+
+  /// The resolved program: a body to run in a frame of `frameSize` slots.
+  struct Output {
+    var body: BlockNode
+    var frameSize: Int
+    var globals: GlobalScope
+  }
+
+  /// Resolves a program. Runs twice: the first pass finds which variables closures capture.
+  static func resolve(_ program: Program, mode: ResolutionMode, globals: GlobalScope, moduleName: String = "")
+    throws(PQError) -> Output
+  {
+    var first = Resolver(source: program.source, mode: mode, globals: globals, captured: [])
+    first.moduleName = moduleName
+    _ = first.resolveTop(program.statements)
+    var second = Resolver(source: program.source, mode: mode, globals: globals, captured: first.discovered)
+    second.moduleName = moduleName
+    let body = second.resolveTop(program.statements)
+    if var error = second.errors.first {
+      error.followUps = Array(second.errors.dropFirst().prefix(9))
+      throw error
+    }
+    return Output(body: body, frameSize: second.functions[0].maximumSlots, globals: second.globals)
+  }
+
+  mutating func resolveTop(_ statements: [Statement]) -> BlockNode {
+    functions = [FunctionContext(isFunction: mode == .module)]
+    var top = BlockScope(functionDepth: 0)
+    top.isGlobal = mode != .module
+    scopes = [top]
+    let declared = declarationsToHoist(statements)
+    prepareEnvironment(for: declared)
+    hoist(statements)
+    var nodes: [Node] = []
+    for statement in statements {
+      if let node = resolveStatement(statement) { nodes.append(node) }
+    }
+    let span = Span(start: 0, end: source.bytes.count)
+    if mode == .module {
+      exports = scopes[0].order.compactMap { name in
+        name.hasPrefix("_") ? nil : scopes[0].names[name].map { (name, $0) }
+      }
+      let fields = exports.map { name, binding in resolveName(name, span: binding.declaration) }
+      nodes.append(RecordNode(shape: Shape(keys: exports.map(\.0)), fields: fields, kind: .module(moduleName), span: span))
+    }
+    return BlockNode(nodes, environmentSize: scopes[0].environmentSize, isStatementPosition: true, span: span)
+  }
+
+  func error(_ message: String, _ span: Span, notes: [String] = []) -> PQError {
+    PQError(.syntax, message, source: source, span: span, notes: notes)
+  }
+
+  mutating func report(_ message: String, _ span: Span, notes: [String] = []) {
+    errors.append(error(message, span, notes: notes))
+  }
+
+  // MARK: Scopes
+
+  var functionDepth: Int { functions.count - 1 }
+
+  mutating func pushScope() {
+    scopes.append(BlockScope(functionDepth: functionDepth))
+  }
+
+  /// Pops a scope, releasing its slots for reuse; returns its environment size.
+  mutating func popScope(releasingTo slot: Int) -> Int {
+    let scope = scopes.removeLast()
+    functions[functionDepth].nextSlot = slot
+    return scope.environmentSize
+  }
+
+  /// The names a block declares, with their declaration spans, before resolving its statements.
+  func declarationsToHoist(_ statements: [Statement]) -> [Int] {
+    statements.compactMap { statement in
+      switch statement.kind {
+      case .binding(_, let span, _, _): return span.start
+      case .function(let function): return function.nameSpan?.start
+      case .importModule(_, _, _, let span): return span.start
+      default: return nil
+      }
+    }
+  }
+
+  /// Marks the current scope as needing an environment when any of these declarations is captured.
+  mutating func prepareEnvironment(for declarations: [Int]) {
+    if !scopes[scopes.count - 1].isGlobal, declarations.contains(where: captured.contains) {
+      scopes[scopes.count - 1].hasEnvironment = true
+    }
+  }
+
+  /// Declares the block's `fn` names up front so functions can call each other in any order.
+  mutating func hoist(_ statements: [Statement]) {
+    for statement in statements {
+      if case .function(let function) = statement.kind, let name = function.name, let span = function.nameSpan {
+        _ = declare(name, mutable: false, span: span, hoisted: true)
+      }
+    }
+  }
+
+  /// Declares a name in the innermost scope and returns where it lives.
+  mutating func declare(_ name: String, mutable: Bool, span: Span, hoisted: Bool = false) -> LocalBinding.Place {
+    let current = scopes.count - 1
+    if let existing = scopes[current].names[name] {
+      if existing.declaration == span { return existing.place }  // hoisted earlier
+      if !(mode == .prompt && scopes[current].isGlobal) {
+        let line = source.location(of: existing.declaration.start).line
+        report(
+          "'\(name)' is already defined in this scope", span,
+          notes: ["the earlier definition is on line \(line); use 'var' and assignment, or another name"])
+        return existing.place
+      }
+    }
+    let place: LocalBinding.Place
+    if scopes[current].isGlobal {
+      place = .global(globals.define(name, mutable: mutable, isBuiltin: false))
+    } else if scopes[current].hasEnvironment, captured.contains(span.start) {
+      place = .environment(scope: current, index: scopes[current].environmentSize)
+      scopes[current].environmentSize += 1
+    } else {
+      let slot = functions[functionDepth].nextSlot
+      functions[functionDepth].nextSlot += 1
+      functions[functionDepth].maximumSlots = max(functions[functionDepth].maximumSlots, slot + 1)
+      place = .slot(slot)
+    }
+    scopes[current].names[name] = LocalBinding(place: place, mutable: mutable, declaration: span)
+    if !scopes[current].order.contains(name) { scopes[current].order.append(name) }
+    return place
+  }
+
+  /// Finds a name: locals from the innermost scope out, then globals.
+  mutating func lookup(_ name: String) -> (LocalBinding, scope: Int)? {
+    for index in stride(from: scopes.count - 1, through: 0, by: -1) {
+      guard let binding = scopes[index].names[name] else { continue }
+      if scopes[index].functionDepth < functionDepth, !scopes[index].isGlobal {
+        discovered.insert(binding.declaration.start)
+      }
+      return (binding, index)
+    }
+    if let entry = globals.names[name], mode != .module || entry.isBuiltin {
+      return (LocalBinding(place: .global(entry.index), mutable: entry.mutable, declaration: Span(start: 0, end: 0)), -1)
+    }
+    return nil
+  }
+
+  /// How a binding is reached from the current position.
+  func storage(of binding: LocalBinding, scope: Int) -> Storage {
+    switch binding.place {
+    case .slot(let slot): return .local(slot)
+    case .global(let index): return .global(index)
+    case .environment(let owner, let index):
+      var hops = 0
+      var position = scopes.count - 1
+      while position > owner {
+        if scopes[position].hasEnvironment { hops += 1 }
+        position -= 1
+      }
+      return .environment(hops: hops, index: index)
+    }
+  }
+
+  /// Every name visible here, for did-you-mean.
+  func visibleNames() -> [String] {
+    var names = Set<String>()
+    for scope in scopes { names.formUnion(scope.names.keys) }
+    for (name, entry) in globals.names where mode != .module || entry.isBuiltin { names.insert(name) }
+    return names.sorted()
+  }
+}

@@ -1,0 +1,104 @@
+/// An expression node of the syntax tree, with the span of source it came from.
+struct Expr: Sendable {
+  var kind: ExprKind
+  var span: Span
+}
+
+/// Binary operators, named by what they do.
+enum BinaryOperator: String, Sendable {
+  case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "mod", power = "^"
+  case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+
+  var isComparison: Bool {
+    switch self {
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
+    default: return false
+    }
+  }
+
+  /// Binding strength for printing derivations: higher binds tighter.
+  var precedence: Int {
+    switch self {
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 1
+    case .add, .subtract: return 2
+    case .multiply, .divide, .remainder: return 3
+    case .power: return 5
+    }
+  }
+}
+
+/// A call argument, optionally named (`chart(ps, "mau", log: true)`).
+struct Argument: Sendable {
+  var label: String?
+  var value: Expr
+}
+
+/// A piece of an interpolated string.
+enum InterpolationPart: Sendable {
+  case text(String)
+  case code(Expr)
+}
+
+/// A function literal or declaration.
+struct FunctionSyntax: Sendable {
+  var name: String?
+  var nameSpan: Span?
+  var parameters: [(name: String, span: Span)]
+  var body: Block
+  var span: Span
+}
+
+/// A `{ … }` sequence of statements; its value is the last expression statement's.
+struct Block: Sendable {
+  var statements: [Statement]
+  var span: Span
+}
+
+/// The kinds of expression.
+indirect enum ExprKind: Sendable {
+  case number(Double, LiteralUnit)
+  case string(String)
+  case interpolation([InterpolationPart])
+  case boolean(Bool)
+  case nilLiteral
+  case name(String)
+  case list([Expr])
+  case record([(key: String, keySpan: Span, value: Expr)])
+  case negate(Expr)
+  case not(Expr)
+  case binary(BinaryOperator, Expr, Expr, operatorSpan: Span)
+  case and(Expr, Expr)
+  case or(Expr, Expr)
+  case call(Expr, [Argument])
+  case index(Expr, Expr)
+  case field(Expr, String, nameSpan: Span)
+  case ifElse(condition: Expr, then: Block, otherwise: Expr?)
+  case function(FunctionSyntax)
+  case block(Block)
+}
+
+/// A statement.
+struct Statement: Sendable {
+  var kind: StatementKind
+  var span: Span
+}
+
+/// The kinds of statement.
+enum StatementKind: Sendable {
+  case expression(Expr)
+  case binding(name: String, nameSpan: Span, mutable: Bool, value: Expr)
+  case function(FunctionSyntax)
+  case assign(target: Expr, compound: BinaryOperator?, value: Expr, operatorSpan: Span)
+  case whileLoop(condition: Expr, body: Block)
+  case forLoop(first: (name: String, span: Span), second: (name: String, span: Span)?, sequence: Expr, body: Block)
+  case breakLoop
+  case continueLoop
+  case returnValue(Expr?)
+  case importModule(name: String, isPath: Bool, alias: String?, nameSpan: Span)
+}
+
+/// A parsed program: its statements and the source they came from.
+struct Program: Sendable {
+  var statements: [Statement]
+  var source: Source
+}

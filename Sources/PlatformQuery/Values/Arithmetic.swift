@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The arithmetic and comparison rules of pq values: units must agree for `+ - mod` and
+/// comparisons (a plain number adopts the other side's unit), `*` and `/` combine units, and
+/// results carry the provenance of their sourced operands.
+enum Arithmetic {
+  /// How a value is named in an operator error: its unit for numbers, else its type.
+  static func describe(_ value: Value) -> String {
+    switch value {
+    case .nil: return "nil"
+    case .bool: return "a bool"
+    case .number: return "a plain number"
+    case .quantity(_, let measure): return measure.unit.description
+    case .string: return "a string"
+    case .list: return "a list"
+    case .record(let record): return record.kind == .platform ? "a platform" : "a record"
+    case .function: return "a function"
+    }
+  }
+
+  static func failure(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) -> PQError {
+    let a = describe(lhs)
+    let b = describe(rhs)
+    let message: String
+    switch op {
+    case .add: message = "cannot add \(a) and \(b)"
+    case .subtract: message = "cannot subtract \(b) from \(a)"
+    case .multiply: message = "cannot multiply \(a) by \(b)"
+    case .divide: message = "cannot divide \(a) by \(b)"
+    case .remainder: message = "cannot take the remainder of \(a) by \(b)"
+    case .power: message = "cannot raise \(a) to the power \(b)"
+    default: message = "cannot compare \(a) and \(b)"
+    }
+    var notes: [String] = []
+    if case .quantity = lhs, case .quantity = rhs, op == .add || op == .subtract || op.isComparison {
+      notes.append("both sides need the same unit; divide to get a rate or a ratio instead")
+    }
+    return PQError(.runtime, message, notes: notes)
+  }
+
+  /// Applies a binary operator to two values.
+  static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(PQError) -> Value {
+    switch (lhs, rhs) {
+    case (.number(let a), .number(let b)):
+      return .number(try plain(op, a, b))
+    case (.number, .quantity), (.quantity, .number), (.quantity, .quantity):
+      return try quantity(op, lhs, rhs)
+    case (.string(let a), .string(let b)):
+      switch op {
+      case .add: return .string(a + b)
+      case .less: return .bool(a < b)
+      case .lessEqual: return .bool(a <= b)
+      case .greater: return .bool(a > b)
+      case .greaterEqual: return .bool(a >= b)
+      case .equal: return .bool(a == b)
+      case .notEqual: return .bool(a != b)
+      default: throw failure(op, lhs, rhs)
+      }
+    case (.list(let a), .list(let b)) where op == .add:
+      return .list(a + b)
+    default:
+      if op == .equal { return .bool(try equal(lhs, rhs)) }
+      if op == .notEqual { return .bool(try !equal(lhs, rhs)) }
+      throw failure(op, lhs, rhs)
+    }
+  }
+
+  static func plain(_ op: BinaryOperator, _ a: Double, _ b: Double) throws(PQError) -> Double {
+    switch op {
+    case .add: return a + b
+    case .subtract: return a - b
+    case .multiply: return a * b
+    case .divide:
+      if b == 0 { throw PQError(.runtime, "division by zero") }
+      return a / b
+    case .remainder:
+      if b == 0 { throw PQError(.runtime, "remainder by zero ('mod 0')") }
+      let r = a.truncatingRemainder(dividingBy: b)
+      return r != 0 && (r < 0) != (b < 0) ? r + b : r
+    case .power:
+      let result = power(a, b)
+      if result.isNaN { throw PQError(.runtime, "\(NumberFormat.plain(a)) ^ \(NumberFormat.plain(b)) is not a real number") }
+      return result
+    case .equal: return a == b ? 1 : 0
+    case .notEqual: return a != b ? 1 : 0
+    case .less: return a < b ? 1 : 0
+    case .lessEqual: return a <= b ? 1 : 0
+    case .greater: return a > b ? 1 : 0
+    case .greaterEqual: return a >= b ? 1 : 0
+    }
+  }
+
+  static func power(_ a: Double, _ b: Double) -> Double {
+    if b == b.rounded(), abs(b) <= 64 {
+      var result = 1.0
+      var base = a
+      var exponent = Int(abs(b))
+      while exponent > 0 {
+        if exponent & 1 == 1 { result *= base }
+        base *= base
+        exponent >>= 1
+      }
+      return b < 0 ? 1 / result : result
+    }
+    return pow(a, b)
+  }
+
+  /// The unit of `a op b` for `+`, `-`, `mod` and comparisons, or nil when they do not agree.
+  static func additiveUnit(_ op: BinaryOperator, _ a: Unit, _ b: Unit) -> Unit? {
+    if a == b {
+      return op == .subtract && a.scale == .percent && a.factors.isEmpty ? .points : a
+    }
+    if a.isNone { return b }
+    if b.isNone { return a }
+    if a.factors.isEmpty, b.factors.isEmpty, op == .add || op == .subtract || op.isComparison {
+      // 57% + 2 pp is 59%; percentage points and percentages meet on the same scale.
+      if a.scale == .percent, b.scale == .points { return .percent }
+      if a.scale == .points, b.scale == .percent, op == .add { return .percent }
+    }
+    return nil
+  }
+
+  static func quantity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(PQError) -> Value {
+    let a = lhs.numericValue ?? 0
+    let b = rhs.numericValue ?? 0
+    let unitA = lhs.unit
+    let unitB = rhs.unit
+    let unit: Unit
+    switch op {
+    case .multiply:
+      unit = unitA * unitB
+    case .divide:
+      unit = unitA / unitB
+    case .power:
+      guard unitB.isDimensionless else { throw failure(op, lhs, rhs) }
+      if unitA.isDimensionless {
+        unit = .none
+      } else {
+        guard b == b.rounded(), abs(b) <= 8 else {
+          throw PQError(.runtime, "cannot raise \(unitA) to a fractional or large power")
+        }
+        unit = unitA.raised(to: Int(b))
+      }
+    default:
+      guard let agreed = additiveUnit(op, unitA, unitB) else { throw failure(op, lhs, rhs) }
+      unit = agreed
+    }
+    let result = try plain(op, a, b)
+    if op.isComparison { return .bool(result != 0) }
+    let provenance = combine(op, lhs, rhs)
+    return Value.make(result, unit, provenance)
+  }
+
+  /// The provenance of `lhs op rhs`, or nil when neither side has any.
+  static func combine(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) -> Provenance? {
+    let left = lhs.provenance
+    let right = rhs.provenance
+    if left == nil, right == nil { return nil }
+    let precedence = op.precedence
+    let rightAssociative = op == .power
+    let leftText = operandText(lhs, left, needs: rightAssociative ? precedence + 1 : precedence)
+    let rightText = operandText(rhs, right, needs: rightAssociative ? precedence : precedence + 1)
+    return Provenance.combine("\(leftText) \(op.rawValue) \(rightText)", precedence: precedence, [left, right])
+  }
+
+  static func operandText(_ value: Value, _ provenance: Provenance?, needs precedence: Int) -> String {
+    guard let provenance else { return value.inline }
+    return provenance.precedence < precedence ? "(\(provenance.expression))" : provenance.expression
+  }
+
+  /// Deep equality. Numbers with different units are an error; values of different types are
+  /// simply unequal (so `x.mau == nil` is false, not an error).
+  static func equal(_ lhs: Value, _ rhs: Value) throws(PQError) -> Bool {
+    switch (lhs, rhs) {
+    case (.nil, .nil): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.number(let a), .number(let b)): return a == b
+    case (.number, .quantity), (.quantity, .number), (.quantity, .quantity):
+      guard additiveUnit(.equal, lhs.unit, rhs.unit) != nil else { throw failure(.equal, lhs, rhs) }
+      return lhs.numericValue == rhs.numericValue
+    case (.string(let a), .string(let b)): return a == b
+    case (.list(let a), .list(let b)):
+      guard a.count == b.count else { return false }
+      for (x, y) in zip(a, b) where try !equal(x, y) { return false }
+      return true
+    case (.record(let a), .record(let b)):
+      guard a.keys == b.keys else { return false }
+      for (x, y) in zip(a.values, b.values) where try !equal(x, y) { return false }
+      return true
+    case (.function(let a), .function(let b)): return a === b
+    default: return false
+    }
+  }
+
+  /// Orders two values for `sort`: numbers (equal units), strings; nil sorts last.
+  static func less(_ lhs: Value, _ rhs: Value) throws(PQError) -> Bool {
+    switch (lhs, rhs) {
+    case (.nil, _): return false
+    case (_, .nil): return true
+    case (.bool(let a), .bool(let b)): return !a && b
+    default:
+      guard case .bool(let result) = try apply(.less, lhs, rhs) else { return false }
+      return result
+    }
+  }
+}

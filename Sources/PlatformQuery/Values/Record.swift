@@ -1,0 +1,100 @@
+/// The ordered field names of records, shared between records built the same way so that field
+/// lookups can be cached by identity.
+final class Shape: Sendable {
+  let keys: [String]
+  let index: [String: Int]
+
+  init(keys: [String]) {
+    self.keys = keys
+    var index: [String: Int] = [:]
+    for (position, key) in keys.enumerated() { index[key] = position }
+    self.index = index
+  }
+
+  static let empty = Shape(keys: [])
+
+  func adding(_ key: String) -> Shape { Shape(keys: keys + [key]) }
+}
+
+/// What a record stands for, which decides how it displays and what `type` says.
+public enum RecordKind: Sendable, Equatable {
+  /// An ordinary record.
+  case plain
+  /// A platform from the dataset.
+  case platform
+  /// The result of `compare` on two figures.
+  case comparison
+  /// The result of `compare` on two platforms.
+  case platformComparison
+  /// An imported module's bindings.
+  case module(String)
+
+  var typeName: String {
+    switch self {
+    case .plain: return "record"
+    case .platform: return "platform"
+    case .comparison, .platformComparison: return "comparison"
+    case .module: return "module"
+    }
+  }
+}
+
+/// Named fields in insertion order.
+public struct Record: @unchecked Sendable {
+  var shape: Shape
+  var values: [Value]
+  /// What the record stands for.
+  public var kind: RecordKind
+
+  /// Creates a record from key–value pairs; a later duplicate key replaces the earlier value.
+  public init(_ pairs: [(String, Value)], kind: RecordKind = .plain) {
+    var keys: [String] = []
+    var values: [Value] = []
+    for (key, value) in pairs {
+      if let existing = keys.firstIndex(of: key) {
+        values[existing] = value
+      } else {
+        keys.append(key)
+        values.append(value)
+      }
+    }
+    self.shape = Shape(keys: keys)
+    self.values = values
+    self.kind = kind
+  }
+
+  init(shape: Shape, values: [Value], kind: RecordKind = .plain) {
+    self.shape = shape
+    self.values = values
+    self.kind = kind
+  }
+
+  /// The field names, in order.
+  public var keys: [String] { shape.keys }
+  /// The number of fields.
+  public var count: Int { values.count }
+
+  /// The value of a field, or nil when the record has no such field.
+  public subscript(key: String) -> Value? {
+    get { shape.index[key].map { values[$0] } }
+    set {
+      if let position = shape.index[key] {
+        if let newValue { values[position] = newValue } else { remove(key) }
+      } else if let newValue {
+        shape = shape.adding(key)
+        values.append(newValue)
+      }
+    }
+  }
+
+  /// The fields as pairs, in order.
+  public var pairs: [(String, Value)] { Array(zip(shape.keys, values)) }
+
+  mutating func remove(_ key: String) {
+    guard let position = shape.index[key] else { return }
+    var keys = shape.keys
+    keys.remove(at: position)
+    values.remove(at: position)
+    shape = Shape(keys: keys)
+  }
+}

@@ -1,0 +1,144 @@
+/// A unit: a product of base units with integer powers (users, USD per user, …), plus whether the
+/// number is a percentage or percentage points. Percentages are dimensionless: `57%` is 0.57.
+public struct Unit: Hashable, Sendable, CustomStringConvertible {
+  /// How a dimensionless number is scaled for display.
+  public enum Scale: Hashable, Sendable {
+    /// An ordinary number.
+    case none
+    /// A percentage: 0.57 shows as `57%`.
+    case percent
+    /// Percentage points, the difference of two percentages: 0.02 shows as `2 pp`.
+    case points
+  }
+
+  /// Base units (singular names: `user`, `visit`, `account`, `USD`) and their powers, sorted.
+  public var factors: [Factor]
+  /// Percent, percentage points, or neither.
+  public var scale: Scale
+
+  /// One base unit raised to a power.
+  public struct Factor: Hashable, Sendable {
+    /// The base unit's singular name.
+    public var name: String
+    /// The power, never zero.
+    public var power: Int
+  }
+
+  /// Creates a unit from factors and a scale.
+  public init(factors: [Factor] = [], scale: Scale = .none) {
+    self.factors = factors.filter { $0.power != 0 }.sorted { $0.name < $1.name }
+    self.scale = scale
+  }
+
+  /// A single base unit, e.g. `Unit.base("user")`.
+  public static func base(_ name: String) -> Unit { Unit(factors: [Factor(name: name, power: 1)]) }
+
+  /// No unit: a plain number.
+  public static let none = Unit()
+  /// US dollars.
+  public static let usd = Unit.base("USD")
+  /// Users (people, e.g. monthly active users).
+  public static let users = Unit.base("user")
+  /// Visits to a website.
+  public static let visits = Unit.base("visit")
+  /// Accounts.
+  public static let accounts = Unit.base("account")
+  /// A percentage.
+  public static let percent = Unit(scale: .percent)
+  /// Percentage points.
+  public static let points = Unit(scale: .points)
+
+  /// True for a plain number.
+  public var isNone: Bool { factors.isEmpty && scale == .none }
+  /// True when the unit has no base units (plain, percent or points).
+  public var isDimensionless: Bool { factors.isEmpty }
+  var isMoney: Bool { factors.count == 1 && factors[0] == Factor(name: "USD", power: 1) }
+
+  /// The unit's name as messages show it: `users`, `USD`, `percent`, `pp`, `USD per user`.
+  public var description: String {
+    if factors.isEmpty {
+      switch scale {
+      case .none: return "a plain number"
+      case .percent: return "percent"
+      case .points: return "pp"
+      }
+    }
+    return name(plural: true)
+  }
+
+  /// The unit's words after a number: `users`, `USD per user`, `visits per user`.
+  func name(plural: Bool) -> String {
+    let numerator = factors.filter { $0.power > 0 }
+    let denominator = factors.filter { $0.power < 0 }
+    var words: [String] = []
+    for (index, factor) in numerator.enumerated() {
+      let word = index == 0 && plural ? Unit.plural(factor.name) : factor.name
+      words.append(factor.power == 1 ? word : "\(word)^\(factor.power)")
+    }
+    var text = words.isEmpty ? "1" : words.joined(separator: "·")
+    for factor in denominator {
+      text += " per " + (factor.power == -1 ? factor.name : "\(factor.name)^\(-factor.power)")
+    }
+    return text
+  }
+
+  static func plural(_ name: String) -> String {
+    name == "USD" || name.hasSuffix("s") ? name : name + "s"
+  }
+
+  /// The product of two units: powers add; a percentage times a count is a count.
+  static func * (lhs: Unit, rhs: Unit) -> Unit {
+    var powers: [String: Int] = [:]
+    for factor in lhs.factors + rhs.factors { powers[factor.name, default: 0] += factor.power }
+    let factors = powers.map { Factor(name: $0.key, power: $0.value) }
+    let scale: Scale = factors.contains { $0.power != 0 } ? .none : (lhs.scale != .none ? lhs.scale : rhs.scale)
+    return Unit(factors: factors, scale: scale)
+  }
+
+  /// The quotient of two units: equal units give a plain number, others a rate.
+  static func / (lhs: Unit, rhs: Unit) -> Unit {
+    let inverse = Unit(factors: rhs.factors.map { Factor(name: $0.name, power: -$0.power) })
+    var result = lhs * inverse
+    if result.factors.isEmpty {
+      result.scale = lhs.scale == rhs.scale ? .none : lhs.scale
+    }
+    return result
+  }
+
+  /// The unit raised to an integer power.
+  func raised(to power: Int) -> Unit {
+    Unit(factors: factors.map { Factor(name: $0.name, power: $0.power * power) })
+  }
+
+  /// Parses a unit name as `load` and `unit()` accept it: `users`, `USD`, `%`, `pp`, `USD per user`.
+  public static func parse(_ text: String) -> Unit? {
+    let parts = text.lowercased().split(separator: " per ").map { $0.trimmingSpaces }
+    guard let first = parts.first, !first.isEmpty else { return nil }
+    switch first {
+    case "%", "percent": return parts.count == 1 ? .percent : nil
+    case "pp", "points", "percentage points": return parts.count == 1 ? .points : nil
+    default: break
+    }
+    var unit = Unit.base(singular(first))
+    for part in parts.dropFirst() { unit = unit / Unit.base(singular(part)) }
+    return unit
+  }
+
+  static func singular(_ word: String) -> String {
+    if word == "usd" || word == "$" || word == "dollars" || word == "dollar" { return "USD" }
+    return word.hasSuffix("s") ? String(word.dropLast()) : word
+  }
+}
+
+extension StringProtocol {
+  var trimmingSpaces: String {
+    var slice = Substring(self)
+    while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
+      slice = slice.dropFirst()
+    }
+    while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" {
+      slice = slice.dropLast()
+    }
+    return String(slice)
+  }
+}

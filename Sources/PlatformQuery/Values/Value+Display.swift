@@ -1,0 +1,69 @@
+extension Value: CustomStringConvertible {
+  /// The display form, as `print` writes a value at the top level: strings raw, quantities
+  /// compact, lists of records and platforms as aligned tables.
+  public var description: String {
+    switch self {
+    case .string(let text): return text
+    case .list(let items) where Table.isTabular(items): return Table.render(items)
+    case .record(let record):
+      switch record.kind {
+      case .platform: return PlatformCard.render(record)
+      case .comparison, .platformComparison: return ComparisonDisplay.render(record)
+      default: return inline
+      }
+    default: return inline
+    }
+  }
+
+  /// The one-line form used inside lists and records: strings quoted.
+  public var inline: String {
+    switch self {
+    case .nil: return "nil"
+    case .bool(let b): return b ? "true" : "false"
+    case .number(let n): return NumberFormat.plain(n)
+    case .quantity(let n, let measure): return NumberFormat.quantity(n, measure.unit)
+    case .string(let text): return Value.quote(text)
+    case .list(let items): return "[" + items.map(\.inline).joined(separator: ", ") + "]"
+    case .record(let record):
+      if case .module(let name) = record.kind { return "<module \(name)>" }
+      if record.kind == .platform, case .string(let name)? = record["name"] { return "<platform \(name)>" }
+      return "{" + record.pairs.map { "\(Value.key($0.0)): \($0.1.inline)" }.joined(separator: ", ") + "}"
+    case .function(let function): return "<fn \(function.name)>"
+    }
+  }
+
+  /// The text a value contributes to `print`, interpolation and `join`: strings raw, the rest inline.
+  var text: String {
+    if case .string(let s) = self { return s }
+    return inline
+  }
+
+  static func key(_ name: String) -> String {
+    let isIdentifier =
+      !name.isEmpty && name.utf8.allSatisfy(isIdentifierPart) && !isDigit(name.utf8.first ?? 0)
+      && Keyword(rawValue: name) == nil
+    return isIdentifier ? name : quote(name)
+  }
+
+  /// A string in pq literal syntax.
+  static func quote(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case "\0": out += "\\0"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+          out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}

@@ -1,0 +1,109 @@
+/// A pq value. Lists and records are values, as in Swift: copying one never shares changes.
+///
+/// Function values refer to the interpreter that made them; they may be passed between threads
+/// but should be called only through that interpreter.
+public enum Value: @unchecked Sendable {
+  /// The absent value; also a metric the article gives no figure for.
+  case `nil`
+  /// `true` or `false`.
+  case bool(Bool)
+  /// A plain number, with no unit and no source.
+  case number(Double)
+  /// A number with a unit and/or the sources it was computed from.
+  case quantity(Double, Measure)
+  /// Text.
+  case string(String)
+  /// An ordered list.
+  case list([Value])
+  /// Named fields in order; platforms are records too.
+  case record(Record)
+  /// A pq function or a native one.
+  case function(Function)
+
+  /// The pq type name, as `type(v)` returns it.
+  public var typeName: String {
+    switch self {
+    case .nil: return "nil"
+    case .bool: return "bool"
+    case .number: return "number"
+    case .quantity(_, let measure): return measure.unit.isNone ? "number" : "quantity"
+    case .string: return "string"
+    case .list: return "list"
+    case .record(let record): return record.kind.typeName
+    case .function: return "function"
+    }
+  }
+
+  /// Only `false` and `nil` are falsy.
+  public var isTruthy: Bool {
+    switch self {
+    case .nil: return false
+    case .bool(let b): return b
+    default: return true
+    }
+  }
+
+  /// The numeric value of a number or quantity.
+  public var numericValue: Double? {
+    switch self {
+    case .number(let n): return n
+    case .quantity(let n, _): return n
+    default: return nil
+    }
+  }
+
+  /// The unit of a number or quantity (`Unit.none` for a plain number).
+  var unit: Unit {
+    if case .quantity(_, let measure) = self { return measure.unit }
+    return .none
+  }
+
+  /// The provenance of a value computed from sourced figures.
+  public var provenance: Provenance? {
+    if case .quantity(_, let measure) = self { return measure.provenance }
+    return nil
+  }
+
+  /// Makes a number from a value, a unit and provenance, normalising to `.number` when there is
+  /// neither unit nor provenance so that plain arithmetic stays on its fast path.
+  static func make(_ value: Double, _ unit: Unit, _ provenance: Provenance?) -> Value {
+    if unit.isNone, provenance == nil { return .number(value) }
+    return .quantity(value, Measure(unit: unit, provenance: provenance))
+  }
+}
+
+/// A quantity's unit and the sources it was computed from, shared between values.
+public final class Measure: Sendable {
+  /// The unit.
+  public let unit: Unit
+  /// Where the number came from, or nil for a literal.
+  public let provenance: Provenance?
+
+  /// Creates a measure.
+  public init(unit: Unit, provenance: Provenance? = nil) {
+    self.unit = unit
+    self.provenance = provenance
+  }
+}
+
+/// A callable value: a pq closure or a native Swift function.
+public final class Function {
+  enum Body {
+    case closure(FunctionPrototype, Environment?)
+    case native(NativeFunction)
+  }
+
+  let body: Body
+
+  init(_ body: Body) {
+    self.body = body
+  }
+
+  /// The function's name, or `<anonymous>`.
+  public var name: String {
+    switch body {
+    case .closure(let prototype, _): return prototype.name
+    case .native(let native): return native.name
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import PlatformQuery
+
+/// The parsed command line.
+struct CommandLineOptions {
+  enum Action {
+    case repl
+    case script(path: String, arguments: [String])
+    case stdin
+    case expression(String)
+    case interactive(path: String, arguments: [String])
+    case check([String])
+    case help
+    case version
+  }
+
+  enum ColorChoice: String {
+    case auto, always, never
+  }
+
+  var action = Action.repl
+  var json = false
+  var color = ColorChoice.auto
+  var prelude = true
+  var ascii = false
+
+  struct UsageError: Error {
+    var message: String
+    var hint: String?
+  }
+
+  static let flags = ["-e", "-i", "--json", "--check", "--help", "--version", "--color", "--no-prelude", "--ascii"]
+
+  static let usage = """
+    pq — question the figures of social platforms
+
+    usage:
+      pq                      the interactive prompt (stdin a terminal), else run stdin as a script
+      pq FILE.pq [ARGS…]      run a script; `args` holds ARGS
+      pq -e 'EXPR'            evaluate and print the value (--json for JSON)
+      pq -i FILE.pq           run a script, then open the prompt with its bindings
+      pq --check FILE.pq…     parse and resolve only
+      pq --help | --version
+
+    options:
+      --color auto|always|never   colour diagnostics (auto: only on a terminal, never with NO_COLOR)
+      --no-prelude                do not load stdlib/prelude.pq
+      --ascii                     draw tables and charts with ASCII only
+      --json                      with -e: print the value as JSON
+
+    exit status: 0 success, 1 runtime error, 2 usage error, 3 syntax error
+    """
+
+  /// Parses arguments (without the program name). Everything after the script path belongs to
+  /// the script.
+  static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+    var options = CommandLineOptions()
+    var index = 0
+    var chosen: Action?
+    func choose(_ action: Action) throws(UsageError) {
+      if chosen != nil {
+        throw UsageError(message: "only one of FILE, -e, -i and --check may be given", hint: "see 'pq --help'")
+      }
+      chosen = action
+    }
+    while index < arguments.count {
+      let argument = arguments[index]
+      index += 1
+      var flag = argument
+      var inlineValue: String?
+      if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+        flag = String(argument[..<equals])
+        inlineValue = String(argument[argument.index(after: equals)...])
+      }
+      func value(_ what: String) throws(UsageError) -> String {
+        if let inlineValue { return inlineValue }
+        guard index < arguments.count else {
+          throw UsageError(message: "\(flag) needs \(what)", hint: "see 'pq --help'")
+        }
+        index += 1
+        return arguments[index - 1]
+      }
+      switch flag {
+      case "-e", "--eval":
+        try choose(.expression(try value("an expression, as in: pq -e '1 + 2'")))
+      case "-i", "--interactive":
+        let path = try value("a script file")
+        try choose(.interactive(path: path, arguments: Array(arguments[index...])))
+        index = arguments.count
+      case "--check":
+        var paths: [String] = []
+        while index < arguments.count, !arguments[index].hasPrefix("-") || arguments[index] == "-" {
+          paths.append(arguments[index])
+          index += 1
+        }
+        if let inlineValue { paths.insert(inlineValue, at: 0) }
+        guard !paths.isEmpty else { throw UsageError(message: "--check needs a script file", hint: "pq --check FILE.pq") }
+        try choose(.check(paths))
+      case "--json": options.json = true
+      case "--no-prelude": options.prelude = false
+      case "--ascii": options.ascii = true
+      case "--color", "--colour":
+        let text = try value("auto, always or never")
+        guard let choice = ColorChoice(rawValue: text) else {
+          throw UsageError(message: "--color takes auto, always or never, not '\(text)'", hint: nil)
+        }
+        options.color = choice
+      case "-h", "--help": try choose(.help)
+      case "-V", "--version": try choose(.version)
+      case "-":
+        try choose(.stdin)
+      default:
+        if argument.hasPrefix("-") {
+          let suggestion = closestFlag(flag).map { "did you mean '\($0)'?" } ?? "see 'pq --help'"
+          throw UsageError(message: "unknown option '\(argument)'", hint: suggestion)
+        }
+        try choose(.script(path: argument, arguments: Array(arguments[index...])))
+        index = arguments.count
+      }
+    }
+    if let chosen { options.action = chosen }
+    if options.json, case .expression = options.action {} else if options.json {
+      throw UsageError(message: "--json goes with -e", hint: "pq -e 'x.mau' --json")
+    }
+    return options
+  }
+
+  static func closestFlag(_ flag: String) -> String? {
+    var best: (String, Int)?
+    for candidate in flags {
+      let distance = editDistance(flag, candidate)
+      if distance <= 2, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+    }
+    return best?.0
+  }
+
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(1, a.count) where !a.isEmpty {
+      var current = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...max(1, b.count) where !b.isEmpty {
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+}

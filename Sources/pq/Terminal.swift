@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CEditLine
+
+/// The process's terminal facts and standard streams.
+enum Terminal {
+  static var stdinIsTerminal: Bool { isatty(0) == 1 }
+  static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+  static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+  static func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+  }
+
+  /// Whether diagnostics on stderr get colour.
+  static func useColor(_ choice: CommandLineOptions.ColorChoice) -> Bool {
+    switch choice {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      if let noColor = environment("NO_COLOR"), !noColor.isEmpty { return false }
+      return stderrIsTerminal && environment("TERM") != "dumb"
+    }
+  }
+
+  /// Whether output can show Unicode block characters.
+  static var supportsUnicode: Bool {
+    let locale = environment("LC_ALL") ?? environment("LC_CTYPE") ?? environment("LANG") ?? ""
+    if locale.isEmpty { return true }
+    let lowered = locale.lowercased()
+    return lowered.contains("utf-8") || lowered.contains("utf8")
+  }
+
+  /// The terminal's width in columns, or 80.
+  static var width: Int {
+    var size = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+    if let columns = environment("COLUMNS").flatMap(Int.init), columns > 20 { return columns }
+    return 80
+  }
+
+  static func writeError(_ text: String) {
+    Output.standardError.write(text)
+    Output.standardError.flush()
+  }
+}
+
+/// A buffered writer to a file descriptor. A closed pipe ends the program quietly.
+final class Output: @unchecked Sendable {
+  static let standardOutput = Output(descriptor: 1)
+  static let standardError = Output(descriptor: 2)
+
+  let descriptor: Int32
+  var buffer: [UInt8] = []
+  let lock = Mutex()
+
+  init(descriptor: Int32) {
+    self.descriptor = descriptor
+  }
+
+  func write(_ text: String) {
+    lock.locked {
+      buffer.append(contentsOf: text.utf8)
+      if buffer.count > 1 << 16 { flushLocked() }
+    }
+  }
+
+  func flush() {
+    lock.locked { flushLocked() }
+  }
+
+  private func flushLocked() {
+    var offset = 0
+    while offset < buffer.count {
+      let count = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, buffer.count - offset) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        if errno == EPIPE { _exit(0) }
+        break
+      }
+      offset += count
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
+/// A small pthread mutex.
+final class Mutex: @unchecked Sendable {
+  private var mutex = pthread_mutex_t()
+  init() { pthread_mutex_init(&mutex, nil) }
+  deinit { pthread_mutex_destroy(&mutex) }
+
+  func locked<T>(_ body: () -> T) -> T {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return body()
+  }
+}

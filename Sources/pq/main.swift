@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import PlatformQuery
+
+signal(SIGPIPE, SIG_IGN)
+
+let options: CommandLineOptions
+do {
+  options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+  Terminal.writeError("pq: error: \(error.message)\n" + (error.hint.map { "note: \($0)\n" } ?? ""))
+  exit(ExitCode.usage.rawValue)
+}
+
+let color = Terminal.useColor(options.color)
+
+/// Makes the interpreter the command uses: built-in data, output to stdout, file access to the
+/// working folder and the script's own.
+func makeInterpreter(scriptPath: String?, arguments: [String]) -> Interpreter {
+  var settings = Interpreter.Options()
+  settings.loadsPrelude = options.prelude
+  settings.output = { Output.standardOutput.write($0) }
+  var folders = [FileSystem.currentDirectory()]
+  if let scriptPath {
+    let folder = scriptPath.contains("/") ? String(scriptPath[..<(scriptPath.lastIndex(of: "/") ?? scriptPath.endIndex)]) : "."
+    folders.append(folder.isEmpty ? "/" : folder)
+  }
+  settings.fileAccess = .folders(folders)
+  settings.unicode = !options.ascii && Terminal.supportsUnicode
+  settings.terminalWidth = Terminal.stdoutIsTerminal ? Terminal.width : 80
+  settings.arguments = arguments
+  return Interpreter(options: settings)
+}
+
+/// Prints a diagnostic and returns the exit code it calls for.
+func report(_ error: PQError) -> ExitCode {
+  Output.standardOutput.flush()
+  Terminal.writeError(error.rendered(color: color) + "\n")
+  return ExitCode(error)
+}
+
+func readSource(_ path: String) -> Source? {
+  do {
+    let bytes = path == "-" ? readStandardInput() : try FileSystem.read(path)
+    return try Source.decode(bytes, name: path == "-" ? "<stdin>" : path)
+  } catch let failure as FileSystem.Failure {
+    Terminal.writeError("pq: error: \(failure.message)\n")
+    exit(ExitCode.runtimeError.rawValue)
+  } catch let error as PQError {
+    exit(report(error).rawValue)
+  } catch {
+    exit(ExitCode.runtimeError.rawValue)
+  }
+}
+
+func readStandardInput() -> [UInt8] {
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 65536)
+  while true {
+    let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+    if count < 0, errno == EINTR { continue }
+    if count <= 0 { break }
+    bytes.append(contentsOf: chunk[0..<count])
+  }
+  return bytes
+}
+
+func runScript(_ source: Source, _ interpreter: Interpreter) -> ExitCode {
+  do {
+    try interpreter.run(source: source)
+    Output.standardOutput.flush()
+    return .success
+  } catch {
+    return report(error)
+  }
+}
+
+var status = ExitCode.success
+switch options.action {
+case .help:
+  Output.standardOutput.write(CommandLineOptions.usage + "\n")
+case .version:
+  Output.standardOutput.write("pq \(Interpreter.version)\n")
+case .expression(let text):
+  let interpreter = makeInterpreter(scriptPath: nil, arguments: [])
+  do {
+    let value = try interpreter.run(source: Source(name: "-e", text: text))
+    if options.json {
+      Output.standardOutput.write(try JSON.encode(value) + "\n")
+    } else {
+      Output.standardOutput.write(value.description + "\n")
+    }
+  } catch {
+    status = report(error)
+  }
+case .script(let path, let arguments):
+  if let source = readSource(path) {
+    status = runScript(source, makeInterpreter(scriptPath: path, arguments: arguments))
+  }
+case .stdin:
+  if let source = readSource("-") {
+    status = runScript(source, makeInterpreter(scriptPath: nil, arguments: []))
+  }
+case .check(let paths):
+  let interpreter = makeInterpreter(scriptPath: nil, arguments: [])
+  for path in paths {
+    guard let source = readSource(path) else { continue }
+    do {
+      try interpreter.check(source)
+    } catch {
+      let code = report(error)
+      if status == .success { status = code }
+    }
+  }
+case .repl:
+  if Terminal.stdinIsTerminal {
+    status = REPL(interpreter: makeInterpreter(scriptPath: nil, arguments: []), color: color).run()
+  } else if let source = readSource("-") {
+    status = runScript(source, makeInterpreter(scriptPath: nil, arguments: []))
+  }
+case .interactive(let path, let arguments):
+  let interpreter = makeInterpreter(scriptPath: path, arguments: arguments)
+  if let source = readSource(path) {
+    do {
+      try interpreter.evaluate(source.text, name: path)
+    } catch {
+      _ = report(error)
+    }
+  }
+  status = REPL(interpreter: interpreter, color: color).run()
+}
+Output.standardOutput.flush()
+exit(status.rawValue)
