@@ -25,7 +25,7 @@ let package = Package(
     .testTarget(
       name: "PlatformQueryTests",
       dependencies: ["PlatformQuery"],
-      resources: [.copy("Programs")]
+      exclude: ["Programs"]
     ),
     .testTarget(name: "pqTests", dependencies: ["pq", "PlatformQuery"]),
   ],

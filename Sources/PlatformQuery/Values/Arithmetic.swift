@@ -46,7 +46,8 @@ enum Arithmetic {
   static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(PQError) -> Value {
     switch (lhs, rhs) {
     case (.number(let a), .number(let b)):
-      return .number(try plain(op, a, b))
+      let result = try plain(op, a, b)
+      return op.isComparison ? .bool(result != 0) : .number(result)
     case (.number, .quantity), (.quantity, .number), (.quantity, .quantity):
       return try quantity(op, lhs, rhs)
     case (.string(let a), .string(let b)):

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import PlatformQuery
+
+/// The built `pq` binary, beside the test bundle.
+let pqBinary: String = {
+  var buffer = [CChar](repeating: 0, count: 4096)
+  let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+  let executable = String(decoding: buffer.prefix(max(0, count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  var folder = executable
+  while !folder.isEmpty, folder.last != "/" { folder.removeLast() }
+  return folder + "pq"
+}()
+
+/// The repository root, found from this file's path.
+let repositoryRoot: String = {
+  var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+  parts.removeLast(3)
+  return parts.joined(separator: "/")
+}()
+
+/// What a finished process produced.
+struct ProcessResult {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+/// Runs the pq binary with arguments, optional stdin text, in a working directory.
+func runPQ(
+  _ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String] = [:]
+) -> ProcessResult {
+  run([pqBinary] + arguments, stdin: stdin, directory: directory ?? repositoryRoot, environment: environment)
+}
+
+/// Runs a program and collects its output (stdin from text or /dev/null).
+func run(_ argv: [String], stdin: String?, directory: String, environment: [String: String]) -> ProcessResult {
+  var outPipe: [Int32] = [0, 0]
+  var errPipe: [Int32] = [0, 0]
+  var inPipe: [Int32] = [0, 0]
+  pipe(&outPipe)
+  pipe(&errPipe)
+  pipe(&inPipe)
+  var env = ["PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "NO_COLOR=1"]
+  for (key, value) in environment {
+    env.removeAll { $0.hasPrefix(key + "=") }
+    env.append("\(key)=\(value)")
+  }
+  let cArguments = argv.map { strdup($0) } + [nil]
+  let cEnvironment = env.map { strdup($0) } + [nil]
+  let cDirectory = strdup(directory)
+  defer {
+    cArguments.forEach { free($0) }
+    cEnvironment.forEach { free($0) }
+    free(cDirectory)
+  }
+  let pid = fork()
+  if pid == 0 {
+    dup2(inPipe[0], 0)
+    dup2(outPipe[1], 1)
+    dup2(errPipe[1], 2)
+    for descriptor in inPipe + outPipe + errPipe { close(descriptor) }
+    if let cDirectory { chdir(cDirectory) }
+    if let program = cArguments[0] { execve(program, cArguments, cEnvironment) }
+    _exit(127)
+  }
+  close(inPipe[0])
+  close(outPipe[1])
+  close(errPipe[1])
+  if let stdin {
+    let bytes = Array(stdin.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { write(inPipe[1], $0.baseAddress! + offset, bytes.count - offset) }
+      if written <= 0 { break }
+      offset += written
+    }
+  }
+  close(inPipe[1])
+  let output = drain([outPipe[0], errPipe[0]])
+  var status: Int32 = 0
+  waitpid(pid, &status, 0)
+  let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  return ProcessResult(status: exitStatus, stdout: output[0], stderr: output[1])
+}
+
+/// Reads several descriptors to their ends without deadlocking.
+func drain(_ descriptors: [Int32]) -> [String] {
+  var buffers = [[UInt8]](repeating: [], count: descriptors.count)
+  var open = descriptors.map { _ in true }
+  var chunk = [UInt8](repeating: 0, count: 65536)
+  while open.contains(true) {
+    var polls = descriptors.enumerated().filter { open[$0.offset] }.map { pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0) }
+    _ = poll(&polls, nfds_t(polls.count), 10_000)
+    for poll in polls where poll.revents != 0 {
+      guard let index = descriptors.firstIndex(of: poll.fd) else { continue }
+      let count = chunk.withUnsafeMutableBytes { read(poll.fd, $0.baseAddress, $0.count) }
+      if count <= 0 {
+        open[index] = false
+        close(poll.fd)
+      } else {
+        buffers[index].append(contentsOf: chunk[0..<count])
+      }
+    }
+  }
+  return buffers.map { String(decoding: $0, as: UTF8.self) }
+}
