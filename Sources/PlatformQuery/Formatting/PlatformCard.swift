@@ -6,7 +6,7 @@ enum PlatformCard {
       let shown: String
       var source = ""
       switch value {
-      case .nil: shown = "— (no figure in the article)"
+      case .nil: shown = Metric.named(key) == nil ? "—" : "— (no figure in the article)"
       case .string(let text): shown = text
       default:
         shown = value.inline

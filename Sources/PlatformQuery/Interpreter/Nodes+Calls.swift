@@ -216,6 +216,8 @@ final class FieldNode: Node {
   let nameSpan: Span
   var cachedShape: Shape?
   var cachedIndex = 0
+  /// The platform whose field was last found nil, for the "no figure" message.
+  var missingOwner: String?
 
   init(base: Node, name: String, nameSpan: Span, span: Span) {
     self.base = base
@@ -229,11 +231,18 @@ final class FieldNode: Node {
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let value = try base.evaluate(runtime)
     guard case .record(let record) = value else { throw notARecord(value) }
-    if record.shape === cachedShape { return record.values[cachedIndex] }
-    guard let index = record.shape.index[name] else { throw FieldNode.missing(name, in: record, span: nameSpan) }
-    cachedShape = record.shape
-    cachedIndex = index
-    return record.values[index]
+    let index: Int
+    if record.shape === cachedShape {
+      index = cachedIndex
+    } else {
+      guard let found = record.shape.index[name] else { throw FieldNode.missing(name, in: record, span: nameSpan) }
+      cachedShape = record.shape
+      cachedIndex = found
+      index = found
+    }
+    let result = record.values[index]
+    if case .nil = result, record.kind == .platform, case .string(let owner)? = record["name"] { missingOwner = owner }
+    return result
   }
 
   func notARecord(_ value: Value) -> PQError {

@@ -57,12 +57,11 @@ final class BinaryNode: Node {
 /// Explains a `nil` that came from a platform's metric field.
 enum MissingFigure {
   static func note(for node: Node) -> (message: String, notes: [String])? {
-    guard let path = node.fieldPath else { return nil }
-    let field = path.field
-    let label = Metric.named(field).map { $0.definition } ?? field
+    guard let field = node as? FieldNode, let owner = field.missingOwner else { return nil }
+    let what = Metric.named(field.name).map { " (\($0.definition))" } ?? ""
     return (
-      "no figure for '\(field)': the article does not give \(label) for this platform",
-      ["the value is nil; test for it with 'v != nil' or use 'get(p, \"\(field)\", default)'"]
+      "the article gives no figure for \(owner)'s \(field.name)\(what)",
+      ["the value is nil; test with 'p.\(field.name) != nil', or use get(p, \"\(field.name)\", default)"]
     )
   }
 }

@@ -1,0 +1,227 @@
+extension Builtins {
+  static let files: [NativeFunction] = [
+    NativeFunction("load(path)",
+      doc: "Reads your own figures from a .csv or .json file; cells may use pq notation (70.4M, $2B, 57%).",
+      example: "load(\"examples/data/platforms.csv\")") { arguments throws(PQError) in
+      let path = try arguments.string(0)
+      try arguments.runtime.checkPath(path, "load")
+      let bytes: [UInt8]
+      do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch { throw arguments.error(0, error.message) }
+      let source = try Source.decode(bytes, name: path)
+      if path.lowercased().hasSuffix(".json") {
+        do throws(JSON.ParseError) {
+          return DataFile.platformsIfNamed(try JSON.parse(source.text, readNotation: true))
+        } catch {
+          throw PQError(
+            .runtime, "invalid JSON: \(error.message)", source: source, span: Span(start: error.offset, end: error.offset + 1))
+        }
+      }
+      if path.lowercased().hasSuffix(".csv") { return try DataFile.readCSV(source) }
+      throw arguments.error(0, "load reads .csv and .json files, not '\(path)'")
+    },
+    NativeFunction("save(value, path)",
+      doc: "Writes a value to a .json file, or a list of records to a .csv file, whole or not at all.",
+      example: "save(top(platforms, \"mau\"), \"top.csv\")") { arguments throws(PQError) in
+      let path = try arguments.string(1)
+      try arguments.runtime.checkPath(path, "save")
+      let text: String
+      if path.lowercased().hasSuffix(".json") {
+        text = try JSON.encode(arguments[0]) + "\n"
+      } else if path.lowercased().hasSuffix(".csv") {
+        guard case .list(let items) = arguments[0], Table.isTabular(items) else {
+          throw arguments.error(0, "a .csv file holds a list of records")
+        }
+        text = DataFile.writeCSV(items)
+      } else {
+        throw arguments.error(1, "save writes .csv and .json files, not '\(path)'")
+      }
+      do throws(FileSystem.Failure) { try FileSystem.writeAtomically(path, Array(text.utf8)) } catch { throw arguments.error(1, error.message) }
+      return .nil
+    },
+  ]
+}
+
+/// CSV reading and writing for `load` and `save`.
+enum DataFile {
+  /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
+  static func platformsIfNamed(_ value: Value) -> Value {
+    guard case .list(let items) = value else { return value }
+    return .list(
+      items.map { item in
+        guard case .record(var record) = item, case .string? = record["name"] else { return item }
+        record.kind = .platform
+        return .record(record)
+      })
+  }
+
+  /// Splits CSV text into rows of (cell, byte offset), honouring quotes and doubled quotes.
+  static func rows(_ source: Source) throws(PQError) -> [[(String, Int)]] {
+    let bytes = source.bytes
+    var rows: [[(String, Int)]] = []
+    var row: [(String, Int)] = []
+    var cell: [UInt8] = []
+    var cellStart = 0
+    var index = 0
+    var quoted = false
+    var quoteStart = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if quoted {
+        if byte == UInt8(ascii: "\"") {
+          if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+            cell.append(byte)
+            index += 1
+          } else {
+            quoted = false
+          }
+        } else {
+          cell.append(byte)
+        }
+      } else if byte == UInt8(ascii: "\""), cell.isEmpty {
+        quoted = true
+        quoteStart = index
+      } else if byte == UInt8(ascii: ",") {
+        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        cell = []
+        cellStart = index + 1
+      } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+        if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        if !(row.count == 1 && row[0].0.isEmpty) { rows.append(row) }
+        row = []
+        cell = []
+        cellStart = index + 1
+      } else {
+        cell.append(byte)
+      }
+      index += 1
+    }
+    if quoted {
+      throw PQError(.runtime, "unterminated quoted cell", source: source, span: Span(start: quoteStart, end: quoteStart + 1))
+    }
+    if !cell.isEmpty || !row.isEmpty {
+      row.append((String(decoding: cell, as: UTF8.self), cellStart))
+      rows.append(row)
+    }
+    return rows
+  }
+
+  /// Reads a CSV file with a header row into records. Empty cells are nil; numbers may use pq
+  /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
+  /// its plain numbers that unit.
+  static func readCSV(_ source: Source) throws(PQError) -> Value {
+    let table = try rows(source)
+    guard let header = table.first else { return .list([]) }
+    var names: [String] = []
+    var units: [Unit?] = []
+    for (title, offset) in header {
+      var name = title.trimmingSpaces
+      var unit: Unit? = Metric.named(name)?.unit
+      if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
+        let unitName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        guard let parsed = Unit.parse(unitName) else {
+          throw PQError(.runtime, "unknown unit '\(unitName)' in the header", source: source, span: Span(start: offset, end: offset + title.utf8.count))
+        }
+        unit = parsed
+        name = String(name[..<open]).trimmingSpaces
+      }
+      if name.isEmpty || names.contains(name) {
+        throw PQError(.runtime, name.isEmpty ? "empty column name in the header" : "duplicate column '\(name)'",
+          source: source, span: Span(start: offset, end: offset + max(1, title.utf8.count)))
+      }
+      names.append(name)
+      units.append(unit)
+    }
+    var records: [Value] = []
+    for row in table.dropFirst() {
+      guard row.count == names.count else {
+        let offset = row.first?.1 ?? 0
+        throw PQError(
+          .runtime, "this row has \(plural(row.count, "cell")), but the header has \(names.count)", source: source,
+          span: Span(start: offset, end: offset + 1))
+      }
+      var pairs: [(String, Value)] = []
+      for (column, (text, offset)) in row.enumerated() {
+        pairs.append((names[column], try cell(text, unit: units[column], column: names[column], source: source, offset: offset)))
+      }
+      records.append(.record(Record(pairs)))
+    }
+    return platformsIfNamed(.list(records))
+  }
+
+  static func cell(_ raw: String, unit: Unit?, column: String, source: Source, offset: Int) throws(PQError) -> Value {
+    let text = raw.trimmingSpaces
+    if text.isEmpty { return .nil }
+    if text == "true" { return .bool(true) }
+    if text == "false" { return .bool(false) }
+    guard let number = Literal.parse(text) else {
+      if unit != nil {
+        throw PQError(
+          .runtime, "'\(text)' in column '\(column)' is not a number", source: source,
+          span: Span(start: offset, end: offset + raw.utf8.count), notes: ["numbers may be written 70.4M, $2B, 57% or 1,000"])
+      }
+      return .string(text)
+    }
+    guard let unit, let value = number.numericValue else { return number }
+    if number.unit.isNone { return Value.make(value, unit, nil) }
+    guard number.unit == unit else {
+      throw PQError(
+        .runtime, "'\(text)' is in \(number.unit), but column '\(column)' holds \(unit)", source: source,
+        span: Span(start: offset, end: offset + raw.utf8.count))
+    }
+    return number
+  }
+
+  /// Writes records as CSV: a header from the union of keys, units in the header where a column
+  /// is not a known metric, numbers in full precision.
+  static func writeCSV(_ items: [Value]) -> String {
+    let columns = Table.columns(of: items)
+    var units: [String: Unit] = [:]
+    for item in items {
+      guard case .record(let record) = item else { continue }
+      for column in columns {
+        if let value = record[column], value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
+      }
+    }
+    var lines: [String] = []
+    lines.append(
+      columns.map { column in
+        if let unit = units[column], Metric.named(column)?.unit != unit, !unit.isMoney, unit.scale == .none {
+          return escape("\(column) (\(unit))")
+        }
+        return escape(column)
+      }.joined(separator: ","))
+    for item in items {
+      guard case .record(let record) = item else { continue }
+      lines.append(columns.map { escape(cellText(record[$0] ?? .nil)) }.joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func cellText(_ value: Value) -> String {
+    switch value {
+    case .nil: return ""
+    case .string(let text): return text
+    case .number(let n): return JSONNumber.full(n)
+    case .quantity(let n, let measure):
+      if measure.unit.isMoney { return (n < 0 ? "-$" : "$") + JSONNumber.full(abs(n)) }
+      if measure.unit.scale == .percent { return JSONNumber.full(n * 100) + "%" }
+      return JSONNumber.full(n)
+    default: return value.inline
+    }
+  }
+
+  static func escape(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+  }
+}
+
+/// Numbers written in full, without loss.
+enum JSONNumber {
+  static func full(_ n: Double) -> String {
+    if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+    let short = NumberFormat.significant(n, digits: 15)
+    return Double(short) == n ? short : "\(n)"
+  }
+}

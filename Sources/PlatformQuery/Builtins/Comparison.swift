@@ -1,0 +1,80 @@
+/// `compare` and `rank`: weighing figures and platforms against each other.
+enum Comparison {
+  /// Compares two figures: both values, the difference and change when units agree, the ratio,
+  /// and the caveats their sources raise.
+  static func figures(_ a: Value, _ b: Value) throws(PQError) -> Value {
+    let sameUnit = Arithmetic.additiveUnit(.subtract, a.unit, b.unit) != nil
+    let difference: Value = sameUnit ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b)) : .nil
+    let ratio: Value =
+      b.numericValue == 0 ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b))
+    let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
+    var caveats = Provenance.caveats(between: a.provenance?.figures ?? [], and: b.provenance?.figures ?? [])
+    if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
+    return .record(
+      Record(
+        [
+          ("a", a), ("b", b), ("difference", difference), ("ratio", ratio), ("change", change),
+          ("caveats", .list(caveats.map { .string($0) })),
+        ], kind: .comparison))
+  }
+
+  /// Compares two platforms metric by metric.
+  static func platforms(_ a: Record, _ b: Record) -> Value {
+    let nameA = a["name"]?.text ?? "a"
+    let nameB = b["name"]?.text ?? "b"
+    var rows: [Value] = []
+    var caveats: [String] = []
+    for metric in Metric.all {
+      let left = a[metric.field] ?? .nil
+      let right = b[metric.field] ?? .nil
+      var row: [(String, Value)] = [("metric", .string(metric.field)), ("a", left), ("b", right)]
+      if left.numericValue == nil || right.numericValue == nil {
+        let missing = [left.numericValue == nil ? nameA : nil, right.numericValue == nil ? nameB : nil].compactMap { $0 }
+        row.append(("vs", .nil))
+        if !(left.numericValue == nil && right.numericValue == nil) {
+          caveats.append("\(metric.field): the article gives no figure for \(missing.joined(separator: " or "))")
+        }
+      } else if metric.unit.scale == .percent {
+        row.append(("vs", (try? Builtins.derived("diff", [left, right], Arithmetic.apply(.subtract, left, right))) ?? .nil))
+      } else if right.numericValue != 0 {
+        row.append(("vs", (try? Builtins.derived("ratio", [left, right], Arithmetic.apply(.divide, left, right))) ?? .nil))
+      } else {
+        row.append(("vs", .nil))
+      }
+      for caveat in Provenance.caveats(between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? []) {
+        caveats.append("\(metric.field): " + caveat.drop { $0 != ":" }.dropFirst(2))
+      }
+      rows.append(.record(Record(row)))
+    }
+    return .record(
+      Record(
+        [
+          ("a", .string(nameA)), ("b", .string(nameB)), ("rows", .list(rows)),
+          ("caveats", .list(caveats.map { .string($0) })),
+        ], kind: .platformComparison))
+  }
+
+  /// Ranks records by a metric, largest first; records without a figure follow, unranked.
+  static func rank(_ arguments: Arguments, limit: Int?) throws(PQError) -> [Value] {
+    let items = try arguments.list(0)
+    let metric = try arguments.string(1)
+    let values = try Builtins.fieldValues(items, arguments, 1)
+    let ordered = try Builtins.sorted(Array(zip(items, values).map { pair in Value.list([pair.0, pair.1]) }),
+      keys: values, descending: true)
+    var result: [Value] = []
+    var position = 0
+    for entry in ordered {
+      guard case .list(let pair) = entry, case .record(let record) = pair[0] else { continue }
+      let value = pair[1]
+      let hasFigure: Bool = if case .nil = value { false } else { true }
+      if let limit, !hasFigure || position >= limit { break }
+      if hasFigure { position += 1 }
+      result.append(
+        .record(
+          Record([
+            ("rank", hasFigure ? .number(Double(position)) : .nil), ("name", record["name"] ?? .nil), (metric, value),
+          ])))
+    }
+    return result
+  }
+}

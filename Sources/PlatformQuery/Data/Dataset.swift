@@ -1,0 +1,109 @@
+/// The article's platforms and figures, read from the JSON embedded in the binary
+/// (`stdlib/platforms.json`), each figure with its unit, publisher, period, definition and the
+/// sentence it comes from.
+public enum Dataset {
+  /// One platform as the dataset describes it.
+  public struct Platform: Sendable {
+    /// The global name pq binds it to (`x`, `truth`), if any.
+    public var label: String?
+    /// The platform's name.
+    public var name: String
+    /// Descriptive fields in order (formerly, owner, parent, reach, role); nil where not stated.
+    public var details: [(String, String?)]
+    /// The sentence the descriptive fields come from.
+    public var descriptionQuote: String
+    /// Metric figures by field.
+    public var figures: [String: Figure]
+  }
+
+  /// The article the data comes from: title, publisher, author, date.
+  public static let article: [(String, String)] = parsed.article
+
+  /// Every platform the article names, in the article's order.
+  public static let platforms: [Platform] = parsed.platforms
+
+  /// Every figure in the dataset.
+  public static var figures: [Figure] { platforms.flatMap { platform in Metric.allFields.compactMap { platform.figures[$0] } } }
+
+  private static let parsed: (article: [(String, String)], platforms: [Platform]) = {
+    let text = String(decoding: PackageResources.platforms_json, as: UTF8.self)
+    guard case .record(let root)? = try? JSON.parse(text, readNotation: false),
+      case .record(let article)? = root["article"], case .list(let entries)? = root["platforms"]
+    else {
+      preconditionFailure("stdlib/platforms.json is not valid")
+    }
+    let articleFields = article.pairs.map { ($0.0, $0.1.text) }
+    var platforms: [Platform] = []
+    for entry in entries {
+      guard case .record(let record) = entry, case .string(let name)? = record["name"] else { continue }
+      let label: String? = if case .string(let text)? = record["label"] { text } else { nil }
+      var details: [(String, String?)] = []
+      for key in ["formerly", "owner", "parent", "reach", "role"] {
+        if case .string(let text)? = record[key] { details.append((key, text)) } else { details.append((key, nil)) }
+      }
+      var figures: [String: Figure] = [:]
+      if case .record(let figureRecords)? = record["figures"] {
+        for (field, value) in figureRecords.pairs {
+          guard case .record(let f) = value, let number = f["value"]?.numericValue,
+            case .string(let unitName)? = f["unit"], let unit = Unit.parse(unitName)
+          else { preconditionFailure("bad figure \(name).\(field)") }
+          figures[field] = Figure(
+            platform: name, field: field, label: "\(label ?? "platform(\"\(name)\")").\(field)", value: number,
+            unit: unit, publisher: f["publisher"]?.text ?? "", period: f["period"]?.text ?? "",
+            definition: f["definition"]?.text ?? "", quote: f["quote"]?.text ?? "",
+            statedAs: f["stated_as"]?.text ?? "", isEstimate: f["estimate"]?.isTruthy ?? false)
+        }
+      }
+      let quote = record["description_quote"]?.text ?? ""
+      platforms.append(
+        Platform(label: label, name: name, details: details, descriptionQuote: quote, figures: figures))
+    }
+    return (articleFields, platforms)
+  }()
+
+  /// A platform as a pq value: a record of kind `.platform` with every descriptive and metric
+  /// field (nil where the article gives nothing), metric values carrying their figure's provenance.
+  public static func value(of platform: Platform) -> Value {
+    var pairs: [(String, Value)] = [("name", .string(platform.name))]
+    for (key, text) in platform.details { pairs.append((key, text.map { .string($0) } ?? .nil)) }
+    for field in Metric.allFields {
+      if let figure = platform.figures[field] {
+        pairs.append((field, figureValue(figure)))
+      } else {
+        pairs.append((field, .nil))
+      }
+    }
+    return .record(Record(pairs, kind: .platform))
+  }
+
+  /// A figure as a pq quantity carrying its provenance.
+  public static func figureValue(_ figure: Figure) -> Value {
+    .quantity(figure.value, Measure(unit: figure.unit, provenance: Provenance(figure: figure)))
+  }
+}
+
+extension Metric {
+  /// Every metric field a platform record has: the five metrics, then the owner's stake.
+  static let allFields = all.map(\.field) + ["owner_stake"]
+}
+
+extension Interpreter {
+  /// Defines `platforms`, `x`, `truth` and `article` for the chosen dataset.
+  func installDataset() {
+    switch options.dataset {
+    case .none:
+      defineGlobal("platforms", .list([]), builtin: true)
+    case .builtIn:
+      var values: [Value] = []
+      for platform in Dataset.platforms {
+        let value = Dataset.value(of: platform)
+        values.append(value)
+        if let label = platform.label { defineGlobal(label, value, builtin: true) }
+      }
+      defineGlobal("platforms", .list(values), builtin: true)
+      defineGlobal("article", .record(Record(Dataset.article.map { ($0.0, .string($0.1)) })), builtin: true)
+    case .custom(let values):
+      defineGlobal("platforms", .list(values), builtin: true)
+    }
+  }
+}

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Horizontal bar charts in text: Unicode eighth-blocks, or `#` when only ASCII will do.
+enum BarChart {
+  /// One bar: its label, value and the value's display.
+  struct Bar {
+    var label: String
+    var value: Double?
+    var shown: String
+  }
+
+  /// Draws bars scaled to fit `width` columns; on a log scale, bar length follows the order of
+  /// magnitude from one decade below the smallest value.
+  static func render(title: String, bars: [Bar], width: Int, logarithmic: Bool, unicode: Bool) -> String {
+    let labelWidth = min(24, bars.map(\.label.count).max() ?? 0)
+    let valueWidth = bars.map(\.shown.count).max() ?? 0
+    let barWidth = max(10, width - labelWidth - valueWidth - 4)
+    let positive = bars.compactMap(\.value).filter { $0 > 0 }
+    let maximum = bars.compactMap(\.value).max() ?? 0
+    let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
+    let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
+    var lines = [title]
+    for bar in bars {
+      let label = String(bar.label.prefix(labelWidth)).padding(labelWidth)
+      guard let value = bar.value else {
+        lines.append("\(label)  (no figure)")
+        continue
+      }
+      var fraction: Double
+      if logarithmic {
+        fraction = value > 0 ? (log10(value) - floorExponent) / (ceilingExponent - floorExponent) : 0
+      } else {
+        fraction = maximum > 0 ? max(0, value) / maximum : 0
+      }
+      fraction = min(1, max(0, fraction))
+      let drawn = draw(fraction * Double(barWidth), unicode: unicode)
+      lines.append("\(label)  \(drawn.padding(barWidth))  \(bar.shown)")
+    }
+    if logarithmic {
+      lines.append("(log scale: each \(barWidth / max(1, Int(ceilingExponent - floorExponent))) columns is ×10)")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func draw(_ length: Double, unicode: Bool) -> String {
+    guard unicode else { return String(repeating: "#", count: Int(length.rounded())) }
+    let eighths = Int((length * 8).rounded())
+    let partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+    var text = String(repeating: "█", count: eighths / 8) + partials[eighths % 8]
+    if text.isEmpty, length > 0 { text = "▏" }
+    return text
+  }
+}

@@ -1,0 +1,108 @@
+import Testing
+
+@testable import PlatformQuery
+
+/// Ratio and comparison built-ins, provenance and caveats.
+@Suite struct ComparisonTests {
+  @Test func ratioKeepsSources() throws {
+    #expect(try show("ratio(x.mau, truth.mau)") == "100.86")
+    let explanation = try show("explain(ratio(x.mau, truth.mau))")
+    #expect(explanation.hasPrefix("ratio(x.mau, truth.mau) = 100.86\n"))
+    #expect(explanation.contains("Similarweb, September 2024"))
+    #expect(explanation.contains("“In September Truth Social had 698,000 active monthly users"))
+    #expect(explanation.hasSuffix("caveats: none (same sources, periods and definitions)"))
+  }
+
+  @Test func diffOfPercentagesIsPoints() throws {
+    #expect(try show("diff(x.news_share, truth.news_share)") == "2 pp")
+    #expect(try show("x.news_share - truth.news_share") == "2 pp")
+  }
+
+  @Test func shareAndChange() throws {
+    #expect(try show("share(truth.mau, x.mau + truth.mau)") == "0.982%")
+    #expect(try show("pct_change(truth.web_visits, x.web_visits)") == "8.75K%")
+    #expect(failure("share(x.mau, x.revenue)")?.message.contains("same unit") == true)
+    #expect(failure("pct_change(0, 5)")?.message.contains("starting figure is 0") == true)
+  }
+
+  @Test func revenueComparisonCarriesACaveat() throws {
+    let caveats = try show("caveats(ratio(x.revenue, truth.revenue))")
+    #expect(caveats.contains("periods differ (2024, estimated vs January–September 2024)"))
+    #expect(caveats.contains("x.revenue is an estimate"))
+    #expect(try show("caveats(x.mau / truth.mau)") == "[]")
+  }
+
+  @Test func comparePlatformsShowsEveryMetric() throws {
+    let table = try show("compare(x, truth)")
+    let lines = table.split(separator: "\n").map(String.init)
+    #expect(lines[0].hasPrefix("metric") && lines[0].contains("X vs Truth Social"))
+    #expect(lines[2].hasPrefix("mau") && lines[2].hasSuffix("101×"))
+    #expect(lines[3].hasPrefix("web_visits") && lines[3].hasSuffix("88.5×"))
+    #expect(lines[4].hasPrefix("revenue") && lines[4].hasSuffix("769× *"))
+    #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("+2 pp"))
+    #expect(lines[6].hasPrefix("suspended_accounts") && lines[6].contains("5.3M accounts") && lines[6].hasSuffix("—"))
+    #expect(table.contains("revenue: periods differ"))
+    #expect(table.contains("suspended_accounts: the article gives no figure for Truth Social"))
+  }
+
+  @Test func compareFiguresHasEveryPart() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.evaluate("let c = compare(x.mau, truth.mau)")
+    #expect(try show("c.difference", pq) == "69.7M users")
+    #expect(try show("c.ratio", pq) == "100.86")
+    #expect(try show("c.change", pq) == "9.99K%")
+    #expect(try show("type(c)", pq) == "comparison")
+    #expect(try show("c", pq).contains("caveats: none"))
+  }
+
+  @Test func unitErrorPointsAtTheOperator() throws {
+    let error = try #require(failure("x.revenue + x.mau"))
+    #expect(error.message == "cannot add USD and users")
+    #expect(error.location?.column == 11)
+  }
+
+  @Test func missingFigureErrorsNameTheField() throws {
+    let error = try #require(failure("truth.suspended_accounts * 2"))
+    #expect(error.message.contains("no figure for Truth Social's suspended_accounts"))
+    #expect(error.location?.column == 1)
+    let inCall = try #require(failure("ratio(x.suspended_accounts, truth.suspended_accounts)"))
+    #expect(inCall.message.contains("no figure for Truth Social's suspended_accounts"))
+    #expect(inCall.location?.column == 29)
+  }
+
+  @Test func unknownFieldSuggests() throws {
+    let error = try #require(failure("x.maus"))
+    #expect(error.message == "platform X has no field 'maus'")
+    #expect(error.notes == ["did you mean 'mau'?"])
+  }
+
+  @Test func rankAndTop() throws {
+    #expect(try show("map(top(platforms, \"mau\", 5), fn(r) { r.name })") == "[\"X\", \"Truth Social\"]")
+    #expect(try show("rank(platforms, \"mau\")[9].rank") == "nil")
+    #expect(try show("len(rank(platforms, \"web_visits\"))") == "10")
+    #expect(failure("rank(platforms, \"maus\")")?.notes.first == "did you mean 'mau'?")
+  }
+
+  @Test func sumKeepsProvenance() throws {
+    #expect(try show("sum([x.mau, truth.mau])") == "71.1M users")
+    #expect(try show("explain(sum([x.mau, truth.mau]))").hasPrefix("sum(x.mau, truth.mau) = 71.1M users"))
+  }
+
+  @Test func chartDrawsBarsAndDegradesToASCII() throws {
+    let chart = try show("chart(top(platforms, \"mau\"), \"mau\", width: 40)")
+    #expect(chart.contains("X             " + String(repeating: "█", count: 13) + "  70.4M users"))
+    #expect(chart.contains("Truth Social  ▏ "))
+    #expect(chart.contains("70.4M users"))
+    var options = Interpreter.Options()
+    options.unicode = false
+    let ascii = try Interpreter(options: options).evaluate("chart(top(platforms, \"mau\"), \"mau\", log: true, width: 40)")
+    #expect(ascii.description.contains("X             ####"))
+    #expect(!ascii.description.contains("█"))
+  }
+
+  @Test func headlineReadsWell() throws {
+    #expect(
+      try show("headline(x, truth, \"mau\")")
+        == "X has 100.9 times Truth Social's monthly active users on the mobile apps (70.4M users vs 698K users; Similarweb, September 2024).")
+  }
+}

@@ -1,0 +1,115 @@
+import Testing
+
+@testable import PlatformQuery
+
+/// Every figure of the built-in data against the article it comes from.
+@Suite struct DataTests {
+  static let article: String? = readText("../shared/seed/000_acc4342bff74ed3a.txt")
+
+  /// Reads how the article states a number: "698,000", "70.4 million", "$2 billion", "59%",
+  /// "Fifty-seven percent".
+  static func statedValue(_ text: String) -> Double? {
+    var words = text.lowercased().replacingDashes().split(separator: " ").map(String.init)
+    var scale = 1.0
+    if let last = words.last {
+      switch last {
+      case "thousand": scale = 1e3
+      case "million": scale = 1e6
+      case "billion": scale = 1e9
+      case "percent": scale = 0.01
+      default: break
+      }
+      if scale != 1 { words.removeLast() }
+    }
+    var number = words.joined(separator: " ")
+    if number.hasSuffix("%") {
+      number.removeLast()
+      scale = 0.01
+    }
+    if number.hasPrefix("$") { number.removeFirst() }
+    number = String(number.filter { $0 != "," })
+    if let value = Double(number) { return value * scale }
+    return wordNumber(words).map { $0 * scale }
+  }
+
+  static func wordNumber(_ words: [String]) -> Double? {
+    let units = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    let tens = ["twenty": 20.0, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
+    var total = 0.0
+    for word in words.joined(separator: " ").split(separator: " ") {
+      if let index = units.firstIndex(of: String(word)) {
+        total += Double(index)
+      } else if let value = tens[String(word)] {
+        total += value
+      } else {
+        return nil
+      }
+    }
+    return total
+  }
+
+  @Test func everyFigureQuotesItsNumber() throws {
+    #expect(Dataset.figures.count == 10)
+    for figure in Dataset.figures {
+      #expect(figure.quote.contains(figure.statedAs), "\(figure.label): '\(figure.statedAs)' not in its quote")
+      let stated = try #require(DataTests.statedValue(figure.statedAs), "cannot read '\(figure.statedAs)'")
+      #expect(abs(stated - figure.value) <= 1e-9 * max(1, abs(figure.value)), "\(figure.label): \(stated) vs \(figure.value)")
+      #expect(!figure.publisher.isEmpty && !figure.period.isEmpty && !figure.definition.isEmpty)
+    }
+  }
+
+  @Test(.enabled(if: article != nil, "the article file is not beside the project"))
+  func everyQuotedSentenceIsInTheArticle() throws {
+    let article = try #require(DataTests.article)
+    for figure in Dataset.figures {
+      #expect(article.contains(figure.quote), "\(figure.label): quote not found in the article")
+    }
+    for platform in Dataset.platforms {
+      #expect(article.contains(platform.descriptionQuote), "\(platform.name): quote not found")
+      #expect(article.contains(platform.name), "\(platform.name) is not named in the article")
+      for (_, detail) in platform.details {
+        if let detail, ["Elon Musk", "Donald Trump", "Meta", "Bytedance", "Twitter"].contains(detail) {
+          #expect(article.contains(detail.split(separator: " ").last.map(String.init) ?? detail))
+        }
+      }
+    }
+  }
+
+  @Test func everyPlatformTheArticleNamesIsThere() {
+    let names = Dataset.platforms.map(\.name)
+    #expect(
+      names == ["X", "Truth Social", "Instagram", "Facebook", "Mastodon", "BlueSky", "Telegram", "Discord", "Threads", "TikTok"])
+  }
+
+  @Test func metricsTheArticleDoesNotGiveAreNil() throws {
+    #expect(try show("truth.suspended_accounts") == "nil")
+    #expect(try show("platform(\"TikTok\").mau") == "nil")
+    #expect(try show("x.owner_stake") == "nil")
+  }
+
+  @Test func figuresHaveUnitsAndSources() throws {
+    #expect(try show("x.mau") == "70.4M users")
+    #expect(try show("truth.mau") == "698K users")
+    #expect(try show("x.web_visits") == "1B visits")
+    #expect(try show("truth.web_visits") == "11.3M visits")
+    #expect(try show("x.revenue") == "$2B")
+    #expect(try show("truth.revenue") == "$2.6M")
+    #expect(try show("x.news_share") == "59%")
+    #expect(try show("truth.news_share") == "57%")
+    #expect(try show("x.suspended_accounts") == "5.3M accounts")
+    #expect(try show("truth.owner_stake") == "$3.3B")
+    #expect(try show("source(x.mau)[0].publisher") == "Similarweb")
+  }
+
+  @Test func platformLookupIsCaseInsensitiveAndKnowsFormerNames() throws {
+    #expect(try show("platform(\"truth social\").name") == "Truth Social")
+    #expect(try show("platform(\"Twitter\").name") == "X")
+    let error = try #require(failure("platform(\"Tik Tok\")"))
+    #expect(error.message == "platform: the article names no platform 'Tik Tok'")
+    #expect(error.notes.first == "did you mean 'TikTok'?")
+  }
+}
+
+extension String {
+  func replacingDashes() -> String { String(map { $0 == "-" ? " " : $0 }) }
+}
