@@ -152,7 +152,7 @@ public final class Interpreter {
 
   func run(_ source: Source, mode: ResolutionMode, markBuiltin: Bool = false) throws(PQError) -> Value {
     let savedScope = scope
-    let savedGlobals = runtime.globals
+    let savedCount = runtime.globals.count
     do {
       return try LargeStack.run { () throws(PQError) -> Value in
         let program = try Parser.parse(source)
@@ -170,8 +170,10 @@ public final class Interpreter {
         return try execute(resolved.body, frameSize: resolved.frameSize, source: source)
       }
     } catch {
+      // A failed input defines nothing: names it introduced are dropped, while assignments it
+      // made to existing variables before failing stay (as in Python's prompt).
       scope = savedScope
-      runtime.globals = savedGlobals
+      runtime.globals.removeLast(max(0, runtime.globals.count - savedCount))
       runtime.flow = .normal
       runtime.env = nil
       runtime.framePointer = 0
@@ -211,7 +213,11 @@ public final class Interpreter {
 
   /// Defines (or redefines) a global for later evaluations.
   public func setGlobal(_ name: String, _ value: Value) {
-    defineGlobal(name, value, builtin: false)
+    if let entry = scope.names[name], !entry.isBuiltin {
+      runtime.globals[entry.index] = value
+    } else {
+      defineGlobal(name, value, builtin: false)
+    }
   }
 
   /// The names of every global: built-ins, data, prelude and the user's.

@@ -1,20 +1,249 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import PlatformQuery
 
-/// The interactive prompt (placeholder until the libedit version lands).
-struct REPL {
-  let interpreter: Interpreter
+/// The interactive prompt: reads inputs (continuing unfinished ones on a `...>` prompt),
+/// evaluates them in one session, echoes values, and survives every error.
+final class REPL {
+  var interpreter: Interpreter
+  let makeInterpreter: () -> Interpreter
   let color: Bool
+  let reader: LineReader
+  /// The inputs that succeeded, for `:save`.
+  var inputs: [String] = []
+
+  static let commandHelp = """
+    Commands:
+      :help [name]   this text, or the documentation of a function
+      :load FILE     run a script in this session
+      :env           your bindings
+      :reset         forget your bindings
+      :time EXPR     evaluate and show how long it took
+      :save FILE     write this session's successful inputs as a script
+      :quit          leave (Ctrl-D does too)
+    Keys: Tab completes names and fields (x.m → x.mau), Up/Down recall history, Ctrl-R searches it,
+    Ctrl-C abandons the line or stops a running evaluation. A blank line abandons an unfinished input.
+    """
+
+  init(makeInterpreter: @escaping () -> Interpreter, color: Bool) {
+    self.makeInterpreter = makeInterpreter
+    self.interpreter = makeInterpreter()
+    self.color = color
+    if Terminal.stdoutIsTerminal {
+      let interpreterBox = Box()
+      let reader = EditLineReader(historyPath: REPL.historyPath()) { line, cursor in
+        interpreterBox.interpreter?.completions(for: line, cursor: cursor) ?? (cursor, [])
+      }
+      self.reader = reader
+      interpreterBox.interpreter = interpreter
+      self.box = interpreterBox
+    } else {
+      self.reader = PlainLineReader()
+      self.box = Box()
+    }
+  }
+
+  /// Lets the completion closure see the current interpreter after `:reset`.
+  final class Box {
+    var interpreter: Interpreter?
+  }
+
+  let box: Box
+
+  static func historyPath() -> String? {
+    if let state = Terminal.environment("XDG_STATE_HOME"), !state.isEmpty { return state + "/pq/history" }
+    if let home = Terminal.environment("HOME"), !home.isEmpty { return home + "/.local/state/pq/history" }
+    return nil
+  }
+
+  var banner: String {
+    let count = (interpreter["platforms"].flatMap { value -> Int? in
+      if case .list(let items) = value { return items.count }
+      return nil
+    }) ?? 0
+    return "pq \(Interpreter.version) — figures of X, Truth Social and \(max(0, count - 2)) more platforms "
+      + "(Fortune, November 14, 2024). :help for help, Ctrl-D to leave."
+  }
 
   func run() -> ExitCode {
-    while let line = readLine() {
-      do {
-        let value = try interpreter.evaluate(line, name: "<repl>")
-        if case .nil = value {} else { Output.standardOutput.write(value.description + "\n") }
-      } catch {
-        Terminal.writeError(error.rendered(color: color) + "\n")
+    installInterruptHandler(interpreter.cancellation)
+    if Terminal.stdoutIsTerminal { write(banner + "\n") }
+    var buffer = ""
+    while true {
+      let prompt = buffer.isEmpty ? "pq> " : "...> "
+      switch reader.readLine(prompt: prompt) {
+      case .endOfInput:
+        if Terminal.stdoutIsTerminal { write("\n") }
+        reader.saveHistory()
+        return .success
+      case .interrupted:
+        buffer = ""
+        interpreter.cancellation.reset()
+      case .line(let line):
+        if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+          if !buffer.isEmpty {
+            buffer = ""
+            write("(unfinished input abandoned)\n")
+          }
+          continue
+        }
+        buffer += (buffer.isEmpty ? "" : "\n") + line
+        if buffer.hasPrefix(":") {
+          reader.addHistory(buffer)
+          reader.saveHistory()
+          let quit = command(buffer)
+          buffer = ""
+          if quit { return .success }
+          continue
+        }
+        if interpreter.isIncomplete(buffer) { continue }
+        reader.addHistory(Interpreter.singleLine(buffer))
+        reader.saveHistory()
+        evaluate(buffer)
+        buffer = ""
       }
-      Output.standardOutput.flush()
     }
-    return .success
+  }
+
+  func write(_ text: String) {
+    Output.standardOutput.write(text)
+    Output.standardOutput.flush()
+  }
+
+  /// Evaluates one input and echoes its value; returns whether it succeeded.
+  @discardableResult
+  func evaluate(_ text: String, name: String = "<repl>", echoes: Bool = true) -> Bool {
+    interpreter.cancellation.reset()
+    do {
+      let value = try interpreter.evaluate(text, name: name)
+      Output.standardOutput.flush()
+      inputs.append(text)
+      if echoes { echo(value) }
+      if case .nil = value {} else { interpreter.setGlobal("_", value) }
+      return true
+    } catch {
+      Output.standardOutput.flush()
+      Terminal.writeError(error.rendered(color: color) + "\n")
+      return false
+    }
+  }
+
+  func echo(_ value: Value) {
+    switch value {
+    case .nil:
+      return
+    case .string(let text) where text.contains("\n"):
+      write(text + "\n")
+    default:
+      let shown = value.description
+      if shown.contains("\n") {
+        write(shown + "\n")
+      } else {
+        write("= " + value.inline + "\n")
+      }
+    }
+  }
+
+  /// Runs a `:command`; returns true to leave.
+  func command(_ line: String) -> Bool {
+    let trimmed = line.trimmingCharacters()
+    let name = String(trimmed.prefix { $0 != " " })
+    let argument = String(trimmed.dropFirst(name.count)).trimmingCharacters()
+    switch name {
+    case ":quit", ":q", ":exit":
+      reader.saveHistory()
+      return true
+    case ":help", ":h":
+      if argument.isEmpty {
+        write(REPL.commandHelp + "\n\n" + ((try? interpreter.evaluate("help()").description) ?? "") + "\n")
+      } else if let text = interpreter.help(argument) {
+        write(text + "\n")
+      } else {
+        Terminal.writeError("no help for '\(argument)'\n")
+      }
+    case ":load":
+      guard !argument.isEmpty else {
+        Terminal.writeError("usage: :load FILE\n")
+        return false
+      }
+      do {
+        let bytes = try FileSystem.read(argument)
+        let source = try Source.decode(bytes, name: argument)
+        evaluate(source.text, name: argument)
+      } catch let failure as FileSystem.Failure {
+        Terminal.writeError("error: \(failure.message)\n")
+      } catch let error as PQError {
+        Terminal.writeError(error.rendered(color: color) + "\n")
+      } catch {}
+    case ":env":
+      let bindings = interpreter.userGlobals.filter { $0.name != "_" }
+      if bindings.isEmpty { write("(no bindings yet)\n") }
+      for (name, value) in bindings {
+        var shown = value.inline
+        if shown.count > 70 { shown = String(shown.prefix(67)) + "…" }
+        write("\(name) = \(shown)\n")
+      }
+    case ":reset":
+      interpreter = makeInterpreter()
+      box.interpreter = interpreter
+      installInterruptHandler(interpreter.cancellation)
+      inputs = []
+      write("(bindings cleared)\n")
+    case ":time":
+      let start = REPL.now()
+      let succeeded = evaluate(argument)
+      if succeeded {
+        write("(\(NumberText.milliseconds(REPL.now() - start)))\n")
+      }
+    case ":save":
+      guard !argument.isEmpty else {
+        Terminal.writeError("usage: :save FILE\n")
+        return false
+      }
+      let script = "# pq session saved by :save\n" + inputs.joined(separator: "\n") + "\n"
+      do {
+        try FileSystem.writeAtomically(argument, Array(script.utf8))
+        write("(saved \(inputs.count) inputs to \(argument))\n")
+      } catch {
+        Terminal.writeError("error: \(error.message)\n")
+      }
+    default:
+      let known = Interpreter.promptCommands
+      let suggestion = known.min { editDistance(name, $0) < editDistance(name, $1) }
+      var message = "unknown command '\(name)'"
+      if let suggestion, editDistance(name, suggestion) <= 2 { message += "; did you mean '\(suggestion)'?" }
+      Terminal.writeError(message + " (:help lists the commands)\n")
+    }
+    return false
+  }
+
+  func editDistance(_ a: String, _ b: String) -> Int { CommandLineOptions.editDistance(a, b) }
+
+  static func now() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+  }
+}
+
+/// Durations as text.
+enum NumberText {
+  static func milliseconds(_ nanoseconds: UInt64) -> String {
+    let ms = Double(nanoseconds) / 1e6
+    if ms < 1 { return "\(Int((ms * 1000).rounded())) µs" }
+    if ms < 1000 { return "\((ms * 100).rounded() / 100) ms" }
+    return "\((ms / 10).rounded() / 100) s"
+  }
+}
+
+extension String {
+  func trimmingCharacters() -> String {
+    var slice = Substring(self)
+    while let first = slice.first, first == " " || first == "\t" || first == "\n" { slice = slice.dropFirst() }
+    while let last = slice.last, last == " " || last == "\t" || last == "\n" { slice = slice.dropLast() }
+    return String(slice)
   }
 }

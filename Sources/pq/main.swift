@@ -117,20 +117,16 @@ case .check(let paths):
   }
 case .repl:
   if Terminal.stdinIsTerminal {
-    status = REPL(interpreter: makeInterpreter(scriptPath: nil, arguments: []), color: color).run()
+    status = REPL(makeInterpreter: { makeInterpreter(scriptPath: nil, arguments: []) }, color: color).run()
   } else if let source = readSource("-") {
     status = runScript(source, makeInterpreter(scriptPath: nil, arguments: []))
   }
 case .interactive(let path, let arguments):
-  let interpreter = makeInterpreter(scriptPath: path, arguments: arguments)
+  let repl = REPL(makeInterpreter: { makeInterpreter(scriptPath: path, arguments: arguments) }, color: color)
   if let source = readSource(path) {
-    do {
-      try interpreter.evaluate(source.text, name: path)
-    } catch {
-      _ = report(error)
-    }
+    repl.evaluate(source.text, name: path, echoes: false)
   }
-  status = REPL(interpreter: interpreter, color: color).run()
+  status = repl.run()
 }
 Output.standardOutput.flush()
 exit(status.rawValue)

@@ -1,0 +1,98 @@
+/// Services for interactive front ends: completion, continuation of unfinished input, and
+/// turning a multi-line input into one history line.
+extension Interpreter {
+  /// The REPL's own commands, for completion.
+  public static let promptCommands = [":help", ":load", ":env", ":reset", ":time", ":save", ":quit"]
+
+  /// Completion candidates for the word that ends at `cursor` (a character offset) in `line`.
+  /// - Returns: the character offset where the word starts and the full candidates, sorted.
+  public func completions(for line: String, cursor: Int) -> (start: Int, candidates: [String]) {
+    let characters = Array(line.prefix(cursor))
+    var start = characters.count
+    while start > 0, characters[start - 1].isLetter || characters[start - 1].isNumber || characters[start - 1] == "_" {
+      start -= 1
+    }
+    let word = String(characters[start...])
+    if start > 0, characters[start - 1] == ":", start == 1 {
+      let candidates = Interpreter.promptCommands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }
+      return (start, candidates)
+    }
+    if start > 0, characters[start - 1] == "." {
+      var pathStart = start - 1
+      while pathStart > 0,
+        characters[pathStart - 1].isLetter || characters[pathStart - 1].isNumber || characters[pathStart - 1] == "_"
+          || characters[pathStart - 1] == "."
+      {
+        pathStart -= 1
+      }
+      let path = String(characters[pathStart..<(start - 1)])
+      guard case .record(let record)? = value(atPath: path) else { return (start, []) }
+      return (start, record.keys.filter { $0.hasPrefix(word) }.sorted())
+    }
+    var names = Set(globalNames.filter { !$0.hasPrefix("_") })
+    names.formUnion(Keyword.allCases.map(\.rawValue))
+    return (start, names.filter { $0.hasPrefix(word) }.sorted())
+  }
+
+  /// The value of `a.b.c` built from globals and fields only (nothing is called).
+  func value(atPath path: String) -> Value? {
+    let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard let first = parts.first, var current = self[first] else { return nil }
+    for part in parts.dropFirst() {
+      guard case .record(let record) = current, let next = record[part] else { return nil }
+      current = next
+    }
+    return current
+  }
+
+  /// True when the text is valid so far but unfinished: an open bracket, block or string, or a
+  /// trailing operator. The prompt then asks for more.
+  public func isIncomplete(_ text: String) -> Bool {
+    let trimmed = text.trimmingSpaces
+    if trimmed.hasSuffix("\\") { return true }
+    do {
+      _ = try LargeStack.run { () throws(PQError) in try Parser.parse(Source(name: "<repl>", text: text)) }
+      return false
+    } catch {
+      return error.isUnexpectedEnd
+    }
+  }
+
+  /// One line equivalent to a multi-line input, for history: line breaks that end statements
+  /// become `; `, the others spaces.
+  public static func singleLine(_ text: String) -> String {
+    guard text.contains("\n") else { return text }
+    let source = Source(name: "<history>", text: text)
+    guard let tokens = try? Lexer.tokenize(source) else {
+      return text.split(separator: "\n").map { $0.trimmingSpaces }.joined(separator: " ")
+    }
+    var separators = Set<Int>()
+    var insideStrings: [Range<Int>] = []
+    for token in tokens {
+      if case .newline = token.kind { separators.insert(token.span.start) }
+      if case .string = token.kind { insideStrings.append(token.span.start..<token.span.end) }
+    }
+    var out: [UInt8] = []
+    var index = 0
+    let bytes = source.bytes
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "#"), !insideStrings.contains(where: { $0.contains(index) }) {
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        continue
+      }
+      if byte == UInt8(ascii: "\n"), !insideStrings.contains(where: { $0.contains(index) }) {
+        while let last = out.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\\") { out.removeLast() }
+        let previous = out.last
+        let piece = separators.contains(index) && previous != UInt8(ascii: "{") && previous != nil ? "; " : " "
+        out.append(contentsOf: piece.utf8)
+        index += 1
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        continue
+      }
+      out.append(byte)
+      index += 1
+    }
+    return String(decoding: out, as: UTF8.self).trimmingSpaces
+  }
+}

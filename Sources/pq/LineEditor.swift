@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CEditLine
+import PlatformQuery
+import Synchronization
+
+/// What reading one line gave.
+enum LineResult {
+  case line(String)
+  case interrupted
+  case endOfInput
+}
+
+/// A source of input lines for the prompt.
+protocol LineReader: AnyObject {
+  func readLine(prompt: String) -> LineResult
+  func addHistory(_ entry: String)
+  func saveHistory()
+}
+
+/// Reads lines without editing or prompts: for a terminal on stdin but not on stdout.
+final class PlainLineReader: LineReader {
+  func readLine(prompt: String) -> LineResult {
+    guard let line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
+    return .line(line)
+  }
+
+  func addHistory(_ entry: String) {}
+  func saveHistory() {}
+}
+
+/// The pointer of the cancellation flag the SIGINT handler sets (0 when none).
+let interruptTarget = Atomic<UInt>(0)
+
+/// Installs a SIGINT handler that cancels the running evaluation and interrupts line reading.
+func installInterruptHandler(_ flag: CancellationFlag) {
+  interruptTarget.store(UInt(bitPattern: Unmanaged.passUnretained(flag).toOpaque()), ordering: .relaxed)
+  var action = sigaction()
+  action.__sigaction_handler.sa_handler = { _ in
+    let raw = interruptTarget.load(ordering: .relaxed)
+    if raw != 0, let pointer = UnsafeRawPointer(bitPattern: raw) {
+      Unmanaged<CancellationFlag>.fromOpaque(pointer).takeUnretainedValue().cancel()
+    }
+  }
+  sigemptyset(&action.sa_mask)
+  action.sa_flags = 0  // no SA_RESTART: a blocked read returns EINTR
+  sigaction(SIGINT, &action, nil)
+  // A parent may have started pq with SIGINT blocked; the prompt needs it.
+  var unblocked = sigset_t()
+  sigemptyset(&unblocked)
+  sigaddset(&unblocked, SIGINT)
+  pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+}
+
+/// Line editing on libedit: Emacs keys, history across sessions, Tab completion.
+final class EditLineReader: LineReader {
+  let editor: OpaquePointer
+  let history: OpaquePointer
+  let historyPath: String?
+  let complete: (String, Int) -> (start: Int, candidates: [String])
+  var prompt = "pq> "
+  var promptBytes: [CChar] = Array("pq> ".utf8CString)
+  var lastTabLine: String?
+  var warnedAboutHistory = false
+
+  init(historyPath: String?, complete: @escaping (String, Int) -> (start: Int, candidates: [String])) {
+    pq_ensure_utf8_locale()
+    editor = pq_el_init("pq")
+    history = pq_history_init()
+    self.historyPath = historyPath
+    self.complete = complete
+    pq_el_set_editor(editor, "emacs")
+    pq_el_set_history(editor, history)
+    pq_el_set_client_data(editor, Unmanaged.passUnretained(self).toOpaque())
+    pq_el_set_prompt(editor) { editor in
+      guard let editor, let data = pq_el_get_client_data(editor) else { return nil }
+      let reader = Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue()
+      return reader.promptBytes.withUnsafeMutableBufferPointer { $0.baseAddress }
+    }
+    pq_el_add_function(editor, "pq-complete", "Complete the name before the cursor") { editor, _ in
+      guard let editor, let data = pq_el_get_client_data(editor) else { return UInt8(CC_ERROR) }
+      return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().completeLine()
+    }
+    pq_el_bind(editor, "^I", "pq-complete")
+    pq_el_bind(editor, "^R", "em-inc-search-prev")
+    if let historyPath { _ = pq_history_load(history, historyPath) }
+  }
+
+  deinit {
+    el_end(editor)
+    history_end(history)
+  }
+
+  func readLine(prompt: String) -> LineResult {
+    self.prompt = prompt
+    promptBytes = Array(prompt.utf8CString)
+    var count: Int32 = 0
+    errno = 0
+    guard let line = el_gets(editor, &count) else {
+      if count < 0 || errno == EINTR {
+        Output.standardOutput.write("\n")
+        Output.standardOutput.flush()
+        return .interrupted
+      }
+      return .endOfInput
+    }
+    var text = String(cString: line)
+    if text.hasSuffix("\n") { text.removeLast() }
+    return .line(text)
+  }
+
+  func addHistory(_ entry: String) {
+    _ = pq_history_enter(history, entry)
+  }
+
+  /// Saves history whole or not at all: to a temporary file, then renamed over the old one.
+  func saveHistory() {
+    guard let historyPath else { return }
+    let folder = String(historyPath[..<(historyPath.lastIndex(of: "/") ?? historyPath.endIndex)])
+    makeDirectories(folder)
+    let temporary = "\(historyPath).tmp-\(getpid())"
+    if pq_history_save(history, temporary) < 0 || rename(temporary, historyPath) != 0 {
+      unlink(temporary)
+      if !warnedAboutHistory {
+        warnedAboutHistory = true
+        Terminal.writeError("pq: warning: cannot save history to \(historyPath); continuing without it\n")
+      }
+    }
+  }
+
+  func makeDirectories(_ path: String) {
+    var current = ""
+    for part in path.split(separator: "/") {
+      current += "/" + part
+      mkdir(current, 0o755)
+    }
+  }
+
+  /// Tab: inserts the completion, or the longest common prefix; a second Tab lists candidates.
+  func completeLine() -> UInt8 {
+    guard let info = el_line(editor)?.pointee else { return UInt8(CC_ERROR) }
+    let length = info.lastchar - info.buffer
+    let cursorBytes = info.cursor - info.buffer
+    let buffer = UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length)
+    let line = String(decoding: buffer, as: UTF8.self)
+    let cursor = String(decoding: buffer.prefix(cursorBytes), as: UTF8.self).count
+    let (start, candidates) = complete(line, cursor)
+    let typed = String(Array(line.prefix(cursor))[start...])
+    guard !candidates.isEmpty else { return UInt8(CC_ERROR) }
+    let common = candidates.dropFirst().reduce(candidates[0]) { prefix, candidate in
+      String(zip(prefix, candidate).prefix { $0 == $1 }.map(\.0))
+    }
+    if common.count > typed.count {
+      let suffix = String(common.dropFirst(typed.count)) + (candidates.count == 1 ? "" : "")
+      _ = el_insertstr(editor, suffix)
+      lastTabLine = nil
+      return UInt8(CC_REFRESH)
+    }
+    if candidates.count == 1 { return UInt8(CC_REFRESH) }
+    if lastTabLine == line {
+      Output.standardOutput.write("\n" + columns(candidates) + "\n")
+      Output.standardOutput.flush()
+      lastTabLine = nil
+      return UInt8(CC_REDISPLAY)
+    }
+    lastTabLine = line
+    return UInt8(CC_REFRESH_BEEP)
+  }
+
+  func columns(_ items: [String]) -> String {
+    let width = (items.map(\.count).max() ?? 0) + 2
+    let perRow = max(1, Terminal.width / width)
+    var lines: [String] = []
+    var row = ""
+    for (index, item) in items.enumerated() {
+      row += item + String(repeating: " ", count: width - item.count)
+      if (index + 1) % perRow == 0 {
+        lines.append(row)
+        row = ""
+      }
+    }
+    if !row.isEmpty { lines.append(row) }
+    return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+  }
+}

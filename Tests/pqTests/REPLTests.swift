@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Testing
+
+/// A pq prompt running on a pseudo-terminal, driven like a person at the keyboard.
+final class TerminalSession {
+  let master: Int32
+  let pid: pid_t
+  var output: [UInt8] = []
+
+  init(stateHome: String, arguments: [String] = []) {
+    let argv = ([pqBinary] + arguments).map { strdup($0) } + [nil]
+    let variables: [String] = ["TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "NO_COLOR=1"]
+    let env = variables.map { strdup($0) } + [nil]
+    var descriptor: Int32 = 0
+    var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+    let child = forkpty(&descriptor, nil, nil, &size)
+    if child == 0 {
+      chdir("/tmp")
+      if let program = argv[0] { execve(program, argv, env) }
+      _exit(127)
+    }
+    argv.forEach { free($0) }
+    env.forEach { free($0) }
+    master = descriptor
+    pid = child
+  }
+
+  deinit {
+    kill(pid, SIGKILL)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    close(master)
+  }
+
+  func send(_ text: String) {
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+  }
+
+  /// The output so far with escape sequences removed.
+  var screen: String {
+    var result: [UInt8] = []
+    var index = 0
+    while index < output.count {
+      if output[index] == 0x1B {
+        index += 1
+        if index < output.count, output[index] == UInt8(ascii: "[") {
+          index += 1
+          while index < output.count, !(0x40...0x7E).contains(output[index]) { index += 1 }
+        }
+        index += 1
+        continue
+      }
+      if output[index] != 0x07, output[index] != UInt8(ascii: "\r") { result.append(output[index]) }
+      index += 1
+    }
+    return String(decoding: result, as: UTF8.self)
+  }
+
+  /// Reads until the cleaned output contains `text` `count` times, or the timeout passes.
+  @discardableResult
+  func waitFor(_ text: String, count: Int = 1, seconds: Double = 10) -> Bool {
+    let deadline = now() + seconds
+    while now() < deadline {
+      if occurrences(of: text) >= count { return true }
+      var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+      if poll(&descriptor, 1, 50) > 0 {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let n = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        output.append(contentsOf: chunk[0..<n])
+      }
+    }
+    return occurrences(of: text) >= count
+  }
+
+  func occurrences(of text: String) -> Int {
+    screen.split(separator: text, omittingEmptySubsequences: false).count - 1
+  }
+
+  /// Waits for the process to end and returns its exit status.
+  func exitStatus(seconds: Double = 10) -> Int32? {
+    let deadline = now() + seconds
+    while now() < deadline {
+      var status: Int32 = 0
+      if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xff }
+      waitFor("\u{0}", seconds: 0.05)
+    }
+    return nil
+  }
+
+  func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+}
+
+func temporaryFolder() -> String {
+  var template = Array("/tmp/pq-test-XXXXXX".utf8CString)
+  return template.withUnsafeMutableBufferPointer { buffer in
+    guard let base = buffer.baseAddress, let pointer = mkdtemp(base) else { return "/tmp" }
+    return String(cString: pointer)
+  }
+}
+
+/// The interactive prompt through a pseudo-terminal.
+@Suite(.serialized) struct REPLTests {
+  @Test func echoesAValue() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("ratio(x.mau, truth.mau)\r")
+    #expect(session.waitFor("= 100.86"))
+  }
+
+  @Test func tabCompletesAField() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("x.m\t")
+    session.send("\r")
+    #expect(session.waitFor("= 70.4M users"))
+  }
+
+  @Test func upArrowRecallsThePreviousLine() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("40 + 2\r")
+    #expect(session.waitFor("= 42"))
+    session.send("\u{1B}[A\r")
+    #expect(session.waitFor("= 42", count: 2))
+  }
+
+  @Test func multiLineFunction() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("fn twice(v) {\r")
+    #expect(session.waitFor("...> "))
+    session.send("v * 2\r}\r")
+    session.send("twice(21)\r")
+    #expect(session.waitFor("= 42"))
+  }
+
+  @Test func anErrorThenAWorkingLine() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("let a = 5\rx.revenue + x.mau\r")
+    #expect(session.waitFor("error: cannot add USD and users"))
+    session.send("a * 2\r")
+    #expect(session.waitFor("= 10"))
+  }
+
+  @Test func failedInputLeavesNoBinding() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("let half = 1 / 0\r")
+    #expect(session.waitFor("division by zero"))
+    session.send("half\r")
+    #expect(session.waitFor("'half' is not defined"))
+  }
+
+  @Test func controlCInterruptsALoop() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("var n = 0\rwhile true { n += 1 }\r")
+    session.waitFor("XX", seconds: 0.5)
+    session.send("\u{03}")
+    #expect(session.waitFor("interrupted", seconds: 5))
+    session.send("n > 0\r")
+    #expect(session.waitFor("= true"))
+  }
+
+  @Test func controlDLeavesWithStatusZero() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("\u{04}")
+    #expect(session.exitStatus() == 0)
+  }
+
+  @Test func historySurvivesASecondSession() {
+    let state = temporaryFolder()
+    do {
+      let first = TerminalSession(stateHome: state)
+      #expect(first.waitFor("pq> "))
+      first.send("6 * 7\r")
+      #expect(first.waitFor("= 42"))
+      first.send("\u{04}")
+      #expect(first.exitStatus() == 0)
+    }
+    let second = TerminalSession(stateHome: state)
+    #expect(second.waitFor("pq> "))
+    second.send("\u{1B}[A\r")
+    #expect(second.waitFor("= 42"))
+  }
+
+  @Test func commandsWork() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send(":hepl\r")
+    #expect(session.waitFor("did you mean ':help'?"))
+    session.send("let mine = 3\r:env\r")
+    #expect(session.waitFor("mine = 3"))
+    session.send(":help ratio\r")
+    #expect(session.waitFor("example: ratio(x.mau, truth.mau)"))
+  }
+}
