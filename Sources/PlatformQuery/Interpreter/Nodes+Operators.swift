@@ -60,10 +60,15 @@ enum MissingFigure {
     guard let field = node as? FieldNode, let owner = field.missingOwner else { return nil }
     let what = Metric.named(field.name).map { " (\($0.definition))" } ?? ""
     return (
-      "the article gives no figure for \(owner)'s \(field.name)\(what)",
+      "the article gives no figure for \(possessive(owner)) \(field.name)\(what)",
       ["the value is nil; test with 'p.\(field.name) != nil', or use get(p, \"\(field.name)\", default)"]
     )
   }
+}
+
+/// `Truth Social's`, `Threads'`.
+func possessive(_ name: String) -> String {
+  name.hasSuffix("s") ? name + "'" : name + "'s"
 }
 
 /// `-a`

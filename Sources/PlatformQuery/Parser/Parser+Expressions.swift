@@ -141,9 +141,10 @@ extension Parser {
     var expression = try parsePrimary()
     while true {
       if check(.leftParen) {
-        advance()
+        let open = advance()
         let arguments = try parseArguments()
-        let close = try expect(.rightParen, "to close the argument list")
+        guard check(.rightParen) else { throw unclosed(open, ")", "argument list") }
+        let close = advance()
         expression = Expr(kind: .call(expression, arguments), span: expression.span.joined(close.span))
       } else if check(.leftBracket) {
         advance()
@@ -229,7 +230,8 @@ extension Parser {
       skipNewlines()
       let inner = try parseExpression()
       skipNewlines()
-      let close = try expect(.rightParen, "to close the parenthesis")
+      guard check(.rightParen) else { throw unclosed(token, ")", "parenthesis") }
+      let close = advance()
       return Expr(kind: inner.kind, span: token.span.joined(close.span))
     case .symbol(.leftBracket):
       return try parseList()
@@ -265,9 +267,7 @@ extension Parser {
       if !match(.comma) { break }
       skipNewlines()
     }
-    guard check(.rightBracket) else {
-      throw expected("',' or ']' in the list", notes: atEnd ? ["the list opened here is never closed"] : [])
-    }
+    guard check(.rightBracket) else { throw unclosed(open, "]", "list") }
     let close = advance()
     return Expr(kind: .list(elements), span: open.span.joined(close.span))
   }

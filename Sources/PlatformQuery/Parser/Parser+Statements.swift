@@ -7,7 +7,7 @@ extension Parser {
       let before = index
       do throws(PQError) {
         statements.append(try parseStatement())
-        if !atEnd, !atSeparator {
+        if !atEnd, !atStatementEnd {
           throw expected("end of statement (a new line or ';')")
         }
       } catch {
@@ -40,7 +40,7 @@ extension Parser {
       }
       let before = index
       statements.append(try parseStatement())
-      if !check(.rightBrace), !atSeparator {
+      if !check(.rightBrace), !atStatementEnd {
         throw expected("end of statement (a new line, ';' or '}')")
       }
       if index == before { advance() }

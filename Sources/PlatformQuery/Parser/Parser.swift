@@ -66,6 +66,12 @@ struct Parser {
     return check(.semicolon)
   }
 
+  /// After a whole statement: a separator, or a line break the lexer hid because an earlier
+  /// bracket was never closed (which was already reported).
+  var atStatementEnd: Bool {
+    atSeparator || (!errors.isEmpty && followsLineBreak)
+  }
+
   mutating func skipSeparators() {
     while atSeparator { advance() }
   }
@@ -76,8 +82,10 @@ struct Parser {
 
   /// A syntax error at the current token: "expected X, found Y".
   func expected(_ what: String, notes: [String] = []) -> PQError {
-    PQError(
-      .syntax, "expected \(what), found \(kind.summary)", source: source, span: current.span, notes: notes,
+    // At the end of input, point just after the last token rather than at an empty last line.
+    let span = atEnd && index > 0 ? Span(start: previousEnd, end: previousEnd) : current.span
+    return PQError(
+      .syntax, "expected \(what), found \(kind.summary)", source: source, span: span, notes: notes,
       isUnexpectedEnd: atEnd)
   }
 
@@ -104,6 +112,19 @@ struct Parser {
     PQError(.syntax, message, source: source, span: span, notes: notes)
   }
 
+  var startsStatement: Bool {
+    guard case .keyword(let word) = kind else { return false }
+    return [.let, .var, .fn, .while, .for, .import, .return].contains(word)
+  }
+
+  /// The error for a bracket that is never closed: points at what was found, notes the opener.
+  func unclosed(_ open: Token, _ closer: String, _ what: String) -> PQError {
+    var error = expected("'\(closer)' to close the \(what)")
+    let at = source.location(of: open.span.start)
+    error.notes.append("the \(what) opened at line \(at.line), column \(at.column) is not closed")
+    return error
+  }
+
   mutating func enterNesting() throws(PQError) {
     depth += 1
     if depth > Parser.maximumNesting {
@@ -113,10 +134,21 @@ struct Parser {
     }
   }
 
-  /// Skips to the start of the next statement after an error, keeping brackets balanced.
+  /// True when a line break separates the current token from the one before it.
+  var followsLineBreak: Bool {
+    guard index > 0 else { return true }
+    let start = tokens[index - 1].span.end
+    let end = current.span.start
+    return start < end && source.bytes[start..<end].contains(UInt8(ascii: "\n"))
+  }
+
+  /// Skips to the start of the next statement after an error, keeping brackets balanced. A
+  /// statement keyword at the start of a line ends the skipping even inside an unclosed bracket,
+  /// so one missing ')' does not hide the rest of the file.
   mutating func synchronize() {
     var nesting = 0
     while !atEnd {
+      if index > 0, followsLineBreak, startsStatement { return }
       switch kind {
       case .newline, .symbol(.semicolon):
         if nesting <= 0 {

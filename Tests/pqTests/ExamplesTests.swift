@@ -1,0 +1,50 @@
+import Testing
+
+@testable import PlatformQuery
+
+/// Every `examples/**/NAME.pq` run through the real binary from the repository root: stdout must
+/// equal NAME.out, stderr NAME.err (empty when there is none), and the exit status the
+/// `# exit: N` comment (0 when there is none).
+@Suite struct ExamplesTests {
+  static let examples: [String] = {
+    var found: [String] = []
+    for folder in ["examples", "examples/errors"] {
+      guard let directory = opendir(repositoryRoot + "/" + folder) else { continue }
+      while let entry = readdir(directory) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) {
+          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name.hasSuffix(".pq") { found.append(folder + "/" + name) }
+      }
+      closedir(directory)
+    }
+    return found.sorted()
+  }()
+
+  static func read(_ path: String) -> String? {
+    guard let bytes = try? FileSystem.read(repositoryRoot + "/" + path) else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  @Test func examplesAreFound() {
+    #expect(ExamplesTests.examples.count >= 10)
+  }
+
+  @Test(arguments: examples)
+  func example(_ path: String) throws {
+    let base = String(path.dropLast(3))
+    let script = try #require(ExamplesTests.read(path))
+    var status: Int32 = 0
+    if let range = script.firstRange(of: "# exit: ") {
+      status = Int32(script[range.upperBound...].prefix { $0.isNumber }) ?? -1
+    }
+    let result = runPQ([path])
+    #expect(result.status == status)
+    #expect(result.stdout == (ExamplesTests.read(base + ".out") ?? ""))
+    #expect(result.stderr == (ExamplesTests.read(base + ".err") ?? ""))
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif
