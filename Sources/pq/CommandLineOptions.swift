@@ -28,7 +28,9 @@ struct CommandLineOptions {
     var hint: String?
   }
 
-  static let flags = ["-e", "-i", "--json", "--check", "--help", "--version", "--color", "--no-prelude", "--ascii"]
+  static let flags = [
+    "-e", "-i", "--json", "--check", "--help", "--version", "--color", "--no-prelude", "--ascii",
+  ]
 
   static let usage = """
     pq — question the figures of social platforms
@@ -58,7 +60,8 @@ struct CommandLineOptions {
     var chosen: Action?
     func choose(_ action: Action) throws(UsageError) {
       if chosen != nil {
-        throw UsageError(message: "only one of FILE, -e, -i and --check may be given", hint: "see 'pq --help'")
+        throw UsageError(
+          message: "only one of FILE, -e, -i and --check may be given", hint: "see 'pq --help'")
       }
       chosen = action
     }
@@ -93,7 +96,9 @@ struct CommandLineOptions {
           index += 1
         }
         if let inlineValue { paths.insert(inlineValue, at: 0) }
-        guard !paths.isEmpty else { throw UsageError(message: "--check needs a script file", hint: "pq --check FILE.pq") }
+        guard !paths.isEmpty else {
+          throw UsageError(message: "--check needs a script file", hint: "pq --check FILE.pq")
+        }
         try choose(.check(paths))
       case "--json": options.json = true
       case "--no-prelude": options.prelude = false
@@ -118,7 +123,8 @@ struct CommandLineOptions {
       }
     }
     if let chosen { options.action = chosen }
-    if options.json, case .expression = options.action {} else if options.json {
+    if options.json, case .expression = options.action {
+    } else if options.json {
       throw UsageError(message: "--json goes with -e", hint: "pq -e 'x.mau' --json")
     }
     return options
@@ -140,7 +146,8 @@ struct CommandLineOptions {
     for i in 1...max(1, a.count) where !a.isEmpty {
       var current = [i] + Array(repeating: 0, count: b.count)
       for j in 1...max(1, b.count) where !b.isEmpty {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       previous = current
     }

@@ -1,11 +1,12 @@
+import CEditLine
+import PlatformQuery
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CEditLine
-import PlatformQuery
-import Synchronization
 
 /// What reading one line gave.
 enum LineResult {
@@ -144,7 +145,8 @@ final class EditLineReader: LineReader {
     guard let info = el_line(editor)?.pointee else { return UInt8(CC_ERROR) }
     let length = info.lastchar - info.buffer
     let cursorBytes = info.cursor - info.buffer
-    let buffer = UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length)
+    let buffer = UnsafeBufferPointer(
+      start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length)
     let line = String(decoding: buffer, as: UTF8.self)
     let cursor = String(decoding: buffer.prefix(cursorBytes), as: UTF8.self).count
     let (start, candidates) = complete(line, cursor)

@@ -1,9 +1,10 @@
+import PlatformQuery
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import PlatformQuery
 
 /// The interactive prompt: reads inputs (continuing unfinished ones on a `...>` prompt),
 /// evaluates them in one session, echoes values, and survives every error.
@@ -60,10 +61,11 @@ final class REPL {
   }
 
   var banner: String {
-    let count = (interpreter["platforms"].flatMap { value -> Int? in
-      if case .list(let items) = value { return items.count }
-      return nil
-    }) ?? 0
+    let count =
+      (interpreter["platforms"].flatMap { value -> Int? in
+        if case .list(let items) = value { return items.count }
+        return nil
+      }) ?? 0
     return "pq \(Interpreter.version) — figures of X, Truth Social and \(max(0, count - 2)) more platforms "
       + "(Fortune, November 14, 2024). :help for help, Ctrl-D to leave."
   }
@@ -242,7 +244,9 @@ enum NumberText {
 extension String {
   func trimmingCharacters() -> String {
     var slice = Substring(self)
-    while let first = slice.first, first == " " || first == "\t" || first == "\n" { slice = slice.dropFirst() }
+    while let first = slice.first, first == " " || first == "\t" || first == "\n" {
+      slice = slice.dropFirst()
+    }
     while let last = slice.last, last == " " || last == "\t" || last == "\n" { slice = slice.dropLast() }
     return String(slice)
   }

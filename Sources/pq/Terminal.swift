@@ -1,9 +1,10 @@
+import CEditLine
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CEditLine
 
 /// The process's terminal facts and standard streams.
 enum Terminal {
@@ -75,7 +76,7 @@ final class Output: @unchecked Sendable {
   private func flushLocked() {
     var offset = 0
     while offset < buffer.count {
-      let count = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, buffer.count - offset) }
+      let count = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
         if errno == EPIPE { _exit(0) }

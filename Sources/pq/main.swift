@@ -1,9 +1,10 @@
+import PlatformQuery
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import PlatformQuery
 
 signal(SIGPIPE, SIG_IGN)
 
@@ -25,7 +26,9 @@ func makeInterpreter(scriptPath: String?, arguments: [String]) -> Interpreter {
   settings.output = { Output.standardOutput.write($0) }
   var folders = [FileSystem.currentDirectory()]
   if let scriptPath {
-    let folder = scriptPath.contains("/") ? String(scriptPath[..<(scriptPath.lastIndex(of: "/") ?? scriptPath.endIndex)]) : "."
+    let folder =
+      scriptPath.contains("/")
+      ? String(scriptPath[..<(scriptPath.lastIndex(of: "/") ?? scriptPath.endIndex)]) : "."
     folders.append(folder.isEmpty ? "/" : folder)
   }
   settings.fileAccess = .folders(folders)

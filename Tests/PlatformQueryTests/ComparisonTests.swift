@@ -40,7 +40,9 @@ import Testing
     #expect(lines[3].hasPrefix("web_visits") && lines[3].hasSuffix("88.5×"))
     #expect(lines[4].hasPrefix("revenue") && lines[4].hasSuffix("769× *"))
     #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("+2 pp"))
-    #expect(lines[6].hasPrefix("suspended_accounts") && lines[6].contains("5.3M accounts") && lines[6].hasSuffix("—"))
+    #expect(
+      lines[6].hasPrefix("suspended_accounts") && lines[6].contains("5.3M accounts")
+        && lines[6].hasSuffix("—"))
     #expect(table.contains("revenue: periods differ"))
     #expect(table.contains("suspended_accounts: the article gives no figure for Truth Social"))
   }
@@ -95,7 +97,8 @@ import Testing
     #expect(chart.contains("70.4M users"))
     var options = Interpreter.Options()
     options.unicode = false
-    let ascii = try Interpreter(options: options).evaluate("chart(top(platforms, \"mau\"), \"mau\", log: true, width: 40)")
+    let ascii = try Interpreter(options: options).evaluate(
+      "chart(top(platforms, \"mau\"), \"mau\", log: true, width: 40)")
     #expect(ascii.description.contains("X             ####"))
     #expect(!ascii.description.contains("█"))
   }
@@ -103,6 +106,7 @@ import Testing
   @Test func headlineReadsWell() throws {
     #expect(
       try show("headline(x, truth, \"mau\")")
-        == "X has 100.9 times Truth Social's monthly active users on the mobile apps (70.4M users vs 698K users; Similarweb, September 2024).")
+        == "X has 100.9 times Truth Social's monthly active users on the mobile apps (70.4M users vs 698K users; Similarweb, September 2024)."
+    )
   }
 }

@@ -33,8 +33,14 @@ import Testing
   }
 
   static func wordNumber(_ words: [String]) -> Double? {
-    let units = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-    let tens = ["twenty": 20.0, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
+    let units = [
+      "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+      "twelve",
+    ]
+    let tens = [
+      "twenty": 20.0, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+      "ninety": 90,
+    ]
     var total = 0.0
     for word in words.joined(separator: " ").split(separator: " ") {
       if let index = units.firstIndex(of: String(word)) {
@@ -51,9 +57,12 @@ import Testing
   @Test func everyFigureQuotesItsNumber() throws {
     #expect(Dataset.figures.count == 10)
     for figure in Dataset.figures {
-      #expect(figure.quote.contains(figure.statedAs), "\(figure.label): '\(figure.statedAs)' not in its quote")
+      #expect(
+        figure.quote.contains(figure.statedAs), "\(figure.label): '\(figure.statedAs)' not in its quote")
       let stated = try #require(DataTests.statedValue(figure.statedAs), "cannot read '\(figure.statedAs)'")
-      #expect(abs(stated - figure.value) <= 1e-9 * max(1, abs(figure.value)), "\(figure.label): \(stated) vs \(figure.value)")
+      #expect(
+        abs(stated - figure.value) <= 1e-9 * max(1, abs(figure.value)),
+        "\(figure.label): \(stated) vs \(figure.value)")
       #expect(!figure.publisher.isEmpty && !figure.period.isEmpty && !figure.definition.isEmpty)
     }
   }
@@ -78,7 +87,10 @@ import Testing
   @Test func everyPlatformTheArticleNamesIsThere() {
     let names = Dataset.platforms.map(\.name)
     #expect(
-      names == ["X", "Truth Social", "Instagram", "Facebook", "Mastodon", "BlueSky", "Telegram", "Discord", "Threads", "TikTok"])
+      names == [
+        "X", "Truth Social", "Instagram", "Facebook", "Mastodon", "BlueSky", "Telegram", "Discord", "Threads",
+        "TikTok",
+      ])
   }
 
   @Test func metricsTheArticleDoesNotGiveAreNil() throws {

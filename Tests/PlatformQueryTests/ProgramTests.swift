@@ -6,7 +6,9 @@ import Testing
 /// order; `# error: TEXT` says the run must fail with a message containing TEXT, and
 /// `# error-at: LINE:COL` where.
 @Suite struct ProgramTests {
-  static let programs = files(in: "Tests/PlatformQueryTests/Programs", ending: ".pq").filter { !$0.contains("/lib/") }
+  static let programs = files(in: "Tests/PlatformQueryTests/Programs", ending: ".pq").filter {
+    !$0.contains("/lib/")
+  }
 
   @Test func programsAreFound() {
     #expect(ProgramTests.programs.count >= 10)
@@ -29,7 +31,8 @@ import Testing
         expectedLocation = String(line[range.upperBound...])
       }
     }
-    let (pq, output) = makeInterpreter(files: .folders([repositoryRoot + "/Tests/PlatformQueryTests/Programs"]))
+    let (pq, output) = makeInterpreter(
+      files: .folders([repositoryRoot + "/Tests/PlatformQueryTests/Programs"]))
     do {
       try pq.run(script: text, name: repositoryRoot + "/" + path)
       #expect(expectedError == nil, "expected an error containing \(expectedError ?? "")")
@@ -40,7 +43,9 @@ import Testing
       }
       #expect(error.message.contains(expectedError), "got: \(error.rendered(color: false))")
       if let expectedLocation {
-        #expect(error.location.map { "\($0.line):\($0.column)" } == expectedLocation, "got: \(error.rendered(color: false))")
+        #expect(
+          error.location.map { "\($0.line):\($0.column)" } == expectedLocation,
+          "got: \(error.rendered(color: false))")
       }
     }
     let printed = output.contents.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

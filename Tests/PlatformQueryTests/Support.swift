@@ -21,7 +21,8 @@ let repositoryRoot: String = {
 
 /// An interpreter whose output goes to a buffer.
 func makeInterpreter(
-  prelude: Bool = true, dataset: Interpreter.Options.Dataset = .builtIn, files: Interpreter.Options.FileAccess = .none,
+  prelude: Bool = true, dataset: Interpreter.Options.Dataset = .builtIn,
+  files: Interpreter.Options.FileAccess = .none,
   limits: Limits = Limits()
 ) -> (Interpreter, OutputBuffer) {
   let buffer = OutputBuffer()

@@ -14,7 +14,9 @@ import Testing
 
   @Test func printsJSON() {
     let result = runPQ(["-e", "{a: [1, \"b\"], c: $5}", "--json"])
-    #expect(result.stdout == "{\n  \"a\": [\n    1,\n    \"b\"\n  ],\n  \"c\": {\"value\": 5, \"unit\": \"USD\"}\n}\n")
+    #expect(
+      result.stdout
+        == "{\n  \"a\": [\n    1,\n    \"b\"\n  ],\n  \"c\": {\"value\": 5, \"unit\": \"USD\"}\n}\n")
   }
 
   @Test func syntaxErrorExitsThree() {
@@ -87,7 +89,8 @@ import Testing
   @Test func colourOnlyWhenAsked() {
     #expect(!runPQ(["-e", "1 / 0"]).stderr.contains("\u{1B}["))
     #expect(runPQ(["--color", "always", "-e", "1 / 0"]).stderr.contains("\u{1B}["))
-    #expect(!runPQ(["--color", "auto", "-e", "1 / 0"], environment: ["NO_COLOR": "1"]).stderr.contains("\u{1B}["))
+    #expect(
+      !runPQ(["--color", "auto", "-e", "1 / 0"], environment: ["NO_COLOR": "1"]).stderr.contains("\u{1B}["))
   }
 
   @Test func invalidUTF8IsReportedWithItsPosition() {

@@ -1,7 +1,8 @@
+import PlatformQuery
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import PlatformQuery
 
 /// The built `pq` binary, beside the test bundle.
 let pqBinary: String = {
@@ -35,7 +36,8 @@ func runPQ(
 }
 
 /// Runs a program and collects its output (stdin from text or /dev/null).
-func run(_ argv: [String], stdin: String?, directory: String, environment: [String: String]) -> ProcessResult {
+func run(_ argv: [String], stdin: String?, directory: String, environment: [String: String]) -> ProcessResult
+{
   var outPipe: [Int32] = [0, 0]
   var errPipe: [Int32] = [0, 0]
   var inPipe: [Int32] = [0, 0]
@@ -72,7 +74,7 @@ func run(_ argv: [String], stdin: String?, directory: String, environment: [Stri
     let bytes = Array(stdin.utf8)
     var offset = 0
     while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { write(inPipe[1], $0.baseAddress! + offset, bytes.count - offset) }
+      let written = bytes[offset...].withUnsafeBytes { write(inPipe[1], $0.baseAddress, $0.count) }
       if written <= 0 { break }
       offset += written
     }
@@ -91,7 +93,9 @@ func drain(_ descriptors: [Int32]) -> [String] {
   var open = descriptors.map { _ in true }
   var chunk = [UInt8](repeating: 0, count: 65536)
   while open.contains(true) {
-    var polls = descriptors.enumerated().filter { open[$0.offset] }.map { pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0) }
+    var polls = descriptors.enumerated().filter { open[$0.offset] }.map {
+      pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0)
+    }
     _ = poll(&polls, nfds_t(polls.count), 10_000)
     for poll in polls where poll.revents != 0 {
       guard let index = descriptors.firstIndex(of: poll.fd) else { continue }

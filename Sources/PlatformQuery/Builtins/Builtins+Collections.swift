@@ -1,7 +1,9 @@
 extension Builtins {
   static let collections: [NativeFunction] = [
-    NativeFunction("len(value)", doc: "The number of elements of a list, characters of a string, or fields of a record.",
-      example: "len(platforms)") { arguments throws(PQError) in
+    NativeFunction(
+      "len(value)", doc: "The number of elements of a list, characters of a string, or fields of a record.",
+      example: "len(platforms)"
+    ) { arguments throws(PQError) in
       switch arguments[0] {
       case .list(let items): return .number(Double(items.count))
       case .string(let text): return .number(Double(text.count))
@@ -34,8 +36,10 @@ extension Builtins {
       }
       return .list(items)
     },
-    NativeFunction("map(list, f)", doc: "The list of f(element) for each element.",
-      example: "map(platforms, fn(p) { p.name })") { arguments throws(PQError) in
+    NativeFunction(
+      "map(list, f)", doc: "The list of f(element) for each element.",
+      example: "map(platforms, fn(p) { p.name })"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       let function = try arguments.function(1)
       var result: [Value] = []
@@ -43,33 +47,43 @@ extension Builtins {
       for item in items { result.append(try arguments.call(function, [item])) }
       return .list(result)
     },
-    NativeFunction("filter(list, f)", doc: "The elements for which f(element) is truthy.",
-      example: "filter(platforms, fn(p) { p.mau != nil })") { arguments throws(PQError) in
+    NativeFunction(
+      "filter(list, f)", doc: "The elements for which f(element) is truthy.",
+      example: "filter(platforms, fn(p) { p.mau != nil })"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       let function = try arguments.function(1)
       var result: [Value] = []
       for item in items where try arguments.call(function, [item]).isTruthy { result.append(item) }
       return .list(result)
     },
-    NativeFunction("reduce(list, f, initial)", doc: "Folds the list: f(f(initial, a), b)…",
-      example: "reduce([1, 2, 3], fn(a, b) { a + b }, 0)") { arguments throws(PQError) in
+    NativeFunction(
+      "reduce(list, f, initial)", doc: "Folds the list: f(f(initial, a), b)…",
+      example: "reduce([1, 2, 3], fn(a, b) { a + b }, 0)"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       let function = try arguments.function(1)
       var accumulator = arguments[2]
       for item in items { accumulator = try arguments.call(function, [accumulator, item]) }
       return accumulator
     },
-    NativeFunction("sort(list, key?)", named: ["desc"],
+    NativeFunction(
+      "sort(list, key?)", named: ["desc"],
       doc: "The list in ascending order (nil last), by the values or by key(element); desc: true reverses.",
-      example: "sort([3, 1, 2], desc: true)") { arguments throws(PQError) in
+      example: "sort([3, 1, 2], desc: true)"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       let key: Function? = arguments.optional(1) == nil ? nil : try arguments.function(1)
-      let keys = try items.map { item throws(PQError) in try key.map { f throws(PQError) in try arguments.call(f, [item]) } ?? item }
+      let keys = try items.map { item throws(PQError) in
+        try key.map { f throws(PQError) in try arguments.call(f, [item]) } ?? item
+      }
       return .list(try sorted(items, keys: keys, descending: arguments.named["desc"]?.isTruthy ?? false))
     },
-    NativeFunction("sort_by(list, field)", named: ["desc"],
+    NativeFunction(
+      "sort_by(list, field)", named: ["desc"],
       doc: "Records sorted by a field (or key function), ascending, nil last; desc: true reverses.",
-      example: "sort_by(platforms, \"mau\", desc: true)") { arguments throws(PQError) in
+      example: "sort_by(platforms, \"mau\", desc: true)"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       let keys = try fieldValues(items, arguments, 1)
       return .list(try sorted(items, keys: keys, descending: arguments.named["desc"]?.isTruthy ?? false))
@@ -77,15 +91,19 @@ extension Builtins {
     NativeFunction("keys(record)", doc: "The field names of a record, in order.", example: "keys(x)") {
       arguments throws(PQError) in .list(try arguments.record(0).keys.map { .string($0) })
     },
-    NativeFunction("values(record)", doc: "The field values of a record, in order.", example: "values({a: 1, b: 2})") {
+    NativeFunction(
+      "values(record)", doc: "The field values of a record, in order.", example: "values({a: 1, b: 2})"
+    ) {
       arguments throws(PQError) in .list(try arguments.record(0).values)
     },
     NativeFunction("has(record, field)", doc: "Whether a record has the field.", example: "has(x, \"mau\")") {
       arguments throws(PQError) in .bool(try arguments.record(0)[try arguments.string(1)] != nil)
     },
-    NativeFunction("get(container, key, default?)",
+    NativeFunction(
+      "get(container, key, default?)",
       doc: "A field or element, or the default (nil) when it is missing or nil.",
-      example: "get(truth, \"suspended_accounts\", 0)") { arguments throws(PQError) in
+      example: "get(truth, \"suspended_accounts\", 0)"
+    ) { arguments throws(PQError) in
       let fallback = arguments[2]
       switch arguments[0] {
       case .record(let record):
@@ -100,21 +118,27 @@ extension Builtins {
         throw arguments.typeError(0, "a record or a list")
       }
     },
-    NativeFunction("append(list, value)", doc: "The list with the value added at the end.", example: "append([1, 2], 3)") {
+    NativeFunction(
+      "append(list, value)", doc: "The list with the value added at the end.", example: "append([1, 2], 3)"
+    ) {
       arguments throws(PQError) in
       var items = try arguments.list(0)
       try arguments.runtime.checkSize(items.count + 1, nil)
       items.append(arguments[1])
       return .list(items)
     },
-    NativeFunction("reverse(list)", doc: "The list (or string) in reverse order.", example: "reverse([1, 2, 3])") {
+    NativeFunction(
+      "reverse(list)", doc: "The list (or string) in reverse order.", example: "reverse([1, 2, 3])"
+    ) {
       arguments throws(PQError) in
       if case .string(let text) = arguments[0] { return .string(String(text.reversed())) }
       return .list(try arguments.list(0).reversed())
     },
-    NativeFunction("slice(list, start, end?)",
+    NativeFunction(
+      "slice(list, start, end?)",
       doc: "The elements from start up to (not including) end; negative indices count from the end.",
-      example: "slice([1, 2, 3, 4], 1, -1)") { arguments throws(PQError) in
+      example: "slice([1, 2, 3, 4], 1, -1)"
+    ) { arguments throws(PQError) in
       let isString: Bool
       let items: [Value]
       if case .string(let text) = arguments[0] {
@@ -130,9 +154,11 @@ extension Builtins {
       let part = start < end ? Array(items[start..<end]) : []
       return isString ? .string(part.map(\.text).joined()) : .list(part)
     },
-    NativeFunction("contains(container, value)",
+    NativeFunction(
+      "contains(container, value)",
       doc: "Whether a list holds the value, a string the substring, or a record the field.",
-      example: "contains(\"Truth Social\", \"Truth\")") { arguments throws(PQError) in
+      example: "contains(\"Truth Social\", \"Truth\")"
+    ) { arguments throws(PQError) in
       switch arguments[0] {
       case .list(let items):
         for item in items where (try? Arithmetic.equal(item, arguments[1])) == true { return .bool(true) }
@@ -142,35 +168,48 @@ extension Builtins {
       default: throw arguments.typeError(0, "a list, string or record")
       }
     },
-    NativeFunction("index_of(list, value)", doc: "The first index of the value in the list, or nil.",
-      example: "index_of([\"a\", \"b\"], \"b\")") { arguments throws(PQError) in
-      for (index, item) in try arguments.list(0).enumerated() where (try? Arithmetic.equal(item, arguments[1])) == true {
+    NativeFunction(
+      "index_of(list, value)", doc: "The first index of the value in the list, or nil.",
+      example: "index_of([\"a\", \"b\"], \"b\")"
+    ) { arguments throws(PQError) in
+      for (index, item) in try arguments.list(0).enumerated()
+      where (try? Arithmetic.equal(item, arguments[1])) == true {
         return .number(Double(index))
       }
       return .nil
     },
-    NativeFunction("zip(a, b)", doc: "Pairs of elements [a[i], b[i]], as long as the shorter list.",
-      example: "zip([1, 2], [\"a\", \"b\"])") { arguments throws(PQError) in
+    NativeFunction(
+      "zip(a, b)", doc: "Pairs of elements [a[i], b[i]], as long as the shorter list.",
+      example: "zip([1, 2], [\"a\", \"b\"])"
+    ) { arguments throws(PQError) in
       .list(zip(try arguments.list(0), try arguments.list(1)).map { .list([$0, $1]) })
     },
-    NativeFunction("any(list, f?)", doc: "Whether any element (or f(element)) is truthy.", example: "any([false, 1])") {
+    NativeFunction(
+      "any(list, f?)", doc: "Whether any element (or f(element)) is truthy.", example: "any([false, 1])"
+    ) {
       arguments throws(PQError) in
       let f: Function? = arguments.optional(1) == nil ? nil : try arguments.function(1)
-      for item in try arguments.list(0) where try (f.map { g throws(PQError) in try arguments.call(g, [item]) } ?? item).isTruthy {
+      for item in try arguments.list(0)
+      where try (f.map { g throws(PQError) in try arguments.call(g, [item]) } ?? item).isTruthy {
         return .bool(true)
       }
       return .bool(false)
     },
-    NativeFunction("all(list, f?)", doc: "Whether every element (or f(element)) is truthy.", example: "all([1, 2])") {
+    NativeFunction(
+      "all(list, f?)", doc: "Whether every element (or f(element)) is truthy.", example: "all([1, 2])"
+    ) {
       arguments throws(PQError) in
       let f: Function? = arguments.optional(1) == nil ? nil : try arguments.function(1)
-      for item in try arguments.list(0) where try !(f.map { g throws(PQError) in try arguments.call(g, [item]) } ?? item).isTruthy {
+      for item in try arguments.list(0)
+      where try !(f.map { g throws(PQError) in try arguments.call(g, [item]) } ?? item).isTruthy {
         return .bool(false)
       }
       return .bool(true)
     },
-    NativeFunction("record(pairs)", doc: "A record from a list of [key, value] pairs.",
-      example: "record([[\"a\", 1], [\"b\", 2]])") { arguments throws(PQError) in
+    NativeFunction(
+      "record(pairs)", doc: "A record from a list of [key, value] pairs.",
+      example: "record([[\"a\", 1], [\"b\", 2]])"
+    ) { arguments throws(PQError) in
       var pairs: [(String, Value)] = []
       for item in try arguments.list(0) {
         guard case .list(let pair) = item, pair.count == 2, case .string(let key) = pair[0] else {
@@ -196,7 +235,8 @@ extension Builtins {
       guard let value = record[field] else {
         var notes = Suggestion.note(for: field, in: record.keys)
         if notes.isEmpty { notes = ["fields: " + record.keys.joined(separator: ", ")] }
-        throw arguments.error(index, "no field '\(field)' in \(Value.record(record).inline.prefix(40))", notes: notes)
+        throw arguments.error(
+          index, "no field '\(field)' in \(Value.record(record).inline.prefix(40))", notes: notes)
       }
       result.append(value)
     }

@@ -8,7 +8,8 @@ extension Builtins {
       return .nil
     },
     NativeFunction(
-      "type(value)", doc: "The type name: nil, bool, number, quantity, string, list, record, platform, function.",
+      "type(value)",
+      doc: "The type name: nil, bool, number, quantity, string, list, record, platform, function.",
       example: "type(x.mau)"
     ) { arguments throws(PQError) in .string(arguments[0].typeName) },
     NativeFunction(
@@ -38,7 +39,9 @@ extension Builtins {
       case .function(let function): name = function.name
       default: throw arguments.typeError(0, "a name or a function")
       }
-      if let text = Builtins.helpText(name, natives: natives, prelude: StandardLibrary.docs) { return .string(text) }
+      if let text = Builtins.helpText(name, natives: natives, prelude: StandardLibrary.docs) {
+        return .string(text)
+      }
       let known = Array(natives.keys) + Array(StandardLibrary.docs.keys)
       throw arguments.error(0, "no help for '\(name)'", notes: Suggestion.note(for: name, in: known))
     },
@@ -46,7 +49,8 @@ extension Builtins {
       "str(value)", doc: "The value's display text (as print shows it).", example: "str(x.mau)"
     ) { arguments throws(PQError) in .string(arguments[0].description) },
     NativeFunction(
-      "num(text)", doc: "Reads a number in pq notation: 70.4M, $2.6M, 57%, 1_000, 3.5e6.", example: "num(\"70.4M\")"
+      "num(text)", doc: "Reads a number in pq notation: 70.4M, $2.6M, 57%, 1_000, 3.5e6.",
+      example: "num(\"70.4M\")"
     ) { arguments throws(PQError) in
       if arguments[0].numericValue != nil { return arguments[0] }
       let text = try arguments.string(0)
@@ -54,7 +58,8 @@ extension Builtins {
       return value
     },
     NativeFunction(
-      "env(name)", doc: "An environment variable's value, or nil (needs file access).", example: "env(\"HOME\")"
+      "env(name)", doc: "An environment variable's value, or nil (needs file access).",
+      example: "env(\"HOME\")"
     ) { arguments throws(PQError) in
       try arguments.runtime.requireFileAccess("env")
       let name = try arguments.string(0)

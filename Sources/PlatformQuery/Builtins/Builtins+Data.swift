@@ -5,7 +5,8 @@ extension Builtins {
     let provenances = inputs.map(\.provenance)
     guard provenances.contains(where: { $0 != nil }) else { return result }
     let texts = zip(inputs, provenances).map { value, provenance in provenance?.expression ?? value.inline }
-    let provenance = Provenance.combine("\(name)(\(texts.joined(separator: ", ")))", precedence: 10, provenances)
+    let provenance = Provenance.combine(
+      "\(name)(\(texts.joined(separator: ", ")))", precedence: 10, provenances)
     return Value.make(number, result.unit, provenance)
   }
 
@@ -29,58 +30,78 @@ extension Builtins {
   static func percentChange(_ from: Value, _ to: Value) throws(PQError) -> Value {
     let a = from.numericValue ?? 0
     let b = to.numericValue ?? 0
-    guard a != 0 else { throw PQError(.runtime, "pct_change: the starting figure is 0, so the change has no percentage") }
+    guard a != 0 else {
+      throw PQError(.runtime, "pct_change: the starting figure is 0, so the change has no percentage")
+    }
     return derived("pct_change", [from, to], Value.make((b - a) / abs(a), .percent, nil))
   }
 
   static let data: [NativeFunction] = [
-    NativeFunction("ratio(a, b)", doc: "How many times b fits in a: a / b, with units and sources.",
-      example: "ratio(x.mau, truth.mau)") { arguments throws(PQError) in
+    NativeFunction(
+      "ratio(a, b)", doc: "How many times b fits in a: a / b, with units and sources.",
+      example: "ratio(x.mau, truth.mau)"
+    ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       guard b.numericValue != 0 else { throw arguments.error(1, "division by zero: the second figure is 0") }
       return derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b))
     },
-    NativeFunction("diff(a, b)", doc: "a - b in their common unit (percent minus percent is pp).",
-      example: "diff(x.news_share, truth.news_share)") { arguments throws(PQError) in
+    NativeFunction(
+      "diff(a, b)", doc: "a - b in their common unit (percent minus percent is pp).",
+      example: "diff(x.news_share, truth.news_share)"
+    ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
       return derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b))
     },
-    NativeFunction("pct_change(from, to)", doc: "The change from one figure to another, as a percentage.",
-      example: "pct_change(truth.mau, x.mau)") { arguments throws(PQError) in
+    NativeFunction(
+      "pct_change(from, to)", doc: "The change from one figure to another, as a percentage.",
+      example: "pct_change(truth.mau, x.mau)"
+    ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
       return try percentChange(a, b)
     },
-    NativeFunction("share(part, whole)", doc: "part as a percentage of whole (same unit).",
-      example: "share(truth.mau, x.mau + truth.mau)") { arguments throws(PQError) in
+    NativeFunction(
+      "share(part, whole)", doc: "part as a percentage of whole (same unit).",
+      example: "share(truth.mau, x.mau + truth.mau)"
+    ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
       guard let whole = b.numericValue, whole != 0 else { throw arguments.error(1, "the whole is 0") }
       return derived("share", [a, b], Value.make((a.numericValue ?? 0) / whole, .percent, nil))
     },
-    NativeFunction("compare(a, b)",
+    NativeFunction(
+      "compare(a, b)",
       doc: "Two figures (both, difference, ratio, change, caveats) or two platforms side by side.",
-      example: "compare(x, truth)") { arguments throws(PQError) in
-      if case .record(let a) = arguments[0], case .record(let b) = arguments[1], a.kind == .platform, b.kind == .platform {
+      example: "compare(x, truth)"
+    ) { arguments throws(PQError) in
+      if case .record(let a) = arguments[0], case .record(let b) = arguments[1], a.kind == .platform,
+        b.kind == .platform
+      {
         return Comparison.platforms(a, b)
       }
       let (a, b) = try numbers(arguments)
       return try Comparison.figures(a, b)
     },
-    NativeFunction("rank(list, metric)",
+    NativeFunction(
+      "rank(list, metric)",
       doc: "Records ranked by a metric, largest first; those without a figure come last, unranked.",
-      example: "rank(platforms, \"mau\")") { arguments throws(PQError) in
+      example: "rank(platforms, \"mau\")"
+    ) { arguments throws(PQError) in
       .list(try Comparison.rank(arguments, limit: nil))
     },
-    NativeFunction("top(list, metric, n?)", doc: "The n (3) records with the largest figures for a metric.",
-      example: "top(platforms, \"web_visits\", 2)") { arguments throws(PQError) in
+    NativeFunction(
+      "top(list, metric, n?)", doc: "The n (3) records with the largest figures for a metric.",
+      example: "top(platforms, \"web_visits\", 2)"
+    ) { arguments throws(PQError) in
       let n = arguments.optional(2) == nil ? 3 : try arguments.integer(2)
       guard n >= 0 else { throw arguments.error(2, "n cannot be negative") }
       return .list(try Comparison.rank(arguments, limit: n))
     },
-    NativeFunction("platform(name)", doc: "The platform with this name (case-insensitive; former names too).",
-      example: "platform(\"truth social\")") { arguments throws(PQError) in
+    NativeFunction(
+      "platform(name)", doc: "The platform with this name (case-insensitive; former names too).",
+      example: "platform(\"truth social\")"
+    ) { arguments throws(PQError) in
       let name = try arguments.string(0)
       guard case .list(let all)? = arguments.runtime.globalValue("platforms") else {
         throw arguments.failure("no platform data is loaded")
@@ -90,13 +111,17 @@ extension Builtins {
         guard case .record(let record) = item, case .string(let candidate)? = record["name"] else { continue }
         names.append(candidate)
         if candidate.lowercased() == name.lowercased() { return item }
-        if case .string(let former)? = record["formerly"], former.lowercased() == name.lowercased() { return item }
+        if case .string(let former)? = record["formerly"], former.lowercased() == name.lowercased() {
+          return item
+        }
       }
       throw arguments.error(
         0, "the article names no platform '\(name)'",
         notes: Suggestion.note(for: name, in: names) + ["platforms: " + names.joined(separator: ", ")])
     },
-    NativeFunction("metrics()", doc: "Every platform metric with its unit and definition.", example: "metrics()") {
+    NativeFunction(
+      "metrics()", doc: "Every platform metric with its unit and definition.", example: "metrics()"
+    ) {
       _ throws(PQError) in
       .list(
         (Metric.all + [Metric.ownerStake]).map { metric in

@@ -1,16 +1,23 @@
 extension Builtins {
   static let display: [NativeFunction] = [
-    NativeFunction("table(list, columns?)", doc: "A list of records as an aligned text table, optionally only some columns.",
-      example: "table(platforms, [\"name\", \"owner\", \"mau\"])") { arguments throws(PQError) in
+    NativeFunction(
+      "table(list, columns?)",
+      doc: "A list of records as an aligned text table, optionally only some columns.",
+      example: "table(platforms, [\"name\", \"owner\", \"mau\"])"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
-      guard Table.isTabular(items) else { throw arguments.error(0, "table needs a non-empty list of records") }
+      guard Table.isTabular(items) else {
+        throw arguments.error(0, "table needs a non-empty list of records")
+      }
       var columns: [String]?
       if arguments.optional(1) != nil {
         let requested = try arguments.list(1).map(\.text)
-        let known = Table.columns(of: items) + items.flatMap { item -> [String] in
-          if case .record(let record) = item { return record.keys }
-          return []
-        }
+        let known =
+          Table.columns(of: items)
+          + items.flatMap { item -> [String] in
+            if case .record(let record) = item { return record.keys }
+            return []
+          }
         for column in requested where !known.contains(column) {
           throw arguments.error(1, "no column '\(column)'", notes: Suggestion.note(for: column, in: known))
         }
@@ -20,9 +27,11 @@ extension Builtins {
       if !arguments.runtime.unicode { text = text.replacingRules() }
       return .string(text)
     },
-    NativeFunction("chart(list, metric)", named: ["log", "width"],
+    NativeFunction(
+      "chart(list, metric)", named: ["log", "width"],
       doc: "A horizontal bar chart of a metric across records; log: true for a log scale, width: columns.",
-      example: "chart(platforms, \"web_visits\", log: true)") { arguments throws(PQError) in
+      example: "chart(platforms, \"web_visits\", log: true)"
+    ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       let metric = try arguments.string(1)
       let values = try fieldValues(items, arguments, 1)
@@ -54,7 +63,9 @@ extension Builtins {
       }
       let title = metric + (unit.isNone ? "" : " (\(unit))") + (logarithmic ? ", log scale" : "")
       return .string(
-        BarChart.render(title: title, bars: bars, width: width, logarithmic: logarithmic, unicode: arguments.runtime.unicode))
+        BarChart.render(
+          title: title, bars: bars, width: width, logarithmic: logarithmic, unicode: arguments.runtime.unicode
+        ))
     },
   ]
 }

@@ -1,27 +1,34 @@
 extension Builtins {
   static let files: [NativeFunction] = [
-    NativeFunction("load(path)",
+    NativeFunction(
+      "load(path)",
       doc: "Reads your own figures from a .csv or .json file; cells may use pq notation (70.4M, $2B, 57%).",
-      example: "load(\"examples/data/platforms.csv\")") { arguments throws(PQError) in
+      example: "load(\"examples/data/platforms.csv\")"
+    ) { arguments throws(PQError) in
       let path = try arguments.string(0)
       try arguments.runtime.checkPath(path, "load")
       let bytes: [UInt8]
-      do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch { throw arguments.error(0, error.message) }
+      do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch {
+        throw arguments.error(0, error.message)
+      }
       let source = try Source.decode(bytes, name: path)
       if path.lowercased().hasSuffix(".json") {
         do throws(JSON.ParseError) {
           return DataFile.platformsIfNamed(try JSON.parse(source.text, readNotation: true))
         } catch {
           throw PQError(
-            .runtime, "invalid JSON: \(error.message)", source: source, span: Span(start: error.offset, end: error.offset + 1))
+            .runtime, "invalid JSON: \(error.message)", source: source,
+            span: Span(start: error.offset, end: error.offset + 1))
         }
       }
       if path.lowercased().hasSuffix(".csv") { return try DataFile.readCSV(source) }
       throw arguments.error(0, "load reads .csv and .json files, not '\(path)'")
     },
-    NativeFunction("save(value, path)",
+    NativeFunction(
+      "save(value, path)",
       doc: "Writes a value to a .json file, or a list of records to a .csv file, whole or not at all.",
-      example: "save(top(platforms, \"mau\"), \"top.csv\")") { arguments throws(PQError) in
+      example: "save(top(platforms, \"mau\"), \"top.csv\")"
+    ) { arguments throws(PQError) in
       let path = try arguments.string(1)
       try arguments.runtime.checkPath(path, "save")
       let text: String
@@ -35,7 +42,9 @@ extension Builtins {
       } else {
         throw arguments.error(1, "save writes .csv and .json files, not '\(path)'")
       }
-      do throws(FileSystem.Failure) { try FileSystem.writeAtomically(path, Array(text.utf8)) } catch { throw arguments.error(1, error.message) }
+      do throws(FileSystem.Failure) { try FileSystem.writeAtomically(path, Array(text.utf8)) } catch {
+        throw arguments.error(1, error.message)
+      }
       return .nil
     },
   ]
@@ -85,7 +94,9 @@ enum DataFile {
         cell = []
         cellStart = index + 1
       } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-        if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+        if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+          index += 1
+        }
         row.append((String(decoding: cell, as: UTF8.self), cellStart))
         if !(row.count == 1 && row[0].0.isEmpty) { rows.append(row) }
         row = []
@@ -97,7 +108,9 @@ enum DataFile {
       index += 1
     }
     if quoted {
-      throw PQError(.runtime, "unterminated quoted cell", source: source, span: Span(start: quoteStart, end: quoteStart + 1))
+      throw PQError(
+        .runtime, "unterminated quoted cell", source: source,
+        span: Span(start: quoteStart, end: quoteStart + 1))
     }
     if !cell.isEmpty || !row.isEmpty {
       row.append((String(decoding: cell, as: UTF8.self), cellStart))
@@ -120,13 +133,16 @@ enum DataFile {
       if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
         let unitName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
         guard let parsed = Unit.parse(unitName) else {
-          throw PQError(.runtime, "unknown unit '\(unitName)' in the header", source: source, span: Span(start: offset, end: offset + title.utf8.count))
+          throw PQError(
+            .runtime, "unknown unit '\(unitName)' in the header", source: source,
+            span: Span(start: offset, end: offset + title.utf8.count))
         }
         unit = parsed
         name = String(name[..<open]).trimmingSpaces
       }
       if name.isEmpty || names.contains(name) {
-        throw PQError(.runtime, name.isEmpty ? "empty column name in the header" : "duplicate column '\(name)'",
+        throw PQError(
+          .runtime, name.isEmpty ? "empty column name in the header" : "duplicate column '\(name)'",
           source: source, span: Span(start: offset, end: offset + max(1, title.utf8.count)))
       }
       names.append(name)
@@ -137,19 +153,26 @@ enum DataFile {
       guard row.count == names.count else {
         let offset = row.first?.1 ?? 0
         throw PQError(
-          .runtime, "this row has \(plural(row.count, "cell")), but the header has \(names.count)", source: source,
+          .runtime, "this row has \(plural(row.count, "cell")), but the header has \(names.count)",
+          source: source,
           span: Span(start: offset, end: offset + 1))
       }
       var pairs: [(String, Value)] = []
       for (column, (text, offset)) in row.enumerated() {
-        pairs.append((names[column], try cell(text, unit: units[column], column: names[column], source: source, offset: offset)))
+        pairs.append(
+          (
+            names[column],
+            try cell(text, unit: units[column], column: names[column], source: source, offset: offset)
+          ))
       }
       records.append(.record(Record(pairs)))
     }
     return platformsIfNamed(.list(records))
   }
 
-  static func cell(_ raw: String, unit: Unit?, column: String, source: Source, offset: Int) throws(PQError) -> Value {
+  static func cell(_ raw: String, unit: Unit?, column: String, source: Source, offset: Int) throws(PQError)
+    -> Value
+  {
     let text = raw.trimmingSpaces
     if text.isEmpty { return .nil }
     if text == "true" { return .bool(true) }
@@ -158,7 +181,8 @@ enum DataFile {
       if unit != nil {
         throw PQError(
           .runtime, "'\(text)' in column '\(column)' is not a number", source: source,
-          span: Span(start: offset, end: offset + raw.utf8.count), notes: ["numbers may be written 70.4M, $2B, 57% or 1,000"])
+          span: Span(start: offset, end: offset + raw.utf8.count),
+          notes: ["numbers may be written 70.4M, $2B, 57% or 1,000"])
       }
       return .string(text)
     }
@@ -180,7 +204,9 @@ enum DataFile {
     for item in items {
       guard case .record(let record) = item else { continue }
       for column in columns {
-        if let value = record[column], value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
+        if let value = record[column], value.numericValue != nil, !value.unit.isNone {
+          units[column] = value.unit
+        }
       }
     }
     var lines: [String] = []
@@ -213,7 +239,8 @@ enum DataFile {
 
   static func escape(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
+      + "\""
   }
 }
 

@@ -6,7 +6,9 @@
 
 extension Builtins {
   /// Applies a function to a number, keeping its unit and provenance.
-  static func mapNumber(_ arguments: Arguments, _ name: String, _ transform: (Double) -> Double) throws(PQError) -> Value {
+  static func mapNumber(_ arguments: Arguments, _ name: String, _ transform: (Double) -> Double)
+    throws(PQError) -> Value
+  {
     switch arguments[0] {
     case .number(let n): return .number(transform(n))
     case .quantity(let n, let measure):
@@ -19,7 +21,8 @@ extension Builtins {
   }
 
   static let numbers: [NativeFunction] = [
-    NativeFunction("abs(n)", doc: "The absolute value, keeping the unit.", example: "abs(-3)") { arguments throws(PQError) in
+    NativeFunction("abs(n)", doc: "The absolute value, keeping the unit.", example: "abs(-3)") {
+      arguments throws(PQError) in
       try mapNumber(arguments, "abs") { Swift.abs($0) }
     },
     NativeFunction(
@@ -37,7 +40,8 @@ extension Builtins {
     NativeFunction("ceil(n)", doc: "The smallest whole number not below n.", example: "ceil(2.1)") {
       arguments throws(PQError) in try mapNumber(arguments, "ceil") { $0.rounded(.up) }
     },
-    NativeFunction("sqrt(n)", doc: "The square root of a plain number.", example: "sqrt(2)") { arguments throws(PQError) in
+    NativeFunction("sqrt(n)", doc: "The square root of a plain number.", example: "sqrt(2)") {
+      arguments throws(PQError) in
       let n = try arguments.plainNumber(0)
       guard n >= 0 else { throw arguments.error(0, "cannot take the square root of a negative number") }
       return .number(n.squareRoot())
@@ -49,7 +53,8 @@ extension Builtins {
       return .number(log10(n))
     },
     NativeFunction(
-      "min(...values)", variadicFrom: 1, doc: "The smallest of the arguments, or of one list.", example: "min(3, 1, 2)"
+      "min(...values)", variadicFrom: 1, doc: "The smallest of the arguments, or of one list.",
+      example: "min(3, 1, 2)"
     ) { arguments throws(PQError) in try extreme(arguments, smallest: true) },
     NativeFunction(
       "max(...values)", variadicFrom: 1, doc: "The largest of the arguments, or of one list.",
@@ -59,7 +64,9 @@ extension Builtins {
       "sum(list)", doc: "The total of a list of numbers (units must agree; sources are kept).",
       example: "sum([x.mau, truth.mau])"
     ) { arguments throws(PQError) in try total(try arguments.list(0), arguments) },
-    NativeFunction("mean(list)", doc: "The arithmetic mean of a list of numbers.", example: "mean([1, 2, 3, 4])") {
+    NativeFunction(
+      "mean(list)", doc: "The arithmetic mean of a list of numbers.", example: "mean([1, 2, 3, 4])"
+    ) {
       arguments throws(PQError) in
       let items = try arguments.list(0)
       guard !items.isEmpty else { throw arguments.error(0, "the mean of an empty list is undefined") }
@@ -78,7 +85,8 @@ extension Builtins {
       example: "value(x.mau)"
     ) { arguments throws(PQError) in .number(try arguments.number(0)) },
     NativeFunction(
-      "as_unit(n, unit)", doc: "Gives a plain number a unit: users, visits, accounts, USD, %, pp, or \"A per B\".",
+      "as_unit(n, unit)",
+      doc: "Gives a plain number a unit: users, visits, accounts, USD, %, pp, or \"A per B\".",
       example: "as_unit(5, \"users\")"
     ) { arguments throws(PQError) in
       let n = try arguments.number(0)
@@ -116,7 +124,8 @@ extension Builtins {
     for item in items.dropFirst() { result = try Arithmetic.apply(.add, result, item) }
     if let provenance = result.provenance, provenance.figures.count > 1 {
       let labels = provenance.figures.map(\.label)
-      let expression = labels.count == items.count ? "sum(" + labels.joined(separator: ", ") + ")" : provenance.expression
+      let expression =
+        labels.count == items.count ? "sum(" + labels.joined(separator: ", ") + ")" : provenance.expression
       let renamed = Provenance(
         expression: expression, precedence: 10, figures: provenance.figures, caveats: provenance.caveats)
       return Value.make(result.numericValue ?? 0, result.unit, renamed)

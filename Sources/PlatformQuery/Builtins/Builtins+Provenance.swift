@@ -29,9 +29,12 @@ extension Builtins {
   }
 
   static let provenance: [NativeFunction] = [
-    NativeFunction("source(value)",
-      doc: "The sources behind a figure or a computed value, as records (figure, value, publisher, period, definition, quote).",
-      example: "source(x.mau / truth.mau)") { arguments throws(PQError) in
+    NativeFunction(
+      "source(value)",
+      doc:
+        "The sources behind a figure or a computed value, as records (figure, value, publisher, period, definition, quote).",
+      example: "source(x.mau / truth.mau)"
+    ) { arguments throws(PQError) in
       .list(
         figures(of: arguments[0]).map { figure in
           .record(
@@ -42,20 +45,30 @@ extension Builtins {
             ]))
         })
     },
-    NativeFunction("quote(value)", doc: "The article's sentences behind a value, one per line.",
-      example: "quote(truth.news_share)") { arguments throws(PQError) in
+    NativeFunction(
+      "quote(value)", doc: "The article's sentences behind a value, one per line.",
+      example: "quote(truth.news_share)"
+    ) { arguments throws(PQError) in
       var sentences: [String] = []
-      for figure in figures(of: arguments[0]) where !sentences.contains(figure.quote) { sentences.append(figure.quote) }
+      for figure in figures(of: arguments[0]) where !sentences.contains(figure.quote) {
+        sentences.append(figure.quote)
+      }
       return .string(sentences.map { "“\($0)”" }.joined(separator: "\n"))
     },
-    NativeFunction("caveats(value)",
-      doc: "The caveats of a computed value or comparison: inputs whose periods, sources or definitions differ.",
-      example: "caveats(ratio(x.revenue, truth.revenue))") { arguments throws(PQError) in
+    NativeFunction(
+      "caveats(value)",
+      doc:
+        "The caveats of a computed value or comparison: inputs whose periods, sources or definitions differ.",
+      example: "caveats(ratio(x.revenue, truth.revenue))"
+    ) { arguments throws(PQError) in
       .list(caveats(of: arguments[0]).map { .string($0) })
     },
-    NativeFunction("explain(value)",
-      doc: "How a value was computed: the expression, each input with its figure, publisher and period, and caveats.",
-      example: "explain(ratio(x.mau, truth.mau))") { arguments throws(PQError) in
+    NativeFunction(
+      "explain(value)",
+      doc:
+        "How a value was computed: the expression, each input with its figure, publisher and period, and caveats.",
+      example: "explain(ratio(x.mau, truth.mau))"
+    ) { arguments throws(PQError) in
       .string(explanation(arguments[0]))
     },
   ]
@@ -69,7 +82,8 @@ extension Builtins {
     if let provenance = value.provenance {
       lines.append("\(provenance.expression) = \(value.inline)")
     } else {
-      lines.append(value.inline.count > 60 ? "\(value.typeName) built from \(inputs.count) figures" : value.inline)
+      lines.append(
+        value.inline.count > 60 ? "\(value.typeName) built from \(inputs.count) figures" : value.inline)
     }
     lines.append("inputs:")
     let labelWidth = inputs.map(\.label.count).max() ?? 0

@@ -1,33 +1,45 @@
 extension Builtins {
   static let strings: [NativeFunction] = [
-    NativeFunction("join(list, separator?)", doc: "The elements' text joined by the separator (\"\" by default).",
-      example: "join([\"a\", \"b\"], \", \")") { arguments throws(PQError) in
+    NativeFunction(
+      "join(list, separator?)", doc: "The elements' text joined by the separator (\"\" by default).",
+      example: "join([\"a\", \"b\"], \", \")"
+    ) { arguments throws(PQError) in
       let separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
       let text = try arguments.list(0).map(\.text).joined(separator: separator)
       try arguments.runtime.checkSize(text.utf8.count, nil)
       return .string(text)
     },
-    NativeFunction("split(text, separator?)", doc: "The pieces of a string between separators (whitespace by default).",
-      example: "split(\"a,b,c\", \",\")") { arguments throws(PQError) in
+    NativeFunction(
+      "split(text, separator?)", doc: "The pieces of a string between separators (whitespace by default).",
+      example: "split(\"a,b,c\", \",\")"
+    ) { arguments throws(PQError) in
       let text = try arguments.string(0)
       if arguments.optional(1) == nil {
-        return .list(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map { .string(String($0)) })
+        return .list(
+          text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map { .string(String($0)) })
       }
       let separator = try arguments.string(1)
       guard !separator.isEmpty else { return .list(text.map { .string(String($0)) }) }
-      return .list(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+      return .list(
+        text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
     },
-    NativeFunction("upper(text)", doc: "The text in upper case.", example: "upper(\"pq\")") { arguments throws(PQError) in
+    NativeFunction("upper(text)", doc: "The text in upper case.", example: "upper(\"pq\")") {
+      arguments throws(PQError) in
       .string(try arguments.string(0).uppercased())
     },
-    NativeFunction("lower(text)", doc: "The text in lower case.", example: "lower(\"X\")") { arguments throws(PQError) in
+    NativeFunction("lower(text)", doc: "The text in lower case.", example: "lower(\"X\")") {
+      arguments throws(PQError) in
       .string(try arguments.string(0).lowercased())
     },
-    NativeFunction("trim(text)", doc: "The text without leading and trailing whitespace.", example: "trim(\"  a \")") {
+    NativeFunction(
+      "trim(text)", doc: "The text without leading and trailing whitespace.", example: "trim(\"  a \")"
+    ) {
       arguments throws(PQError) in .string(try arguments.string(0).trimmingSpaces)
     },
-    NativeFunction("replace(text, old, new)", doc: "The text with every occurrence of old replaced by new.",
-      example: "replace(\"a-b\", \"-\", \"+\")") { arguments throws(PQError) in
+    NativeFunction(
+      "replace(text, old, new)", doc: "The text with every occurrence of old replaced by new.",
+      example: "replace(\"a-b\", \"-\", \"+\")"
+    ) { arguments throws(PQError) in
       let old = try arguments.string(1)
       guard !old.isEmpty else { throw arguments.error(1, "the text to replace cannot be empty") }
       let result = try arguments.string(0).split(separator: old, omittingEmptySubsequences: false).joined(
@@ -35,12 +47,16 @@ extension Builtins {
       try arguments.runtime.checkSize(result.utf8.count, nil)
       return .string(result)
     },
-    NativeFunction("starts_with(text, prefix)", doc: "Whether the text starts with the prefix.",
-      example: "starts_with(\"Truth Social\", \"Tru\")") { arguments throws(PQError) in
+    NativeFunction(
+      "starts_with(text, prefix)", doc: "Whether the text starts with the prefix.",
+      example: "starts_with(\"Truth Social\", \"Tru\")"
+    ) { arguments throws(PQError) in
       .bool(try arguments.string(0).hasPrefix(try arguments.string(1)))
     },
-    NativeFunction("ends_with(text, suffix)", doc: "Whether the text ends with the suffix.",
-      example: "ends_with(\"data.csv\", \".csv\")") { arguments throws(PQError) in
+    NativeFunction(
+      "ends_with(text, suffix)", doc: "Whether the text ends with the suffix.",
+      example: "ends_with(\"data.csv\", \".csv\")"
+    ) { arguments throws(PQError) in
       .bool(try arguments.string(0).hasSuffix(try arguments.string(1)))
     },
     NativeFunction("repeat(text, n)", doc: "The text repeated n times.", example: "repeat(\"=\", 10)") {
@@ -52,9 +68,11 @@ extension Builtins {
       try arguments.runtime.checkSize(overflow ? Int.max : total, nil)
       return .string(String(repeating: text, count: count))
     },
-    NativeFunction("pad(text, width, align?)",
+    NativeFunction(
+      "pad(text, width, align?)",
       doc: "The text padded with spaces to a width; align is \"left\" (default), \"right\" or \"center\".",
-      example: "pad(\"X\", 5, \"right\")") { arguments throws(PQError) in
+      example: "pad(\"X\", 5, \"right\")"
+    ) { arguments throws(PQError) in
       let text = arguments[0].text
       let width = try arguments.integer(1)
       try arguments.runtime.checkSize(width, nil)
@@ -64,20 +82,28 @@ extension Builtins {
       case "left": return .string(text + String(repeating: " ", count: missing))
       case "right": return .string(String(repeating: " ", count: missing) + text)
       case "center":
-        return .string(String(repeating: " ", count: missing / 2) + text + String(repeating: " ", count: missing - missing / 2))
+        return .string(
+          String(repeating: " ", count: missing / 2) + text
+            + String(repeating: " ", count: missing - missing / 2))
       default: throw arguments.error(2, "align must be \"left\", \"right\" or \"center\"")
       }
     },
     NativeFunction(
       "format(value, spec)",
-      doc: "A number as text: spec \".2f\" (decimals), \".3\" (significant digits), \",\" (full, grouped), \"%\".",
+      doc:
+        "A number as text: spec \".2f\" (decimals), \".3\" (significant digits), \",\" (full, grouped), \"%\".",
       example: "format(x.mau, \",\")"
     ) { arguments throws(PQError) in
       guard let number = arguments[0].numericValue else { throw arguments.typeError(0, "a number") }
       let spec: String
-      if case .number(let digits) = arguments[1] { spec = ".\(Int(digits))" } else { spec = try arguments.string(1) }
+      if case .number(let digits) = arguments[1] {
+        spec = ".\(Int(digits))"
+      } else {
+        spec = try arguments.string(1)
+      }
       guard let text = NumberFormat.custom(number, unit: arguments[0].unit, spec: spec) else {
-        throw arguments.error(1, "'\(spec)' is not a format", notes: ["use \".2f\", \".3\", \",\", \",.1f\" or \"%\""])
+        throw arguments.error(
+          1, "'\(spec)' is not a format", notes: ["use \".2f\", \".3\", \",\", \",.1f\" or \"%\""])
       }
       return .string(text)
     },
@@ -115,7 +141,8 @@ extension NumberFormat {
     }
     if percent || (unit.factors.isEmpty && unit.scale != .none) {
       let scaled = value * 100
-      let number = decimals.map { c("%.\($0)f", scaled) } ?? significant(scaled, digits: significantDigits ?? 3)
+      let number =
+        decimals.map { c("%.\($0)f", scaled) } ?? significant(scaled, digits: significantDigits ?? 3)
       return number + (unit.scale == .points && !percent ? " pp" : "%")
     }
     if let significantDigits, !grouped {

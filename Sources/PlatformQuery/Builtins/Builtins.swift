@@ -14,7 +14,9 @@ enum Builtins {
   }
 
   /// The text `help(name)` returns: signature, doc line and example.
-  static func helpText(_ name: String, natives: [String: NativeFunction], prelude: [String: StandardLibrary.Doc])
+  static func helpText(
+    _ name: String, natives: [String: NativeFunction], prelude: [String: StandardLibrary.Doc]
+  )
     -> String?
   {
     if let native = natives[name] {
@@ -41,7 +43,8 @@ enum Builtins {
     if !preludeNames.isEmpty { lines.append("  prelude (pq): " + preludeNames.joined(separator: ", ")) }
     let modules = Set(prelude.values.compactMap(\.module)).sorted()
     if !modules.isEmpty { lines.append("  modules (import NAME): " + modules.joined(separator: ", ")) }
-    let hosted = natives.keys.filter { name in !themes.contains { $0.1.contains { $0.name == name } } }.sorted()
+    let hosted = natives.keys.filter { name in !themes.contains { $0.1.contains { $0.name == name } } }
+      .sorted()
     if !hosted.isEmpty { lines.append("  registered by the host: " + hosted.joined(separator: ", ")) }
     return lines.joined(separator: "\n")
   }

@@ -4,7 +4,8 @@ enum Comparison {
   /// and the caveats their sources raise.
   static func figures(_ a: Value, _ b: Value) throws(PQError) -> Value {
     let sameUnit = Arithmetic.additiveUnit(.subtract, a.unit, b.unit) != nil
-    let difference: Value = sameUnit ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b)) : .nil
+    let difference: Value =
+      sameUnit ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b)) : .nil
     let ratio: Value =
       b.numericValue == 0 ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b))
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
@@ -29,19 +30,31 @@ enum Comparison {
       let right = b[metric.field] ?? .nil
       var row: [(String, Value)] = [("metric", .string(metric.field)), ("a", left), ("b", right)]
       if left.numericValue == nil || right.numericValue == nil {
-        let missing = [left.numericValue == nil ? nameA : nil, right.numericValue == nil ? nameB : nil].compactMap { $0 }
+        let missing = [left.numericValue == nil ? nameA : nil, right.numericValue == nil ? nameB : nil]
+          .compactMap { $0 }
         row.append(("vs", .nil))
         if !(left.numericValue == nil && right.numericValue == nil) {
-          caveats.append("\(metric.field): the article gives no figure for \(missing.joined(separator: " or "))")
+          caveats.append(
+            "\(metric.field): the article gives no figure for \(missing.joined(separator: " or "))")
         }
       } else if metric.unit.scale == .percent {
-        row.append(("vs", (try? Builtins.derived("diff", [left, right], Arithmetic.apply(.subtract, left, right))) ?? .nil))
+        row.append(
+          (
+            "vs",
+            (try? Builtins.derived("diff", [left, right], Arithmetic.apply(.subtract, left, right))) ?? .nil
+          ))
       } else if right.numericValue != 0 {
-        row.append(("vs", (try? Builtins.derived("ratio", [left, right], Arithmetic.apply(.divide, left, right))) ?? .nil))
+        row.append(
+          (
+            "vs",
+            (try? Builtins.derived("ratio", [left, right], Arithmetic.apply(.divide, left, right))) ?? .nil
+          ))
       } else {
         row.append(("vs", .nil))
       }
-      for caveat in Provenance.caveats(between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? []) {
+      for caveat in Provenance.caveats(
+        between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? [])
+      {
         caveats.append("\(metric.field): " + caveat.drop { $0 != ":" }.dropFirst(2))
       }
       rows.append(.record(Record(row)))
@@ -59,7 +72,8 @@ enum Comparison {
     let items = try arguments.list(0)
     let metric = try arguments.string(1)
     let values = try Builtins.fieldValues(items, arguments, 1)
-    let ordered = try Builtins.sorted(Array(zip(items, values).map { pair in Value.list([pair.0, pair.1]) }),
+    let ordered = try Builtins.sorted(
+      Array(zip(items, values).map { pair in Value.list([pair.0, pair.1]) }),
       keys: values, descending: true)
     var result: [Value] = []
     var position = 0
@@ -72,7 +86,8 @@ enum Comparison {
       result.append(
         .record(
           Record([
-            ("rank", hasFigure ? .number(Double(position)) : .nil), ("name", record["name"] ?? .nil), (metric, value),
+            ("rank", hasFigure ? .number(Double(position)) : .nil), ("name", record["name"] ?? .nil),
+            (metric, value),
           ])))
     }
     return result

@@ -54,9 +54,7 @@ public enum FileSystem {
     guard descriptor >= 0 else { throw Failure(message: "cannot write '\(path)': \(describeErrno(errno))") }
     var written = 0
     while written < bytes.count {
-      let count = bytes.withUnsafeBytes { buffer in
-        Glibc.write(descriptor, buffer.baseAddress! + written, bytes.count - written)
-      }
+      let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
         let code = errno
@@ -121,9 +119,11 @@ extension Source {
         let shown = String(repeating: "\n", count: line - 1) + safeLine
         let source = Source(name: name, text: shown)
         let offset = source.lineStarts[line - 1] + Array(prefix.utf8).count
-        let what = byte == 0 ? "a NUL byte" : "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))"
+        let what =
+          byte == 0 ? "a NUL byte" : "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))"
         var error = PQError(
-          .syntax, "\(what) at line \(line), column \(column)", source: source, span: Span(start: offset, end: offset + 1),
+          .syntax, "\(what) at line \(line), column \(column)", source: source,
+          span: Span(start: offset, end: offset + 1),
           notes: ["pq source must be UTF-8 text"])
         error.isUnexpectedEnd = false
         throw error

@@ -45,7 +45,9 @@ public final class NativeFunction: @unchecked Sendable {
   convenience init(
     name: String, arity: Int?, doc: String, body: @escaping @Sendable ([Value]) throws -> Value
   ) {
-    let signature = arity.map { count in "\(name)(\((0..<count).map { "a\($0 + 1)" }.joined(separator: ", ")))" } ?? "\(name)(...)"
+    let signature =
+      arity.map { count in "\(name)(\((0..<count).map { "a\($0 + 1)" }.joined(separator: ", ")))" }
+      ?? "\(name)(...)"
     self.init(
       signature, arity: arity.map { $0...$0 }, variadicFrom: arity == nil ? 0 : nil, doc: doc, example: "",
       body: { arguments throws(PQError) in
@@ -76,7 +78,9 @@ public final class NativeFunction: @unchecked Sendable {
     for key in named.keys where !namedParameters.contains(key) {
       var notes = Suggestion.note(for: key, in: namedParameters)
       notes.append(
-        namedParameters.isEmpty ? "\(name) takes no named arguments" : "named arguments: " + namedParameters.joined(separator: ", "))
+        namedParameters.isEmpty
+          ? "\(name) takes no named arguments" : "named arguments: " + namedParameters.joined(separator: ", ")
+      )
       throw PQError(.runtime, "\(name) has no named argument '\(key)'", notes: notes)
     }
   }
@@ -125,7 +129,9 @@ struct Arguments {
 
   func integer(_ index: Int) throws(PQError) -> Int {
     let n = try plainNumber(index)
-    guard n == n.rounded(), abs(n) < 1e15 else { throw error(index, "argument \(index + 1) must be a whole number") }
+    guard n == n.rounded(), abs(n) < 1e15 else {
+      throw error(index, "argument \(index + 1) must be a whole number")
+    }
     return Int(n)
   }
 

@@ -23,7 +23,9 @@ public enum Dataset {
   public static let platforms: [Platform] = parsed.platforms
 
   /// Every figure in the dataset.
-  public static var figures: [Figure] { platforms.flatMap { platform in Metric.allFields.compactMap { platform.figures[$0] } } }
+  public static var figures: [Figure] {
+    platforms.flatMap { platform in Metric.allFields.compactMap { platform.figures[$0] } }
+  }
 
   private static let parsed: (article: [(String, String)], platforms: [Platform]) = {
     let text = String(decoding: PackageResources.platforms_json, as: UTF8.self)
@@ -39,7 +41,11 @@ public enum Dataset {
       let label: String? = if case .string(let text)? = record["label"] { text } else { nil }
       var details: [(String, String?)] = []
       for key in ["formerly", "owner", "parent", "reach", "role"] {
-        if case .string(let text)? = record[key] { details.append((key, text)) } else { details.append((key, nil)) }
+        if case .string(let text)? = record[key] {
+          details.append((key, text))
+        } else {
+          details.append((key, nil))
+        }
       }
       var figures: [String: Figure] = [:]
       if case .record(let figureRecords)? = record["figures"] {
@@ -48,7 +54,8 @@ public enum Dataset {
             case .string(let unitName)? = f["unit"], let unit = Unit.parse(unitName)
           else { preconditionFailure("bad figure \(name).\(field)") }
           figures[field] = Figure(
-            platform: name, field: field, label: "\(label ?? "platform(\"\(name)\")").\(field)", value: number,
+            platform: name, field: field, label: "\(label ?? "platform(\"\(name)\")").\(field)",
+            value: number,
             unit: unit, publisher: f["publisher"]?.text ?? "", period: f["period"]?.text ?? "",
             definition: f["definition"]?.text ?? "", quote: f["quote"]?.text ?? "",
             statedAs: f["stated_as"]?.text ?? "", isEstimate: f["estimate"]?.isTruthy ?? false)

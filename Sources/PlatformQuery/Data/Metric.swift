@@ -11,8 +11,12 @@ public struct Metric: Sendable {
 
   /// The five metrics the article gives for platforms, in display order.
   public static let all: [Metric] = [
-    Metric(field: "mau", unit: .users, definition: "monthly active users on the mobile apps", title: "monthly users"),
-    Metric(field: "web_visits", unit: .visits, definition: "monthly web visits across desktop and mobile", title: "web visits"),
+    Metric(
+      field: "mau", unit: .users, definition: "monthly active users on the mobile apps",
+      title: "monthly users"),
+    Metric(
+      field: "web_visits", unit: .visits, definition: "monthly web visits across desktop and mobile",
+      title: "web visits"),
     Metric(field: "revenue", unit: .usd, definition: "revenue", title: "revenue"),
     Metric(
       field: "news_share", unit: .percent, definition: "the share of its users who regularly get news there",

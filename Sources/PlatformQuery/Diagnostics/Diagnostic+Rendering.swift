@@ -19,7 +19,8 @@ extension PQError {
     var out = ""
     if let source, let span {
       let start = source.location(of: span.start)
-      out += "\(bold)\(source.name):\(start.line):\(start.column):\(reset) \(red)\(label):\(reset) \(bold)\(message)\(reset)\n"
+      out +=
+        "\(bold)\(source.name):\(start.line):\(start.column):\(reset) \(red)\(label):\(reset) \(bold)\(message)\(reset)\n"
       let text = source.lineText(start.line)
       let gutter = String(start.line)
       let pad = String(repeating: " ", count: gutter.count)
@@ -53,7 +54,8 @@ extension PQError {
       }
       let at = entry.source.location(of: entry.span.start)
       let again = repeats > 1 ? " (\(repeats) times)" : ""
-      out += "\n\(bold)note:\(reset) in \(entry.function), called from \(entry.source.name):\(at.line):\(at.column)\(again)"
+      out +=
+        "\n\(bold)note:\(reset) in \(entry.function), called from \(entry.source.name):\(at.line):\(at.column)\(again)"
       index += repeats
     }
     return out

@@ -41,7 +41,8 @@ enum BarChart {
       lines.append("\(label)  \(drawn.padding(barWidth))  \(bar.shown)")
     }
     if logarithmic {
-      lines.append("(log scale: each \(barWidth / max(1, Int(ceilingExponent - floorExponent))) columns is ×10)")
+      lines.append(
+        "(log scale: each \(barWidth / max(1, Int(ceilingExponent - floorExponent))) columns is ×10)")
     }
     return lines.joined(separator: "\n")
   }

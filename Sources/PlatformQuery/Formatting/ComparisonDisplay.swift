@@ -63,7 +63,9 @@ enum ComparisonDisplay {
           }
         }
         if !(vs.provenance?.caveats.isEmpty ?? true) { comparison += " *" }
-        rows.append([row["metric"]?.text ?? "", Table.cell(row["a"] ?? .nil), Table.cell(row["b"] ?? .nil), comparison])
+        rows.append([
+          row["metric"]?.text ?? "", Table.cell(row["a"] ?? .nil), Table.cell(row["b"] ?? .nil), comparison,
+        ])
       }
     }
     return Table.layout(rows, rightAligned: [false, true, true, true]) + "\n" + caveatLines(record)

@@ -151,7 +151,9 @@ struct JSONParser {
 
   mutating func literal(_ word: String, _ value: Value) throws(JSON.ParseError) -> Value {
     let end = position + word.utf8.count
-    guard end <= bytes.count, Array(bytes[position..<end]) == Array(word.utf8) else { throw fail("invalid JSON literal") }
+    guard end <= bytes.count, Array(bytes[position..<end]) == Array(word.utf8) else {
+      throw fail("invalid JSON literal")
+    }
     position = end
     return value
   }
@@ -159,7 +161,9 @@ struct JSONParser {
   mutating func parseNumber() throws(JSON.ParseError) -> Value {
     let start = position
     while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
-    guard position > start, let n = Double(String(decoding: bytes[start..<position], as: UTF8.self)), n.isFinite else {
+    guard position > start, let n = Double(String(decoding: bytes[start..<position], as: UTF8.self)),
+      n.isFinite
+    else {
       position = start
       throw fail("invalid JSON value")
     }
@@ -176,10 +180,14 @@ struct JSONParser {
     }
     while true {
       skipSpace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a key string in JSON object") }
+      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+        throw fail("expected a key string in JSON object")
+      }
       let key = try parseString()
       skipSpace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':' in JSON object") }
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+        throw fail("expected ':' in JSON object")
+      }
       position += 1
       skipSpace()
       pairs.append((key, try parseValue(depth: depth + 1)))
@@ -223,7 +231,9 @@ struct JSONParser {
       case UInt8(ascii: "b"): out.append(8)
       case UInt8(ascii: "f"): out.append(12)
       case UInt8(ascii: "u"):
-        guard position + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16) else {
+        guard position + 4 <= bytes.count,
+          let code = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
+        else {
           throw fail("invalid \\u escape in JSON string")
         }
         position += 4

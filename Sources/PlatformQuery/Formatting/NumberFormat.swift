@@ -58,7 +58,9 @@ enum NumberFormat {
     return mantissa + "e" + exponent
   }
 
-  static let scales: [(suffix: String, scale: Double)] = [("", 1), ("K", 1e3), ("M", 1e6), ("B", 1e9), ("T", 1e12)]
+  static let scales: [(suffix: String, scale: Double)] = [
+    ("", 1), ("K", 1e3), ("M", 1e6), ("B", 1e9), ("T", 1e12),
+  ]
 
   /// A compact number: `70.4M`, `698K`, `1B`, `2.6`, to `digits` significant digits. Rounding that
   /// reaches 1000 of one suffix promotes to the next (`1M`, never `1000K`).
@@ -93,7 +95,8 @@ enum NumberFormat {
       let number = (value < 0 ? "-$" : "$") + compact(abs(value), digits: digits)
       if rest.factors.isEmpty { return number }
       if rest.factors.allSatisfy({ $0.power < 0 }) {
-        return number + " per " + rest.factors.map { $0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)" }
+        return number + " per "
+          + rest.factors.map { $0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)" }
           .joined(separator: " per ")
       }
       return number + "·" + rest.name(plural: false)
@@ -102,4 +105,3 @@ enum NumberFormat {
     return compact(value, digits: digits) + " " + unit.name(plural: plural)
   }
 }
-

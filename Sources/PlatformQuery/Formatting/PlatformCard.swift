@@ -32,8 +32,9 @@ extension Table {
     }
     return rows.map { row in
       trimTrailing(
-        row.enumerated().map { index, cell in cell + String(repeating: " ", count: widths[index] - cell.count) }
-          .joined(separator: "  "))
+        row.enumerated().map { index, cell in cell + String(repeating: " ", count: widths[index] - cell.count)
+        }
+        .joined(separator: "  "))
     }.joined(separator: "\n")
   }
 }

@@ -4,7 +4,9 @@ enum Table {
   static func isTabular(_ items: [Value]) -> Bool {
     guard !items.isEmpty else { return false }
     for item in items {
-      guard case .record(let record) = item, record.kind == .plain || record.kind == .platform else { return false }
+      guard case .record(let record) = item, record.kind == .plain || record.kind == .platform else {
+        return false
+      }
     }
     return true
   }

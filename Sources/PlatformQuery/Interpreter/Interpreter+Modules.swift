@@ -6,11 +6,14 @@ extension Interpreter: RuntimeHost {
     let key: String
     let moduleSource: Source
     if isPath {
-      let base = source.name.hasPrefix("<") || source.name == "-e" ? "." : FileSystem.directory(of: source.name)
+      let base =
+        source.name.hasPrefix("<") || source.name == "-e" ? "." : FileSystem.directory(of: source.name)
       let path = FileSystem.join(base, name)
       try checkAccess(path, span: span, what: "import")
       guard let canonical = FileSystem.canonical(path) else {
-        throw PQError(.runtime, "cannot import \"\(name)\": no such file (looked for \(path))", source: source, span: span)
+        throw PQError(
+          .runtime, "cannot import \"\(name)\": no such file (looked for \(path))", source: source, span: span
+        )
       }
       key = canonical
       if let cached = modules[key] { return cached }
@@ -29,7 +32,8 @@ extension Interpreter: RuntimeHost {
         var notes = Suggestion.note(for: name, in: StandardLibrary.modules.keys)
         notes.append("standard modules: " + StandardLibrary.modules.keys.sorted().joined(separator: ", "))
         notes.append("to import a file, quote its path: import \"\(name).pq\"")
-        throw PQError(.runtime, "no standard module named '\(name)'", source: source, span: span, notes: notes)
+        throw PQError(
+          .runtime, "no standard module named '\(name)'", source: source, span: span, notes: notes)
       }
       try checkCycle(key, display: name, source: source, span: span)
       moduleSource = Source(name: "stdlib/\(name).pq", text: text)
@@ -63,9 +67,10 @@ extension Interpreter: RuntimeHost {
         notes: ["the host grants it with Interpreter.Options.fileAccess"])
     case .folders(let folders):
       let absolute = path.hasPrefix("/") ? path : FileSystem.currentDirectory() + "/" + path
-      let resolved = FileSystem.canonical(absolute) ?? FileSystem.canonical(FileSystem.directory(of: absolute)).map {
-        $0 + "/" + (absolute.split(separator: "/").last.map(String.init) ?? "")
-      } ?? absolute
+      let resolved =
+        FileSystem.canonical(absolute) ?? FileSystem.canonical(FileSystem.directory(of: absolute)).map {
+          $0 + "/" + (absolute.split(separator: "/").last.map(String.init) ?? "")
+        } ?? absolute
       for folder in folders {
         let root = FileSystem.canonical(folder) ?? folder
         if resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return }

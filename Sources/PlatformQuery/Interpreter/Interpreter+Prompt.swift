@@ -9,18 +9,23 @@ extension Interpreter {
   public func completions(for line: String, cursor: Int) -> (start: Int, candidates: [String]) {
     let characters = Array(line.prefix(cursor))
     var start = characters.count
-    while start > 0, characters[start - 1].isLetter || characters[start - 1].isNumber || characters[start - 1] == "_" {
+    while start > 0,
+      characters[start - 1].isLetter || characters[start - 1].isNumber || characters[start - 1] == "_"
+    {
       start -= 1
     }
     let word = String(characters[start...])
     if start > 0, characters[start - 1] == ":", start == 1 {
-      let candidates = Interpreter.promptCommands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }
+      let candidates = Interpreter.promptCommands.filter { $0.hasPrefix(":" + word) }.map {
+        String($0.dropFirst())
+      }
       return (start, candidates)
     }
     if start > 0, characters[start - 1] == "." {
       var pathStart = start - 1
       while pathStart > 0,
-        characters[pathStart - 1].isLetter || characters[pathStart - 1].isNumber || characters[pathStart - 1] == "_"
+        characters[pathStart - 1].isLetter || characters[pathStart - 1].isNumber
+          || characters[pathStart - 1] == "_"
           || characters[pathStart - 1] == "."
       {
         pathStart -= 1
@@ -82,12 +87,17 @@ extension Interpreter {
         continue
       }
       if byte == UInt8(ascii: "\n"), !insideStrings.contains(where: { $0.contains(index) }) {
-        while let last = out.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\\") { out.removeLast() }
+        while let last = out.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\\") {
+          out.removeLast()
+        }
         let previous = out.last
-        let piece = separators.contains(index) && previous != UInt8(ascii: "{") && previous != nil ? "; " : " "
+        let piece =
+          separators.contains(index) && previous != UInt8(ascii: "{") && previous != nil ? "; " : " "
         out.append(contentsOf: piece.utf8)
         index += 1
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+          index += 1
+        }
         continue
       }
       out.append(byte)

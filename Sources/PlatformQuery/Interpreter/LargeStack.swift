@@ -37,7 +37,8 @@ enum LargeStack {
           #if canImport(Darwin)
             let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
           #else
-            let job = Unmanaged<Job>.fromOpaque(pointer!).takeRetainedValue()
+            guard let pointer else { return nil }
+            let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
           #endif
           job.work()
           return nil

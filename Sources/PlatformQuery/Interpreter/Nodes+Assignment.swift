@@ -125,11 +125,14 @@ final class PathAssignNode: Node {
     return .nil
   }
 
-  func assign(_ container: inout Value, step: Int, keyIndex: Int, keys: [Value], _ newValue: Value) throws(PQError) {
+  func assign(_ container: inout Value, step: Int, keyIndex: Int, keys: [Value], _ newValue: Value)
+    throws(PQError)
+  {
     let isLast = step == path.count - 1
     switch path[step] {
     case .field(let name, let span):
-      try assignField(&container, name, span: span, isLast: isLast, step: step, keyIndex: keyIndex, keys: keys, newValue)
+      try assignField(
+        &container, name, span: span, isLast: isLast, step: step, keyIndex: keyIndex, keys: keys, newValue)
     case .index(let node):
       let key = keys[keyIndex]
       switch container {
@@ -147,10 +150,13 @@ final class PathAssignNode: Node {
         }
       case .record:
         guard case .string(let name) = key else {
-          throw PQError(.runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))", span: node.span)
+          throw PQError(
+            .runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))",
+            span: node.span)
         }
         try assignField(
-          &container, name, span: node.span, isLast: isLast, step: step, keyIndex: keyIndex + 1, keys: keys, newValue)
+          &container, name, span: node.span, isLast: isLast, step: step, keyIndex: keyIndex + 1, keys: keys,
+          newValue)
       default:
         throw PQError(.runtime, "cannot set an element of \(Arithmetic.describe(container))", span: node.span)
       }
@@ -158,7 +164,8 @@ final class PathAssignNode: Node {
   }
 
   func assignField(
-    _ container: inout Value, _ name: String, span: Span, isLast: Bool, step: Int, keyIndex: Int, keys: [Value],
+    _ container: inout Value, _ name: String, span: Span, isLast: Bool, step: Int, keyIndex: Int,
+    keys: [Value],
     _ newValue: Value
   ) throws(PQError) {
     guard case .record(var record) = container else {
@@ -208,7 +215,9 @@ final class ImportNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    guard let host = runtime.host else { throw PQError(.runtime, "imports are not available here", span: span) }
+    guard let host = runtime.host else {
+      throw PQError(.runtime, "imports are not available here", span: span)
+    }
     let module = try host.importModule(name, isPath: isPath, from: source, span: span)
     runtime.store(module, into: target)
     return .nil

@@ -100,7 +100,8 @@ extension Runtime {
       clearFrame(base, prototype.frameSize)
     }
     if depth > limits.callDepth {
-      throw PQError.limit("call depth limit of \(limits.callDepth) reached in \(prototype.name)", callSite?.span)
+      throw PQError.limit(
+        "call depth limit of \(limits.callDepth) reached in \(prototype.name)", callSite?.span)
     }
     try tick(callSite?.span ?? prototype.span)
     framePointer = base
@@ -120,7 +121,8 @@ extension Runtime {
       if error.source == nil { error.source = prototype.source }
       if let callSite, error.kind != .syntax {
         if error.trace.count < 12 {
-          error.trace.append(TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))
+          error.trace.append(
+            TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))
         }
       }
       throw error
@@ -180,7 +182,8 @@ extension Runtime {
       } catch {
         var error = error
         if error.trace.count < 12 {
-          error.trace.append(TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
+          error.trace.append(
+            TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
         }
         throw error
       }
@@ -235,13 +238,17 @@ final class FieldNode: Node {
     if record.shape === cachedShape {
       index = cachedIndex
     } else {
-      guard let found = record.shape.index[name] else { throw FieldNode.missing(name, in: record, span: nameSpan) }
+      guard let found = record.shape.index[name] else {
+        throw FieldNode.missing(name, in: record, span: nameSpan)
+      }
       cachedShape = record.shape
       cachedIndex = found
       index = found
     }
     let result = record.values[index]
-    if case .nil = result, record.kind == .platform, case .string(let owner)? = record["name"] { missingOwner = owner }
+    if case .nil = result, record.kind == .platform, case .string(let owner)? = record["name"] {
+      missingOwner = owner
+    }
     return result
   }
 
@@ -258,7 +265,11 @@ final class FieldNode: Node {
     let owner: String
     switch record.kind {
     case .platform:
-      if case .string(let platform)? = record["name"] { owner = "platform \(platform)" } else { owner = "the platform" }
+      if case .string(let platform)? = record["name"] {
+        owner = "platform \(platform)"
+      } else {
+        owner = "the platform"
+      }
     case .module(let module): owner = "module \(module)"
     default: owner = "the record"
     }
@@ -290,10 +301,12 @@ final class IndexNode: Node {
 enum Indexing {
   static func position(_ key: Value, count: Int, what: String, span: Span) throws(PQError) -> Int {
     guard case .number(let n) = key else {
-      throw PQError(.runtime, "\(what) index must be a whole number, not \(Arithmetic.describe(key))", span: span)
+      throw PQError(
+        .runtime, "\(what) index must be a whole number, not \(Arithmetic.describe(key))", span: span)
     }
     guard n == n.rounded(), abs(n) < 1e15 else {
-      throw PQError(.runtime, "\(what) index must be a whole number, not \(NumberFormat.plain(n))", span: span)
+      throw PQError(
+        .runtime, "\(what) index must be a whole number, not \(NumberFormat.plain(n))", span: span)
     }
     let raw = Int(n)
     let resolved = raw < 0 ? count + raw : raw
@@ -311,10 +324,13 @@ enum Indexing {
       return items[try position(key, count: items.count, what: "list", span: indexSpan)]
     case .string(let text):
       let characters = Array(text)
-      return .string(String(characters[try position(key, count: characters.count, what: "string", span: indexSpan)]))
+      return .string(
+        String(characters[try position(key, count: characters.count, what: "string", span: indexSpan)]))
     case .record(let record):
       guard case .string(let name) = key else {
-        throw PQError(.runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))", span: indexSpan)
+        throw PQError(
+          .runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))",
+          span: indexSpan)
       }
       guard let value = record[name] else { throw FieldNode.missing(name, in: record, span: indexSpan) }
       return value

@@ -189,9 +189,11 @@ final class ForRangeNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    let from = try start.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 0
+    let from =
+      try start.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 0
     let to = try RangeBounds.number(end.evaluate(runtime), end.span)
-    let by = try step.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 1
+    let by =
+      try step.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 1
     if by == 0 { throw PQError(.runtime, "range step cannot be 0", span: step?.span ?? span) }
     var current = from
     while by > 0 ? current < to : current > to {

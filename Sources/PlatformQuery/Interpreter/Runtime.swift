@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Synchronization
 
 /// What a statement asks of the loops and calls around it.
 enum Flow: UInt8 {
@@ -128,7 +129,8 @@ final class Runtime {
   @inline(__always)
   func checkSize(_ count: Int, _ span: Span?) throws(PQError) {
     if count > limits.maximumLength {
-      throw PQError.limit("size limit reached: \(count) elements is more than the \(limits.maximumLength) allowed", span)
+      throw PQError.limit(
+        "size limit reached: \(count) elements is more than the \(limits.maximumLength) allowed", span)
     }
   }
 }
@@ -145,7 +147,9 @@ public struct Limits: Sendable {
   public var maximumLength: Int
 
   /// Creates limits; the defaults suit interactive use and scripts.
-  public init(steps: Int? = nil, callDepth: Int = 10_000, seconds: Double? = nil, maximumLength: Int = 100_000_000) {
+  public init(
+    steps: Int? = nil, callDepth: Int = 10_000, seconds: Double? = nil, maximumLength: Int = 100_000_000
+  ) {
     self.steps = steps
     self.callDepth = callDepth
     self.seconds = seconds

@@ -13,7 +13,9 @@ extension Lexer {
       let byte = bytes[position]
       if isDigit(byte) {
         digits.append(byte)
-      } else if byte == UInt8(ascii: "_"), position + 1 < bytes.count, isDigit(bytes[position + 1]), !digits.isEmpty {
+      } else if byte == UInt8(ascii: "_"), position + 1 < bytes.count, isDigit(bytes[position + 1]),
+        !digits.isEmpty
+      {
         // separator
       } else if byte == UInt8(ascii: "."), !sawDot, position + 1 < bytes.count, isDigit(bytes[position + 1]) {
         sawDot = true
@@ -25,7 +27,9 @@ extension Lexer {
     }
     if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
       var look = position + 1
-      if look < bytes.count, bytes[look] == UInt8(ascii: "+") || bytes[look] == UInt8(ascii: "-") { look += 1 }
+      if look < bytes.count, bytes[look] == UInt8(ascii: "+") || bytes[look] == UInt8(ascii: "-") {
+        look += 1
+      }
       if look < bytes.count, isDigit(bytes[look]) {
         digits.append(UInt8(ascii: "e"))
         digits.append(contentsOf: bytes[(position + 1)..<look])
@@ -48,7 +52,9 @@ extension Lexer {
       while position < bytes.count, isIdentifierPart(bytes[position]) { position += 1 }
       let word = String(decoding: bytes[wordStart..<position], as: UTF8.self)
       var notes = ["number suffixes are K (thousand), M (million), B (billion) and T (trillion)"]
-      if word.count == 1, "kmbt".contains(word) { notes.insert("did you mean '\(word.uppercased())'?", at: 0) }
+      if word.count == 1, "kmbt".contains(word) {
+        notes.insert("did you mean '\(word.uppercased())'?", at: 0)
+      }
       throw error("unknown number suffix '\(word)'", wordStart, position, notes: notes)
     }
     var unit: LiteralUnit = money ? .money : .none
@@ -59,7 +65,9 @@ extension Lexer {
       unit = .percent
     }
     guard value.isFinite else {
-      throw error("number literal is too large", start, position, notes: ["the largest number pq holds is about 1.8e308"])
+      throw error(
+        "number literal is too large", start, position,
+        notes: ["the largest number pq holds is about 1.8e308"])
     }
     return Token(kind: .number(value, unit), span: Span(start: start, end: position))
   }
@@ -78,7 +86,9 @@ enum Literal {
     // Thousands separators as in "698,000".
     if trimmed.contains(",") {
       let groups = trimmed.split(separator: ",", omittingEmptySubsequences: false)
-      guard groups.dropFirst().allSatisfy({ $0.prefix(3).allSatisfy(\.isNumber) && $0.count >= 3 }) else { return nil }
+      guard groups.dropFirst().allSatisfy({ $0.prefix(3).allSatisfy(\.isNumber) && $0.count >= 3 }) else {
+        return nil
+      }
       trimmed = groups.joined()
     }
     guard !trimmed.isEmpty, !trimmed.hasPrefix("-"), !trimmed.hasPrefix("+") else { return nil }

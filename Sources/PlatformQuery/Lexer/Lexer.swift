@@ -94,7 +94,9 @@ struct Lexer {
   mutating func lexToken() throws(PQError) -> Token {
     let start = position
     let byte = bytes[position]
-    if isDigit(byte) || (byte == UInt8(ascii: ".") && position + 1 < bytes.count && isDigit(bytes[position + 1])) {
+    if isDigit(byte)
+      || (byte == UInt8(ascii: ".") && position + 1 < bytes.count && isDigit(bytes[position + 1]))
+    {
       return try lexNumber(money: false)
     }
     if byte == UInt8(ascii: "$") {
@@ -138,7 +140,8 @@ struct Lexer {
         notes: ["for the remainder, write 'a mod b'"])
     case UInt8(ascii: "&"), UInt8(ascii: "|"):
       let word = byte == UInt8(ascii: "&") ? "and" : "or"
-      throw error("unexpected '\(String(UnicodeScalar(byte)))'", start, start + 1, notes: ["pq writes '\(word)'"])
+      throw error(
+        "unexpected '\(String(UnicodeScalar(byte)))'", start, start + 1, notes: ["pq writes '\(word)'"])
     case UInt8(ascii: "!"):
       throw error("unexpected '!'", start, start + 1, notes: ["pq writes 'not x' and 'a != b'"])
     case UInt8(ascii: "'"):
@@ -163,7 +166,9 @@ struct Lexer {
     var text: [UInt8] = []
     while true {
       guard position < bytes.count else {
-        throw error("unterminated string", start, start + 1, notes: ["the string starts here and never ends"], atEnd: true)
+        throw error(
+          "unterminated string", start, start + 1, notes: ["the string starts here and never ends"],
+          atEnd: true)
       }
       let byte = bytes[position]
       if byte == UInt8(ascii: "\"") {

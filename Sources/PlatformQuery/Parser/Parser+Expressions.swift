@@ -64,7 +64,8 @@ extension Parser {
         "comparisons cannot be chained", current.span,
         notes: ["write 'a < b and b < c' instead of 'a < b < c'"])
     }
-    return Expr(kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
+    return Expr(
+      kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
   }
 
   func comparisonOperator() -> BinaryOperator? {
@@ -88,7 +89,8 @@ extension Parser {
       if check(.plus) { op = .add } else if check(.minus) { op = .subtract } else { return left }
       let operatorSpan = advance().span
       let right = try parseMultiplicative()
-      left = Expr(kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
+      left = Expr(
+        kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
     }
   }
 
@@ -108,7 +110,8 @@ extension Parser {
       }
       let operatorSpan = advance().span
       let right = try parseUnary()
-      left = Expr(kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
+      left = Expr(
+        kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
     }
   }
 
@@ -133,7 +136,8 @@ extension Parser {
     defer { depth -= 1 }
     let exponent = try parseUnary()
     return Expr(
-      kind: .binary(.power, base, exponent, operatorSpan: operatorSpan), span: base.span.joined(exponent.span))
+      kind: .binary(.power, base, exponent, operatorSpan: operatorSpan), span: base.span.joined(exponent.span)
+    )
   }
 
   /// postfix := primary ('(' arguments ')' | '[' expression ']' | '.' NAME)*
@@ -152,11 +156,13 @@ extension Parser {
         let subscriptExpression = try parseExpression()
         skipNewlines()
         let close = try expect(.rightBracket, "to close the index")
-        expression = Expr(kind: .index(expression, subscriptExpression), span: expression.span.joined(close.span))
+        expression = Expr(
+          kind: .index(expression, subscriptExpression), span: expression.span.joined(close.span))
       } else if check(.dot) {
         advance()
         let (name, nameSpan) = try expectFieldName()
-        expression = Expr(kind: .field(expression, name, nameSpan: nameSpan), span: expression.span.joined(nameSpan))
+        expression = Expr(
+          kind: .field(expression, name, nameSpan: nameSpan), span: expression.span.joined(nameSpan))
       } else {
         return expression
       }
@@ -327,7 +333,8 @@ extension Parser {
         end = block.span
       }
     }
-    return Expr(kind: .ifElse(condition: condition, then: then, otherwise: otherwise), span: start.joined(end))
+    return Expr(
+      kind: .ifElse(condition: condition, then: then, otherwise: otherwise), span: start.joined(end))
   }
 
   mutating func stringExpression(_ parts: [StringPart], span: Span) throws(PQError) -> Expr {

@@ -15,7 +15,8 @@ extension Parser {
         if error.isUnexpectedEnd { return statements }
         synchronize()
         if check(.rightBrace) || check(.rightParen) || check(.rightBracket) {
-          errors.append(self.error("unmatched '\(current.kind.summary.dropFirst().dropLast())'", current.span))
+          errors.append(
+            self.error("unmatched '\(current.kind.summary.dropFirst().dropLast())'", current.span))
           advance()
         }
       }
@@ -107,7 +108,8 @@ extension Parser {
       }
       let value = try parseExpression()
       return Statement(
-        kind: .assign(target: expression, compound: compound.operator, value: value, operatorSpan: operatorToken.span),
+        kind: .assign(
+          target: expression, compound: compound.operator, value: value, operatorSpan: operatorToken.span),
         span: expression.span.joined(value.span))
     }
     return Statement(kind: .expression(expression), span: expression.span)
@@ -145,7 +147,8 @@ extension Parser {
     let body = try parseBlock("to start the loop body")
     return Statement(
       kind: .forLoop(
-        first: (first.0, first.1), second: second.map { (name: $0.0, span: $0.1) }, sequence: sequence, body: body),
+        first: (first.0, first.1), second: second.map { (name: $0.0, span: $0.1) }, sequence: sequence,
+        body: body),
       span: start.joined(body.span))
   }
 

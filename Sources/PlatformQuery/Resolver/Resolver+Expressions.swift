@@ -29,7 +29,8 @@ extension Resolver {
     case .list(let elements):
       return ListNode(elements.map { resolve($0) }, span: span)
     case .record(let entries):
-      return RecordNode(shape: Shape(keys: entries.map(\.key)), fields: entries.map { resolve($0.value) }, span: span)
+      return RecordNode(
+        shape: Shape(keys: entries.map(\.key)), fields: entries.map { resolve($0.value) }, span: span)
     case .negate(let operand):
       if case .number(let value, let unit) = operand.kind {
         return resolve(Expr(kind: .number(-value, unit), span: span))
@@ -45,7 +46,8 @@ extension Resolver {
       return OrNode(resolve(left), resolve(right), span: span)
     case .call(let callee, let arguments):
       return CallNode(
-        callee: resolve(callee), arguments: arguments.map { resolve($0.value) }, labels: arguments.map(\.label),
+        callee: resolve(callee), arguments: arguments.map { resolve($0.value) },
+        labels: arguments.map(\.label),
         source: source, span: span)
     case .index(let base, let index):
       return IndexNode(base: resolve(base), index: resolve(index), span: span)
@@ -126,11 +128,13 @@ extension Resolver {
         target: storage, path: path, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
     }
     if let compound {
-      return CompoundAssignNode(target: storage, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
+      return CompoundAssignNode(
+        target: storage, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
     }
     switch storage {
     case .local(let slot): return LocalSetNode(slot: slot, value: valueNode, span: span)
-    case .environment(let hops, let index): return EnvironmentSetNode(hops: hops, index: index, value: valueNode, span: span)
+    case .environment(let hops, let index):
+      return EnvironmentSetNode(hops: hops, index: index, value: valueNode, span: span)
     case .global(let index): return GlobalSetNode(index: index, value: valueNode, span: span)
     }
   }

@@ -7,7 +7,8 @@ extension Resolver {
     hoist(block.statements)
     let nodes = resolveStatements(block.statements)
     let environmentSize = popScope(releasingTo: savedSlot)
-    return BlockNode(nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span)
+    return BlockNode(
+      nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span)
   }
 
   mutating func resolveStatements(_ statements: [Statement]) -> [Node] {
@@ -47,7 +48,8 @@ extension Resolver {
       guard functions[functionDepth].loopDepth > 0 else {
         report(
           "'\(word)' outside a loop", span,
-          notes: functionDepth > 0 && functionsHaveOuterLoop ? ["a function body cannot \(word) the loop around it"] : [])
+          notes: functionDepth > 0 && functionsHaveOuterLoop
+            ? ["a function body cannot \(word) the loop around it"] : [])
         return nil
       }
       return JumpNode(statement.kind.isBreak ? .breakLoop : .continueLoop, span: span)
@@ -67,7 +69,8 @@ extension Resolver {
       }
       let place = declare(binding, mutable: false, span: nameSpan)
       let scope = scopes.count - 1
-      let target = storage(of: LocalBinding(place: place, mutable: false, declaration: nameSpan), scope: scope)
+      let target = storage(
+        of: LocalBinding(place: place, mutable: false, declaration: nameSpan), scope: scope)
       return ImportNode(name: name, isPath: isPath, target: target, source: source, span: span)
     }
   }
@@ -97,7 +100,8 @@ extension Resolver {
   }
 
   mutating func resolveFor(
-    _ first: (name: String, span: Span), _ second: (name: String, span: Span)?, _ sequence: Expr, _ body: Block,
+    _ first: (name: String, span: Span), _ second: (name: String, span: Span)?, _ sequence: Expr,
+    _ body: Block,
     span: Span
   ) -> Node {
     let rangeArguments = rangeCallArguments(sequence, variables: second == nil ? 1 : 2)
@@ -121,7 +125,9 @@ extension Resolver {
         bounds.count == 1 ? (nil, bounds[0], nil) : (bounds[0], bounds[1], bounds.count > 2 ? bounds[2] : nil)
       return ForRangeNode(variable: firstSlot, start: start, end: end, step: step, body: block, span: span)
     }
-    return ForNode(first: firstSlot, second: secondSlot, sequence: sequenceNode ?? ConstantNode(.nil, span: span), body: block, span: span)
+    return ForNode(
+      first: firstSlot, second: secondSlot, sequence: sequenceNode ?? ConstantNode(.nil, span: span),
+      body: block, span: span)
   }
 
   func loopSlot(_ place: LocalBinding.Place) -> VariableSlot {
@@ -135,10 +141,12 @@ extension Resolver {
   /// The arguments of `range(…)` when a one-variable loop runs over a direct call to the
   /// built-in, which then counts without building a list.
   mutating func rangeCallArguments(_ sequence: Expr, variables: Int) -> [Expr]? {
-    guard variables == 1, case .call(let callee, let arguments) = sequence.kind, case .name("range") = callee.kind,
+    guard variables == 1, case .call(let callee, let arguments) = sequence.kind,
+      case .name("range") = callee.kind,
       (1...3).contains(arguments.count), arguments.allSatisfy({ $0.label == nil })
     else { return nil }
-    for index in stride(from: scopes.count - 1, through: 0, by: -1) where scopes[index].names["range"] != nil {
+    for index in stride(from: scopes.count - 1, through: 0, by: -1) where scopes[index].names["range"] != nil
+    {
       return nil
     }
     guard let entry = globals.names["range"], entry.isBuiltin else { return nil }

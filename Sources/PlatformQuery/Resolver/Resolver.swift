@@ -65,7 +65,9 @@ struct Resolver {
         name.hasPrefix("_") ? nil : scopes[0].names[name].map { (name, $0) }
       }
       let fields = exports.map { name, binding in resolveName(name, span: binding.declaration) }
-      nodes.append(RecordNode(shape: Shape(keys: exports.map(\.0)), fields: fields, kind: .module(moduleName), span: span))
+      nodes.append(
+        RecordNode(
+          shape: Shape(keys: exports.map(\.0)), fields: fields, kind: .module(moduleName), span: span))
     }
     return BlockNode(nodes, environmentSize: scopes[0].environmentSize, isStatementPosition: true, span: span)
   }
@@ -115,14 +117,17 @@ struct Resolver {
   /// Declares the block's `fn` names up front so functions can call each other in any order.
   mutating func hoist(_ statements: [Statement]) {
     for statement in statements {
-      if case .function(let function) = statement.kind, let name = function.name, let span = function.nameSpan {
+      if case .function(let function) = statement.kind, let name = function.name, let span = function.nameSpan
+      {
         _ = declare(name, mutable: false, span: span, hoisted: true)
       }
     }
   }
 
   /// Declares a name in the innermost scope and returns where it lives.
-  mutating func declare(_ name: String, mutable: Bool, span: Span, hoisted: Bool = false) -> LocalBinding.Place {
+  mutating func declare(_ name: String, mutable: Bool, span: Span, hoisted: Bool = false)
+    -> LocalBinding.Place
+  {
     let current = scopes.count - 1
     if let existing = scopes[current].names[name] {
       if existing.declaration == span { return existing.place }  // hoisted earlier
@@ -161,7 +166,10 @@ struct Resolver {
       return (binding, index)
     }
     if let entry = globals.names[name], mode != .module || entry.isBuiltin {
-      return (LocalBinding(place: .global(entry.index), mutable: entry.mutable, declaration: Span(start: 0, end: 0)), -1)
+      return (
+        LocalBinding(
+          place: .global(entry.index), mutable: entry.mutable, declaration: Span(start: 0, end: 0)), -1
+      )
     }
     return nil
   }

@@ -46,7 +46,8 @@ enum StandardLibrary {
         let header = line.dropFirst(3)
         let signature = String(header.prefix { $0 != "{" }).trimmingSpaces
         let name = String(signature.prefix { $0 != "(" })
-        let example = pending.first { $0.hasPrefix("example:") }.map { String($0.dropFirst(8)).trimmingSpaces } ?? ""
+        let example =
+          pending.first { $0.hasPrefix("example:") }.map { String($0.dropFirst(8)).trimmingSpaces } ?? ""
         let doc = pending.filter { !$0.hasPrefix("example:") }.joined(separator: " ")
         let qualified = module.map { "\($0).\(signature)" } ?? signature
         result.append((name, Doc(signature: qualified, doc: doc, example: example, module: module)))

@@ -90,7 +90,8 @@ enum StatementKind: Sendable {
   case function(FunctionSyntax)
   case assign(target: Expr, compound: BinaryOperator?, value: Expr, operatorSpan: Span)
   case whileLoop(condition: Expr, body: Block)
-  case forLoop(first: (name: String, span: Span), second: (name: String, span: Span)?, sequence: Expr, body: Block)
+  case forLoop(
+    first: (name: String, span: Span), second: (name: String, span: Span)?, sequence: Expr, body: Block)
   case breakLoop
   case continueLoop
   case returnValue(Expr?)

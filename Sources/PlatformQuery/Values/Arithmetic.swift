@@ -84,7 +84,9 @@ enum Arithmetic {
       return r != 0 && (r < 0) != (b < 0) ? r + b : r
     case .power:
       let result = power(a, b)
-      if result.isNaN { throw PQError(.runtime, "\(NumberFormat.plain(a)) ^ \(NumberFormat.plain(b)) is not a real number") }
+      if result.isNaN {
+        throw PQError(.runtime, "\(NumberFormat.plain(a)) ^ \(NumberFormat.plain(b)) is not a real number")
+      }
       return result
     case .equal: return a == b ? 1 : 0
     case .notEqual: return a != b ? 1 : 0
@@ -165,7 +167,8 @@ enum Arithmetic {
     let rightAssociative = op == .power
     let leftText = operandText(lhs, left, needs: rightAssociative ? precedence + 1 : precedence)
     let rightText = operandText(rhs, right, needs: rightAssociative ? precedence : precedence + 1)
-    return Provenance.combine("\(leftText) \(op.rawValue) \(rightText)", precedence: precedence, [left, right])
+    return Provenance.combine(
+      "\(leftText) \(op.rawValue) \(rightText)", precedence: precedence, [left, right])
   }
 
   static func operandText(_ value: Value, _ provenance: Provenance?, needs precedence: Int) -> String {

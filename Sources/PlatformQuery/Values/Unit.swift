@@ -91,7 +91,8 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
     var powers: [String: Int] = [:]
     for factor in lhs.factors + rhs.factors { powers[factor.name, default: 0] += factor.power }
     let factors = powers.map { Factor(name: $0.key, power: $0.value) }
-    let scale: Scale = factors.contains { $0.power != 0 } ? .none : (lhs.scale != .none ? lhs.scale : rhs.scale)
+    let scale: Scale =
+      factors.contains { $0.power != 0 } ? .none : (lhs.scale != .none ? lhs.scale : rhs.scale)
     return Unit(factors: factors, scale: scale)
   }
 
