@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .library(name: "PlatformQuery", targets: ["PlatformQuery"]),
     .executable(name: "pq", targets: ["pq"]),
+    .executable(name: "pq-embed-example", targets: ["pq-embed-example"]),
   ],
   targets: [
     .target(
@@ -22,12 +23,13 @@ let package = Package(
       providers: [.apt(["libedit-dev"])]
     ),
     .executableTarget(name: "pq", dependencies: ["PlatformQuery", "CEditLine"]),
+    .executableTarget(name: "pq-embed-example", dependencies: ["PlatformQuery"], path: "examples/embed"),
     .testTarget(
       name: "PlatformQueryTests",
       dependencies: ["PlatformQuery"],
       exclude: ["Programs"]
     ),
-    .testTarget(name: "pqTests", dependencies: ["pq", "PlatformQuery"]),
+    .testTarget(name: "pqTests", dependencies: ["pq", "pq-embed-example", "PlatformQuery"]),
   ],
   swiftLanguageModes: [.v6]
 )

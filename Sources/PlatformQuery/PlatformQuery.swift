@@ -1,13 +1,14 @@
 /// A pq interpreter: built-in functions, the article's platform data, the prelude, and the
-/// globals of one session. Separate interpreters share nothing; use each from one thread at a
-/// time (cancel it from any thread with `cancellation`).
+/// globals of one session. Separate interpreters share nothing and may run on different threads
+/// at once; use each one from one thread at a time (it may be handed between threads, and
+/// cancelled from any thread with `cancellation`).
 ///
 /// ```swift
 /// let pq = Interpreter()
 /// let v = try pq.evaluate("ratio(x.mau, truth.mau)")
 /// print(v)   // 100.859
 /// ```
-public final class Interpreter {
+public final class Interpreter: @unchecked Sendable {
   /// What the interpreter loads and what a script may do.
   public struct Options: Sendable {
     /// Which platform data the globals `x`, `truth` and `platforms` hold.

@@ -48,3 +48,21 @@ import Testing
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// The embedding example tool, built by `swift test` and run like a user would.
+@Suite struct EmbedExampleTests {
+  @Test func exampleToolRuns() {
+    var folder = pqBinary
+    folder.removeLast(2)
+    let result = run([folder + "pq-embed-example"], stdin: nil, directory: "/tmp", environment: [:])
+    #expect(result.status == 0)
+    #expect(
+      result.stdout.hasPrefix("ratio(x.mau, truth.mau) = 100.86\n    x.mau: Similarweb, September 2024\n"))
+    #expect(result.stdout.hasSuffix("3 of 4 formulas evaluated\n"))
+    let custom = run(
+      [folder + "pq-embed-example", "per_thousand(1, 0)"], stdin: nil, directory: "/tmp", environment: [:])
+    #expect(
+      custom.stdout.contains(
+        "per_thousand(1, 0) failed (runtime): per_thousand: per_thousand needs two numbers"))
+  }
+}

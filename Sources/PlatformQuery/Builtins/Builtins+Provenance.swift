@@ -93,7 +93,9 @@ extension Builtins {
       lines.append(
         "  \(figure.label.padding(labelWidth))  \(shown.padding(valueWidth))  \(figure.publisher), \(figure.period): \(figure.definition)"
       )
-      lines.append("  \(String(repeating: " ", count: labelWidth))  “\(figure.quote)”")
+      if !figure.quote.isEmpty {
+        lines.append("  \(String(repeating: " ", count: labelWidth))  “\(figure.quote)”")
+      }
     }
     let notes = caveats(of: value)
     if notes.isEmpty {

@@ -28,16 +28,33 @@ public enum Dataset {
   }
 
   private static let parsed: (article: [(String, String)], platforms: [Platform]) = {
-    let text = String(decoding: PackageResources.platforms_json, as: UTF8.self)
-    guard case .record(let root)? = try? JSON.parse(text, readNotation: false),
-      case .record(let article)? = root["article"], case .list(let entries)? = root["platforms"]
-    else {
-      preconditionFailure("stdlib/platforms.json is not valid")
+    do {
+      return try parse(String(decoding: PackageResources.platforms_json, as: UTF8.self))
+    } catch {
+      preconditionFailure("stdlib/platforms.json is not valid: \(error)")
     }
-    let articleFields = article.pairs.map { ($0.0, $0.1.text) }
+  }()
+
+  /// Reads platforms in the format of `stdlib/platforms.json`: an object with `platforms`, each
+  /// with `name`, optional `label`, descriptive fields, and `figures` whose entries give
+  /// `value`, `unit`, `publisher`, `period`, `definition`, `quote`, `stated_as`, `estimate`.
+  static func parse(_ text: String) throws(PQError) -> (article: [(String, String)], platforms: [Platform]) {
+    let root: Value
+    do throws(JSON.ParseError) {
+      root = try JSON.parse(text, readNotation: false)
+    } catch {
+      throw PQError(.runtime, "invalid platform JSON at byte \(error.offset): \(error.message)")
+    }
+    guard case .record(let top) = root, case .list(let entries)? = top["platforms"] else {
+      throw PQError(.runtime, "platform JSON needs an object with a \"platforms\" list")
+    }
+    var articleFields: [(String, String)] = []
+    if case .record(let article)? = top["article"] { articleFields = article.pairs.map { ($0.0, $0.1.text) } }
     var platforms: [Platform] = []
     for entry in entries {
-      guard case .record(let record) = entry, case .string(let name)? = record["name"] else { continue }
+      guard case .record(let record) = entry, case .string(let name)? = record["name"] else {
+        throw PQError(.runtime, "every platform needs a \"name\" string")
+      }
       let label: String? = if case .string(let text)? = record["label"] { text } else { nil }
       var details: [(String, String?)] = []
       for key in ["formerly", "owner", "parent", "reach", "role"] {
@@ -50,14 +67,20 @@ public enum Dataset {
       var figures: [String: Figure] = [:]
       if case .record(let figureRecords)? = record["figures"] {
         for (field, value) in figureRecords.pairs {
+          guard Metric.allFields.contains(field) else {
+            throw PQError(
+              .runtime, "\(name): unknown metric '\(field)'",
+              notes: Suggestion.note(for: field, in: Metric.allFields))
+          }
           guard case .record(let f) = value, let number = f["value"]?.numericValue,
             case .string(let unitName)? = f["unit"], let unit = Unit.parse(unitName)
-          else { preconditionFailure("bad figure \(name).\(field)") }
+          else { throw PQError(.runtime, "\(name).\(field) needs a numeric \"value\" and a \"unit\"") }
           figures[field] = Figure(
             platform: name, field: field, label: "\(label ?? "platform(\"\(name)\")").\(field)",
             value: number,
             unit: unit, publisher: f["publisher"]?.text ?? "", period: f["period"]?.text ?? "",
-            definition: f["definition"]?.text ?? "", quote: f["quote"]?.text ?? "",
+            definition: f["definition"]?.text ?? Metric.named(field)?.definition ?? "",
+            quote: f["quote"]?.text ?? "",
             statedAs: f["stated_as"]?.text ?? "", isEstimate: f["estimate"]?.isTruthy ?? false)
         }
       }
@@ -66,7 +89,24 @@ public enum Dataset {
         Platform(label: label, name: name, details: details, descriptionQuote: quote, figures: figures))
     }
     return (articleFields, platforms)
-  }()
+  }
+
+  /// Platforms for `Interpreter.Options.Dataset.custom`, read from JSON in the format of the
+  /// built-in data (see `docs/embedding.md`); each figure keeps its source.
+  public static func platforms(fromJSON text: String) throws(PQError) -> [Value] {
+    try parse(text).platforms.map(value(of:))
+  }
+
+  /// A platform value built in Swift: its name, descriptive fields and sourced figures.
+  public static func platform(name: String, details: [(String, String)] = [], figures: [Figure] = []) -> Value
+  {
+    var byField: [String: Figure] = [:]
+    for figure in figures { byField[figure.field] = figure }
+    let known = ["formerly", "owner", "parent", "reach", "role"]
+    let detailFields: [(String, String?)] = known.map { key in (key, details.first { $0.0 == key }?.1) }
+    return value(
+      of: Platform(label: nil, name: name, details: detailFields, descriptionQuote: "", figures: byField))
+  }
 
   /// A platform as a pq value: a record of kind `.platform` with every descriptive and metric
   /// field (nil where the article gives nothing), metric values carrying their figure's provenance.

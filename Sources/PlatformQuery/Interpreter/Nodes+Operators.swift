@@ -31,11 +31,18 @@ final class BinaryNode: Node {
       default: break
       }
     }
+    let result: Value
     do {
-      return try Arithmetic.apply(op, a, b)
+      result = try Arithmetic.apply(op, a, b)
     } catch {
       throw annotate(error, a, b)
     }
+    switch result {
+    case .string(let text): try runtime.checkSize(text.utf8.count, operatorSpan)
+    case .list(let items): try runtime.checkSize(items.count, operatorSpan)
+    default: break
+    }
+    return result
   }
 
   /// Points the error at the operator and, when an operand is a platform metric the article

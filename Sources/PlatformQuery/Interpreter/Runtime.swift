@@ -90,7 +90,7 @@ final class Runtime {
     steps = 0
     depth = 0
     flow = .normal
-    checkpoint = min(limits.steps ?? .max, 4096)
+    checkpoint = min(limits.steps.map { $0 + 1 } ?? .max, 4096)
     if let seconds = limits.seconds {
       deadline = Runtime.now() &+ UInt64(seconds * 1e9)
     } else {
@@ -112,7 +112,7 @@ final class Runtime {
   }
 
   func checkLimits(_ span: Span) throws(PQError) {
-    if let limit = limits.steps, steps >= limit {
+    if let limit = limits.steps, steps > limit {
       throw PQError.limit("step limit of \(limit) reached", span)
     }
     if cancellation.isCancelled {
@@ -122,7 +122,7 @@ final class Runtime {
     if deadline != .max, Runtime.now() >= deadline {
       throw PQError.limit("time limit of \(NumberFormat.plain(limits.seconds ?? 0)) s reached", span)
     }
-    checkpoint = min(limits.steps ?? .max, steps + 4096)
+    checkpoint = min(limits.steps.map { $0 + 1 } ?? .max, steps + 4096)
   }
 
   /// Checks a list or string length against the size limit.

@@ -1,0 +1,140 @@
+import PlatformQuery
+import Synchronization
+import Testing
+
+/// The snippets of docs/embedding.md, compiled and run. `guideSnippetsAreHere` checks that every
+/// ```swift block of the guide appears in this file, so the guide cannot drift from code that
+/// compiles.
+@Suite struct EmbeddingGuideTests {
+  @Test func quickStart() throws {
+    // snippet: quick start
+    let pq = Interpreter()
+    let v = try pq.evaluate("ratio(x.mau, truth.mau)")
+    print(v)  // 100.86
+    // end
+    #expect(v.description == "100.86")
+  }
+
+  @Test func convertingValues() throws {
+    let pq = Interpreter()
+    // snippet: values
+    let users = try pq.evaluate("x.mau")
+    let number = users.doubleValue  // 70400000
+    let unit = users.unitName  // "users"
+    let shown = users.description  // "70.4M users"
+    let names = try pq.evaluate("map(platforms, fn(p) { p.name })").arrayValue?.compactMap(\.stringValue)
+    pq.setGlobal("threshold", Value(1_000_000, unit: "users") ?? .nil)
+    let big = try pq.evaluate("filter(platforms, fn(p) { p.mau != nil and p.mau > threshold })")
+    // end
+    #expect(number == 70_400_000 && unit == "users" && shown == "70.4M users")
+    #expect(names?.count == 10)
+    #expect(big.arrayValue?.count == 1)
+  }
+
+  @Test func registeringAFunction() throws {
+    // snippet: register
+    let pq = Interpreter()
+    pq.register("per_thousand", arity: 2, doc: "a / b * 1000") { args in
+      guard let a = args[0].doubleValue, let b = args[1].doubleValue, b != 0 else {
+        throw PQError(.runtime, "per_thousand needs two numbers, the second not 0")
+      }
+      return .number(a / b * 1000)
+    }
+    let rate = try pq.evaluate("per_thousand(truth.mau, x.mau)")  // 9.91477
+    // end
+    #expect(rate.description == "9.91477")
+  }
+
+  @Test func handlingErrors() {
+    let pq = Interpreter()
+    var text = ""
+    // snippet: errors
+    do {
+      try pq.evaluate("x.revenue + x.mau", name: "formula")
+    } catch {
+      print(error.kind)  // runtime
+      print(error.message)  // cannot add USD and users
+      print(error.location?.column ?? 0)  // 11
+      text = error.rendered(color: false)  // the same diagnostic the pq command prints
+    }
+    // end
+    #expect(text.hasPrefix("formula:1:11: error: cannot add USD and users"))
+  }
+
+  @Test func optionsAndLimits() throws {
+    // snippet: options
+    let lines = Mutex<[String]>([])
+    var options = Interpreter.Options()
+    options.output = { text in lines.withLock { $0.append(text) } }  // where print goes
+    options.fileAccess = .folders(["/srv/reports"])  // load/save/import only there
+    options.limits = Limits(steps: 100_000, callDepth: 500, seconds: 1, maximumLength: 1_000_000)
+    options.loadsPrelude = true
+    let pq = Interpreter(options: options)
+    do {
+      try pq.evaluate("while true {}")
+    } catch {
+      print(error.kind, error.message)  // limit step limit of 100000 reached
+    }
+    // end
+    let result = try pq.evaluate("print(1 + 1)")
+    #expect(result.isNil)
+    #expect(lines.withLock { $0 } == ["2\n"])
+  }
+
+  @Test func ownDataset() throws {
+    // snippet: dataset
+    let figure = Figure(
+      platform: "Example", field: "mau", label: "example.mau", value: 2_500_000, unit: .users,
+      publisher: "Our analytics", period: "October 2024", definition: "monthly active users",
+      quote: "", statedAs: "2.5 million")
+    let example = Dataset.platform(name: "Example", details: [("owner", "Us")], figures: [figure])
+    var options = Interpreter.Options()
+    options.dataset = .custom([example])
+    let pq = Interpreter(options: options)
+    pq.setGlobal("example", example)
+    let explained = try pq.evaluate("explain(example.mau * 2)")
+    // end
+    #expect(explained.description.contains("example.mau  2.5M users  Our analytics, October 2024"))
+  }
+
+  @Test func callingBack() throws {
+    let pq = Interpreter()
+    // snippet: call
+    try pq.evaluate("fn growth(a, b) { pct_change(a, b) }")
+    let growth = pq["growth"] ?? .nil
+    let result = try pq.call(growth, [Value(100), Value(150)])  // 50%
+    // end
+    #expect(result.description == "50%")
+  }
+
+  @Test func guideSnippetsAreHere() throws {
+    let guide = try #require(readText("docs/embedding.md"))
+    let source = try #require(readText("Tests/PlatformQueryTests/EmbeddingGuideTests.swift"))
+    func normalized(_ text: String) -> String {
+      text.split(separator: "\n").map { $0.trimmingSpaces }.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+    let code = normalized(source)
+    var blocks = 0
+    var remaining = Substring(guide)
+    while let start = remaining.firstRange(of: "```swift\n") {
+      let rest = remaining[start.upperBound...]
+      guard let end = rest.firstRange(of: "\n```") else { break }
+      let block = String(rest[..<end.lowerBound])
+      if !block.contains("// not compiled") {
+        blocks += 1
+        #expect(code.contains(normalized(block)), "guide block not in the tests:\n\(block)")
+      }
+      remaining = rest[end.upperBound...]
+    }
+    #expect(blocks >= 6)
+  }
+}
+
+extension StringProtocol {
+  fileprivate var trimmingSpaces: String {
+    var slice = Substring(self)
+    while slice.first == " " { slice = slice.dropFirst() }
+    while slice.last == " " { slice = slice.dropLast() }
+    return String(slice)
+  }
+}

@@ -1,0 +1,209 @@
+import Synchronization
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The embedding API: limits at their edges, the sandbox, natives, callbacks, threads.
+@Suite struct EmbeddingTests {
+  func limited(_ limits: Limits) -> Interpreter {
+    makeInterpreter(prelude: false, limits: limits).0
+  }
+
+  @Test func stepLimitAtItsEdge() throws {
+    let pq = limited(Limits(steps: 100))
+    #expect(throws: Never.self) { try pq.evaluate("for i in range(100) {}") }
+    let error = try #require(failure("for i in range(101) {}", pq))
+    #expect(error.kind == .limit)
+    #expect(error.message == "step limit of 100 reached")
+    #expect(try pq.evaluate("1 + 1").description == "2")
+  }
+
+  @Test func stepLimitStopsAnInfiniteLoop() throws {
+    let error = try #require(failure("while true {}", limited(Limits(steps: 10_000))))
+    #expect(error.kind == .limit)
+  }
+
+  @Test func depthLimitAtItsEdge() throws {
+    let pq = limited(Limits(callDepth: 100))
+    try pq.evaluate("fn down(n) { if n == 0 { 0 } else { down(n - 1) } }")
+    #expect(try pq.evaluate("down(99)").description == "0")
+    let error = try #require(failure("down(100)", pq))
+    #expect(error.kind == .limit)
+    #expect(error.message == "call depth limit of 100 reached in down")
+  }
+
+  @Test func defaultDepthLimitNeverOverflowsTheStack() throws {
+    let pq = makeInterpreter(prelude: false).0
+    try pq.evaluate("fn down(n) { if n == 0 { 0 } else { 1 + down(n - 1) } }")
+    #expect(try pq.evaluate("down(9_999)").description == "9999")
+    let error = try #require(failure("fn f(n) { f(n + 1) }; f(0)", pq))
+    #expect(error.kind == .limit)
+    #expect(error.message.hasPrefix("call depth limit of 10000 reached"))
+    #expect(error.trace.count == 12)
+  }
+
+  @Test func timeLimit() throws {
+    let error = try #require(failure("while true {}", limited(Limits(seconds: 0.05))))
+    #expect(error.kind == .limit)
+    #expect(error.message == "time limit of 0.05 s reached")
+  }
+
+  @Test func sizeLimits() throws {
+    let pq = limited(Limits(maximumLength: 1000))
+    #expect(try pq.evaluate("len(range(1000))").description == "1000")
+    #expect(failure("range(1001)", pq)?.kind == .limit)
+    #expect(failure("repeat(\"ab\", 501)", pq)?.kind == .limit)
+    #expect(
+      failure("var s = \"x\"; while true { s = s + s }", pq)?.message.hasPrefix("size limit reached") == true)
+    #expect(failure("var xs = [1]; while true { xs += xs }", pq)?.kind == .limit)
+  }
+
+  @Test func cancellationFromAnotherThread() throws {
+    let pq = limited(Limits())
+    let flag = pq.cancellation
+    let canceller = Thread {
+      usleep(50_000)
+      flag.cancel()
+    }
+    defer { canceller.join() }
+    let error = try #require(failure("while true {}", pq))
+    #expect(error.kind == .limit)
+    #expect(error.message == "interrupted")
+    #expect(try pq.evaluate("2 * 21").description == "42")
+  }
+
+  @Test func filesAreDeniedByDefault() throws {
+    let pq = makeInterpreter().0
+    for script in [
+      "load(\"/etc/passwd\")", "save(1, \"/tmp/pq-denied.json\")", "import \"/tmp/x.pq\"", "env(\"HOME\")",
+    ] {
+      let error = try #require(failure(script, pq), "\(script) was allowed")
+      #expect(error.message.contains("not permitted"), "\(script): \(error.message)")
+    }
+  }
+
+  @Test func filesAllowedInGrantedFolders() throws {
+    let folder = "/tmp/pq-sandbox-\(getpid())"
+    mkdir(folder, 0o755)
+    let pq = makeInterpreter(files: .folders([folder])).0
+    try pq.evaluate("save({a: 1, b: [1, 2]}, \"\(folder)/data.json\")")
+    #expect(try pq.evaluate("load(\"\(folder)/data.json\")").description == "{a: 1, b: [1, 2]}")
+    #expect(failure("load(\"/etc/passwd\")", pq)?.message.contains("outside the allowed folders") == true)
+    #expect(
+      failure("load(\"\(folder)/../../etc/passwd\")", pq)?.message.contains("outside the allowed folders")
+        == true)
+    let open = makeInterpreter(files: .all).0
+    #expect(try open.evaluate("env(\"NO_SUCH_VARIABLE_PQ\")").isNil)
+  }
+
+  @Test func nativeFunctionThrowing() throws {
+    struct Broken: Error, CustomStringConvertible {
+      var description: String { "the host broke" }
+    }
+    let pq = makeInterpreter().0
+    pq.register("boom", arity: 0, doc: "Always fails.") { _ in throw Broken() }
+    let error = try #require(failure("1 + boom()", pq))
+    #expect(error.message == "boom: the host broke")
+    #expect(error.location?.column == 5)
+    #expect(pq.help("boom") == "boom()\n  Always fails.")
+    #expect(failure("boom(1)", pq)?.message == "boom takes 0 arguments, but 1 was given")
+  }
+
+  @Test func scriptCallsSwiftCallsPQ() throws {
+    let pq = makeInterpreter().0
+    pq.register("twice", arity: 2, doc: "Calls f(f(v)).") { [unowned pq] args in
+      let once = try pq.call(args[0], [args[1]])
+      return try pq.call(args[0], [once])
+    }
+    #expect(try pq.evaluate("twice(fn(v) { v * 3 }, 2)").description == "18")
+    #expect(try pq.evaluate("twice(fn(v) { twice(fn(w) { w + 1 }, v) }, 0)").description == "4")
+  }
+
+  @Test func globalsAndConversions() throws {
+    let pq = makeInterpreter().0
+    pq.setGlobal("factor", 3)
+    #expect(try pq.evaluate("factor * 2") == Value(6))
+    pq.setGlobal("factor", 4)
+    #expect(try pq.evaluate("factor * 2") == 8)
+    #expect(pq["x"]?.dictionaryValue?["name"] == "X")
+    let value: Value = ["a", 1, true, nil]
+    #expect(value.description == "[\"a\", 1, true, nil]")
+    #expect(Value(["k": 1]).description == "{k: 1}")
+    #expect(Value(5, unit: "USD per user")?.description == "$5 per user")
+    #expect(Value(5, unit: "parsecs") != nil)
+  }
+
+  @Test func outputGoesWhereTheHostSays() throws {
+    let (pq, output) = makeInterpreter()
+    try pq.evaluate("print(\"a\", 1); print(x.mau)")
+    #expect(output.contents == "a 1\n70.4M users\n")
+  }
+
+  @Test func datasetChoices() throws {
+    let none = makeInterpreter(dataset: .none).0
+    #expect(try none.evaluate("len(platforms)") == 0)
+    #expect(failure("x", none)?.message == "'x' is not defined")
+    let json = """
+      {"platforms": [{"name": "Example", "label": "ex", "figures": {"mau": {"value": 5000000, "unit": "users",
+        "publisher": "Own count", "period": "2024"}}}]}
+      """
+    let custom = makeInterpreter(dataset: .custom(try Dataset.platforms(fromJSON: json))).0
+    #expect(try custom.evaluate("platforms[0].mau").description == "5M users")
+    #expect(try custom.evaluate("source(platforms[0].mau)[0].publisher") == "Own count")
+    #expect(throws: PQError.self) {
+      try Dataset.platforms(fromJSON: "{\"platforms\": [{\"name\": \"A\", \"figures\": {\"maus\": {}}}]}")
+    }
+  }
+
+  @Test func parallelInterpretersShareNothing() async throws {
+    let results = try await withThrowingTaskGroup(of: String.self) { group in
+      for index in 0..<16 {
+        group.addTask {
+          let pq = Interpreter()
+          try pq.evaluate("var total = 0")
+          try pq.evaluate("for i in range(\(index * 1000)) { total += 1 }")
+          try pq.evaluate("fn fib(n) { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }")
+          let value = try pq.evaluate("[total, fib(15), ratio(x.mau, truth.mau)]")
+          return value.description
+        }
+      }
+      var all: [String] = []
+      for try await result in group { all.append(result) }
+      return all.sorted()
+    }
+    let expected = (0..<16).map { "[\($0 * 1000), 610, 100.86]" }.sorted()
+    #expect(results == expected)
+  }
+
+  @Test func checkReportsWithoutRunning() throws {
+    let (pq, output) = makeInterpreter()
+    try pq.check("print(1)")
+    #expect(output.contents == "")
+    #expect(throws: PQError.self) { try pq.check("print(undefined_name)") }
+  }
+}
+
+/// A minimal joinable thread for tests.
+final class Thread: @unchecked Sendable {
+  private var thread = pthread_t()
+  private let body: @Sendable () -> Void
+
+  init(_ body: @escaping @Sendable () -> Void) {
+    self.body = body
+    let box = Unmanaged.passRetained(self)
+    pthread_create(
+      &thread, nil,
+      { pointer in
+        guard let pointer else { return nil }
+        let me = Unmanaged<Thread>.fromOpaque(pointer).takeRetainedValue()
+        me.body()
+        return nil
+      }, box.toOpaque())
+  }
+
+  func join() { pthread_join(thread, nil) }
+}
