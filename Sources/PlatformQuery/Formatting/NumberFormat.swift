@@ -55,6 +55,10 @@ enum NumberFormat {
       if mantissa.hasSuffix(".") { mantissa.removeLast() }
     }
     if exponent.hasPrefix("+") { exponent.removeFirst() }
+    let negative = exponent.hasPrefix("-")
+    if negative { exponent.removeFirst() }
+    while exponent.count > 1, exponent.hasPrefix("0") { exponent.removeFirst() }
+    if negative { exponent = "-" + exponent }
     return mantissa + "e" + exponent
   }
 

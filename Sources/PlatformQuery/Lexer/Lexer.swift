@@ -149,7 +149,9 @@ struct Lexer {
     default:
       let scalarEnd = utf8SequenceEnd(at: start)
       let text = String(decoding: bytes[start..<scalarEnd], as: UTF8.self)
-      throw error("unexpected character '\(text)'", start, scalarEnd)
+      throw error(
+        "unexpected character '\(text)'", start, scalarEnd,
+        notes: byte >= 0x80 ? ["names use ASCII letters, digits and '_'; other text belongs in strings"] : [])
     }
   }
 

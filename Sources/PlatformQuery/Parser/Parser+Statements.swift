@@ -15,8 +15,10 @@ extension Parser {
         if error.isUnexpectedEnd { return statements }
         synchronize()
         if check(.rightBrace) || check(.rightParen) || check(.rightBracket) {
-          errors.append(
-            self.error("unmatched '\(current.kind.summary.dropFirst().dropLast())'", current.span))
+          if errors.last?.span != current.span {
+            errors.append(
+              self.error("unmatched '\(current.kind.summary.dropFirst().dropLast())'", current.span))
+          }
           advance()
         }
       }

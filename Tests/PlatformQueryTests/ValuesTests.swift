@@ -1,0 +1,72 @@
+import Testing
+
+@testable import PlatformQuery
+
+/// Number display, units and their arithmetic.
+@Suite struct ValuesTests {
+  @Test func plainNumbers() {
+    #expect(NumberFormat.plain(42) == "42")
+    #expect(NumberFormat.plain(123_456_789) == "123456789")
+    #expect(NumberFormat.plain(1.0 / 3) == "0.333333")
+    #expect(NumberFormat.plain(0.57 * 100) == "57")
+    #expect(NumberFormat.plain(-0.5) == "-0.5")
+    #expect(NumberFormat.plain(1e20) == "1e20")
+    #expect(NumberFormat.plain(2.5e-9) == "2.5e-9")
+  }
+
+  @Test func compactQuantities() {
+    #expect(NumberFormat.quantity(70_400_000, .users) == "70.4M users")
+    #expect(NumberFormat.quantity(698_000, .users) == "698K users")
+    #expect(NumberFormat.quantity(999_950, .users) == "1M users")
+    #expect(NumberFormat.quantity(999_499, .users) == "999K users")
+    #expect(NumberFormat.quantity(999.6, .users) == "1K users")
+    #expect(NumberFormat.quantity(1, .users) == "1 user")
+    #expect(NumberFormat.quantity(2_600_000, .usd) == "$2.6M")
+    #expect(NumberFormat.quantity(-5, .usd) == "-$5")
+    #expect(NumberFormat.quantity(0.57, .percent) == "57%")
+    #expect(NumberFormat.quantity(0.59 - 0.57, .points) == "2 pp")
+    #expect(NumberFormat.quantity(28.409, .usd / .users) == "$28.4 per user")
+    #expect(NumberFormat.quantity(14.2, .visits / .users) == "14.2 visits per user")
+  }
+
+  @Test func unitAlgebra() {
+    #expect((Unit.usd / .users).description == "USD per user")
+    #expect((Unit.users / .users).isNone)
+    #expect((Unit.percent * .users) == .users)
+    #expect(((Unit.usd / .users) * .users) == .usd)
+    #expect(Arithmetic.additiveUnit(.subtract, .percent, .percent) == .points)
+    #expect(Arithmetic.additiveUnit(.add, .percent, .points) == .percent)
+    #expect(Arithmetic.additiveUnit(.add, .usd, .users) == nil)
+    #expect(Arithmetic.additiveUnit(.add, .none, .users) == .users)
+    #expect(Unit.parse("USD per user") == Unit.usd / .users)
+    #expect(Unit.parse("%") == .percent)
+  }
+
+  @Test func arithmeticErrors() throws {
+    #expect(failure("1 / 0")?.message == "division by zero")
+    #expect(failure("5 mod 0")?.message == "remainder by zero ('mod 0')")
+    #expect(failure("$1 - as_unit(1, \"users\")")?.message == "cannot subtract users from USD")
+    #expect(failure("$1 < 57%")?.message == "cannot compare USD and percent")
+    #expect(failure("\"a\" * 2")?.message == "cannot multiply a string by a plain number")
+    #expect(failure("-\"a\"")?.message == "cannot negate a string")
+    #expect(failure("(-8) ^ 0.5")?.message == "-8 ^ 0.5 is not a real number")
+    #expect(failure("nil + 1")?.message == "cannot add nil and a plain number")
+  }
+
+  @Test func plainNumbersCarryNothing() throws {
+    let pq = makeInterpreter().0
+    let value = try pq.evaluate("2 * 3 + 1")
+    guard case .number = value else {
+      Issue.record("a plain computation should stay a plain number, got \(value)")
+      return
+    }
+    #expect(value.provenance == nil)
+  }
+
+  @Test func equalityAcrossTypes() throws {
+    #expect(try show("x.mau == nil") == "false")
+    #expect(try show("1 == \"1\"") == "false")
+    #expect(try show("x.mau == 70.4M") == "true")
+    #expect(failure("x.mau == x.revenue")?.message == "cannot compare users and USD")
+  }
+}
