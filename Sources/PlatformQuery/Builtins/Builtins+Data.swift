@@ -43,7 +43,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       guard b.numericValue != 0 else { throw arguments.error(1, "division by zero: the second figure is 0") }
-      return derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b))
+      return derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b, tracking: false))
     },
     NativeFunction(
       "diff(a, b)", doc: "a - b in their common unit (percent minus percent is pp).",
@@ -51,7 +51,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
-      return derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b))
+      return derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b, tracking: false))
     },
     NativeFunction(
       "pct_change(from, to)", doc: "The change from one figure to another, as a percentage.",

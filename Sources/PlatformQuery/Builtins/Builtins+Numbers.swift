@@ -126,9 +126,7 @@ extension Builtins {
       let labels = provenance.figures.map(\.label)
       let expression =
         labels.count == items.count ? "sum(" + labels.joined(separator: ", ") + ")" : provenance.expression
-      let renamed = Provenance(
-        expression: expression, precedence: 10, figures: provenance.figures, caveats: provenance.caveats)
-      return Value.make(result.numericValue ?? 0, result.unit, renamed)
+      return Value.make(result.numericValue ?? 0, result.unit, provenance.renamed(expression))
     }
     return result
   }

@@ -87,9 +87,9 @@ extension Builtins {
     }
     lines.append("inputs:")
     let labelWidth = inputs.map(\.label.count).max() ?? 0
-    let valueWidth = inputs.map { Dataset.figureValue($0).inline.count }.max() ?? 0
-    for figure in inputs {
-      let shown = Dataset.figureValue(figure).inline
+    let shownValues = inputs.map { NumberFormat.quantity($0.value, $0.unit) }
+    let valueWidth = shownValues.map(\.count).max() ?? 0
+    for (figure, shown) in zip(inputs, shownValues) {
       lines.append(
         "  \(figure.label.padding(labelWidth))  \(shown.padding(valueWidth))  \(figure.publisher), \(figure.period): \(figure.definition)"
       )

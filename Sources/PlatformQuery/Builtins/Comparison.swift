@@ -5,66 +5,52 @@ enum Comparison {
   static func figures(_ a: Value, _ b: Value) throws(PQError) -> Value {
     let sameUnit = Arithmetic.additiveUnit(.subtract, a.unit, b.unit) != nil
     let difference: Value =
-      sameUnit ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b)) : .nil
+      sameUnit ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
     let ratio: Value =
-      b.numericValue == 0 ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b))
+      b.numericValue == 0 ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b, tracking: false))
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     var caveats = Provenance.caveats(between: a.provenance?.figures ?? [], and: b.provenance?.figures ?? [])
     if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
     return .record(
       Record(
-        [
-          ("a", a), ("b", b), ("difference", difference), ("ratio", ratio), ("change", change),
-          ("caveats", .list(caveats.map { .string($0) })),
-        ], kind: .comparison))
+        shape: figuresShape, values: [a, b, difference, ratio, change, .list(caveats.map { .string($0) })],
+        kind: .comparison))
   }
 
   /// Compares two platforms metric by metric.
+  static let rowShape = Shape(keys: ["metric", "a", "b", "vs"])
+  static let platformsShape = Shape(keys: ["a", "b", "rows", "caveats"])
+  static let figuresShape = Shape(keys: ["a", "b", "difference", "ratio", "change", "caveats"])
+
   static func platforms(_ a: Record, _ b: Record) -> Value {
     let nameA = a["name"]?.text ?? "a"
     let nameB = b["name"]?.text ?? "b"
     var rows: [Value] = []
-    var caveats: [String] = []
+    rows.reserveCapacity(Metric.all.count)
+    var caveats: [Value] = []
     for metric in Metric.all {
       let left = a[metric.field] ?? .nil
       let right = b[metric.field] ?? .nil
-      var row: [(String, Value)] = [("metric", .string(metric.field)), ("a", left), ("b", right)]
-      if left.numericValue == nil || right.numericValue == nil {
-        let missing = [left.numericValue == nil ? nameA : nil, right.numericValue == nil ? nameB : nil]
-          .compactMap { $0 }
-        row.append(("vs", .nil))
-        if !(left.numericValue == nil && right.numericValue == nil) {
-          caveats.append(
-            "\(metric.field): the article gives no figure for \(missing.joined(separator: " or "))")
+      var vs = Value.nil
+      if left.numericValue != nil, let y = right.numericValue {
+        if metric.unit.scale == .percent {
+          vs = (try? Builtins.derived("diff", [left, right], Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
+        } else if y != 0 {
+          vs = (try? Builtins.derived("ratio", [left, right], Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
         }
-      } else if metric.unit.scale == .percent {
-        row.append(
-          (
-            "vs",
-            (try? Builtins.derived("diff", [left, right], Arithmetic.apply(.subtract, left, right))) ?? .nil
-          ))
-      } else if right.numericValue != 0 {
-        row.append(
-          (
-            "vs",
-            (try? Builtins.derived("ratio", [left, right], Arithmetic.apply(.divide, left, right))) ?? .nil
-          ))
-      } else {
-        row.append(("vs", .nil))
+        for caveat in Provenance.caveats(between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? []) {
+          caveats.append(.string("\(metric.field): " + caveat.drop { $0 != ":" }.dropFirst(2)))
+        }
+      } else if left.numericValue != nil || right.numericValue != nil {
+        let missing = left.numericValue == nil ? nameA : nameB
+        caveats.append(.string("\(metric.field): the article gives no figure for \(missing)"))
       }
-      for caveat in Provenance.caveats(
-        between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? [])
-      {
-        caveats.append("\(metric.field): " + caveat.drop { $0 != ":" }.dropFirst(2))
-      }
-      rows.append(.record(Record(row)))
+      rows.append(.record(Record(shape: rowShape, values: [.string(metric.field), left, right, vs])))
     }
     return .record(
       Record(
-        [
-          ("a", .string(nameA)), ("b", .string(nameB)), ("rows", .list(rows)),
-          ("caveats", .list(caveats.map { .string($0) })),
-        ], kind: .platformComparison))
+        shape: platformsShape, values: [.string(nameA), .string(nameB), .list(rows), .list(caveats)],
+        kind: .platformComparison))
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.

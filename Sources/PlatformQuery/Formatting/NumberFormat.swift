@@ -37,6 +37,7 @@ enum NumberFormat {
     }
     let integerDigits = Int(floor(log10(magnitude))) + 1
     let decimals = max(0, digits - integerDigits)
+    if let fast = fixed(value, decimals: decimals) { return fast }
     var text = c("%.\(decimals)f", value)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }
@@ -44,6 +45,28 @@ enum NumberFormat {
     }
     if text == "-0" { text = "0" }
     return text
+  }
+
+  static let powersOfTen: [Double] = (0...15).map { Arithmetic.power(10, Double($0)) }
+
+  /// `value` with `decimals` decimals and trailing zeros removed, computed with integers when
+  /// the scaled value is exact enough; nil otherwise (the caller falls back to printf).
+  static func fixed(_ value: Double, decimals: Int) -> String? {
+    guard decimals <= 15 else { return nil }
+    let scaled = abs(value) * powersOfTen[decimals]
+    guard scaled < 1e15 else { return nil }
+    var integer = Int64(scaled.rounded())
+    var places = decimals
+    while places > 0, integer % 10 == 0 {
+      integer /= 10
+      places -= 1
+    }
+    var digits = String(integer)
+    if places > 0 {
+      if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+      digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+    }
+    return integer == 0 ? "0" : (value < 0 ? "-" : "") + digits
   }
 
   static func trimExponent(_ text: String) -> String {

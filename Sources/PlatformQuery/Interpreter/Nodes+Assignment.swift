@@ -51,26 +51,21 @@ final class CompoundAssignNode: Node {
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let right = try value.evaluate(runtime)
     var left = runtime.take(target)
-    switch (left, right) {
-    case (.number(let a), .number(let b)) where op != .divide || b != 0:
+    // Each case lets go of `left` before growing its payload, so the list or string is
+    // uniquely referenced and grows in place (no tuple switch: it would hold a second copy).
+    if case .number(let a) = left, case .number(let b) = right, op != .divide || b != 0 {
       left = .number(try Arithmetic.plain(op, a, b))
-    case (.list(var items), .list(let more)) where op == .add:
+    } else if op == .add, case .list(let more) = right, case .list(var items) = left {
       left = .nil
       items.append(contentsOf: more)
-      do { try runtime.checkSize(items.count, span) } catch {
-        runtime.store(.list(items), into: target)
-        throw error
-      }
       left = .list(items)
-    case (.string(var text), .string(let more)) where op == .add:
+      try checkGrowth(runtime, items.count, left)
+    } else if op == .add, case .string(let more) = right, case .string(var text) = left {
       left = .nil
       text += more
-      do { try runtime.checkSize(text.utf8.count, span) } catch {
-        runtime.store(.string(text), into: target)
-        throw error
-      }
       left = .string(text)
-    default:
+      try checkGrowth(runtime, text.utf8.count, left)
+    } else {
       do {
         left = try Arithmetic.apply(op, left, right)
       } catch {
@@ -82,6 +77,18 @@ final class CompoundAssignNode: Node {
     }
     runtime.store(left, into: target)
     return .nil
+  }
+}
+
+extension CompoundAssignNode {
+  /// Fails when a grown list or string passes the size limit, keeping the value stored.
+  func checkGrowth(_ runtime: Runtime, _ count: Int, _ value: Value) throws(PQError) {
+    do {
+      try runtime.checkSize(count, span)
+    } catch {
+      runtime.store(value, into: target)
+      throw error
+    }
   }
 }
 

@@ -16,13 +16,21 @@ final class BlockNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if environmentSize == 0 { return try evaluateStatements(runtime) }
     let saved = runtime.env
-    if environmentSize > 0 { runtime.env = Environment(parent: saved, size: environmentSize) }
-    defer { if environmentSize > 0 { runtime.env = saved } }
+    runtime.env = Environment(parent: saved, size: environmentSize)
+    defer { runtime.env = saved }
+    return try evaluateStatements(runtime)
+  }
+
+  /// Runs the statements in the current environment (a loop creates the body's itself).
+  func evaluateStatements(_ runtime: Runtime) throws(PQError) -> Value {
     var result = Value.nil
-    for statement in statements {
+    var index = 0
+    let count = statements.count
+    while index < count {
       do {
-        result = try statement.evaluate(runtime)
+        result = try statements[index].evaluate(runtime)
       } catch {
         if error.isControlSignal, isStatementPosition { return .nil }
         throw error
@@ -31,6 +39,7 @@ final class BlockNode: Node {
         if !isStatementPosition { throw PQError.controlSignal }
         return .nil
       }
+      index += 1
     }
     return result
   }
@@ -236,23 +245,6 @@ func runLoopBody(
   runtime.store(firstValue, in: first)
   runtime.store(secondValue, in: second)
   _ = try body.evaluateStatements(runtime)
-}
-
-extension BlockNode {
-  /// Runs the statements without creating an environment (the caller made it).
-  func evaluateStatements(_ runtime: Runtime) throws(PQError) -> Value {
-    var result = Value.nil
-    for statement in statements {
-      do {
-        result = try statement.evaluate(runtime)
-      } catch {
-        if error.isControlSignal { return .nil }
-        throw error
-      }
-      if runtime.flow != .normal { return .nil }
-    }
-    return result
-  }
 }
 
 extension Runtime {

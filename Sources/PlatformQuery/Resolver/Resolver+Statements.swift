@@ -1,14 +1,26 @@
 extension Resolver {
   /// Resolves a block in a new scope.
-  mutating func resolveBlock(_ block: Block, statementPosition: Bool) -> BlockNode {
+  mutating func resolveBlock(_ block: Block, statementPosition: Bool) -> Node {
     let savedSlot = functions[functionDepth].nextSlot
     pushScope()
     prepareEnvironment(for: declarationsToHoist(block.statements))
     hoist(block.statements)
     let nodes = resolveStatements(block.statements)
     let environmentSize = popScope(releasingTo: savedSlot)
-    return BlockNode(
-      nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span)
+    return simplified(
+      BlockNode(nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span))
+  }
+
+  /// A block of one expression with no environment runs as that expression, saving a node per
+  /// evaluation. Inside an expression, a lone `return`, `break` or `continue` keeps its block,
+  /// which turns it into the control signal.
+  func simplified(_ block: BlockNode) -> Node {
+    guard block.environmentSize == 0, block.statements.count == 1, let only = block.statements.first else {
+      return block
+    }
+    if !block.isStatementPosition, only is ReturnNode || only is JumpNode { return block }
+    if only is LocalSetNode || only is GlobalSetNode || only is EnvironmentSetNode { return block }
+    return only
   }
 
   mutating func resolveStatements(_ statements: [Statement]) -> [Node] {
@@ -184,7 +196,8 @@ extension Resolver {
     hoist(function.body.statements)
     let nodes = resolveStatements(function.body.statements)
     prototype.environmentSize = scopes[scopes.count - 1].environmentSize
-    prototype.body = BlockNode(nodes, environmentSize: 0, isStatementPosition: true, span: function.body.span)
+    prototype.body = simplified(
+      BlockNode(nodes, environmentSize: 0, isStatementPosition: true, span: function.body.span))
     scopes.removeLast(scopes.count - savedScopes)
     prototype.frameSize = functions[functionDepth].maximumSlots
     functions.removeLast()

@@ -42,14 +42,15 @@ enum Arithmetic {
     return PQError(.runtime, message, notes: notes)
   }
 
-  /// Applies a binary operator to two values.
-  static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(PQError) -> Value {
+  /// Applies a binary operator to two values. With `tracking` off, the result carries no
+  /// provenance (for built-ins that describe the computation themselves).
+  static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true) throws(PQError) -> Value {
     switch (lhs, rhs) {
     case (.number(let a), .number(let b)):
       let result = try plain(op, a, b)
       return op.isComparison ? .bool(result != 0) : .number(result)
     case (.number, .quantity), (.quantity, .number), (.quantity, .quantity):
-      return try quantity(op, lhs, rhs)
+      return try quantity(op, lhs, rhs, tracking: tracking)
     case (.string(let a), .string(let b)):
       switch op {
       case .add: return .string(a + b)
@@ -127,7 +128,7 @@ enum Arithmetic {
     return nil
   }
 
-  static func quantity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(PQError) -> Value {
+  static func quantity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true) throws(PQError) -> Value {
     let a = lhs.numericValue ?? 0
     let b = rhs.numericValue ?? 0
     let unitA = lhs.unit
@@ -154,8 +155,7 @@ enum Arithmetic {
     }
     let result = try plain(op, a, b)
     if op.isComparison { return .bool(result != 0) }
-    let provenance = combine(op, lhs, rhs)
-    return Value.make(result, unit, provenance)
+    return Value.make(result, unit, tracking ? combine(op, lhs, rhs) : nil)
   }
 
   /// The provenance of `lhs op rhs`, or nil when neither side has any.

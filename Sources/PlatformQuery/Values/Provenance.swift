@@ -1,28 +1,28 @@
 /// One figure as the article gives it: the number, its unit, who measured it, when, what it
-/// counts, and the sentence it comes from.
-public struct Figure: Sendable, Hashable {
+/// counts, and the sentence it comes from. Immutable; shared by every value computed from it.
+public final class Figure: Sendable, Hashable {
   /// The platform's name, e.g. `Truth Social`.
-  public var platform: String
+  public let platform: String
   /// The metric field, e.g. `mau`.
-  public var field: String
+  public let field: String
   /// How pq code reaches it, e.g. `truth.mau`.
-  public var label: String
+  public let label: String
   /// The number.
-  public var value: Double
+  public let value: Double
   /// Its unit.
-  public var unit: Unit
+  public let unit: Unit
   /// Who produced the figure: `Similarweb`, `Pew Research`, `X (company report)`, …
-  public var publisher: String
+  public let publisher: String
   /// The period it covers: `September 2024`, `first half of 2024`, …
-  public var period: String
+  public let period: String
   /// What exactly it counts.
-  public var definition: String
+  public let definition: String
   /// The article's sentence it comes from.
-  public var quote: String
+  public let quote: String
   /// The words of the sentence that state the number, e.g. `698,000`.
-  public var statedAs: String
+  public let statedAs: String
   /// True for an estimate rather than a measured or reported figure.
-  public var isEstimate: Bool
+  public let isEstimate: Bool
 
   /// Creates a figure.
   public init(
@@ -41,6 +41,20 @@ public struct Figure: Sendable, Hashable {
     self.statedAs = statedAs
     self.isEstimate = isEstimate
   }
+
+  /// Figures are equal when every part is.
+  public static func == (lhs: Figure, rhs: Figure) -> Bool {
+    lhs === rhs
+      || (lhs.label == rhs.label && lhs.value == rhs.value && lhs.unit == rhs.unit && lhs.platform == rhs.platform
+        && lhs.field == rhs.field && lhs.publisher == rhs.publisher && lhs.period == rhs.period
+        && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate)
+  }
+
+  /// Hashes the identifying parts.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(label)
+    hasher.combine(value)
+  }
 }
 
 /// Where a computed number came from: the expression that produced it, the figures it used, and
@@ -52,48 +66,94 @@ public final class Provenance: Sendable {
   let precedence: Int
   /// The distinct figures used, in order of first use.
   public let figures: [Figure]
-  /// Caveats: inputs whose periods or definitions differ.
-  public let caveats: [String]
+  /// Pairs of figures (indices into `figures`) that the computation weighed against each other.
+  /// Caveat text is made from them only when asked for, so arithmetic stays cheap.
+  let pairs: [Pair]
+  /// Caveats given directly rather than derived from pairs.
+  let givenCaveats: [String]
+
+  struct Pair: Hashable, Sendable {
+    var first: Int
+    var second: Int
+  }
+
+  /// Caveats: pairs of inputs whose periods, sources or definitions differ.
+  public var caveats: [String] {
+    var result = givenCaveats
+    for pair in pairs {
+      for caveat in Provenance.caveats(between: [figures[pair.first]], and: [figures[pair.second]])
+      where !result.contains(caveat) {
+        result.append(caveat)
+      }
+    }
+    return result
+  }
 
   /// Creates provenance.
   public init(expression: String, figures: [Figure], caveats: [String] = []) {
     self.expression = expression
     self.precedence = 10
     self.figures = figures
-    self.caveats = caveats
+    self.pairs = []
+    self.givenCaveats = caveats
   }
 
-  init(expression: String, precedence: Int, figures: [Figure], caveats: [String]) {
+  init(expression: String, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]) {
     self.expression = expression.count > 240 ? String(expression.prefix(237)) + "…" : expression
     self.precedence = precedence
     self.figures = figures
-    self.caveats = caveats
+    self.pairs = pairs
+    self.givenCaveats = givenCaveats
+  }
+
+  /// The same provenance under another expression.
+  func renamed(_ expression: String, precedence: Int = 10) -> Provenance {
+    Provenance(expression: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats)
   }
 
   /// Provenance of a single figure.
   convenience init(figure: Figure) {
-    self.init(expression: figure.label, precedence: 10, figures: [figure], caveats: [])
+    self.init(expression: figure.label, precedence: 10, figures: [figure], pairs: [], givenCaveats: [])
   }
 
-  /// Combines the inputs of a computation into the provenance of its result, adding a caveat for
-  /// every pair of figures whose periods or definitions differ.
+  /// Combines the inputs of a computation into the provenance of its result: their figures, and
+  /// every pair of figures from different inputs, which `caveats` checks for differences.
   static func combine(_ expression: String, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
     let present = inputs.compactMap { $0 }
     if present.isEmpty { return nil }
+    if present.count == 1 { return present[0].renamed(expression, precedence: precedence) }
     var figures: [Figure] = []
-    var caveats: [String] = []
+    var pairs: [Pair] = []
+    var given: [String] = []
+    var positions: [[Int]] = []
     for provenance in present {
-      for figure in provenance.figures where !figures.contains(figure) { figures.append(figure) }
-      for caveat in provenance.caveats where !caveats.contains(caveat) { caveats.append(caveat) }
+      var mapped: [Int] = []
+      for figure in provenance.figures {
+        if let existing = figures.firstIndex(where: { $0 == figure }) {
+          mapped.append(existing)
+        } else {
+          figures.append(figure)
+          mapped.append(figures.count - 1)
+        }
+      }
+      for pair in provenance.pairs {
+        let remapped = Pair(first: mapped[pair.first], second: mapped[pair.second])
+        if !pairs.contains(remapped) { pairs.append(remapped) }
+      }
+      for caveat in provenance.givenCaveats where !given.contains(caveat) { given.append(caveat) }
+      positions.append(mapped)
     }
-    for (index, a) in present.enumerated() {
-      for b in present[(index + 1)...] {
-        for caveat in Provenance.caveats(between: a.figures, and: b.figures) where !caveats.contains(caveat) {
-          caveats.append(caveat)
+    for (index, left) in positions.enumerated() {
+      for right in positions[(index + 1)...] {
+        for a in left {
+          for b in right where a != b {
+            let pair = Pair(first: a, second: b)
+            if !pairs.contains(pair) { pairs.append(pair) }
+          }
         }
       }
     }
-    return Provenance(expression: expression, precedence: precedence, figures: figures, caveats: caveats)
+    return Provenance(expression: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: given)
   }
 
   /// Caveats raised by weighing figures against each other: for the same metric, differing

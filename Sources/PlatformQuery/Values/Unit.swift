@@ -88,16 +88,42 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
 
   /// The product of two units: powers add; a percentage times a count is a count.
   static func * (lhs: Unit, rhs: Unit) -> Unit {
-    var powers: [String: Int] = [:]
-    for factor in lhs.factors + rhs.factors { powers[factor.name, default: 0] += factor.power }
-    let factors = powers.map { Factor(name: $0.key, power: $0.value) }
-    let scale: Scale =
-      factors.contains { $0.power != 0 } ? .none : (lhs.scale != .none ? lhs.scale : rhs.scale)
-    return Unit(factors: factors, scale: scale)
+    if rhs.factors.isEmpty, rhs.scale == .none { return lhs }
+    if lhs.factors.isEmpty, lhs.scale == .none { return rhs }
+    let factors = merge(lhs.factors, rhs.factors)
+    let scale: Scale = !factors.isEmpty ? .none : (lhs.scale != .none ? lhs.scale : rhs.scale)
+    var result = Unit()
+    result.factors = factors
+    result.scale = scale
+    return result
+  }
+
+  /// Merges two sorted factor lists, adding powers of the same base and dropping zeros.
+  static func merge(_ a: [Factor], _ b: [Factor]) -> [Factor] {
+    var result: [Factor] = []
+    result.reserveCapacity(a.count + b.count)
+    var i = 0
+    var j = 0
+    while i < a.count || j < b.count {
+      if j == b.count || (i < a.count && a[i].name < b[j].name) {
+        result.append(a[i])
+        i += 1
+      } else if i == a.count || b[j].name < a[i].name {
+        result.append(b[j])
+        j += 1
+      } else {
+        let power = a[i].power + b[j].power
+        if power != 0 { result.append(Factor(name: a[i].name, power: power)) }
+        i += 1
+        j += 1
+      }
+    }
+    return result
   }
 
   /// The quotient of two units: equal units give a plain number, others a rate.
   static func / (lhs: Unit, rhs: Unit) -> Unit {
+    if lhs == rhs { return .none }
     let inverse = Unit(factors: rhs.factors.map { Factor(name: $0.name, power: -$0.power) })
     var result = lhs * inverse
     if result.factors.isEmpty {

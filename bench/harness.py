@@ -1,0 +1,78 @@
+"""The benchmark harness behind bench/run: checksums, alternating timed runs, a table of ratios."""
+import math, os, platform, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROGRAMS = os.path.join(ROOT, "bench", "programs")
+PQ = os.path.join(ROOT, ".build", "release", "pq")
+# The fastest CPython on Debian is its own build; a python3 on PATH may be a pyenv shim.
+PYTHON = next((p for p in ["/usr/bin/python3.11", "/usr/bin/python3"] if os.path.exists(p)), sys.executable)
+LUA = "/usr/bin/lua5.4" if os.path.exists("/usr/bin/lua5.4") else "lua5.4"
+NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data"]
+
+
+def commands(name):
+    if name == "startup":
+        return {"pq": [PQ, "-e", "1"], "lua": [LUA, "-e", ""], "python": [PYTHON, "-c", ""]}
+    path = os.path.join(PROGRAMS, name)
+    return {"pq": [PQ, path + ".pq"], "lua": [LUA, path + ".lua"], "python": [PYTHON, path + ".py"]}
+
+
+def measure(argv):
+    """Runs once; returns (seconds, peak RSS in KiB, stdout)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.communicate()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{argv} failed: {err.decode()}")
+    return elapsed, out.decode()
+
+
+def peak_rss(argv):
+    """Peak resident memory in KiB, measured by /usr/bin/time (a fork of this harness would
+    report the harness's own size)."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, capture_output=True, text=True)
+    return int(result.stderr.strip().splitlines()[-1])
+
+
+def version(argv):
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True)
+        return (result.stdout or result.stderr).strip().splitlines()[0]
+    except OSError:
+        return "?"
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 5
+    names = [a for a in sys.argv[1:] if not a.isdigit()] or NAMES + ["startup"]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
+    print(f"pq: {version([PQ, '--version'])} (release) | Lua: {version([LUA, '-v'])} | CPython: {version([PYTHON, '--version'])} ({PYTHON})")
+    print(f"median of {runs} runs each, alternating pq / Lua / CPython\n")
+    header = f"{'benchmark':<10} {'pq s':>8} {'lua s':>8} {'py s':>8} {'pq/py':>7} {'pq/lua':>7} {'pq MiB':>7} {'lua MiB':>7} {'py MiB':>7}"
+    print(header)
+    print("-" * len(header))
+    ratios_py, ratios_lua = [], []
+    for name in names:
+        cmds = commands(name)
+        if name != "startup":
+            outputs = {k: " ".join(measure(v)[1].split()) for k, v in cmds.items()}
+            if len(set(outputs.values())) != 1:
+                raise SystemExit(f"{name}: checksums differ: {outputs}")
+        times = {k: [] for k in cmds}
+        for _ in range(runs):
+            for k, argv in cmds.items():
+                times[k].append(measure(argv)[0])
+        med = {k: statistics.median(v) for k, v in times.items()}
+        rss = {k: peak_rss(argv) / 1024 for k, argv in cmds.items()}
+        rp, rl = med["pq"] / med["python"], med["pq"] / med["lua"]
+        ratios_py.append(rp)
+        ratios_lua.append(rl)
+        print(f"{name:<10} {med['pq']:8.3f} {med['lua']:8.3f} {med['python']:8.3f} {rp:7.2f} {rl:7.2f} {rss['pq']:7.1f} {rss['lua']:7.1f} {rss['python']:7.1f}")
+    geo = lambda xs: math.exp(sum(math.log(x) for x in xs) / len(xs))
+    print("-" * len(header))
+    print(f"{'geomean':<10} {'':>8} {'':>8} {'':>8} {geo(ratios_py):7.2f} {geo(ratios_lua):7.2f}")
+
+
+if __name__ == "__main__":
+    main()
