@@ -2,13 +2,25 @@ extension Builtins {
   /// The result of a named derivation (`ratio(a, b)`) carrying its inputs' provenance.
   static func derived(_ name: String, _ inputs: [Value], _ result: Value) -> Value {
     guard let number = result.numericValue else { return result }
-    let provenances = inputs.map(\.provenance)
-    guard provenances.contains(where: { $0 != nil }) else { return result }
-    let texts = zip(inputs, provenances).map { value, provenance in provenance?.expression ?? value.inline }
-    let provenance = Provenance.combine(
-      "\(name)(\(texts.joined(separator: ", ")))", precedence: 10, provenances)
+    var provenances: [Provenance?] = []
+    provenances.reserveCapacity(inputs.count)
+    var any = false
+    for input in inputs {
+      let provenance = input.provenance
+      if provenance != nil { any = true }
+      provenances.append(provenance)
+    }
+    guard any else { return result }
+    var expression = name + "("
+    for (index, input) in inputs.enumerated() {
+      if index > 0 { expression += ", " }
+      expression += provenances[index]?.expression ?? input.inline
+    }
+    expression += ")"
+    let provenance = Provenance.combine(expression, precedence: 10, provenances)
     return Value.make(number, result.unit, provenance)
   }
+
 
   /// Two numbers for a comparison built-in, with errors that name the missing figure.
   static func numbers(_ arguments: Arguments) throws(PQError) -> (Value, Value) {

@@ -90,43 +90,67 @@ extension Runtime {
   func invoke(_ prototype: FunctionPrototype, _ environment: Environment?, base: Int, callSite: CallNode?)
     throws(PQError) -> Value
   {
+    let frameSize = prototype.frameSize
     depth += 1
-    let savedFrame = framePointer
-    let savedEnvironment = env
-    defer {
-      depth -= 1
-      framePointer = savedFrame
-      env = savedEnvironment
-      clearFrame(base, prototype.frameSize)
-    }
     if depth > limits.callDepth {
+      depth -= 1
+      clearFrame(base, frameSize)
       throw PQError.limit(
         "call depth limit of \(limits.callDepth) reached in \(prototype.name)", callSite?.span)
     }
-    try tick(callSite?.span ?? prototype.span)
-    framePointer = base
-    env = environment
-    if prototype.environmentSize > 0 {
-      let captured = Environment(parent: environment, size: prototype.environmentSize)
-      for (parameter, slot) in prototype.capturedParameters {
-        captured.slots[slot] = stack[base + parameter]
+    steps &+= 1
+    if steps >= checkpoint {
+      do {
+        try checkLimits(callSite?.span ?? prototype.span)
+      } catch {
+        depth -= 1
+        clearFrame(base, frameSize)
+        throw error
       }
-      env = captured
+    }
+    let savedFrame = framePointer
+    framePointer = base
+    // Environments are touched only by functions that have or capture one.
+    let switchesEnvironment = environment != nil || prototype.environmentSize > 0 || env != nil
+    var savedEnvironment: Environment?
+    if switchesEnvironment {
+      savedEnvironment = env
+      env = environment
+      if prototype.environmentSize > 0 {
+        let captured = Environment(parent: environment, size: prototype.environmentSize)
+        for (parameter, slot) in prototype.capturedParameters {
+          captured.slots[slot] = stack[base + parameter]
+        }
+        env = captured
+      }
     }
     var result: Value
     do {
       result = try prototype.body.evaluate(self)
     } catch {
+      depth -= 1
+      framePointer = savedFrame
+      if switchesEnvironment { env = savedEnvironment }
+      clearFrame(base, frameSize)
+      // A body reduced to one expression has no block to turn a `return` inside an expression
+      // into flow; the signal arrives here instead.
+      if error.isControlSignal, flow == .returnValue {
+        flow = .normal
+        let value = returnValue
+        returnValue = .nil
+        return value
+      }
       var error = error
       if error.source == nil { error.source = prototype.source }
-      if let callSite, error.kind != .syntax {
-        if error.trace.count < 12 {
-          error.trace.append(
-            TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))
-        }
+      if let callSite, error.kind != .syntax, error.trace.count < 12 {
+        error.trace.append(TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))
       }
       throw error
     }
+    depth -= 1
+    framePointer = savedFrame
+    if switchesEnvironment { env = savedEnvironment }
+    clearFrame(base, frameSize)
     if flow == .returnValue {
       flow = .normal
       result = returnValue

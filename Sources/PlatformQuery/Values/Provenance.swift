@@ -122,6 +122,19 @@ public final class Provenance: Sendable {
     let present = inputs.compactMap { $0 }
     if present.isEmpty { return nil }
     if present.count == 1 { return present[0].renamed(expression, precedence: precedence) }
+    // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
+    if present.count == 2, present[0].figures.count == 1, present[1].figures.count == 1, present[0].pairs.isEmpty,
+      present[1].pairs.isEmpty, present[0].givenCaveats.isEmpty, present[1].givenCaveats.isEmpty
+    {
+      let a = present[0].figures[0]
+      let b = present[1].figures[0]
+      if a == b {
+        return Provenance(expression: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
+      }
+      return Provenance(
+        expression: expression, precedence: precedence, figures: [a, b], pairs: [Pair(first: 0, second: 1)],
+        givenCaveats: [])
+    }
     var figures: [Figure] = []
     var pairs: [Pair] = []
     var given: [String] = []
