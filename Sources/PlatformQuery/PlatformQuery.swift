@@ -99,9 +99,7 @@ public final class Interpreter: @unchecked Sendable {
 
   func defineGlobal(_ name: String, _ value: Value, builtin: Bool) {
     let index = scope.define(name, mutable: false, isBuiltin: builtin)
-    if runtime.globals.count <= index {
-      runtime.globals.append(contentsOf: repeatElement(.nil, count: index + 1 - runtime.globals.count))
-    }
+    runtime.globals.grow(to: index + 1)
     runtime.globals[index] = value
   }
 
@@ -164,9 +162,7 @@ public final class Interpreter: @unchecked Sendable {
             scope.names[name]?.isBuiltin = true
           }
         }
-        if runtime.globals.count < scope.count {
-          runtime.globals.append(contentsOf: repeatElement(.nil, count: scope.count - runtime.globals.count))
-        }
+        runtime.globals.grow(to: scope.count)
         runtime.begin()
         return try execute(resolved.body, frameSize: resolved.frameSize, source: source)
       }
@@ -174,7 +170,7 @@ public final class Interpreter: @unchecked Sendable {
       // A failed input defines nothing: names it introduced are dropped, while assignments it
       // made to existing variables before failing stay (as in Python's prompt).
       scope = savedScope
-      runtime.globals.removeLast(max(0, runtime.globals.count - savedCount))
+      runtime.globals.shrink(to: savedCount)
       runtime.flow = .normal
       runtime.env = nil
       runtime.framePointer = 0

@@ -44,7 +44,7 @@ extension Builtins {
       let function = try arguments.function(1)
       var result: [Value] = []
       result.reserveCapacity(items.count)
-      for item in items { result.append(try arguments.call(function, [item])) }
+      for item in items { result.append(try arguments.call(function, item)) }
       return .list(result)
     },
     NativeFunction(
@@ -54,7 +54,7 @@ extension Builtins {
       let items = try arguments.list(0)
       let function = try arguments.function(1)
       var result: [Value] = []
-      for item in items where try arguments.call(function, [item]).isTruthy { result.append(item) }
+      for item in items where try arguments.call(function, item).isTruthy { result.append(item) }
       return .list(result)
     },
     NativeFunction(
@@ -64,7 +64,7 @@ extension Builtins {
       let items = try arguments.list(0)
       let function = try arguments.function(1)
       var accumulator = arguments[2]
-      for item in items { accumulator = try arguments.call(function, [accumulator, item]) }
+      for item in items { accumulator = try arguments.call(function, accumulator, item) }
       return accumulator
     },
     NativeFunction(
@@ -75,7 +75,7 @@ extension Builtins {
       let items = try arguments.list(0)
       let key: Function? = arguments.optional(1) == nil ? nil : try arguments.function(1)
       let keys = try items.map { item throws(PQError) in
-        try key.map { f throws(PQError) in try arguments.call(f, [item]) } ?? item
+        try key.map { f throws(PQError) in try arguments.call(f, item) } ?? item
       }
       return .list(try sorted(items, keys: keys, descending: arguments.named["desc"]?.isTruthy ?? false))
     },
@@ -190,7 +190,7 @@ extension Builtins {
       arguments throws(PQError) in
       let f: Function? = arguments.optional(1) == nil ? nil : try arguments.function(1)
       for item in try arguments.list(0)
-      where try (f.map { g throws(PQError) in try arguments.call(g, [item]) } ?? item).isTruthy {
+      where try (f.map { g throws(PQError) in try arguments.call(g, item) } ?? item).isTruthy {
         return .bool(true)
       }
       return .bool(false)
@@ -201,7 +201,7 @@ extension Builtins {
       arguments throws(PQError) in
       let f: Function? = arguments.optional(1) == nil ? nil : try arguments.function(1)
       for item in try arguments.list(0)
-      where try !(f.map { g throws(PQError) in try arguments.call(g, [item]) } ?? item).isTruthy {
+      where try !(f.map { g throws(PQError) in try arguments.call(g, item) } ?? item).isTruthy {
         return .bool(false)
       }
       return .bool(true)
@@ -224,7 +224,7 @@ extension Builtins {
   /// The values of a field (or key function) for each record, for sorting and ranking.
   static func fieldValues(_ items: [Value], _ arguments: Arguments, _ index: Int) throws(PQError) -> [Value] {
     if case .function(let key) = arguments[index] {
-      return try items.map { item throws(PQError) in try arguments.call(key, [item]) }
+      return try items.map { item throws(PQError) in try arguments.call(key, item) }
     }
     let field = try arguments.string(index)
     var result: [Value] = []

@@ -20,8 +20,7 @@ extension Builtins {
       }
       let separator = try arguments.string(1)
       guard !separator.isEmpty else { return .list(text.map { .string(String($0)) }) }
-      return .list(
-        text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+      return .list(splitBytes(text, separator).map { .string($0) })
     },
     NativeFunction("upper(text)", doc: "The text in upper case.", example: "upper(\"pq\")") {
       arguments throws(PQError) in
@@ -42,8 +41,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let old = try arguments.string(1)
       guard !old.isEmpty else { throw arguments.error(1, "the text to replace cannot be empty") }
-      let result = try arguments.string(0).split(separator: old, omittingEmptySubsequences: false).joined(
-        separator: try arguments.string(2))
+      let result = splitBytes(try arguments.string(0), old).joined(separator: try arguments.string(2))
       try arguments.runtime.checkSize(result.utf8.count, nil)
       return .string(result)
     },
@@ -165,5 +163,40 @@ extension NumberFormat {
       result.append(digit)
     }
     return parts.count > 1 ? result + "." + parts[1] : result
+  }
+}
+
+extension Builtins {
+  /// Splits text at every occurrence of a non-empty separator, comparing UTF-8 bytes (both are
+  /// valid UTF-8, so a match never starts inside a character).
+  static func splitBytes(_ text: String, _ separator: String) -> [String] {
+    let bytes = Array(text.utf8)
+    let pattern = Array(separator.utf8)
+    var pieces: [String] = []
+    var start = 0
+    var index = 0
+    let last = bytes.count - pattern.count
+    while index <= last {
+      if bytes[index] == pattern[0] {
+        var matched = true
+        var offset = 1
+        while offset < pattern.count {
+          if bytes[index + offset] != pattern[offset] {
+            matched = false
+            break
+          }
+          offset += 1
+        }
+        if matched {
+          pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
+          index += pattern.count
+          start = index
+          continue
+        }
+      }
+      index += 1
+    }
+    pieces.append(String(decoding: bytes[start...], as: UTF8.self))
+    return pieces
   }
 }

@@ -165,4 +165,14 @@ struct Arguments {
   func call(_ function: Function, _ arguments: [Value]) throws(PQError) -> Value {
     try runtime.call(function, arguments, span: span)
   }
+
+  /// Calls a function value with one argument.
+  func call(_ function: Function, _ argument: Value) throws(PQError) -> Value {
+    try runtime.call(function, count: 1, argument, .nil, span: span)
+  }
+
+  /// Calls a function value with two arguments.
+  func call(_ function: Function, _ first: Value, _ second: Value) throws(PQError) -> Value {
+    try runtime.call(function, count: 2, first, second, span: span)
+  }
 }

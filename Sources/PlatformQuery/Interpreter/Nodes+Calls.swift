@@ -189,38 +189,73 @@ extension Runtime {
 
   /// Calls any function value with arguments, as built-ins like `map` do.
   func call(_ function: Function, _ values: [Value], span: Span) throws(PQError) -> Value {
+    switch values.count {
+    case 1: return try call(function, count: 1, values[0], .nil, span: span)
+    case 2: return try call(function, count: 2, values[0], values[1], span: span)
+    default: break
+    }
     switch function.body {
     case .closure(let prototype, let environment):
-      guard values.count == prototype.parameterCount else {
-        throw PQError(
-          .runtime,
-          "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but is called here with \(values.count)",
-          span: span)
-      }
+      try checkCount(prototype, values.count, span)
       let base = stackTop
       reserve(prototype.frameSize)
       stackTop = base + prototype.frameSize
       for (index, value) in values.enumerated() { stack[base + index] = value }
-      do {
-        return try invoke(prototype, environment, base: base, callSite: nil)
-      } catch {
-        var error = error
-        if error.trace.count < 12 {
-          error.trace.append(
-            TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
-        }
-        throw error
-      }
+      return try invokeFromNative(prototype, environment, base)
     case .native(let native):
-      do {
-        try native.checkArity(values.count, named: [:])
-        var arguments = Arguments(values: values, named: [:], runtime: self, span: span, function: native)
-        return try native.body(&arguments)
-      } catch {
-        var error = error
-        if error.span == nil { error.span = span }
-        throw error
+      return try callNative(native, values, span: span)
+    }
+  }
+
+  /// Calls a function with one or two arguments without building an argument list: the path
+  /// `map`, `filter`, `reduce` and `sort` take for every element.
+  func call(_ function: Function, count: Int, _ first: Value, _ second: Value, span: Span) throws(PQError) -> Value {
+    switch function.body {
+    case .closure(let prototype, let environment):
+      try checkCount(prototype, count, span)
+      let base = stackTop
+      reserve(prototype.frameSize)
+      stackTop = base + prototype.frameSize
+      stack[base] = first
+      if count == 2 { stack[base + 1] = second }
+      return try invokeFromNative(prototype, environment, base)
+    case .native(let native):
+      return try callNative(native, count == 1 ? [first] : [first, second], span: span)
+    }
+  }
+
+  func checkCount(_ prototype: FunctionPrototype, _ count: Int, _ span: Span) throws(PQError) {
+    guard count == prototype.parameterCount else {
+      throw PQError(
+        .runtime,
+        "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but is called here with \(count)",
+        span: span)
+    }
+  }
+
+  func invokeFromNative(_ prototype: FunctionPrototype, _ environment: Environment?, _ base: Int) throws(PQError)
+    -> Value
+  {
+    do {
+      return try invoke(prototype, environment, base: base, callSite: nil)
+    } catch {
+      var error = error
+      if error.trace.count < 12 {
+        error.trace.append(TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
       }
+      throw error
+    }
+  }
+
+  func callNative(_ native: NativeFunction, _ values: [Value], span: Span) throws(PQError) -> Value {
+    do {
+      try native.checkArity(values.count, named: [:])
+      var arguments = Arguments(values: values, named: [:], runtime: self, span: span, function: native)
+      return try native.body(&arguments)
+    } catch {
+      var error = error
+      if error.span == nil { error.span = span }
+      throw error
     }
   }
 }

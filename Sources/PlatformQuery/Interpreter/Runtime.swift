@@ -46,7 +46,7 @@ final class Runtime {
   var capacity: Int
   var framePointer = 0
   var stackTop = 0
-  var globals: [Value] = []
+  let globals = GlobalSlots()
   var env: Environment?
   var flow = Flow.normal
   var returnValue = Value.nil
@@ -154,5 +154,52 @@ public struct Limits: Sendable {
     self.callDepth = callDepth
     self.seconds = seconds
     self.maximumLength = maximumLength
+  }
+}
+
+/// The values of globals, in slots the resolver numbered. A manually managed buffer: reading a
+/// global is one load, without the exclusivity and uniqueness checks of an array in a class.
+final class GlobalSlots {
+  private var pointer: UnsafeMutablePointer<Value>
+  private var capacity: Int
+  /// The number of slots in use.
+  private(set) var count = 0
+
+  init() {
+    capacity = 256
+    pointer = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+  }
+
+  deinit {
+    pointer.deinitialize(count: count)
+    pointer.deallocate()
+  }
+
+  subscript(index: Int) -> Value {
+    @inline(__always) get { pointer[index] }
+    @inline(__always) set { pointer[index] = newValue }
+  }
+
+  /// Grows to `newCount` slots, new ones nil.
+  func grow(to newCount: Int) {
+    guard newCount > count else { return }
+    if newCount > capacity {
+      var newCapacity = capacity * 2
+      while newCapacity < newCount { newCapacity *= 2 }
+      let newPointer = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+      newPointer.moveInitialize(from: pointer, count: count)
+      pointer.deallocate()
+      pointer = newPointer
+      capacity = newCapacity
+    }
+    (pointer + count).initialize(repeating: .nil, count: newCount - count)
+    count = newCount
+  }
+
+  /// Drops the slots from `newCount` on.
+  func shrink(to newCount: Int) {
+    guard newCount < count else { return }
+    (pointer + newCount).deinitialize(count: count - newCount)
+    count = newCount
   }
 }
