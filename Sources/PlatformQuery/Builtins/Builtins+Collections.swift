@@ -245,6 +245,7 @@ extension Builtins {
 
   /// A stable sort by keys, nil keys last whatever the direction.
   static func sorted(_ items: [Value], keys: [Value], descending: Bool) throws(PQError) -> [Value] {
+    if let fast = sortedByPlainKeys(items, keys: keys, descending: descending) { return fast }
     var order = Array(items.indices)
     var failure: PQError?
     order.sort { a, b in
@@ -263,5 +264,27 @@ extension Builtins {
     }
     if let failure { throw failure }
     return order.map { items[$0] }
+  }
+}
+
+extension Builtins {
+  /// Sorting by plain numbers or by strings, the common cases, compares the keys directly.
+  static func sortedByPlainKeys(_ items: [Value], keys: [Value], descending: Bool) -> [Value]? {
+    var numbers: [(Double, Int)] = []
+    numbers.reserveCapacity(keys.count)
+    var strings: [(String, Int)] = []
+    for (index, key) in keys.enumerated() {
+      switch key {
+      case .number(let n) where strings.isEmpty && !n.isNaN: numbers.append((n, index))
+      case .string(let s) where numbers.isEmpty: strings.append((s, index))
+      default: return nil
+      }
+    }
+    if !strings.isEmpty {
+      strings.sort { a, b in a.0 != b.0 ? (a.0 < b.0) != descending : a.1 < b.1 }
+      return strings.map { items[$0.1] }
+    }
+    numbers.sort { a, b in a.0 != b.0 ? (a.0 < b.0) != descending : a.1 < b.1 }
+    return numbers.map { items[$0.1] }
   }
 }

@@ -28,9 +28,7 @@ final class BinaryNode: Node {
       case .equal: return .bool(x == y)
       case .notEqual: return .bool(x != y)
       case .divide where y != 0: return .number(x / y)
-      case .remainder where y != 0:
-        let r = x.truncatingRemainder(dividingBy: y)
-        return .number(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+      case .remainder where y != 0: return .number(Arithmetic.remainder(x, y))
       default: break
       }
     }

@@ -81,8 +81,7 @@ enum Arithmetic {
       return a / b
     case .remainder:
       if b == 0 { throw PQError(.runtime, "remainder by zero ('mod 0')") }
-      let r = a.truncatingRemainder(dividingBy: b)
-      return r != 0 && (r < 0) != (b < 0) ? r + b : r
+      return remainder(a, b)
     case .power:
       let result = power(a, b)
       if result.isNaN {
@@ -96,6 +95,17 @@ enum Arithmetic {
     case .greater: return a > b ? 1 : 0
     case .greaterEqual: return a >= b ? 1 : 0
     }
+  }
+
+  /// `a mod b` with the sign of `b` (as in Python and Lua); whole numbers use integer division.
+  @inline(__always)
+  static func remainder(_ a: Double, _ b: Double) -> Double {
+    if abs(a) < 9.0e15, abs(b) < 9.0e15, let x = Int64(exactly: a), let y = Int64(exactly: b) {
+      let r = x % y
+      return Double(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+    }
+    let r = a.truncatingRemainder(dividingBy: b)
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r
   }
 
   static func power(_ a: Double, _ b: Double) -> Double {
