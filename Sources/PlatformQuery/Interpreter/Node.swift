@@ -19,13 +19,19 @@ class Node {
 /// A literal or precomputed value.
 final class ConstantNode: Node {
   let value: Value
+  /// The number of a plain-number constant: returning `.number(n)` avoids a generic enum copy.
+  let number: Double?
 
   init(_ value: Value, span: Span) {
     self.value = value
+    if case .number(let n) = value { number = n } else { number = nil }
     super.init(span: span)
   }
 
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value { value }
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if let number { return .number(number) }
+    return value
+  }
 }
 
 /// Reads a local slot of the current frame.
@@ -38,7 +44,11 @@ final class LocalGetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    runtime.stack[runtime.framePointer + slot]
+    let pointer = runtime.stack + (runtime.framePointer + slot)
+    // Plain numbers are rebuilt rather than copied: a copy of the enum goes through its
+    // generic value witness, several times slower.
+    if case .number(let n) = pointer.pointee { return .number(n) }
+    return pointer.pointee
   }
 }
 
@@ -108,7 +118,7 @@ final class GlobalGetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    runtime.globals[index]
+    runtime.globals.read(index)
   }
 }
 

@@ -175,6 +175,14 @@ final class GlobalSlots {
     pointer.deallocate()
   }
 
+  /// A global's value; plain numbers are rebuilt rather than copied (see `LocalGetNode`).
+  @inline(__always)
+  func read(_ index: Int) -> Value {
+    let slot = pointer + index
+    if case .number(let n) = slot.pointee { return .number(n) }
+    return slot.pointee
+  }
+
   subscript(index: Int) -> Value {
     @inline(__always) get { pointer[index] }
     @inline(__always) set { pointer[index] = newValue }
