@@ -13,13 +13,7 @@ extension Builtins {
       }
       let source = try Source.decode(bytes, name: path)
       if path.lowercased().hasSuffix(".json") {
-        do throws(JSON.ParseError) {
-          return DataFile.platformsIfNamed(try JSON.parse(source.text, readNotation: true))
-        } catch {
-          throw PQError(
-            .runtime, "invalid JSON: \(error.message)", source: source,
-            span: Span(start: error.offset, end: error.offset + 1))
-        }
+        return try DataFile.value(json: source.text, name: path)
       }
       if path.lowercased().hasSuffix(".csv") { return try DataFile.readCSV(source) }
       throw arguments.error(0, "load reads .csv and .json files, not '\(path)'")
@@ -50,8 +44,24 @@ extension Builtins {
   ]
 }
 
-/// CSV reading and writing for `load` and `save`.
-enum DataFile {
+/// CSV and JSON reading and writing for `load` and `save`, also usable on text a host already has.
+public enum DataFile {
+  /// Reads CSV text as `load` reads a .csv file: records from a header row, pq number notation
+  /// in cells, metric columns with their units. Errors point into the text, named `name`.
+  public static func records(csv text: String, name: String = "<csv>") throws(PQError) -> Value {
+    try readCSV(Source(name: name, text: text))
+  }
+
+  /// Reads JSON text as `load` reads a .json file (pq number notation in strings is read as numbers).
+  public static func value(json text: String, name: String = "<json>") throws(PQError) -> Value {
+    do throws(JSON.ParseError) {
+      return platformsIfNamed(try JSON.parse(text, readNotation: true))
+    } catch {
+      let source = Source(name: name, text: text)
+      throw PQError(.runtime, "invalid JSON: \(error.message)", source: source, span: Span(start: error.offset, end: error.offset + 1))
+    }
+  }
+
   /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
   static func platformsIfNamed(_ value: Value) -> Value {
     guard case .list(let items) = value else { return value }

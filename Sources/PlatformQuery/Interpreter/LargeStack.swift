@@ -15,8 +15,27 @@ enum LargeStack {
     init(_ work: @escaping () -> Void) { self.work = work }
   }
 
-  /// Runs `body` on a fresh thread with a large stack and waits for it.
+  /// True on an evaluation thread, where a nested evaluation (a native function calling back
+  /// into pq) runs inline.
+  static var currentStackIsLarge: Bool { pthread_getspecific(marker.key) != nil }
+
+  /// The thread-specific key that marks evaluation threads.
+  private final class Marker: Sendable {
+    let key: pthread_key_t
+
+    init() {
+      var key = pthread_key_t()
+      pthread_key_create(&key, nil)
+      self.key = key
+    }
+  }
+
+  private static let marker = Marker()
+
+  /// Runs `body` on a thread with a large stack and waits for it (inline when the current
+  /// thread's stack is large already).
   static func run<T>(_ body: () throws(PQError) -> T) throws(PQError) -> T {
+    if currentStackIsLarge { return try body() }
     var result: Result<T, PQError>?
     withoutActuallyEscaping(body) { body in
       let job = Job {
@@ -40,6 +59,7 @@ enum LargeStack {
             guard let pointer else { return nil }
             let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
           #endif
+          pthread_setspecific(marker.key, UnsafeRawPointer(bitPattern: 1))
           job.work()
           return nil
         }, unmanaged.toOpaque())

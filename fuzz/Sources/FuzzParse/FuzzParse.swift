@@ -1,0 +1,16 @@
+// Lexer, parser and resolver on arbitrary bytes: any input must give a value or a PQError.
+import PlatformQuery
+
+nonisolated(unsafe) let interpreter = Interpreter()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzParse(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+  let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+  do {
+    let source = try Source.decode(bytes, name: "fuzz.pq")
+    try interpreter.check(source)
+  } catch {
+    _ = error.rendered(color: false)
+  }
+  return 0
+}
