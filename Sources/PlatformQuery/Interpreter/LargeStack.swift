@@ -38,7 +38,9 @@ enum LargeStack {
     if currentStackIsLarge { return try body() }
     var result: Result<T, PQError>?
     withoutActuallyEscaping(body) { body in
+      let key = marker.key
       let job = Job {
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
         do throws(PQError) { result = .success(try body()) } catch { result = .failure(error) }
       }
       var attributes = pthread_attr_t()
@@ -59,7 +61,6 @@ enum LargeStack {
             guard let pointer else { return nil }
             let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
           #endif
-          pthread_setspecific(marker.key, UnsafeRawPointer(bitPattern: 1))
           job.work()
           return nil
         }, unmanaged.toOpaque())
