@@ -177,8 +177,9 @@ func temporaryFolder() -> String {
   @Test func controlDLeavesWithStatusZero() {
     let session = TerminalSession(stateHome: temporaryFolder())
     #expect(session.waitFor("pq> "))
+    session.waitFor("never printed", seconds: 0.3)
     session.send("\u{04}")
-    #expect(session.exitStatus() == 0)
+    #expect(session.exitStatus() == 0, "screen: \(session.screen)")
   }
 
   @Test func historySurvivesASecondSession() {
