@@ -21,7 +21,6 @@ extension Builtins {
     return Value.make(number, result.unit, provenance)
   }
 
-
   /// Two numbers for a comparison built-in, with errors that name the missing figure.
   static func numbers(_ arguments: Arguments) throws(PQError) -> (Value, Value) {
     for index in 0..<2 where arguments[index].numericValue == nil {

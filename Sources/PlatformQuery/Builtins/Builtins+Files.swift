@@ -58,7 +58,9 @@ public enum DataFile {
       return platformsIfNamed(try JSON.parse(text, readNotation: true))
     } catch {
       let source = Source(name: name, text: text)
-      throw PQError(.runtime, "invalid JSON: \(error.message)", source: source, span: Span(start: error.offset, end: error.offset + 1))
+      throw PQError(
+        .runtime, "invalid JSON: \(error.message)", source: source,
+        span: Span(start: error.offset, end: error.offset + 1))
     }
   }
 

@@ -5,9 +5,11 @@ enum Comparison {
   static func figures(_ a: Value, _ b: Value) throws(PQError) -> Value {
     let sameUnit = Arithmetic.additiveUnit(.subtract, a.unit, b.unit) != nil
     let difference: Value =
-      sameUnit ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
+      sameUnit
+      ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
     let ratio: Value =
-      b.numericValue == 0 ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b, tracking: false))
+      b.numericValue == 0
+      ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b, tracking: false))
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     var caveats = Provenance.caveats(between: a.provenance?.figures ?? [], and: b.provenance?.figures ?? [])
     if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
@@ -34,11 +36,17 @@ enum Comparison {
       var vs = Value.nil
       if left.numericValue != nil, let y = right.numericValue {
         if metric.unit.scale == .percent {
-          vs = (try? Builtins.derived("diff", [left, right], Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
+          vs =
+            (try? Builtins.derived(
+              "diff", [left, right], Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
         } else if y != 0 {
-          vs = (try? Builtins.derived("ratio", [left, right], Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
+          vs =
+            (try? Builtins.derived(
+              "ratio", [left, right], Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
         }
-        for caveat in Provenance.caveats(between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? []) {
+        for caveat in Provenance.caveats(
+          between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? [])
+        {
           caveats.append(.string("\(metric.field): " + caveat.drop { $0 != ":" }.dropFirst(2)))
         }
       } else if left.numericValue != nil || right.numericValue != nil {

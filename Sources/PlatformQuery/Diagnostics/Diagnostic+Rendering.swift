@@ -21,18 +21,28 @@ extension PQError {
       let start = source.location(of: span.start)
       out +=
         "\(bold)\(source.name):\(start.line):\(start.column):\(reset) \(red)\(label):\(reset) \(bold)\(message)\(reset)\n"
-      let text = source.lineText(start.line)
+      var text = source.lineText(start.line)
       let gutter = String(start.line)
       let pad = String(repeating: " ", count: gutter.count)
-      out += "\(blue)\(gutter) |\(reset) \(text)\n"
       let end = source.location(of: max(span.start, span.end))
-      let width: Int
+      var column = start.column
+      var width: Int
       if end.line == start.line {
         width = max(1, end.column - start.column)
       } else {
         width = max(1, text.count - start.column + 1)
       }
-      let indent = String(text.prefix(start.column - 1).map { $0 == "\t" ? "\t" : " " })
+      // A very long line shows a window around the place, so the caret stays on screen.
+      if text.count > 120 {
+        let characters = Array(text)
+        let from = max(0, column - 1 - 50)
+        let to = min(characters.count, column - 1 + max(width, 1) + 50)
+        text = (from > 0 ? "…" : "") + String(characters[from..<to]) + (to < characters.count ? "…" : "")
+        column = column - from + (from > 0 ? 1 : 0)
+        width = min(width, 60)
+      }
+      out += "\(blue)\(gutter) |\(reset) \(text)\n"
+      let indent = String(text.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
       let marks = "^" + String(repeating: "~", count: max(0, width - 1))
       out += "\(blue)\(pad) |\(reset) \(indent)\(green)\(marks)\(reset)"
     } else if let source {

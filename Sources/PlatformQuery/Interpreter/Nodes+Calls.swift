@@ -209,7 +209,9 @@ extension Runtime {
 
   /// Calls a function with one or two arguments without building an argument list: the path
   /// `map`, `filter`, `reduce` and `sort` take for every element.
-  func call(_ function: Function, count: Int, _ first: Value, _ second: Value, span: Span) throws(PQError) -> Value {
+  func call(_ function: Function, count: Int, _ first: Value, _ second: Value, span: Span) throws(PQError)
+    -> Value
+  {
     switch function.body {
     case .closure(let prototype, let environment):
       try checkCount(prototype, count, span)
@@ -233,7 +235,8 @@ extension Runtime {
     }
   }
 
-  func invokeFromNative(_ prototype: FunctionPrototype, _ environment: Environment?, _ base: Int) throws(PQError)
+  func invokeFromNative(_ prototype: FunctionPrototype, _ environment: Environment?, _ base: Int)
+    throws(PQError)
     -> Value
   {
     do {
@@ -241,7 +244,8 @@ extension Runtime {
     } catch {
       var error = error
       if error.trace.count < 12 {
-        error.trace.append(TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
+        error.trace.append(
+          TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
       }
       throw error
     }

@@ -9,7 +9,10 @@ extension Parser {
   /// pipe := or ('|>' or)*  — `a |> f(b)` is `f(a, b)`; `a |> f` is `f(a)`.
   mutating func parsePipe() throws(PQError) -> Expr {
     var left = try parseOr()
+    var links = 0
     while match(.pipe) {
+      links += 1
+      try checkChain(links)
       let right = try parseOr()
       let span = left.span.joined(right.span)
       if case .call(let callee, let arguments) = right.kind {
@@ -24,7 +27,10 @@ extension Parser {
   /// or := and ('or' and)*
   mutating func parseOr() throws(PQError) -> Expr {
     var left = try parseAnd()
+    var links = 0
     while match(.or) {
+      links += 1
+      try checkChain(links)
       let right = try parseAnd()
       left = Expr(kind: .or(left, right), span: left.span.joined(right.span))
     }
@@ -34,7 +40,10 @@ extension Parser {
   /// and := not ('and' not)*
   mutating func parseAnd() throws(PQError) -> Expr {
     var left = try parseNot()
+    var links = 0
     while match(.and) {
+      links += 1
+      try checkChain(links)
       let right = try parseNot()
       left = Expr(kind: .and(left, right), span: left.span.joined(right.span))
     }
@@ -84,7 +93,10 @@ extension Parser {
   /// additive := multiplicative (('+' | '-') multiplicative)*
   mutating func parseAdditive() throws(PQError) -> Expr {
     var left = try parseMultiplicative()
+    var links = 0
     while true {
+      links += 1
+      try checkChain(links)
       let op: BinaryOperator
       if check(.plus) { op = .add } else if check(.minus) { op = .subtract } else { return left }
       let operatorSpan = advance().span
@@ -97,7 +109,10 @@ extension Parser {
   /// multiplicative := unary (('*' | '/' | 'mod') unary)*
   mutating func parseMultiplicative() throws(PQError) -> Expr {
     var left = try parseUnary()
+    var links = 0
     while true {
+      links += 1
+      try checkChain(links)
       let op: BinaryOperator
       if check(.star) {
         op = .multiply
@@ -143,7 +158,10 @@ extension Parser {
   /// postfix := primary ('(' arguments ')' | '[' expression ']' | '.' NAME)*
   mutating func parsePostfix() throws(PQError) -> Expr {
     var expression = try parsePrimary()
+    var links = 0
     while true {
+      links += 1
+      try checkChain(links)
       if check(.leftParen) {
         let open = advance()
         let arguments = try parseArguments()

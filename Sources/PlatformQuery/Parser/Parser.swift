@@ -125,6 +125,21 @@ struct Parser {
     return error
   }
 
+  /// The most operands one chain of binary operators (or postfix calls, fields and indexes) may
+  /// have: each adds a level to the tree that later stages walk recursively.
+  static let maximumChain = 10_000
+
+  /// Counts one more link of a chain and refuses when it grows too long.
+  func checkChain(_ count: Int) throws(PQError) {
+    if count > Parser.maximumChain {
+      throw error(
+        "expression too long", current.span,
+        notes: [
+          "one chain of operators may have at most \(Parser.maximumChain) operands; split it with variables"
+        ])
+    }
+  }
+
   mutating func enterNesting() throws(PQError) {
     depth += 1
     if depth > Parser.maximumNesting {

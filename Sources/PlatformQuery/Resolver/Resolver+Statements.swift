@@ -8,7 +8,8 @@ extension Resolver {
     let nodes = resolveStatements(block.statements)
     let environmentSize = popScope(releasingTo: savedSlot)
     return simplified(
-      BlockNode(nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span))
+      BlockNode(
+        nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span))
   }
 
   /// A block of one expression with no environment runs as that expression, saving a node per

@@ -44,7 +44,9 @@ enum Arithmetic {
 
   /// Applies a binary operator to two values. With `tracking` off, the result carries no
   /// provenance (for built-ins that describe the computation themselves).
-  static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true) throws(PQError) -> Value {
+  static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true) throws(PQError)
+    -> Value
+  {
     switch (lhs, rhs) {
     case (.number(let a), .number(let b)):
       let result = try plain(op, a, b)
@@ -138,7 +140,9 @@ enum Arithmetic {
     return nil
   }
 
-  static func quantity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true) throws(PQError) -> Value {
+  static func quantity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true)
+    throws(PQError) -> Value
+  {
     let a = lhs.numericValue ?? 0
     let b = rhs.numericValue ?? 0
     let unitA = lhs.unit

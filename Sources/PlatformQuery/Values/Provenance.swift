@@ -45,7 +45,8 @@ public final class Figure: Sendable, Hashable {
   /// Figures are equal when every part is.
   public static func == (lhs: Figure, rhs: Figure) -> Bool {
     lhs === rhs
-      || (lhs.label == rhs.label && lhs.value == rhs.value && lhs.unit == rhs.unit && lhs.platform == rhs.platform
+      || (lhs.label == rhs.label && lhs.value == rhs.value && lhs.unit == rhs.unit
+        && lhs.platform == rhs.platform
         && lhs.field == rhs.field && lhs.publisher == rhs.publisher && lhs.period == rhs.period
         && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate)
   }
@@ -108,7 +109,9 @@ public final class Provenance: Sendable {
 
   /// The same provenance under another expression.
   func renamed(_ expression: String, precedence: Int = 10) -> Provenance {
-    Provenance(expression: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats)
+    Provenance(
+      expression: expression, precedence: precedence, figures: figures, pairs: pairs,
+      givenCaveats: givenCaveats)
   }
 
   /// Provenance of a single figure.
@@ -123,13 +126,15 @@ public final class Provenance: Sendable {
     if present.isEmpty { return nil }
     if present.count == 1 { return present[0].renamed(expression, precedence: precedence) }
     // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
-    if present.count == 2, present[0].figures.count == 1, present[1].figures.count == 1, present[0].pairs.isEmpty,
+    if present.count == 2, present[0].figures.count == 1, present[1].figures.count == 1,
+      present[0].pairs.isEmpty,
       present[1].pairs.isEmpty, present[0].givenCaveats.isEmpty, present[1].givenCaveats.isEmpty
     {
       let a = present[0].figures[0]
       let b = present[1].figures[0]
       if a == b {
-        return Provenance(expression: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
+        return Provenance(
+          expression: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
       }
       return Provenance(
         expression: expression, precedence: precedence, figures: [a, b], pairs: [Pair(first: 0, second: 1)],
@@ -166,7 +171,8 @@ public final class Provenance: Sendable {
         }
       }
     }
-    return Provenance(expression: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: given)
+    return Provenance(
+      expression: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: given)
   }
 
   /// Caveats raised by weighing figures against each other: for the same metric, differing

@@ -16,7 +16,8 @@ public func fuzzNumbers(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let unit = units[Int(data[8]) % units.count]
   let value: Value = unit.isEmpty ? .number(number) : (Value(number, unit: unit) ?? .nil)
   let shown = value.description
-  if shown.contains("e") && !shown.contains("e+") && abs(number) >= 1e-6 && abs(number) < 1e15 && unit.isEmpty {
+  if shown.contains("e") && !shown.contains("e+") && abs(number) >= 1e-6 && abs(number) < 1e15 && unit.isEmpty
+  {
     fatalError("exponent in a plain number display: \(number) -> \(shown)")
   }
   // Plain numbers and money read back with `num`.

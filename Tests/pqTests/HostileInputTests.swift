@@ -1,0 +1,208 @@
+import PlatformQuery
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The catalogue of hostile inputs: each gives a clear diagnostic and the right exit status,
+/// never a crash, a hang or lost data.
+@Suite struct HostileInputTests {
+  func script(_ text: String) -> ProcessResult {
+    runPQ(["-"], stdin: text)
+  }
+
+  @Test func deepNestingIsRefused() {
+    let cases = [
+      String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000),
+      String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000),
+      String(repeating: "if true { ", count: 10_000) + String(repeating: "}", count: 10_000),
+      String(repeating: "-", count: 10_000) + "1",
+      String(repeating: "not ", count: 10_000) + "true",
+      "\"" + String(repeating: "\\(\"", count: 3_000) + String(repeating: "\")", count: 3_000) + "\"",
+    ]
+    for text in cases {
+      let result = script(text)
+      #expect(result.status == 3, "\(text.prefix(20))…: \(result.stderr.prefix(200))")
+      #expect(result.stderr.contains("nesting too deep"), "\(text.prefix(20))…: \(result.stderr.prefix(200))")
+    }
+  }
+
+  @Test func longChainsAreRefusedClearly() {
+    let result = script("1" + String(repeating: "+1", count: 20_000))
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("expression too long"))
+    #expect(result.stderr.split(separator: "\n").allSatisfy { $0.count < 200 })
+    #expect(
+      script("print(" + Array(repeating: "1", count: 9_000).joined(separator: "+") + ")").stdout == "9000\n")
+  }
+
+  @Test func tenMegabyteLine() {
+    let big = String(repeating: "a", count: 10_000_000)
+    let result = script("let s = \"\(big)\"; print(len(s))")
+    #expect(result.status == 0)
+    #expect(result.stdout == "10000000\n")
+    let statements = String(repeating: "x.mau; ", count: 100_000) + "print(1)"
+    #expect(script(statements).stdout == "1\n")
+  }
+
+  @Test func invalidUTF8AndNULBytes() throws {
+    let path = "/tmp/pq-hostile-\(getpid()).pq"
+    defer { unlink(path) }
+    for (bytes, position) in [
+      ([UInt8]("let a = 1\nlet b = \"".utf8) + [0xFF, 0x22], "2:10"), (Array("1 +\n 2\0".utf8), "2:3"),
+    ] {
+      try FileSystem.writeAtomically(path, bytes)
+      let result = runPQ([path])
+      #expect(result.status == 3)
+      #expect(result.stderr.hasPrefix("\(path):\(position): error: "), "\(result.stderr)")
+      #expect(
+        result.stderr.contains(
+          "line \(position.split(separator: ":")[0]), column \(position.split(separator: ":")[1])"))
+    }
+  }
+
+  @Test func unterminatedAtEndOfFile() {
+    for (text, message) in [
+      ("print(\"abc", "unterminated string"), ("\"\\(1 + ", "unterminated interpolation"),
+      ("fn f() {", "expected '}' to close the block"), ("[1, 2", "expected ']' to close the list"),
+    ] {
+      let result = script(text)
+      #expect(result.status == 3)
+      #expect(result.stderr.contains(message), "\(text): \(result.stderr)")
+    }
+  }
+
+  @Test func numbersThatOverflow() {
+    #expect(script("1e400").stderr.contains("number literal is too large"))
+    #expect(script("999999999T * 1e300").status == 0)
+  }
+
+  @Test func divisionByZeroIsAnError() {
+    for text in ["1 / 0", "5 mod 0", "ratio(1, 0)", "var a = 1\na /= 0"] {
+      let result = script(text)
+      #expect(result.status == 1, "\(text)")
+      #expect(result.stderr.contains("zero"), "\(text): \(result.stderr)")
+    }
+  }
+
+  @Test func memoryExhaustionIsALimit() {
+    for text in [
+      "range(1e12)", "repeat(\"ab\", 1e12)", "var s = \"x\"\nwhile true { s += s }", "pad(\"a\", 1e14)",
+    ] {
+      let result = script(text)
+      #expect(result.status == 1, "\(text)")
+      #expect(result.stderr.contains("error (limit): "), "\(text): \(result.stderr)")
+    }
+  }
+
+  @Test func runawayRecursion() {
+    let result = script("fn f(n) { f(n + 1) }\nf(0)")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("call depth limit of 10000 reached in f"))
+  }
+
+  @Test func importProblems() {
+    #expect(
+      runPQ(["Tests/PlatformQueryTests/Programs/errors/import_cycle.pq"]).stderr.contains("import cycle"))
+    #expect(script("import \"nowhere.pq\"").stderr.contains("no such file"))
+    #expect(script("import nosuchmodule").stderr.contains("no standard module named 'nosuchmodule'"))
+  }
+
+  @Test func unusableScriptFiles() {
+    #expect(runPQ(["Sources"]).stderr.contains("it is a directory"))
+    let binary = runPQ([pqBinary])
+    #expect(binary.status == 3)
+    #expect(binary.stderr.contains("pq source must be UTF-8 text"))
+    let unreadable = runPQ(["/proc/self/mem"])
+    #expect(unreadable.status == 1)
+    #expect(unreadable.stderr.contains("cannot read '/proc/self/mem'"))
+  }
+
+  @Test func stdinFromDevNull() {
+    let result = run([pqBinary], stdin: nil, directory: "/tmp", environment: [:])
+    #expect(result.status == 0)
+    #expect(result.stdout.isEmpty && result.stderr.isEmpty)
+  }
+
+  @Test func closedStdoutEndsQuietly() {
+    var pipeEnds: [Int32] = [0, 0]
+    pipe(&pipeEnds)
+    var errEnds: [Int32] = [0, 0]
+    pipe(&errEnds)
+    let words: [String] = [pqBinary, "-e", "for i in range(1_000_000) { print(i) }"]
+    let argv = words.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let pid = fork()
+    if pid == 0 {
+      dup2(pipeEnds[1], 1)
+      dup2(errEnds[1], 2)
+      for descriptor in pipeEnds + errEnds { close(descriptor) }
+      if let program = argv[0] { execv(program, argv) }
+      _exit(127)
+    }
+    close(pipeEnds[1])
+    close(errEnds[1])
+    var buffer = [UInt8](repeating: 0, count: 16)
+    _ = read(pipeEnds[0], &buffer, buffer.count)
+    close(pipeEnds[0])  // like `| head -1`
+    let stderr = drain([errEnds[0]])[0]
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    #expect((status & 0x7f) == 0, "killed by signal \(status & 0x7f)")
+    #expect((status >> 8) & 0xff == 0)
+    #expect(stderr.isEmpty)
+  }
+
+  /// Kills a process while it rewrites a file again and again: the file must always be a whole
+  /// version, old or new, never a torn one.
+  @Test func saveIsWholeOrNothing() throws {
+    let folder = "/tmp/pq-save-\(getpid())"
+    mkdir(folder, 0o755)
+    let target = folder + "/data.json"
+    let writer = """
+      let big = map(range(20_000), fn(i) { {n: i, label: "item \\(i)"} })
+      var round = 0
+      while true { round += 1; save({round: round, items: big}, "\(target)") }
+      """
+    let first = run(
+      [pqBinary, "-e", "save({round: 0, items: map(range(20_000), fn(i) { {n: i} })}, \"\(target)\")"],
+      stdin: nil,
+      directory: folder, environment: [:])
+    #expect(first.status == 0, "\(first.stderr)")
+    for attempt in 0..<3 {
+      let pid = spawn([pqBinary, "-e", writer], directory: folder)
+      usleep(UInt32(400_000 + attempt * 250_000))
+      kill(pid, SIGKILL)
+      var status: Int32 = 0
+      waitpid(pid, &status, 0)
+      var options = Interpreter.Options()
+      options.fileAccess = .all
+      let pq = Interpreter(options: options)
+      let loaded = try pq.evaluate("let d = load(\"\(target)\"); [d.round >= 0, len(d.items)]")
+      #expect(loaded.description == "[true, 20000]")
+      let leftovers = try pq.evaluate("1")
+      #expect(leftovers.description == "1")
+    }
+  }
+
+  func spawn(_ argv: [String], directory: String) -> pid_t {
+    let cArguments = argv.map { strdup($0) } + [nil]
+    let cDirectory = strdup(directory)
+    defer {
+      cArguments.forEach { free($0) }
+      free(cDirectory)
+    }
+    let pid = fork()
+    if pid == 0 {
+      let devnull = open("/dev/null", O_RDWR)
+      dup2(devnull, 0)
+      dup2(devnull, 1)
+      dup2(devnull, 2)
+      if let cDirectory { chdir(cDirectory) }
+      if let program = cArguments[0] { execv(program, cArguments) }
+      _exit(127)
+    }
+    return pid
+  }
+}
