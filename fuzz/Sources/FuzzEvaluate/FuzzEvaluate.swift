@@ -8,6 +8,7 @@ nonisolated(unsafe) let interpreter: Interpreter = {
   return Interpreter(options: options)
 }()
 
+/// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEvaluate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))

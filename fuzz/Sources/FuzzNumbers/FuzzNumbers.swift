@@ -5,6 +5,7 @@ import PlatformQuery
 nonisolated(unsafe) let interpreter = Interpreter()
 nonisolated(unsafe) let num = interpreter["num"] ?? .nil
 
+/// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNumbers(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   guard size >= 9 else { return 0 }

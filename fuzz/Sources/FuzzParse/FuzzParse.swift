@@ -3,6 +3,7 @@ import PlatformQuery
 
 nonisolated(unsafe) let interpreter = Interpreter()
 
+/// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParse(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
