@@ -86,6 +86,19 @@ public final class Interpreter: @unchecked Sendable {
     }
   }
 
+  deinit {
+    // Module functions that call each other capture the module's environment, which holds
+    // them: a reference cycle. Emptying those environments lets them go with the interpreter.
+    for module in modules.values {
+      guard case .record(let record) = module else { continue }
+      for value in record.values {
+        if case .function(let function) = value, case .closure(_, let environment?) = function.body {
+          environment.slots.removeAll()
+        }
+      }
+    }
+  }
+
   /// Changes the limits for later evaluations.
   public func setLimits(_ limits: Limits) {
     options.limits = limits

@@ -14,7 +14,7 @@ final class TerminalSession {
     let argv = ([pqBinary] + arguments).map { strdup($0) } + [nil]
     let variables: [String] = [
       "TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "NO_COLOR=1",
-    ]
+    ] + sanitizerOptions
     let env = variables.map { strdup($0) } + [nil]
     var descriptor: Int32 = 0
     var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
@@ -189,6 +189,7 @@ func temporaryFolder() -> String {
       #expect(first.waitFor("pq> "))
       first.send("6 * 7\r")
       #expect(first.waitFor("= 42"))
+      first.waitFor("never printed", seconds: 0.3)
       first.send("\u{04}")
       #expect(first.exitStatus() == 0)
     }

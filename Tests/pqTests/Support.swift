@@ -44,7 +44,7 @@ func run(_ argv: [String], stdin: String?, directory: String, environment: [Stri
   pipe(&outPipe)
   pipe(&errPipe)
   pipe(&inPipe)
-  var env = ["PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "NO_COLOR=1"]
+  var env = ["PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "NO_COLOR=1"] + sanitizerOptions
   for (key, value) in environment {
     env.removeAll { $0.hasPrefix(key + "=") }
     env.append("\(key)=\(value)")
@@ -109,4 +109,9 @@ func drain(_ descriptors: [Int32]) -> [String] {
     }
   }
   return buffers.map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Sanitizer settings of the test run, passed on to the pq processes it starts.
+let sanitizerOptions: [String] = (["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"] as [String]).compactMap { name in
+  getenv(name).map { "\(name)=\(String(cString: $0))" }
 }
