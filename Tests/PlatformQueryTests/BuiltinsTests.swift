@@ -1,0 +1,56 @@
+import Testing
+
+@testable import PlatformQuery
+
+/// Every built-in is documented with an example, and the example runs.
+@Suite struct BuiltinsTests {
+  static let natives = Builtins.all(unicode: true)
+
+  @Test func everyBuiltinHasADocAndAnExample() {
+    #expect(BuiltinsTests.natives.count > 60)
+    for native in BuiltinsTests.natives {
+      #expect(!native.doc.isEmpty, "\(native.name) has no doc")
+      #expect(native.example.hasPrefix(native.name) || native.example.contains(native.name), "\(native.name): \(native.example)")
+      #expect(native.signature.hasPrefix(native.name + "("), "\(native.name): \(native.signature)")
+    }
+    #expect(Set(BuiltinsTests.natives.map(\.name)).count == BuiltinsTests.natives.count)
+  }
+
+  @Test(arguments: natives.filter { !["save", "error", "env"].contains($0.name) }.map(\.name))
+  func exampleRuns(_ name: String) throws {
+    let (pq, _) = makeInterpreter(files: .folders([repositoryRoot]))
+    let native = try #require(BuiltinsTests.natives.first { $0.name == name })
+    let example = native.example.replacingPath()
+    do {
+      _ = try pq.evaluate(example)
+    } catch {
+      Issue.record("help example of \(name) fails: \(error)")
+    }
+  }
+
+  @Test func helpShowsDocAndExample() throws {
+    #expect(try show("help(\"ratio\")") == "ratio(a, b)\n  How many times b fits in a: a / b, with units and sources.\n  example: ratio(x.mau, truth.mau)")
+    #expect(try show("help(\"headline\")").contains("(written in pq: stdlib/prelude.pq)"))
+    #expect(try show("help(\"stats.median\")").contains("example: stats.median([3, 1, 2])"))
+    #expect(failure("help(\"rato\")")?.notes == ["did you mean 'ratio'?"])
+    #expect(try show("help()").contains("platform data: ratio, diff, pct_change, share, compare, rank, top"))
+  }
+
+  @Test func everyPreludeFunctionIsDocumented() throws {
+    let text = try #require(readText("stdlib/prelude.pq"))
+    let declared = text.split(separator: "\n").filter { $0.hasPrefix("fn ") }.count
+    let documented = StandardLibrary.docs.values.filter { $0.module == nil }.count
+    #expect(declared == documented)
+  }
+}
+
+extension String {
+  /// Examples name files relative to the repository root; tests run elsewhere.
+  fileprivate func replacingPath() -> String {
+    replacingOccurrences("\"examples/", with: "\"\(repositoryRoot)/examples/")
+  }
+
+  fileprivate func replacingOccurrences(_ target: String, with replacement: String) -> String {
+    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}
