@@ -93,7 +93,7 @@ public final class Interpreter: @unchecked Sendable {
       guard case .record(let record) = module else { continue }
       for value in record.values {
         if case .function(let function) = value, case .closure(_, let environment?) = function.body {
-          environment.slots.removeAll()
+          environment.clear()
         }
       }
     }

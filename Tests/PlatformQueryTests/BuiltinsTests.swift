@@ -10,7 +10,9 @@ import Testing
     #expect(BuiltinsTests.natives.count > 60)
     for native in BuiltinsTests.natives {
       #expect(!native.doc.isEmpty, "\(native.name) has no doc")
-      #expect(native.example.hasPrefix(native.name) || native.example.contains(native.name), "\(native.name): \(native.example)")
+      #expect(
+        native.example.hasPrefix(native.name) || native.example.contains(native.name),
+        "\(native.name): \(native.example)")
       #expect(native.signature.hasPrefix(native.name + "("), "\(native.name): \(native.signature)")
     }
     #expect(Set(BuiltinsTests.natives.map(\.name)).count == BuiltinsTests.natives.count)
@@ -29,7 +31,10 @@ import Testing
   }
 
   @Test func helpShowsDocAndExample() throws {
-    #expect(try show("help(\"ratio\")") == "ratio(a, b)\n  How many times b fits in a: a / b, with units and sources.\n  example: ratio(x.mau, truth.mau)")
+    #expect(
+      try show("help(\"ratio\")")
+        == "ratio(a, b)\n  How many times b fits in a: a / b, with units and sources.\n  example: ratio(x.mau, truth.mau)"
+    )
     #expect(try show("help(\"headline\")").contains("(written in pq: stdlib/prelude.pq)"))
     #expect(try show("help(\"stats.median\")").contains("example: stats.median([3, 1, 2])"))
     #expect(failure("help(\"rato\")")?.notes == ["did you mean 'ratio'?"])

@@ -12,9 +12,10 @@ final class TerminalSession {
 
   init(stateHome: String, arguments: [String] = []) {
     let argv = ([pqBinary] + arguments).map { strdup($0) } + [nil]
-    let variables: [String] = [
-      "TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "NO_COLOR=1",
-    ] + sanitizerOptions
+    let variables: [String] =
+      [
+        "TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "NO_COLOR=1",
+      ] + sanitizerOptions
     let env = variables.map { strdup($0) } + [nil]
     var descriptor: Int32 = 0
     var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)

@@ -112,6 +112,7 @@ func drain(_ descriptors: [Int32]) -> [String] {
 }
 
 /// Sanitizer settings of the test run, passed on to the pq processes it starts.
-let sanitizerOptions: [String] = (["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"] as [String]).compactMap { name in
+let sanitizerOptions: [String] = (["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"] as [String]).compactMap {
+  name in
   getenv(name).map { "\(name)=\(String(cString: $0))" }
 }

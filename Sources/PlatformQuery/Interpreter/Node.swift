@@ -82,7 +82,7 @@ final class EnvironmentGetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    runtime.environment(hops).slots[index]
+    runtime.environment(hops)[index]
   }
 }
 
@@ -101,7 +101,7 @@ final class EnvironmentSetNode: Node {
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let result = try value.evaluate(runtime)
-    runtime.environment(hops).slots[index] = result
+    runtime.environment(hops)[index] = result
     return .nil
   }
 }

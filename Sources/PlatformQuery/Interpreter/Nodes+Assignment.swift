@@ -10,7 +10,7 @@ extension Runtime {
   func load(_ storage: Storage) -> Value {
     switch storage {
     case .local(let slot): return stack[framePointer + slot]
-    case .environment(let hops, let index): return environment(hops).slots[index]
+    case .environment(let hops, let index): return environment(hops)[index]
     case .global(let index): return globals[index]
     }
   }
@@ -19,7 +19,7 @@ extension Runtime {
   func store(_ value: Value, into storage: Storage) {
     switch storage {
     case .local(let slot): stack[framePointer + slot] = value
-    case .environment(let hops, let index): environment(hops).slots[index] = value
+    case .environment(let hops, let index): environment(hops)[index] = value
     case .global(let index): globals[index] = value
     }
   }

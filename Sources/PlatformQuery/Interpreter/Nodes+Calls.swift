@@ -117,9 +117,9 @@ extension Runtime {
       savedEnvironment = env
       env = environment
       if prototype.environmentSize > 0 {
-        let captured = Environment(parent: environment, size: prototype.environmentSize)
+        let captured = Environment.make(parent: environment, size: prototype.environmentSize)
         for (parameter, slot) in prototype.capturedParameters {
-          captured.slots[slot] = stack[base + parameter]
+          captured[slot] = stack[base + parameter]
         }
         env = captured
       }

@@ -18,7 +18,7 @@ final class BlockNode: Node {
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     if environmentSize == 0 { return try evaluateStatements(runtime) }
     let saved = runtime.env
-    runtime.env = Environment(parent: saved, size: environmentSize)
+    runtime.env = Environment.make(parent: saved, size: environmentSize)
     defer { runtime.env = saved }
     return try evaluateStatements(runtime)
   }
@@ -108,7 +108,7 @@ extension Runtime {
     switch slot {
     case .local(let index): stack[framePointer + index] = value
     case .global(let index): globals[index] = value
-    case .environment(let index): env.unsafelyUnwrapped.slots[index] = value
+    case .environment(let index): env.unsafelyUnwrapped[index] = value
     case .none: break
     }
   }
@@ -239,7 +239,7 @@ func runLoopBody(
     return
   }
   let saved = runtime.env
-  let environment = Environment(parent: saved, size: body.environmentSize)
+  let environment = Environment.make(parent: saved, size: body.environmentSize)
   runtime.env = environment
   defer { runtime.env = saved }
   runtime.store(firstValue, in: first)
