@@ -92,37 +92,15 @@ final class WhileNode: Node {
   }
 }
 
-/// Where a loop variable lives.
-enum VariableSlot {
-  case local(Int)
-  case environment(Int)
-  case global(Int)
-  case none
-}
-
-extension Runtime {
-  /// Stores a loop variable. Environment slots are in the environment the body creates, so
-  /// loops whose variables are captured bind them after entering the body (see `ForNode`).
-  @inline(__always)
-  func store(_ value: Value, in slot: VariableSlot) {
-    switch slot {
-    case .local(let index): stack[framePointer + index] = value
-    case .global(let index): globals[index] = value
-    case .environment(let index): env.unsafelyUnwrapped[index] = value
-    case .none: break
-    }
-  }
-}
-
 /// `for a in xs { … }`, `for i, a in xs { … }`, over lists, records (keys, or key and value) and
 /// strings (characters).
 final class ForNode: Node {
-  let first: VariableSlot
-  let second: VariableSlot
+  let first: Storage?
+  let second: Storage?
   let sequence: Node
   let body: BlockNode
 
-  init(first: VariableSlot, second: VariableSlot, sequence: Node, body: BlockNode, span: Span) {
+  init(first: Storage?, second: Storage?, sequence: Node, body: BlockNode, span: Span) {
     self.first = first
     self.second = second
     self.sequence = sequence
@@ -164,8 +142,8 @@ final class ForNode: Node {
   /// Runs one iteration; true when the loop must stop.
   func run(_ runtime: Runtime, _ key: Value, _ item: Value) throws(PQError) -> Bool {
     try runtime.tick(span)
-    if case .none = second {
-      try runLoopBody(runtime, body, first, key.isRecordKey ? key : item, .none, .nil)
+    if second == nil {
+      try runLoopBody(runtime, body, first, key.isRecordKey ? key : item, nil, .nil)
     } else {
       try runLoopBody(runtime, body, first, key, second, item)
     }
@@ -182,13 +160,13 @@ extension Value {
 
 /// `for i in range(a, b, step) { … }` without building the list.
 final class ForRangeNode: Node {
-  let variable: VariableSlot
+  let variable: Storage?
   let start: Node?
   let end: Node
   let step: Node?
   let body: BlockNode
 
-  init(variable: VariableSlot, start: Node?, end: Node, step: Node?, body: BlockNode, span: Span) {
+  init(variable: Storage?, start: Node?, end: Node, step: Node?, body: BlockNode, span: Span) {
     self.variable = variable
     self.start = start
     self.end = end
@@ -207,7 +185,7 @@ final class ForRangeNode: Node {
     var current = from
     while by > 0 ? current < to : current > to {
       try runtime.tick(span)
-      try runLoopBody(runtime, body, variable, .number(current), .none, .nil)
+      try runLoopBody(runtime, body, variable, .number(current), nil, .nil)
       if runtime.finishIteration() { break }
       current += by
     }
@@ -229,12 +207,12 @@ enum RangeBounds {
 /// environment the body block creates, so the block is entered by hand here.
 @inline(__always)
 func runLoopBody(
-  _ runtime: Runtime, _ body: BlockNode, _ first: VariableSlot, _ firstValue: Value, _ second: VariableSlot,
+  _ runtime: Runtime, _ body: BlockNode, _ first: Storage?, _ firstValue: Value, _ second: Storage?,
   _ secondValue: Value
 ) throws(PQError) {
   if body.environmentSize == 0 {
-    runtime.store(firstValue, in: first)
-    runtime.store(secondValue, in: second)
+    if let first { runtime.store(firstValue, into: first) }
+    if let second { runtime.store(secondValue, into: second) }
     _ = try body.evaluate(runtime)
     return
   }
@@ -242,8 +220,8 @@ func runLoopBody(
   let environment = Environment.make(parent: saved, size: body.environmentSize)
   runtime.env = environment
   defer { runtime.env = saved }
-  runtime.store(firstValue, in: first)
-  runtime.store(secondValue, in: second)
+  if let first { runtime.store(firstValue, into: first) }
+  if let second { runtime.store(secondValue, into: second) }
   _ = try body.evaluateStatements(runtime)
 }
 

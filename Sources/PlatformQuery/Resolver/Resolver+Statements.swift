@@ -126,7 +126,7 @@ extension Resolver {
     if let second { declared.append(second.span.start) }
     prepareEnvironment(for: declared + declarationsToHoist(body.statements))
     let firstSlot = loopSlot(declare(first.name, mutable: false, span: first.span))
-    let secondSlot = second.map { loopSlot(declare($0.name, mutable: false, span: $0.span)) } ?? .none
+    let secondSlot = second.map { loopSlot(declare($0.name, mutable: false, span: $0.span)) }
     hoist(body.statements)
     functions[functionDepth].loopDepth += 1
     let nodes = resolveStatements(body.statements)
@@ -143,10 +143,11 @@ extension Resolver {
       body: block, span: span)
   }
 
-  func loopSlot(_ place: LocalBinding.Place) -> VariableSlot {
+  /// Where a loop variable lives; one in an environment is in the body's, the current one.
+  func loopSlot(_ place: LocalBinding.Place) -> Storage {
     switch place {
     case .slot(let slot): return .local(slot)
-    case .environment(_, let index): return .environment(index)
+    case .environment(_, let index): return .environment(hops: 0, index: index)
     case .global(let index): return .global(index)
     }
   }
