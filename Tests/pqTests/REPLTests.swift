@@ -200,6 +200,30 @@ func temporaryFolder() -> String {
     #expect(second.waitFor("= 42"))
   }
 
+  @Test func unwritableHistoryWarnsOnceAndGoesOn() {
+    let session = TerminalSession(stateHome: "/dev/null/pq-cannot-write-here")
+    #expect(session.waitFor("pq> "))
+    session.send("1 + 1\r")
+    #expect(session.waitFor("= 2"))
+    session.send("2 + 2\r")
+    #expect(session.waitFor("= 4"))
+    #expect(session.occurrences(of: "warning: cannot save history") == 1)
+  }
+
+  @Test func secondTabListsCandidatesAndUnderscoreHoldsTheLastValue() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("truth.\t")
+    session.waitFor("never printed", seconds: 0.3)
+    session.send("\t")
+    #expect(session.waitFor("suspended_accounts"))
+    #expect(session.screen.contains("news_share"))
+    session.send("\u{15}21 * 2\r")
+    #expect(session.waitFor("= 42"))
+    session.send("_ + 1\r")
+    #expect(session.waitFor("= 43"))
+  }
+
   @Test func commandsWork() {
     let session = TerminalSession(stateHome: temporaryFolder())
     #expect(session.waitFor("pq> "))
