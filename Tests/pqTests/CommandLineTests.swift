@@ -1,4 +1,9 @@
+import PlatformQuery
 import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The `pq` command: flags, stdin, exit statuses and diagnostics, through the real binary.
 @Suite struct CommandLineTests {
@@ -93,8 +98,25 @@ import Testing
       !runPQ(["--color", "auto", "-e", "1 / 0"], environment: ["NO_COLOR": "1"]).stderr.contains("\u{1B}["))
   }
 
-  @Test func invalidUTF8IsReportedWithItsPosition() {
-    let result = runPQ(["-"], stdin: "let a = 1\nlet b = \"\u{FFFD}\"\n")
-    #expect(result.status == 0)
+  @Test func aCopiedBinaryStillHasItsDataAndStandardLibrary() throws {
+    let folder = "/tmp/pq-copy-\(getpid())"
+    mkdir(folder, 0o755)
+    let copy = folder + "/pq"
+    let bytes = try FileSystem.read(pqBinary)
+    try FileSystem.writeAtomically(copy, bytes)
+    chmod(copy, 0o755)
+    let result = run(
+      [copy, "-e", "import stats; [stats.median([3, 1, 2]), x.mau, per_user(truth)]"], stdin: nil,
+      directory: "/",
+      environment: [:])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "[2, 70.4M users, $3.72 per user]\n")
   }
+
+  @Test func nonASCIITextInStringsIsFine() {
+    let result = runPQ(["-"], stdin: "let b = \"\u{FFFD} é → 🙂\"\nprint(b, len(b))\n")
+    #expect(result.status == 0)
+    #expect(result.stdout == "\u{FFFD} é → 🙂 7\n")
+  }
+
 }
