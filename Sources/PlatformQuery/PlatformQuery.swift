@@ -70,7 +70,7 @@ public final class Interpreter: @unchecked Sendable {
     self.options = options
     runtime = Runtime(limits: options.limits, cancellation: cancellation)
     runtime.host = self
-    for native in Builtins.all(unicode: options.unicode) {
+    for native in Builtins.all {
       defineNative(native)
     }
     installDataset()

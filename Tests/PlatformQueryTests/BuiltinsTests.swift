@@ -4,7 +4,7 @@ import Testing
 
 /// Every built-in is documented with an example, and the example runs.
 @Suite struct BuiltinsTests {
-  static let natives = Builtins.all(unicode: true)
+  static let natives = Builtins.all
 
   @Test func everyBuiltinHasADocAndAnExample() {
     #expect(BuiltinsTests.natives.count > 60)

@@ -1,7 +1,7 @@
 /// The one list of built-in functions, assembled from one table per theme (as Lua's `linit.c`).
 enum Builtins {
   /// Every built-in, in help order.
-  static func all(unicode: Bool) -> [NativeFunction] {
+  static var all: [NativeFunction] {
     core + numbers + collections + strings + data + provenance + display + files
   }
 
