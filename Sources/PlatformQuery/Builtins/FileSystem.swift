@@ -25,7 +25,7 @@ public enum FileSystem {
 
   /// Reads a whole regular file.
   public static func read(_ path: String) throws(Failure) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw Failure(message: "cannot read '\(path)': \(describeErrno(errno))") }
     defer { close(descriptor) }
     var status = stat()
@@ -50,7 +50,7 @@ public enum FileSystem {
   /// over the target.
   public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(Failure) {
     let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw Failure(message: "cannot write '\(path)': \(describeErrno(errno))") }
     var written = 0
     while written < bytes.count {
