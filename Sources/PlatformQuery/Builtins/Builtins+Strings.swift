@@ -6,7 +6,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
       let text = try arguments.list(0).map(\.text).joined(separator: separator)
-      try arguments.runtime.checkSize(text.utf8.count, nil)
+      try arguments.runtime.checkSize(text.utf8.count, nil, what: "bytes")
       return .string(text)
     },
     NativeFunction(
@@ -42,7 +42,7 @@ extension Builtins {
       let old = try arguments.string(1)
       guard !old.isEmpty else { throw arguments.error(1, "the text to replace cannot be empty") }
       let result = splitBytes(try arguments.string(0), old).joined(separator: try arguments.string(2))
-      try arguments.runtime.checkSize(result.utf8.count, nil)
+      try arguments.runtime.checkSize(result.utf8.count, nil, what: "bytes")
       return .string(result)
     },
     NativeFunction(
@@ -63,7 +63,7 @@ extension Builtins {
       let count = try arguments.integer(1)
       guard count >= 0 else { throw arguments.error(1, "the count cannot be negative") }
       let (total, overflow) = text.utf8.count.multipliedReportingOverflow(by: count)
-      try arguments.runtime.checkSize(overflow ? Int.max : total, nil)
+      try arguments.runtime.checkSize(overflow ? Int.max : total, nil, what: "bytes")
       return .string(String(repeating: text, count: count))
     },
     NativeFunction(
@@ -73,7 +73,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let text = arguments[0].text
       let width = try arguments.integer(1)
-      try arguments.runtime.checkSize(width, nil)
+      try arguments.runtime.checkSize(width, nil, what: "characters")
       let missing = max(0, width - text.count)
       let align = arguments.optional(2) == nil ? "left" : try arguments.string(2)
       switch align {

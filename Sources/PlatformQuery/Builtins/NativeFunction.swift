@@ -129,8 +129,11 @@ struct Arguments {
 
   func integer(_ index: Int) throws(PQError) -> Int {
     let n = try plainNumber(index)
-    guard n == n.rounded(), abs(n) < 1e15 else {
-      throw error(index, "argument \(index + 1) must be a whole number")
+    guard n == n.rounded() else {
+      throw error(index, "argument \(index + 1) must be a whole number, not \(NumberFormat.plain(n))")
+    }
+    guard abs(n) < 1e15 else {
+      throw error(index, "argument \(index + 1) is too large: \(NumberFormat.plain(n)) is beyond ±10^15")
     }
     return Int(n)
   }

@@ -213,7 +213,7 @@ final class InterpolationNode: Node {
       case .text(let text): result += text
       case .code(let node): result += try node.evaluate(runtime).text
       }
-      try runtime.checkSize(result.utf8.count, span)
+      try runtime.checkSize(result.utf8.count, span, what: "bytes")
     }
     return .string(result)
   }

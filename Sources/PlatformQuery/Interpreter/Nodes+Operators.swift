@@ -39,7 +39,7 @@ final class BinaryNode: Node {
       throw annotate(error, a, b)
     }
     switch result {
-    case .string(let text): try runtime.checkSize(text.utf8.count, operatorSpan)
+    case .string(let text): try runtime.checkSize(text.utf8.count, operatorSpan, what: "bytes")
     case .list(let items): try runtime.checkSize(items.count, operatorSpan)
     default: break
     }

@@ -154,12 +154,13 @@ final class Runtime {
     checkpoint = min(limits.steps.map { $0 + 1 } ?? .max, steps + 4096)
   }
 
-  /// Checks a list or string length against the size limit.
+  /// Checks a list length (or, with `what: "bytes"`, a string's) against the size limit.
   @inline(__always)
-  func checkSize(_ count: Int, _ span: Span?) throws(PQError) {
+  func checkSize(_ count: Int, _ span: Span?, what: String = "elements") throws(PQError) {
     if count > limits.maximumLength {
+      let shown = count == Int.max ? "more" : "\(count)"
       throw PQError.limit(
-        "size limit reached: \(count) elements is more than the \(limits.maximumLength) allowed", span)
+        "size limit reached: \(shown) \(what) is more than the \(limits.maximumLength) allowed", span)
     }
   }
 }
