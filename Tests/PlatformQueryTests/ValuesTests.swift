@@ -4,6 +4,15 @@ import Testing
 
 /// Number display, units and their arithmetic.
 @Suite struct ValuesTests {
+  @Test(arguments: [
+    "", "plain ASCII", "“quoted” — dash…", "a\r\nb", "\r\r\n\n", "e\u{301}cole", "Ünïcödé ×",
+    "soft\u{AD}hyphen", "👍🏽 and 👨‍👩‍👧", "‼\u{FE0F}", "한국어", "🇫🇷🇩🇪", "→ ≥ ─█▌", "\u{2028}x",
+    "a\u{200D}b", "Ωμέγα Кириллица", "\u{2060}\u{300}",
+  ])
+  func characterCountMatchesCount(text: String) {
+    #expect(text.characterCount == text.count, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+  }
+
   @Test func plainNumbers() {
     #expect(NumberFormat.plain(42) == "42")
     #expect(NumberFormat.plain(123_456_789) == "123456789")

@@ -6,7 +6,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       switch arguments[0] {
       case .list(let items): return .number(Double(items.count))
-      case .string(let text): return .number(Double(text.count))
+      case .string(let text): return .number(Double(text.characterCount))
       case .record(let record): return .number(Double(record.count))
       default: throw arguments.typeError(0, "a list, string or record")
       }

@@ -86,9 +86,9 @@ extension Builtins {
         value.inline.count > 60 ? "\(value.typeName) built from \(inputs.count) figures" : value.inline)
     }
     lines.append("inputs:")
-    let labelWidth = inputs.map(\.label.count).max() ?? 0
+    let labelWidth = inputs.map(\.label.characterCount).max() ?? 0
     let shownValues = inputs.map { NumberFormat.quantity($0.value, $0.unit) }
-    let valueWidth = shownValues.map(\.count).max() ?? 0
+    let valueWidth = shownValues.map(\.characterCount).max() ?? 0
     for (figure, shown) in zip(inputs, shownValues) {
       lines.append(
         "  \(figure.label.padding(labelWidth))  \(shown.padding(valueWidth))  \(figure.publisher), \(figure.period): \(figure.definition)"
@@ -110,6 +110,7 @@ extension Builtins {
 
 extension String {
   func padding(_ width: Int) -> String {
-    count >= width ? self : self + String(repeating: " ", count: width - count)
+    let length = characterCount
+    return length >= width ? self : self + String(repeating: " ", count: width - length)
   }
 }

@@ -74,7 +74,7 @@ extension Builtins {
       let text = arguments[0].text
       let width = try arguments.integer(1)
       try arguments.runtime.checkSize(width, nil, what: "characters")
-      let missing = max(0, width - text.count)
+      let missing = max(0, width - text.characterCount)
       let align = arguments.optional(2) == nil ? "left" : try arguments.string(2)
       switch align {
       case "left": return .string(text + String(repeating: " ", count: missing))

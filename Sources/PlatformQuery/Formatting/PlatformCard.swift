@@ -27,12 +27,12 @@ extension Table {
     for row in rows {
       for (index, cell) in row.enumerated() {
         if index >= widths.count { widths.append(0) }
-        widths[index] = max(widths[index], cell.count)
+        widths[index] = max(widths[index], cell.characterCount)
       }
     }
     return rows.map { row in
       trimTrailing(
-        row.enumerated().map { index, cell in cell + String(repeating: " ", count: widths[index] - cell.count)
+        row.enumerated().map { index, cell in cell + String(repeating: " ", count: widths[index] - cell.characterCount)
         }
         .joined(separator: "  "))
     }.joined(separator: "\n")

@@ -61,17 +61,17 @@ enum Table {
   /// under the header; columns flagged in `rightAligned` align right.
   static func layout(_ rows: [[String]], rightAligned: [Bool]) -> String {
     guard let header = rows.first else { return "" }
-    var widths = header.map { $0.count }
+    var widths = header.map { $0.characterCount }
     for row in rows {
       for (index, cell) in row.enumerated() where index < widths.count {
-        widths[index] = max(widths[index], cell.count)
+        widths[index] = max(widths[index], cell.characterCount)
       }
     }
     var lines: [String] = []
     for (rowIndex, row) in rows.enumerated() {
       var parts: [String] = []
       for (index, cell) in row.enumerated() {
-        let padding = String(repeating: " ", count: widths[index] - cell.count)
+        let padding = String(repeating: " ", count: widths[index] - cell.characterCount)
         let right = rowIndex > 0 && index < rightAligned.count && rightAligned[index]
         parts.append(right ? padding + cell : cell + padding)
       }

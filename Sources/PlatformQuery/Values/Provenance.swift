@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One figure as the article gives it: the number, its unit, who measured it, when, what it
 /// counts, and the sentence it comes from. Immutable; shared by every value computed from it.
 public final class Figure: Sendable, Hashable {
@@ -23,6 +25,13 @@ public final class Figure: Sendable, Hashable {
   public let statedAs: String
   /// True for an estimate rather than a measured or reported figure.
   public let isEstimate: Bool
+  /// Caveat texts already made against other figures (held weakly, at most 64).
+  private let caveats = Mutex<[CaveatEntry]>([])
+
+  private struct CaveatEntry {
+    weak var other: Figure?
+    let text: String?
+  }
 
   /// Creates a figure.
   public init(
@@ -49,6 +58,40 @@ public final class Figure: Sendable, Hashable {
         && lhs.platform == rhs.platform
         && lhs.field == rhs.field && lhs.publisher == rhs.publisher && lhs.period == rhs.period
         && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate)
+  }
+
+  /// The caveat text for weighing this figure against `other`, or nil when nothing differs.
+  /// Made once per pair and kept (the figures are immutable), so that `compare` and `explain`
+  /// in a loop do not rebuild the same sentences.
+  func caveat(against other: Figure) -> String? {
+    let cached = caveats.withLock { entries in entries.first { $0.other === other }.map(\.text) }
+    if let cached { return cached }
+    let text = Figure.describeDifferences(self, other)
+    caveats.withLock { entries in
+      entries.removeAll { $0.other == nil }
+      if entries.count >= 64 { entries.removeAll() }
+      entries.append(CaveatEntry(other: other, text: text))
+    }
+    return text
+  }
+
+  static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
+    var differences: [String] = []
+    if a.period != b.period { differences.append("periods differ (\(a.period) vs \(b.period))") }
+    if a.field == b.field {
+      if a.definition != b.definition {
+        differences.append("definitions differ (\(a.definition) vs \(b.definition))")
+      }
+      if a.publisher != b.publisher {
+        differences.append("sources differ (\(a.publisher) vs \(b.publisher))")
+      }
+    }
+    if a.isEstimate != b.isEstimate {
+      let estimate = a.isEstimate ? a : b
+      differences.append("\(estimate.label) is an estimate")
+    }
+    if differences.isEmpty { return nil }
+    return "\(a.label) and \(b.label): " + differences.joined(separator: "; ")
   }
 
   /// Hashes the identifying parts.
@@ -181,23 +224,7 @@ public final class Provenance: Sendable {
     var result: [String] = []
     for a in left {
       for b in right where a != b {
-        var differences: [String] = []
-        if a.period != b.period { differences.append("periods differ (\(a.period) vs \(b.period))") }
-        if a.field == b.field {
-          if a.definition != b.definition {
-            differences.append("definitions differ (\(a.definition) vs \(b.definition))")
-          }
-          if a.publisher != b.publisher {
-            differences.append("sources differ (\(a.publisher) vs \(b.publisher))")
-          }
-        }
-        if a.isEstimate != b.isEstimate {
-          let estimate = a.isEstimate ? a : b
-          differences.append("\(estimate.label) is an estimate")
-        }
-        if !differences.isEmpty {
-          result.append("\(a.label) and \(b.label): " + differences.joined(separator: "; "))
-        }
+        if let caveat = a.caveat(against: b) { result.append(caveat) }
       }
     }
     return result
