@@ -4,6 +4,13 @@ import Testing
 
 /// Number display, units and their arithmetic.
 @Suite struct ValuesTests {
+  /// Values are copied and returned on every step of the interpreter; a payload that grows past
+  /// two words (a record's kind, say) makes every copy go through memory.
+  @Test func valueLayoutStaysSmall() {
+    #expect(MemoryLayout<Record>.size == 16)
+    #expect(MemoryLayout<Value>.size <= 17, "Value is \(MemoryLayout<Value>.size) bytes")
+  }
+
   @Test(arguments: [
     "", "plain ASCII", "“quoted” — dash…", "a\r\nb", "\r\r\n\n", "e\u{301}cole", "Ünïcödé ×",
     "soft\u{AD}hyphen", "👍🏽 and 👨‍👩‍👧", "‼\u{FE0F}", "한국어", "🇫🇷🇩🇪", "→ ≥ ─█▌", "\u{2028}x",

@@ -15,14 +15,14 @@ enum Comparison {
     if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
     return .record(
       Record(
-        shape: figuresShape, values: [a, b, difference, ratio, change, .list(caveats.map { .string($0) })],
-        kind: .comparison))
+        shape: figuresShape, values: [a, b, difference, ratio, change, .list(caveats.map { .string($0) })]))
   }
 
   /// Compares two platforms metric by metric.
   static let rowShape = Shape(keys: ["metric", "a", "b", "vs"])
-  static let platformsShape = Shape(keys: ["a", "b", "rows", "caveats"])
-  static let figuresShape = Shape(keys: ["a", "b", "difference", "ratio", "change", "caveats"])
+  static let platformsShape = Shape(keys: ["a", "b", "rows", "caveats"], kind: .platformComparison)
+  static let figuresShape = Shape(
+    keys: ["a", "b", "difference", "ratio", "change", "caveats"], kind: .comparison)
 
   static func platforms(_ a: Record, _ b: Record) -> Value {
     let nameA = a["name"]?.text ?? "a"
@@ -57,8 +57,7 @@ enum Comparison {
     }
     return .record(
       Record(
-        shape: platformsShape, values: [.string(nameA), .string(nameB), .list(rows), .list(caveats)],
-        kind: .platformComparison))
+        shape: platformsShape, values: [.string(nameA), .string(nameB), .list(rows), .list(caveats)]))
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.

@@ -175,12 +175,10 @@ final class ListNode: Node {
 final class RecordNode: Node {
   let shape: Shape
   let fields: [Node]
-  let kind: RecordKind
 
-  init(shape: Shape, fields: [Node], kind: RecordKind = .plain, span: Span) {
+  init(shape: Shape, fields: [Node], span: Span) {
     self.shape = shape
     self.fields = fields
-    self.kind = kind
     super.init(span: span)
   }
 
@@ -188,7 +186,7 @@ final class RecordNode: Node {
     var values: [Value] = []
     values.reserveCapacity(fields.count)
     for field in fields { values.append(try field.evaluate(runtime)) }
-    return .record(Record(shape: shape, values: values, kind: kind))
+    return .record(Record(shape: shape, values: values))
   }
 }
 

@@ -67,7 +67,7 @@ struct Resolver {
       let fields = exports.map { name, binding in resolveName(name, span: binding.declaration) }
       nodes.append(
         RecordNode(
-          shape: Shape(keys: exports.map(\.0)), fields: fields, kind: .module(moduleName), span: span))
+          shape: Shape(keys: exports.map(\.0), kind: .module(moduleName)), fields: fields, span: span))
     }
     return BlockNode(nodes, environmentSize: scopes[0].environmentSize, isStatementPosition: true, span: span)
   }

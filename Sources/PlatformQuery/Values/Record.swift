@@ -1,11 +1,15 @@
 /// The ordered field names of records, shared between records built the same way so that field
 /// lookups can be cached by identity.
+/// The shape also holds what the records stand for, so that a record is two words (shape and
+/// values) and a `Value` stays small enough to copy and return in registers.
 final class Shape: Sendable {
   let keys: [String]
   let index: [String: Int]
+  let kind: RecordKind
 
-  init(keys: [String]) {
+  init(keys: [String], kind: RecordKind = .plain) {
     self.keys = keys
+    self.kind = kind
     var index: [String: Int] = [:]
     for (position, key) in keys.enumerated() { index[key] = position }
     self.index = index
@@ -13,7 +17,10 @@ final class Shape: Sendable {
 
   static let empty = Shape(keys: [])
 
-  func adding(_ key: String) -> Shape { Shape(keys: keys + [key]) }
+  func adding(_ key: String) -> Shape { Shape(keys: keys + [key], kind: kind) }
+
+  /// The same keys standing for another kind of record.
+  func with(kind: RecordKind) -> Shape { kind == self.kind ? self : Shape(keys: keys, kind: kind) }
 }
 
 /// What a record stands for, which decides how it displays and what `type` says.
@@ -44,7 +51,10 @@ public struct Record: @unchecked Sendable {
   var shape: Shape
   var values: [Value]
   /// What the record stands for.
-  public var kind: RecordKind
+  public var kind: RecordKind {
+    get { shape.kind }
+    set { shape = shape.with(kind: newValue) }
+  }
 
   /// Creates a record from key–value pairs; a later duplicate key replaces the earlier value.
   public init(_ pairs: [(String, Value)], kind: RecordKind = .plain) {
@@ -58,15 +68,14 @@ public struct Record: @unchecked Sendable {
         values.append(value)
       }
     }
-    self.shape = Shape(keys: keys)
+    self.shape = Shape(keys: keys, kind: kind)
     self.values = values
-    self.kind = kind
   }
 
-  init(shape: Shape, values: [Value], kind: RecordKind = .plain) {
+  /// A record of a prepared shape; the record's kind is the shape's.
+  init(shape: Shape, values: [Value]) {
     self.shape = shape
     self.values = values
-    self.kind = kind
   }
 
   /// The field names, in order.
@@ -95,6 +104,6 @@ public struct Record: @unchecked Sendable {
     var keys = shape.keys
     keys.remove(at: position)
     values.remove(at: position)
-    shape = Shape(keys: keys)
+    shape = Shape(keys: keys, kind: shape.kind)
   }
 }
