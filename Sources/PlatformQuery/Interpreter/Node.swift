@@ -237,18 +237,29 @@ final class FunctionPrototype {
   let parameterCount: Int
   /// Parameters captured by inner closures: (parameter index, environment index).
   let capturedParameters: [(parameter: Int, slot: Int)]
-  var frameSize = 0
-  var environmentSize = 0
-  var body: Node
+  let frameSize: Int
+  let environmentSize: Int
+  let body: Node
   let source: Source
   let span: Span
 
-  init(name: String, parameterCount: Int, capturedParameters: [(Int, Int)], source: Source, span: Span) {
+  init(
+    name: String, parameterCount: Int, capturedParameters: [(Int, Int)], frameSize: Int, environmentSize: Int,
+    body: Node, source: Source, span: Span
+  ) {
     self.name = name
     self.parameterCount = parameterCount
     self.capturedParameters = capturedParameters.map { (parameter: $0.0, slot: $0.1) }
-    self.body = ConstantNode(.nil, span: span)
+    self.frameSize = frameSize
+    self.environmentSize = environmentSize
+    self.body = body
     self.source = source
     self.span = span
   }
+
+  /// What a native `Function` holds in place of a prototype; never run.
+  nonisolated(unsafe) static let native = FunctionPrototype(
+    name: "<native>", parameterCount: 0, capturedParameters: [], frameSize: 0, environmentSize: 0,
+    body: ConstantNode(.nil, span: Span(start: 0, end: 0)), source: Source(name: "<native>", text: ""),
+    span: Span(start: 0, end: 0))
 }

@@ -3,6 +3,10 @@
 final class CallNode: Node {
   let callee: Node
   let arguments: [Node]
+  /// The first two arguments again as fields (or a placeholder): a node's own non-optional
+  /// fields are read without a retain, array elements and optionals are not.
+  let first: Node
+  let second: Node
   let labels: [String?]
   let hasLabels: Bool
   let source: Source
@@ -10,43 +14,56 @@ final class CallNode: Node {
   init(callee: Node, arguments: [Node], labels: [String?], source: Source, span: Span) {
     self.callee = callee
     self.arguments = arguments
+    self.first = arguments.first ?? CallNode.absent
+    self.second = arguments.count > 1 ? arguments[1] : CallNode.absent
     self.labels = labels
     self.hasLabels = labels.contains { $0 != nil }
     self.source = source
     super.init(span: span)
   }
 
+  /// Stands in for a missing first or second argument; never evaluated, never changed.
+  nonisolated(unsafe) static let absent = ConstantNode(.nil, span: Span(start: 0, end: 0))
+
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let value = try callee.evaluate(runtime)
     guard case .function(let function) = value else { throw notCallable(value) }
-    switch function.body {
-    case .closure(let prototype, let environment):
+    if function.native == nil {
+      let prototype = function.prototype
       if hasLabels {
         throw PQError(
           .runtime, "\(prototype.name) does not take named arguments", span: span,
           notes: ["only built-in functions take named arguments"])
       }
-      guard arguments.count == prototype.parameterCount else {
+      let count = arguments.count
+      guard count == prototype.parameterCount else {
         throw PQError(
           .runtime,
-          "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given",
+          "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but \(count) \(count == 1 ? "was" : "were") given",
           span: span)
       }
+      let frameSize = prototype.frameSize
       let base = runtime.stackTop
-      runtime.reserve(prototype.frameSize)
-      runtime.stackTop = base + prototype.frameSize
-      var index = 0
+      runtime.reserve(frameSize)
+      runtime.stackTop = base + frameSize
       do {
-        while index < arguments.count {
-          runtime.stack[base + index] = try arguments[index].evaluate(runtime)
-          index += 1
+        if count > 0 {
+          runtime.stack[base] = try first.evaluate(runtime)
+          if count > 1 {
+            runtime.stack[base + 1] = try second.evaluate(runtime)
+            var index = 2
+            while index < count {
+              runtime.stack[base + index] = try arguments[index].evaluate(runtime)
+              index += 1
+            }
+          }
         }
       } catch {
-        runtime.clearFrame(base, prototype.frameSize)
+        runtime.clearFrame(base, frameSize)
         throw error
       }
-      return try runtime.invoke(prototype, environment, base: base, callSite: self)
-    case .native(let native):
+      return try runtime.invoke(function, base: base, callSite: self)
+    } else if let native = function.native {
       var values: [Value] = []
       values.reserveCapacity(arguments.count)
       var named: [String: Value] = [:]
@@ -56,6 +73,7 @@ final class CallNode: Node {
       }
       return try runtime.callNative(native, values, named: named, callSite: self)
     }
+    throw notCallable(value)
   }
 
   func notCallable(_ value: Value) -> PQError {
@@ -86,10 +104,10 @@ extension Runtime {
     stackTop = base
   }
 
-  /// Runs a pq function whose arguments are already in the frame at `base`.
-  func invoke(_ prototype: FunctionPrototype, _ environment: Environment?, base: Int, callSite: CallNode?)
-    throws(PQError) -> Value
-  {
+  /// Runs a pq function whose arguments are already in the frame at `base`. The caller keeps
+  /// `function` alive for the call.
+  func invoke(_ function: Function, base: Int, callSite: CallNode?) throws(PQError) -> Value {
+    let prototype = function.prototype
     let frameSize = prototype.frameSize
     depth += 1
     if depth > limits.callDepth {
@@ -111,13 +129,13 @@ extension Runtime {
     let savedFrame = framePointer
     framePointer = base
     // Environments are touched only by functions that have or capture one.
-    let switchesEnvironment = environment != nil || prototype.environmentSize > 0 || env != nil
+    let switchesEnvironment = function.environment != nil || prototype.environmentSize > 0 || env != nil
     var savedEnvironment: Environment?
     if switchesEnvironment {
       savedEnvironment = env
-      env = environment
+      env = function.environment
       if prototype.environmentSize > 0 {
-        let captured = Environment.make(parent: environment, size: prototype.environmentSize)
+        let captured = Environment.make(parent: function.environment, size: prototype.environmentSize)
         for (parameter, slot) in prototype.capturedParameters {
           captured[slot] = stack[base + parameter]
         }
@@ -195,13 +213,13 @@ extension Runtime {
     default: break
     }
     switch function.body {
-    case .closure(let prototype, let environment):
+    case .closure(let prototype, _):
       try checkCount(prototype, values.count, span)
       let base = stackTop
       reserve(prototype.frameSize)
       stackTop = base + prototype.frameSize
       for (index, value) in values.enumerated() { stack[base + index] = value }
-      return try invokeFromNative(prototype, environment, base)
+      return try invokeFromNative(function, base)
     case .native(let native):
       return try callNative(native, values, span: span)
     }
@@ -213,14 +231,14 @@ extension Runtime {
     -> Value
   {
     switch function.body {
-    case .closure(let prototype, let environment):
+    case .closure(let prototype, _):
       try checkCount(prototype, count, span)
       let base = stackTop
       reserve(prototype.frameSize)
       stackTop = base + prototype.frameSize
       stack[base] = first
       if count == 2 { stack[base + 1] = second }
-      return try invokeFromNative(prototype, environment, base)
+      return try invokeFromNative(function, base)
     case .native(let native):
       return try callNative(native, count == 1 ? [first] : [first, second], span: span)
     }
@@ -235,15 +253,13 @@ extension Runtime {
     }
   }
 
-  func invokeFromNative(_ prototype: FunctionPrototype, _ environment: Environment?, _ base: Int)
-    throws(PQError)
-    -> Value
-  {
+  func invokeFromNative(_ function: Function, _ base: Int) throws(PQError) -> Value {
     do {
-      return try invoke(prototype, environment, base: base, callSite: nil)
+      return try invoke(function, base: base, callSite: nil)
     } catch {
       var error = error
-      if error.trace.count < 12 {
+      if error.trace.count < 12, function.native == nil {
+        let prototype = function.prototype
         error.trace.append(
           TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
       }

@@ -192,16 +192,16 @@ extension Resolver {
           place: .slot(slot), mutable: true, declaration: parameter.span)
       }
     }
-    let prototype = FunctionPrototype(
-      name: name, parameterCount: function.parameters.count, capturedParameters: capturedParameters,
-      source: source, span: function.span)
     hoist(function.body.statements)
     let nodes = resolveStatements(function.body.statements)
-    prototype.environmentSize = scopes[scopes.count - 1].environmentSize
-    prototype.body = simplified(
+    let environmentSize = scopes[scopes.count - 1].environmentSize
+    let body = simplified(
       BlockNode(nodes, environmentSize: 0, isStatementPosition: true, span: function.body.span))
     scopes.removeLast(scopes.count - savedScopes)
-    prototype.frameSize = functions[functionDepth].maximumSlots
+    let prototype = FunctionPrototype(
+      name: name, parameterCount: function.parameters.count, capturedParameters: capturedParameters,
+      frameSize: functions[functionDepth].maximumSlots, environmentSize: environmentSize, body: body,
+      source: source, span: function.span)
     functions.removeLast()
     return ClosureNode(prototype, span: function.span)
   }

@@ -93,17 +93,35 @@ public final class Function {
     case native(NativeFunction)
   }
 
-  let body: Body
+  /// A closure's code (a placeholder for a native function). Stored apart, not in an enum
+  /// payload and not optional, so that a call reads it without copying or retaining.
+  let prototype: FunctionPrototype
+  /// The environment a closure captured.
+  let environment: Environment?
+  /// A native function's implementation, or nil for a closure.
+  let native: NativeFunction?
 
   init(_ body: Body) {
-    self.body = body
+    switch body {
+    case .closure(let prototype, let environment):
+      self.prototype = prototype
+      self.environment = environment
+      self.native = nil
+    case .native(let native):
+      self.prototype = FunctionPrototype.native
+      self.environment = nil
+      self.native = native
+    }
+  }
+
+  /// What the function runs.
+  var body: Body {
+    if let native { return .native(native) }
+    return .closure(prototype, environment)
   }
 
   /// The function's name, or `<anonymous>`.
   public var name: String {
-    switch body {
-    case .closure(let prototype, _): return prototype.name
-    case .native(let native): return native.name
-    }
+    native?.name ?? prototype.name
   }
 }
