@@ -58,11 +58,14 @@ import Testing
     #expect(failure("range(1001)", pq)?.kind == .limit)
     #expect(failure("repeat(\"ab\", 501)", pq)?.kind == .limit)
     #expect(
-      failure("repeat(\"ab\", 501)", pq)?.message == "size limit reached: 1002 bytes is more than the 1000 allowed")
+      failure("repeat(\"ab\", 501)", pq)?.message
+        == "size limit reached: 1002 bytes is more than the 1000 allowed")
     #expect(
-      failure("range(1001)", pq)?.message == "size limit reached: 1001 elements is more than the 1000 allowed")
+      failure("range(1001)", pq)?.message == "size limit reached: 1001 elements is more than the 1000 allowed"
+    )
     #expect(
-      failure("repeat(\"ab\", 1e300)", pq)?.message == "repeat: argument 2 is too large: 1e300 is beyond ±10^15")
+      failure("repeat(\"ab\", 1e300)", pq)?.message
+        == "repeat: argument 2 is too large: 1e300 is beyond ±10^15")
     #expect(
       failure("repeat(\"ab\", 2.5)", pq)?.message == "repeat: argument 2 must be a whole number, not 2.5")
     #expect(

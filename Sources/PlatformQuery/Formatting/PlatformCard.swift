@@ -32,7 +32,8 @@ extension Table {
     }
     return rows.map { row in
       trimTrailing(
-        row.enumerated().map { index, cell in cell + String(repeating: " ", count: widths[index] - cell.characterCount)
+        row.enumerated().map { index, cell in
+          cell + String(repeating: " ", count: widths[index] - cell.characterCount)
         }
         .joined(separator: "  "))
     }.joined(separator: "\n")
