@@ -6,6 +6,22 @@ import Testing
 @Suite struct ValuesTests {
   /// Values are copied and returned on every step of the interpreter; a payload that grows past
   /// two words (a record's kind, say) makes every copy go through memory.
+  @Test func characterCountMatchesCountOnMixedText() {
+    let pieces = [
+      "a", "Z", " ", "\r", "\n", "\r\n", "—", "“", "é", "e\u{301}", "👍", "\u{200D}", "한", "─", "0123456789",
+    ]
+    var seed: UInt64 = 42
+    for _ in 0..<2000 {
+      var text = ""
+      for _ in 0..<Int(seed % 40) {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        text += pieces[Int(seed >> 33) % pieces.count]
+      }
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      #expect(text.characterCount == text.count, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+    }
+  }
+
   @Test func valueLayoutStaysSmall() {
     #expect(MemoryLayout<Record>.size == 16)
     #expect(MemoryLayout<Value>.size <= 17, "Value is \(MemoryLayout<Value>.size) bytes")
@@ -14,7 +30,8 @@ import Testing
   @Test(arguments: [
     "", "plain ASCII", "“quoted” — dash…", "a\r\nb", "\r\r\n\n", "e\u{301}cole", "Ünïcödé ×",
     "soft\u{AD}hyphen", "👍🏽 and 👨‍👩‍👧", "‼\u{FE0F}", "한국어", "🇫🇷🇩🇪", "→ ≥ ─█▌", "\u{2028}x",
-    "a\u{200D}b", "Ωμέγα Кириллица", "\u{2060}\u{300}",
+    "a\u{200D}b", "Ωμέγα Кириллица", "\u{2060}\u{300}", "sixteen ascii ch\r\nthen more ascii text",
+    "eight by\r\n", "0123456\r\n89abcdef—ghijklmnop", "abcdefghijklmno\u{301}pqrstuvwxyz",
   ])
   func characterCountMatchesCount(text: String) {
     #expect(text.characterCount == text.count, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")

@@ -10,7 +10,20 @@ extension String {
       var scalars = 0
       var lineBreakPairs = 0
       var previousWasCR = false
+      let raw = UnsafeRawBufferPointer(bytes)
       while index < bytes.count {
+        // Eight ASCII bytes with no carriage return (and no pending one) are eight characters.
+        if !previousWasCR, index + 8 <= bytes.count {
+          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          let carriageReturns = word ^ 0x0D0D_0D0D_0D0D_0D0D
+          let hasCR = (carriageReturns &- 0x0101_0101_0101_0101) & ~carriageReturns & 0x8080_8080_8080_8080
+          if word & 0x8080_8080_8080_8080 == 0, hasCR == 0 {
+            previousWasCR = false
+            scalars += 8
+            index += 8
+            continue
+          }
+        }
         let lead = bytes[index]
         if lead < 0x80 {
           if lead == 0x0A, previousWasCR { lineBreakPairs += 1 }

@@ -25,13 +25,6 @@ public final class Figure: Sendable, Hashable {
   public let statedAs: String
   /// True for an estimate rather than a measured or reported figure.
   public let isEstimate: Bool
-  /// Caveat texts already made against other figures (held weakly, at most 64).
-  private let caveats = Mutex<[CaveatEntry]>([])
-
-  private struct CaveatEntry {
-    weak var other: Figure?
-    let text: String?
-  }
 
   /// Creates a figure.
   public init(
@@ -61,19 +54,33 @@ public final class Figure: Sendable, Hashable {
   }
 
   /// The caveat text for weighing this figure against `other`, or nil when nothing differs.
-  /// Made once per pair and kept (the figures are immutable), so that `compare` and `explain`
-  /// in a loop do not rebuild the same sentences.
+  /// Made once per pair and kept (figures are immutable), so that `compare` and `explain` in a
+  /// loop do not rebuild the same sentences.
   func caveat(against other: Figure) -> String? {
-    let cached = caveats.withLock { entries in entries.first { $0.other === other }.map(\.text) }
-    if let cached { return cached }
+    let key = CaveatKey(first: ObjectIdentifier(self), second: ObjectIdentifier(other))
+    if let entry = Figure.caveatCache.withLock({ $0[key] }) { return entry.text }
     let text = Figure.describeDifferences(self, other)
-    caveats.withLock { entries in
-      entries.removeAll { $0.other == nil }
-      if entries.count >= 64 { entries.removeAll() }
-      entries.append(CaveatEntry(other: other, text: text))
+    Figure.caveatCache.withLock { cache in
+      if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
+      cache[key] = CaveatEntry(figures: (self, other), text: text)
     }
     return text
   }
+
+  private struct CaveatKey: Hashable {
+    let first: ObjectIdentifier
+    let second: ObjectIdentifier
+  }
+
+  /// A cached caveat; it holds both figures so that their identifiers stay theirs while cached.
+  private struct CaveatEntry {
+    let figures: (Figure, Figure)
+    let text: String?
+  }
+
+  /// Caveat texts by pair of figures, shared by every interpreter (figures are immutable and
+  /// shared too); bounded, and emptied when full.
+  private static let caveatCache = Mutex<[CaveatKey: CaveatEntry]>([:])
 
   static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
     var differences: [String] = []
