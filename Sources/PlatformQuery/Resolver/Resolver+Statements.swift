@@ -38,6 +38,12 @@ extension Resolver {
     case .expression(let expression):
       return resolve(expression, statementPosition: true)
     case .binding(let name, let nameSpan, let mutable, let value):
+      // A function literal may call itself by the name it is bound to (`let f = fn(n) { f(n) }`),
+      // so that name is in scope inside it; any other value sees the names before the binding.
+      if case .function = value.kind {
+        let place = declare(name, mutable: mutable, span: nameSpan)
+        return setter(place, value: resolve(value), span: span)
+      }
       let node = resolve(value)
       let place = declare(name, mutable: mutable, span: nameSpan)
       return setter(place, value: node, span: span)
