@@ -126,18 +126,14 @@ import Testing
   }
 
   @Test func closedStdoutEndsQuietly() {
-    var pipeEnds: [Int32] = [0, 0]
-    pipe(&pipeEnds)
-    var errEnds: [Int32] = [0, 0]
-    pipe(&errEnds)
+    let pipeEnds = makePipe()
+    let errEnds = makePipe()
     let words: [String] = [pqBinary, "-e", "for i in range(1_000_000) { print(i) }"]
     let argv = words.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let pid = fork()
-    if pid == 0 {
+    let pid = forkChild {
       dup2(pipeEnds[1], 1)
       dup2(errEnds[1], 2)
-      for descriptor in pipeEnds + errEnds { close(descriptor) }
       if let program = argv[0] { execv(program, argv) }
       _exit(127)
     }
@@ -193,8 +189,7 @@ import Testing
       cArguments.forEach { free($0) }
       free(cDirectory)
     }
-    let pid = fork()
-    if pid == 0 {
+    return forkChild {
       let devnull = open("/dev/null", O_RDWR)
       dup2(devnull, 0)
       dup2(devnull, 1)
@@ -203,6 +198,5 @@ import Testing
       if let program = cArguments[0] { execv(program, cArguments) }
       _exit(127)
     }
-    return pid
   }
 }

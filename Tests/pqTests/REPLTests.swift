@@ -19,8 +19,7 @@ final class TerminalSession {
     let env = variables.map { strdup($0) } + [nil]
     var descriptor: Int32 = 0
     var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
-    let child = forkpty(&descriptor, nil, nil, &size)
-    if child == 0 {
+    let child = forkPseudoTerminal(&descriptor, size: &size) {
       chdir("/tmp")
       if let program = argv[0] { execve(program, argv, env) }
       _exit(127)

@@ -1,8 +1,46 @@
 import PlatformQuery
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// Tests start processes from many threads at once. A descriptor open in the parent at the moment
+/// another thread forks is inherited by that child, so a pipe's write end could stay open in an
+/// unrelated pq and its reader never see the end (two such children can wait on each other
+/// forever). Pipes are therefore made close-on-exec atomically, and every fork happens under one
+/// lock, inside which a pseudo-terminal's master is marked close-on-exec before any other fork.
+private let forkLock = Mutex<Void>(())
+
+/// A pipe whose ends close on exec (the child's `dup2` copies are kept). Glibc's module does not
+/// export `pipe2`, so the pipe is made and marked under the fork lock, where no fork can come between.
+func makePipe() -> [Int32] {
+  forkLock.withLock { _ in
+    var ends: [Int32] = [0, 0]
+    precondition(pipe(&ends) == 0, "pipe failed")
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    return ends
+  }
+}
+
+/// Forks under the fork lock; the child runs `child`, which must exec or exit.
+func forkChild(_ child: () -> Never) -> pid_t {
+  forkLock.withLock { _ in
+    let pid = fork()
+    if pid == 0 { child() }
+    return pid
+  }
+}
+
+/// `forkpty` under the fork lock, with the master marked close-on-exec before the lock is let go.
+func forkPseudoTerminal(_ master: inout Int32, size: inout winsize, _ child: () -> Never) -> pid_t {
+  forkLock.withLock { _ in
+    let pid = forkpty(&master, nil, nil, &size)
+    if pid == 0 { child() }
+    if pid > 0 { _ = fcntl(master, F_SETFD, FD_CLOEXEC) }
+    return pid
+  }
+}
 
 /// The built `pq` binary, beside the test bundle.
 let pqBinary: String = {
@@ -38,12 +76,9 @@ func runPQ(
 /// Runs a program and collects its output (stdin from text or /dev/null).
 func run(_ argv: [String], stdin: String?, directory: String, environment: [String: String]) -> ProcessResult
 {
-  var outPipe: [Int32] = [0, 0]
-  var errPipe: [Int32] = [0, 0]
-  var inPipe: [Int32] = [0, 0]
-  pipe(&outPipe)
-  pipe(&errPipe)
-  pipe(&inPipe)
+  let outPipe = makePipe()
+  let errPipe = makePipe()
+  let inPipe = makePipe()
   var env = ["PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "NO_COLOR=1"] + sanitizerOptions
   for (key, value) in environment {
     env.removeAll { $0.hasPrefix(key + "=") }
@@ -57,12 +92,10 @@ func run(_ argv: [String], stdin: String?, directory: String, environment: [Stri
     cEnvironment.forEach { free($0) }
     free(cDirectory)
   }
-  let pid = fork()
-  if pid == 0 {
+  let pid = forkChild {
     dup2(inPipe[0], 0)
     dup2(outPipe[1], 1)
     dup2(errPipe[1], 2)
-    for descriptor in inPipe + outPipe + errPipe { close(descriptor) }
     if let cDirectory { chdir(cDirectory) }
     if let program = cArguments[0] { execve(program, cArguments, cEnvironment) }
     _exit(127)
