@@ -12,6 +12,12 @@ class Node {
     fatalError("evaluate(_:) is abstract")
   }
 
+  /// Evaluates the node as a condition (`if`, `while`, `and`, `or`, `not`): whether its value is
+  /// truthy. Comparisons override it to answer without making a `.bool` value.
+  func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    try evaluate(runtime).isTruthy
+  }
+
   /// How the node was written, for diagnostics that name the operand (e.g. `truth.suspended_accounts`).
   var fieldPath: (base: Node, field: String)? { nil }
 }

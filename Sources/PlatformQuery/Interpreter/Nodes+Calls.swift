@@ -10,6 +10,9 @@ final class CallNode: Node {
   let labels: [String?]
   let hasLabels: Bool
   let source: Source
+  /// The global slot of a callee that is a global's name (`fib(n - 1)`), else -1: the function
+  /// is then read from the slot directly instead of being copied out as a value.
+  let globalIndex: Int
 
   init(callee: Node, arguments: [Node], labels: [String?], source: Source, span: Span) {
     self.callee = callee
@@ -19,6 +22,7 @@ final class CallNode: Node {
     self.labels = labels
     self.hasLabels = labels.contains { $0 != nil }
     self.source = source
+    self.globalIndex = (callee as? GlobalGetNode)?.index ?? -1
     super.init(span: span)
   }
 
@@ -26,23 +30,28 @@ final class CallNode: Node {
   nonisolated(unsafe) static let absent = ConstantNode(.nil, span: Span(start: 0, end: 0))
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    let value = try callee.evaluate(runtime)
-    guard case .function(let function) = value else { throw notCallable(value) }
+    let function: Function
+    if globalIndex >= 0, let global = runtime.globals.function(globalIndex) {
+      function = global
+    } else {
+      let value = try callee.evaluate(runtime)
+      guard case .function(let callable) = value else { throw notCallable(value) }
+      function = callable
+    }
     if function.native == nil {
-      let prototype = function.prototype
       if hasLabels {
         throw PQError(
-          .runtime, "\(prototype.name) does not take named arguments", span: span,
+          .runtime, "\(function.prototype.name) does not take named arguments", span: span,
           notes: ["only built-in functions take named arguments"])
       }
       let count = arguments.count
-      guard count == prototype.parameterCount else {
+      guard count == function.parameterCount else {
         throw PQError(
           .runtime,
-          "\(prototype.name) takes \(plural(prototype.parameterCount, "argument")), but \(count) \(count == 1 ? "was" : "were") given",
+          "\(function.prototype.name) takes \(plural(function.parameterCount, "argument")), but \(count) \(count == 1 ? "was" : "were") given",
           span: span)
       }
-      let frameSize = prototype.frameSize
+      let frameSize = function.frameSize
       let base = runtime.stackTop
       runtime.reserve(frameSize)
       runtime.stackTop = base + frameSize
@@ -73,7 +82,7 @@ final class CallNode: Node {
       }
       return try runtime.callNative(native, values, named: named, callSite: self)
     }
-    throw notCallable(value)
+    throw notCallable(.function(function))
   }
 
   func notCallable(_ value: Value) -> PQError {
@@ -107,19 +116,18 @@ extension Runtime {
   /// Runs a pq function whose arguments are already in the frame at `base`. The caller keeps
   /// `function` alive for the call.
   func invoke(_ function: Function, base: Int, callSite: CallNode?) throws(PQError) -> Value {
-    let prototype = function.prototype
-    let frameSize = prototype.frameSize
+    let frameSize = function.frameSize
     depth += 1
     if depth > limits.callDepth {
       depth -= 1
       clearFrame(base, frameSize)
       throw PQError.limit(
-        "call depth limit of \(limits.callDepth) reached in \(prototype.name)", callSite?.span)
+        "call depth limit of \(limits.callDepth) reached in \(function.prototype.name)", callSite?.span)
     }
     steps &+= 1
     if steps >= checkpoint {
       do {
-        try checkLimits(callSite?.span ?? prototype.span)
+        try checkLimits(callSite?.span ?? function.prototype.span)
       } catch {
         depth -= 1
         clearFrame(base, frameSize)
@@ -129,14 +137,15 @@ extension Runtime {
     let savedFrame = framePointer
     framePointer = base
     // Environments are touched only by functions that have or capture one.
-    let switchesEnvironment = function.environment != nil || prototype.environmentSize > 0 || env != nil
+    let environmentSize = function.environmentSize
+    let switchesEnvironment = environmentSize > 0 || function.environment != nil || env != nil
     var savedEnvironment: Environment?
     if switchesEnvironment {
       savedEnvironment = env
       env = function.environment
-      if prototype.environmentSize > 0 {
-        let captured = Environment.make(parent: function.environment, size: prototype.environmentSize)
-        for (parameter, slot) in prototype.capturedParameters {
+      if environmentSize > 0 {
+        let captured = Environment.make(parent: function.environment, size: environmentSize)
+        for (parameter, slot) in function.prototype.capturedParameters {
           captured[slot] = stack[base + parameter]
         }
         env = captured
@@ -144,7 +153,7 @@ extension Runtime {
     }
     var result: Value
     do {
-      result = try prototype.body.evaluate(self)
+      result = try function.code.evaluate(self)
     } catch {
       depth -= 1
       framePointer = savedFrame
@@ -159,6 +168,7 @@ extension Runtime {
         return value
       }
       var error = error
+      let prototype = function.prototype
       if error.source == nil { error.source = prototype.source }
       if let callSite, error.kind != .syntax, error.trace.count < 12 {
         error.trace.append(TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))

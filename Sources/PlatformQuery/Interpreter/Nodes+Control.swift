@@ -49,20 +49,22 @@ final class BlockNode: Node {
 final class IfNode: Node {
   let condition: Node
   let then: Node
-  let otherwise: Node?
+  /// The `else` branch, or a `nil` constant when there is none (a non-optional field is read
+  /// without a retain).
+  let otherwise: Node
 
   init(condition: Node, then: Node, otherwise: Node?, span: Span) {
     self.condition = condition
     self.then = then
-    self.otherwise = otherwise
+    self.otherwise = otherwise ?? CallNode.absent
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    if try condition.evaluate(runtime).isTruthy {
+    if try condition.test(runtime) {
       return try then.evaluate(runtime)
     }
-    return try otherwise?.evaluate(runtime) ?? .nil
+    return try otherwise.evaluate(runtime)
   }
 }
 
@@ -80,7 +82,7 @@ final class WhileNode: Node {
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     while true {
       try runtime.tick(span)
-      guard try condition.evaluate(runtime).isTruthy else { return .nil }
+      guard try condition.test(runtime) else { return .nil }
       _ = try body.evaluate(runtime)
       if runtime.flow != .normal {
         if runtime.flow == .returnValue { return .nil }

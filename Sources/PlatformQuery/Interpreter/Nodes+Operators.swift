@@ -16,22 +16,19 @@ final class BinaryNode: Node {
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let a = try left.evaluate(runtime)
     let b = try right.evaluate(runtime)
-    if case .number(let x) = a, case .number(let y) = b {
-      switch op {
-      case .add: return .number(x + y)
-      case .subtract: return .number(x - y)
-      case .multiply: return .number(x * y)
-      case .less: return .bool(x < y)
-      case .lessEqual: return .bool(x <= y)
-      case .greater: return .bool(x > y)
-      case .greaterEqual: return .bool(x >= y)
-      case .equal: return .bool(x == y)
-      case .notEqual: return .bool(x != y)
-      case .divide where y != 0: return .number(x / y)
-      case .remainder where y != 0: return .number(Arithmetic.remainder(x, y))
-      default: break
-      }
-    }
+    if case .number(let x) = a, case .number(let y) = b, let result = op.numbers(x, y) { return result }
+    return try general(a, b, runtime)
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    let a = try left.evaluate(runtime)
+    let b = try right.evaluate(runtime)
+    if case .number(let x) = a, case .number(let y) = b, let result = op.compare(x, y) { return result }
+    return try general(a, b, runtime).isTruthy
+  }
+
+  /// Every case the plain-number paths do not answer: units, provenance, strings, lists, errors.
+  func general(_ a: Value, _ b: Value, _ runtime: Runtime) throws(PQError) -> Value {
     let result: Value
     do {
       result = try Arithmetic.apply(op, a, b)
@@ -59,6 +56,77 @@ final class BinaryNode: Node {
       break
     }
     return error
+  }
+}
+
+/// `n - 1`, `i < 2`: a local read against a number constant, the commonest binary operation in
+/// loops and recursive functions, done without evaluating either operand as a node. Anything but
+/// a plain number in the slot goes through the general node, which gives the same results and
+/// errors.
+final class LocalConstantBinaryNode: Node {
+  let op: BinaryOperator
+  let slot: Int
+  let constant: Double
+  let general: BinaryNode
+
+  init(_ general: BinaryNode, slot: Int, constant: Double) {
+    self.op = general.op
+    self.slot = slot
+    self.constant = constant
+    self.general = general
+    super.init(span: general.span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if case .number(let x) = runtime.stack[runtime.framePointer + slot], let result = op.numbers(x, constant)
+    {
+      return result
+    }
+    return try general.evaluate(runtime)
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    if case .number(let x) = runtime.stack[runtime.framePointer + slot], let result = op.compare(x, constant)
+    {
+      return result
+    }
+    return try general.test(runtime)
+  }
+}
+
+extension BinaryOperator {
+  /// The result for two plain numbers, or nil when the general path must decide (division by
+  /// zero, `and`-like operators, anything that is not arithmetic or comparison).
+  @inline(__always)
+  func numbers(_ x: Double, _ y: Double) -> Value? {
+    switch self {
+    case .add: return .number(x + y)
+    case .subtract: return .number(x - y)
+    case .multiply: return .number(x * y)
+    case .less: return .bool(x < y)
+    case .lessEqual: return .bool(x <= y)
+    case .greater: return .bool(x > y)
+    case .greaterEqual: return .bool(x >= y)
+    case .equal: return .bool(x == y)
+    case .notEqual: return .bool(x != y)
+    case .divide where y != 0: return .number(x / y)
+    case .remainder where y != 0: return .number(Arithmetic.remainder(x, y))
+    default: return nil
+    }
+  }
+
+  /// The truth of a comparison of two plain numbers; nil for an operator that is not one.
+  @inline(__always)
+  func compare(_ x: Double, _ y: Double) -> Bool? {
+    switch self {
+    case .less: return x < y
+    case .lessEqual: return x <= y
+    case .greater: return x > y
+    case .greaterEqual: return x >= y
+    case .equal: return x == y
+    case .notEqual: return x != y
+    default: return nil
+    }
   }
 }
 
@@ -117,7 +185,11 @@ final class NotNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    .bool(!(try operand.evaluate(runtime).isTruthy))
+    .bool(!(try operand.test(runtime)))
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    !(try operand.test(runtime))
   }
 }
 
@@ -136,6 +208,11 @@ final class AndNode: Node {
     let a = try left.evaluate(runtime)
     return a.isTruthy ? try right.evaluate(runtime) : a
   }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    guard try left.test(runtime) else { return false }
+    return try right.test(runtime)
+  }
 }
 
 /// `a or b`: `b` only when `a` is falsy; the value is the operand that decided.
@@ -152,5 +229,10 @@ final class OrNode: Node {
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let a = try left.evaluate(runtime)
     return a.isTruthy ? a : try right.evaluate(runtime)
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    if try left.test(runtime) { return true }
+    return try right.test(runtime)
   }
 }

@@ -101,9 +101,12 @@ final class Runtime {
   }
 
   /// Makes room for `count` more slots above `stackTop`.
+  @inline(__always)
   func reserve(_ count: Int) {
-    let needed = stackTop + count
-    guard needed > capacity else { return }
+    if stackTop + count > capacity { grow(stackTop + count) }
+  }
+
+  private func grow(_ needed: Int) {
     var newCapacity = capacity * 2
     while newCapacity < needed { newCapacity *= 2 }
     let newStack = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
@@ -211,6 +214,13 @@ final class GlobalSlots {
     let slot = pointer + index
     if case .number(let n) = slot.pointee { return .number(n) }
     return slot.pointee
+  }
+
+  /// The function a global holds, or nil: one retain, without copying the whole value.
+  @inline(__always)
+  func function(_ index: Int) -> Function? {
+    if case .function(let function) = pointer[index] { return function }
+    return nil
   }
 
   subscript(index: Int) -> Value {

@@ -39,7 +39,13 @@ extension Resolver {
     case .not(let operand):
       return NotNode(resolve(operand), span: span)
     case .binary(let op, let left, let right, let operatorSpan):
-      return BinaryNode(op, resolve(left), resolve(right), operatorSpan: operatorSpan, span: span)
+      let node = BinaryNode(op, resolve(left), resolve(right), operatorSpan: operatorSpan, span: span)
+      if let local = node.left as? LocalGetNode, let constant = node.right as? ConstantNode,
+        let number = constant.number
+      {
+        return LocalConstantBinaryNode(node, slot: local.slot, constant: number)
+      }
+      return node
     case .and(let left, let right):
       return AndNode(resolve(left), resolve(right), span: span)
     case .or(let left, let right):

@@ -100,6 +100,12 @@ public final class Function {
   let environment: Environment?
   /// A native function's implementation, or nil for a closure.
   let native: NativeFunction?
+  /// The prototype's body, parameter count, frame size and environment size, copied here: a
+  /// call reads them from the function it holds without retaining the prototype.
+  let code: Node
+  let parameterCount: Int
+  let frameSize: Int
+  let environmentSize: Int
 
   init(_ body: Body) {
     switch body {
@@ -112,6 +118,10 @@ public final class Function {
       self.environment = nil
       self.native = native
     }
+    code = prototype.body
+    parameterCount = prototype.parameterCount
+    frameSize = prototype.frameSize
+    environmentSize = prototype.environmentSize
   }
 
   /// What the function runs.
