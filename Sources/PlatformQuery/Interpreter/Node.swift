@@ -269,3 +269,21 @@ final class FunctionPrototype {
     body: ConstantNode(.nil, span: Span(start: 0, end: 0)), source: Source(name: "<native>", text: ""),
     span: Span(start: 0, end: 0))
 }
+
+extension Unmanaged where Instance == Node {
+  /// Evaluates a node held elsewhere, without retaining it for the call.
+  @inline(__always)
+  func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    var failure: PQError?
+    let result = _withUnsafeGuaranteedRef { node -> Value in
+      do throws(PQError) {
+        return try node.evaluate(runtime)
+      } catch {
+        failure = error
+        return .nil
+      }
+    }
+    if let failure { throw failure }
+    return result
+  }
+}
