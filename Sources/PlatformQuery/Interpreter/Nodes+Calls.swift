@@ -13,6 +13,8 @@ final class CallNode: Node {
   /// The global slot of a callee that is a global's name (`fib(n - 1)`), else -1: the function
   /// is then read from the slot directly instead of being copied out as a value.
   let globalIndex: Int
+  /// The same for a callee that is a local's name (`f(1)`): its frame slot, else -1.
+  let localSlot: Int
 
   init(callee: Node, arguments: [Node], labels: [String?], source: Source, span: Span) {
     self.callee = callee
@@ -23,6 +25,7 @@ final class CallNode: Node {
     self.hasLabels = labels.contains { $0 != nil }
     self.source = source
     self.globalIndex = (callee as? GlobalGetNode)?.index ?? -1
+    self.localSlot = (callee as? LocalGetNode)?.slot ?? -1
     super.init(span: span)
   }
 
@@ -33,6 +36,8 @@ final class CallNode: Node {
     let function: Function
     if globalIndex >= 0, let global = runtime.globals.function(globalIndex) {
       function = global
+    } else if localSlot >= 0, case .function(let local) = runtime.stack[runtime.framePointer + localSlot] {
+      function = local
     } else {
       let value = try callee.evaluate(runtime)
       guard case .function(let callable) = value else { throw notCallable(value) }
