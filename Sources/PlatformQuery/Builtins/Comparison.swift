@@ -47,7 +47,7 @@ enum Comparison {
         for caveat in Provenance.caveats(
           between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? [])
         {
-          caveats.append(.string("\(metric.field): " + caveat.drop { $0 != ":" }.dropFirst(2)))
+          caveats.append(.string(metric.field + ": " + Comparison.afterLabel(caveat)))
         }
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB
@@ -58,6 +58,13 @@ enum Comparison {
     return .record(
       Record(
         shape: platformsShape, values: [.string(nameA), .string(nameB), .list(rows), .list(caveats)]))
+  }
+
+  /// A caveat without its leading `a.label and b.label: ` (found by byte, not by character).
+  static func afterLabel(_ caveat: String) -> Substring {
+    guard let colon = caveat.utf8.firstIndex(of: UInt8(ascii: ":")) else { return caveat[...] }
+    let start = caveat.utf8.index(colon, offsetBy: 2, limitedBy: caveat.utf8.endIndex) ?? caveat.utf8.endIndex
+    return caveat[start...]
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.

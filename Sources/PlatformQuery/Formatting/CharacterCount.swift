@@ -51,3 +51,27 @@ extension String {
     return (fast ?? nil) ?? count
   }
 }
+
+extension String {
+  /// Appends `count` spaces. `String(repeating:count:)` costs hundreds of instructions even for a
+  /// short run; this copies bytes from a prepared run of blanks.
+  mutating func appendSpaces(_ count: Int) {
+    var remaining = count
+    while remaining > 0 {
+      let chunk = Swift.min(remaining, blankRun.utf8.count)
+      append(contentsOf: Substring(blankRun.utf8.prefix(chunk)))
+      remaining -= chunk
+    }
+  }
+
+  /// The text followed by spaces up to `width` characters.
+  func padding(_ width: Int) -> String {
+    let length = characterCount
+    guard length < width else { return self }
+    var result = self
+    result.appendSpaces(width - length)
+    return result
+  }
+}
+
+private let blankRun = String(repeating: " ", count: 64)

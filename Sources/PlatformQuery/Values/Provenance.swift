@@ -150,7 +150,10 @@ public final class Provenance: Sendable {
   }
 
   init(expression: String, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]) {
-    self.expression = expression.count > 240 ? String(expression.prefix(237)) + "…" : expression
+    // The byte count bounds the character count, so the slow count runs only for long text.
+    self.expression =
+      expression.utf8.count > 240 && expression.count > 240
+      ? String(expression.prefix(237)) + "…" : expression
     self.precedence = precedence
     self.figures = figures
     self.pairs = pairs
