@@ -52,8 +52,7 @@ import Testing
 /// The embedding example tool, built by `swift test` and run like a user would.
 @Suite struct EmbedExampleTests {
   @Test func exampleToolRuns() {
-    var folder = pqBinary
-    folder.removeLast(2)
+    let folder = buildFolder
     let result = run([folder + "pq-embed-example"], stdin: nil, directory: "/tmp", environment: [:])
     #expect(result.status == 0)
     #expect(

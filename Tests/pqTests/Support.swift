@@ -42,14 +42,24 @@ func forkPseudoTerminal(_ master: inout Int32, size: inout winsize, _ child: () 
   }
 }
 
-/// The built `pq` binary, beside the test bundle.
-let pqBinary: String = {
+/// The folder the test bundle was built into, where `swift test` also builds `pq` and the
+/// embedding example.
+let buildFolder: String = {
   var buffer = [CChar](repeating: 0, count: 4096)
   let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
   let executable = String(decoding: buffer.prefix(max(0, count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   var folder = executable
   while !folder.isEmpty, folder.last != "/" { folder.removeLast() }
-  return folder + "pq"
+  return folder
+}()
+
+/// The `pq` binary under test: `PQ_BINARY` when set (CI points it at the static release build),
+/// else the one built beside the test bundle.
+let pqBinary: String = {
+  if let chosen = getenv("PQ_BINARY").map({ String(cString: $0) }), !chosen.isEmpty {
+    return chosen.hasPrefix("/") ? chosen : repositoryRoot + "/" + chosen
+  }
+  return buildFolder + "pq"
 }()
 
 /// The repository root, found from this file's path.
