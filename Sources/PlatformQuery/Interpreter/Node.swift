@@ -163,17 +163,17 @@ extension Runtime {
 /// `[a, b, c]`
 final class ListNode: Node {
   let elements: [Node]
+  /// The elements without ownership (`elements` keeps them), read without a retain each.
+  let unownedElements: [Unmanaged<Node>]
 
   init(_ elements: [Node], span: Span) {
     self.elements = elements
+    self.unownedElements = elements.map { Unmanaged.passUnretained($0) }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    var items: [Value] = []
-    items.reserveCapacity(elements.count)
-    for element in elements { items.append(try element.evaluate(runtime)) }
-    return .list(items)
+    .list(try unownedElements.evaluateAll(runtime))
   }
 }
 
@@ -181,18 +181,18 @@ final class ListNode: Node {
 final class RecordNode: Node {
   let shape: Shape
   let fields: [Node]
+  /// The fields without ownership (`fields` keeps them), read without a retain each.
+  let unownedFields: [Unmanaged<Node>]
 
   init(shape: Shape, fields: [Node], span: Span) {
     self.shape = shape
     self.fields = fields
+    self.unownedFields = fields.map { Unmanaged.passUnretained($0) }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    var values: [Value] = []
-    values.reserveCapacity(fields.count)
-    for field in fields { values.append(try field.evaluate(runtime)) }
-    return .record(Record(shape: shape, values: values))
+    .record(Record(shape: shape, values: try unownedFields.evaluateAll(runtime)))
   }
 }
 
@@ -285,5 +285,16 @@ extension Unmanaged where Instance == Node {
     }
     if let failure { throw failure }
     return result
+  }
+}
+
+extension Array where Element == Unmanaged<Node> {
+  /// Evaluates every node in order into a new array.
+  @inline(__always)
+  func evaluateAll(_ runtime: Runtime) throws(PQError) -> [Value] {
+    var values: [Value] = []
+    values.reserveCapacity(count)
+    for node in self { values.append(try node.evaluate(runtime)) }
+    return values
   }
 }

@@ -315,17 +315,28 @@ final class FieldNode: Node {
   var cachedIndex = 0
   /// The platform whose field was last found nil, for the "no figure" message.
   var missingOwner: String?
+  /// The frame slot of a base that is a local's name (`r.users`), else -1: the field is then
+  /// read from the record in place.
+  let localSlot: Int
 
   init(base: Node, name: String, nameSpan: Span, span: Span) {
     self.base = base
     self.name = name
     self.nameSpan = nameSpan
+    self.localSlot = (base as? LocalGetNode)?.slot ?? -1
     super.init(span: span)
   }
 
   override var fieldPath: (base: Node, field: String)? { (base, name) }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if localSlot >= 0, let cachedShape {
+      let slot = runtime.stack + (runtime.framePointer + localSlot)
+      if case .record(let record) = slot.pointee, record.shape === cachedShape {
+        let result = record.values[cachedIndex]
+        if case .nil = result {} else { return result }
+      }
+    }
     let value = try base.evaluate(runtime)
     guard case .record(let record) = value else { throw notARecord(value) }
     let index: Int
