@@ -144,17 +144,20 @@ extension Runtime {
     // Environments are touched only by functions that have or capture one.
     let environmentSize = function.environmentSize
     let switchesEnvironment = environmentSize > 0 || function.environment != nil || env != nil
+    // The caller's environment is swapped out and back rather than copied: one retain and one
+    // release a call instead of two of each.
     var savedEnvironment: Environment?
     if switchesEnvironment {
-      savedEnvironment = env
-      env = function.environment
       if environmentSize > 0 {
         let captured = Environment.make(parent: function.environment, size: environmentSize)
         for (parameter, slot) in function.prototype.capturedParameters {
           captured[slot] = stack[base + parameter]
         }
-        env = captured
+        savedEnvironment = captured
+      } else {
+        savedEnvironment = function.environment
       }
+      swap(&env, &savedEnvironment)
     }
     var result: Value
     do {
@@ -162,7 +165,7 @@ extension Runtime {
     } catch {
       depth -= 1
       framePointer = savedFrame
-      if switchesEnvironment { env = savedEnvironment }
+      if switchesEnvironment { swap(&env, &savedEnvironment) }
       clearFrame(base, frameSize)
       // A body reduced to one expression has no block to turn a `return` inside an expression
       // into flow; the signal arrives here instead.
@@ -182,7 +185,7 @@ extension Runtime {
     }
     depth -= 1
     framePointer = savedFrame
-    if switchesEnvironment { env = savedEnvironment }
+    if switchesEnvironment { swap(&env, &savedEnvironment) }
     clearFrame(base, frameSize)
     if flow == .returnValue {
       flow = .normal

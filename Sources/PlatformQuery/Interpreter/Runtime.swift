@@ -31,7 +31,10 @@ final class Environment: ManagedBuffer<EnvironmentHeader, Value> {
   }
 
   deinit {
-    _ = withUnsafeMutablePointers { header, elements in elements.deinitialize(count: header.pointee.count) }
+    // Slot by slot: `deinitialize(count:)` goes through the runtime's generic array destroy.
+    withUnsafeMutablePointers { header, elements in
+      for index in 0..<header.pointee.count { (elements + index).deinitialize(count: 1) }
+    }
   }
 
   /// The enclosing environment.
