@@ -57,6 +57,9 @@ final class CompoundAssignNode: Node {
       left = .number(try Arithmetic.plain(op, a, b))
     } else if op == .add, case .list(let more) = right, case .list(var items) = left {
       left = .nil
+      // Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
+      let needed = items.count + more.count
+      if needed > items.capacity { items.reserveCapacity(Swift.max(needed, items.count + items.count / 2)) }
       items.append(contentsOf: more)
       left = .list(items)
       try checkGrowth(runtime, items.count, left)
