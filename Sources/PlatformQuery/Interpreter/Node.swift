@@ -289,9 +289,22 @@ extension Unmanaged where Instance == Node {
 }
 
 extension Array where Element == Unmanaged<Node> {
-  /// Evaluates every node in order into a new array.
+  /// Evaluates every node in order into a new array. Short lists are made as array literals,
+  /// which allocate at their size directly; `reserveCapacity` on an empty array costs more.
   @inline(__always)
   func evaluateAll(_ runtime: Runtime) throws(PQError) -> [Value] {
+    switch count {
+    case 0: return []
+    case 1: return [try self[0].evaluate(runtime)]
+    case 2:
+      let first = try self[0].evaluate(runtime)
+      return [first, try self[1].evaluate(runtime)]
+    case 3:
+      let first = try self[0].evaluate(runtime)
+      let second = try self[1].evaluate(runtime)
+      return [first, second, try self[2].evaluate(runtime)]
+    default: break
+    }
     var values: [Value] = []
     values.reserveCapacity(count)
     for node in self { values.append(try node.evaluate(runtime)) }

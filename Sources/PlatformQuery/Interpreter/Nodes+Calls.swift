@@ -7,6 +7,8 @@ final class CallNode: Node {
   /// fields are read without a retain, array elements and optionals are not.
   let first: Node
   let second: Node
+  /// The arguments without ownership (`arguments` keeps them), read without a retain each.
+  let unownedArguments: [Unmanaged<Node>]
   let labels: [String?]
   let hasLabels: Bool
   let source: Source
@@ -19,6 +21,7 @@ final class CallNode: Node {
   init(callee: Node, arguments: [Node], labels: [String?], source: Source, span: Span) {
     self.callee = callee
     self.arguments = arguments
+    self.unownedArguments = arguments.map { Unmanaged.passUnretained($0) }
     self.first = arguments.first ?? CallNode.absent
     self.second = arguments.count > 1 ? arguments[1] : CallNode.absent
     self.labels = labels
@@ -78,6 +81,10 @@ final class CallNode: Node {
       }
       return try runtime.invoke(function, base: base, callSite: self)
     } else if let native = function.native {
+      if !hasLabels {
+        return try runtime.callNative(
+          native, try unownedArguments.evaluateAll(runtime), named: [:], callSite: self)
+      }
       var values: [Value] = []
       values.reserveCapacity(arguments.count)
       var named: [String: Value] = [:]
