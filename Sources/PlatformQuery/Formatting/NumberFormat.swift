@@ -99,12 +99,24 @@ enum NumberFormat {
     while level < scales.count - 1, magnitude >= scales[level + 1].scale { level += 1 }
     while true {
       let text = significant(magnitude / scales[level].scale, digits: digits)
-      if let rounded = Double(text), rounded >= 1000, level < scales.count - 1 {
+      if level < scales.count - 1, reachesThousand(text) {
         level += 1
         continue
       }
       return (text == "0" ? "" : sign) + text + scales[level].suffix
     }
+  }
+
+  /// Whether a non-negative number's text, as `significant` makes it, is 1000 or more: four
+  /// digits or more before any decimal point (an exponent form is never that large here).
+  static func reachesThousand(_ text: String) -> Bool {
+    var digits = 0
+    for byte in text.utf8 {
+      if byte == UInt8(ascii: ".") { break }
+      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
+      digits += 1
+    }
+    return digits >= 4
   }
 
   /// A quantity in its unit: `70.4M users`, `$2.6M`, `57%`, `2 pp`, `$2.84 per user`.

@@ -68,6 +68,10 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
 
   /// The unit's words after a number: `users`, `USD per user`, `visits per user`.
   func name(plural: Bool) -> String {
+    // The common case, one counted thing (`users`, `visits`), without building word lists.
+    if factors.count == 1, factors[0].power == 1 {
+      return plural ? Unit.plural(factors[0].name) : factors[0].name
+    }
     let numerator = factors.filter { $0.power > 0 }
     let denominator = factors.filter { $0.power < 0 }
     var words: [String] = []
