@@ -88,7 +88,12 @@ final class EnvironmentGetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    runtime.environment(hops)[index]
+    // The current environment is held by the runtime for the whole read; reading it unmanaged
+    // spares a retain and release of it.
+    if hops == 0 {
+      return Unmanaged.passUnretained(runtime.env.unsafelyUnwrapped)._withUnsafeGuaranteedRef { $0[index] }
+    }
+    return runtime.environment(hops)[index]
   }
 }
 
@@ -233,7 +238,7 @@ final class ClosureNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    .function(Function(.closure(prototype, runtime.env)))
+    .function(Function(prototype: prototype, environment: runtime.env))
   }
 }
 

@@ -107,6 +107,18 @@ public final class Function {
   let frameSize: Int
   let environmentSize: Int
 
+  /// A closure over `environment`, made without the `Body` enum (as `fn` expressions do, once
+  /// per evaluation).
+  init(prototype: FunctionPrototype, environment: Environment?) {
+    self.prototype = prototype
+    self.environment = environment
+    self.native = nil
+    code = prototype.body
+    parameterCount = prototype.parameterCount
+    frameSize = prototype.frameSize
+    environmentSize = prototype.environmentSize
+  }
+
   init(_ body: Body) {
     switch body {
     case .closure(let prototype, let environment):
