@@ -4,7 +4,7 @@ extension Builtins {
       "join(list, separator?)", doc: "The elements' text joined by the separator (\"\" by default).",
       example: "join([\"a\", \"b\"], \", \")"
     ) { arguments throws(PQError) in
-      let separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
+      var separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
       let items = try arguments.list(0)
       // The size is checked before the text is built, and the bytes are gathered in one buffer
       // (`joined(separator:)` or `+=` cost several times more per piece).
@@ -19,9 +19,9 @@ extension Builtins {
       try arguments.runtime.checkSize(total, nil, what: "bytes")
       var bytes: [UInt8] = []
       bytes.reserveCapacity(total)
-      for (index, piece) in pieces.enumerated() {
-        if index > 0 { bytes.append(contentsOf: separator.utf8) }
-        bytes.append(contentsOf: piece.utf8)
+      for index in pieces.indices {
+        if index > 0 { separator.withUTF8 { bytes.append(contentsOf: $0) } }
+        pieces[index].withUTF8 { bytes.append(contentsOf: $0) }
       }
       return .string(String(decoding: bytes, as: UTF8.self))
     },
