@@ -94,6 +94,36 @@ final class LocalConstantBinaryNode: Node {
   }
 }
 
+/// `expression op constant` (`(s + f(1)) mod 1000003`, `r.revenue / 1000`): the constant is
+/// used directly instead of being evaluated as a node; anything but a plain number on the left
+/// takes the general node's path, with the same results and errors.
+final class ConstantRightBinaryNode: Node {
+  let op: BinaryOperator
+  let left: Node
+  let constant: Double
+  let general: BinaryNode
+
+  init(_ general: BinaryNode, constant: Double) {
+    self.op = general.op
+    self.left = general.left
+    self.constant = constant
+    self.general = general
+    super.init(span: general.span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let a = try left.evaluate(runtime)
+    if case .number(let x) = a, let result = op.numbers(x, constant) { return result }
+    return try general.general(a, .number(constant), runtime)
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    let a = try left.evaluate(runtime)
+    if case .number(let x) = a, let result = op.compare(x, constant) { return result }
+    return try general.general(a, .number(constant), runtime).isTruthy
+  }
+}
+
 extension BinaryOperator {
   /// The result for two plain numbers, or nil when the general path must decide (division by
   /// zero, `and`-like operators, anything that is not arithmetic or comparison).

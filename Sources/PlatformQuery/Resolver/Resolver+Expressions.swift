@@ -45,6 +45,9 @@ extension Resolver {
       {
         return LocalConstantBinaryNode(node, slot: local.slot, constant: number)
       }
+      if let constant = node.right as? ConstantNode, let number = constant.number {
+        return ConstantRightBinaryNode(node, constant: number)
+      }
       return node
     case .and(let left, let right):
       return AndNode(resolve(left), resolve(right), span: span)
