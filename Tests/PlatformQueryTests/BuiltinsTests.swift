@@ -30,6 +30,17 @@ import Testing
     }
   }
 
+  @Test(arguments: [
+    ("f()", 0, Int?.some(0)), ("f(a)", 1, 1), ("f(a, b?)", 1, 2), ("f( a ,  b? , c? )", 1, 3),
+    ("f(...xs)", 0, nil), ("f(a, ...rest)", 1, nil), ("f(list, separator?)", 1, 2),
+  ])
+  func arityComesFromTheSignature(signature: String, minimum: Int, maximum: Int?) {
+    let native = NativeFunction(signature, doc: "", example: "") { _ throws(PQError) in .nil }
+    #expect(native.name == "f")
+    #expect(native.minimumArity == minimum)
+    #expect(native.maximumArity == maximum)
+  }
+
   @Test func helpShowsDocAndExample() throws {
     #expect(
       try show("help(\"ratio\")")

@@ -22,7 +22,11 @@ public final class NativeFunction: @unchecked Sendable {
     doc: String, example: String, body: @escaping (inout Arguments) throws(PQError) -> Value
   ) {
     self.signature = signature
-    self.name = String(signature.prefix { $0 != "(" })
+    // Read by byte: signatures are ASCII, and every interpreter makes some seventy of these at
+    // start-up, where character-by-character string work showed in the profile.
+    let bytes = Array(signature.utf8)
+    let open = bytes.firstIndex(of: UInt8(ascii: "(")) ?? bytes.count
+    self.name = String(decoding: bytes[..<open], as: UTF8.self)
     if let variadicFrom {
       minimumArity = variadicFrom
       maximumArity = nil
@@ -30,10 +34,20 @@ public final class NativeFunction: @unchecked Sendable {
       minimumArity = arity.lowerBound
       maximumArity = arity.upperBound
     } else {
-      let inside = signature.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
-      let parameters = inside.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-      minimumArity = parameters.filter { !$0.hasSuffix("?") && !$0.hasPrefix("...") }.count
-      maximumArity = parameters.contains { $0.hasPrefix("...") } ? nil : parameters.count
+      let start = Swift.min(open + 1, bytes.count)
+      let close = bytes[start...].firstIndex(of: UInt8(ascii: ")")) ?? bytes.count
+      var required = 0
+      var total = 0
+      var variadic = false
+      for parameter in bytes[start..<close].split(separator: UInt8(ascii: ",")) {
+        let trimmed = parameter.drop { $0 == UInt8(ascii: " ") }.reversed().drop { $0 == UInt8(ascii: " ") }
+        guard let last = trimmed.first else { continue }
+        total += 1
+        let isVariadic = parameter.drop { $0 == UInt8(ascii: " ") }.starts(with: "...".utf8)
+        if isVariadic { variadic = true } else if last != UInt8(ascii: "?") { required += 1 }
+      }
+      minimumArity = required
+      maximumArity = variadic ? nil : total
     }
     self.namedParameters = named
     self.doc = doc

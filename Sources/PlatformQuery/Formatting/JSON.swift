@@ -107,7 +107,12 @@ struct JSONParser {
   }
 
   mutating func skipSpace() {
-    while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+    while position < bytes.count {
+      switch bytes[position] {
+      case 0x20, 0x09, 0x0A, 0x0D: position += 1
+      default: return
+      }
+    }
   }
 
   func fail(_ message: String) -> JSON.ParseError { JSON.ParseError(message: message, offset: position) }
@@ -160,7 +165,16 @@ struct JSONParser {
 
   mutating func parseNumber() throws(JSON.ParseError) -> Value {
     let start = position
-    while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
+    while position < bytes.count {
+      switch bytes[position] {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+        UInt8(ascii: "e"), UInt8(ascii: "E"):
+        position += 1
+        continue
+      default: break
+      }
+      break
+    }
     guard position > start, let n = Double(String(decoding: bytes[start..<position], as: UTF8.self)),
       n.isFinite
     else {
@@ -211,6 +225,14 @@ struct JSONParser {
 
   mutating func parseString() throws(JSON.ParseError) -> String {
     position += 1
+    // Most strings have no escapes: find the closing quote and decode the bytes in one go.
+    var end = position
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      let text = String(decoding: bytes[position..<end], as: UTF8.self)
+      position = end + 1
+      return text
+    }
     var out: [UInt8] = []
     while true {
       guard position < bytes.count else { throw fail("unterminated JSON string") }
