@@ -81,55 +81,64 @@ func runScript(_ source: Source, _ interpreter: Interpreter) -> ExitCode {
   }
 }
 
-var status = ExitCode.success
-switch options.action {
-case .help:
-  Output.standardOutput.write(CommandLineOptions.usage + "\n")
-case .version:
-  Output.standardOutput.write("pq \(Interpreter.version)\n")
-case .expression(let text):
-  let interpreter = makeInterpreter(scriptPath: nil, arguments: [])
-  do {
-    let value = try interpreter.run(source: Source(name: "-e", text: text))
-    if options.json {
-      Output.standardOutput.write(try JSON.encode(value) + "\n")
-    } else {
-      Output.standardOutput.write(value.description + "\n")
-    }
-  } catch {
-    status = report(error)
-  }
-case .script(let path, let arguments):
-  if let source = readSource(path) {
-    status = runScript(source, makeInterpreter(scriptPath: path, arguments: arguments))
-  }
-case .stdin:
-  if let source = readSource("-") {
-    status = runScript(source, makeInterpreter(scriptPath: nil, arguments: []))
-  }
-case .check(let paths):
-  let interpreter = makeInterpreter(scriptPath: nil, arguments: [])
-  for path in paths {
-    guard let source = readSource(path) else { continue }
+/// Carries out everything but the interactive prompt.
+func perform(_ action: CommandLineOptions.Action) -> ExitCode {
+  var status = ExitCode.success
+  switch action {
+  case .help:
+    Output.standardOutput.write(CommandLineOptions.usage + "\n")
+  case .version:
+    Output.standardOutput.write("pq \(Interpreter.version)\n")
+  case .expression(let text):
+    let interpreter = makeInterpreter(scriptPath: nil, arguments: [])
     do {
-      try interpreter.check(source)
+      let value = try interpreter.run(source: Source(name: "-e", text: text))
+      if options.json {
+        Output.standardOutput.write(try JSON.encode(value) + "\n")
+      } else {
+        Output.standardOutput.write(value.description + "\n")
+      }
     } catch {
-      let code = report(error)
-      if status == .success { status = code }
+      status = report(error)
     }
+  case .script(let path, let arguments):
+    if let source = readSource(path) {
+      status = runScript(source, makeInterpreter(scriptPath: path, arguments: arguments))
+    }
+  case .stdin, .repl:
+    if let source = readSource("-") {
+      status = runScript(source, makeInterpreter(scriptPath: nil, arguments: []))
+    }
+  case .check(let paths):
+    let interpreter = makeInterpreter(scriptPath: nil, arguments: [])
+    for path in paths {
+      guard let source = readSource(path) else { continue }
+      do {
+        try interpreter.check(source)
+      } catch {
+        let code = report(error)
+        if status == .success { status = code }
+      }
+    }
+  case .interactive:
+    break
   }
-case .repl:
-  if Terminal.stdinIsTerminal {
-    status = REPL(makeInterpreter: { makeInterpreter(scriptPath: nil, arguments: []) }, color: color).run()
-  } else if let source = readSource("-") {
-    status = runScript(source, makeInterpreter(scriptPath: nil, arguments: []))
-  }
+  return status
+}
+
+let status: ExitCode
+switch options.action {
+case .repl where Terminal.stdinIsTerminal:
+  status = REPL(makeInterpreter: { makeInterpreter(scriptPath: nil, arguments: []) }, color: color).run()
 case .interactive(let path, let arguments):
   let repl = REPL(makeInterpreter: { makeInterpreter(scriptPath: path, arguments: arguments) }, color: color)
   if let source = readSource(path) {
     repl.evaluate(source.text, name: path, echoes: false)
   }
   status = repl.run()
+default:
+  // Reading, parsing, the prelude and the script all run on one deep-stack thread, not one each.
+  status = Interpreter.withEvaluationStack { perform(options.action) }
 }
 Output.standardOutput.flush()
 exit(status.rawValue)

@@ -15,6 +15,19 @@ import Testing
     #expect(v.description == "100.86")
   }
 
+  @Test func manyEvaluationsOnOneStack() {
+    // snippet: evaluation stack
+    let results = Interpreter.withEvaluationStack {
+      let pq = Interpreter()
+      return ["x.mau", "truth.mau", "ratio(x.mau, truth.mau)"].map { formula in
+        (try? pq.evaluate(formula).description) ?? "error"
+      }
+    }
+    // ["70.4M users", "698K users", "100.86"]
+    // end
+    #expect(results == ["70.4M users", "698K users", "100.86"])
+  }
+
   @Test func convertingValues() throws {
     let pq = Interpreter()
     // snippet: values

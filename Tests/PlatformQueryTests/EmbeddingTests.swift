@@ -46,6 +46,20 @@ import Testing
     #expect(error.trace.count == 12)
   }
 
+  @Test func evaluationStackRunsManyEvaluationsAtFullDepth() throws {
+    // Inside withEvaluationStack every evaluation runs inline on the one deep thread: the
+    // default depth limit still ends in a depth error, never a native stack overflow.
+    let outcome: (String, String?, PQError.Kind?) = Interpreter.withEvaluationStack {
+      let pq = makeInterpreter(prelude: true).0
+      let deep = (try? pq.evaluate("fn down(n) { if n == 0 { 0 } else { 1 + down(n - 1) } }; down(9_999)"))
+      let failed = failure("fn f(n) { f(n + 1) }; f(0)", pq)
+      return (deep?.description ?? "failed", failed?.message, failed?.kind)
+    }
+    #expect(outcome.0 == "9999")
+    #expect(outcome.1?.hasPrefix("call depth limit of 10000 reached") == true)
+    #expect(outcome.2 == .limit)
+  }
+
   @Test func timeLimit() throws {
     let error = try #require(failure("while true {}", limited(Limits(seconds: 0.05))))
     #expect(error.kind == .limit)

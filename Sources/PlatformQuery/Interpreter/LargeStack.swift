@@ -83,3 +83,16 @@ enum LargeStack {
     }
   }
 }
+
+extension Interpreter {
+  /// Runs `body` on a thread whose stack is deep enough for the call-depth limit and waits for
+  /// it. Every evaluation inside `body` then runs inline rather than on a thread of its own, so
+  /// a host that makes several evaluations in a row (a script runner, a batch of formulas)
+  /// starts one thread instead of one per evaluation. Evaluations are safe without it.
+  public static func withEvaluationStack<T>(_ body: () -> T) -> T {
+    var value: T?
+    _ = try? LargeStack.run { () throws(PQError) in value = body() }
+    // The thread always runs the body; should it ever not have, run it here.
+    return value ?? body()
+  }
+}
