@@ -20,7 +20,7 @@ import Testing
 
   @Test func shareAndChange() throws {
     #expect(try show("share(truth.mau, x.mau + truth.mau)") == "0.982%")
-    #expect(try show("pct_change(truth.web_visits, x.web_visits)") == "8.75K%")
+    #expect(try show("pct_change(truth.web_visits, x.web_visits)") == "8750%")
     #expect(failure("share(x.mau, x.revenue)")?.message.contains("same unit") == true)
     #expect(failure("pct_change(0, 5)")?.message.contains("starting figure is 0") == true)
   }
@@ -52,7 +52,7 @@ import Testing
     try pq.evaluate("let c = compare(x.mau, truth.mau)")
     #expect(try show("c.difference", pq) == "69.7M users")
     #expect(try show("c.ratio", pq) == "100.86")
-    #expect(try show("c.change", pq) == "9.99K%")
+    #expect(try show("c.change", pq) == "9990%")
     #expect(try show("type(c)", pq) == "comparison")
     #expect(try show("c", pq).contains("caveats: none"))
   }

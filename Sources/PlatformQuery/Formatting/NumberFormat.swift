@@ -107,6 +107,20 @@ enum NumberFormat {
     }
   }
 
+  /// A number of percent or percentage points to `digits` significant digits, without K or M
+  /// below a million: `57`, `0.982`, `8750` ("8750%" reads better than "8.75K%").
+  static func percentage(_ value: Double, digits: Int) -> String {
+    guard value.isFinite, abs(value) < 1e6 else { return compact(value, digits: digits) }
+    var rounded = value
+    let integerDigits = value == 0 ? 1 : Int(floor(log10(abs(value)))) + 1
+    if integerDigits > digits {
+      let unit = powersOfTen[integerDigits - digits]
+      rounded = (value / unit).rounded() * unit
+    }
+    let text = significant(rounded, digits: digits)
+    return text == "-0" ? "0" : text
+  }
+
   /// Whether a non-negative number's text, as `significant` makes it, is 1000 or more: four
   /// digits or more before any decimal point (an exponent form is never that large here).
   static func reachesThousand(_ text: String) -> Bool {
@@ -124,8 +138,8 @@ enum NumberFormat {
     if unit.factors.isEmpty {
       switch unit.scale {
       case .none: return plain(value)
-      case .percent: return compact(value * 100, digits: digits) + "%"
-      case .points: return compact(value * 100, digits: digits) + " pp"
+      case .percent: return percentage(value * 100, digits: digits) + "%"
+      case .points: return percentage(value * 100, digits: digits) + " pp"
       }
     }
     let money = unit.factors.first { $0.name == "USD" && $0.power == 1 }
