@@ -96,6 +96,21 @@ import Testing
     #expect(error.followUps.first?.location?.line == 3)
   }
 
+  @Test(arguments: [
+    // An error inside an argument list: its ')' is skipped with it, not reported as unmatched.
+    ("print(b c)\nlet d = )", [1, 2]),
+    // Inside a block, recovery runs to the block's '}'.
+    ("fn f() {\n  let a = 1 +\n  let b = (\n}\nlet c = )", [3, 5]),
+    // A truly unmatched closer is still reported, once.
+    ("print(1))\nprint(2]", [1, 2]),
+  ])
+  func recoveryReportsNoCascade(source: String, lines: [Int]) throws {
+    let error = try #require(parseError(source))
+    let reported = [error.location?.line ?? 0] + error.followUps.map { $0.location?.line ?? 0 }
+    #expect(reported == lines)
+    #expect(!error.followUps.contains { $0.message.hasPrefix("unmatched") && $0.location?.line == 1 })
+  }
+
   @Test func nestingIsBounded() throws {
     let deep = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
     #expect(parseError(deep)?.message == "nesting too deep")

@@ -13,7 +13,7 @@ extension Parser {
       } catch {
         errors.append(error)
         if error.isUnexpectedEnd { return statements }
-        synchronize()
+        synchronize(from: before)
         if check(.rightBrace) || check(.rightParen) || check(.rightBracket) {
           if errors.last?.span != current.span {
             errors.append(

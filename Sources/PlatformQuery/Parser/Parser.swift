@@ -157,28 +157,50 @@ struct Parser {
     return start < end && source.bytes[start..<end].contains(UInt8(ascii: "\n"))
   }
 
-  /// Skips to the start of the next statement after an error, keeping brackets balanced. A
-  /// statement keyword at the start of a line ends the skipping even inside an unclosed bracket,
-  /// so one missing ')' does not hide the rest of the file.
-  mutating func synchronize() {
-    var nesting = 0
+  /// Skips to the start of the next statement after an error in the statement that began at
+  /// token `statementStart`, keeping brackets balanced: the brackets that statement had opened
+  /// before the error are closed by the skipping, not reported as unmatched. A statement keyword
+  /// at the start of a line ends the skipping even inside an unclosed '(' or '[', so one missing
+  /// ')' does not hide the rest of the file; inside a '{' block the skipping goes on to its '}'.
+  mutating func synchronize(from statementStart: Int) {
+    var open: [Symbol] = []
+    for token in tokens[statementStart..<index] {
+      guard case .symbol(let symbol) = token.kind else { continue }
+      switch symbol {
+      case .leftBrace, .leftParen, .leftBracket: open.append(symbol)
+      case .rightBrace: _ = close(.leftBrace, in: &open)
+      case .rightParen: _ = close(.leftParen, in: &open)
+      case .rightBracket: _ = close(.leftBracket, in: &open)
+      default: break
+      }
+    }
     while !atEnd {
-      if index > 0, followsLineBreak, startsStatement { return }
+      if index > 0, followsLineBreak, startsStatement, open.last != .leftBrace { return }
       switch kind {
       case .newline, .symbol(.semicolon):
-        if nesting <= 0 {
+        if open.isEmpty {
           advance()
           return
         }
-      case .symbol(.leftBrace), .symbol(.leftParen), .symbol(.leftBracket):
-        nesting += 1
-      case .symbol(.rightBrace), .symbol(.rightParen), .symbol(.rightBracket):
-        if nesting == 0 { return }
-        nesting -= 1
+      case .symbol(.leftBrace): open.append(.leftBrace)
+      case .symbol(.leftParen): open.append(.leftParen)
+      case .symbol(.leftBracket): open.append(.leftBracket)
+      case .symbol(.rightBrace): if !close(.leftBrace, in: &open) { return }
+      case .symbol(.rightParen): if !close(.leftParen, in: &open) { return }
+      case .symbol(.rightBracket): if !close(.leftBracket, in: &open) { return }
       default:
         break
       }
       advance()
     }
+  }
+
+  /// Closes the innermost `opener` and whatever was left open inside it; false when there is
+  /// nothing open at all (the closer is unmatched and ends the skipping). A closer of the wrong
+  /// kind inside other brackets is skipped.
+  private func close(_ opener: Symbol, in open: inout [Symbol]) -> Bool {
+    if open.isEmpty { return false }
+    if let position = open.lastIndex(of: opener) { open.removeSubrange(position...) }
+    return true
   }
 }
