@@ -85,6 +85,9 @@ import Testing
     #expect(
       failure("var s = \"x\"; while true { s = s + s }", pq)?.message.hasPrefix("size limit reached") == true)
     #expect(failure("var xs = [1]; while true { xs += xs }", pq)?.kind == .limit)
+    #expect(
+      failure("var ys = []; while true { ys += [0] }", pq)?.message
+        == "size limit reached: 1001 elements is more than the 1000 allowed")
     // join counts the bytes before it builds anything: 500 pieces of one byte and 499 separators
     // of one byte fit; one more separator byte does not.
     #expect(try pq.evaluate("len(join(map(range(500), fn(i) { \"a\" }), \",\"))").description == "999")

@@ -40,16 +40,40 @@ final class CompoundAssignNode: Node {
   let value: Node
   let operatorSpan: Span
 
+  /// For `xs += [a, b]`, the list literal's elements: they are appended to the list in place,
+  /// without making the one-off list first.
+  let appendedElements: ListNode?
+
   init(target: Storage, op: BinaryOperator, value: Node, operatorSpan: Span, span: Span) {
     self.target = target
     self.op = op
     self.value = value
     self.operatorSpan = operatorSpan
+    self.appendedElements = op == .add ? value as? ListNode : nil
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    let right = try value.evaluate(runtime)
+    if let appendedElements, appendedElements.elements.count == 1 {
+      let element = try appendedElements.elements[0].evaluate(runtime)
+      var left = runtime.take(target)
+      if case .list(var items) = left {
+        left = .nil
+        if items.count == items.capacity { items.reserveCapacity(items.count + items.count / 2 + 1) }
+        items.append(element)
+        left = .list(items)
+        runtime.store(left, into: target)
+        try checkGrowth(runtime, items.count, left)
+        return .nil
+      }
+      runtime.store(left, into: target)
+      return try combine(.list([element]), runtime)
+    }
+    return try combine(try value.evaluate(runtime), runtime)
+  }
+
+  /// `target op= right` for an already evaluated right side.
+  func combine(_ right: Value, _ runtime: Runtime) throws(PQError) -> Value {
     var left = runtime.take(target)
     // Each case lets go of `left` before growing its payload, so the list or string is
     // uniquely referenced and grows in place (no tuple switch: it would hold a second copy).
