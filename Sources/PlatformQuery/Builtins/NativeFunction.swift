@@ -102,15 +102,61 @@ public final class NativeFunction: @unchecked Sendable {
 
 /// The arguments of a native call, with checked accessors whose errors all read alike.
 struct Arguments {
-  var values: [Value]
+  /// Up to two positional arguments are held in place (most built-ins take one or two, and a
+  /// call then needs no array); more are all in `rest`.
+  private let first: Value
+  private let second: Value
+  private let rest: [Value]
+  /// The number of positional arguments.
+  let count: Int
   var named: [String: Value]
   let runtime: Runtime
   let span: Span
   let function: NativeFunction
 
-  var count: Int { values.count }
+  init(values: [Value], named: [String: Value], runtime: Runtime, span: Span, function: NativeFunction) {
+    count = values.count
+    if count > 2 {
+      first = .nil
+      second = .nil
+      rest = values
+    } else {
+      first = count > 0 ? values[0] : .nil
+      second = count > 1 ? values[1] : .nil
+      rest = []
+    }
+    self.named = named
+    self.runtime = runtime
+    self.span = span
+    self.function = function
+  }
 
-  subscript(index: Int) -> Value { index < values.count ? values[index] : .nil }
+  init(first: Value, second: Value, count: Int, runtime: Runtime, span: Span, function: NativeFunction) {
+    self.first = first
+    self.second = second
+    self.rest = []
+    self.count = count
+    self.named = [:]
+    self.runtime = runtime
+    self.span = span
+    self.function = function
+  }
+
+  /// The positional arguments as a list.
+  var values: [Value] {
+    switch count {
+    case 0: return []
+    case 1: return [first]
+    case 2: return [first, second]
+    default: return rest
+    }
+  }
+
+  subscript(index: Int) -> Value {
+    guard index < count else { return .nil }
+    if count > 2 { return rest[index] }
+    return index == 0 ? first : second
+  }
 
   /// An error about argument `index`, pointing at it.
   func error(_ index: Int, _ message: String, notes: [String] = []) -> PQError {
@@ -173,9 +219,9 @@ struct Arguments {
   }
 
   func optional(_ index: Int) -> Value? {
-    guard index < values.count else { return nil }
-    if case .nil = values[index] { return nil }
-    return values[index]
+    let value = self[index]
+    if case .nil = value { return nil }
+    return value
   }
 
   /// Calls a pq or native function value from a built-in.

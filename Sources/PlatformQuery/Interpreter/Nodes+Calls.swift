@@ -82,6 +82,14 @@ final class CallNode: Node {
       return try runtime.invoke(function, base: base, callSite: self)
     } else if let native = function.native {
       if !hasLabels {
+        let count = arguments.count
+        if count <= 2 {
+          let a = count > 0 ? try first.evaluate(runtime) : .nil
+          let b = count > 1 ? try second.evaluate(runtime) : .nil
+          var gathered = Arguments(
+            first: a, second: b, count: count, runtime: runtime, span: span, function: native)
+          return try runtime.callNative(native, &gathered, callSite: self)
+        }
         return try runtime.callNative(
           native, try unownedArguments.evaluateAll(runtime), named: [:], callSite: self)
       }
@@ -207,23 +215,31 @@ extension Runtime {
     throws(PQError) -> Value
   {
     let span = callSite?.span ?? Span(start: 0, end: 0)
+    var gathered = Arguments(values: values, named: named, runtime: self, span: span, function: native)
+    return try callNative(native, &gathered, callSite: callSite)
+  }
+
+  /// Calls a native function with its arguments gathered.
+  func callNative(_ native: NativeFunction, _ arguments: inout Arguments, callSite: CallNode?) throws(PQError)
+    -> Value
+  {
     do {
-      try native.checkArity(values.count, named: named)
-      var arguments = Arguments(values: values, named: named, runtime: self, span: span, function: native)
+      try native.checkArity(arguments.count, named: arguments.named)
       return try native.body(&arguments)
     } catch {
       var error = error
       if error.span == nil, let callSite {
         if let index = error.argumentIndex {
           error.span = callSite.argumentSpan(index)
-          if index < values.count, case .nil = values[index], let position = callSite.positionalNode(index),
+          if index < arguments.count, case .nil = arguments[index],
+            let position = callSite.positionalNode(index),
             let note = MissingFigure.note(for: position)
           {
             error.message = "\(native.name): " + note.message
             error.notes = note.notes
           }
         } else {
-          error.span = span
+          error.span = arguments.span
         }
       }
       throw error
