@@ -281,7 +281,10 @@ extension Runtime {
       if count == 2 { stack[base + 1] = second }
       return try invokeFromNative(function, base)
     case .native(let native):
-      return try callNative(native, count == 1 ? [first] : [first, second], span: span)
+      var arguments = Arguments(
+        first: first, second: count == 2 ? second : .nil, count: count, runtime: self, span: span,
+        function: native)
+      return try callNative(native, &arguments)
     }
   }
 
@@ -309,13 +312,18 @@ extension Runtime {
   }
 
   func callNative(_ native: NativeFunction, _ values: [Value], span: Span) throws(PQError) -> Value {
+    var arguments = Arguments(values: values, named: [:], runtime: self, span: span, function: native)
+    return try callNative(native, &arguments)
+  }
+
+  /// Calls a native function from a built-in; errors point at the built-in's call.
+  func callNative(_ native: NativeFunction, _ arguments: inout Arguments) throws(PQError) -> Value {
     do {
-      try native.checkArity(values.count, named: [:])
-      var arguments = Arguments(values: values, named: [:], runtime: self, span: span, function: native)
+      try native.checkArity(arguments.count, named: [:])
       return try native.body(&arguments)
     } catch {
       var error = error
-      if error.span == nil { error.span = span }
+      if error.span == nil { error.span = arguments.span }
       throw error
     }
   }
