@@ -47,6 +47,13 @@ import Testing
     #expect(NumberFormat.plain(2.5e-9) == "2.5e-9")
   }
 
+  @Test(arguments: [
+    0, 1, -1, 9, 10, -10, 99, 100, 12_345, -987_654_321, 999_999_999_999_999, Int64.max, Int64.min,
+  ])
+  func integerDigitsMatchTheStandardLibrary(value: Int64) {
+    #expect(NumberFormat.decimal(value) == String(value))
+  }
+
   @Test func compactQuantities() {
     #expect(NumberFormat.quantity(70_400_000, .users) == "70.4M users")
     #expect(NumberFormat.quantity(698_000, .users) == "698K users")

@@ -23,8 +23,28 @@ enum NumberFormat {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if value == 0 { return "0" }
-    if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+    if value.rounded() == value, abs(value) < 1e15 { return decimal(Int64(value)) }
     return significant(value, digits: 6)
+  }
+
+  /// An integer's decimal digits, written straight into a small buffer (`String(_:)` on an
+  /// integer goes through generic description code, several times slower).
+  static func decimal(_ value: Int64) -> String {
+    if value == 0 { return "0" }
+    var magnitude = value.magnitude
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { buffer in
+      var position = 21
+      while magnitude > 0 {
+        position -= 1
+        buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+      }
+      if value < 0 {
+        position -= 1
+        buffer[position] = UInt8(ascii: "-")
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: buffer[position...]), as: UTF8.self)
+    }
   }
 
   /// `value` to `digits` significant digits, trailing zeros removed, no exponent below 1e15.
@@ -61,7 +81,7 @@ enum NumberFormat {
       integer /= 10
       places -= 1
     }
-    var digits = String(integer)
+    var digits = decimal(integer)
     if places > 0 {
       if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
       digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
