@@ -11,13 +11,12 @@ extension Builtins {
       provenances.append(provenance)
     }
     guard any else { return result }
-    var expression = name + "("
+    var parts: [Provenance.Part] = []
+    parts.reserveCapacity(inputs.count)
     for (index, input) in inputs.enumerated() {
-      if index > 0 { expression += ", " }
-      expression += provenances[index]?.expression ?? input.inline
+      parts.append(provenances[index].map { .input($0) } ?? .written(input.inline))
     }
-    expression += ")"
-    let provenance = Provenance.combine(expression, precedence: 10, provenances)
+    let provenance = Provenance.combine(text: .call(name, parts), precedence: 10, provenances)
     return Value.make(number, result.unit, provenance)
   }
 

@@ -112,7 +112,38 @@ public final class Figure: Sendable, Hashable {
 /// the caveats that combining them raised. Plain numbers have none and pay nothing.
 public final class Provenance: Sendable {
   /// The computation, e.g. `x.mau / truth.mau`.
-  public let expression: String
+  public var expression: String {
+    switch text {
+    case .written(let expression): return expression
+    case .call(let name, let parts):
+      var expression = name + "("
+      for (index, part) in parts.enumerated() {
+        if index > 0 { expression += ", " }
+        switch part {
+        case .input(let provenance): expression += provenance.expression
+        case .written(let text): expression += text
+        }
+      }
+      expression += ")"
+      return Provenance.bounded(expression)
+    }
+  }
+
+  /// How the expression is kept: as text, or, for a built-in's result (`ratio(x.mau,
+  /// truth.mau)`), as the call's name and inputs, written out only when someone reads
+  /// `expression` — most computed values never show theirs.
+  enum Text: Sendable {
+    case written(String)
+    case call(String, [Part])
+  }
+
+  /// An input of a call: another provenance, or the text of a plain value.
+  enum Part: Sendable {
+    case input(Provenance)
+    case written(String)
+  }
+
+  let text: Text
   /// How tightly `expression` binds, for parenthesising it inside a larger one.
   let precedence: Int
   /// The distinct figures used, in order of first use.
@@ -142,29 +173,43 @@ public final class Provenance: Sendable {
 
   /// Creates provenance.
   public init(expression: String, figures: [Figure], caveats: [String] = []) {
-    self.expression = expression
+    self.text = .written(expression)
     self.precedence = 10
     self.figures = figures
     self.pairs = []
     self.givenCaveats = caveats
   }
 
-  init(expression: String, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]) {
-    // The byte count bounds the character count, so the slow count runs only for long text.
-    self.expression =
-      expression.utf8.count > 240 && expression.count > 240
-      ? String(expression.prefix(237)) + "…" : expression
+  convenience init(
+    expression: String, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]
+  ) {
+    self.init(
+      text: .written(Provenance.bounded(expression)), precedence: precedence, figures: figures, pairs: pairs,
+      givenCaveats: givenCaveats)
+  }
+
+  init(text: Text, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]) {
+    self.text = text
     self.precedence = precedence
     self.figures = figures
     self.pairs = pairs
     self.givenCaveats = givenCaveats
   }
 
+  /// An expression cut to 240 characters. The byte count bounds the character count, so the
+  /// slow count runs only for long text.
+  static func bounded(_ expression: String) -> String {
+    expression.utf8.count > 240 && expression.count > 240 ? String(expression.prefix(237)) + "…" : expression
+  }
+
   /// The same provenance under another expression.
   func renamed(_ expression: String, precedence: Int = 10) -> Provenance {
+    renamed(text: .written(Provenance.bounded(expression)), precedence: precedence)
+  }
+
+  func renamed(text: Text, precedence: Int = 10) -> Provenance {
     Provenance(
-      expression: expression, precedence: precedence, figures: figures, pairs: pairs,
-      givenCaveats: givenCaveats)
+      text: text, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats)
   }
 
   /// Provenance of a single figure.
@@ -175,9 +220,13 @@ public final class Provenance: Sendable {
   /// Combines the inputs of a computation into the provenance of its result: their figures, and
   /// every pair of figures from different inputs, which `caveats` checks for differences.
   static func combine(_ expression: String, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
+    combine(text: .written(bounded(expression)), precedence: precedence, inputs)
+  }
+
+  static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
     let present = inputs.compactMap { $0 }
     if present.isEmpty { return nil }
-    if present.count == 1 { return present[0].renamed(expression, precedence: precedence) }
+    if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence) }
     // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
     if present.count == 2, present[0].figures.count == 1, present[1].figures.count == 1,
       present[0].pairs.isEmpty,
@@ -187,10 +236,10 @@ public final class Provenance: Sendable {
       let b = present[1].figures[0]
       if a == b {
         return Provenance(
-          expression: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
+          text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
       }
       return Provenance(
-        expression: expression, precedence: precedence, figures: [a, b], pairs: [Pair(first: 0, second: 1)],
+        text: expression, precedence: precedence, figures: [a, b], pairs: [Pair(first: 0, second: 1)],
         givenCaveats: [])
     }
     var figures: [Figure] = []
@@ -225,7 +274,7 @@ public final class Provenance: Sendable {
       }
     }
     return Provenance(
-      expression: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: given)
+      text: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: given)
   }
 
   /// Caveats raised by weighing figures against each other: for the same metric, differing
