@@ -17,13 +17,21 @@ extension Builtins {
         pieces.append(piece)
       }
       try arguments.runtime.checkSize(total, nil, what: "bytes")
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(total)
-      for index in pieces.indices {
-        if index > 0 { separator.withUTF8 { bytes.append(contentsOf: $0) } }
-        pieces[index].withUTF8 { bytes.append(contentsOf: $0) }
+      // The bytes are copied straight into the new string's storage.
+      let text = String(unsafeUninitializedCapacity: total) { buffer in
+        var offset = 0
+        func copy(_ source: UnsafeBufferPointer<UInt8>) {
+          guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
+          (to + offset).update(from: from, count: source.count)
+          offset += source.count
+        }
+        for index in pieces.indices {
+          if index > 0 { separator.withUTF8(copy) }
+          pieces[index].withUTF8(copy)
+        }
+        return offset
       }
-      return .string(String(decoding: bytes, as: UTF8.self))
+      return .string(text)
     },
     NativeFunction(
       "split(text, separator?)", doc: "The pieces of a string between separators (whitespace by default).",
