@@ -110,9 +110,11 @@ struct Arguments {
   /// The number of positional arguments.
   let count: Int
   var named: [String: Value]
-  let runtime: Runtime
+  /// The runtime and the function, not retained: arguments live only for the call, during which
+  /// both are held by the caller.
+  unowned(unsafe) let runtime: Runtime
   let span: Span
-  let function: NativeFunction
+  unowned(unsafe) let function: NativeFunction
 
   init(values: [Value], named: [String: Value], runtime: Runtime, span: Span, function: NativeFunction) {
     count = values.count
