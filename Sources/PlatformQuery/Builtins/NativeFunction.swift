@@ -76,6 +76,7 @@ public final class NativeFunction: @unchecked Sendable {
   }
 
   func checkArity(_ count: Int, named: [String: Value]) throws(PQError) {
+    if count >= minimumArity, count <= maximumArity ?? Int.max, named.isEmpty { return }
     if count < minimumArity || (maximumArity.map { count > $0 } ?? false) {
       let expected: String
       if let maximumArity, maximumArity == minimumArity {

@@ -31,19 +31,24 @@ enum NumberFormat {
   /// integer goes through generic description code, several times slower).
   static func decimal(_ value: Int64) -> String {
     if value == 0 { return "0" }
-    var magnitude = value.magnitude
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { buffer in
-      var position = 21
+    var length = value < 0 ? 1 : 0
+    var rest = value.magnitude
+    while rest > 0 {
+      length += 1
+      rest /= 10
+    }
+    // Up to 15 ASCII bytes become a small string without being validated again, which
+    // `String(decoding:as:)` would do.
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      var magnitude = value.magnitude
+      var position = length
       while magnitude > 0 {
         position -= 1
         buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
         magnitude /= 10
       }
-      if value < 0 {
-        position -= 1
-        buffer[position] = UInt8(ascii: "-")
-      }
-      return String(decoding: UnsafeBufferPointer(rebasing: buffer[position...]), as: UTF8.self)
+      if value < 0 { buffer[0] = UInt8(ascii: "-") }
+      return length
     }
   }
 
