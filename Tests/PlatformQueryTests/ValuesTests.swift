@@ -54,6 +54,50 @@ import Testing
     #expect(NumberFormat.decimal(value) == String(value))
   }
 
+  /// `fixed` writes its digits byte by byte; the reference builds the same text with string
+  /// operations (the scaled value rounded, trailing zeros dropped, the point inserted).
+  @Test func fixedDecimalsMatchAStringReference() {
+    func reference(_ value: Double, _ decimals: Int) -> String? {
+      guard decimals <= 15 else { return nil }
+      let scaled = abs(value) * NumberFormat.powersOfTen[decimals]
+      guard scaled < 1e15 else { return nil }
+      var integer = Int64(scaled.rounded())
+      var places = decimals
+      while places > 0, integer % 10 == 0 {
+        integer /= 10
+        places -= 1
+      }
+      var digits = String(integer)
+      if places > 0 {
+        if digits.count <= places {
+          digits = String(repeating: "0", count: places - digits.count + 1) + digits
+        }
+        digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+      }
+      return integer == 0 ? "0" : (value < 0 ? "-" : "") + digits
+    }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var values: [Double] = [0, 1, -1, 0.5, -0.05, 0.001, 9.995, 99.999_999, 1e14, -123.456, 0.000_001_5]
+    for _ in 0..<400 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let mantissa = Double(state >> 11) / Double(1 << 53)
+      let exponent = Int(state % 21) - 8
+      values.append(
+        (state & 1 == 0 ? 1 : -1) * mantissa * NumberFormat.powersOfTen[abs(exponent) % 16]
+          / (exponent < 0 ? 1e8 : 1))
+    }
+    for value in values {
+      for decimals in 0...16 {
+        #expect(
+          NumberFormat.fixed(value, decimals: decimals) == reference(value, decimals), "\(value), \(decimals)"
+        )
+      }
+    }
+    #expect(NumberFormat.fixed(-0.05, decimals: 2) == "-0.05")
+    #expect(NumberFormat.fixed(100.857, decimals: 3) == "100.857")
+    #expect(NumberFormat.fixed(0.0004, decimals: 3) == "0")
+  }
+
   @Test func compactQuantities() {
     #expect(NumberFormat.quantity(70_400_000, .users) == "70.4M users")
     #expect(NumberFormat.quantity(698_000, .users) == "698K users")

@@ -1,22 +1,13 @@
 extension Builtins {
   /// The result of a named derivation (`ratio(a, b)`) carrying its inputs' provenance.
-  static func derived(_ name: String, _ inputs: [Value], _ result: Value) -> Value {
+  static func derived(_ name: String, _ a: Value, _ b: Value, _ result: Value) -> Value {
     guard let number = result.numericValue else { return result }
-    var provenances: [Provenance?] = []
-    provenances.reserveCapacity(inputs.count)
-    var any = false
-    for input in inputs {
-      let provenance = input.provenance
-      if provenance != nil { any = true }
-      provenances.append(provenance)
-    }
-    guard any else { return result }
-    var parts: [Provenance.Part] = []
-    parts.reserveCapacity(inputs.count)
-    for (index, input) in inputs.enumerated() {
-      parts.append(provenances[index].map { .input($0) } ?? .written(input.inline))
-    }
-    let provenance = Provenance.combine(text: .call(name, parts), precedence: 10, provenances)
+    let left = a.provenance
+    let right = b.provenance
+    if left == nil, right == nil { return result }
+    let text = Provenance.Text.call(
+      name, left.map { .input($0) } ?? .written(a.inline), right.map { .input($0) } ?? .written(b.inline))
+    let provenance = Provenance.combine(text: text, precedence: 10, left, right)
     return Value.make(number, result.unit, provenance)
   }
 
@@ -43,7 +34,7 @@ extension Builtins {
     guard a != 0 else {
       throw PQError(.runtime, "pct_change: the starting figure is 0, so the change has no percentage")
     }
-    return derived("pct_change", [from, to], Value.make((b - a) / abs(a), .percent, nil))
+    return derived("pct_change", from, to, Value.make((b - a) / abs(a), .percent, nil))
   }
 
   static let data: [NativeFunction] = [
@@ -53,7 +44,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       guard b.numericValue != 0 else { throw arguments.error(1, "division by zero: the second figure is 0") }
-      return derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b, tracking: false))
+      return derived("ratio", a, b, try Arithmetic.apply(.divide, a, b, tracking: false))
     },
     NativeFunction(
       "diff(a, b)", doc: "a - b in their common unit (percent minus percent is pp).",
@@ -61,7 +52,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
-      return derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b, tracking: false))
+      return derived("diff", a, b, try Arithmetic.apply(.subtract, a, b, tracking: false))
     },
     NativeFunction(
       "pct_change(from, to)", doc: "The change from one figure to another, as a percentage.",
@@ -78,7 +69,7 @@ extension Builtins {
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
       guard let whole = b.numericValue, whole != 0 else { throw arguments.error(1, "the whole is 0") }
-      return derived("share", [a, b], Value.make((a.numericValue ?? 0) / whole, .percent, nil))
+      return derived("share", a, b, Value.make((a.numericValue ?? 0) / whole, .percent, nil))
     },
     NativeFunction(
       "compare(a, b)",

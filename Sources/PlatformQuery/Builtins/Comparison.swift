@@ -6,10 +6,10 @@ enum Comparison {
     let sameUnit = Arithmetic.additiveUnit(.subtract, a.unit, b.unit) != nil
     let difference: Value =
       sameUnit
-      ? Builtins.derived("diff", [a, b], try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
+      ? Builtins.derived("diff", a, b, try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
     let ratio: Value =
       b.numericValue == 0
-      ? .nil : Builtins.derived("ratio", [a, b], try Arithmetic.apply(.divide, a, b, tracking: false))
+      ? .nil : Builtins.derived("ratio", a, b, try Arithmetic.apply(.divide, a, b, tracking: false))
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     var caveats = Provenance.caveats(between: a.provenance?.figures ?? [], and: b.provenance?.figures ?? [])
     if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
@@ -38,11 +38,11 @@ enum Comparison {
         if metric.unit.scale == .percent {
           vs =
             (try? Builtins.derived(
-              "diff", [left, right], Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
+              "diff", left, right, Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
         } else if y != 0 {
           vs =
             (try? Builtins.derived(
-              "ratio", [left, right], Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
+              "ratio", left, right, Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
         }
         for caveat in Provenance.caveats(
           between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? [])

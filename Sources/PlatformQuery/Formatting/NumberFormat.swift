@@ -81,17 +81,42 @@ enum NumberFormat {
     let scaled = abs(value) * powersOfTen[decimals]
     guard scaled < 1e15 else { return nil }
     var integer = Int64(scaled.rounded())
+    if integer == 0 { return "0" }
     var places = decimals
     while places > 0, integer % 10 == 0 {
       integer /= 10
       places -= 1
     }
-    var digits = decimal(integer)
-    if places > 0 {
-      if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-      digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+    var digitCount = 0
+    var rest = integer
+    while rest > 0 {
+      digitCount += 1
+      rest /= 10
     }
-    return integer == 0 ? "0" : (value < 0 ? "-" : "") + digits
+    // `-`, then the whole part (at least `0`), then `.` and exactly `places` decimals.
+    let wholeDigits = Swift.max(digitCount - places, 1)
+    let length = (value < 0 ? 1 : 0) + wholeDigits + (places > 0 ? 1 + places : 0)
+    // Written byte by byte from the right: no string index arithmetic, no validation.
+    return String(unsafeUninitializedCapacity: length) { buffer in
+      var position = length
+      var remaining = integer
+      for _ in 0..<places {
+        position -= 1
+        buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+        remaining /= 10
+      }
+      if places > 0 {
+        position -= 1
+        buffer[position] = UInt8(ascii: ".")
+      }
+      repeat {
+        position -= 1
+        buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+        remaining /= 10
+      } while remaining > 0
+      if value < 0 { buffer[0] = UInt8(ascii: "-") }
+      return length
+    }
   }
 
   static func trimExponent(_ text: String) -> String {

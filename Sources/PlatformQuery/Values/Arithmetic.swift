@@ -182,7 +182,8 @@ enum Arithmetic {
     let leftText = operandText(lhs, left, needs: rightAssociative ? precedence + 1 : precedence)
     let rightText = operandText(rhs, right, needs: rightAssociative ? precedence : precedence + 1)
     return Provenance.combine(
-      "\(leftText) \(op.rawValue) \(rightText)", precedence: precedence, [left, right])
+      text: .written(Provenance.bounded("\(leftText) \(op.rawValue) \(rightText)")), precedence: precedence,
+      left, right)
   }
 
   static func operandText(_ value: Value, _ provenance: Provenance?, needs precedence: Int) -> String {

@@ -115,32 +115,36 @@ public final class Provenance: Sendable {
   public var expression: String {
     switch text {
     case .written(let expression): return expression
-    case .call(let name, let parts):
-      var expression = name + "("
-      for (index, part) in parts.enumerated() {
-        if index > 0 { expression += ", " }
-        switch part {
-        case .input(let provenance): expression += provenance.expression
-        case .written(let text): expression += text
-        }
-      }
+    case .call(let name, let first, let second):
+      var expression = name
+      expression += "("
+      expression += first.text
+      expression += ", "
+      expression += second.text
       expression += ")"
       return Provenance.bounded(expression)
     }
   }
 
   /// How the expression is kept: as text, or, for a built-in's result (`ratio(x.mau,
-  /// truth.mau)`), as the call's name and inputs, written out only when someone reads
+  /// truth.mau)`), as the call's name and its two inputs, written out only when someone reads
   /// `expression` — most computed values never show theirs.
   enum Text: Sendable {
     case written(String)
-    case call(String, [Part])
+    case call(String, Part, Part)
   }
 
   /// An input of a call: another provenance, or the text of a plain value.
   enum Part: Sendable {
     case input(Provenance)
     case written(String)
+
+    var text: String {
+      switch self {
+      case .input(let provenance): return provenance.expression
+      case .written(let text): return text
+      }
+    }
   }
 
   let text: Text
@@ -223,25 +227,37 @@ public final class Provenance: Sendable {
     combine(text: .written(bounded(expression)), precedence: precedence, inputs)
   }
 
+  /// Combines the provenance of a binary computation's two sides (either may be nil) without
+  /// gathering them in an array first.
+  static func combine(text expression: Text, precedence: Int, _ left: Provenance?, _ right: Provenance?)
+    -> Provenance?
+  {
+    guard let left else { return right?.renamed(text: expression, precedence: precedence) }
+    guard let right else { return left.renamed(text: expression, precedence: precedence) }
+    // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
+    if left.figures.count == 1, right.figures.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
+      left.givenCaveats.isEmpty, right.givenCaveats.isEmpty
+    {
+      let a = left.figures[0]
+      let b = right.figures[0]
+      if a == b {
+        return Provenance(
+          text: expression, precedence: precedence, figures: left.figures, pairs: [], givenCaveats: [])
+      }
+      return Provenance(
+        text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
+        givenCaveats: [])
+    }
+    return combine(text: expression, precedence: precedence, [left, right])
+  }
+
+  /// The one pair of a two-figure computation, shared rather than allocated each time.
+  static let firstAgainstSecond = [Pair(first: 0, second: 1)]
+
   static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
     let present = inputs.compactMap { $0 }
     if present.isEmpty { return nil }
     if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence) }
-    // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
-    if present.count == 2, present[0].figures.count == 1, present[1].figures.count == 1,
-      present[0].pairs.isEmpty,
-      present[1].pairs.isEmpty, present[0].givenCaveats.isEmpty, present[1].givenCaveats.isEmpty
-    {
-      let a = present[0].figures[0]
-      let b = present[1].figures[0]
-      if a == b {
-        return Provenance(
-          text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
-      }
-      return Provenance(
-        text: expression, precedence: precedence, figures: [a, b], pairs: [Pair(first: 0, second: 1)],
-        givenCaveats: [])
-    }
     var figures: [Figure] = []
     var pairs: [Pair] = []
     var given: [String] = []
