@@ -90,20 +90,19 @@ extension Builtins {
       text += inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline
     }
     text += "\ninputs:"
-    let labelWidth = inputs.map(\.label.characterCount).max() ?? 0
-    let shownValues = inputs.map { NumberFormat.quantity($0.value, $0.unit) }
-    let valueWidth = shownValues.map(\.characterCount).max() ?? 0
-    for (figure, shown) in zip(inputs, shownValues) {
+    var labelWidth = 0
+    var valueWidth = 0
+    for figure in inputs {
+      labelWidth = Swift.max(labelWidth, figure.labelWidth)
+      valueWidth = Swift.max(valueWidth, figure.shownValueWidth)
+    }
+    for figure in inputs {
       text += "\n  "
       text += figure.label
-      text.appendSpaces(labelWidth - figure.label.characterCount + 2)
-      text += shown
-      text.appendSpaces(valueWidth - shown.characterCount + 2)
-      text += figure.publisher
-      text += ", "
-      text += figure.period
-      text += ": "
-      text += figure.definition
+      text.appendSpaces(labelWidth - figure.labelWidth + 2)
+      text += figure.shownValue
+      text.appendSpaces(valueWidth - figure.shownValueWidth + 2)
+      text += figure.sourceLine
       if !figure.quote.isEmpty {
         text += "\n  "
         text.appendSpaces(labelWidth + 2)

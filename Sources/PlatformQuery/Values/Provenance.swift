@@ -26,6 +26,14 @@ public final class Figure: Sendable, Hashable {
   /// True for an estimate rather than a measured or reported figure.
   public let isEstimate: Bool
 
+  /// What `explain` shows of the figure, made once (figures are immutable): the value with its
+  /// unit (`70.4M users`), the label's width in characters, and the source line (`Similarweb,
+  /// September 2024: monthly active users`).
+  let shownValue: String
+  let labelWidth: Int
+  let shownValueWidth: Int
+  let sourceLine: String
+
   /// Creates a figure.
   public init(
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
@@ -42,6 +50,10 @@ public final class Figure: Sendable, Hashable {
     self.quote = quote
     self.statedAs = statedAs
     self.isEstimate = isEstimate
+    shownValue = NumberFormat.quantity(value, unit)
+    labelWidth = label.characterCount
+    shownValueWidth = shownValue.characterCount
+    sourceLine = publisher + ", " + period + ": " + definition
   }
 
   /// Figures are equal when every part is.
@@ -165,6 +177,11 @@ public final class Provenance: Sendable {
 
   /// Caveats: pairs of inputs whose periods, sources or definitions differ.
   public var caveats: [String] {
+    if pairs.count == 1, givenCaveats.isEmpty {
+      // One pair of figures (ratio(x.mau, truth.mau)): its caveat, if any, without merging lists.
+      guard let caveat = figures[pairs[0].first].caveat(against: figures[pairs[0].second]) else { return [] }
+      return [caveat]
+    }
     var result = givenCaveats
     for pair in pairs {
       for caveat in Provenance.caveats(between: [figures[pair.first]], and: [figures[pair.second]])
