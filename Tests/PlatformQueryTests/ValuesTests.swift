@@ -98,6 +98,52 @@ import Testing
     #expect(NumberFormat.fixed(0.0004, decimals: 3) == "0")
   }
 
+  @Test func platformFieldsAreFoundByPosition() {
+    let record = Record([("revenue", .number(3)), ("name", .string("A")), ("mau", .number(1))])
+    let fields = ["name", "mau", "web_visits", "revenue", "news_share", "suspended_accounts"]
+    #expect(Shape.platformFields == fields)
+    for (slot, field) in Shape.platformFields.enumerated() {
+      // Twice: once computing the positions, once reading them back.
+      for _ in 0..<2 {
+        #expect(record.platformField(slot).map(\.inline) == record[field].map(\.inline), "\(field)")
+      }
+    }
+    #expect(record.platformField(4) == nil)
+    // A record too wide for a byte per position is looked up by name.
+    var wide = (0..<300).map { ("f\($0)", Value.number(Double($0))) }
+    wide.append(("mau", .number(7)))
+    wide.insert(("name", .string("W")), at: 0)
+    let large = Record(wide)
+    #expect(large.platformField(1).map(\.inline) == "7")
+    #expect(large.platformField(0).map(\.inline) == "\"W\"")
+    #expect(large.platformField(2) == nil)
+  }
+
+  /// Caveats are kept per figure, a bounded few; past the bound the cache empties and the texts
+  /// are made again, the same.
+  @Test func caveatsStayRightPastTheCacheBound() {
+    func figure(_ label: String, period: String, estimate: Bool = false) -> Figure {
+      Figure(
+        platform: "P", field: "mau", label: label, value: 1, unit: .users, publisher: "S", period: period,
+        definition: "d", quote: "", statedAs: "1", isEstimate: estimate)
+    }
+    let base = figure("a.mau", period: "2024")
+    let others = (0..<80).map {
+      figure("b\($0).mau", period: $0 % 3 == 0 ? "2024" : "20\($0)", estimate: $0 % 5 == 0)
+    }
+    for round in 0..<2 {
+      for other in others {
+        let expected = Figure.describeDifferences(base, other)
+        #expect(base.caveat(against: other) == expected, "round \(round)")
+        #expect(base.fieldCaveat(against: other) == expected.map { "mau: " + Comparison.afterLabel($0) })
+      }
+    }
+    #expect(base.caveat(against: others[1]) == "a.mau and b1.mau: periods differ (2024 vs 201)")
+    #expect(base.caveat(against: others[3]) == nil)
+    #expect(
+      base.fieldCaveat(against: others[5]) == "mau: periods differ (2024 vs 205); b5.mau is an estimate")
+  }
+
   @Test func compactQuantities() {
     #expect(NumberFormat.quantity(70_400_000, .users) == "70.4M users")
     #expect(NumberFormat.quantity(698_000, .users) == "698K users")

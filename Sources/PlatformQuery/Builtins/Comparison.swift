@@ -25,14 +25,14 @@ enum Comparison {
     keys: ["a", "b", "difference", "ratio", "change", "caveats"], kind: .comparison)
 
   static func platforms(_ a: Record, _ b: Record) -> Value {
-    let nameA = a["name"]?.text ?? "a"
-    let nameB = b["name"]?.text ?? "b"
+    let nameA = a.platformField(0)?.text ?? "a"
+    let nameB = b.platformField(0)?.text ?? "b"
     var rows: [Value] = []
     rows.reserveCapacity(Metric.all.count)
     var caveats: [Value] = []
-    for metric in Metric.all {
-      let left = a[metric.field] ?? .nil
-      let right = b[metric.field] ?? .nil
+    for (position, metric) in Metric.all.enumerated() {
+      let left = a.platformField(position + 1) ?? .nil
+      let right = b.platformField(position + 1) ?? .nil
       var vs = Value.nil
       if left.numericValue != nil, let y = right.numericValue {
         if metric.unit.scale == .percent {
@@ -44,10 +44,14 @@ enum Comparison {
             (try? Builtins.derived(
               "ratio", left, right, Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
         }
-        for caveat in Provenance.caveats(
-          between: left.provenance?.figures ?? [], and: right.provenance?.figures ?? [])
-        {
-          caveats.append(.string(metric.field + ": " + Comparison.afterLabel(caveat)))
+        for a in left.provenance?.figures ?? [] {
+          for b in right.provenance?.figures ?? [] where a != b {
+            if a.field == metric.field {
+              if let caveat = a.fieldCaveat(against: b) { caveats.append(.string(caveat)) }
+            } else if let caveat = a.caveat(against: b) {
+              caveats.append(.string(metric.field + ": " + Comparison.afterLabel(caveat)))
+            }
+          }
         }
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB

@@ -69,30 +69,43 @@ public final class Figure: Sendable, Hashable {
   /// Made once per pair and kept (figures are immutable), so that `compare` and `explain` in a
   /// loop do not rebuild the same sentences.
   func caveat(against other: Figure) -> String? {
-    let key = CaveatKey(first: ObjectIdentifier(self), second: ObjectIdentifier(other))
-    if let entry = Figure.caveatCache.withLock({ $0[key] }) { return entry.text }
+    cachedCaveat(against: other).text
+  }
+
+  /// The same caveat under this figure's field instead of both labels (`mau: periods differ
+  /// (…)`), as `compare` on two platforms lists it.
+  func fieldCaveat(against other: Figure) -> String? {
+    cachedCaveat(against: other).fieldText
+  }
+
+  private func cachedCaveat(against other: Figure) -> CaveatEntry {
+    let serial = other.serial
+    // A few entries per figure, found by the other figure's serial number: no hashing, and a
+    // serial is never reused, unlike an object's address.
+    if let entry = caveatCache.withLock({ entries in entries.first { $0.other == serial } }) { return entry }
     let text = Figure.describeDifferences(self, other)
-    Figure.caveatCache.withLock { cache in
-      if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
-      cache[key] = CaveatEntry(figures: (self, other), text: text)
+    let entry = CaveatEntry(
+      other: serial, text: text, fieldText: text.map { field + ": " + Comparison.afterLabel($0) })
+    caveatCache.withLock { entries in
+      if entries.count >= 32 { entries.removeAll(keepingCapacity: true) }
+      entries.append(entry)
     }
-    return text
+    return entry
   }
 
-  private struct CaveatKey: Hashable {
-    let first: ObjectIdentifier
-    let second: ObjectIdentifier
-  }
-
-  /// A cached caveat; it holds both figures so that their identifiers stay theirs while cached.
-  private struct CaveatEntry {
-    let figures: (Figure, Figure)
+  private struct CaveatEntry: Sendable {
+    let other: UInt64
     let text: String?
+    let fieldText: String?
   }
 
-  /// Caveat texts by pair of figures, shared by every interpreter (figures are immutable and
-  /// shared too); bounded, and emptied when full.
-  private static let caveatCache = Mutex<[CaveatKey: CaveatEntry]>([:])
+  /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
+  private let caveatCache = Mutex<[CaveatEntry]>([])
+
+  /// A number no other figure of this process has.
+  let serial = Figure.serials.add(1, ordering: .relaxed).newValue
+
+  private static let serials = Atomic<UInt64>(0)
 
   static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
     var differences: [String] = []

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The ordered field names of records, shared between records built the same way so that field
 /// lookups can be cached by identity.
 /// The shape also holds what the records stand for, so that a record is two words (shape and
@@ -6,6 +8,33 @@ final class Shape: Sendable {
   let keys: [String]
   let index: [String: Int]
   let kind: RecordKind
+
+  /// Where `name` and the five platform metrics (`Metric.all`) sit in this shape, a byte each
+  /// (position + 1, or 0 when absent) above a "computed" bit, worked out on first use: `compare`
+  /// on two platforms reads them instead of hashing six field names per platform per call.
+  /// Atomic so that interpreters on several threads may share the shape; any of them may fill
+  /// it in, all with the same value.
+  private let platformPositions = Atomic<UInt64>(0)
+
+  /// The fields `platformPosition` knows: `name`, then each metric of `Metric.all`.
+  static let platformFields = ["name"] + Metric.all.map(\.field)
+
+  /// The position of `platformFields[field]` in this shape, or nil when the shape lacks it.
+  func platformPosition(_ field: Int) -> Int? {
+    var packed = platformPositions.load(ordering: .relaxed)
+    if packed == 0 {
+      packed = 1 << 63
+      for (slot, name) in Shape.platformFields.enumerated() {
+        guard let position = index[name] else { continue }
+        // Records of more than 254 fields are looked up by name each time.
+        guard position < 255 else { return index[Shape.platformFields[field]] }
+        packed |= UInt64(position + 1) << (8 * slot)
+      }
+      platformPositions.store(packed, ordering: .relaxed)
+    }
+    let byte = Int((packed >> (8 * field)) & 0xFF)
+    return byte == 0 ? nil : byte - 1
+  }
 
   init(keys: [String], kind: RecordKind = .plain) {
     self.keys = keys
@@ -94,6 +123,11 @@ public struct Record: @unchecked Sendable {
         values.append(newValue)
       }
     }
+  }
+
+  /// The value of `Shape.platformFields[field]` (`name` or a metric), found without hashing.
+  func platformField(_ field: Int) -> Value? {
+    shape.platformPosition(field).map { values[$0] }
   }
 
   /// The fields as pairs, in order.
