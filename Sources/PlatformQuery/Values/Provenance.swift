@@ -100,7 +100,7 @@ public final class Figure: Sendable, Hashable {
   }
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
-  private let caveatCache = Mutex<[CaveatEntry]>([])
+  private let caveatCache = Locked<[CaveatEntry]>([])
 
   /// A number no other figure of this process has.
   let serial = Figure.serials.add(1, ordering: .relaxed).newValue
