@@ -2,7 +2,7 @@
 // or a PQError, never a crash or a hang; the interpreter stays usable.
 import PlatformQuery
 
-nonisolated(unsafe) let interpreter: Interpreter = {
+let interpreter: Interpreter = {
   var options = Interpreter.Options()
   options.limits = Limits(steps: 20_000, callDepth: 200, seconds: 1, maximumLength: 100_000)
   return Interpreter(options: options)

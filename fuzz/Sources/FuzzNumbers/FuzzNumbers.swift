@@ -2,8 +2,8 @@
 // (through `num`) to within the displayed precision, in every unit.
 import PlatformQuery
 
-nonisolated(unsafe) let interpreter = Interpreter()
-nonisolated(unsafe) let num = interpreter["num"] ?? .nil
+let interpreter = Interpreter()
+let num = interpreter["num"] ?? .nil
 
 /// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,7 +1,7 @@
 // Lexer, parser and resolver on arbitrary bytes: any input must give a value or a PQError.
 import PlatformQuery
 
-nonisolated(unsafe) let interpreter = Interpreter()
+let interpreter = Interpreter()
 
 /// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
