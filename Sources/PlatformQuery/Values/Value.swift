@@ -109,27 +109,23 @@ public final class Function {
 
   /// A closure over `environment`, made without the `Body` enum (as `fn` expressions do, once
   /// per evaluation).
-  init(prototype: FunctionPrototype, environment: Environment?) {
-    self.prototype = prototype
-    self.environment = environment
-    self.native = nil
-    code = prototype.body
-    parameterCount = prototype.parameterCount
-    frameSize = prototype.frameSize
-    environmentSize = prototype.environmentSize
+  convenience init(prototype: FunctionPrototype, environment: Environment?) {
+    self.init(prototype: prototype, environment: environment, native: nil)
   }
 
-  init(_ body: Body) {
+  convenience init(_ body: Body) {
     switch body {
     case .closure(let prototype, let environment):
-      self.prototype = prototype
-      self.environment = environment
-      self.native = nil
+      self.init(prototype: prototype, environment: environment, native: nil)
     case .native(let native):
-      self.prototype = FunctionPrototype.native
-      self.environment = nil
-      self.native = native
+      self.init(prototype: FunctionPrototype.native, environment: nil, native: native)
     }
+  }
+
+  private init(prototype: FunctionPrototype, environment: Environment?, native: NativeFunction?) {
+    self.prototype = prototype
+    self.environment = environment
+    self.native = native
     code = prototype.body
     parameterCount = prototype.parameterCount
     frameSize = prototype.frameSize
