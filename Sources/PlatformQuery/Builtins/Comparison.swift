@@ -44,11 +44,11 @@ enum Comparison {
             (try? Builtins.derived(
               "ratio", left, right, Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
         }
-        for a in left.provenance?.figures ?? [] {
-          for b in right.provenance?.figures ?? [] where a != b {
-            if a.field == metric.field {
-              if let caveat = a.fieldCaveat(against: b) { caveats.append(.string(caveat)) }
-            } else if let caveat = a.caveat(against: b) {
+        for first in left.provenance?.figures ?? [] {
+          for second in right.provenance?.figures ?? [] where first != second {
+            if first.field == metric.field {
+              if let caveat = first.fieldCaveat(against: second) { caveats.append(.string(caveat)) }
+            } else if let caveat = first.caveat(against: second) {
               caveats.append(.string(metric.field + ": " + Comparison.afterLabel(caveat)))
             }
           }
