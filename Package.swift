@@ -23,7 +23,8 @@ let package = Package(
       providers: [.apt(["libedit-dev"])]
     ),
     .executableTarget(name: "pq", dependencies: ["PlatformQuery", "CEditLine"]),
-    .executableTarget(name: "pq-embed-example", dependencies: ["PlatformQuery"], path: "examples/embed"),
+    .executableTarget(
+      name: "pq-embed-example", dependencies: ["PlatformQuery"], path: "examples/embed", exclude: ["main.out"]),
     .testTarget(
       name: "PlatformQueryTests",
       dependencies: ["PlatformQuery"],

@@ -103,6 +103,21 @@ import Testing
     #expect(!ascii.description.contains("█"))
   }
 
+  /// Worked by hand: width 60 leaves 60 - 12 (label) - 11 (value) - 4 = 33 columns; the values
+  /// span 10^4 to 10^8, four decades, so the bar is 32 columns, 8 a decade. X: (log10(70.4M) - 4)
+  /// × 8 = 30.78 columns (30 full, 6/8); Truth Social: (log10(698K) - 4) × 8 = 14.75 (14, 6/8).
+  @Test func logChartLegendStatesTheScaleExactly() throws {
+    let chart = try show("chart(with_figure(platforms, \"mau\"), \"mau\", log: true, width: 60)")
+    let lines = chart.split(separator: "\n").map(String.init)
+    #expect(lines[1] == "X             " + String(repeating: "█", count: 30) + "▊   70.4M users")
+    #expect(lines[2] == "Truth Social  " + String(repeating: "█", count: 14) + "▊" + String(repeating: " ", count: 17) + "  698K users")
+    #expect(lines[3] == "(log scale: each 8 columns is ×10)")
+    // Width 70: 43 columns, 40 used, 10 a decade: 38.48 and 18.44 columns.
+    let wide = try show("chart(with_figure(platforms, \"mau\"), \"mau\", log: true, width: 70)")
+    #expect(wide.contains("X             " + String(repeating: "█", count: 38) + "▌   70.4M users"))
+    #expect(wide.hasSuffix("(log scale: each 10 columns is ×10)"))
+  }
+
   @Test func headlineReadsWell() throws {
     #expect(
       try show("headline(x, truth, \"mau\")")

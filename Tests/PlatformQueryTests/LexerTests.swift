@@ -62,7 +62,11 @@ import Testing
       return
     }
     #expect(parts.count == 3)
-    if case .text(let text) = parts[0] { #expect(text == "a\tb ") }
+    guard case .text(let text) = parts[0] else {
+      Issue.record("the string's first part is not text: \(parts[0])")
+      return
+    }
+    #expect(text == "a\tb ")
   }
 
   @Test func columnsCountCharacters() throws {

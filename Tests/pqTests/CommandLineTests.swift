@@ -74,9 +74,69 @@ import Testing
   }
 
   @Test func checkParsesOnly() {
-    #expect(runPQ(["--check", "examples/args.pq"]).status == 0)
+    // A script that prints, and one that fails when run: --check must do neither.
+    let good = runPQ(["--check", "examples/args.pq"])
+    #expect(good.status == 0)
+    #expect(good.stdout == "" && good.stderr == "")
+    let failsWhenRun = runPQ(["--check", "-"], stdin: "print(\"ran\")\n1 / 0\n")
+    #expect(failsWhenRun.status == 0)
+    #expect(failsWhenRun.stdout == "" && failsWhenRun.stderr == "")
     let bad = runPQ(["--check", "-"], stdin: "print(\n")
     #expect(bad.status == 3)
+    #expect(bad.stderr.hasPrefix("<stdin>:1:7: error: expected an expression"), "\(bad.stderr)")
+  }
+
+  @Test func nameErrorsAreFoundBeforeRunningWithStatusThree() {
+    let result = runPQ(["-"], stdin: "print(\"before\")\nprint(y)\n")
+    #expect(result.status == 3)
+    #expect(result.stdout == "")
+    #expect(result.stderr.hasPrefix("<stdin>:2:7: error: 'y' is not defined\n"), "\(result.stderr)")
+    #expect(runPQ(["--check", "-"], stdin: "print(y)").status == 3)
+  }
+
+  @Test func noPreludeLeavesOutThePqWrittenLibrary() {
+    let without = runPQ(["--no-prelude", "-e", "per_user(truth)"])
+    #expect(without.status == 3)
+    #expect(without.stderr.contains("'per_user' is not defined"))
+    let with = runPQ(["-e", "per_user(truth)"])
+    #expect(with.status == 0)
+    #expect(with.stdout == "$3.72 per user\n")
+  }
+
+  @Test func interactiveAfterAScriptKeepsItsBindings() {
+    let folder = temporaryFolder()
+    let script = folder + "/setup.pq"
+    try? FileSystem.writeAtomically(script, Array("let a = 41\nprint(\"set up\")\n".utf8))
+    let result = runPQ(["-i", script], stdin: "a + 1\n")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "set up\n= 42\n")
+  }
+
+  @Test func scriptsAreConfinedToTheirFolders() throws {
+    let folder = temporaryFolder()
+    mkdir(folder + "/work", 0o755)
+    mkdir(folder + "/scripts", 0o755)
+    symlink("/etc/hostname", folder + "/work/link.txt")
+    try FileSystem.writeAtomically(folder + "/scripts/data.json", Array("[1, 2]".utf8))
+    try FileSystem.writeAtomically(
+      folder + "/scripts/s.pq",
+      Array(
+        "print(load(\"\(folder)/scripts/data.json\"))\nsave(3, \"here.json\")\nprint(load(\"here.json\"))\n".utf8))
+    // The working folder and the script's own folder are allowed.
+    let allowed = runPQ([folder + "/scripts/s.pq"], directory: folder + "/work")
+    #expect(allowed.status == 0, "\(allowed.stderr)")
+    #expect(allowed.stdout == "[1, 2]\n3\n")
+    for (expression, verb, path) in [
+      ("save(1, \"../out.json\")", "save", "../out.json"), ("load(\"/etc/passwd\")", "load", "/etc/passwd"),
+      ("load(\"link.txt\")", "load", "link.txt"),
+    ] {
+      let refused = runPQ(["-e", expression], directory: folder + "/work")
+      #expect(refused.status == 1, "\(expression)")
+      #expect(
+        refused.stderr.hasPrefix("-e:1:1: error: \(verb) of '\(path)' is not permitted"), "\(refused.stderr)")
+      #expect(refused.stderr.contains("note: allowed: \(folder)/work"), "\(refused.stderr)")
+    }
+    #expect(access(folder + "/out.json", F_OK) != 0)
   }
 
   @Test func missingScriptIsAnError() {
@@ -92,10 +152,25 @@ import Testing
   }
 
   @Test func colourOnlyWhenAsked() {
-    #expect(!runPQ(["-e", "1 / 0"]).stderr.contains("\u{1B}["))
-    #expect(runPQ(["--color", "always", "-e", "1 / 0"]).stderr.contains("\u{1B}["))
+    // Without NO_COLOR, colour depends on the option and on stderr being a terminal (it is a pipe).
+    let plain: [String: String?] = ["NO_COLOR": nil]
+    #expect(!runPQ(["-e", "1 / 0"], environment: plain).stderr.contains("\u{1B}["))
+    #expect(!runPQ(["--color", "auto", "-e", "1 / 0"], environment: plain).stderr.contains("\u{1B}["))
+    #expect(!runPQ(["--color", "never", "-e", "1 / 0"], environment: plain).stderr.contains("\u{1B}["))
+    #expect(runPQ(["--color", "always", "-e", "1 / 0"], environment: plain).stderr.contains("\u{1B}["))
+    // NO_COLOR wins over everything but an explicit --color always.
     #expect(
       !runPQ(["--color", "auto", "-e", "1 / 0"], environment: ["NO_COLOR": "1"]).stderr.contains("\u{1B}["))
+  }
+
+  @Test func colourOnATerminalUnlessNoColor() {
+    let coloured = TerminalSession(stateHome: temporaryFolder(), arguments: ["-e", "1 / 0"], noColor: false)
+    #expect(coloured.termination() == .exited(1))
+    #expect(coloured.rawOutput.contains("\u{1B}["))
+    let plain = TerminalSession(stateHome: temporaryFolder(), arguments: ["-e", "1 / 0"], noColor: true)
+    #expect(plain.termination() == .exited(1))
+    #expect(!plain.rawOutput.contains("\u{1B}["))
+    #expect(plain.rawOutput.contains("division by zero"))
   }
 
   @Test func aCopiedBinaryStillHasItsDataAndStandardLibrary() throws {

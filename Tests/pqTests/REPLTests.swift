@@ -1,3 +1,4 @@
+import PlatformQuery
 import Testing
 
 #if canImport(Glibc)
@@ -10,15 +11,14 @@ final class TerminalSession {
   let pid: pid_t
   var output: [UInt8] = []
 
-  init(stateHome: String, arguments: [String] = []) {
+  init(stateHome: String, arguments: [String] = [], noColor: Bool = true, columns: UInt16 = 120) {
     let argv = ([pqBinary] + arguments).map { strdup($0) } + [nil]
     let variables: [String] =
-      [
-        "TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "NO_COLOR=1",
-      ] + sanitizerOptions
+      ["TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)"] + (noColor ? ["NO_COLOR=1"] : [])
+      + sanitizerOptions
     let env = variables.map { strdup($0) } + [nil]
     var descriptor: Int32 = 0
-    var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+    var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
     let child = forkPseudoTerminal(&descriptor, size: &size) {
       chdir("/tmp")
       if let program = argv[0] { execve(program, argv, env) }
@@ -30,10 +30,15 @@ final class TerminalSession {
     pid = child
   }
 
+  /// Whether the child has been waited for already (its pid may since belong to another process).
+  var reaped = false
+
   deinit {
-    kill(pid, SIGKILL)
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
+    if !reaped {
+      kill(pid, SIGKILL)
+      var status: Int32 = 0
+      waitpid(pid, &status, 0)
+    }
     close(master)
   }
 
@@ -41,6 +46,9 @@ final class TerminalSession {
     let bytes = Array(text.utf8)
     _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
   }
+
+  /// The output so far, escape sequences and all.
+  var rawOutput: String { String(decoding: output, as: UTF8.self) }
 
   /// The output so far with escape sequences removed.
   var screen: String {
@@ -83,22 +91,33 @@ final class TerminalSession {
     screen.split(separator: text, omittingEmptySubsequences: false).count - 1
   }
 
-  /// Waits for the process to end and returns its exit status.
-  func exitStatus(seconds: Double = 10) -> Int32? {
+  /// Waits for the process to end and returns its exit status; nil (and a recorded failure
+  /// naming the signal) when a signal killed it, nil when it is still running at the deadline.
+  func exitStatus(seconds: Double = 10, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Int32? {
+    guard let termination = termination(seconds: seconds) else { return nil }
+    switch termination {
+    case .exited(let code): return code
+    case .signalled:
+      Issue.record("the prompt was \(termination)", sourceLocation: sourceLocation)
+      return nil
+    }
+  }
+
+  /// Waits for the process to end and tells how it ended, or nil at the deadline.
+  func termination(seconds: Double = 10) -> Termination? {
     let deadline = now() + seconds
     while now() < deadline {
       var status: Int32 = 0
-      if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xff }
+      if waitpid(pid, &status, WNOHANG) == pid {
+        reaped = true
+        return Termination(waitStatus: status)
+      }
       waitFor("\u{0}", seconds: 0.05)
     }
     return nil
   }
 
-  func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-  }
+  func now() -> Double { monotonicNow() }
 }
 
 func temporaryFolder() -> String {
@@ -228,9 +247,58 @@ func temporaryFolder() -> String {
     #expect(session.waitFor("pq> "))
     session.send(":hepl\r")
     #expect(session.waitFor("did you mean ':help'?"))
+    // `:env` lists the binding on a line of its own; the typed `let mine = 3` does not count.
     session.send("let mine = 3\r:env\r")
-    #expect(session.waitFor("mine = 3"))
+    #expect(session.waitFor("\nmine = 3"))
     session.send(":help ratio\r")
     #expect(session.waitFor("example: ratio(x.mau, truth.mau)"))
+  }
+
+  @Test func timeResetLoadSaveAndQuit() throws {
+    let folder = temporaryFolder()
+    try FileSystem.writeAtomically(folder + "/lib.pq", Array("let loaded = 40\nfn plus2(n) { n + 2 }\n".utf8))
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send(":time 6 * 7\r")
+    #expect(session.waitFor("= 42"))
+    #expect(session.waitFor(" µs)") || session.screen.contains(" ms)"))
+    session.send(":load \(folder)/lib.pq\r")
+    session.send("plus2(loaded)\r")
+    #expect(session.waitFor("= 42", count: 2))
+    session.send("let kept = 5\r1 / 0\r")
+    #expect(session.waitFor("division by zero"))
+    session.send(":save \(folder)/session.pq\r")
+    session.send("\"sa\" + \"ved\"\r")
+    #expect(session.waitFor("saved\""))
+    session.send(":reset\r")
+    session.send("kept\r")
+    #expect(session.waitFor("'kept' is not defined"))
+    session.send(":quit\r")
+    #expect(session.exitStatus() == 0)
+    // The saved session holds the successful inputs only, and runs.
+    let saved = String(decoding: try FileSystem.read(folder + "/session.pq"), as: UTF8.self)
+    #expect(saved.contains("let kept = 5"))
+    #expect(!saved.contains("1 / 0"))
+    #expect(!saved.contains(":time"))
+    let rerun = runPQ([folder + "/session.pq"], directory: folder)
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+  }
+
+  @Test func readmeTranscriptRunsAsShown() throws {
+    // The README's prompt transcript, typed line by line; each shown value must appear.
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("x.m\t\r")
+    #expect(session.waitFor("= 70.4M users"))
+    session.send("fn gap(metric) {\r  ratio(get(x, metric), get(truth, metric))\r}\r")
+    session.send("gap(\"web_visits\")\r")
+    #expect(session.waitFor("= 88.4956"))
+    session.send("gap(\"suspended_accounts\")\r")
+    #expect(session.waitFor("<repl>:2:25: error: ratio: argument 2 must be a number, not nil"))
+    #expect(session.waitFor("note: in gap, called from <repl>:1:1"))
+    session.send("gap(\"mau\")\r")
+    #expect(session.waitFor("= 100.86"))
+    session.send("_ > 100\r")
+    #expect(session.waitFor("= true"))
   }
 }

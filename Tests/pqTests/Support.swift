@@ -1,5 +1,6 @@
 import PlatformQuery
 import Synchronization
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -23,12 +24,57 @@ func makePipe() -> [Int32] {
   }
 }
 
-/// Forks under the fork lock; the child runs `child`, which must exec or exit.
+/// Forks under the fork lock; the child runs `child`, which must exec or exit. The child starts
+/// as a user's shell would start it: no signal blocked, every disposition the default (the test
+/// runner's threads block most signals, and a fork inherits the forking thread's mask), and in a
+/// process group of its own, so that a deadline can kill it and everything it started.
 func forkChild(_ child: () -> Never) -> pid_t {
   forkLock.withLock { _ in
     let pid = fork()
-    if pid == 0 { child() }
+    if pid == 0 {
+      resetSignalsInChild()
+      setpgid(0, 0)
+      child()
+    }
     return pid
+  }
+}
+
+/// Unblocks every signal and restores every default disposition; async-signal-safe, for a child
+/// between fork and exec.
+func resetSignalsInChild() {
+  var none = sigset_t()
+  sigemptyset(&none)
+  sigprocmask(SIG_SETMASK, &none, nil)
+  for signal in 1..<65 where signal != SIGKILL && signal != SIGSTOP {
+    Glibc.signal(Int32(signal), SIG_DFL)
+  }
+}
+
+/// The name of a signal, for failure messages (`SIGSEGV`).
+func signalName(_ number: Int32) -> String {
+  let names: [Int32: String] = [
+    SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+    SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+    SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM",
+  ]
+  return names[number] ?? "signal \(number)"
+}
+
+/// How a child ended, from a `waitpid` status: its exit status, or the signal that killed it.
+enum Termination: Equatable, CustomStringConvertible {
+  case exited(Int32)
+  case signalled(Int32)
+
+  init(waitStatus status: Int32) {
+    self = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+  }
+
+  var description: String {
+    switch self {
+    case .exited(let code): return "exit status \(code)"
+    case .signalled(let number): return "killed by \(signalName(number))"
+    }
   }
 }
 
@@ -36,7 +82,10 @@ func forkChild(_ child: () -> Never) -> pid_t {
 func forkPseudoTerminal(_ master: inout Int32, size: inout winsize, _ child: () -> Never) -> pid_t {
   forkLock.withLock { _ in
     let pid = forkpty(&master, nil, nil, &size)
-    if pid == 0 { child() }
+    if pid == 0 {
+      resetSignalsInChild()
+      child()
+    }
     if pid > 0 { _ = fcntl(master, F_SETFD, FD_CLOEXEC) }
     return pid
   }
@@ -71,29 +120,57 @@ let repositoryRoot: String = {
 
 /// What a finished process produced.
 struct ProcessResult {
+  /// The exit status; 128 + the signal's number when a signal ended it (already recorded as a
+  /// test failure unless the caller expected it).
   var status: Int32
   var stdout: String
   var stderr: String
+  /// How the process ended.
+  var termination: Termination = .exited(0)
+  /// True when the deadline passed and the harness killed the process group.
+  var timedOut = false
 }
+
+/// The environment every child starts with. A test may override any variable or remove it by
+/// passing nil (`["NO_COLOR": nil, "LANG": nil]`).
+let baseEnvironment: [String: String] = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "NO_COLOR": "1"]
 
 /// Runs the pq binary with arguments, optional stdin text, in a working directory.
 func runPQ(
-  _ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String] = [:]
+  _ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String?] = [:],
+  seconds: Double = defaultDeadline, sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> ProcessResult {
-  run([pqBinary] + arguments, stdin: stdin, directory: directory ?? repositoryRoot, environment: environment)
+  run(
+    [pqBinary] + arguments, stdin: stdin, directory: directory ?? repositoryRoot, environment: environment,
+    seconds: seconds, sourceLocation: sourceLocation)
 }
 
-/// Runs a program and collects its output (stdin from text or /dev/null).
-func run(_ argv: [String], stdin: String?, directory: String, environment: [String: String]) -> ProcessResult
-{
+/// How long a child may run before the harness kills it and fails the test; generous, for a
+/// loaded machine and the sanitizer builds, because it catches hangs, not slowness.
+let defaultDeadline: Double = getenv("ASAN_OPTIONS") != nil || getenv("TSAN_OPTIONS") != nil ? 180 : 60
+
+/// The test process ignores SIGPIPE, so that a child that exits before reading its stdin makes
+/// the harness's write fail with EPIPE instead of killing the test runner.
+let ignoreBrokenPipes: Void = {
+  signal(SIGPIPE, SIG_IGN)
+}()
+
+/// Runs a program and collects its output. Stdin (text, or /dev/null's end when nil) is written
+/// while stdout and stderr are read, so a child that prints much before reading cannot deadlock
+/// the test. A child still running at the deadline is killed with its process group and the test
+/// fails; a child killed by a signal the test did not expect fails the test with the signal's name.
+func run(
+  _ argv: [String], stdin: String?, directory: String, environment: [String: String?],
+  seconds: Double = defaultDeadline, expectSignal: Bool = false,
+  sourceLocation: Testing.SourceLocation = #_sourceLocation
+) -> ProcessResult {
+  _ = ignoreBrokenPipes
   let outPipe = makePipe()
   let errPipe = makePipe()
   let inPipe = makePipe()
-  var env = ["PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "NO_COLOR=1"] + sanitizerOptions
-  for (key, value) in environment {
-    env.removeAll { $0.hasPrefix(key + "=") }
-    env.append("\(key)=\(value)")
-  }
+  var variables = baseEnvironment
+  for (key, value) in environment { variables[key] = value }
+  let env = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + sanitizerOptions
   let cArguments = argv.map { strdup($0) } + [nil]
   let cEnvironment = env.map { strdup($0) } + [nil]
   let cDirectory = strdup(directory)
@@ -113,36 +190,75 @@ func run(_ argv: [String], stdin: String?, directory: String, environment: [Stri
   close(inPipe[0])
   close(outPipe[1])
   close(errPipe[1])
-  if let stdin {
-    let bytes = Array(stdin.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { write(inPipe[1], $0.baseAddress, $0.count) }
-      if written <= 0 { break }
-      offset += written
-    }
-  }
-  close(inPipe[1])
-  let output = drain([outPipe[0], errPipe[0]])
+  let input = Array((stdin ?? "").utf8)
+  let (output, finished) = exchange(
+    input: input, writingTo: inPipe[1], readingFrom: [outPipe[0], errPipe[0]], deadline: monotonicNow() + seconds)
+  if !finished { kill(-pid, SIGKILL) }
   var status: Int32 = 0
-  waitpid(pid, &status, 0)
-  let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-  return ProcessResult(status: exitStatus, stdout: output[0], stderr: output[1])
+  while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+  let termination = Termination(waitStatus: status)
+  var result = ProcessResult(status: 0, stdout: output[0], stderr: output[1], termination: termination)
+  switch termination {
+  case .exited(let code): result.status = code
+  case .signalled(let number): result.status = 128 + number
+  }
+  if !finished {
+    result.timedOut = true
+    Issue.record(
+      "\(argv.joined(separator: " ").prefix(200)) did not finish within \(Int(seconds)) s; killed",
+      sourceLocation: sourceLocation)
+  } else if case .signalled = termination, !expectSignal {
+    Issue.record(
+      "\(argv.joined(separator: " ").prefix(200)) was \(termination)\nstderr: \(result.stderr.suffix(2000))",
+      sourceLocation: sourceLocation)
+  }
+  return result
 }
 
-/// Reads several descriptors to their ends without deadlocking.
-func drain(_ descriptors: [Int32]) -> [String] {
-  var buffers = [[UInt8]](repeating: [], count: descriptors.count)
-  var open = descriptors.map { _ in true }
+/// The monotonic clock in seconds.
+func monotonicNow() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Writes `input` to `writer` (then closes it) while reading every descriptor in `readers` to its
+/// end, until `deadline`. Returns what each reader gave and whether all ended before the deadline.
+func exchange(input: [UInt8], writingTo writer: Int32, readingFrom readers: [Int32], deadline: Double) -> (
+  [String], Bool
+) {
+  var buffers = [[UInt8]](repeating: [], count: readers.count)
+  var open = readers.map { _ in true }
+  var writerOpen = true
+  var offset = 0
+  _ = fcntl(writer, F_SETFL, fcntl(writer, F_GETFL) | O_NONBLOCK)
+  if input.isEmpty {
+    close(writer)
+    writerOpen = false
+  }
   var chunk = [UInt8](repeating: 0, count: 65536)
   while open.contains(true) {
-    var polls = descriptors.enumerated().filter { open[$0.offset] }.map {
+    let remaining = deadline - monotonicNow()
+    if remaining <= 0 { break }
+    var polls = readers.enumerated().filter { open[$0.offset] }.map {
       pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0)
     }
-    _ = poll(&polls, nfds_t(polls.count), 10_000)
+    if writerOpen { polls.append(pollfd(fd: writer, events: Int16(POLLOUT), revents: 0)) }
+    let ready = poll(&polls, nfds_t(polls.count), Int32(min(remaining, 1) * 1000) + 1)
+    if ready <= 0 { continue }
     for poll in polls where poll.revents != 0 {
-      guard let index = descriptors.firstIndex(of: poll.fd) else { continue }
+      if writerOpen, poll.fd == writer {
+        let written = input[offset...].withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+        if written > 0 { offset += written }
+        if offset == input.count || (written < 0 && errno != EAGAIN && errno != EINTR) {
+          close(writer)
+          writerOpen = false
+        }
+        continue
+      }
+      guard let index = readers.firstIndex(of: poll.fd) else { continue }
       let count = chunk.withUnsafeMutableBytes { read(poll.fd, $0.baseAddress, $0.count) }
+      if count < 0, errno == EINTR || errno == EAGAIN { continue }
       if count <= 0 {
         open[index] = false
         close(poll.fd)
@@ -151,7 +267,15 @@ func drain(_ descriptors: [Int32]) -> [String] {
       }
     }
   }
-  return buffers.map { String(decoding: $0, as: UTF8.self) }
+  if writerOpen { close(writer) }
+  for (index, descriptor) in readers.enumerated() where open[index] { close(descriptor) }
+  return (buffers.map { String(decoding: $0, as: UTF8.self) }, !open.contains(true))
+}
+
+/// Reads several descriptors to their ends (or the default deadline) without deadlocking.
+func drain(_ descriptors: [Int32]) -> [String] {
+  let devnull = open("/dev/null", O_WRONLY)
+  return exchange(input: [], writingTo: devnull, readingFrom: descriptors, deadline: monotonicNow() + defaultDeadline).0
 }
 
 /// Sanitizer settings of the test run, passed on to the pq processes it starts.

@@ -18,11 +18,16 @@ enum BarChart {
   static func render(title: String, bars: [Bar], width: Int, logarithmic: Bool, unicode: Bool) -> String {
     let labelWidth = min(24, bars.map(\.label.count).max() ?? 0)
     let valueWidth = bars.map(\.shown.count).max() ?? 0
-    let barWidth = max(10, width - labelWidth - valueWidth - 4)
+    var barWidth = max(10, width - labelWidth - valueWidth - 4)
     let positive = bars.compactMap(\.value).filter { $0 > 0 }
     let maximum = bars.compactMap(\.value).max() ?? 0
     let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
     let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
+    let decades = max(1, Int(ceilingExponent - floorExponent))
+    if logarithmic {
+      // A whole number of columns per decade, so that the legend states the scale exactly.
+      barWidth = max(decades, barWidth / decades * decades)
+    }
     var lines = [title]
     for bar in bars {
       let label = String(bar.label.prefix(labelWidth)).padding(labelWidth)
@@ -41,8 +46,9 @@ enum BarChart {
       lines.append("\(label)  \(drawn.padding(barWidth))  \(bar.shown)")
     }
     if logarithmic {
-      lines.append(
-        "(log scale: each \(barWidth / max(1, Int(ceilingExponent - floorExponent))) columns is ×10)")
+      let perDecade = barWidth / decades
+      let times = unicode ? "×" : "x"
+      lines.append("(log scale: each \(perDecade) column\(perDecade == 1 ? "" : "s") is \(times)10)")
     }
     return lines.joined(separator: "\n")
   }
