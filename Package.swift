@@ -24,7 +24,8 @@ let package = Package(
     ),
     .executableTarget(name: "pq", dependencies: ["PlatformQuery", "CEditLine"]),
     .executableTarget(
-      name: "pq-embed-example", dependencies: ["PlatformQuery"], path: "examples/embed", exclude: ["main.out"]),
+      name: "pq-embed-example", dependencies: ["PlatformQuery"], path: "examples/embed", exclude: ["main.out"]
+    ),
     .testTarget(
       name: "PlatformQueryTests",
       dependencies: ["PlatformQuery"],

@@ -6,7 +6,7 @@
 /// ```swift
 /// let pq = Interpreter()
 /// let v = try pq.evaluate("ratio(x.mau, truth.mau)")
-/// print(v)   // 100.859
+/// print(v)   // 101
 /// ```
 public final class Interpreter: @unchecked Sendable {
   /// What the interpreter loads and what a script may do.

@@ -1,4 +1,5 @@
 import CEditLine
+import PlatformQuery
 
 #if canImport(Glibc)
   import Glibc
@@ -57,14 +58,21 @@ final class Output: @unchecked Sendable {
   let descriptor: Int32
   var buffer: [UInt8] = []
   let lock = Mutex()
+  /// Set by `--ascii`: everything written goes through `ASCII.transliterate`, diagnostics included.
+  private var asciiOnly = false
 
   init(descriptor: Int32) {
     self.descriptor = descriptor
   }
 
+  /// Makes every later write pure ASCII.
+  func writeASCIIOnly() {
+    lock.locked { asciiOnly = true }
+  }
+
   func write(_ text: String) {
     lock.locked {
-      buffer.append(contentsOf: text.utf8)
+      buffer.append(contentsOf: (asciiOnly ? ASCII.transliterate(text) : text).utf8)
       if buffer.count > 1 << 16 { flushLocked() }
     }
   }

@@ -17,6 +17,10 @@ do {
 }
 
 let color = Terminal.useColor(options.color)
+if options.ascii {
+  Output.standardOutput.writeASCIIOnly()
+  Output.standardError.writeASCIIOnly()
+}
 
 /// Makes the interpreter the command uses: built-in data, output to stdout, file access to the
 /// working folder and the script's own.

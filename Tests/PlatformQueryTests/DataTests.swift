@@ -1,10 +1,10 @@
 import Testing
 
+@testable import PlatformQuery
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import PlatformQuery
 
 /// Every figure of the built-in data against the article it comes from.
 @Suite struct DataTests {
@@ -77,7 +77,8 @@ import Testing
 
   @Test(.enabled(if: article != nil || articleRequired, "the article file is not beside the project"))
   func everyQuotedSentenceIsInTheArticle() throws {
-    let article = try #require(DataTests.article, "the article ../shared/seed/000_acc4342bff74ed3a.txt is missing")
+    let article = try #require(
+      DataTests.article, "the article ../shared/seed/000_acc4342bff74ed3a.txt is missing")
     for figure in Dataset.figures {
       #expect(article.contains(figure.quote), "\(figure.label): quote not found in the article")
     }

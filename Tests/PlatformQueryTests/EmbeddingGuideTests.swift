@@ -10,9 +10,9 @@ import Testing
     // snippet: quick start
     let pq = Interpreter()
     let v = try pq.evaluate("ratio(x.mau, truth.mau)")
-    print(v)  // 100.86
+    print(v)  // 101
     // end
-    #expect(v.description == "100.86")
+    #expect(v.description == "101")
   }
 
   @Test func manyEvaluationsOnOneStack() {
@@ -23,9 +23,9 @@ import Testing
         (try? pq.evaluate(formula).description) ?? "error"
       }
     }
-    // ["70.4M users", "698K users", "100.86"]
+    // ["70.4M users", "698K users", "101"]
     // end
-    #expect(results == ["70.4M users", "698K users", "100.86"])
+    #expect(results == ["70.4M users", "698K users", "101"])
   }
 
   @Test func convertingValues() throws {

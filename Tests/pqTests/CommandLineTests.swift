@@ -121,7 +121,8 @@ import Testing
     try FileSystem.writeAtomically(
       folder + "/scripts/s.pq",
       Array(
-        "print(load(\"\(folder)/scripts/data.json\"))\nsave(3, \"here.json\")\nprint(load(\"here.json\"))\n".utf8))
+        "print(load(\"\(folder)/scripts/data.json\"))\nsave(3, \"here.json\")\nprint(load(\"here.json\"))\n"
+          .utf8))
     // The working folder and the script's own folder are allowed.
     let allowed = runPQ([folder + "/scripts/s.pq"], directory: folder + "/work")
     #expect(allowed.status == 0, "\(allowed.stderr)")

@@ -25,7 +25,8 @@ import Testing
     withKnownIssue {
       // The grandchild keeps stdout open: only killing the whole process group ends the read.
       result = run(
-        ["/bin/sh", "-c", "sleep 300 & sleep 300"], stdin: nil, directory: "/tmp", environment: [:], seconds: 1)
+        ["/bin/sh", "-c", "sleep 300 & sleep 300"], stdin: nil, directory: "/tmp", environment: [:],
+        seconds: 1)
     } matching: { issue in
       issue.description.contains("did not finish within 1 s")
     }
@@ -35,8 +36,11 @@ import Testing
 
   @Test func childrenStartWithNoSignalBlockedOrIgnored() {
     let result = run(
-      ["/bin/grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"], stdin: nil, directory: "/tmp", environment: [:])
-    let masks = result.stdout.split(separator: "\n").map { UInt64($0.split(separator: "\t").last ?? "", radix: 16) }
+      ["/bin/grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"], stdin: nil, directory: "/tmp",
+      environment: [:])
+    let masks = result.stdout.split(separator: "\n").map {
+      UInt64($0.split(separator: "\t").last ?? "", radix: 16)
+    }
     #expect(masks.count == 2, "\(result.stdout)")
     #expect(masks.first == 0, "blocked: \(result.stdout)")
     // Signals 32 and 33 belong to glibc's threads and cannot be reset; every standard one can.

@@ -133,7 +133,9 @@ struct ProcessResult {
 
 /// The environment every child starts with. A test may override any variable or remove it by
 /// passing nil (`["NO_COLOR": nil, "LANG": nil]`).
-let baseEnvironment: [String: String] = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "NO_COLOR": "1"]
+let baseEnvironment: [String: String] = [
+  "PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "NO_COLOR": "1",
+]
 
 /// Runs the pq binary with arguments, optional stdin text, in a working directory.
 func runPQ(
@@ -192,7 +194,8 @@ func run(
   close(errPipe[1])
   let input = Array((stdin ?? "").utf8)
   let (output, finished) = exchange(
-    input: input, writingTo: inPipe[1], readingFrom: [outPipe[0], errPipe[0]], deadline: monotonicNow() + seconds)
+    input: input, writingTo: inPipe[1], readingFrom: [outPipe[0], errPipe[0]],
+    deadline: monotonicNow() + seconds)
   if !finished { kill(-pid, SIGKILL) }
   var status: Int32 = 0
   while waitpid(pid, &status, 0) < 0, errno == EINTR {}
@@ -275,7 +278,9 @@ func exchange(input: [UInt8], writingTo writer: Int32, readingFrom readers: [Int
 /// Reads several descriptors to their ends (or the default deadline) without deadlocking.
 func drain(_ descriptors: [Int32]) -> [String] {
   let devnull = open("/dev/null", O_WRONLY)
-  return exchange(input: [], writingTo: devnull, readingFrom: descriptors, deadline: monotonicNow() + defaultDeadline).0
+  return exchange(
+    input: [], writingTo: devnull, readingFrom: descriptors, deadline: monotonicNow() + defaultDeadline
+  ).0
 }
 
 /// Sanitizer settings of the test run, passed on to the pq processes it starts.

@@ -7,7 +7,16 @@ extension Builtins {
     if left == nil, right == nil { return result }
     let text = Provenance.Text.call(
       name, left.map { .input($0) } ?? .written(a.inline), right.map { .input($0) } ?? .written(b.inline))
-    let provenance = Provenance.combine(text: text, precedence: 10, left, right)
+    var provenance = Provenance.combine(text: text, precedence: 10, left, right)
+    // Weighing a sourced figure against a bare number: the number's side has no source, and
+    // the result must not claim otherwise.
+    if let combined = provenance, left == nil || right == nil {
+      let unsourced = left == nil ? a : b
+      provenance = Provenance(
+        text: combined.text, precedence: combined.precedence, figures: combined.figures,
+        pairs: combined.pairs,
+        givenCaveats: combined.givenCaveats + [Provenance.noSource(unsourced)])
+    }
     return Value.make(number, result.unit, provenance)
   }
 
@@ -92,7 +101,9 @@ extension Builtins {
       .list(try Comparison.rank(arguments, limit: nil))
     },
     NativeFunction(
-      "top(list, metric, n?)", doc: "The n (3) records with the largest figures for a metric.",
+      "top(list, metric, n?)",
+      doc:
+        "The records in the first n (3) places for a metric (competition ranking: ties at the last place are all kept).",
       example: "top(platforms, \"web_visits\", 2)"
     ) { arguments throws(PQError) in
       let n = arguments.optional(2) == nil ? 3 : try arguments.integer(2)

@@ -139,9 +139,11 @@ public enum DataFile {
     guard let header = table.first else { return .list([]) }
     var names: [String] = []
     var units: [Unit?] = []
+    var unitInHeader: [Bool] = []
     for (title, offset) in header {
       var name = title.trimmingSpaces
       var unit: Unit? = Metric.named(name)?.unit
+      let headed = name.hasSuffix(")") && name.lastIndex(of: "(") != nil
       if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
         let unitName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
         guard let parsed = Unit.parse(unitName) else {
@@ -159,6 +161,7 @@ public enum DataFile {
       }
       names.append(name)
       units.append(unit)
+      unitInHeader.append(headed)
     }
     var records: [Value] = []
     for row in table.dropFirst() {
@@ -174,7 +177,9 @@ public enum DataFile {
         pairs.append(
           (
             names[column],
-            try cell(text, unit: units[column], column: names[column], source: source, offset: offset)
+            try cell(
+              text, unit: units[column], headed: unitInHeader[column], column: names[column], source: source,
+              offset: offset)
           ))
       }
       records.append(.record(Record(pairs)))
@@ -182,14 +187,20 @@ public enum DataFile {
     return platformsIfNamed(.list(records))
   }
 
-  static func cell(_ raw: String, unit: Unit?, column: String, source: Source, offset: Int) throws(PQError)
-    -> Value
-  {
+  /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
+  /// way a bare number in a percent column is read as a percentage: `57` under `news_share` could
+  /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
+  static func cell(
+    _ raw: String, unit: Unit?, headed: Bool = false, column: String, source: Source, offset: Int
+  ) throws(PQError) -> Value {
     let text = raw.trimmingSpaces
     if text.isEmpty { return .nil }
     if text == "true" { return .bool(true) }
     if text == "false" { return .bool(false) }
-    guard let number = Literal.parse(text) else {
+    // A code with a leading zero (a ZIP code, `08123`) is text, not the number 8123.
+    let utf8 = Array(text.utf8)
+    let leadingZero = utf8.count > 1 && utf8[0] == UInt8(ascii: "0") && isDigit(utf8[1])
+    guard !leadingZero, let number = Literal.parse(text) else {
       if unit != nil {
         throw PQError(
           .runtime, "'\(text)' in column '\(column)' is not a number", source: source,
@@ -199,7 +210,21 @@ public enum DataFile {
       return .string(text)
     }
     guard let unit, let value = number.numericValue else { return number }
-    if number.unit.isNone { return Value.make(value, unit, nil) }
+    if number.unit.isNone {
+      if unit.shownFactor != 1 {
+        let symbol = unit.scale == .percent ? "%" : "pp"
+        guard headed else {
+          throw PQError(
+            .runtime, "'\(text)' in column '\(column)' has no \(symbol) sign, so its scale is unclear",
+            source: source, span: Span(start: offset, end: offset + raw.utf8.count),
+            notes: [
+              "write \(text)\(symbol) in the cell, or head the column '\(column) (\(symbol))' to read bare numbers as \(unit)"
+            ])
+        }
+        return Value.make(value / unit.shownFactor, unit, nil)
+      }
+      return Value.make(value, unit, nil)
+    }
     guard number.unit == unit else {
       throw PQError(
         .runtime, "'\(text)' is in \(number.unit), but column '\(column)' holds \(unit)", source: source,
@@ -240,11 +265,17 @@ public enum DataFile {
     switch value {
     case .nil: return ""
     case .string(let text): return text
-    case .number(let n): return JSONNumber.full(n)
+    case .number(let n): return NumberFormat.written(n)
     case .quantity(let n, let measure):
-      if measure.unit.isMoney { return (n < 0 ? "-$" : "$") + JSONNumber.full(abs(n)) }
-      if measure.unit.scale == .percent { return JSONNumber.full(n * 100) + "%" }
-      return JSONNumber.full(n)
+      if measure.unit.isMoney { return (n < 0 ? "-$" : "$") + NumberFormat.written(abs(n)) }
+      if measure.unit.factors.isEmpty {
+        switch measure.unit.scale {
+        case .percent: return NumberFormat.written(n * 100) + "%"
+        case .points: return NumberFormat.written(n * 100) + "pp"
+        case .none: break
+        }
+      }
+      return NumberFormat.written(n)
     default: return value.inline
     }
   }
@@ -257,10 +288,3 @@ public enum DataFile {
 }
 
 /// Numbers written in full, without loss.
-enum JSONNumber {
-  static func full(_ n: Double) -> String {
-    if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-    let short = NumberFormat.significant(n, digits: 15)
-    return Double(short) == n ? short : "\(n)"
-  }
-}

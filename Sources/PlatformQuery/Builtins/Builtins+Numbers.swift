@@ -20,25 +20,47 @@ extension Builtins {
     }
   }
 
+  /// Applies a rounding function to a number as shown in its unit (`59.4%` rounds as 59.4, not
+  /// as 0.594), to `digits` decimals, keeping the unit and provenance.
+  static func roundShown(_ arguments: Arguments, _ name: String, _ rule: FloatingPointRoundingRule)
+    throws(PQError) -> Value
+  {
+    let digits = arguments.optional(1) == nil ? 0 : try arguments.integer(1)
+    guard (-15...15).contains(digits) else { throw arguments.error(1, "digits must be between -15 and 15") }
+    let factor = arguments[0].unit.shownFactor
+    let scale = Arithmetic.power(10, Double(digits))
+    return try mapNumber(arguments, name) { n in
+      let shown = n * factor * scale
+      // The shown number is rounded as its decimal text reads, not as its binary value: 0.5% is
+      // 0.5 even though 0.005 × 100 is 0.49999999999999994.
+      let cleaned = Double(NumberFormat.significant(shown, digits: 15)) ?? shown
+      return cleaned.rounded(rule) / scale / factor
+    }
+  }
+
   static let numbers: [NativeFunction] = [
     NativeFunction("abs(n)", doc: "The absolute value, keeping the unit.", example: "abs(-3)") {
       arguments throws(PQError) in
       try mapNumber(arguments, "abs") { Swift.abs($0) }
     },
     NativeFunction(
-      "round(n, digits?)", doc: "Rounds to a number of decimal places (0 by default), keeping the unit.",
-      example: "round(ratio(x.mau, truth.mau), 1)"
+      "round(n, digits?)",
+      doc: "Rounds to a number of decimal places (0 by default) in the unit as shown: round(59.4%) is 59%.",
+      example: "round(33.3%, 1)"
     ) { arguments throws(PQError) in
-      let digits = arguments.optional(1) == nil ? 0 : try arguments.integer(1)
-      guard (-15...15).contains(digits) else { throw arguments.error(1, "digits must be between -15 and 15") }
-      let scale = Arithmetic.power(10, Double(digits))
-      return try mapNumber(arguments, "round") { ($0 * scale).rounded() / scale }
+      try roundShown(arguments, "round", .toNearestOrAwayFromZero)
     },
-    NativeFunction("floor(n)", doc: "The largest whole number not above n.", example: "floor(2.7)") {
-      arguments throws(PQError) in try mapNumber(arguments, "floor") { $0.rounded(.down) }
+    NativeFunction(
+      "floor(n, digits?)", doc: "Rounds down, to a number of decimal places in the unit as shown.",
+      example: "floor(2.7)"
+    ) {
+      arguments throws(PQError) in try roundShown(arguments, "floor", .down)
     },
-    NativeFunction("ceil(n)", doc: "The smallest whole number not below n.", example: "ceil(2.1)") {
-      arguments throws(PQError) in try mapNumber(arguments, "ceil") { $0.rounded(.up) }
+    NativeFunction(
+      "ceil(n, digits?)", doc: "Rounds up, to a number of decimal places in the unit as shown.",
+      example: "ceil(2.1)"
+    ) {
+      arguments throws(PQError) in try roundShown(arguments, "ceil", .up)
     },
     NativeFunction("sqrt(n)", doc: "The square root of a plain number.", example: "sqrt(2)") {
       arguments throws(PQError) in
@@ -81,18 +103,23 @@ extension Builtins {
       return .string(unit.isNone ? "" : unit.description)
     },
     NativeFunction(
-      "value(n)", doc: "The bare number of a quantity, without unit or sources (57% gives 0.57).",
+      "value(n)", doc: "The bare number as shown, without unit or sources (57% gives 57, 2 pp gives 2).",
       example: "value(x.mau)"
-    ) { arguments throws(PQError) in .number(try arguments.number(0)) },
-    NativeFunction(
-      "as_unit(n, unit)",
-      doc: "Gives a plain number a unit: users, visits, accounts, USD, %, pp, or \"A per B\".",
-      example: "as_unit(5, \"users\")"
     ) { arguments throws(PQError) in
       let n = try arguments.number(0)
+      return .number(NumberFormat.shown(n * arguments[0].unit.shownFactor))
+    },
+    NativeFunction(
+      "as_unit(n, unit)",
+      doc:
+        "Gives a number a unit, as shown: users, visits, accounts, USD, % (57 is 57%), pp, or \"A per B\".",
+      example: "as_unit(2, \"pp\")"
+    ) { arguments throws(PQError) in
+      _ = try arguments.number(0)
+      let shown = arguments[0].numericValue.map { $0 * arguments[0].unit.shownFactor } ?? 0
       let name = try arguments.string(1)
       guard let unit = Unit.parse(name) else { throw arguments.error(1, "'\(name)' is not a unit") }
-      return Value.make(n, unit, arguments[0].provenance)
+      return Value.make(shown / unit.shownFactor, unit, arguments[0].provenance)
     },
   ]
 

@@ -113,7 +113,10 @@ extension Builtins {
     }
     let notes = caveats(of: value)
     if notes.isEmpty {
-      text += "\ncaveats: none (same sources, periods and definitions)"
+      text +=
+        inputs.count == 1
+        ? "\ncaveats: none (sourced, dated and stated exactly)"
+        : "\ncaveats: none (same sources, periods and definitions)"
     } else {
       text += "\ncaveats:"
       for note in notes {

@@ -11,7 +11,17 @@ enum Comparison {
       b.numericValue == 0
       ? .nil : Builtins.derived("ratio", a, b, try Arithmetic.apply(.divide, a, b, tracking: false))
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
-    var caveats = Provenance.caveats(between: a.provenance?.figures ?? [], and: b.provenance?.figures ?? [])
+    let figuresA = a.provenance?.figures ?? []
+    let figuresB = b.provenance?.figures ?? []
+    var caveats = Provenance.caveats(between: figuresA, and: figuresB)
+    for (side, figures) in [(a, figuresA), (b, figuresB)] {
+      if figures.isEmpty {
+        caveats.append(Provenance.noSource(side))
+      } else if figuresA.isEmpty || figuresB.isEmpty || figuresA == figuresB {
+        // No pair to carry them: what each figure needs said on its own.
+        for figure in figures { caveats += figure.soloCaveats.filter { !caveats.contains($0) } }
+      }
+    }
     if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
     return .record(
       Record(
@@ -79,18 +89,28 @@ enum Comparison {
     let ordered = try Builtins.sorted(
       Array(zip(items, values).map { pair in Value.list([pair.0, pair.1]) }),
       keys: values, descending: true)
+    // Competition ranking ("1224"): equal figures share a place and the next place skips as many
+    // as shared it. `top` keeps every record tied at its last place rather than drop one at random.
     var result: [Value] = []
-    var position = 0
+    var ranked = 0
+    var place = 0
+    var previous: Double?
     for entry in ordered {
       guard case .list(let pair) = entry, case .record(let record) = pair[0] else { continue }
       let value = pair[1]
-      let hasFigure: Bool = if case .nil = value { false } else { true }
-      if let limit, !hasFigure || position >= limit { break }
-      if hasFigure { position += 1 }
+      let number = value.numericValue
+      if let number {
+        if number != previous { place = ranked + 1 }
+        if let limit, place > limit { break }
+        ranked += 1
+        previous = number
+      } else if limit != nil {
+        break
+      }
       result.append(
         .record(
           Record([
-            ("rank", hasFigure ? .number(Double(position)) : .nil), ("name", record["name"] ?? .nil),
+            ("rank", number != nil ? .number(Double(place)) : .nil), ("name", record["name"] ?? .nil),
             (metric, value),
           ])))
     }

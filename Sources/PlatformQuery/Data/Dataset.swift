@@ -57,7 +57,7 @@ public enum Dataset {
       }
       let label: String? = if case .string(let text)? = record["label"] { text } else { nil }
       var details: [(String, String?)] = []
-      for key in ["formerly", "owner", "parent", "reach", "role"] {
+      for key in Dataset.detailKeys {
         if case .string(let text)? = record[key] {
           details.append((key, text))
         } else {
@@ -81,7 +81,9 @@ public enum Dataset {
             unit: unit, publisher: f["publisher"]?.text ?? "", period: f["period"]?.text ?? "",
             definition: f["definition"]?.text ?? Metric.named(field)?.definition ?? "",
             quote: f["quote"]?.text ?? "",
-            statedAs: f["stated_as"]?.text ?? "", isEstimate: f["estimate"]?.isTruthy ?? false)
+            statedAs: f["stated_as"]?.text ?? "", isEstimate: f["estimate"]?.isTruthy ?? false,
+            approximation: f["approximate"].flatMap { if case .string(let word) = $0 { word } else { nil } },
+            periodGiven: f["period_given"]?.isTruthy ?? true)
         }
       }
       let quote = record["description_quote"]?.text ?? ""
@@ -90,6 +92,9 @@ public enum Dataset {
     }
     return (articleFields, platforms)
   }
+
+  /// The descriptive fields of the article's platforms, besides `name`, in display order.
+  static let detailKeys = ["formerly", "owner", "parent", "reach", "role"]
 
   /// Platforms for `Interpreter.Options.Dataset.custom`, read from JSON in the format of the
   /// built-in data (see `docs/embedding.md`); each figure keeps its source.
@@ -102,8 +107,9 @@ public enum Dataset {
   {
     var byField: [String: Figure] = [:]
     for figure in figures { byField[figure.field] = figure }
-    let known = ["formerly", "owner", "parent", "reach", "role"]
-    let detailFields: [(String, String?)] = known.map { key in (key, details.first { $0.0 == key }?.1) }
+    let detailFields: [(String, String?)] = Dataset.detailKeys.map { key in
+      (key, details.first { $0.0 == key }?.1)
+    }
     return value(
       of: Platform(label: nil, name: name, details: detailFields, descriptionQuote: "", figures: byField))
   }

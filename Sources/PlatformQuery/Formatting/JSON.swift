@@ -19,7 +19,9 @@ public enum JSON {
       if measure.unit.isNone {
         out += try number(n)
       } else {
-        out += "{\"value\": \(try number(n)), \"unit\": \(string(measure.unit.description))}"
+        // In the unit as shown: 57% is {"value": 57, "unit": "%"}, 2 pp is {"value": 2, "unit": "pp"}.
+        out +=
+          "{\"value\": \(try number(n * measure.unit.shownFactor)), \"unit\": \(string(unitName(measure.unit)))}"
       }
     case .string(let s): out += string(s)
     case .list(let items):
@@ -49,10 +51,23 @@ public enum JSON {
     }
   }
 
+  /// A unit's name in JSON: `%`, `pp`, `users`, `USD`, `USD per user`.
+  static func unitName(_ unit: Unit) -> String {
+    if unit.factors.isEmpty {
+      switch unit.scale {
+      case .percent: return "%"
+      case .points: return "pp"
+      case .none: return ""
+      }
+    }
+    return unit.description
+  }
+
+  /// A number in JSON at 15 significant digits, so that no binary noise is written
+  /// (`0.020000000000000018` is `0.02`); whole numbers up to 2^53 exactly.
   static func number(_ n: Double) throws(PQError) -> String {
     guard n.isFinite else { throw PQError(.runtime, "cannot write \(n) as JSON") }
-    if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-    return "\(n)"
+    return NumberFormat.written(n)
   }
 
   static func string(_ text: String) -> String {
@@ -218,7 +233,7 @@ struct JSONParser {
     if pairs.count == 2, pairs[0].0 == "value", pairs[1].0 == "unit", let n = pairs[0].1.numericValue,
       case .string(let unitName) = pairs[1].1, let unit = Unit.parse(unitName)
     {
-      return Value.make(n, unit, nil)
+      return Value.make(n / unit.shownFactor, unit, nil)
     }
     return .record(Record(pairs))
   }

@@ -18,13 +18,43 @@ enum NumberFormat {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
-  /// A plain number: integers exactly (below 1e15), otherwise 6 significant digits.
+  /// The largest whole number below which every whole number is exact in a double: 2^53.
+  static let exactIntegerLimit = 9_007_199_254_740_992.0
+
+  /// A plain number: whole numbers exactly up to 2^53, otherwise 6 significant digits.
   static func plain(_ value: Double) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if value == 0 { return "0" }
-    if value.rounded() == value, abs(value) < 1e15 { return decimal(Int64(value)) }
+    if value.rounded() == value, abs(value) <= exactIntegerLimit { return decimal(Int64(value)) }
     return significant(value, digits: 6)
+  }
+
+  /// A whole number with thousands separators: `9,986`.
+  static func grouped(_ value: Int64) -> String {
+    let digits = decimal(value.magnitude > UInt64(Int64.max) ? 0 : Int64(value.magnitude))
+    var out = value < 0 ? "-" : ""
+    for (index, character) in digits.enumerated() {
+      if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+      out.append(character)
+    }
+    return out
+  }
+
+  /// A number as pq writes it into files and JSON: at 15 significant digits, which removes the
+  /// binary noise of decimal arithmetic (`0.59 - 0.57` is 0.02, `0.57 × 100` is 57) and keeps
+  /// every digit a decimal figure has.
+  static func shown(_ value: Double) -> Double {
+    guard value.isFinite, value != 0 else { return value }
+    return Double(significant(value, digits: 15)) ?? value
+  }
+
+  /// A finite number as pq writes it into files and `--json`: whole numbers up to 2^53 exactly,
+  /// anything else at 15 significant digits, so no binary noise is ever written.
+  static func written(_ n: Double) -> String {
+    if n == n.rounded(), abs(n) <= exactIntegerLimit { return decimal(Int64(n)) }
+    let text = significant(n, digits: 15)
+    return text == "-0" ? "0" : text
   }
 
   /// An integer's decimal digits, written straight into a small buffer (`String(_:)` on an
@@ -157,17 +187,19 @@ enum NumberFormat {
     }
   }
 
-  /// A number of percent or percentage points to `digits` significant digits, without K or M
-  /// below a million: `57`, `0.982`, `8750` ("8750%" reads better than "8.75K%").
+  /// A number of percent or percentage points to `digits` significant digits; from 1,000 on,
+  /// every whole digit with thousands separators (`9,986`), so that no rounded-away digit is
+  /// ever written as a zero. Beyond 10^15 the exponent form.
   static func percentage(_ value: Double, digits: Int) -> String {
-    guard value.isFinite, abs(value) < 1e6 else { return compact(value, digits: digits) }
-    var rounded = value
-    let integerDigits = value == 0 ? 1 : Int(floor(log10(abs(value)))) + 1
-    if integerDigits > digits {
-      let unit = powersOfTen[integerDigits - digits]
-      rounded = (value / unit).rounded() * unit
+    guard value.isFinite else { return plain(value) }
+    let magnitude = abs(value)
+    if magnitude >= 1e15 { return significant(value, digits: digits) }
+    // Decided on the value as shown (999.95 shows as 1,000, with every digit).
+    if Double(significant(magnitude, digits: digits)) ?? magnitude >= 1000 {
+      let whole = Int64(magnitude.rounded())
+      return (value < 0 ? "-" : "") + grouped(whole)
     }
-    let text = significant(rounded, digits: digits)
+    let text = significant(value, digits: digits)
     return text == "-0" ? "0" : text
   }
 
@@ -187,7 +219,9 @@ enum NumberFormat {
   static func quantity(_ value: Double, _ unit: Unit, digits: Int = 3) -> String {
     if unit.factors.isEmpty {
       switch unit.scale {
-      case .none: return plain(value)
+      // A number with sources but no unit (a ratio of figures) is a quantity like the figures it
+      // comes from: 3 significant digits, the same reading wherever a ratio is shown.
+      case .none: return compact(value, digits: digits)
       case .percent: return percentage(value * 100, digits: digits) + "%"
       case .points: return percentage(value * 100, digits: digits) + " pp"
       }

@@ -11,14 +11,23 @@ enum Table {
     return true
   }
 
-  /// The columns of a list of records: for platforms, the name and the metrics; else the union
-  /// of keys in order of first appearance.
+  /// The columns of a list of records, the union of their keys in order of first appearance.
+  /// A platform shows its name, the metrics it has, and any columns of its own (a loaded file's
+  /// `source` or `month`), but not the article's descriptive fields (`owner`, `role`, …), which
+  /// its card shows.
   static func columns(of items: [Value]) -> [String] {
     var columns: [String] = []
     for item in items {
       guard case .record(let record) = item else { continue }
       if record.kind == .platform {
-        for key in ["name"] + Metric.all.map(\.field) where !columns.contains(key) { columns.append(key) }
+        let keys = record.keys
+        for key in ["name"] + Metric.all.map(\.field) where !columns.contains(key) && keys.contains(key) {
+          columns.append(key)
+        }
+        for key in keys
+        where !columns.contains(key) && !Dataset.detailKeys.contains(key) && !Metric.allFields.contains(key) {
+          columns.append(key)
+        }
       } else {
         for key in record.keys where !columns.contains(key) { columns.append(key) }
       }

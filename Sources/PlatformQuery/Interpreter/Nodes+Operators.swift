@@ -130,16 +130,25 @@ extension BinaryOperator {
   @inline(__always)
   func numbers(_ x: Double, _ y: Double) -> Value? {
     switch self {
-    case .add: return .number(x + y)
-    case .subtract: return .number(x - y)
-    case .multiply: return .number(x * y)
+    // A result beyond a double's range goes to the general path, which reports it.
+    case .add:
+      let r = x + y
+      return r.isFinite ? .number(r) : nil
+    case .subtract:
+      let r = x - y
+      return r.isFinite ? .number(r) : nil
+    case .multiply:
+      let r = x * y
+      return r.isFinite ? .number(r) : nil
     case .less: return .bool(x < y)
     case .lessEqual: return .bool(x <= y)
     case .greater: return .bool(x > y)
     case .greaterEqual: return .bool(x >= y)
     case .equal: return .bool(x == y)
     case .notEqual: return .bool(x != y)
-    case .divide where y != 0: return .number(x / y)
+    case .divide where y != 0:
+      let r = x / y
+      return r.isFinite ? .number(r) : nil
     case .remainder where y != 0: return .number(Arithmetic.remainder(x, y))
     default: return nil
     }

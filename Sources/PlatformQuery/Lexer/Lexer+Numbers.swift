@@ -47,11 +47,23 @@ extension Lexer {
       value *= suffix.scale
       position += 1
     }
+    if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "p"),
+      bytes[position + 1] == UInt8(ascii: "p"),
+      position + 2 == bytes.count || !isIdentifierPart(bytes[position + 2])
+    {
+      if money { throw error("a number cannot be both money and percentage points", start - 1, position + 2) }
+      position += 2
+      value /= 100
+      guard value.isFinite else { throw error("number literal is too large", start, position) }
+      return Token(kind: .number(value, .points), span: Span(start: start, end: position))
+    }
     if position < bytes.count, isIdentifierPart(bytes[position]) {
       let wordStart = position
       while position < bytes.count, isIdentifierPart(bytes[position]) { position += 1 }
       let word = String(decoding: bytes[wordStart..<position], as: UTF8.self)
-      var notes = ["number suffixes are K (thousand), M (million), B (billion) and T (trillion)"]
+      var notes = [
+        "number suffixes are K (thousand), M (million), B (billion) and T (trillion); 57% is a percentage and 2pp percentage points"
+      ]
       if word.count == 1, "kmbt".contains(word) {
         notes.insert("did you mean '\(word.uppercased())'?", at: 0)
       }
@@ -78,6 +90,8 @@ enum Literal {
   /// The value of `-`? followed by one pq number literal (`70.4M`, `$2.6M`, `57%`, `1,000`), or nil.
   static func parse(_ text: String) -> Value? {
     var trimmed = text.trimmingSpaces
+    // pq shows points with a space (`2 pp`), and reads them back.
+    if trimmed.hasSuffix(" pp") { trimmed = String(trimmed.dropLast(3)).trimmingSpaces + "pp" }
     var negative = false
     if trimmed.hasPrefix("-") {
       negative = true
@@ -101,6 +115,7 @@ enum Literal {
     case .none: return .number(signed)
     case .money: return Value.make(signed, .usd, nil)
     case .percent: return Value.make(signed, .percent, nil)
+    case .points: return Value.make(signed, .points, nil)
     }
   }
 }

@@ -11,6 +11,8 @@ enum LiteralUnit: Sendable, Equatable {
   case money
   /// `57%`: the value 0.57, unit percent.
   case percent
+  /// `2pp`: the value 0.02, unit percentage points.
+  case points
 }
 
 /// A piece of a string literal: raw text or an interpolated expression's tokens.

@@ -9,6 +9,7 @@ extension Resolver {
       case .none: return ConstantNode(.number(value), span: span)
       case .money: return ConstantNode(Value.make(value, .usd, nil), span: span)
       case .percent: return ConstantNode(Value.make(value, .percent, nil), span: span)
+      case .points: return ConstantNode(Value.make(value, .points, nil), span: span)
       }
     case .string(let text):
       return ConstantNode(.string(text), span: span)

@@ -36,7 +36,12 @@ enum Arithmetic {
     default: message = "cannot compare \(a) and \(b)"
     }
     var notes: [String] = []
-    if case .quantity = lhs, case .quantity = rhs, op == .add || op == .subtract || op.isComparison {
+    let scales: Set<Unit.Scale> = [lhs.unit.scale, rhs.unit.scale]
+    if lhs.unit.factors.isEmpty, rhs.unit.factors.isEmpty, scales == [.percent, .points] {
+      notes.append(
+        "a percentage and a difference in percentage points are different things: percent ± pp is percent (57% + 2pp is 59%); pp minus percent and comparing the two have no meaning"
+      )
+    } else if case .quantity = lhs, case .quantity = rhs, op == .add || op == .subtract || op.isComparison {
       notes.append("both sides need the same unit; divide to get a rate or a ratio instead")
     }
     return PQError(.runtime, message, notes: notes)
@@ -75,12 +80,12 @@ enum Arithmetic {
 
   static func plain(_ op: BinaryOperator, _ a: Double, _ b: Double) throws(PQError) -> Double {
     switch op {
-    case .add: return a + b
-    case .subtract: return a - b
-    case .multiply: return a * b
+    case .add: return try finite(a + b, op, a, b)
+    case .subtract: return try finite(a - b, op, a, b)
+    case .multiply: return try finite(a * b, op, a, b)
     case .divide:
       if b == 0 { throw PQError(.runtime, "division by zero") }
-      return a / b
+      return try finite(a / b, op, a, b)
     case .remainder:
       if b == 0 { throw PQError(.runtime, "remainder by zero ('mod 0')") }
       return remainder(a, b)
@@ -89,7 +94,7 @@ enum Arithmetic {
       if result.isNaN {
         throw PQError(.runtime, "\(NumberFormat.plain(a)) ^ \(NumberFormat.plain(b)) is not a real number")
       }
-      return result
+      return try finite(result, op, a, b)
     case .equal: return a == b ? 1 : 0
     case .notEqual: return a != b ? 1 : 0
     case .less: return a < b ? 1 : 0
@@ -97,6 +102,36 @@ enum Arithmetic {
     case .greater: return a > b ? 1 : 0
     case .greaterEqual: return a >= b ? 1 : 0
     }
+  }
+
+  /// The operation names used when a result is too large.
+  static func operationName(_ op: BinaryOperator) -> String {
+    switch op {
+    case .add: return "addition"
+    case .subtract: return "subtraction"
+    case .multiply: return "multiplication"
+    case .divide: return "division"
+    case .power: return "power"
+    default: return op.rawValue
+    }
+  }
+
+  /// `result` when it is a finite number; otherwise the error that pq gives instead of `inf`
+  /// or `nan`, naming the operation and its operands.
+  @inline(__always)
+  static func finite(_ result: Double, _ op: BinaryOperator, _ a: Double, _ b: Double) throws(PQError)
+    -> Double
+  {
+    if result.isFinite { return result }
+    throw tooLarge(
+      operationName(op) + " " + NumberFormat.plain(a) + " \(op.rawValue) " + NumberFormat.plain(b))
+  }
+
+  /// The error for a result beyond the range of a double (about ±1.8e308).
+  static func tooLarge(_ what: String) -> PQError {
+    PQError(
+      .runtime, "the result of \(what) is too large for a number",
+      notes: ["pq numbers reach about ±1.8e308; a result beyond that is an error, never inf or nan"])
   }
 
   /// `a mod b` with the sign of `b` (as in Python and Lua); whole numbers use integer division.
@@ -126,18 +161,59 @@ enum Arithmetic {
   }
 
   /// The unit of `a op b` for `+`, `-`, `mod` and comparisons, or nil when they do not agree.
+  ///
+  /// The rules for percentages (docs/language.md, "Percentages and points"):
+  /// - percent − percent is points; percent + percent is percent;
+  /// - percent ± points and points + percent are percent (`57% + 2pp` is `59%`); points − percent
+  ///   is an error, and so is comparing a percentage with points, either way round;
+  /// - a plain number never meets a percentage or points: its scale is ambiguous (see `scaleAmbiguity`).
   static func additiveUnit(_ op: BinaryOperator, _ a: Unit, _ b: Unit) -> Unit? {
     if a == b {
       return op == .subtract && a.scale == .percent && a.factors.isEmpty ? .points : a
     }
-    if a.isNone { return b }
-    if b.isNone { return a }
-    if a.factors.isEmpty, b.factors.isEmpty, op == .add || op == .subtract || op.isComparison {
-      // 57% + 2 pp is 59%; percentage points and percentages meet on the same scale.
-      if a.scale == .percent, b.scale == .points { return .percent }
+    if a.isNone { return b.scale == .none ? b : nil }
+    if b.isNone { return a.scale == .none ? a : nil }
+    if a.factors.isEmpty, b.factors.isEmpty {
+      if a.scale == .percent, b.scale == .points, op == .add || op == .subtract { return .percent }
       if a.scale == .points, b.scale == .percent, op == .add { return .percent }
     }
     return nil
+  }
+
+  /// The error for a plain number meeting a percentage or points in `+`, `-`, `mod` or a
+  /// comparison, whose note offers the readings it could have meant; nil when that is not the case.
+  static func scaleAmbiguity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) -> PQError? {
+    guard op != .multiply, op != .divide, op != .power else { return nil }
+    let plainOnLeft = lhs.unit.isNone && rhs.unit.factors.isEmpty && rhs.unit.scale != .none
+    let plainOnRight = rhs.unit.isNone && lhs.unit.factors.isEmpty && lhs.unit.scale != .none
+    guard plainOnLeft || plainOnRight else { return nil }
+    let number = (plainOnLeft ? lhs : rhs).numericValue ?? 0
+    let other = plainOnLeft ? rhs.unit : lhs.unit
+    let written = NumberFormat.plain(number)
+    let what = other.scale == .percent ? "a percentage" : "percentage points"
+    var notes: [String]
+    let comparison = op.isComparison || op == .equal || op == .notEqual
+    if comparison {
+      notes = ["did you mean \(written)\(other.scale == .percent ? "%" : "pp")?"]
+    } else {
+      notes = [
+        "did you mean \(written)% or \(written)pp? a plain number next to \(what) could be either scale, so pq does not guess"
+      ]
+    }
+    if abs(number) < 1, number != 0, other.scale == .percent {
+      notes.append(
+        "pq writes percentages as percent: \(NumberFormat.plain(number * 100))% is \(written) as a fraction")
+    }
+    let verb: String
+    switch op {
+    case .add: verb = "add a plain number and \(what)"
+    case .subtract: verb = "subtract a plain number and \(what)"
+    case .remainder: verb = "take the remainder of a plain number and \(what)"
+    default: verb = "compare a plain number with \(what)"
+    }
+    if comparison { return PQError(.runtime, "cannot \(verb)", notes: notes) }
+    return PQError(
+      .runtime, "cannot \(verb): is \(written) meant as \(written)% or \(written)pp?", notes: notes)
   }
 
   static func quantity(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, tracking: Bool = true)
@@ -164,7 +240,9 @@ enum Arithmetic {
         unit = unitA.raised(to: Int(b))
       }
     default:
-      guard let agreed = additiveUnit(op, unitA, unitB) else { throw failure(op, lhs, rhs) }
+      guard let agreed = additiveUnit(op, unitA, unitB) else {
+        throw scaleAmbiguity(op, lhs, rhs) ?? failure(op, lhs, rhs)
+      }
       unit = agreed
     }
     let result = try plain(op, a, b)
@@ -199,7 +277,9 @@ enum Arithmetic {
     case (.bool(let a), .bool(let b)): return a == b
     case (.number(let a), .number(let b)): return a == b
     case (.number, .quantity), (.quantity, .number), (.quantity, .quantity):
-      guard additiveUnit(.equal, lhs.unit, rhs.unit) != nil else { throw failure(.equal, lhs, rhs) }
+      guard additiveUnit(.equal, lhs.unit, rhs.unit) != nil else {
+        throw scaleAmbiguity(.equal, lhs, rhs) ?? failure(.equal, lhs, rhs)
+      }
       return lhs.numericValue == rhs.numericValue
     case (.string(let a), .string(let b)): return a == b
     case (.list(let a), .list(let b)):

@@ -25,6 +25,11 @@ public final class Figure: Sendable, Hashable {
   public let statedAs: String
   /// True for an estimate rather than a measured or reported figure.
   public let isEstimate: Bool
+  /// The word that marks the figure as approximate in its source (`roughly`, `around`), or nil
+  /// for a figure stated exactly.
+  public let approximation: String?
+  /// False when the source states no period for the figure; `period` then says so in words.
+  public let periodGiven: Bool
 
   /// What `explain` shows of the figure, made once (figures are immutable): the value with its
   /// unit (`70.4M users`), the label's width in characters, and the source line (`Similarweb,
@@ -37,7 +42,8 @@ public final class Figure: Sendable, Hashable {
   /// Creates a figure.
   public init(
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
-    period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false
+    period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
+    approximation: String? = nil, periodGiven: Bool = true
   ) {
     self.platform = platform
     self.field = field
@@ -50,6 +56,8 @@ public final class Figure: Sendable, Hashable {
     self.quote = quote
     self.statedAs = statedAs
     self.isEstimate = isEstimate
+    self.approximation = approximation
+    self.periodGiven = periodGiven && !period.isEmpty
     shownValue = NumberFormat.quantity(value, unit)
     labelWidth = label.characterCount
     shownValueWidth = shownValue.characterCount
@@ -62,7 +70,8 @@ public final class Figure: Sendable, Hashable {
       || (lhs.label == rhs.label && lhs.value == rhs.value && lhs.unit == rhs.unit
         && lhs.platform == rhs.platform
         && lhs.field == rhs.field && lhs.publisher == rhs.publisher && lhs.period == rhs.period
-        && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate)
+        && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate
+        && lhs.approximation == rhs.approximation && lhs.periodGiven == rhs.periodGiven)
   }
 
   /// The caveat text for weighing this figure against `other`, or nil when nothing differs.
@@ -107,9 +116,18 @@ public final class Figure: Sendable, Hashable {
 
   private static let serials = Atomic<UInt64>(0)
 
+  /// What makes weighing `a` against `b` not like for like. "Nothing" needs both periods given
+  /// and equal, equal definitions and sources for the same metric, and neither figure an
+  /// estimate or approximate.
   static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
     var differences: [String] = []
-    if a.period != b.period { differences.append("periods differ (\(a.period) vs \(b.period))") }
+    if a.periodGiven, b.periodGiven {
+      if a.period != b.period { differences.append("periods differ (\(a.period) vs \(b.period))") }
+    } else {
+      let undated = [a, b].filter { !$0.periodGiven }.map(\.label)
+      differences.append(
+        "periods cannot be compared: no period is given for \(undated.joined(separator: " or "))")
+    }
     if a.field == b.field {
       if a.definition != b.definition {
         differences.append("definitions differ (\(a.definition) vs \(b.definition))")
@@ -118,12 +136,25 @@ public final class Figure: Sendable, Hashable {
         differences.append("sources differ (\(a.publisher) vs \(b.publisher))")
       }
     }
-    if a.isEstimate != b.isEstimate {
-      let estimate = a.isEstimate ? a : b
-      differences.append("\(estimate.label) is an estimate")
-    }
+    differences += a.ownCaveats + b.ownCaveats
     if differences.isEmpty { return nil }
     return "\(a.label) and \(b.label): " + differences.joined(separator: "; ")
+  }
+
+  /// What a figure's reader must know whatever it is weighed against: an estimate, an
+  /// approximate figure.
+  var ownCaveats: [String] {
+    var result: [String] = []
+    if isEstimate { result.append("\(label) is an estimate") }
+    if let approximation { result.append("\(label) is approximate (the source says “\(approximation)”)") }
+    return result
+  }
+
+  /// The caveats of this figure alone (shown by `explain` of a single figure).
+  var soloCaveats: [String] {
+    var result = ownCaveats
+    if !periodGiven { result.append("\(label): no period is given (\(period))") }
+    return result
   }
 
   /// Hashes the identifying parts.
@@ -190,6 +221,12 @@ public final class Provenance: Sendable {
 
   /// Caveats: pairs of inputs whose periods, sources or definitions differ.
   public var caveats: [String] {
+    if pairs.isEmpty {
+      // One figure, or one figure and plain numbers: what the figure itself needs said.
+      var result = givenCaveats
+      for figure in figures { result += figure.soloCaveats.filter { !result.contains($0) } }
+      return result
+    }
     if pairs.count == 1, givenCaveats.isEmpty {
       // One pair of figures (ratio(x.mau, truth.mau)): its caveat, if any, without merging lists.
       guard let caveat = figures[pairs[0].first].caveat(against: figures[pairs[0].second]) else { return [] }
@@ -279,6 +316,11 @@ public final class Provenance: Sendable {
         givenCaveats: [])
     }
     return combine(text: expression, precedence: precedence, [left, right])
+  }
+
+  /// The caveat for a side of a comparison that has no source at all.
+  static func noSource(_ value: Value) -> String {
+    "\(value.inline) has no source, so nothing can be said about its period or definition"
   }
 
   /// The one pair of a two-figure computation, shared rather than allocated each time.

@@ -48,6 +48,11 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
   /// Percentage points.
   public static let points = Unit(scale: .points)
 
+  /// The factor between a number as stored and as shown: 100 for percent and points (0.57 is
+  /// shown as `57%`), 1 otherwise. `round`, `value`, `as_unit`, JSON and CSV all work in the
+  /// number as shown.
+  public var shownFactor: Double { factors.isEmpty && scale != .none ? 100 : 1 }
+
   /// True for a plain number.
   public var isNone: Bool { factors.isEmpty && scale == .none }
   /// True when the unit has no base units (plain, percent or points).
