@@ -53,7 +53,15 @@ enum NumberFormat {
   /// anything else at 15 significant digits, so no binary noise is ever written.
   static func written(_ n: Double) -> String {
     if n == n.rounded(), abs(n) <= exactIntegerLimit { return decimal(Int64(n)) }
-    let text = significant(n, digits: 15)
+    // The fewest digits that still read back as the same figure (see `Arithmetic.same`).
+    var text = significant(n, digits: 15)
+    for digits in 1..<15 {
+      let shorter = significant(n, digits: digits)
+      if let back = Double(shorter), Arithmetic.same(back, n) {
+        text = shorter
+        break
+      }
+    }
     return text == "-0" ? "0" : text
   }
 
@@ -196,7 +204,8 @@ enum NumberFormat {
     if magnitude >= 1e15 { return significant(value, digits: digits) }
     // Decided on the value as shown (999.95 shows as 1,000, with every digit).
     if Double(significant(magnitude, digits: digits)) ?? magnitude >= 1000 {
-      let whole = Int64(magnitude.rounded())
+      // Rounded as the decimal reads (961,585,790.5% is stored as 9,615,857.904999…).
+      let whole = Int64(shown(magnitude).rounded())
       return (value < 0 ? "-" : "") + grouped(whole)
     }
     let text = significant(value, digits: digits)

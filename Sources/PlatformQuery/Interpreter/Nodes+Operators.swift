@@ -132,20 +132,16 @@ extension BinaryOperator {
     switch self {
     // A result beyond a double's range goes to the general path, which reports it.
     case .add:
-      let r = x + y
+      let r = Arithmetic.decimal(x + y, x, y)
       return r.isFinite ? .number(r) : nil
     case .subtract:
-      let r = x - y
+      let r = Arithmetic.decimal(x - y, x, y)
       return r.isFinite ? .number(r) : nil
     case .multiply:
       let r = x * y
       return r.isFinite ? .number(r) : nil
-    case .less: return .bool(x < y)
-    case .lessEqual: return .bool(x <= y)
-    case .greater: return .bool(x > y)
-    case .greaterEqual: return .bool(x >= y)
-    case .equal: return .bool(x == y)
-    case .notEqual: return .bool(x != y)
+    case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+      return compare(x, y).map { .bool($0) }
     case .divide where y != 0:
       let r = x / y
       return r.isFinite ? .number(r) : nil
@@ -158,12 +154,13 @@ extension BinaryOperator {
   @inline(__always)
   func compare(_ x: Double, _ y: Double) -> Bool? {
     switch self {
-    case .less: return x < y
-    case .lessEqual: return x <= y
-    case .greater: return x > y
-    case .greaterEqual: return x >= y
-    case .equal: return x == y
-    case .notEqual: return x != y
+    // Numbers that agree to 15 significant digits are equal (see `Arithmetic.same`).
+    case .less: return x < y && !Arithmetic.same(x, y)
+    case .lessEqual: return x <= y || Arithmetic.same(x, y)
+    case .greater: return x > y && !Arithmetic.same(x, y)
+    case .greaterEqual: return x >= y || Arithmetic.same(x, y)
+    case .equal: return Arithmetic.same(x, y)
+    case .notEqual: return !Arithmetic.same(x, y)
     default: return nil
     }
   }

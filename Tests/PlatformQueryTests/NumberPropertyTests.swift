@@ -1,0 +1,160 @@
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A small deterministic generator (SplitMix64), so that a failure names a reproducible case.
+struct SplitMix {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func int(_ range: ClosedRange<Int>) -> Int {
+    range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+  }
+  /// A value spread over many orders of magnitude, either sign.
+  mutating func magnitude() -> Double {
+    let mantissa = Double(next() % 1_000_000_000) / 1e9 + 0.1
+    let exponent = int(-4...13)
+    return (next() % 5 == 0 ? -1 : 1) * mantissa * pow(10, Double(exponent))
+  }
+}
+
+/// Properties of number display and writing over many generated values, each with an
+/// expectation computed independently of the formatting code.
+@Suite struct NumberPropertyTests {
+  /// The number written in a display (`70.4M users`, `$2.6M`, `9,986%`, `2 pp`), read by hand:
+  /// the digits, separators dropped, scaled by the suffix.
+  static func readBack(_ text: String) -> Double? {
+    var body = text
+    for unit in [" users", " user", " visits", " visit", " pp", "%"] where body.hasSuffix(unit) {
+      body = String(body.dropLast(unit.count))
+    }
+    var negative = false
+    if body.hasPrefix("-") {
+      negative = true
+      body.removeFirst()
+    }
+    if body.hasPrefix("$") { body.removeFirst() }
+    var scale = 1.0
+    if let last = body.last, let index = "KMBT".firstIndex(of: last) {
+      scale = pow(1000, Double("KMBT".distance(from: "KMBT".startIndex, to: index) + 1))
+      body.removeLast()
+    }
+    body.removeAll { $0 == "," }
+    guard let value = Double(body) else { return nil }
+    return (negative ? -1 : 1) * value * scale
+  }
+
+  /// The place value of the last digit shown (`70.4M` → 100K; `9,986` → 1; `0.982` → 0.001).
+  static func lastDigitPlace(_ text: String) -> Double {
+    var body = text
+    var scale = 1.0
+    for unit in [" users", " user", " visits", " visit", " pp", "%"] where body.hasSuffix(unit) {
+      body = String(body.dropLast(unit.count))
+    }
+    if let last = body.last, let index = "KMBT".firstIndex(of: last) {
+      scale = pow(1000, Double("KMBT".distance(from: "KMBT".startIndex, to: index) + 1))
+      body.removeLast()
+    }
+    // The exponent form beyond 10^15: `1.04e15` shows digits down to 10^13.
+    if let e = body.firstIndex(of: "e") {
+      scale *= pow(10, Double(body[body.index(after: e)...]) ?? 0)
+      body = String(body[..<e])
+    }
+    if let dot = body.firstIndex(of: ".") {
+      return scale * pow(10, -Double(body.distance(from: dot, to: body.endIndex) - 1))
+    }
+    return scale
+  }
+
+  @Test func displayedQuantitiesReadBackWithinTheirShownPrecision() {
+    var random = SplitMix(state: 13)
+    var checked = 0
+    for _ in 0..<5000 {
+      let value = random.magnitude()
+      for unit in [Unit.users, .usd, .percent, .points] {
+        let shown = NumberFormat.quantity(value, unit)
+        guard let read = NumberPropertyTests.readBack(shown) else {
+          Issue.record("cannot read back \(shown) (from \(value))")
+          continue
+        }
+        let factor = unit.shownFactor
+        // Half a unit of the last digit shown (a hair more for the double arithmetic here).
+        let tolerance = NumberPropertyTests.lastDigitPlace(shown) * 0.5 + 1e-12 * abs(value * factor)
+        #expect(abs(read - value * factor) <= tolerance, "\(value) \(unit) shown as \(shown)")
+        checked += 1
+      }
+    }
+    #expect(checked == 20000)
+  }
+
+  @Test func percentagesFromAThousandShowEveryWholeDigit() {
+    var random = SplitMix(state: 99)
+    for _ in 0..<5000 {
+      // From 1,000% to 10^12 %, with hundredths: at most 14 significant digits, all of which a
+      // double holds.
+      let percent =
+        Double(random.int(1000...999_999_999)) * pow(10, Double(random.int(0...3)))
+        + Double(random.int(0...99)) / 100
+      let shown = NumberFormat.quantity(percent / 100, .percent)
+      let digits = shown.dropLast().filter { $0 != "," }
+      // The whole number, rounded half away from zero, worked out with integers.
+      let expected = Int64(percent) + (percent - Double(Int64(percent)) >= 0.5 ? 1 : 0)
+      #expect(Int64(digits) == expected, "\(percent)% shown as \(shown)")
+      // Separators every three digits from the right.
+      let groups = shown.dropLast().split(separator: ",")
+      #expect(
+        groups.dropFirst().allSatisfy { $0.count == 3 } && (1...3).contains(groups[0].count), "\(shown)")
+    }
+  }
+
+  @Test func wholeNumbersAreExactUpTo2To53() {
+    var random = SplitMix(state: 7)
+    for _ in 0..<5000 {
+      let whole = Int64(random.next() % 9_007_199_254_740_993) * (random.next() % 2 == 0 ? 1 : -1)
+      #expect(NumberFormat.plain(Double(whole)) == String(whole))
+    }
+  }
+
+  /// Percentages and points written with one or two decimals, combined, saved as JSON and CSV:
+  /// the text written is the decimal the integers give, with no binary noise, and reads back equal.
+  @Test func filesHoldTheDecimalsOfDecimalArithmetic() throws {
+    var random = SplitMix(state: 2024)
+    let pq = makeInterpreter().0
+    for _ in 0..<2000 {
+      let a = random.int(0...10_000)  // hundredths of a percent
+      let b = random.int(0...10_000)
+      let literalA = decimal(a, places: 2) + "%"
+      let literalB = decimal(b, places: 2) + "%"
+      let gap = try pq.evaluate("\(literalA) - \(literalB)")
+      let json = try JSON.encode(gap, pretty: false)
+      #expect(
+        json == "{\"value\": \(decimal(a - b, places: 2)), \"unit\": \"pp\"}", "\(literalA) - \(literalB)")
+      let sum = try pq.evaluate("\(literalA) + \(literalB)")
+      #expect(DataFile.cellText(sum) == decimal(a + b, places: 2) + "%", "\(literalA) + \(literalB)")
+      let read = try DataFile.value(json: json)
+      #expect(try Arithmetic.equal(read, gap))
+    }
+  }
+
+  /// `n / 10^places` as a decimal with trailing zeros removed, from integers only.
+  func decimal(_ n: Int, places: Int) -> String {
+    let sign = n < 0 ? "-" : ""
+    let magnitude = abs(n)
+    var divisor = 1
+    for _ in 0..<places { divisor *= 10 }
+    let whole = magnitude / divisor
+    var fraction = String(magnitude % divisor)
+    while fraction.count < places { fraction = "0" + fraction }
+    while fraction.hasSuffix("0") { fraction.removeLast() }
+    return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
+  }
+}
