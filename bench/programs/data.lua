@@ -6,21 +6,26 @@ end
 local Q = "In September Truth Social had 698,000 active monthly users on its mobile apps, while X had 70.4 million, according to data from Similarweb."
 local x = {name = "X", mau = fig(70.4e6, "users", "Similarweb", "September 2024", "monthly active users", Q),
   web_visits = fig(1e9, "visits", "Similarweb", "September 2024", "web visits", "q"),
-  revenue = fig(2e9, "USD", "not named", "2024, estimated", "advertising revenue", "q", true),
-  news_share = fig(0.59, "percent", "Pew Research", "undated", "news", "q"),
+  revenue = fig(2e9, "USD", "not named", "not stated", "advertising revenue", "q", true),
+  news_share = fig(0.59, "percent", "Pew Research", "not stated", "news", "q"),
   suspended_accounts = fig(5.3e6, "accounts", "X", "first half of 2024", "suspended", "q")}
 local truth = {name = "Truth Social", mau = fig(698e3, "users", "Similarweb", "September 2024", "monthly active users", Q),
   web_visits = fig(11.3e6, "visits", "Similarweb", "September 2024", "web visits", "q"),
   revenue = fig(2.6e6, "USD", "not named", "January-September 2024", "revenue", "q"),
-  news_share = fig(0.57, "percent", "Pew Research", "undated", "news", "q")}
+  news_share = fig(0.57, "percent", "Pew Research", "not stated", "news", "q")}
 local METRICS = {"mau", "web_visits", "revenue", "news_share", "suspended_accounts"}
 
 local function caveats(a, b)
   local diffs = {}
-  if a.period ~= b.period then diffs[#diffs + 1] = string.format("periods differ (%s vs %s)", a.period, b.period) end
+  if a.period == "not stated" or b.period == "not stated" then
+    diffs[#diffs + 1] = "periods cannot be compared"
+  elseif a.period ~= b.period then
+    diffs[#diffs + 1] = string.format("periods differ (%s vs %s)", a.period, b.period)
+  end
   if a.definition ~= b.definition then diffs[#diffs + 1] = "definitions differ" end
   if a.publisher ~= b.publisher then diffs[#diffs + 1] = "sources differ" end
-  if a.estimate ~= b.estimate then diffs[#diffs + 1] = "an estimate" end
+  if a.estimate then diffs[#diffs + 1] = "a is an estimate" end
+  if b.estimate then diffs[#diffs + 1] = "b is an estimate" end
   if #diffs == 0 then return {} end
   return {table.concat(diffs, "; ")}
 end

@@ -5,22 +5,24 @@ def fig(value, unit, publisher, period, definition, quote, estimate=False):
 Q = "In September Truth Social had 698,000 active monthly users on its mobile apps, while X had 70.4 million, according to data from Similarweb."
 x = {"name": "X", "mau": fig(70.4e6, "users", "Similarweb", "September 2024", "monthly active users", Q),
      "web_visits": fig(1e9, "visits", "Similarweb", "September 2024", "web visits", "q"),
-     "revenue": fig(2e9, "USD", "not named", "2024, estimated", "advertising revenue", "q", True),
-     "news_share": fig(0.59, "percent", "Pew Research", "undated", "news", "q"),
+     "revenue": fig(2e9, "USD", "not named", "not stated", "advertising revenue", "q", True),
+     "news_share": fig(0.59, "percent", "Pew Research", "not stated", "news", "q"),
      "suspended_accounts": fig(5.3e6, "accounts", "X", "first half of 2024", "suspended", "q")}
 truth = {"name": "Truth Social", "mau": fig(698e3, "users", "Similarweb", "September 2024", "monthly active users", Q),
          "web_visits": fig(11.3e6, "visits", "Similarweb", "September 2024", "web visits", "q"),
          "revenue": fig(2.6e6, "USD", "not named", "January-September 2024", "revenue", "q"),
-         "news_share": fig(0.57, "percent", "Pew Research", "undated", "news", "q"),
+         "news_share": fig(0.57, "percent", "Pew Research", "not stated", "news", "q"),
          "suspended_accounts": None}
 METRICS = ["mau", "web_visits", "revenue", "news_share", "suspended_accounts"]
 
 def caveats(a, b):
     diffs = []
-    if a["period"] != b["period"]: diffs.append("periods differ (%s vs %s)" % (a["period"], b["period"]))
+    if a["period"] == "not stated" or b["period"] == "not stated": diffs.append("periods cannot be compared")
+    elif a["period"] != b["period"]: diffs.append("periods differ (%s vs %s)" % (a["period"], b["period"]))
     if a["definition"] != b["definition"]: diffs.append("definitions differ")
     if a["publisher"] != b["publisher"]: diffs.append("sources differ")
-    if a["estimate"] != b["estimate"]: diffs.append("an estimate")
+    if a["estimate"]: diffs.append("a is an estimate")
+    if b["estimate"]: diffs.append("b is an estimate")
     return ["; ".join(diffs)] if diffs else []
 
 def compare(a, b):

@@ -131,17 +131,23 @@ extension BinaryOperator {
   func numbers(_ x: Double, _ y: Double) -> Value? {
     switch self {
     // A result beyond a double's range goes to the general path, which reports it.
+    // A whole, finite sum is final; a fractional one is made decimal (`Arithmetic.decimal`)
+    // on the general path, which also reports overflow.
     case .add:
-      let r = Arithmetic.decimal(x + y, x, y)
-      return r.isFinite ? .number(r) : nil
+      let r = x + y
+      return Arithmetic.isWhole(r) ? .number(r) : nil
     case .subtract:
-      let r = Arithmetic.decimal(x - y, x, y)
-      return r.isFinite ? .number(r) : nil
+      let r = x - y
+      return Arithmetic.isWhole(r) ? .number(r) : nil
     case .multiply:
       let r = x * y
       return r.isFinite ? .number(r) : nil
-    case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
-      return compare(x, y).map { .bool($0) }
+    case .less: return .bool(x < y && !Arithmetic.same(x, y))
+    case .lessEqual: return .bool(x <= y || Arithmetic.same(x, y))
+    case .greater: return .bool(x > y && !Arithmetic.same(x, y))
+    case .greaterEqual: return .bool(x >= y || Arithmetic.same(x, y))
+    case .equal: return .bool(Arithmetic.same(x, y))
+    case .notEqual: return .bool(!Arithmetic.same(x, y))
     case .divide where y != 0:
       let r = x / y
       return r.isFinite ? .number(r) : nil
