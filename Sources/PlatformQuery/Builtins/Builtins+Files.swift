@@ -198,9 +198,7 @@ public enum DataFile {
     if text == "true" { return .bool(true) }
     if text == "false" { return .bool(false) }
     // A code with a leading zero (a ZIP code, `08123`) is text, not the number 8123.
-    let utf8 = Array(text.utf8)
-    let leadingZero = utf8.count > 1 && utf8[0] == UInt8(ascii: "0") && isDigit(utf8[1])
-    guard !leadingZero, let number = Literal.parse(text) else {
+    guard !Literal.looksLikeCode(text), let number = Literal.parse(text) else {
       if unit != nil {
         throw PQError(
           .runtime, "'\(text)' in column '\(column)' is not a number", source: source,

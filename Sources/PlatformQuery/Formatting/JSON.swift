@@ -160,7 +160,7 @@ struct JSONParser {
       }
     case UInt8(ascii: "\""):
       let text = try parseString()
-      if readNotation, let number = Literal.parse(text) { return number }
+      if readNotation, !Literal.looksLikeCode(text), let number = Literal.parse(text) { return number }
       return .string(text)
     case UInt8(ascii: "t"): return try literal("true", .bool(true))
     case UInt8(ascii: "f"): return try literal("false", .bool(false))

@@ -87,6 +87,14 @@ extension Lexer {
 
 /// Reads numbers written in pq notation outside source code: `num("70.4M")` and `load` cells.
 enum Literal {
+  /// Whether text read from a file is a code rather than a number: a leading zero followed by a
+  /// digit (`08123`, a ZIP code), which `load` keeps as text.
+  static func looksLikeCode(_ text: String) -> Bool {
+    var bytes = text.utf8.makeIterator()
+    guard bytes.next() == UInt8(ascii: "0"), let second = bytes.next() else { return false }
+    return isDigit(second)
+  }
+
   /// The value of `-`? followed by one pq number literal (`70.4M`, `$2.6M`, `57%`, `1,000`), or nil.
   static func parse(_ text: String) -> Value? {
     var trimmed = text.trimmingSpaces

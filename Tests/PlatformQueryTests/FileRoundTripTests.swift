@@ -1,0 +1,88 @@
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Save and load, CSV and JSON, over every unit, nil, quoted text and text that looks like a
+/// number. What each file must hold is written out by hand.
+@Suite struct FileRoundTripTests {
+  func folder() -> String {
+    var template = Array("/tmp/pq-files-XXXXXX".utf8CString)
+    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+  }
+
+  /// One row per kind of cell: the pq value, its CSV cell, its JSON text.
+  static let cells: [(pq: String, csv: String, json: String)] = [
+    ("3", "3", "3"), ("0.25", "0.25", "0.25"), ("-1.5", "-1.5", "-1.5"),
+    ("as_unit(10, \"users\")", "10", "{\"value\": 10, \"unit\": \"users\"}"),
+    ("$2.6M", "$2600000", "{\"value\": 2600000, \"unit\": \"USD\"}"),
+    ("57%", "57%", "{\"value\": 57, \"unit\": \"%\"}"), ("14%", "14%", "{\"value\": 14, \"unit\": \"%\"}"),
+    ("59% - 57%", "2pp", "{\"value\": 2, \"unit\": \"pp\"}"), ("0.1 + 0.2", "0.3", "0.3"),
+    ("nil", "", "null"),
+    ("\"a, \\\"quoted\\\" cell\"", "\"a, \"\"quoted\"\" cell\"", "\"a, \\\"quoted\\\" cell\""),
+    ("\"08123\"", "08123", "\"08123\""), ("true", "true", "true"),
+  ]
+
+  @Test func csvCellsAreWrittenAsPqNotationAndReadBackEqual() throws {
+    let dir = folder()
+    let (pq, _) = makeInterpreter(files: .folders([dir]))
+    for (index, cell) in FileRoundTripTests.cells.enumerated() {
+      let path = "\(dir)/c\(index).csv"
+      _ = try pq.evaluate("save([{name: \"A\", v: \(cell.pq)}], \"\(path)\")")
+      let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
+      // A users column is not a metric, so its unit goes into the header.
+      let header = cell.pq.contains("users") ? "name,v (users)" : "name,v"
+      #expect(text == "\(header)\nA,\(cell.csv)\n", "\(cell.pq)")
+      let back = try pq.evaluate("load(\"\(path)\")[0].v == \(cell.pq)")
+      #expect(back.description == "true", "\(cell.pq) read back from \(text)")
+    }
+  }
+
+  @Test func jsonValuesAreWrittenAsShownAndReadBackEqual() throws {
+    let dir = folder()
+    let (pq, _) = makeInterpreter(files: .folders([dir]))
+    for (index, cell) in FileRoundTripTests.cells.enumerated() {
+      let path = "\(dir)/j\(index).json"
+      _ = try pq.evaluate("save(\(cell.pq), \"\(path)\")")
+      let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
+      #expect(text == cell.json + "\n", "\(cell.pq)")
+      let back = try pq.evaluate("load(\"\(path)\") == \(cell.pq)")
+      #expect(back.description == "true", "\(cell.pq) read back from \(text)")
+    }
+  }
+
+  @Test func csvPercentColumnsMustSayTheirScale() throws {
+    let dir = folder()
+    let (pq, _) = makeInterpreter(files: .folders([dir]))
+    try FileSystem.writeAtomically("\(dir)/pew.csv", Array("name,news_share\nX,57\n".utf8))
+    do {
+      _ = try pq.evaluate("load(\"\(dir)/pew.csv\")")
+      Issue.record("a bare 57 under news_share loaded")
+    } catch {
+      #expect(error.message == "'57' in column 'news_share' has no % sign, so its scale is unclear")
+      #expect(error.location?.line == 2 && error.location?.column == 3)
+      #expect(error.notes.first?.contains("news_share (%)") == true)
+    }
+    try FileSystem.writeAtomically("\(dir)/headed.csv", Array("name,news_share (%),zip\nX,57,08123\n".utf8))
+    #expect(
+      try pq.evaluate("let d = load(\"\(dir)/headed.csv\"); [d[0].news_share, d[0].zip]").description
+        == "[57%, \"08123\"]")
+  }
+
+  @Test func loadedRecordsShowAndSaveTheirOwnColumns() throws {
+    let dir = folder()
+    let (pq, _) = makeInterpreter(files: .folders([dir]))
+    let csv = "name,news_share,month,source\nX,12%,2024-10,Pew Research\n"
+    try FileSystem.writeAtomically("\(dir)/own.csv", Array(csv.utf8))
+    let shown = try pq.evaluate("load(\"\(dir)/own.csv\")").description
+    #expect(
+      shown
+        == "name  news_share  month    source\n────  ──────────  ───────  ────────────\nX            12%  2024-10  Pew Research"
+    )
+    _ = try pq.evaluate("save(load(\"\(dir)/own.csv\"), \"\(dir)/again.csv\")")
+    #expect(String(decoding: try FileSystem.read("\(dir)/again.csv"), as: UTF8.self) == csv)
+  }
+}
