@@ -11,7 +11,10 @@ import Testing
 @Suite struct FileRoundTripTests {
   func folder() -> String {
     var template = Array("/tmp/pq-files-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    return template.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
+      return String(cString: made)
+    }
   }
 
   /// One row per kind of cell: the pq value, its CSV cell, its JSON text.
