@@ -178,23 +178,46 @@ struct JSONParser {
     return value
   }
 
+  /// A number as RFC 8259 writes it: `-`? then `0` or a digit 1–9 and more digits, then an
+  /// optional fraction (`.` and at least one digit) and exponent (`e`, a sign, digits). No `+1`,
+  /// `01`, `2.`, `.5`, `0x1`, `Infinity` or `NaN`.
   mutating func parseNumber() throws(JSON.ParseError) -> Value {
     let start = position
-    while position < bytes.count {
-      switch bytes[position] {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-        UInt8(ascii: "e"), UInt8(ascii: "E"):
-        position += 1
-        continue
-      default: break
-      }
-      break
-    }
-    guard position > start, let n = Double(String(decoding: bytes[start..<position], as: UTF8.self)),
-      n.isFinite
-    else {
+    func digit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= 0x30 && bytes[at] <= 0x39 }
+    if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+    guard digit(position) else {
       position = start
-      throw fail("invalid JSON value")
+      throw fail(
+        start < bytes.count && bytes[start] == UInt8(ascii: "-")
+          ? "expected a digit after '-'" : "invalid JSON value")
+    }
+    if bytes[position] == UInt8(ascii: "0") {
+      position += 1
+      if digit(position) { throw fail("a JSON number cannot have a leading zero") }
+    } else {
+      while digit(position) { position += 1 }
+    }
+    if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+      position += 1
+      guard digit(position) else { throw fail("expected a digit after the decimal point") }
+      while digit(position) { position += 1 }
+    }
+    if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+      position += 1
+      if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+      {
+        position += 1
+      }
+      guard digit(position) else { throw fail("expected a digit in the exponent") }
+      while digit(position) { position += 1 }
+    }
+    guard let n = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
+      position = start
+      throw fail("invalid JSON number")
+    }
+    guard n.isFinite else {
+      position = start
+      throw fail("JSON number too large (pq numbers reach about ±1.8e308)")
     }
     return .number(n)
   }
@@ -238,11 +261,17 @@ struct JSONParser {
     return .record(Record(pairs))
   }
 
+  /// A string as RFC 8259 writes it: no raw control characters (below U+0020), and only the
+  /// escapes `\" \\ \/ \b \f \n \r \t \uXXXX`; a `\u` surrogate pair makes one character.
   mutating func parseString() throws(JSON.ParseError) -> String {
     position += 1
     // Most strings have no escapes: find the closing quote and decode the bytes in one go.
     var end = position
-    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+      bytes[end] >= 0x20
+    {
+      end += 1
+    }
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
       let text = String(decoding: bytes[position..<end], as: UTF8.self)
       position = end + 1
@@ -252,6 +281,9 @@ struct JSONParser {
     while true {
       guard position < bytes.count else { throw fail("unterminated JSON string") }
       let byte = bytes[position]
+      if byte < 0x20 {
+        throw fail("a control character (U+\(hex4(UInt32(byte)))) must be escaped inside a JSON string")
+      }
       position += 1
       if byte == UInt8(ascii: "\"") { break }
       if byte != UInt8(ascii: "\\") {
@@ -262,22 +294,61 @@ struct JSONParser {
       let escaped = bytes[position]
       position += 1
       switch escaped {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
       case UInt8(ascii: "n"): out.append(10)
       case UInt8(ascii: "t"): out.append(9)
       case UInt8(ascii: "r"): out.append(13)
       case UInt8(ascii: "b"): out.append(8)
       case UInt8(ascii: "f"): out.append(12)
       case UInt8(ascii: "u"):
-        guard position + 4 <= bytes.count,
-          let code = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
-        else {
-          throw fail("invalid \\u escape in JSON string")
+        var code = try hexEscape()
+        if (0xD800...0xDBFF).contains(code) {
+          // A high surrogate must be followed by an escaped low one.
+          guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+            bytes[position + 1] == UInt8(ascii: "u")
+          else { throw fail("a \\u escape of a high surrogate must be followed by a low one") }
+          position += 2
+          let low = try hexEscape()
+          guard (0xDC00...0xDFFF).contains(low) else {
+            throw fail("a \\u escape of a high surrogate must be followed by a low one")
+          }
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(code) {
+          throw fail("a lone low surrogate (\\u\(hex4(code))) is not a character")
         }
-        position += 4
-        out.append(contentsOf: Array(String(UnicodeScalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
-      default: out.append(escaped)
+        guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
+        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+      default:
+        position -= 1
+        throw fail("invalid escape '\\\(String(decoding: [escaped], as: UTF8.self))' in a JSON string")
       }
     }
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The four hex digits after `\u`.
+  mutating func hexEscape() throws(JSON.ParseError) -> UInt32 {
+    guard position + 4 <= bytes.count else { throw fail("invalid \\u escape: four hex digits expected") }
+    var code: UInt32 = 0
+    for offset in 0..<4 {
+      let byte = bytes[position + offset]
+      let value: UInt32
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): value = UInt32(byte - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): value = UInt32(byte - UInt8(ascii: "A") + 10)
+      default:
+        position += offset
+        throw fail("invalid \\u escape: four hex digits expected")
+      }
+      code = code * 16 + value
+    }
+    position += 4
+    return code
+  }
+
+  func hex4(_ code: UInt32) -> String {
+    let digits = Array("0123456789ABCDEF")
+    return String((0..<4).map { digits[Int((code >> (12 - 4 * $0)) & 0xF)] })
   }
 }
