@@ -30,6 +30,33 @@ public final class Figure: Sendable, Hashable {
   public let approximation: String?
   /// False when the source states no period for the figure; `period` then says so in words.
   public let periodGiven: Bool
+  /// The period as days, when `period` is written in a form `Period.parse` reads.
+  public let span: Period?
+  /// The primary source, when the publisher repeats someone else's figure (the article repeats
+  /// Similarweb's), or nil.
+  public let producer: String?
+  /// Reported, estimated, provisional or forecast.
+  public let status: Status
+  /// Where the figure was published, when it was published and when it was read, and a note.
+  public let url: String?
+  /// When the figure was published, as written.
+  public let published: String?
+  /// When the figure was read, as written.
+  public let accessed: String?
+  /// Anything else the reader should know.
+  public let note: String?
+
+  /// How firm a figure is.
+  public enum Status: String, Sendable, CaseIterable {
+    /// Published as a measurement or a count.
+    case reported
+    /// An estimate.
+    case estimated
+    /// Provisional: may be revised.
+    case provisional
+    /// A forecast of a period not yet over.
+    case forecast
+  }
 
   /// What `explain` shows of the figure, made once (figures are immutable): the value with its
   /// unit (`70.4M users`), the label's width in characters, and the source line (`Similarweb,
@@ -43,7 +70,8 @@ public final class Figure: Sendable, Hashable {
   public init(
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
-    approximation: String? = nil, periodGiven: Bool = true
+    approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
+    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil
   ) {
     self.platform = platform
     self.field = field
@@ -55,9 +83,17 @@ public final class Figure: Sendable, Hashable {
     self.definition = definition
     self.quote = quote
     self.statedAs = statedAs
-    self.isEstimate = isEstimate
+    let status = status ?? (isEstimate ? .estimated : .reported)
+    self.status = status
+    self.isEstimate = status == .estimated
     self.approximation = approximation
     self.periodGiven = periodGiven && !period.isEmpty
+    self.span = periodGiven ? Period.parse(period) : nil
+    self.producer = producer
+    self.url = url
+    self.published = published
+    self.accessed = accessed
+    self.note = note
     shownValue = NumberFormat.quantity(value, unit)
     labelWidth = label.characterCount
     shownValueWidth = shownValue.characterCount
@@ -71,7 +107,9 @@ public final class Figure: Sendable, Hashable {
         && lhs.platform == rhs.platform
         && lhs.field == rhs.field && lhs.publisher == rhs.publisher && lhs.period == rhs.period
         && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate
-        && lhs.approximation == rhs.approximation && lhs.periodGiven == rhs.periodGiven)
+        && lhs.approximation == rhs.approximation && lhs.periodGiven == rhs.periodGiven
+        && lhs.producer == rhs.producer && lhs.status == rhs.status && lhs.url == rhs.url
+        && lhs.published == rhs.published && lhs.accessed == rhs.accessed && lhs.note == rhs.note)
   }
 
   /// The caveat text for weighing this figure against `other`, or nil when nothing differs.
@@ -122,18 +160,39 @@ public final class Figure: Sendable, Hashable {
   static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
     var differences: [String] = []
     if a.periodGiven, b.periodGiven {
-      if a.period != b.period { differences.append("periods differ (\(a.period) vs \(b.period))") }
+      if let spanA = a.span, let spanB = b.span {
+        if let difference = spanA.difference(from: spanB) { differences.append(difference) }
+      } else if a.period != b.period {
+        differences.append("periods differ (\(a.period) vs \(b.period))")
+      }
     } else {
       let undated = [a, b].filter { !$0.periodGiven }.map(\.label)
       differences.append(
         "periods cannot be compared: no period is given for \(undated.joined(separator: " or "))")
     }
-    if a.field == b.field {
-      if a.definition != b.definition {
+    // Two figures of the same metric, or a figure of the user's own weighed against one of the
+    // same unit, must also agree on what they count and who counted it.
+    if a.field == b.field || ((a.field.isEmpty || b.field.isEmpty) && a.unit == b.unit) {
+      if a.definition.isEmpty || b.definition.isEmpty {
+        let undefined = [a, b].filter { $0.definition.isEmpty }.map(\.label)
+        differences.append("no definition is given for \(undefined.joined(separator: " or "))")
+      } else if a.definition != b.definition {
         differences.append("definitions differ (\(a.definition) vs \(b.definition))")
       }
-      if a.publisher != b.publisher {
-        differences.append("sources differ (\(a.publisher) vs \(b.publisher))")
+      if a.publisher.isEmpty || b.publisher.isEmpty {
+        let unsourced = [a, b].filter { $0.publisher.isEmpty }.map(\.label)
+        differences.append("no source is given for \(unsourced.joined(separator: " or "))")
+      } else if a.publisher != b.publisher {
+        if let producer = a.producer ?? b.producer, (a.producer ?? a.publisher) == (b.producer ?? b.publisher)
+        {
+          differences.append(
+            "the same figures (\(producer)) through different publishers (\(a.publisher) vs \(b.publisher))")
+        } else {
+          differences.append("sources differ (\(a.publisher) vs \(b.publisher))")
+        }
+      } else if (a.producer ?? a.publisher) != (b.producer ?? b.publisher) {
+        differences.append(
+          "primary sources differ (\(a.producer ?? a.publisher) vs \(b.producer ?? b.publisher))")
       }
     }
     differences += a.ownCaveats + b.ownCaveats
@@ -145,7 +204,12 @@ public final class Figure: Sendable, Hashable {
   /// approximate figure.
   var ownCaveats: [String] {
     var result: [String] = []
-    if isEstimate { result.append("\(label) is an estimate") }
+    switch status {
+    case .reported: break
+    case .estimated: result.append("\(label) is an estimate")
+    case .provisional: result.append("\(label) is provisional")
+    case .forecast: result.append("\(label) is a forecast")
+    }
     if let approximation { result.append("\(label) is approximate (the source says “\(approximation)”)") }
     return result
   }
