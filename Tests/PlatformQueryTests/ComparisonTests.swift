@@ -121,7 +121,9 @@ import Testing
     // Width 70: 43 columns, 40 used, 10 a decade: 38.48 and 18.44 columns.
     let wide = try show("chart(with_figure(platforms, \"mau\"), \"mau\", log: true, width: 70)")
     #expect(wide.contains("X             " + String(repeating: "█", count: 38) + "▌   70.4M users"))
-    #expect(wide.hasSuffix("(log scale: each 10 columns is ×10)"))
+    #expect(
+      wide.contains(
+        "\n(log scale: each 10 columns is ×10)\nsource: Similarweb, September 2024\ncaveats: none"))
   }
 
   @Test func headlineReadsWell() throws {

@@ -28,30 +28,16 @@ extension Builtins {
       return .string(text)
     },
     NativeFunction(
-      "chart(list, metric)", named: ["log", "width"],
-      doc: "A horizontal bar chart of a metric across records; log: true for a log scale, width: columns.",
+      "chart(list, metric?)", named: ["log", "width"],
+      doc:
+        "A horizontal bar chart of a metric across records, or of a series (one bar a period), with its sources and caveats; log: true for a log scale, width: columns.",
       example: "chart(platforms, \"web_visits\", log: true)"
     ) { arguments throws(PQError) in
       let items = try arguments.list(0)
-      let metric = try arguments.string(1)
-      let values = try fieldValues(items, arguments, 1)
-      var bars: [BarChart.Bar] = []
-      var unit = Unit.none
-      for (item, value) in zip(items, values) {
-        guard case .record(let record) = item else { continue }
-        let label = record["name"]?.text ?? "\(bars.count + 1)"
-        if case .nil = value {
-          bars.append(BarChart.Bar(label: label, value: nil, shown: ""))
-          continue
-        }
-        guard let number = value.numericValue else {
-          throw arguments.error(1, "'\(metric)' of \(label) is \(Arithmetic.describe(value)), not a number")
-        }
-        if !value.unit.isNone { unit = value.unit }
-        bars.append(BarChart.Bar(label: label, value: number, shown: value.inline))
-      }
+      guard !items.isEmpty else { throw arguments.error(0, "there is nothing to chart: the list is empty") }
+      let chart = try chartBars(items, arguments)
       let logarithmic = arguments.named["log"]?.isTruthy ?? false
-      if logarithmic, bars.contains(where: { ($0.value ?? 1) <= 0 }) {
+      if logarithmic, chart.bars.contains(where: { ($0.value ?? 1) <= 0 }) {
         throw arguments.failure("a log scale needs positive figures")
       }
       var width = arguments.runtime.terminalWidth
@@ -61,13 +47,109 @@ extension Builtins {
         }
         width = Int(n)
       }
-      let title = metric + (unit.isNone ? "" : " (\(unit))") + (logarithmic ? ", log scale" : "")
-      return .string(
-        BarChart.render(
-          title: title, bars: bars, width: width, logarithmic: logarithmic, unicode: arguments.runtime.unicode
-        ))
+      let title =
+        chart.title + (chart.unit.isNone ? "" : " (\(chart.unit))") + (logarithmic ? ", log scale" : "")
+      var text = BarChart.render(
+        title: title, bars: chart.bars, width: width, logarithmic: logarithmic,
+        unicode: arguments.runtime.unicode)
+      text += "\n" + chartFootnotes(chart.values)
+      return .string(text)
     },
   ]
+}
+
+extension Builtins {
+  /// What a chart shows: its title, one bar per record (or per period of a series), the unit,
+  /// and the values behind the bars for the footnotes.
+  static func chartBars(_ items: [Value], _ arguments: Arguments) throws(PQError) -> (
+    title: String, bars: [BarChart.Bar], unit: Unit, values: [Value]
+  ) {
+    var bars: [BarChart.Bar] = []
+    var unit = Unit.none
+    var values: [Value] = []
+    let isSeries = items.allSatisfy { $0.numericValue != nil }
+    if isSeries {
+      // A series: one bar a figure, labelled by its period.
+      for (index, value) in items.enumerated() {
+        let figure = value.provenance?.figures.count == 1 ? value.provenance?.figures.first : nil
+        let label = figure.map { $0.periodGiven ? $0.period : $0.label } ?? "\(index + 1)"
+        if !value.unit.isNone { unit = value.unit }
+        bars.append(BarChart.Bar(label: label, value: value.numericValue, shown: value.inline))
+        values.append(value)
+      }
+      let figures = values.compactMap { $0.provenance?.figures.first }
+      let title =
+        arguments.optional(1).map(\.text) ?? figures.first.map {
+          "\($0.platform.isEmpty ? $0.label : $0.platform + " " + $0.field)"
+        } ?? "series"
+      return (title, bars, unit, values)
+    }
+    guard arguments.optional(1) != nil else {
+      throw arguments.failure(
+        "chart needs the metric to draw for a list of records",
+        notes: ["for example chart(platforms, \"mau\")"])
+    }
+    let metric = try arguments.string(1)
+    let fields = try fieldValues(items, arguments, 1)
+    guard fields.contains(where: { $0.numericValue != nil }) else {
+      throw arguments.error(1, "no record has a figure for '\(metric)'")
+    }
+    for (item, value) in zip(items, fields) {
+      guard case .record(let record) = item else { continue }
+      let label = record["name"]?.text ?? "\(bars.count + 1)"
+      if case .nil = value {
+        bars.append(BarChart.Bar(label: label, value: nil, shown: ""))
+        continue
+      }
+      guard let number = value.numericValue else {
+        throw arguments.error(1, "'\(metric)' of \(label) is \(Arithmetic.describe(value)), not a number")
+      }
+      if !value.unit.isNone { unit = value.unit }
+      bars.append(BarChart.Bar(label: label, value: number, shown: value.inline))
+      values.append(value)
+    }
+    return (metric, bars, unit, values)
+  }
+
+  /// The lines under a chart: every figure's source and period, then the caveats of weighing
+  /// the figures against each other (as `compare` gives them), or "none".
+  static func chartFootnotes(_ values: [Value]) -> String {
+    var sources: [String] = []
+    var unsourced = 0
+    for value in values {
+      guard let figures = value.provenance?.figures, !figures.isEmpty else {
+        unsourced += 1
+        continue
+      }
+      for figure in figures {
+        let text = (figure.publisher.isEmpty ? "source not given" : figure.publisher) + ", " + figure.period
+        if !sources.contains(text) { sources.append(text) }
+      }
+    }
+    if unsourced > 0 { sources.append("\(plural(unsourced, "figure")) with no source") }
+    var lines = ["source: " + sources.joined(separator: "; ")]
+    let notes = caveats(across: values)
+    lines.append(notes.isEmpty ? "caveats: none" : "caveats:")
+    lines += notes.map { "  - " + $0 }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The caveats of weighing several values against each other: every pair of their figures,
+  /// and each figure's own (an estimate, an approximate figure, no period).
+  static func caveats(across values: [Value]) -> [String] {
+    var figures: [Figure] = []
+    for value in values {
+      for figure in value.provenance?.figures ?? [] where !figures.contains(figure) { figures.append(figure) }
+    }
+    var result: [String] = []
+    if figures.count == 1 { return figures[0].soloCaveats }
+    for (index, a) in figures.enumerated() {
+      for b in figures[(index + 1)...] {
+        if let caveat = a.caveat(against: b), !result.contains(caveat) { result.append(caveat) }
+      }
+    }
+    return result
+  }
 }
 
 extension String {

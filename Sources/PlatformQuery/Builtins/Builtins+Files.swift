@@ -164,7 +164,15 @@ public enum DataFile {
       unitInHeader.append(headed)
     }
     var records: [Value] = []
-    for row in table.dropFirst() {
+    // Provenance columns (`source`, `period`, …) apply to the row's figures; a long-form file
+    // (`name, metric, value`) has one figure a row, its metric named in a cell.
+    let provenanceColumns = names.indices.filter { Builtins.provenanceFields.contains(names[$0]) }
+    let nameColumn = names.firstIndex(of: "name")
+    let metricColumn = names.firstIndex(of: "metric")
+    let valueColumn = names.firstIndex(of: "value")
+    let unitColumn = names.firstIndex(of: "unit")
+    let longForm = metricColumn != nil && valueColumn != nil
+    for (rowNumber, row) in table.dropFirst().enumerated() {
       guard row.count == names.count else {
         let offset = row.first?.1 ?? 0
         throw PQError(
@@ -173,14 +181,59 @@ public enum DataFile {
           span: Span(start: offset, end: offset + 1))
       }
       var pairs: [(String, Value)] = []
+      let metric = metricColumn.map { row[$0].0.trimmingSpaces } ?? ""
       for (column, (text, offset)) in row.enumerated() {
+        var unit = units[column]
+        var headed = unitInHeader[column]
+        if longForm, column == valueColumn {
+          // The row's own unit cell, else the metric's unit.
+          if let unitColumn, !row[unitColumn].0.trimmingSpaces.isEmpty {
+            let name = row[unitColumn].0.trimmingSpaces
+            guard let parsed = Unit.parse(name) else {
+              throw PQError(
+                .runtime, "unknown unit '\(name)'", source: source,
+                span: Span(
+                  start: row[unitColumn].1, end: row[unitColumn].1 + max(1, row[unitColumn].0.utf8.count)))
+            }
+            unit = parsed
+            headed = true
+          } else {
+            unit = Metric.named(metric)?.unit
+          }
+        }
+        let isProvenance = provenanceColumns.contains(column)
         pairs.append(
           (
             names[column],
-            try cell(
-              text, unit: units[column], headed: unitInHeader[column], column: names[column], source: source,
-              offset: offset)
+            isProvenance || column == unitColumn || column == metricColumn || column == nameColumn
+              ? (text.trimmingSpaces.isEmpty ? .nil : .string(text.trimmingSpaces))
+              : try cell(
+                text, unit: unit, headed: headed,
+                column: longForm && column == valueColumn ? metric : names[column],
+                source: source, offset: offset)
           ))
+      }
+      if !provenanceColumns.isEmpty {
+        let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
+        var given: [String: (String, Int)] = [:]
+        for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
+          given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+        }
+        for index in pairs.indices
+        where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
+          && index != nameColumn
+        {
+          let unit: Unit
+          switch pairs[index].1 {
+          case .number: unit = .none
+          case .quantity(_, let measure): unit = measure.unit
+          default: continue
+          }
+          pairs[index].1 = try rowFigure(
+            pairs[index].1.numericValue ?? 0, unit, name: name,
+            field: longForm && index == valueColumn ? metric : names[index], given: given, source: source,
+            row: rowNumber)
+        }
       }
       records.append(.record(Record(pairs)))
     }
@@ -190,6 +243,46 @@ public enum DataFile {
   /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
   /// way a bare number in a percent column is read as a percentage: `57` under `news_share` could
   /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
+  /// A figure of a loaded row, its provenance from the row's provenance cells; a period or a
+  /// status that cannot be read is an error at its cell.
+  static func rowFigure(
+    _ number: Double, _ unit: Unit, name: String, field: String, given: [String: (String, Int)],
+    source: Source,
+    row: Int
+  ) throws(PQError) -> Value {
+    // Labelled as the user reaches it: `pew.csv[0].news_share`.
+    let file = source.name.split(separator: "/").last.map(String.init) ?? source.name
+    let label = "\(file)[\(row)].\(field)"
+    func text(_ key: String) -> String? { given[key]?.0 }
+    var periodGiven = false
+    if let (period, offset) = given["period"] {
+      guard Period.parse(period) != nil else {
+        throw PQError(
+          .runtime, "'\(period)' in column 'period' is not a period", source: source,
+          span: Span(start: offset, end: offset + period.utf8.count),
+          notes: ["periods are written " + Period.acceptedForms])
+      }
+      periodGiven = true
+    }
+    var status = Figure.Status.reported
+    if let (word, offset) = given["status"] {
+      guard let known = Figure.Status(rawValue: word.lowercased()) else {
+        throw PQError(
+          .runtime, "'\(word)' in column 'status' is not a status", source: source,
+          span: Span(start: offset, end: offset + word.utf8.count),
+          notes: ["statuses: " + Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")])
+      }
+      status = known
+    }
+    let figure = Figure(
+      platform: name, field: field, label: label, value: number, unit: unit,
+      publisher: text("source") ?? "", period: text("period") ?? "not given",
+      definition: text("definition") ?? "", quote: text("quote") ?? "",
+      statedAs: "", periodGiven: periodGiven, producer: text("producer"), status: status, url: text("url"),
+      published: text("published"), accessed: text("accessed"), note: text("note"))
+    return Dataset.figureValue(figure)
+  }
+
   static func cell(
     _ raw: String, unit: Unit?, headed: Bool = false, column: String, source: Source, offset: Int
   ) throws(PQError) -> Value {

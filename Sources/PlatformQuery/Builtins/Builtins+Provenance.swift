@@ -25,25 +25,121 @@ extension Builtins {
     {
       return list.map(\.text)
     }
-    return value.provenance?.caveats ?? []
+    switch value {
+    case .list, .record:
+      // A list of figures or of records (a ranking, a loaded table): their figures weighed
+      // against each other.
+      var values: [Value] = []
+      func collect(_ value: Value) {
+        switch value {
+        case .quantity: values.append(value)
+        case .list(let items): items.forEach(collect)
+        case .record(let record): record.values.forEach(collect)
+        default: break
+        }
+      }
+      collect(value)
+      return caveats(across: values)
+    default:
+      return value.provenance?.caveats ?? []
+    }
+  }
+
+  /// The provenance fields `figure()` takes and `source()` gives, in order.
+  static let provenanceFields = [
+    "source", "producer", "period", "definition", "status", "url", "published", "accessed", "quote", "note",
+  ]
+
+  /// A figure's provenance as a record: what `source()` gives, one per figure.
+  static func sourceRecord(_ figure: Figure) -> Value {
+    var pairs: [(String, Value)] = [
+      ("figure", .string(figure.label)), ("value", Dataset.figureValue(figure)),
+      ("publisher", .string(figure.publisher)),
+    ]
+    pairs.append(("producer", figure.producer.map { .string($0) } ?? .nil))
+    pairs.append(("period", .string(figure.period)))
+    pairs.append(("definition", .string(figure.definition)))
+    pairs.append(("status", .string(figure.status.rawValue)))
+    for (key, text) in [
+      ("url", figure.url), ("published", figure.published), ("accessed", figure.accessed),
+    ] {
+      pairs.append((key, text.map { .string($0) } ?? .nil))
+    }
+    pairs.append(("quote", .string(figure.quote)))
+    pairs.append(("note", figure.note.map { .string($0) } ?? .nil))
+    return .record(Record(pairs))
+  }
+
+  /// Makes a figure of the user's own from `figure(value, unit:, source:, …)`.
+  static func makeFigure(_ arguments: Arguments) throws(PQError) -> Value {
+    let value = arguments[0]
+    guard let number = value.numericValue else { throw arguments.typeError(0, "a number") }
+    var unit = value.unit
+    func text(_ key: String) throws(PQError) -> String? {
+      guard let given = arguments.named[key] else { return nil }
+      switch given {
+      case .nil: return nil
+      case .string(let text): return text.isEmpty ? nil : text
+      default: throw arguments.failure("\(key): must be text, not \(Arithmetic.describe(given))")
+      }
+    }
+    var shown = number * unit.shownFactor
+    if let name = try text("unit") {
+      guard let named = Unit.parse(name) else { throw arguments.failure("unit: '\(name)' is not a unit") }
+      if !unit.isNone, unit != named {
+        throw arguments.failure(
+          "unit: the value is already in \(unit), not \(named)",
+          notes: ["leave out unit:, or give a plain number"])
+      }
+      if unit.isNone { shown = number }
+      unit = named
+    }
+    var periodGiven = false
+    var periodText = "not given"
+    if let period = try text("period") {
+      guard Period.parse(period) != nil else {
+        throw arguments.failure(
+          "period: '\(period)' is not a period", notes: ["periods are written " + Period.acceptedForms])
+      }
+      periodGiven = true
+      periodText = period
+    }
+    var status = Figure.Status.reported
+    if let word = try text("status") {
+      guard let known = Figure.Status(rawValue: word.lowercased()) else {
+        throw arguments.failure(
+          "status: '\(word)' is not a status",
+          notes: Suggestion.note(for: word, in: Figure.Status.allCases.map(\.rawValue))
+            + ["statuses: " + Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")])
+      }
+      status = known
+    }
+    let stored = shown / unit.shownFactor
+    let label = try text("label") ?? "figure(\(NumberFormat.quantity(stored, unit)))"
+    let figure = Figure(
+      platform: "", field: "", label: label, value: stored, unit: unit, publisher: try text("source") ?? "",
+      period: periodText, definition: try text("definition") ?? "", quote: try text("quote") ?? "",
+      statedAs: "",
+      periodGiven: periodGiven, producer: try text("producer"), status: status, url: try text("url"),
+      published: try text("published"), accessed: try text("accessed"), note: try text("note"))
+    return Dataset.figureValue(figure)
   }
 
   static let provenance: [NativeFunction] = [
     NativeFunction(
+      "figure(value)", named: provenanceFields + ["unit", "label"],
+      doc:
+        "A figure of your own with its provenance: unit:, source:, producer:, period:, definition:, status:, url:, published:, accessed:, quote:, note:.",
+      example:
+        "figure(72.9M, unit: \"users\", source: \"Similarweb\", period: \"2024-10\", definition: \"monthly active users on the mobile apps\")"
+    ) { arguments throws(PQError) in try makeFigure(arguments) },
+    NativeFunction(
       "source(value)",
       doc:
-        "The sources behind a figure or a computed value, as records (figure, value, publisher, period, definition, quote).",
+        "The sources behind a figure or a computed value, as records (figure, value, publisher, producer, period, definition, status, url, published, accessed, quote, note).",
       example: "source(x.mau / truth.mau)"
     ) { arguments throws(PQError) in
-      .list(
-        figures(of: arguments[0]).map { figure in
-          .record(
-            Record([
-              ("figure", .string(figure.label)), ("value", Dataset.figureValue(figure)),
-              ("publisher", .string(figure.publisher)), ("period", .string(figure.period)),
-              ("definition", .string(figure.definition)), ("quote", .string(figure.quote)),
-            ]))
-        })
+      .list(figures(of: arguments[0]).map(sourceRecord))
     },
     NativeFunction(
       "quote(value)", doc: "The article's sentences behind a value, one per line.",

@@ -2,14 +2,15 @@
 enum Builtins {
   /// Every built-in, in help order.
   static var all: [NativeFunction] {
-    core + numbers + collections + strings + data + provenance + display + files
+    core + numbers + collections + strings + data + series + provenance + display + files
   }
 
   /// Themes for `help()` with no argument.
   static var themes: [(String, [NativeFunction])] {
     [
       ("core", core), ("numbers", numbers), ("collections", collections), ("strings", strings),
-      ("platform data", data), ("provenance", provenance), ("display", display), ("files", files),
+      ("platform data", data), ("time series", series), ("provenance", provenance), ("display", display),
+      ("files", files),
     ]
   }
 
