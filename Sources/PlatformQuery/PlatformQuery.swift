@@ -29,7 +29,16 @@ public final class Interpreter: @unchecked Sendable {
       case all
       /// Only paths inside these folders.
       case folders([String])
+      /// Reading (`load`, `import`) inside the first folders, writing (`save`) inside the second.
+      case separate(read: [String], write: [String])
     }
+
+    /// A note added to every refused file access, saying how to grant more (the `pq` command
+    /// names its `--allow-read` and `--allow-write` flags here).
+    public var fileAccessHint: String?
+
+    /// What `load("-")` reads: the host's standard input, or nil when there is none.
+    public var standardInput: (@Sendable () -> [UInt8])?
 
     /// The platform data.
     public var dataset: Dataset = .builtIn

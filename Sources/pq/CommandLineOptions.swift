@@ -22,6 +22,9 @@ struct CommandLineOptions {
   var color = ColorChoice.auto
   var prelude = true
   var ascii = false
+  /// Folders granted with `--allow-read` and `--allow-write`.
+  var allowRead: [String] = []
+  var allowWrite: [String] = []
 
   struct UsageError: Error {
     var message: String
@@ -30,6 +33,8 @@ struct CommandLineOptions {
 
   static let flags = [
     "-e", "-i", "--json", "--check", "--help", "--version", "--color", "--no-prelude", "--ascii",
+    "--allow-read",
+    "--allow-write",
   ]
 
   static let usage = """
@@ -48,6 +53,10 @@ struct CommandLineOptions {
       --no-prelude                do not load stdlib/prelude.pq
       --ascii                     draw tables and charts with ASCII only
       --json                      with -e: print the value as JSON
+      --allow-read DIR            let scripts load and import files in DIR too (repeatable)
+      --allow-write DIR           let scripts save files in DIR too (repeatable)
+
+    scripts may read and write the working folder and their own folder; load("-") reads stdin
 
     exit status: 0 success, 1 runtime error, 2 usage error, 3 syntax error
     """
@@ -103,6 +112,8 @@ struct CommandLineOptions {
       case "--json": options.json = true
       case "--no-prelude": options.prelude = false
       case "--ascii": options.ascii = true
+      case "--allow-read": options.allowRead.append(try value("a folder, as in: --allow-read ~/data"))
+      case "--allow-write": options.allowWrite.append(try value("a folder, as in: --allow-write ~/out"))
       case "--color", "--colour":
         let text = try value("auto, always or never")
         guard let choice = ColorChoice(rawValue: text) else {

@@ -35,7 +35,9 @@ func makeInterpreter(scriptPath: String?, arguments: [String]) -> Interpreter {
       ? String(scriptPath[..<(scriptPath.lastIndex(of: "/") ?? scriptPath.endIndex)]) : "."
     folders.append(folder.isEmpty ? "/" : folder)
   }
-  settings.fileAccess = .folders(folders)
+  settings.fileAccess = .separate(read: folders + options.allowRead, write: folders + options.allowWrite)
+  settings.fileAccessHint = "pq grants more with --allow-read DIR (load, import) and --allow-write DIR (save)"
+  settings.standardInput = { readStandardInput() }
   settings.unicode = !options.ascii && Terminal.supportsUnicode
   settings.terminalWidth = Terminal.stdoutIsTerminal ? Terminal.width : 80
   settings.arguments = arguments

@@ -76,9 +76,14 @@ import Testing
   }
 
   @Test func jsonCarriesPercentAndPointsAsShownWithoutNoise() {
+    // Figures carry their provenance after the value and unit.
     #expect(
-      evaluate("x.news_share - truth.news_share", ["--json"]).stdout == "{\"value\": 2, \"unit\": \"pp\"}\n")
-    #expect(evaluate("x.news_share", ["--json"]).stdout == "{\"value\": 59, \"unit\": \"%\"}\n")
+      evaluate("x.news_share - truth.news_share", ["--json"]).stdout.hasPrefix(
+        "{\"value\": 2, \"unit\": \"pp\", \"expression\": \"x.news_share - truth.news_share\""))
+    #expect(
+      evaluate("x.news_share", ["--json"]).stdout.hasPrefix(
+        "{\"value\": 59, \"unit\": \"%\", \"label\": \"x.news_share\""))
+    #expect(evaluate("57% - 55%", ["--json"]).stdout == "{\"value\": 2, \"unit\": \"pp\"}\n")
     #expect(evaluate("0.1 + 0.2", ["--json"]).stdout == "0.3\n")
   }
 

@@ -97,6 +97,9 @@ extension Runtime {
   }
 
   /// Checks a path against the host's file access.
+  /// The host's standard input, for `load("-")`.
+  var standardInput: (@Sendable () -> [UInt8])? { (host as? Interpreter)?.options.standardInput }
+
   func checkPath(_ path: String, _ what: String) throws(PQError) {
     guard let interpreter = host as? Interpreter else { return }
     try interpreter.checkAccess(path, span: nil, what: what)

@@ -6,6 +6,18 @@ extension Builtins {
       example: "load(\"examples/data/platforms.csv\")"
     ) { arguments throws(PQError) in
       let path = try arguments.string(0)
+      if path == "-" {
+        // Standard input: JSON when it starts with `[` or `{`, else CSV.
+        guard let read = arguments.runtime.standardInput else {
+          throw arguments.error(0, "load(\"-\") reads standard input, and this interpreter has none")
+        }
+        let source = try Source.decode(read(), name: "<stdin>")
+        let first = source.text.utf8.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") {
+          return try DataFile.value(json: source.text, name: "<stdin>")
+        }
+        return try DataFile.readCSV(source)
+      }
       try arguments.runtime.checkPath(path, "load")
       let bytes: [UInt8]
       do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch {
@@ -66,6 +78,10 @@ public enum DataFile {
 
   /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
   static func platformsIfNamed(_ value: Value) -> Value {
+    if case .record(var record) = value, case .string? = record["name"], record.kind == .plain {
+      record.kind = .platform
+      return .record(record)
+    }
     guard case .list(let items) = value else { return value }
     return .list(
       items.map { item in

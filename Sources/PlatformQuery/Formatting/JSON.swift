@@ -16,12 +16,23 @@ public enum JSON {
     case .bool(let b): out += b ? "true" : "false"
     case .number(let n): out += try number(n)
     case .quantity(let n, let measure):
-      if measure.unit.isNone {
-        out += try number(n)
-      } else {
-        // In the unit as shown: 57% is {"value": 57, "unit": "%"}, 2 pp is {"value": 2, "unit": "pp"}.
+      // In the unit as shown: 57% is {"value": 57, "unit": "%"}, 2 pp is {"value": 2, "unit": "pp"};
+      // a figure with its provenance, a computed value with its expression and inputs.
+      let shown = try number(n * measure.unit.shownFactor)
+      guard let provenance = measure.provenance else {
         out +=
-          "{\"value\": \(try number(n * measure.unit.shownFactor)), \"unit\": \(string(unitName(measure.unit)))}"
+          measure.unit.isNone ? shown : "{\"value\": \(shown), \"unit\": \(string(unitName(measure.unit)))}"
+        return
+      }
+      if provenance.figures.count == 1, provenance.expression == provenance.figures[0].label,
+        provenance.figures[0].value == n, provenance.figures[0].unit == measure.unit
+      {
+        out += figureObject(provenance.figures[0])
+      } else {
+        out += "{\"value\": \(shown)"
+        if !measure.unit.isNone { out += ", \"unit\": \(string(unitName(measure.unit)))" }
+        out += ", \"expression\": \(string(provenance.expression)), \"inputs\": ["
+        out += provenance.figures.map(figureObject).joined(separator: ", ") + "]}"
       }
     case .string(let s): out += string(s)
     case .list(let items):
@@ -49,6 +60,110 @@ public enum JSON {
     case .function(let function):
       throw PQError(.runtime, "cannot write the function \(function.name) as JSON")
     }
+  }
+
+  /// A figure as a JSON object: value and unit as shown, then every provenance field it has, so
+  /// that loading it gives back the same figure.
+  static func figureObject(_ figure: Figure) -> String {
+    var fields: [(String, String)] = []
+    let shown = (try? number(figure.value * figure.unit.shownFactor)) ?? "0"
+    if !figure.unit.isNone { fields.append(("unit", string(unitName(figure.unit)))) }
+    fields.append(("label", string(figure.label)))
+    if !figure.platform.isEmpty { fields.append(("platform", string(figure.platform))) }
+    if !figure.field.isEmpty { fields.append(("field", string(figure.field))) }
+    if !figure.publisher.isEmpty { fields.append(("source", string(figure.publisher))) }
+    if let producer = figure.producer { fields.append(("producer", string(producer))) }
+    if figure.periodGiven {
+      fields.append(("period", string(figure.period)))
+    } else {
+      fields.append(("period", "null"))
+      fields.append(("period_note", string(figure.period)))
+    }
+    if !figure.definition.isEmpty { fields.append(("definition", string(figure.definition))) }
+    if figure.status != .reported { fields.append(("status", string(figure.status.rawValue))) }
+    for (key, text) in [
+      ("url", figure.url), ("published", figure.published), ("accessed", figure.accessed),
+      ("approximate", figure.approximation),
+    ] {
+      if let text { fields.append((key, string(text))) }
+    }
+    if !figure.quote.isEmpty { fields.append(("quote", string(figure.quote))) }
+    if !figure.statedAs.isEmpty { fields.append(("stated_as", string(figure.statedAs))) }
+    if let note = figure.note { fields.append(("note", string(note))) }
+    return "{\"value\": \(shown)" + fields.map { ", \"\($0.0)\": \($0.1)" }.joined() + "}"
+  }
+
+  /// The keys a figure object may have besides `value` and `unit`.
+  static let figureKeys: Set<String> = [
+    "label", "platform", "field", "source", "producer", "period", "period_note", "definition", "status",
+    "url",
+    "published", "accessed", "approximate", "quote", "stated_as", "note",
+  ]
+
+  /// A figure, a computed value or a plain quantity from a JSON object's pairs, or nil when the
+  /// object is something else (a record).
+  static func figure(from pairs: [(String, Value)]) throws(ParseError) -> Value? {
+    guard let valueIndex = pairs.firstIndex(where: { $0.0 == "value" }),
+      let shown = pairs[valueIndex].1.numericValue, pairs[valueIndex].1.unit.isNone
+    else { return nil }
+    var fields: [String: Value] = [:]
+    for (key, value) in pairs where key != "value" { fields[key] = value }
+    let isComputed = fields["expression"] != nil || fields["inputs"] != nil
+    let allowed = isComputed ? ["unit", "expression", "inputs"] : figureKeys.union(["unit"])
+    guard fields.keys.allSatisfy({ allowed.contains($0) }) else { return nil }
+    var unit = Unit.none
+    if let given = fields["unit"] {
+      guard case .string(let name) = given, let parsed = Unit.parse(name) else { return nil }
+      unit = parsed
+    }
+    let stored = shown / unit.shownFactor
+    if fields.isEmpty { return nil }
+    if fields.count == 1, fields["unit"] != nil { return Value.make(stored, unit, nil) }
+    func text(_ key: String) -> String? {
+      if case .string(let text)? = fields[key], !text.isEmpty { return text }
+      return nil
+    }
+    if isComputed {
+      guard case .list(let inputs)? = fields["inputs"] else { return nil }
+      var figures: [Figure] = []
+      for input in inputs {
+        guard let figure = input.provenance?.figures.first else { return nil }
+        figures.append(figure)
+      }
+      var pairs: [Provenance.Pair] = []
+      for first in figures.indices {
+        for second in figures.indices where second > first {
+          pairs.append(Provenance.Pair(first: first, second: second))
+        }
+      }
+      let provenance = Provenance(
+        expression: text("expression") ?? "", precedence: 10, figures: figures, pairs: pairs, givenCaveats: []
+      )
+      return Value.make(stored, unit, provenance)
+    }
+    var status = Figure.Status.reported
+    if let word = text("status") {
+      guard let known = Figure.Status(rawValue: word) else {
+        throw ParseError(
+          message:
+            "'\(word)' is not a status (\(Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")))",
+          offset: 0)
+      }
+      status = known
+    }
+    let periodGiven = text("period") != nil
+    if let period = text("period"), Period.parse(period) == nil {
+      throw ParseError(message: "'\(period)' is not a period (\(Period.acceptedForms))", offset: 0)
+    }
+    let figure = Figure(
+      platform: text("platform") ?? "", field: text("field") ?? "",
+      label: text("label") ?? "figure(\(NumberFormat.quantity(stored, unit)))", value: stored, unit: unit,
+      publisher: text("source") ?? "", period: text("period") ?? text("period_note") ?? "not given",
+      definition: text("definition") ?? "", quote: text("quote") ?? "", statedAs: text("stated_as") ?? "",
+      approximation: text("approximate"), periodGiven: periodGiven, producer: text("producer"),
+      status: status,
+      url: text("url"), published: text("published"), accessed: text("accessed"), note: text("note"))
+    return Dataset.figureValue(figure)
   }
 
   /// A unit's name in JSON: `%`, `pp`, `users`, `USD`, `USD per user`.
@@ -223,6 +338,7 @@ struct JSONParser {
   }
 
   mutating func parseObject(depth: Int) throws(JSON.ParseError) -> Value {
+    let start = position
     position += 1
     var pairs: [(String, Value)] = []
     skipSpace()
@@ -242,7 +358,20 @@ struct JSONParser {
       }
       position += 1
       skipSpace()
-      pairs.append((key, try parseValue(depth: depth + 1)))
+      let valueStart = position
+      var value = try parseValue(depth: depth + 1)
+      // As in CSV: a bare number under a metric's name takes the metric's unit, and a bare
+      // number under a percentage metric is refused (57 or 0.57?).
+      if readNotation, case .number(let n) = value, let metric = Metric.named(key) {
+        if metric.unit.shownFactor != 1 {
+          position = valueStart
+          throw fail(
+            "a bare number under \"\(key)\" could be a percentage or a fraction: write \"\(NumberFormat.plain(n))%\" or {\"value\": \(NumberFormat.plain(n)), \"unit\": \"%\"}"
+          )
+        }
+        value = Value.make(n, metric.unit, nil)
+      }
+      pairs.append((key, value))
       skipSpace()
       guard position < bytes.count else { throw fail("unterminated JSON object") }
       if bytes[position] == UInt8(ascii: ",") {
@@ -253,10 +382,11 @@ struct JSONParser {
       position += 1
       break
     }
-    if pairs.count == 2, pairs[0].0 == "value", pairs[1].0 == "unit", let n = pairs[0].1.numericValue,
-      case .string(let unitName) = pairs[1].1, let unit = Unit.parse(unitName)
-    {
-      return Value.make(n / unit.shownFactor, unit, nil)
+    let objectStart = start
+    do throws(JSON.ParseError) {
+      if let figure = try JSON.figure(from: pairs) { return figure }
+    } catch {
+      throw JSON.ParseError(message: error.message, offset: objectStart)
     }
     return .record(Record(pairs))
   }

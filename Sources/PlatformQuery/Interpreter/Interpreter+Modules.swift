@@ -66,18 +66,24 @@ extension Interpreter: RuntimeHost {
         .runtime, "\(what) is not permitted: this interpreter has no file access", span: span,
         notes: ["the host grants it with Interpreter.Options.fileAccess"])
     case .folders(let folders):
-      let absolute = path.hasPrefix("/") ? path : FileSystem.currentDirectory() + "/" + path
-      let resolved =
-        FileSystem.canonical(absolute) ?? FileSystem.canonical(FileSystem.directory(of: absolute)).map {
-          $0 + "/" + (absolute.split(separator: "/").last.map(String.init) ?? "")
-        } ?? absolute
-      for folder in folders {
-        let root = FileSystem.canonical(folder) ?? folder
-        if resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return }
-      }
-      throw PQError(
-        .runtime, "\(what) of '\(path)' is not permitted: it is outside the allowed folders", span: span,
-        notes: ["allowed: " + folders.joined(separator: ", ")])
+      try checkInside(folders, path, span: span, what: what)
+    case .separate(let read, let write):
+      try checkInside(what == "save" ? write : read, path, span: span, what: what)
     }
+  }
+
+  func checkInside(_ folders: [String], _ path: String, span: Span?, what: String) throws(PQError) {
+    let absolute = path.hasPrefix("/") ? path : FileSystem.currentDirectory() + "/" + path
+    let resolved =
+      FileSystem.canonical(absolute) ?? FileSystem.canonical(FileSystem.directory(of: absolute)).map {
+        $0 + "/" + (absolute.split(separator: "/").last.map(String.init) ?? "")
+      } ?? absolute
+    for folder in folders {
+      let root = FileSystem.canonical(folder) ?? folder
+      if resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return }
+    }
+    throw PQError(
+      .runtime, "\(what) of '\(path)' is not permitted: it is outside the allowed folders", span: span,
+      notes: ["allowed: " + folders.joined(separator: ", ")] + (options.fileAccessHint.map { [$0] } ?? []))
   }
 }
