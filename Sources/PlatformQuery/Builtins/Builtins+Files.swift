@@ -44,7 +44,7 @@ extension Builtins {
         guard case .list(let items) = arguments[0], Table.isTabular(items) else {
           throw arguments.error(0, "a .csv file holds a list of records")
         }
-        text = DataFile.writeCSV(items)
+        text = try DataFile.writeCSV(items)
       } else {
         throw arguments.error(1, "save writes .csv and .json files, not '\(path)'")
       }
@@ -182,7 +182,7 @@ public enum DataFile {
     var records: [Value] = []
     // Provenance columns (`source`, `period`, …) apply to the row's figures; a long-form file
     // (`name, metric, value`) has one figure a row, its metric named in a cell.
-    let provenanceColumns = names.indices.filter { Builtins.provenanceFields.contains(names[$0]) }
+    let provenanceColumns = names.indices.filter { csvProvenanceColumns.contains(names[$0]) }
     let nameColumn = names.firstIndex(of: "name")
     let metricColumn = names.firstIndex(of: "metric")
     let valueColumn = names.firstIndex(of: "value")
@@ -292,9 +292,10 @@ public enum DataFile {
     }
     let figure = Figure(
       platform: name, field: field, label: label, value: number, unit: unit,
-      publisher: text("source") ?? "", period: text("period") ?? "not given",
+      publisher: text("source") ?? "", period: text("period") ?? text("period_note") ?? "not given",
       definition: text("definition") ?? "", quote: text("quote") ?? "",
-      statedAs: "", periodGiven: periodGiven, producer: text("producer"), status: status, url: text("url"),
+      statedAs: "", approximation: text("approximate"), periodGiven: periodGiven, producer: text("producer"),
+      status: status, url: text("url"),
       published: text("published"), accessed: text("accessed"), note: text("note"))
     return Dataset.figureValue(figure)
   }
@@ -342,28 +343,90 @@ public enum DataFile {
 
   /// Writes records as CSV: a header from the union of keys, units in the header where a column
   /// is not a known metric, numbers in full precision.
-  static func writeCSV(_ items: [Value]) -> String {
-    let columns = Table.columns(of: items)
-    var units: [String: Unit] = [:]
+  /// The provenance columns a CSV file may have, read into each figure of the row: the fields
+  /// of `figure()`, plus `period_note` (the words for a period that is not given) and
+  /// `approximate` (the word that marks an approximate figure, as "roughly").
+  static let csvProvenanceColumns = Builtins.provenanceFields + ["period_note", "approximate"]
+
+  /// A figure's provenance as the cells of the CSV provenance columns.
+  static func provenanceCells(_ figure: Figure) -> [String: String] {
+    var cells: [String: String] = [:]
+    cells["source"] = figure.publisher
+    cells["producer"] = figure.producer
+    if figure.periodGiven {
+      cells["period"] = figure.period
+    } else if figure.period != "not given" {
+      cells["period_note"] = figure.period
+    }
+    cells["definition"] = figure.definition
+    if figure.status != .reported { cells["status"] = figure.status.rawValue }
+    cells["url"] = figure.url
+    cells["published"] = figure.published
+    cells["accessed"] = figure.accessed
+    cells["quote"] = figure.quote
+    cells["note"] = figure.note
+    cells["approximate"] = figure.approximation
+    return cells.filter { !$0.value.isEmpty }
+  }
+
+  /// Writes records as CSV: a header from the union of keys, units in the header where a column
+  /// is not a known metric, numbers as pq writes them, and the provenance of each row's figures
+  /// in provenance columns. What the wide form cannot hold is an error, never a silent loss: a
+  /// row whose figures have different sources or periods, or a value computed from figures.
+  static func writeCSV(_ items: [Value]) throws(PQError) -> String {
+    var columns: [String] = []
     for item in items {
       guard case .record(let record) = item else { continue }
-      for column in columns {
-        if let value = record[column], value.numericValue != nil, !value.unit.isNone {
-          units[column] = value.unit
+      for key in record.keys where !columns.contains(key) { columns.append(key) }
+    }
+    var units: [String: Unit] = [:]
+    var rowProvenance: [[String: String]] = []
+    for (index, item) in items.enumerated() {
+      guard case .record(let record) = item else { continue }
+      var shared: [String: String]?
+      let hasOwnColumns = record.keys.contains { csvProvenanceColumns.contains($0) }
+      for (column, value) in record.pairs {
+        if value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
+        guard let provenance = value.provenance, !hasOwnColumns else { continue }
+        let label = record["name"].map { "\($0.text)'s \(column)" } ?? "row \(index + 1)'s \(column)"
+        guard provenance.figures.count == 1, provenance.expression == provenance.figures[0].label else {
+          throw PQError(
+            .runtime,
+            "a CSV file cannot hold where \(label) came from: it is computed (\(provenance.expression))",
+            notes: ["save as .json, which keeps every input's source, or keep value(…) only, on purpose"])
         }
+        let cells = provenanceCells(provenance.figures[0])
+        if let shared, shared != cells {
+          throw PQError(
+            .runtime,
+            "a CSV row holds one set of sources, and \(record["name"]?.text ?? "row \(index + 1)")'s figures have different ones",
+            notes: [
+              "save as .json, which keeps every figure's source, or as one figure a row (name, metric, value)"
+            ])
+        }
+        shared = cells
       }
+      rowProvenance.append(shared ?? [:])
+    }
+    let extra = csvProvenanceColumns.filter { key in
+      !columns.contains(key) && rowProvenance.contains { $0[key] != nil }
     }
     var lines: [String] = []
     lines.append(
-      columns.map { column in
+      (columns.map { column in
         if let unit = units[column], Metric.named(column)?.unit != unit, !unit.isMoney, unit.scale == .none {
           return escape("\(column) (\(unit))")
         }
         return escape(column)
-      }.joined(separator: ","))
+      } + extra).joined(separator: ","))
+    var row = 0
     for item in items {
       guard case .record(let record) = item else { continue }
-      lines.append(columns.map { escape(cellText(record[$0] ?? .nil)) }.joined(separator: ","))
+      let cells =
+        columns.map { escape(cellText(record[$0] ?? .nil)) }
+        + extra.map { escape(rowProvenance[row][$0] ?? "") }
+      lines.append(cells.joined(separator: ","))
+      row += 1
     }
     return lines.joined(separator: "\n") + "\n"
   }

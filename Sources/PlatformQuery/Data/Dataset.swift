@@ -96,6 +96,9 @@ public enum Dataset {
   /// The descriptive fields of the article's platforms, besides `name`, in display order.
   static let detailKeys = ["formerly", "owner", "parent", "reach", "role"]
 
+  /// The fields a table of platforms leaves to the platform card.
+  static let hiddenInTables: Set<String> = Set(detailKeys + ["owner_stake"])
+
   /// Platforms for `Interpreter.Options.Dataset.custom`, read from JSON in the format of the
   /// built-in data (see `docs/embedding.md`); each figure keeps its source.
   public static func platforms(fromJSON text: String) throws(PQError) -> [Value] {

@@ -228,7 +228,7 @@ public enum JSON {
 
 struct JSONParser {
   let bytes: [UInt8]
-  let readNotation: Bool
+  var readNotation: Bool
   var position = 0
 
   init(bytes: [UInt8], readNotation: Bool) {
@@ -359,7 +359,12 @@ struct JSONParser {
       position += 1
       skipSpace()
       let valueStart = position
+      // Provenance is text: a period "2024" stays "2024", not the number. (A failed parse
+      // ends the whole document, so the flag needs no restoring on the error path.)
+      let notation = readNotation
+      if JSON.figureKeys.contains(key) { readNotation = false }
       var value = try parseValue(depth: depth + 1)
+      readNotation = notation
       // As in CSV: a bare number under a metric's name takes the metric's unit, and a bare
       // number under a percentage metric is refused (57 or 0.57?).
       if readNotation, case .number(let n) = value, let metric = Metric.named(key) {

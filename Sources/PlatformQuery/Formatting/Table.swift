@@ -12,20 +12,14 @@ enum Table {
   }
 
   /// The columns of a list of records, the union of their keys in order of first appearance.
-  /// A platform shows its name, the metrics it has, and any columns of its own (a loaded file's
-  /// `source` or `month`), but not the article's descriptive fields (`owner`, `role`, …), which
-  /// its card shows.
+  /// A platform shows all its fields but the article's descriptive ones (`owner`, `role`, …,
+  /// `owner_stake`), which its card shows.
   static func columns(of items: [Value]) -> [String] {
     var columns: [String] = []
     for item in items {
       guard case .record(let record) = item else { continue }
       if record.kind == .platform {
-        let keys = record.keys
-        for key in ["name"] + Metric.all.map(\.field) where !columns.contains(key) && keys.contains(key) {
-          columns.append(key)
-        }
-        for key in keys
-        where !columns.contains(key) && !Dataset.detailKeys.contains(key) && !Metric.allFields.contains(key) {
+        for key in record.keys where !columns.contains(key) && !Dataset.hiddenInTables.contains(key) {
           columns.append(key)
         }
       } else {

@@ -1,0 +1,188 @@
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Figures of your own, exactly as honest as the article's: each test is one of the findings of
+/// issue 16, with the honest answer.
+@Suite struct OwnFiguresTests {
+  func folder() -> String {
+    var template = Array("/tmp/pq-own-XXXXXX".utf8CString)
+    return template.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
+      return String(cString: made)
+    }
+  }
+
+  func interpreter(_ dir: String) -> Interpreter { makeInterpreter(files: .folders([dir])).0 }
+
+  func write(_ dir: String, _ name: String, _ text: String) throws {
+    try FileSystem.writeAtomically(dir + "/" + name, Array(text.utf8))
+  }
+
+  @Test func csvProvenanceColumnsBecomeTheFiguresSources() throws {
+    let dir = folder()
+    try write(dir, "pew.csv", "name,news_share,source,period\nX,12%,Pew Research,2024\n")
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let d = load(\"\(dir)/pew.csv\")")
+    let explained = try pq.evaluate("explain(d[0].news_share)").description
+    #expect(explained.contains("pew.csv[0].news_share  12%  Pew Research, 2024"), "\(explained)")
+    #expect(!explained.contains("has no sources"))
+    let compared = try pq.evaluate("compare(d[0].news_share, x.news_share)").description
+    #expect(!compared.contains("caveats: none"))
+    #expect(compared.contains("no period is given for x.news_share"))
+    #expect(compared.contains("no definition is given for pew.csv[0].news_share"))
+  }
+
+  @Test func undatedArticleFiguresDoNotClaimTheSamePeriod() throws {
+    let compared = try show("compare(x.news_share, truth.news_share)")
+    #expect(!compared.contains("caveats: none"))
+    #expect(
+      compared.contains("periods cannot be compared: no period is given for x.news_share or truth.news_share")
+    )
+  }
+
+  @Test func savedArticleDataKeepsItsSourcesAndCaveats() throws {
+    let dir = folder()
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("save(x, \"\(dir)/x.json\"); save(platforms, \"\(dir)/p.json\")")
+    #expect(try pq.evaluate("explain(load(\"\(dir)/x.json\").mau) == explain(x.mau)").description == "true")
+    let live = try pq.evaluate("compare(x.revenue, truth.revenue).caveats").description
+    let reloaded = try pq.evaluate(
+      "let a = load(\"\(dir)/p.json\"); compare(a[0].revenue, a[1].revenue).caveats")
+    #expect(reloaded.description == live)
+    #expect(live.contains("x.revenue is an estimate"))
+    #expect(try pq.evaluate("compare(a[0], a[1]).caveats == compare(x, truth).caveats").description == "true")
+  }
+
+  @Test func jsonFiguresAndMetricUnitsMatchCSV() throws {
+    let dir = folder()
+    try write(
+      dir, "own.json",
+      """
+      [{"name": "X", "mau": 70400000, "dau": {"value": 9, "unit": "users", "source": "Own count", "period": "2024-10"}}]
+      """)
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let j = load(\"\(dir)/own.json\")")
+    #expect(try pq.evaluate("j[0].mau").description == "70.4M users")
+    #expect(try pq.evaluate("source(j[0].dau)[0].publisher").description == "Own count")
+    #expect(try pq.evaluate("ratio(j[0].mau, j[0].dau)").description == "7.82M")
+    try write(dir, "bad.json", "[{\"name\": \"X\", \"news_share\": 57}]")
+    #expect(throws: PQError.self) { try pq.evaluate("load(\"\(dir)/bad.json\")") }
+  }
+
+  @Test func refusedPathsNameTheFlagsInThePqCommand() throws {
+    var options = Interpreter.Options()
+    options.fileAccess = .separate(read: ["/tmp/pq-allowed-read"], write: [])
+    options.fileAccessHint =
+      "pq grants more with --allow-read DIR (load, import) and --allow-write DIR (save)"
+    let pq = Interpreter(options: options)
+    do {
+      _ = try pq.evaluate("load(\"/etc/hostname\")")
+      Issue.record("loaded a file outside the allowed folders")
+    } catch {
+      #expect(error.notes == ["allowed: /tmp/pq-allowed-read", options.fileAccessHint ?? ""])
+    }
+  }
+
+  @Test func headlinesChartsAndRankingsSayWhenFiguresAreNotLikeForLike() throws {
+    let headline = try show("headline(x, truth, \"revenue\")")
+    #expect(headline.contains(" Not like for like: "))
+    #expect(headline.contains("x.revenue is an estimate"))
+    let chart = try show("chart(with_figure(platforms, \"revenue\"), \"revenue\", width: 60)")
+    #expect(chart.contains("\ncaveats:\n  - x.revenue and truth.revenue: "))
+    #expect(
+      try show("caveats(rank(platforms, \"revenue\"))").contains(
+        "definitions differ (advertising revenue vs revenue)"))
+    // Like for like: no caveats, said plainly.
+    #expect(try show("chart(with_figure(platforms, \"mau\"), \"mau\", width: 60)").hasSuffix("caveats: none"))
+    #expect(!(try show("headline(x, truth, \"mau\")")).contains("Not like for like"))
+  }
+
+  @Test func seriesAreOrderedByPeriodAndSayHowFarApart() throws {
+    let dir = folder()
+    try write(
+      dir, "m.csv",
+      "name,metric,value,source,period,definition\nX,mau,3M,A,2024-11,users\nX,mau,1M,A,2024-09,users\nY,mau,2M,A,2024-10,users\n"
+    )
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let m = load(\"\(dir)/m.csv\")")
+    #expect(try pq.evaluate("series(m, \"X\", \"mau\")").description == "[1M users, 3M users]")
+    #expect(try pq.evaluate("latest(m, \"x\", \"mau\")").description == "3M users")
+    #expect(
+      try pq.evaluate("caveats(pct_change(series(m, \"X\", \"mau\")[0], latest(m, \"X\", \"mau\")))")
+        .description
+        == "[\"m.csv[1].mau and m.csv[0].mau: periods are 2 months apart (2024-09 vs 2024-11)\"]")
+    #expect(throws: PQError.self) { try pq.evaluate("series(m, \"Z\", \"mau\")") }
+  }
+
+  @Test func badProvenanceIsAnErrorAtItsCell() throws {
+    let dir = folder()
+    try write(dir, "p.csv", "name,mau,period\nX,1M,Sept 2024x\n")
+    do {
+      _ = try interpreter(dir).evaluate("load(\"\(dir)/p.csv\")")
+      Issue.record("loaded a bad period")
+    } catch {
+      #expect(error.message == "'Sept 2024x' in column 'period' is not a period")
+      #expect(error.location?.line == 2 && error.location?.column == 6)
+    }
+    #expect(throws: PQError.self) { try show("figure(1, status: \"guessed\")") }
+    #expect(throws: PQError.self) { try show("figure(1, period: \"2024-13\")") }
+    #expect(throws: PQError.self) { try show("figure(5%, unit: \"users\")") }
+  }
+
+  /// Generated figures with random provenance and periods: JSON save then load gives the same
+  /// figure, every field; CSV gives the same provenance wherever a row holds one set of sources.
+  @Test func roundTripsOfGeneratedFigures() throws {
+    let dir = folder()
+    let pq = interpreter(dir)
+    var random = SplitMix(state: 16)
+    let units = ["users", "visits", "USD", "%", "pp", "accounts"]
+    let periods = [
+      "2024", "2024-09", "2024-Q3", "2024-H1", "2023-10/2024-03", "September 2024", "2024-09-30",
+    ]
+    let statuses = ["reported", "estimated", "provisional", "forecast"]
+    let words = ["Similarweb", "Pew Research", "Own count", "A, \"quoted\" source", "Zoë & Co", "x"]
+    var checked = 0
+    for index in 0..<300 {
+      var arguments = [
+        "\(random.int(1...999_999))", "unit: \"\(units[random.int(0...5)])\"",
+        "source: \"\(words[random.int(0...5)].replacingOccurrences("\"", "\\\""))\"",
+      ]
+      if random.int(0...3) > 0 { arguments.append("period: \"\(periods[random.int(0...6)])\"") }
+      if random.int(0...1) == 1 { arguments.append("status: \"\(statuses[random.int(0...3)])\"") }
+      if random.int(0...1) == 1 { arguments.append("definition: \"def \(random.int(0...9))\"") }
+      if random.int(0...2) == 0 { arguments.append("url: \"https://example.org/\(index)\"") }
+      if random.int(0...2) == 0 { arguments.append("note: \"line one\\nline two, with a comma\"") }
+      if random.int(0...2) == 0 { arguments.append("producer: \"Similarweb\"") }
+      let make = "figure(\(arguments.joined(separator: ", ")))"
+      _ = try pq.evaluate("let f\(index) = \(make)")
+      _ = try pq.evaluate("save(f\(index), \"\(dir)/f.json\")")
+      #expect(
+        try pq.evaluate("load(\"\(dir)/f.json\")").provenance?.figures
+          == pq.evaluate("f\(index)").provenance?.figures, "\(make)")
+      _ = try pq.evaluate("save([{name: \"A\", v: f\(index)}], \"\(dir)/f.csv\")")
+      let back = try pq.evaluate("source(load(\"\(dir)/f.csv\")[0].v)[0]")
+      let original = try pq.evaluate("source(f\(index))[0]")
+      guard case .record(let a) = back, case .record(let b) = original else {
+        Issue.record("no source record")
+        continue
+      }
+      for key in ["publisher", "producer", "period", "definition", "status", "url", "note"] {
+        #expect(try Arithmetic.equal(a[key] ?? .nil, b[key] ?? .nil), "\(key) of \(make)")
+      }
+      #expect(try pq.evaluate("load(\"\(dir)/f.csv\")[0].v == f\(index)").description == "true", "\(make)")
+      checked += 1
+    }
+    #expect(checked == 300)
+  }
+}
+
+extension String {
+  func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+    split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}
