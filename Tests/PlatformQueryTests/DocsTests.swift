@@ -54,7 +54,8 @@ import Testing
 
   @Test(arguments: snippets)
   func snippet(_ snippet: Snippet) {
-    let (pq, output) = makeInterpreter()
+    // Snippets may read the repository's example data, as a user running them from its root.
+    let (pq, output) = makeInterpreter(files: .folders([repositoryRoot]))
     do {
       try pq.run(script: snippet.code, name: "doc.pq")
       #expect(!snippet.isError, "expected an error")
