@@ -57,6 +57,22 @@ import Testing
     }
   }
 
+  /// Cases FuzzLoad found, each once a silent change on a save and load.
+  @Test func csvRoundTripsOfOddCells() throws {
+    for text in [
+      "a\nx\n\"\"\n",  // a one-column row with an empty cell is not a blank line
+      "a,b\n\"q\u{30D}\",1\n",  // a quote with a combining mark is still a quote
+      "a,b\nx,888888888888888888888 pp\n",  // points beyond 2^53
+      "a,b\nx,$2.6111111111111111111111M\n",  // more digits than a double holds
+    ] {
+      let loaded = try DataFile.records(csv: text)
+      let written = try DataFile.csv(loaded)
+      let again = try DataFile.records(csv: written)
+      #expect(again == loaded, "\(text.debugDescription) wrote \(written.debugDescription)")
+      #expect(try DataFile.csv(again) == written, "\(text.debugDescription)")
+    }
+  }
+
   @Test func csvPercentColumnsMustSayTheirScale() throws {
     let dir = folder()
     let (pq, _) = makeInterpreter(files: .folders([dir]))

@@ -64,6 +64,20 @@ public enum DataFile {
     try readCSV(Source(name: name, text: text))
   }
 
+  /// Writes a value as `save` writes a .json file (figures with their provenance).
+  public static func json(_ value: Value) throws(PQError) -> String {
+    try JSON.encode(value) + "\n"
+  }
+
+  /// Writes a list of records as `save` writes a .csv file, provenance in provenance columns;
+  /// what a CSV row cannot hold is an error.
+  public static func csv(_ value: Value) throws(PQError) -> String {
+    guard case .list(let items) = value, Table.isTabular(items) else {
+      throw PQError(.runtime, "a .csv file holds a list of records")
+    }
+    return try writeCSV(items)
+  }
+
   /// Reads JSON text as `load` reads a .json file (pq number notation in strings is read as numbers).
   public static func value(json text: String, name: String = "<json>") throws(PQError) -> Value {
     do throws(JSON.ParseError) {
@@ -101,6 +115,8 @@ public enum DataFile {
     var index = 0
     var quoted = false
     var quoteStart = 0
+    // A blank line is skipped; a line holding only `""` is a row with one empty cell.
+    var rowHadQuote = false
     while index < bytes.count {
       let byte = bytes[index]
       if quoted {
@@ -116,6 +132,7 @@ public enum DataFile {
         }
       } else if byte == UInt8(ascii: "\""), cell.isEmpty {
         quoted = true
+        rowHadQuote = true
         quoteStart = index
       } else if byte == UInt8(ascii: ",") {
         row.append((String(decoding: cell, as: UTF8.self), cellStart))
@@ -126,7 +143,8 @@ public enum DataFile {
           index += 1
         }
         row.append((String(decoding: cell, as: UTF8.self), cellStart))
-        if !(row.count == 1 && row[0].0.isEmpty) { rows.append(row) }
+        if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { rows.append(row) }
+        rowHadQuote = false
         row = []
         cell = []
         cellStart = index + 1
@@ -425,7 +443,8 @@ public enum DataFile {
       let cells =
         columns.map { escape(cellText(record[$0] ?? .nil)) }
         + extra.map { escape(rowProvenance[row][$0] ?? "") }
-      lines.append(cells.joined(separator: ","))
+      // A row of one empty cell is written `""`, or it would read back as a blank line.
+      lines.append(cells == [""] ? "\"\"" : cells.joined(separator: ","))
       row += 1
     }
     return lines.joined(separator: "\n") + "\n"
@@ -450,10 +469,22 @@ public enum DataFile {
     }
   }
 
+  /// A cell as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a quote
+  /// or a line break. Decided byte by byte, because a quote followed by a combining mark is
+  /// one Character that is not `"` but still a quote to a CSV reader.
   static func escape(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
-      + "\""
+    let special: (UInt8) -> Bool = {
+      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+        || $0 == UInt8(ascii: "\r")
+    }
+    guard text.utf8.contains(where: special) else { return text }
+    var bytes: [UInt8] = [UInt8(ascii: "\"")]
+    for byte in text.utf8 {
+      bytes.append(byte)
+      if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+    }
+    bytes.append(UInt8(ascii: "\""))
+    return String(decoding: bytes, as: UTF8.self)
   }
 }
 

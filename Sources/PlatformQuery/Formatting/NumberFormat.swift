@@ -50,18 +50,13 @@ enum NumberFormat {
   }
 
   /// A finite number as pq writes it into files and `--json`: whole numbers up to 2^53 exactly,
-  /// anything else at 15 significant digits, so no binary noise is ever written.
+  /// anything else at 15 significant digits, trailing zeros removed.
   static func written(_ n: Double) -> String {
     if n == n.rounded(), abs(n) <= exactIntegerLimit { return decimal(Int64(n)) }
-    // The fewest digits that still read back as the same figure (see `Arithmetic.same`).
-    var text = significant(n, digits: 15)
-    for digits in 1..<15 {
-      let shorter = significant(n, digits: digits)
-      if let back = Double(shorter), Arithmetic.same(back, n) {
-        text = shorter
-        break
-      }
-    }
+    // 15 significant digits: every decimal of up to 15 digits survives a trip through a double
+    // (DBL_DIG), so writing what was read gives the same text again, and the noise of binary
+    // fractions, which lies beyond the 15th digit (`+` and `-` remove the rest), is not written.
+    let text = significant(n, digits: 15)
     return text == "-0" ? "0" : text
   }
 

@@ -156,7 +156,8 @@ enum Arithmetic {
     return steps / powersOfTen[places]
   }
 
-  /// Whether two numbers are the same figure: equal, or, when either has a fractional part,
+  /// Whether two numbers are the same figure: equal, or, when either has a fractional part or is
+  /// beyond 2^53,
   /// within the binary noise of decimal arithmetic (a relative 4e-15, the 15 significant digits
   /// pq writes). So `0.1 + 0.2 == 0.3` and `59% - 57% == 2pp`, and a value read back from a file
   /// equals the one saved. Whole numbers compare exactly, so integers up to 2^53 stay distinct.
@@ -165,7 +166,9 @@ enum Arithmetic {
     if x == y { return true }
     // Cheapest test first: almost every pair of different numbers is far apart.
     guard abs(x - y) <= 4e-15 * Swift.max(abs(x), abs(y)) else { return false }
-    return !isWhole(x) || !isWhole(y)
+    // Whole numbers up to 2^53 are exact and compare exactly; beyond it a double holds only
+    // about 16 significant digits, like any fraction.
+    return !isWhole(x) || !isWhole(y) || abs(x) > NumberFormat.exactIntegerLimit
   }
 
   /// Whether a number is finite and whole. Written with a conversion to Int64 and back rather
@@ -288,8 +291,12 @@ enum Arithmetic {
       }
       unit = agreed
     }
+    if op.isComparison {
+      // Compared as shown (57% as 57), the scale at which pq writes them.
+      let factor = Swift.max(unitA.shownFactor, unitB.shownFactor)
+      return .bool(try plain(op, a * factor, b * factor) != 0)
+    }
     let result = try plain(op, a, b)
-    if op.isComparison { return .bool(result != 0) }
     return Value.make(result, unit, tracking ? combine(op, lhs, rhs) : nil)
   }
 
@@ -323,7 +330,8 @@ enum Arithmetic {
       guard additiveUnit(.equal, lhs.unit, rhs.unit) != nil else {
         throw scaleAmbiguity(.equal, lhs, rhs) ?? failure(.equal, lhs, rhs)
       }
-      return same(lhs.numericValue ?? 0, rhs.numericValue ?? 0)
+      let factor = Swift.max(lhs.unit.shownFactor, rhs.unit.shownFactor)
+      return same((lhs.numericValue ?? 0) * factor, (rhs.numericValue ?? 0) * factor)
     case (.string(let a), .string(let b)): return a == b
     case (.list(let a), .list(let b)):
       guard a.count == b.count else { return false }
