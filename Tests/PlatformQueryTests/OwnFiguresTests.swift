@@ -37,6 +37,13 @@ import Testing
     #expect(compared.contains("no definition is given for pew.csv[0].news_share"))
   }
 
+  @Test func aSideWithNoSourceIsNamed() throws {
+    let note = "70000000 has no source, so nothing can be said about its period or definition"
+    #expect(try show("compare(x.mau, 70M).caveats") == "[\"\(note)\"]")
+    #expect(try show("caveats(ratio(x.mau, 70M))") == "[\"\(note)\"]")
+    #expect(!(try show("compare(x.mau, 70M)")).contains("caveats: none"))
+  }
+
   @Test func undatedArticleFiguresDoNotClaimTheSamePeriod() throws {
     let compared = try show("compare(x.news_share, truth.news_share)")
     #expect(!compared.contains("caveats: none"))
