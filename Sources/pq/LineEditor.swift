@@ -13,6 +13,44 @@ enum LineResult {
   case line(String)
   case interrupted
   case endOfInput
+  /// The terminal failed (it went away under the prompt): end with status 1.
+  case inputError(String)
+  /// SIGHUP or SIGTERM arrived: end as for end of input, with status 128 + the signal.
+  case terminated(Int32)
+}
+
+/// The signal that asked the prompt to end (SIGHUP, SIGTERM), or 0.
+let terminationSignal = Atomic<Int32>(0)
+
+/// SIGHUP and SIGTERM end the prompt the way Ctrl-D does (history saved): the handler records
+/// the signal and stops a running evaluation; a blocked read returns EINTR.
+func installTerminationHandlers(_ flag: CancellationFlag) {
+  for signalNumber in [SIGHUP, SIGTERM] {
+    // Started under nohup (SIGHUP ignored): keep it ignored, as shells do.
+    var current = sigaction()
+    sigaction(signalNumber, nil, &current)
+    if let handler = current.__sigaction_handler.sa_handler,
+      unsafeBitCast(handler, to: Int.self) == 1  // SIG_IGN
+    {
+      continue
+    }
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { number in
+      terminationSignal.store(number, ordering: .relaxed)
+      let raw = interruptTarget.load(ordering: .relaxed)
+      if raw != 0, let pointer = UnsafeRawPointer(bitPattern: raw) {
+        Unmanaged<CancellationFlag>.fromOpaque(pointer).takeUnretainedValue().cancel()
+      }
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(signalNumber, &action, nil)
+  }
+  var unblocked = sigset_t()
+  sigemptyset(&unblocked)
+  sigaddset(&unblocked, SIGHUP)
+  sigaddset(&unblocked, SIGTERM)
+  pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
 }
 
 /// A source of input lines for the prompt.
@@ -25,7 +63,10 @@ protocol LineReader: AnyObject {
 /// Reads lines without editing or prompts: for a terminal on stdin but not on stdout.
 final class PlainLineReader: LineReader {
   func readLine(prompt: String) -> LineResult {
-    guard let line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
+    guard let line = Swift.readLine(strippingNewline: true) else {
+      let signal = terminationSignal.load(ordering: .relaxed)
+      return signal != 0 ? .terminated(signal) : .endOfInput
+    }
     return .line(line)
   }
 
@@ -87,6 +128,7 @@ final class EditLineReader: LineReader {
     }
     pq_el_bind(editor, "^I", "pq-complete")
     pq_el_bind(editor, "^R", "em-inc-search-prev")
+    pq_el_bind(editor, "^L", "ed-clear-screen")
     if let historyPath { _ = pq_history_load(history, historyPath) }
   }
 
@@ -101,11 +143,17 @@ final class EditLineReader: LineReader {
     var count: Int32 = 0
     errno = 0
     guard let line = el_gets(editor, &count) else {
-      if count < 0 || errno == EINTR {
+      let code = errno
+      let signal = terminationSignal.load(ordering: .relaxed)
+      if signal != 0 { return .terminated(signal) }
+      if code == EINTR {
         Output.standardOutput.write("\n")
         Output.standardOutput.flush()
         return .interrupted
       }
+      // count < 0 with another errno: the terminal failed (EIO when it was closed under us).
+      // Reading again would fail again at once, forever: end instead.
+      if count < 0 { return .inputError(String(cString: strerror(code))) }
       return .endOfInput
     }
     var text = String(cString: line)

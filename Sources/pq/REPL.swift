@@ -13,8 +13,9 @@ final class REPL {
   let makeInterpreter: () -> Interpreter
   let color: Bool
   let reader: LineReader
-  /// The inputs that succeeded, for `:save`.
-  var inputs: [String] = []
+  /// The inputs that succeeded, for `:save`, and whether each gave a value (which the prompt
+  /// echoed and bound to `_`).
+  var inputs: [(text: String, gaveValue: Bool)] = []
 
   static let commandHelp = """
     Commands:
@@ -72,15 +73,29 @@ final class REPL {
 
   func run() -> ExitCode {
     installInterruptHandler(interpreter.cancellation)
+    installTerminationHandlers(interpreter.cancellation)
     if Terminal.stdoutIsTerminal { write(banner + "\n") }
     var buffer = ""
     while true {
+      if Output.standardOutput.hasFailed {
+        reader.saveHistory()
+        Terminal.writeError("pq: error: the terminal went away; leaving\n")
+        return .runtimeError
+      }
       let prompt = buffer.isEmpty ? "pq> " : "...> "
       switch reader.readLine(prompt: prompt) {
       case .endOfInput:
         if Terminal.stdoutIsTerminal { write("\n") }
         reader.saveHistory()
         return .success
+      case .inputError(let reason):
+        reader.saveHistory()
+        Terminal.writeError("pq: error: cannot read the terminal (\(reason)); leaving\n")
+        return .runtimeError
+      case .terminated(let signal):
+        reader.saveHistory()
+        Output.standardOutput.flush()
+        exit(128 + signal)
       case .interrupted:
         buffer = ""
         interpreter.cancellation.reset()
@@ -93,6 +108,13 @@ final class REPL {
           continue
         }
         buffer += (buffer.isEmpty ? "" : "\n") + line
+        let word = buffer.trimmingCharacters()
+        if word == "quit" || word == "exit", interpreter[word] == nil {
+          // As Python does: say how to leave rather than "'quit' is not defined".
+          write("Use :quit or Ctrl-D (end of input) to leave.\n")
+          buffer = ""
+          continue
+        }
         if buffer.hasPrefix(":") {
           reader.addHistory(buffer)
           reader.saveHistory()
@@ -122,7 +144,8 @@ final class REPL {
     do {
       let value = try interpreter.evaluate(text, name: name)
       Output.standardOutput.flush()
-      inputs.append(text)
+      let gaveValue: Bool = if case .nil = value { false } else { true }
+      inputs.append((text, gaveValue))
       if echoes { echo(value) }
       if case .nil = value {} else { interpreter.setGlobal("_", value) }
       return true
@@ -171,6 +194,15 @@ final class REPL {
         Terminal.writeError("usage: :load FILE\n")
         return false
       }
+      let lowered = argument.lowercased()
+      if lowered.hasSuffix(".csv") || lowered.hasSuffix(".json") {
+        // Data, not a script: say how to load it instead of reading it as pq.
+        let name = REPL.bindingName(for: argument)
+        Terminal.writeError(
+          "\(argument) is data, not a pq script; :load runs scripts\nnote: load the data with: let \(name) = load(\"\(argument)\")\n"
+        )
+        return false
+      }
       do {
         let bytes = try FileSystem.read(argument)
         let source = try Source.decode(bytes, name: argument)
@@ -205,7 +237,7 @@ final class REPL {
         Terminal.writeError("usage: :save FILE\n")
         return false
       }
-      let script = "# pq session saved by :save\n" + inputs.joined(separator: "\n") + "\n"
+      let script = REPL.script(of: inputs)
       do {
         try FileSystem.writeAtomically(argument, Array(script.utf8))
         write("(saved \(inputs.count) inputs to \(argument))\n")
@@ -223,6 +255,36 @@ final class REPL {
   }
 
   func editDistance(_ a: String, _ b: String) -> Int { CommandLineOptions.editDistance(a, b) }
+
+  /// A script that does what the session did and prints what it echoed: an input that gave a
+  /// value becomes `print(…)`, or `_ = …` then `print(_)` when a later input reads `_`, so the
+  /// saved file runs on its own. Failed inputs were never recorded.
+  static func script(of inputs: [(text: String, gaveValue: Bool)]) -> String {
+    var lines = ["# pq session saved by :save"]
+    let readsLast = inputs.map { Interpreter.usesLastValue($0.text) }
+    if readsLast.contains(true) { lines.append("var _ = nil") }
+    for (index, input) in inputs.enumerated() {
+      guard input.gaveValue, Interpreter.isSingleExpression(input.text) else {
+        lines.append(input.text)
+        continue
+      }
+      if readsLast[(index + 1)...].contains(true) {
+        lines.append("_ = \(input.text)")
+        lines.append("print(_)")
+      } else {
+        lines.append("print(\(input.text))")
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A pq name for a data file's contents: `monthly.csv` → `monthly`.
+  static func bindingName(for path: String) -> String {
+    let base = path.split(separator: "/").last.map(String.init) ?? path
+    let stem = base.split(separator: ".").first.map(String.init) ?? "data"
+    let cleaned = String(stem.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    return cleaned.isEmpty || cleaned.first?.isNumber == true ? "data" : cleaned.lowercased()
+  }
 
   static func now() -> UInt64 {
     var time = timespec()

@@ -58,12 +58,22 @@ final class Output: @unchecked Sendable {
   let descriptor: Int32
   var buffer: [UInt8] = []
   let lock = Mutex()
+  /// On a terminal each line appears when it is printed; to a pipe or file, output is buffered
+  /// (and flushed at exit, on errors and before the prompt reads).
+  let flushesLines: Bool
+  /// Set when a write failed for a reason other than a closed pipe (the terminal went away):
+  /// the prompt then ends instead of writing into the void.
+  private(set) var failed = false
   /// Set by `--ascii`: everything written goes through `ASCII.transliterate`, diagnostics included.
   private var asciiOnly = false
 
   init(descriptor: Int32) {
     self.descriptor = descriptor
+    flushesLines = isatty(descriptor) == 1
   }
+
+  /// Whether a write has failed (see `failed`).
+  var hasFailed: Bool { lock.locked { failed } }
 
   /// Makes every later write pure ASCII.
   func writeASCIIOnly() {
@@ -73,7 +83,7 @@ final class Output: @unchecked Sendable {
   func write(_ text: String) {
     lock.locked {
       buffer.append(contentsOf: (asciiOnly ? ASCII.transliterate(text) : text).utf8)
-      if buffer.count > 1 << 16 { flushLocked() }
+      if buffer.count > 1 << 16 || (flushesLines && text.utf8.contains(UInt8(ascii: "\n"))) { flushLocked() }
     }
   }
 
@@ -88,6 +98,7 @@ final class Output: @unchecked Sendable {
       if count < 0 {
         if errno == EINTR { continue }
         if errno == EPIPE { _exit(0) }
+        failed = true
         break
       }
       offset += count

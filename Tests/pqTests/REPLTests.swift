@@ -11,7 +11,10 @@ final class TerminalSession {
   let pid: pid_t
   var output: [UInt8] = []
 
-  init(stateHome: String, arguments: [String] = [], noColor: Bool = true, columns: UInt16 = 120) {
+  init(
+    stateHome: String, arguments: [String] = [], noColor: Bool = true, columns: UInt16 = 120,
+    ignoreHangUp: Bool = false
+  ) {
     let argv = ([pqBinary] + arguments).map { strdup($0) } + [nil]
     let variables: [String] =
       ["TERM=xterm", "LANG=C.UTF-8", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)"]
@@ -21,6 +24,7 @@ final class TerminalSession {
     var descriptor: Int32 = 0
     var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
     let child = forkPseudoTerminal(&descriptor, size: &size) {
+      if ignoreHangUp { signal(SIGHUP, SIG_IGN) }  // as under nohup
       chdir("/tmp")
       if let program = argv[0] { execve(program, argv, env) }
       _exit(127)
@@ -31,6 +35,14 @@ final class TerminalSession {
     pid = child
   }
 
+  /// Closes the terminal under the running program, as when its window is closed.
+  func closeTerminal() {
+    if !closed { close(master) }
+    closed = true
+  }
+
+  var closed = false
+
   /// Whether the child has been waited for already (its pid may since belong to another process).
   var reaped = false
 
@@ -40,7 +52,7 @@ final class TerminalSession {
       var status: Int32 = 0
       waitpid(pid, &status, 0)
     }
-    close(master)
+    if !closed { close(master) }
   }
 
   func send(_ text: String) {
@@ -113,7 +125,7 @@ final class TerminalSession {
         reaped = true
         return Termination(waitStatus: status)
       }
-      waitFor("\u{0}", seconds: 0.05)
+      if closed { usleep(20_000) } else { waitFor("\u{0}", seconds: 0.05) }
     }
     return nil
   }
@@ -283,6 +295,87 @@ func temporaryFolder() -> String {
     #expect(!saved.contains(":time"))
     let rerun = runPQ([folder + "/session.pq"], directory: folder)
     #expect(rerun.status == 0, "\(rerun.stderr)")
+  }
+
+  @Test func aTerminalClosedUnderThePromptEndsIt() {
+    // SIGHUP arrives: the prompt ends as for Ctrl-D, history saved, status 128 + 1.
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.closeTerminal()
+    #expect(session.termination(seconds: 1) == .exited(129))
+    // Under nohup SIGHUP never comes: reading the closed terminal fails, and the prompt ends
+    // with status 1 instead of spinning on EIO.
+    let ignoring = TerminalSession(stateHome: temporaryFolder(), ignoreHangUp: true)
+    #expect(ignoring.waitFor("pq> "))
+    ignoring.closeTerminal()
+    #expect(ignoring.termination(seconds: 1) == .exited(1))
+  }
+
+  @Test func sigtermEndsThePromptAndKeepsTheHistory() throws {
+    let state = temporaryFolder()
+    let session = TerminalSession(stateHome: state)
+    #expect(session.waitFor("pq> "))
+    session.send("6 * 7\r")
+    #expect(session.waitFor("= 42"))
+    kill(session.pid, SIGTERM)
+    #expect(session.termination(seconds: 2) == .exited(128 + SIGTERM))
+    let history = String(decoding: try FileSystem.read(state + "/pq/history"), as: UTF8.self)
+    #expect(history.contains("6\\0407\\040*") || history.contains("6\\040*\\0407"), "\(history)")
+  }
+
+  @Test func quitAloneSaysHowToLeaveAndControlLClears() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("quit\r")
+    #expect(session.waitFor("Use :quit or Ctrl-D (end of input) to leave."))
+    #expect(!session.screen.contains("did you mean"))
+    session.send("\u{0C}")
+    session.waitFor("never printed", seconds: 0.3)
+    #expect(session.rawOutput.contains("\u{1B}[2J") || session.rawOutput.contains("\u{1B}[H\u{1B}[J"))
+    session.send("exit\r")
+    #expect(session.waitFor("Use :quit or Ctrl-D", count: 2))
+  }
+
+  @Test func savedSessionRunsAndPrintsTheSameResults() throws {
+    let folder = temporaryFolder()
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("ratio(x.mau, truth.mau)\r")
+    #expect(session.waitFor("= 101"))
+    session.send("_ > 100\r")
+    #expect(session.waitFor("= true"))
+    session.send("let a = 2\rx.revenue + x.mau\ra * 3\r")
+    #expect(session.waitFor("= 6"))
+    session.send(":save \(folder)/s.pq\r")
+    #expect(session.waitFor("(saved 4 inputs to"))
+    let rerun = runPQ([folder + "/s.pq"], directory: folder)
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(rerun.stdout == "101\ntrue\n6\n")
+  }
+
+  @Test func loadOfADataFileSaysHowToLoadData() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send(":load monthly.csv\r")
+    #expect(session.waitFor("monthly.csv is data, not a pq script"))
+    #expect(session.waitFor("note: load the data with: let monthly = load(\"monthly.csv\")"))
+    #expect(!session.screen.contains("error: unexpected"))
+  }
+
+  /// Each printed line shows while the evaluation still runs (it never ends here: the loop is
+  /// endless), at the prompt and for a script on a terminal.
+  @Test func printedLinesAppearWhenPrinted() throws {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    session.send("print(\"ste\" + \"p1\"); while true {}\r")
+    #expect(session.waitFor("step1"))
+    session.send("\u{03}")
+    #expect(session.waitFor("interrupted"))
+    let folder = temporaryFolder()
+    try FileSystem.writeAtomically(
+      folder + "/slow.pq", Array("print(\"ste\" + \"p2\")\nwhile true {}\n".utf8))
+    let script = TerminalSession(stateHome: temporaryFolder(), arguments: [folder + "/slow.pq"])
+    #expect(script.waitFor("step2"))
   }
 
   @Test func readmeTranscriptRunsAsShown() throws {

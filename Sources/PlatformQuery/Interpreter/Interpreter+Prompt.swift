@@ -50,6 +50,27 @@ extension Interpreter {
     return current
   }
 
+  /// True when the text is one expression (`gap("mau")`, `_ > 100`), not a statement or several:
+  /// what a prompt can save as `_ = (text)` to keep `_` meaning the same in a script.
+  public static func isSingleExpression(_ text: String) -> Bool {
+    guard
+      let program = try? LargeStack.run({ () throws(PQError) in
+        try Parser.parse(Source(name: "<repl>", text: text))
+      }),
+      program.statements.count == 1, case .expression = program.statements[0].kind
+    else { return false }
+    return true
+  }
+
+  /// Whether the text uses the name `_` (as a name, not inside a string or comment).
+  public static func usesLastValue(_ text: String) -> Bool {
+    guard let tokens = try? Lexer.tokenize(Source(name: "<repl>", text: text)) else { return false }
+    return tokens.contains { token in
+      if case .identifier(let name) = token.kind { return name == "_" }
+      return false
+    }
+  }
+
   /// True when the text is valid so far but unfinished: an open bracket, block or string, or a
   /// trailing operator. The prompt then asks for more.
   public func isIncomplete(_ text: String) -> Bool {
