@@ -108,6 +108,20 @@ import Testing
     #expect(try show("x.owner_stake") == "nil")
   }
 
+  /// The "no figure" message is about the record the nil came from this time, not an earlier
+  /// call's platform (it was once kept on the syntax node and never cleared).
+  @Test func aMissingFigureMessageNamesTheRightRecord() throws {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate("fn f(p, g) { g(p.suspended_accounts) }")
+    _ = try pq.evaluate("f(truth, type)")
+    let error = try #require(failure("f({suspended_accounts: nil}, abs)", pq))
+    #expect(error.message == "abs: argument 1 must be a number, not nil")
+    let platformError = try #require(failure("f(truth, abs)", pq))
+    #expect(
+      platformError.message.hasPrefix(
+        "abs: the article gives no figure for Truth Social's suspended_accounts"))
+  }
+
   @Test func figuresHaveUnitsAndSources() throws {
     #expect(try show("x.mau") == "70.4M users")
     #expect(try show("truth.mau") == "698K users")

@@ -233,7 +233,7 @@ extension Runtime {
           error.span = callSite.argumentSpan(index)
           if index < arguments.count, case .nil = arguments[index],
             let position = callSite.positionalNode(index),
-            let note = MissingFigure.note(for: position)
+            let note = MissingFigure.note(for: position, self)
           {
             error.message = "\(native.name): " + note.message
             error.notes = note.notes
@@ -347,8 +347,6 @@ final class FieldNode: Node {
   let nameSpan: Span
   var cachedShape: Shape?
   var cachedIndex = 0
-  /// The platform whose field was last found nil, for the "no figure" message.
-  var missingOwner: String?
   /// The frame slot of a base that is a local's name (`r.users`), else -1: the field is then
   /// read from the record in place.
   let localSlot: Int
@@ -372,7 +370,7 @@ final class FieldNode: Node {
       }
     }
     let value = try base.evaluate(runtime)
-    guard case .record(let record) = value else { throw notARecord(value) }
+    guard case .record(let record) = value else { throw notARecord(value, runtime) }
     let index: Int
     if record.shape === cachedShape {
       index = cachedIndex
@@ -385,14 +383,16 @@ final class FieldNode: Node {
       index = found
     }
     let result = record.values[index]
-    if case .nil = result, record.kind == .platform, case .string(let owner)? = record["name"] {
-      missingOwner = owner
+    if case .nil = result {
+      let platform: String? =
+        if record.kind == .platform, case .string(let owner)? = record["name"] { owner } else { nil }
+      runtime.noteNilField(ObjectIdentifier(self), platform: platform)
     }
     return result
   }
 
-  func notARecord(_ value: Value) -> PQError {
-    if case .nil = value, let note = MissingFigure.note(for: base) {
+  func notARecord(_ value: Value, _ runtime: Runtime) -> PQError {
+    if case .nil = value, let note = MissingFigure.note(for: base, runtime) {
       return PQError(.runtime, note.message, span: base.span, notes: note.notes)
     }
     return PQError(

@@ -33,7 +33,7 @@ final class BinaryNode: Node {
     do {
       result = try Arithmetic.apply(op, a, b)
     } catch {
-      throw annotate(error, a, b)
+      throw annotate(error, a, b, runtime)
     }
     switch result {
     case .string(let text): try runtime.checkSize(text.utf8.count, operatorSpan, what: "bytes")
@@ -45,11 +45,11 @@ final class BinaryNode: Node {
 
   /// Points the error at the operator and, when an operand is a platform metric the article
   /// gives no figure for, says so.
-  func annotate(_ error: PQError, _ a: Value, _ b: Value) -> PQError {
+  func annotate(_ error: PQError, _ a: Value, _ b: Value, _ runtime: Runtime) -> PQError {
     var error = error
     error.span = operatorSpan
     for (value, node) in [(a, left), (b, right)] {
-      guard case .nil = value, let note = MissingFigure.note(for: node) else { continue }
+      guard case .nil = value, let note = MissingFigure.note(for: node, runtime) else { continue }
       error.message = note.message
       error.span = node.span
       error.notes = note.notes
@@ -174,8 +174,13 @@ extension BinaryOperator {
 
 /// Explains a `nil` that came from a platform's metric field.
 enum MissingFigure {
-  static func note(for node: Node) -> (message: String, notes: [String])? {
-    guard let field = node as? FieldNode, let owner = field.missingOwner else { return nil }
+  /// The note for a nil that `node` gave, when it was a platform's metric: computed when the
+  /// error is raised, from the runtime's record of the latest nil field read.
+  static func note(for node: Node, _ runtime: Runtime) -> (message: String, notes: [String])? {
+    guard let field = node as? FieldNode,
+      let entry = runtime.nilFields.last(where: { $0.node == ObjectIdentifier(field) }),
+      let owner = entry.platform
+    else { return nil }
     let what = Metric.named(field.name).map { " (\($0.definition))" } ?? ""
     return (
       "the article gives no figure for \(possessive(owner)) \(field.name)\(what)",
@@ -209,7 +214,7 @@ final class NegateNode: Node {
       }
       return Value.make(-n, measure.unit, provenance ?? nil)
     default:
-      if case .nil = value, let note = MissingFigure.note(for: operand) {
+      if case .nil = value, let note = MissingFigure.note(for: operand, runtime) {
         throw PQError(.runtime, note.message, span: operand.span, notes: note.notes)
       }
       throw PQError(.runtime, "cannot negate \(Arithmetic.describe(value))", span: span)
