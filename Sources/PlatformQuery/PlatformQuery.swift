@@ -54,6 +54,9 @@ public final class Interpreter: @unchecked Sendable {
     public var unicode = true
     /// The width charts fit into.
     public var terminalWidth = 80
+    /// When output goes to a terminal this many columns wide: `print` fits tables to it
+    /// (cells wrap inside their columns). Nil, the default, wraps nothing, as for a pipe or file.
+    public var wrapWidth: Int?
     /// The values of `args` for scripts.
     public var arguments: [String] = []
 

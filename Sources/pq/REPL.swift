@@ -74,7 +74,7 @@ final class REPL {
   func run() -> ExitCode {
     installInterruptHandler(interpreter.cancellation)
     installTerminationHandlers(interpreter.cancellation)
-    if Terminal.stdoutIsTerminal { write(banner + "\n") }
+    if Terminal.stdoutIsTerminal { write(TerminalText.wrap(banner, width: Terminal.width) + "\n") }
     var buffer = ""
     while true {
       if Output.standardOutput.hasFailed {
@@ -163,7 +163,7 @@ final class REPL {
     case .string(let text) where text.contains("\n"):
       write(text + "\n")
     default:
-      let shown = value.description
+      let shown = value.rendered(width: Terminal.stdoutIsTerminal ? Terminal.width : nil)
       if shown.contains("\n") {
         write(shown + "\n")
       } else {
@@ -183,9 +183,12 @@ final class REPL {
       return true
     case ":help", ":h":
       if argument.isEmpty {
-        write(REPL.commandHelp + "\n\n" + ((try? interpreter.evaluate("help()").description) ?? "") + "\n")
+        let text = REPL.commandHelp + "\n\n" + ((try? interpreter.evaluate("help()").description) ?? "")
+        write(
+          TerminalText.wrap(text, width: Terminal.stdoutIsTerminal ? Terminal.width : nil, indent: 4) + "\n")
       } else if let text = interpreter.help(argument) {
-        write(text + "\n")
+        write(
+          TerminalText.wrap(text, width: Terminal.stdoutIsTerminal ? Terminal.width : nil, indent: 4) + "\n")
       } else {
         Terminal.writeError("no help for '\(argument)'\n")
       }

@@ -36,11 +36,11 @@ enum Terminal {
     return lowered.contains("utf-8") || lowered.contains("utf8")
   }
 
-  /// The terminal's width in columns, or 80.
+  /// The terminal's width in columns (`COLUMNS` overriding what the terminal says), or 80.
   static var width: Int {
+    if let columns = environment("COLUMNS").flatMap(Int.init), columns > 20 { return columns }
     var size = winsize()
     if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
-    if let columns = environment("COLUMNS").flatMap(Int.init), columns > 20 { return columns }
     return 80
   }
 

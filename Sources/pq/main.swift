@@ -40,6 +40,7 @@ func makeInterpreter(scriptPath: String?, arguments: [String]) -> Interpreter {
   settings.standardInput = { readStandardInput() }
   settings.unicode = !options.ascii && Terminal.supportsUnicode
   settings.terminalWidth = Terminal.stdoutIsTerminal ? Terminal.width : 80
+  settings.wrapWidth = Terminal.stdoutIsTerminal ? Terminal.width : nil
   settings.arguments = arguments
   return Interpreter(options: settings)
 }
@@ -112,7 +113,8 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
       if options.json {
         Output.standardOutput.write(try JSON.encode(value) + "\n")
       } else {
-        Output.standardOutput.write(value.description + "\n")
+        Output.standardOutput.write(
+          value.rendered(width: Terminal.stdoutIsTerminal ? Terminal.width : nil) + "\n")
       }
     } catch {
       status = report(error)

@@ -123,6 +123,8 @@ final class TerminalSession {
       var status: Int32 = 0
       if waitpid(pid, &status, WNOHANG) == pid {
         reaped = true
+        // What the process wrote before it ended is still in the terminal: read it all.
+        if !closed { waitFor("\u{0}", seconds: 0.3) }
         return Termination(waitStatus: status)
       }
       if closed { usleep(20_000) } else { waitFor("\u{0}", seconds: 0.05) }
@@ -395,4 +397,51 @@ func temporaryFolder() -> String {
     session.send("_ > 100\r")
     #expect(session.waitFor("= true"))
   }
+}
+
+/// Output on an 80-column terminal: nothing wider than the window, wide characters counted as
+/// two columns, and the same output to a pipe left unwrapped.
+@Suite struct TerminalWidthTests {
+  func visibleLines(_ session: TerminalSession) -> [String] {
+    session.screen.replacingCarriageReturns().split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
+  }
+
+  @Test(arguments: [
+    "source(x.mau)", "table(platforms, [\"name\", \"owner\", \"parent\", \"reach\", \"role\"])", "x",
+    "compare(x, truth)", "compare(x.revenue, truth.revenue)", "chart(platforms, \"mau\", log: true)",
+    "[{name: \"微博 Weibo\", note: \"中国的社交平台，用户很多，这是一个很长的说明文字，需要换行才能显示完整\"}, {name: \"X 🙂\", note: \"ok\"}]",
+  ])
+  func fitsEightyColumns(_ expression: String) {
+    let session = TerminalSession(stateHome: temporaryFolder(), arguments: ["-e", expression], columns: 80)
+    #expect(session.termination() == .exited(0))
+    let lines = visibleLines(session)
+    #expect(lines.count > 1)
+    for line in lines {
+      #expect(line.displayWidth <= 80, "\(expression): \(line.displayWidth) columns: \(line)")
+    }
+  }
+
+  @Test func wideCharactersAlignTheirColumns() {
+    let session = TerminalSession(
+      stateHome: temporaryFolder(),
+      arguments: [
+        "-e", "[{name: \"微博\", mau: 5M}, {name: \"X 🙂\", mau: 70M}, {name: \"Zoe\\u{301}\", mau: 1M}]",
+      ],
+      columns: 80)
+    #expect(session.termination() == .exited(0))
+    let rows = visibleLines(session).filter { $0.hasSuffix("000") }
+    #expect(rows.count == 3)
+    // Every row's number ends in the same column.
+    #expect(Set(rows.map(\.displayWidth)).count == 1, "\(rows)")
+  }
+
+  @Test func aPipeIsNotWrapped() {
+    let result = runPQ(["-e", "source(x.mau)"], environment: ["COLUMNS": "80"])
+    #expect(result.stdout.split(separator: "\n").contains { String($0).displayWidth > 80 })
+  }
+}
+
+extension String {
+  func replacingCarriageReturns() -> String { String(filter { $0 != "\r" }) }
 }

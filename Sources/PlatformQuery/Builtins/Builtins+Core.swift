@@ -4,7 +4,9 @@ extension Builtins {
       "print(...values)", variadicFrom: 0, doc: "Writes the values separated by one space and ends the line.",
       example: "print(\"X has\", x.mau)"
     ) { arguments throws(PQError) in
-      arguments.runtime.output(arguments.values.map(\.description).joined(separator: " ") + "\n")
+      let width = arguments.runtime.wrapWidth
+      arguments.runtime.output(
+        arguments.values.map { $0.rendered(width: width) }.joined(separator: " ") + "\n")
       return .nil
     },
     NativeFunction(

@@ -23,7 +23,7 @@ extension Builtins {
         }
         columns = requested
       }
-      var text = Table.render(items, columns: columns)
+      var text = Table.render(items, columns: columns, width: arguments.runtime.wrapWidth)
       if !arguments.runtime.unicode { text = text.replacingRules() }
       return .string(text)
     },
@@ -128,7 +128,12 @@ extension Builtins {
     }
     if unsourced > 0 { sources.append("\(plural(unsourced, "figure")) with no source") }
     var lines = ["source: " + sources.joined(separator: "; ")]
-    let notes = caveats(across: values)
+    var notes = caveats(across: values)
+    if unsourced > 0 {
+      notes.insert(
+        "\(unsourced == 1 ? "a figure has" : "\(unsourced) figures have") no source, so nothing can be said about \(unsourced == 1 ? "its" : "their") period or definition",
+        at: 0)
+    }
     lines.append(notes.isEmpty ? "caveats: none" : "caveats:")
     lines += notes.map { "  - " + $0 }
     return lines.joined(separator: "\n")
@@ -162,4 +167,5 @@ extension String {
 extension Runtime {
   var unicode: Bool { (host as? Interpreter)?.options.unicode ?? true }
   var terminalWidth: Int { (host as? Interpreter)?.options.terminalWidth ?? 80 }
+  var wrapWidth: Int? { (host as? Interpreter)?.options.wrapWidth }
 }

@@ -16,8 +16,8 @@ enum BarChart {
   /// Draws bars scaled to fit `width` columns; on a log scale, bar length follows the order of
   /// magnitude from one decade below the smallest value.
   static func render(title: String, bars: [Bar], width: Int, logarithmic: Bool, unicode: Bool) -> String {
-    let labelWidth = min(24, bars.map(\.label.count).max() ?? 0)
-    let valueWidth = bars.map(\.shown.count).max() ?? 0
+    let labelWidth = min(24, bars.map(\.label.displayWidth).max() ?? 0)
+    let valueWidth = bars.map(\.shown.displayWidth).max() ?? 0
     var barWidth = max(10, width - labelWidth - valueWidth - 4)
     let positive = bars.compactMap(\.value).filter { $0 > 0 }
     let maximum = bars.compactMap(\.value).max() ?? 0
@@ -30,7 +30,7 @@ enum BarChart {
     }
     var lines = [title]
     for bar in bars {
-      let label = String(bar.label.prefix(labelWidth)).padding(labelWidth)
+      let label = bar.label.prefix(columns: labelWidth).padding(labelWidth)
       guard let value = bar.value else {
         lines.append("\(label)  (no figure)")
         continue

@@ -53,6 +53,74 @@ extension String {
 }
 
 extension String {
+  /// The columns the text takes on a terminal: East Asian wide and fullwidth characters and
+  /// emoji take two, combining marks and other zero-width characters none, the rest one (the
+  /// rules of `wcwidth`, per grapheme cluster). Text of the kinds `characterCount` reads fast
+  /// is one column a character.
+  public var displayWidth: Int {
+    if utf8.allSatisfy({ $0 < 0x80 }) { return characterCount }
+    var width = 0
+    for character in self {
+      width += character.displayWidth
+    }
+    return width
+  }
+
+  /// The longest prefix that fits in `columns` display columns.
+  func prefix(columns: Int) -> String {
+    var width = 0
+    var result = ""
+    for character in self {
+      let next = character.displayWidth
+      if width + next > columns { break }
+      width += next
+      result.append(character)
+    }
+    return result
+  }
+}
+
+extension Character {
+  /// Columns on a terminal: 2 for wide and emoji-presentation characters, 0 for a lone
+  /// combining mark or zero-width character, else 1.
+  var displayWidth: Int {
+    let scalars = unicodeScalars
+    guard let first = scalars.first else { return 0 }
+    if first.value < 0x300 { return first.value < 0x20 || first.value == 0x7F ? 0 : 1 }
+    // An emoji variation selector makes any base wide.
+    if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+    switch first.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format, .control: return 0
+    default: break
+    }
+    return Character.isWide(first.value) ? 2 : 1
+  }
+
+  /// East Asian Wide and Fullwidth ranges, and emoji shown as pictures by default.
+  static func isWide(_ value: UInt32) -> Bool {
+    switch value {
+    case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3, 0x25FD...0x25FE,
+      0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB, 0x26BD...0x26BE,
+      0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA, 0x26FD, 0x2705,
+      0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757, 0x2795...0x2797, 0x27B0, 0x27BF,
+      0x2B1B...0x2B1C, 0x2B50, 0x2B55, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+      0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+      0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x18CFF, 0x1B000...0x1B2FF, 0x1F004, 0x1F0CF, 0x1F18E,
+      0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F320, 0x1F32D...0x1F335, 0x1F337...0x1F37C,
+      0x1F37E...0x1F393, 0x1F3A0...0x1F3CA, 0x1F3CF...0x1F3D3, 0x1F3E0...0x1F3F0, 0x1F3F4, 0x1F3F8...0x1F43E,
+      0x1F440, 0x1F442...0x1F4FC, 0x1F4FF...0x1F53D, 0x1F54B...0x1F54E, 0x1F550...0x1F567, 0x1F57A,
+      0x1F595...0x1F596, 0x1F5A4, 0x1F5FB...0x1F64F, 0x1F680...0x1F6C5, 0x1F6CC, 0x1F6D0...0x1F6D2,
+      0x1F6D5...0x1F6D7, 0x1F6DC...0x1F6DF, 0x1F6EB...0x1F6EC, 0x1F6F4...0x1F6FC, 0x1F7E0...0x1F7EB, 0x1F7F0,
+      0x1F90C...0x1F93A, 0x1F93C...0x1F945, 0x1F947...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD,
+      0x30000...0x3FFFD:
+      return true
+    default:
+      return false
+    }
+  }
+}
+
+extension String {
   /// Appends `count` spaces. `String(repeating:count:)` costs hundreds of instructions even for a
   /// short run; this copies bytes from a prepared run of blanks.
   mutating func appendSpaces(_ count: Int) {
@@ -64,9 +132,9 @@ extension String {
     }
   }
 
-  /// The text followed by spaces up to `width` characters.
+  /// The text followed by spaces up to `width` display columns.
   func padding(_ width: Int) -> String {
-    let length = characterCount
+    let length = displayWidth
     guard length < width else { return self }
     var result = self
     result.appendSpaces(width - length)

@@ -1,15 +1,15 @@
 /// The display of `compare` results: a table of the two sides with ratio or pp difference, and
 /// the caveats under it.
 enum ComparisonDisplay {
-  static func render(_ record: Record) -> String {
-    record.kind == .platformComparison ? platforms(record) : figures(record)
+  static func render(_ record: Record, width: Int? = nil) -> String {
+    record.kind == .platformComparison ? platforms(record, width: width) : figures(record, width: width)
   }
 
   static func label(_ value: Value, fallback: String) -> String {
     value.provenance?.expression ?? fallback
   }
 
-  static func figures(_ record: Record) -> String {
+  static func figures(_ record: Record, width: Int?) -> String {
     let a = record["a"] ?? .nil
     let b = record["b"] ?? .nil
     let nameA = label(a, fallback: "a")
@@ -28,7 +28,8 @@ enum ComparisonDisplay {
     if let change = record["change"], let number = change.numericValue {
       rows.append(["change", (number > 0 ? "+" : "") + change.inline, "(from \(nameB) to \(nameA))"])
     }
-    return Table.layout(rows, rightAligned: []) + "\n" + caveatLines(record)
+    return Table.layout(rows, rightAligned: [], width: width) + "\n"
+      + Table.wrapLines(caveatLines(record), width: width, indent: 4)
   }
 
   static func source(_ value: Value) -> String {
@@ -44,7 +45,7 @@ enum ComparisonDisplay {
     return "caveats:\n" + caveats.map { "  - " + $0.text }.joined(separator: "\n")
   }
 
-  static func platforms(_ record: Record) -> String {
+  static func platforms(_ record: Record, width: Int?) -> String {
     let nameA = record["a"]?.text ?? "a"
     let nameB = record["b"]?.text ?? "b"
     var rows: [[String]] = [["metric", nameA, nameB, "\(nameA) vs \(nameB)"]]
@@ -68,6 +69,7 @@ enum ComparisonDisplay {
         ])
       }
     }
-    return Table.layout(rows, rightAligned: [false, true, true, true]) + "\n" + caveatLines(record)
+    return Table.layout(rows, rightAligned: [false, true, true, true], width: width) + "\n"
+      + Table.wrapLines(caveatLines(record), width: width, indent: 4)
   }
 }

@@ -1,6 +1,6 @@
 /// The display of one platform: its descriptive fields, then each metric with its source.
 enum PlatformCard {
-  static func render(_ platform: Record) -> String {
+  static func render(_ platform: Record, width: Int? = nil) -> String {
     var rows: [[String]] = []
     for (key, value) in platform.pairs {
       let shown: String
@@ -16,26 +16,6 @@ enum PlatformCard {
       }
       rows.append([key, shown, source])
     }
-    return Table.layoutPlain(rows)
-  }
-}
-
-extension Table {
-  /// Rows in aligned columns without a header.
-  static func layoutPlain(_ rows: [[String]]) -> String {
-    var widths: [Int] = []
-    for row in rows {
-      for (index, cell) in row.enumerated() {
-        if index >= widths.count { widths.append(0) }
-        widths[index] = max(widths[index], cell.characterCount)
-      }
-    }
-    return rows.map { row in
-      trimTrailing(
-        row.enumerated().map { index, cell in
-          cell + String(repeating: " ", count: widths[index] - cell.characterCount)
-        }
-        .joined(separator: "  "))
-    }.joined(separator: "\n")
+    return Table.layout(rows, rightAligned: [], width: width, header: false)
   }
 }

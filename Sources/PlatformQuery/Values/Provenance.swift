@@ -95,8 +95,8 @@ public final class Figure: Sendable, Hashable {
     self.accessed = accessed
     self.note = note
     shownValue = NumberFormat.quantity(value, unit)
-    labelWidth = label.characterCount
-    shownValueWidth = shownValue.characterCount
+    labelWidth = label.displayWidth
+    shownValueWidth = shownValue.displayWidth
     sourceLine = publisher + ", " + period + ": " + definition
   }
 

@@ -1,14 +1,18 @@
 extension Value: CustomStringConvertible {
   /// The display form, as `print` writes a value at the top level: strings raw, quantities
   /// compact, lists of records and platforms as aligned tables.
-  public var description: String {
+  public var description: String { rendered(width: nil) }
+
+  /// The display form fitted to a terminal `width` columns wide: table cells wrap inside their
+  /// columns, caveats wrap with a hanging indent. With nil (a pipe, a file) nothing wraps.
+  public func rendered(width: Int?) -> String {
     switch self {
     case .string(let text): return text
-    case .list(let items) where Table.isTabular(items): return Table.render(items)
+    case .list(let items) where Table.isTabular(items): return Table.render(items, width: width)
     case .record(let record):
       switch record.kind {
-      case .platform: return PlatformCard.render(record)
-      case .comparison, .platformComparison: return ComparisonDisplay.render(record)
+      case .platform: return PlatformCard.render(record, width: width)
+      case .comparison, .platformComparison: return ComparisonDisplay.render(record, width: width)
       default: return inline
       }
     default: return inline
