@@ -426,7 +426,7 @@ func temporaryFolder() -> String {
     let session = TerminalSession(
       stateHome: temporaryFolder(),
       arguments: [
-        "-e", "[{name: \"微博\", mau: 5M}, {name: \"X 🙂\", mau: 70M}, {name: \"Zoe\\u{301}\", mau: 1M}]",
+        "-e", "[{name: \"微博微博微博\", mau: 5M}, {name: \"X 🙂\", mau: 70M}, {name: \"Zoe\\u{301}\", mau: 1M}]",
       ],
       columns: 80)
     #expect(session.termination() == .exited(0))
