@@ -432,8 +432,9 @@ func temporaryFolder() -> String {
     #expect(session.termination() == .exited(0))
     let rows = visibleLines(session).filter { $0.hasSuffix("000") }
     #expect(rows.count == 3)
-    // Every row's number ends in the same column.
+    // Every row's number ends in the same column, and the name was not cut to fit.
     #expect(Set(rows.map(\.displayWidth)).count == 1, "\(rows)")
+    #expect(rows.first?.hasPrefix("微博微博微博  ") == true, "\(rows)")
   }
 
   @Test func aPipeIsNotWrapped() {
