@@ -17,19 +17,6 @@ final class REPL {
   /// echoed and bound to `_`).
   var inputs: [(text: String, gaveValue: Bool)] = []
 
-  static let commandHelp = """
-    Commands:
-      :help [name]   this text, or the documentation of a function
-      :load FILE     run a script in this session
-      :env           your bindings
-      :reset         forget your bindings
-      :time EXPR     evaluate and show how long it took
-      :save FILE     write this session's successful inputs as a script
-      :quit          leave (Ctrl-D does too)
-    Keys: Tab completes names and fields (x.m → x.mau), Up/Down recall history, Ctrl-R searches it,
-    Ctrl-C abandons the line or stops a running evaluation. A blank line abandons an unfinished input.
-    """
-
   init(makeInterpreter: @escaping () -> Interpreter, color: Bool) {
     self.makeInterpreter = makeInterpreter
     self.interpreter = makeInterpreter()
@@ -37,7 +24,7 @@ final class REPL {
     if Terminal.stdoutIsTerminal {
       let interpreterBox = Box()
       let reader = EditLineReader(historyPath: REPL.historyPath()) { line, cursor in
-        interpreterBox.interpreter?.completions(for: line, cursor: cursor) ?? (cursor, [])
+        REPL.complete(line, cursor: cursor, interpreterBox.interpreter)
       }
       self.reader = reader
       interpreterBox.interpreter = interpreter
@@ -177,84 +164,111 @@ final class REPL {
     let trimmed = line.trimmingCharacters()
     let name = String(trimmed.prefix { $0 != " " })
     let argument = String(trimmed.dropFirst(name.count)).trimmingCharacters()
-    switch name {
-    case ":quit", ":q", ":exit":
-      reader.saveHistory()
-      return true
-    case ":help", ":h":
-      if argument.isEmpty {
-        let text = REPL.commandHelp + "\n\n" + ((try? interpreter.evaluate("help()").description) ?? "")
-        write(
-          TerminalText.wrap(text, width: Terminal.stdoutIsTerminal ? Terminal.width : nil, indent: 4) + "\n")
-      } else if let text = interpreter.help(argument) {
-        write(
-          TerminalText.wrap(text, width: Terminal.stdoutIsTerminal ? Terminal.width : nil, indent: 4) + "\n")
-      } else {
-        Terminal.writeError("no help for '\(argument)'\n")
-      }
-    case ":load":
-      guard !argument.isEmpty else {
-        Terminal.writeError("usage: :load FILE\n")
-        return false
-      }
-      let lowered = argument.lowercased()
-      if lowered.hasSuffix(".csv") || lowered.hasSuffix(".json") {
-        // Data, not a script: say how to load it instead of reading it as pq.
-        let name = REPL.bindingName(for: argument)
-        Terminal.writeError(
-          "\(argument) is data, not a pq script; :load runs scripts\nnote: load the data with: let \(name) = load(\"\(argument)\")\n"
-        )
-        return false
-      }
-      do {
-        let bytes = try FileSystem.read(argument)
-        let source = try Source.decode(bytes, name: argument)
-        evaluate(source.text, name: argument)
-      } catch let failure as FileSystem.Failure {
-        Terminal.writeError("error: \(failure.message)\n")
-      } catch let error as PQError {
-        Terminal.writeError(error.rendered(color: color) + "\n")
-      } catch {}
-    case ":env":
-      let bindings = interpreter.userGlobals.filter { $0.name != "_" }
-      if bindings.isEmpty { write("(no bindings yet)\n") }
-      for (name, value) in bindings {
-        var shown = value.inline
-        if shown.count > 70 { shown = String(shown.prefix(67)) + "…" }
-        write("\(name) = \(shown)\n")
-      }
-    case ":reset":
-      interpreter = makeInterpreter()
-      box.interpreter = interpreter
-      installInterruptHandler(interpreter.cancellation)
-      inputs = []
-      write("(bindings cleared)\n")
-    case ":time":
-      let start = REPL.now()
-      let succeeded = evaluate(argument)
-      if succeeded {
-        write("(\(NumberText.milliseconds(REPL.now() - start)))\n")
-      }
-    case ":save":
-      guard !argument.isEmpty else {
-        Terminal.writeError("usage: :save FILE\n")
-        return false
-      }
-      let script = REPL.script(of: inputs)
-      do {
-        try FileSystem.writeAtomically(argument, Array(script.utf8))
-        write("(saved \(inputs.count) inputs to \(argument))\n")
-      } catch {
-        Terminal.writeError("error: \(error.message)\n")
-      }
-    default:
-      let known = Interpreter.promptCommands
+    guard let command = REPL.commands.first(where: { $0.names.contains(name) }) else {
+      let known = REPL.commands.flatMap(\.names)
       let suggestion = known.min { editDistance(name, $0) < editDistance(name, $1) }
       var message = "unknown command '\(name)'"
       if let suggestion, editDistance(name, suggestion) <= 2 { message += "; did you mean '\(suggestion)'?" }
       Terminal.writeError(message + " (:help lists the commands)\n")
+      return false
     }
-    return false
+    if command.needsArgument, argument.isEmpty {
+      Terminal.writeError("usage: \(command.usage)\n")
+      return false
+    }
+    return command.run(self, argument)
+  }
+
+  /// Completion at the prompt: `:` commands and the file names after `:load` and `:save` here,
+  /// everything else (names, fields, file and metric names inside strings) from the interpreter.
+  static func complete(_ line: String, cursor: Int, _ interpreter: Interpreter?) -> (
+    start: Int, candidates: [String]
+  ) {
+    let typed = Array(line.prefix(cursor))
+    if typed.first == ":" {
+      guard let space = typed.firstIndex(of: " ") else {
+        let word = String(typed.dropFirst())
+        return (
+          1, commands.flatMap(\.names).filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) }
+        )
+      }
+      let name = String(typed[..<space])
+      guard let command = commands.first(where: { $0.names.contains(name) }), command.takesFile else {
+        return (cursor, [])
+      }
+      var start = space + 1
+      while start < typed.count, typed[start] == " " { start += 1 }
+      return (start, FileSystem.completions(of: String(typed[start...])))
+    }
+    return interpreter?.completions(for: line, cursor: cursor) ?? (cursor, [])
+  }
+
+  func loadScript(_ path: String) {
+    let lowered = path.lowercased()
+    if lowered.hasSuffix(".csv") || lowered.hasSuffix(".json") {
+      // Data, not a script: say how to load it instead of reading it as pq.
+      let name = REPL.bindingName(for: path)
+      Terminal.writeError(
+        "\(path) is data, not a pq script; :load runs scripts\nnote: load the data with: let \(name) = load(\"\(path)\")\n"
+      )
+      return
+    }
+    do {
+      let bytes = try FileSystem.read(path)
+      let source = try Source.decode(bytes, name: path)
+      evaluate(source.text, name: path)
+    } catch let failure as FileSystem.Failure {
+      Terminal.writeError("error: \(failure.message)\n")
+    } catch let error as PQError {
+      Terminal.writeError(error.rendered(color: color) + "\n")
+    } catch {}
+  }
+
+  func showEnvironment() {
+    let bindings = interpreter.userGlobals.filter { $0.name != "_" }
+    if bindings.isEmpty { write("(no bindings yet)\n") }
+    for (name, value) in bindings {
+      var shown = value.inline
+      if shown.count > 70 { shown = String(shown.prefix(67)) + "…" }
+      write("\(name) = \(shown)\n")
+    }
+  }
+
+  func reset() {
+    interpreter = makeInterpreter()
+    box.interpreter = interpreter
+    installInterruptHandler(interpreter.cancellation)
+    inputs = []
+    write("(bindings cleared)\n")
+  }
+
+  func time(_ expression: String) {
+    let start = REPL.now()
+    if evaluate(expression) {
+      write("(\(NumberText.milliseconds(REPL.now() - start)))\n")
+    }
+  }
+
+  func save(_ path: String) {
+    let script = REPL.script(of: inputs)
+    do {
+      try FileSystem.writeAtomically(path, Array(script.utf8))
+      write("(saved \(inputs.count) inputs to \(path))\n")
+    } catch {
+      Terminal.writeError("error: \(error.message)\n")
+    }
+  }
+
+  func help(_ name: String) {
+    let width = Terminal.stdoutIsTerminal ? Terminal.width : nil
+    if name.isEmpty {
+      let text = REPL.commandHelp + "\n\n" + ((try? interpreter.evaluate("help()").description) ?? "")
+      write(TerminalText.wrap(text, width: width, indent: 4) + "\n")
+    } else if let text = interpreter.help(name) {
+      write(TerminalText.wrap(text, width: width, indent: 4) + "\n")
+    } else {
+      Terminal.writeError("no help for '\(name)'\n")
+    }
   }
 
   func editDistance(_ a: String, _ b: String) -> Int { CommandLineOptions.editDistance(a, b) }

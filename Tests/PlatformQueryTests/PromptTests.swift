@@ -22,8 +22,23 @@ import Testing
     #expect(pq.completions(for: "my_", cursor: 3).candidates == ["my_value"])
   }
 
-  @Test func completesCommands() {
-    #expect(pq.completions(for: ":he", cursor: 3).candidates == ["help"])
+  @Test func completesInsideStrings() {
+    // Metric names inside a string argument of rank, top, chart, get…
+    let line = "rank(platforms, \"web"
+    #expect(pq.completions(for: line, cursor: line.count) == (17, ["web_visits"]))
+    let get = "get(x, \"s"
+    #expect(pq.completions(for: get, cursor: get.count).candidates == ["suspended_accounts"])
+    // File names inside load("…") only for an interpreter that may touch files (this one may not).
+    let load = "load(\"/et"
+    #expect(pq.completions(for: load, cursor: load.count).candidates == [])
+    var options = Interpreter.Options()
+    options.fileAccess = .all
+    let withFiles = Interpreter(options: options)
+    #expect(withFiles.completions(for: load, cursor: load.count).candidates == ["/etc/"])
+    // A string that is no function's path or metric completes nothing; neither does a plain name
+    // typed inside one.
+    let other = "print(\"ra"
+    #expect(pq.completions(for: other, cursor: other.count).candidates == [])
   }
 
   @Test func unfinishedInputContinues() {

@@ -380,6 +380,25 @@ func temporaryFolder() -> String {
     #expect(script.waitFor("step2"))
   }
 
+  @Test func tabCompletesCommandsFileNamesAndMetricNames() throws {
+    let folder = temporaryFolder()
+    try FileSystem.writeAtomically(folder + "/monthly_figures.csv", Array("name,mau\nA,1M\n".utf8))
+    try FileSystem.writeAtomically(folder + "/setup_script.pq", Array("let ready = 42\n".utf8))
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    // A command, then the file after it.
+    session.send(":lo\t")
+    session.send(" \(folder)/setup_s\t\r")
+    session.send("ready\r")
+    #expect(session.waitFor("= 42"))
+    // A file name inside load("…").
+    session.send("len(load(\"\(folder)/monthly_f\t\"))\r")
+    #expect(session.waitFor("= 1"), "\(session.screen.suffix(600))")
+    // A metric name inside rank(…, "…").
+    session.send("rank(platforms, \"web_v\t\")[0].name\r")
+    #expect(session.waitFor("= \"X\""))
+  }
+
   @Test func readmeTranscriptRunsAsShown() throws {
     // The README's prompt transcript, typed line by line; each shown value must appear.
     let session = TerminalSession(stateHome: temporaryFolder())

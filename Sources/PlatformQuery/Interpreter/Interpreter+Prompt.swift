@@ -1,9 +1,6 @@
 /// Services for interactive front ends: completion, continuation of unfinished input, and
 /// turning a multi-line input into one history line.
 extension Interpreter {
-  /// The REPL's own commands, for completion.
-  public static let promptCommands = [":help", ":load", ":env", ":reset", ":time", ":save", ":quit"]
-
   /// Completion candidates for the word that ends at `cursor` (a character offset) in `line`.
   /// - Returns: the character offset where the word starts and the full candidates, sorted.
   public func completions(for line: String, cursor: Int) -> (start: Int, candidates: [String]) {
@@ -15,12 +12,7 @@ extension Interpreter {
       start -= 1
     }
     let word = String(characters[start...])
-    if start > 0, characters[start - 1] == ":", start == 1 {
-      let candidates = Interpreter.promptCommands.filter { $0.hasPrefix(":" + word) }.map {
-        String($0.dropFirst())
-      }
-      return (start, candidates)
-    }
+    if let inString = stringCompletions(characters) { return inString }
     if start > 0, characters[start - 1] == "." {
       var pathStart = start - 1
       while pathStart > 0,
@@ -37,6 +29,64 @@ extension Interpreter {
     var names = Set(globalNames.filter { !$0.hasPrefix("_") })
     names.formUnion(Keyword.allCases.map(\.rawValue))
     return (start, names.filter { $0.hasPrefix(word) }.sorted())
+  }
+
+  /// Functions whose string argument is a file path, and those whose string argument names a
+  /// metric, for completion inside a string.
+  static let pathFunctions: Set<String> = ["load", "save"]
+  static let metricFunctions: Set<String> = [
+    "rank", "top", "chart", "get", "with_figure", "series", "latest", "sort_by", "headline", "definition",
+  ]
+
+  /// Candidates when the cursor is inside a string literal: file names for `load("…`,
+  /// `save(v, "…` and `import "…` (when the interpreter may touch files), metric names for
+  /// `rank(ps, "…` and the like. Nil when the cursor is not inside a string.
+  func stringCompletions(_ characters: [Character]) -> (start: Int, candidates: [String])? {
+    // The opening quote of the string the cursor is in, if it is in one.
+    var quote: Int?
+    var index = 0
+    while index < characters.count {
+      if characters[index] == "\\", quote != nil {
+        index += 2
+        continue
+      }
+      if characters[index] == "\"" { quote = quote == nil ? index : nil }
+      index += 1
+    }
+    guard let quote else { return nil }
+    let typed = String(characters[(quote + 1)...])
+    if typed.contains("\\(") { return (quote + 1, []) }
+    // The function whose argument this is: the name before the innermost open parenthesis.
+    var depth = 0
+    var position = quote - 1
+    var function = ""
+    while position >= 0 {
+      let character = characters[position]
+      if character == ")" || character == "]" { depth += 1 }
+      if character == "(" || character == "[" {
+        if depth == 0 {
+          var nameStart = position
+          while nameStart > 0, characters[nameStart - 1].isLetter || characters[nameStart - 1] == "_" {
+            nameStart -= 1
+          }
+          function = String(characters[nameStart..<position])
+          break
+        }
+        depth -= 1
+      }
+      position -= 1
+    }
+    let before = String(characters[..<quote]).trimmingSpaces
+    let isImport = before.hasSuffix("import")
+    if isImport || Interpreter.pathFunctions.contains(function) {
+      if case .none = options.fileAccess { return (quote + 1, []) }
+      return (quote + 1, FileSystem.completions(of: typed))
+    }
+    if Interpreter.metricFunctions.contains(function) {
+      let metrics = Metric.all.map(\.field) + ["name"]
+      return (quote + 1, metrics.filter { $0.hasPrefix(typed) }.sorted())
+    }
+    return (quote + 1, [])
   }
 
   /// The value of `a.b.c` built from globals and fields only (nothing is called).
