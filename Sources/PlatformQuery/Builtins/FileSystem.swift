@@ -76,7 +76,6 @@ public enum FileSystem {
     }
   }
 
-  /// The absolute, symlink-free form of a path, or nil when it does not exist.
   /// The names in a folder that complete a partly typed path (`examples/da` → `examples/data/`),
   /// folders with a trailing `/`, hidden files only when the typed name starts with `.`; sorted.
   public static func completions(of typed: String) -> [String] {
@@ -101,6 +100,7 @@ public enum FileSystem {
     return result.sorted()
   }
 
+  /// The absolute, symlink-free form of a path, or nil when it does not exist.
   public static func canonical(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
