@@ -17,6 +17,9 @@ enum LineResult {
   case inputError(String)
   /// SIGHUP or SIGTERM arrived: end as for end of input, with status 128 + the signal.
   case terminated(Int32)
+  /// A pasted block (bracketed paste), with what was typed before it: one input, blank lines
+  /// and all.
+  case pasted(String)
 }
 
 /// The signal that asked the prompt to end (SIGHUP, SIGTERM), or 0.
@@ -58,6 +61,8 @@ protocol LineReader: AnyObject {
   func readLine(prompt: String) -> LineResult
   func addHistory(_ entry: String)
   func saveHistory()
+  /// Restores the terminal as it was (bracketed paste off).
+  func finish()
 }
 
 /// Reads lines without editing or prompts: for a terminal on stdin but not on stdout.
@@ -72,6 +77,7 @@ final class PlainLineReader: LineReader {
 
   func addHistory(_ entry: String) {}
   func saveHistory() {}
+  func finish() {}
 }
 
 /// The pointer of the cancellation flag the SIGINT handler sets (0 when none).
@@ -107,6 +113,8 @@ final class EditLineReader: LineReader {
   var promptBytes: [CChar] = Array("pq> ".utf8CString)
   var lastTabLine: String?
   var warnedAboutHistory = false
+  /// The block the terminal pasted during the last `el_gets`, if any.
+  var pasted: String?
 
   init(historyPath: String?, complete: @escaping (String, Int) -> (start: Int, candidates: [String])) {
     pq_ensure_utf8_locale()
@@ -129,6 +137,15 @@ final class EditLineReader: LineReader {
     pq_el_bind(editor, "^I", "pq-complete")
     pq_el_bind(editor, "^R", "em-inc-search-prev")
     pq_el_bind(editor, "^L", "ed-clear-screen")
+    // Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~ (once asked to with
+    // ESC[?2004h), so a pasted block with blank lines in it arrives as one input.
+    pq_el_add_function(editor, "pq-paste", "Take a pasted block as one input") { editor, _ in
+      guard let editor, let data = pq_el_get_client_data(editor) else { return UInt8(CC_ERROR) }
+      return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().readPaste()
+    }
+    pq_el_bind(editor, "\u{1B}[200~", "pq-paste")
+    Output.standardOutput.write("\u{1B}[?2004h")
+    Output.standardOutput.flush()
     if let historyPath { _ = pq_history_load(history, historyPath) }
   }
 
@@ -137,12 +154,51 @@ final class EditLineReader: LineReader {
     history_end(history)
   }
 
+  /// Turns bracketed paste off again, for the shell after pq.
+  func finish() {
+    Output.standardOutput.write("\u{1B}[?2004l")
+    Output.standardOutput.flush()
+  }
+
+  /// Reads the pasted bytes up to ESC[201~ straight from the terminal and ends the line.
+  func readPaste() -> UInt8 {
+    let end: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while Glibc.read(0, &byte, 1) == 1 {
+      bytes.append(byte)
+      if bytes.count >= end.count, Array(bytes.suffix(end.count)) == end {
+        bytes.removeLast(end.count)
+        break
+      }
+      if bytes.count > 1 << 24 { break }
+    }
+    // A terminal in raw mode sends line breaks as CR.
+    let text = String(decoding: bytes.map { $0 == 0x0D ? 0x0A : $0 }, as: UTF8.self)
+    guard let info = el_line(editor)?.pointee else { return UInt8(CC_ERROR) }
+    let typed = String(
+      decoding: UnsafeBufferPointer(
+        start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self),
+        count: info.lastchar - info.buffer),
+      as: UTF8.self)
+    pasted = typed + text
+    Output.standardOutput.write(
+      "\n" + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n") + "\n")
+    Output.standardOutput.flush()
+    return UInt8(CC_NEWLINE)
+  }
+
   func readLine(prompt: String) -> LineResult {
     self.prompt = prompt
     promptBytes = Array(prompt.utf8CString)
     var count: Int32 = 0
     errno = 0
-    guard let line = el_gets(editor, &count) else {
+    let read = el_gets(editor, &count)
+    if let block = pasted {
+      pasted = nil
+      return .pasted(block)
+    }
+    guard let line = read else {
       let code = errno
       let signal = terminationSignal.load(ordering: .relaxed)
       if signal != 0 { return .terminated(signal) }

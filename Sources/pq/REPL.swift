@@ -58,7 +58,14 @@ final class REPL {
       + "(Fortune, November 14, 2024). :help for help, Ctrl-D to leave."
   }
 
+  /// Runs the prompt until the user leaves; the terminal is left as it was found.
   func run() -> ExitCode {
+    let status = loop()
+    reader.finish()
+    return status
+  }
+
+  func loop() -> ExitCode {
     installInterruptHandler(interpreter.cancellation)
     installTerminationHandlers(interpreter.cancellation)
     if Terminal.stdoutIsTerminal { write(TerminalText.wrap(banner, width: Terminal.width) + "\n") }
@@ -81,11 +88,24 @@ final class REPL {
         return .runtimeError
       case .terminated(let signal):
         reader.saveHistory()
+        reader.finish()
         Output.standardOutput.flush()
         exit(128 + signal)
       case .interrupted:
         buffer = ""
         interpreter.cancellation.reset()
+      case .pasted(let block):
+        // One input, blank lines and all, joined to anything unfinished before it.
+        buffer += (buffer.isEmpty ? "" : "\n") + block
+        if buffer.trimmingCharacters().isEmpty {
+          buffer = ""
+          continue
+        }
+        if interpreter.isIncomplete(buffer) { continue }
+        reader.addHistory(Interpreter.singleLine(buffer))
+        reader.saveHistory()
+        evaluate(buffer)
+        buffer = ""
       case .line(let line):
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
           if !buffer.isEmpty {

@@ -399,6 +399,24 @@ func temporaryFolder() -> String {
     #expect(session.waitFor("= \"X\""))
   }
 
+  @Test func aPastedBlockIsOneInputBlankLinesIncluded() {
+    let session = TerminalSession(stateHome: temporaryFolder())
+    #expect(session.waitFor("pq> "))
+    #expect(session.rawOutput.contains("\u{1B}[?2004h"))
+    // As a terminal sends a paste: wrapped in ESC[200~ … ESC[201~, line breaks as CR.
+    session.send("\u{1B}[200~fn triple(v) {\r\r  v * 3\r}\rprint(triple(14))\u{1B}[201~")
+    #expect(session.waitFor("42"), "\(session.rawOutput.debugDescription.suffix(800))")
+    #expect(!session.screen.contains("unfinished input abandoned"))
+    session.send("triple(2)\r")
+    #expect(session.waitFor("= 6"))
+    // Typing keeps its rules: a blank line abandons an unfinished input.
+    session.send("fn g() {\r\r")
+    #expect(session.waitFor("(unfinished input abandoned)"))
+    session.send("\u{04}")
+    #expect(session.exitStatus() == 0)
+    #expect(session.rawOutput.contains("\u{1B}[?2004l"))
+  }
+
   @Test func readmeTranscriptRunsAsShown() throws {
     // The README's prompt transcript, typed line by line; each shown value must appear.
     let session = TerminalSession(stateHome: temporaryFolder())
