@@ -177,6 +177,18 @@ public final class Interpreter: @unchecked Sendable {
   func run(_ source: Source, mode: ResolutionMode, markBuiltin: Bool = false) throws(PQError) -> Value {
     let savedScope = scope
     let savedCount = runtime.globals.count
+    // The outermost evaluation is the one `cancel()` stops; it ends with this call.
+    let outermost = !runtime.evaluating
+    if outermost {
+      runtime.evaluating = true
+      cancellation.begin()
+    }
+    defer {
+      if outermost {
+        cancellation.end()
+        runtime.evaluating = false
+      }
+    }
     do {
       return try LargeStack.run { () throws(PQError) -> Value in
         let program = try Parser.parse(source)
@@ -268,6 +280,17 @@ public final class Interpreter: @unchecked Sendable {
   public func call(_ function: Value, _ arguments: [Value]) throws(PQError) -> Value {
     guard case .function(let callee) = function else {
       throw PQError(.runtime, "cannot call \(Arithmetic.describe(function))")
+    }
+    let outermost = !runtime.evaluating
+    if outermost {
+      runtime.evaluating = true
+      cancellation.begin()
+    }
+    defer {
+      if outermost {
+        cancellation.end()
+        runtime.evaluating = false
+      }
     }
     return try LargeStack.run { () throws(PQError) -> Value in
       if runtime.depth == 0 { runtime.begin() }

@@ -16,6 +16,9 @@ public final class NativeFunction: @unchecked Sendable {
   /// Named arguments it accepts.
   let namedParameters: [String]
   let body: (inout Arguments) throws(PQError) -> Value
+  /// True for a function a host registered: it may take any time, so the deadline and
+  /// cancellation are checked after every call of it, and what it returns is checked.
+  private(set) var isHostFunction = false
 
   init(
     _ signature: String, arity: ClosedRange<Int>? = nil, variadicFrom: Int? = nil, named: [String] = [],
@@ -65,14 +68,23 @@ public final class NativeFunction: @unchecked Sendable {
     self.init(
       signature, arity: arity.map { $0...$0 }, variadicFrom: arity == nil ? 0 : nil, doc: doc, example: "",
       body: { arguments throws(PQError) in
+        let result: Value
         do {
-          return try body(arguments.values)
+          result = try body(arguments.values)
         } catch let error as PQError {
           throw error
         } catch {
           throw PQError(.runtime, "\(name): \(error)")
         }
+        // pq never holds inf or nan: a host function that returns one is an error.
+        if let number = result.numericValue, !number.isFinite {
+          throw PQError(
+            .runtime, "\(name) returned \(number), which is not a number pq can hold",
+            notes: ["a native function must return finite numbers"])
+        }
+        return result
       })
+    isHostFunction = true
   }
 
   func checkArity(_ count: Int, named: [String: Value]) throws(PQError) {
@@ -105,8 +117,8 @@ public final class NativeFunction: @unchecked Sendable {
 struct Arguments {
   /// Up to two positional arguments are held in place (most built-ins take one or two, and a
   /// call then needs no array); more are all in `rest`.
-  private let first: Value
-  private let second: Value
+  let first: Value
+  let second: Value
   private let rest: [Value]
   /// The number of positional arguments.
   let count: Int

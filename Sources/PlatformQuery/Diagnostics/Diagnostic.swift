@@ -30,6 +30,24 @@ public struct PQError: Error, Sendable, CustomStringConvertible {
   var isControlSignal = false
   /// For errors thrown by a built-in about one argument: which (0-based), so the call can point at it.
   var argumentIndex: Int?
+  /// For `.limit` errors: which limit stopped the evaluation.
+  public var limitReason: LimitReason?
+
+  /// The limits that can stop an evaluation.
+  public enum LimitReason: String, Sendable, Equatable {
+    /// More steps (loop iterations, calls, elements built-ins worked through) than allowed.
+    case steps
+    /// Calls nested deeper than allowed.
+    case depth
+    /// The wall-clock time limit passed.
+    case time
+    /// A list, string or range longer than allowed.
+    case size
+    /// More bytes of lists and strings made in one evaluation than allowed.
+    case memory
+    /// The host (or Ctrl-C) cancelled the evaluation.
+    case cancelled
+  }
 
   /// Creates an error.
   public init(
@@ -71,7 +89,9 @@ extension PQError {
     PQError(.runtime, message, span: span, notes: notes)
   }
 
-  static func limit(_ message: String, _ span: Span?) -> PQError {
-    PQError(.limit, message, span: span)
+  static func limit(_ message: String, _ span: Span?, reason: LimitReason) -> PQError {
+    var error = PQError(.limit, message, span: span)
+    error.limitReason = reason
+    return error
   }
 }

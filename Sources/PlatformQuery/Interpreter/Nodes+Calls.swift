@@ -142,7 +142,8 @@ extension Runtime {
       depth -= 1
       clearFrame(base, frameSize)
       throw PQError.limit(
-        "call depth limit of \(limits.callDepth) reached in \(function.prototype.name)", callSite?.span)
+        "call depth limit of \(limits.callDepth) reached in \(function.prototype.name)", callSite?.span,
+        reason: .depth)
     }
     steps &+= 1
     if steps >= checkpoint {
@@ -225,7 +226,9 @@ extension Runtime {
   {
     do {
       try native.checkArity(arguments.count, named: arguments.named)
-      return try native.body(&arguments)
+      let result = try native.body(&arguments)
+      try account(result, arguments, native)
+      return result
     } catch {
       var error = error
       if error.span == nil, let callSite {
@@ -320,7 +323,9 @@ extension Runtime {
   func callNative(_ native: NativeFunction, _ arguments: inout Arguments) throws(PQError) -> Value {
     do {
       try native.checkArity(arguments.count, named: [:])
-      return try native.body(&arguments)
+      let result = try native.body(&arguments)
+      try account(result, arguments, native)
+      return result
     } catch {
       var error = error
       if error.span == nil { error.span = arguments.span }

@@ -54,21 +54,43 @@ final class Environment: ManagedBuffer<EnvironmentHeader, Value> {
   }
 }
 
-/// A thread-safe flag a host or a Ctrl-C handler sets to stop a running evaluation.
+/// Stops the evaluation that is running when `cancel()` is called, from any thread or a signal
+/// handler. It is not sticky: each evaluation has its own number, and a `cancel()` that comes
+/// when none is running, or after the one it meant has ended, stops nothing later.
 public final class CancellationFlag: Sendable {
-  private let flag = Atomic<Bool>(false)
+  /// The number of the running evaluation, or 0 between evaluations.
+  private let running = Atomic<UInt64>(0)
+  /// The number of the evaluation a `cancel()` was meant for.
+  private let cancelled = Atomic<UInt64>(0)
+  private let serial = Atomic<UInt64>(0)
 
-  /// Creates an unset flag.
+  /// Creates a flag.
   public init() {}
 
-  /// Asks the evaluation to stop at its next check (within a few thousand steps).
-  public func cancel() { flag.store(true, ordering: .relaxed) }
+  /// Asks the running evaluation, if there is one, to stop at its next check.
+  public func cancel() {
+    let current = running.load(ordering: .acquiring)
+    if current != 0 { cancelled.store(current, ordering: .releasing) }
+  }
 
-  /// True once `cancel()` was called and not yet reset.
-  public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+  /// True when the running evaluation was asked to stop.
+  public var isCancelled: Bool {
+    let current = running.load(ordering: .acquiring)
+    return current != 0 && cancelled.load(ordering: .acquiring) == current
+  }
 
-  /// Clears the flag.
-  public func reset() { flag.store(false, ordering: .relaxed) }
+  /// Forgets a request to stop the running evaluation (the prompt after Ctrl-C at a line).
+  public func reset() { cancelled.store(0, ordering: .releasing) }
+
+  /// Marks an evaluation as running; `cancel()` now stops it.
+  func begin() {
+    running.store(serial.add(1, ordering: .relaxed).newValue, ordering: .releasing)
+  }
+
+  /// Marks the evaluation as ended; a later `cancel()` does nothing.
+  func end() {
+    running.store(0, ordering: .releasing)
+  }
 }
 
 /// The mutable state of one evaluation: the value stack, globals, environment chain, control
@@ -133,6 +155,7 @@ final class Runtime {
 
   /// Resets counters before a top-level evaluation.
   func begin() {
+    allocated = 0
     steps = 0
     depth = 0
     flow = .normal
@@ -157,27 +180,94 @@ final class Runtime {
     if steps >= checkpoint { try checkLimits(span) }
   }
 
-  func checkLimits(_ span: Span) throws(PQError) {
+  func checkLimits(_ span: Span?) throws(PQError) {
     if let limit = limits.steps, steps > limit {
-      throw PQError.limit("step limit of \(limit) reached", span)
+      throw PQError.limit("step limit of \(limit) reached", span, reason: .steps)
     }
-    if cancellation.isCancelled {
-      cancellation.reset()
-      throw PQError.limit("interrupted", span)
-    }
-    if deadline != .max, Runtime.now() >= deadline {
-      throw PQError.limit("time limit of \(NumberFormat.plain(limits.seconds ?? 0)) s reached", span)
-    }
-    checkpoint = min(limits.steps.map { $0 + 1 } ?? .max, steps + 4096)
+    try checkTimeAndCancellation(span)
+    checkpoint = min(limits.steps.map { $0 + 1 } ?? .max, steps &+ 4096)
   }
 
-  /// Checks a list length (or, with `what: "bytes"`, a string's) against the size limit.
+  /// The checks that do not depend on counting: a cancellation and the deadline.
+  func checkTimeAndCancellation(_ span: Span?) throws(PQError) {
+    if cancellation.isCancelled {
+      throw PQError.limit("interrupted", span, reason: .cancelled)
+    }
+    if deadline != .max, Runtime.now() >= deadline {
+      throw PQError.limit(
+        "time limit of \(NumberFormat.plain(limits.seconds ?? 0)) s reached", span, reason: .time)
+    }
+  }
+
+  /// Bytes of lists and strings made in this evaluation, for the memory budget.
+  var allocated = 0
+  /// True while a top-level evaluation runs (imports and calls from natives nest inside it).
+  var evaluating = false
+
+  /// The bytes one list element takes.
+  static let elementBytes = MemoryLayout<Value>.stride
+
+  /// Counts a built-in's work after it returns: one step per call plus one per element it
+  /// returned or was given (so `sum(range(5000000))` counts as five million steps, and the time
+  /// and cancellation checks come at least that often), and the bytes of a list or string it
+  /// made against the memory budget. A host's own native function may take any time, so the
+  /// deadline and cancellation are checked after every one.
+  @inline(__always)
+  func account(_ result: Value, _ arguments: borrowing Arguments, _ native: NativeFunction) throws(PQError) {
+    var work = 1
+    var bytes = 0
+    switch result {
+    case .list(let items):
+      work &+= items.count
+      bytes = items.count &* Runtime.elementBytes
+    case .string(let text):
+      bytes = text.utf8.count
+      work &+= bytes >> 4
+    default: break
+    }
+    if arguments.count > 0 { work &+= Runtime.size(arguments.first) }
+    if arguments.count > 1 { work &+= Runtime.size(arguments.second) }
+    steps &+= work
+    if bytes > 4096, let budget = limits.memory {
+      allocated &+= bytes
+      if allocated > budget { throw memoryLimit(arguments.span) }
+    }
+    if native.isHostFunction { try checkTimeAndCancellation(arguments.span) }
+    if steps >= checkpoint { try checkLimits(arguments.span) }
+  }
+
+  @inline(__always)
+  static func size(_ value: Value) -> Int {
+    switch value {
+    case .list(let items): return items.count
+    case .string(let text): return text.utf8.count >> 4
+    default: return 0
+    }
+  }
+
+  func memoryLimit(_ span: Span?) -> PQError {
+    PQError.limit(
+      "memory limit reached: more than \(Runtime.megabytes(limits.memory ?? 0)) of lists and strings in one evaluation",
+      span, reason: .memory)
+  }
+
+  static func megabytes(_ bytes: Int) -> String {
+    bytes >= 1 << 20 ? "\(NumberFormat.plain(Double(bytes) / Double(1 << 20))) MiB" : "\(bytes) bytes"
+  }
+
+  /// Checks a list length (or, with `what: "bytes"`, a string's) against the size limit and,
+  /// before the list or string is made, against the memory budget.
   @inline(__always)
   func checkSize(_ count: Int, _ span: Span?, what: String = "elements") throws(PQError) {
     if count > limits.maximumLength {
       let shown = count == Int.max ? "more" : "\(count)"
       throw PQError.limit(
-        "size limit reached: \(shown) \(what) is more than the \(limits.maximumLength) allowed", span)
+        "size limit reached: \(shown) \(what) is more than the \(limits.maximumLength) allowed", span,
+        reason: .size)
+    }
+    if let budget = limits.memory {
+      let bytes = what == "elements" ? count &* Runtime.elementBytes : count
+      if allocated &+ bytes > budget { throw memoryLimit(span) }
     }
   }
 }
@@ -192,15 +282,25 @@ public struct Limits: Sendable {
   public var seconds: Double?
   /// The longest list, string (in bytes) or range a script may build.
   public var maximumLength: Int
+  /// The most bytes of lists and strings one evaluation may make (counted as they are made,
+  /// not as they are freed), or nil for no budget.
+  public var memory: Int?
+
+  /// Limits for formulas typed by strangers: a million steps, 200 nested calls, one second,
+  /// lists and strings of up to a million elements or bytes, and 64 MiB made per evaluation.
+  public static let untrusted = Limits(
+    steps: 1_000_000, callDepth: 200, seconds: 1, maximumLength: 1_000_000, memory: 64 << 20)
 
   /// Creates limits; the defaults suit interactive use and scripts.
   public init(
-    steps: Int? = nil, callDepth: Int = 10_000, seconds: Double? = nil, maximumLength: Int = 100_000_000
+    steps: Int? = nil, callDepth: Int = 10_000, seconds: Double? = nil, maximumLength: Int = 100_000_000,
+    memory: Int? = nil
   ) {
     self.steps = steps
     self.callDepth = callDepth
     self.seconds = seconds
     self.maximumLength = maximumLength
+    self.memory = memory
   }
 }
 

@@ -1,0 +1,95 @@
+import Synchronization
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Limits that hold for formulas typed by strangers. Each test checks that the limit fired and
+/// what it reported, never how fast: a loaded machine only makes the runs longer.
+@Suite struct UntrustedLimitsTests {
+  func interpreter(_ limits: Limits) -> Interpreter {
+    var options = Interpreter.Options()
+    options.limits = limits
+    return Interpreter(options: options)
+  }
+
+  func reason(_ pq: Interpreter, _ formula: String) -> PQError.LimitReason? {
+    do {
+      _ = try pq.evaluate(formula)
+      return nil
+    } catch {
+      #expect(error.kind == .limit || error.limitReason == nil, "\(error)")
+      return error.limitReason
+    }
+  }
+
+  @Test func theDeadlineHoldsInsideLongBuiltins() {
+    // Each sum(range(5000000)) is one step of the loop but five million elements of work: the
+    // time limit is checked after each, so 200 of them cannot run on past it.
+    let pq = interpreter(Limits(seconds: 0.3))
+    #expect(reason(pq, "for i in range(200) { sum(range(5000000)) }") == .time)
+  }
+
+  @Test func theDeadlineHoldsAfterSlowHostFunctions() {
+    let pq = interpreter(Limits(seconds: 0.2))
+    let calls = Mutex(0)
+    pq.register("slow", arity: 0) { _ in
+      calls.withLock { $0 += 1 }
+      usleep(300_000)
+      return .number(1)
+    }
+    #expect(reason(pq, "slow() + slow() + slow() + slow()") == .time)
+    // Stopped after the call that crossed the deadline, not after all four.
+    #expect(calls.withLock { $0 } == 1)
+  }
+
+  @Test func cancellationStopsTheRunningEvaluationAndNoOther() throws {
+    let pq = interpreter(Limits())
+    let started = Atomic<Bool>(false)
+    pq.register("started", arity: 0) { _ in
+      started.store(true, ordering: .relaxed)
+      return .nil
+    }
+    let canceller = Thread {
+      while !started.load(ordering: .relaxed) { usleep(1_000) }
+      usleep(50_000)
+      pq.cancellation.cancel()
+    }
+    #expect(reason(pq, "started(); while true {}") == .cancelled)
+    canceller.join()
+    // A cancel() between evaluations is not kept for the next one.
+    pq.cancellation.cancel()
+    #expect(try pq.evaluate("var n = 0; while n < 100000 { n += 1 }; n").description == "100000")
+  }
+
+  @Test func memoryHasABudget() {
+    let pq = interpreter(Limits(maximumLength: 100_000, memory: 64 << 20))
+    // 500 lists of 99,999 elements each: 800 MB if nothing stopped it.
+    #expect(reason(pq, "map(range(500), fn(i) { range(99999) })") == .memory)
+    #expect(reason(pq, "var s = \"x\"; while true { s += s }") != nil)
+    // A budget is per evaluation: the next one starts from zero.
+    #expect((try? pq.evaluate("len(range(99999))").description) == "99999")
+  }
+
+  @Test func everyLimitSaysWhichItIs() {
+    #expect(reason(interpreter(Limits(steps: 1000)), "while true {}") == .steps)
+    #expect(reason(interpreter(Limits(callDepth: 50)), "fn f(n) { f(n + 1) }; f(0)") == .depth)
+    #expect(reason(interpreter(Limits(maximumLength: 10)), "range(11)") == .size)
+    #expect(reason(interpreter(.untrusted), "while true {}") != nil)
+    #expect(reason(interpreter(.untrusted), "fn f(n) { f(n + 1) }; f(0)") == .depth)
+  }
+
+  @Test func aHostFunctionCannotReturnNaN() {
+    let pq = interpreter(Limits())
+    pq.register("bad", arity: 0) { _ in .number(.nan) }
+    do {
+      _ = try pq.evaluate("bad() + 1")
+      Issue.record("nan got into pq")
+    } catch {
+      #expect(error.message.hasPrefix("bad returned nan"))
+    }
+  }
+}
