@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
   name: "pq",
+  // Synchronization's Atomic and Mutex need these on Apple systems; Linux needs nothing.
+  platforms: [.macOS(.v15), .iOS(.v18)],
   products: [
     .library(name: "PlatformQuery", targets: ["PlatformQuery"]),
     .executable(name: "pq", targets: ["pq"]),

@@ -59,6 +59,16 @@ public final class Interpreter: @unchecked Sendable {
     public var wrapWidth: Int?
     /// The values of `args` for scripts.
     public var arguments: [String] = []
+    /// Whether code may not redefine a built-in or a global the host set (`let ratio = 0` is
+    /// then an error, so one formula cannot change what later formulas see). The `pq` command
+    /// turns it off: a user's own session may shadow names.
+    public var protectsGlobals = true
+    /// What the data is called in messages about a missing figure: "the article" for the
+    /// built-in data, else "the dataset".
+    var dataName: String {
+      if case .builtIn = dataset { return "the article" }
+      return "the dataset"
+    }
 
     /// Creates options with the defaults: built-in data, prelude, no output, no file access.
     public init() {}
@@ -82,6 +92,7 @@ public final class Interpreter: @unchecked Sendable {
     self.options = options
     runtime = Runtime(limits: options.limits, cancellation: cancellation)
     runtime.host = self
+    runtime.dataName = options.dataName
     for native in Builtins.all {
       defineNative(native)
     }
@@ -96,6 +107,7 @@ public final class Interpreter: @unchecked Sendable {
         }
       }
     }
+    scope.protects = options.protectsGlobals
   }
 
   deinit {
@@ -245,13 +257,24 @@ public final class Interpreter: @unchecked Sendable {
     scope.names[name].map { runtime.globals[$0.index] }
   }
 
-  /// Defines (or redefines) a global for later evaluations.
+  /// Defines (or replaces) a global for later evaluations. A global the host sets is protected
+  /// like a built-in (see `Options.protectsGlobals`): formulas can read it, not redefine it.
   public func setGlobal(_ name: String, _ value: Value) {
-    if let entry = scope.names[name], !entry.isBuiltin {
+    if let entry = scope.names[name] {
       runtime.globals[entry.index] = value
+      scope.names[name]?.isBuiltin = options.protectsGlobals || entry.isBuiltin
     } else {
-      defineGlobal(name, value, builtin: false)
+      defineGlobal(name, value, builtin: options.protectsGlobals)
     }
+  }
+
+  /// Removes a global: later formulas no longer see it. Returns whether there was one.
+  @discardableResult
+  public func removeGlobal(_ name: String) -> Bool {
+    guard let entry = scope.names.removeValue(forKey: name) else { return false }
+    runtime.globals[entry.index] = .nil
+    natives[name] = nil
+    return true
   }
 
   /// The names of every global: built-ins, data, prelude and the user's.
@@ -270,9 +293,17 @@ public final class Interpreter: @unchecked Sendable {
   ///   - arity: the exact number of arguments, or nil for any number.
   ///   - doc: one line for `help(name)`.
   ///   - body: receives the arguments; a thrown error becomes a pq runtime error.
+  /// - Throws: a `PQError` when `name` is already a built-in and `replacing` is false (the
+  ///   default), so that a host cannot replace `ratio` by accident.
   public func register(
-    _ name: String, arity: Int? = nil, doc: String = "", _ body: @escaping @Sendable ([Value]) throws -> Value
-  ) {
+    _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
+    _ body: @escaping @Sendable ([Value]) throws -> Value
+  ) throws(PQError) {
+    if !replacing, let entry = scope.names[name], entry.isBuiltin {
+      throw PQError(
+        .runtime, "'\(name)' is already a built-in; register(…, replacing: true) replaces it",
+        notes: ["or choose another name"])
+    }
     defineNative(NativeFunction(name: name, arity: arity, doc: doc, body: body))
   }
 

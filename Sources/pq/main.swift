@@ -42,6 +42,7 @@ func makeInterpreter(scriptPath: String?, arguments: [String]) -> Interpreter {
   settings.terminalWidth = Terminal.stdoutIsTerminal ? Terminal.width : 80
   settings.wrapWidth = Terminal.stdoutIsTerminal ? Terminal.width : nil
   settings.arguments = arguments
+  settings.protectsGlobals = false
   return Interpreter(options: settings)
 }
 

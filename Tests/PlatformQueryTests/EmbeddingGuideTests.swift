@@ -47,7 +47,7 @@ import Testing
   @Test func registeringAFunction() throws {
     // snippet: register
     let pq = Interpreter()
-    pq.register("per_thousand", arity: 2, doc: "a / b * 1000") { args in
+    try pq.register("per_thousand", arity: 2, doc: "a / b * 1000") { args in
       guard let a = args[0].doubleValue, let b = args[1].doubleValue, b != 0 else {
         throw PQError(.runtime, "per_thousand needs two numbers, the second not 0")
       }

@@ -113,7 +113,8 @@ import Testing
   @Test func filesAreDeniedByDefault() throws {
     let pq = makeInterpreter().0
     for script in [
-      "load(\"/etc/passwd\")", "save(1, \"/tmp/pq-denied.json\")", "import \"/tmp/x.pq\"", "env(\"HOME\")",
+      "load(\"/etc/passwd\")", "save(1, \"/tmp/pq-denied.json\")", "import \"/tmp/pq_denied.pq\"",
+      "env(\"HOME\")",
     ] {
       let error = try #require(failure(script, pq), "\(script) was allowed")
       #expect(error.message.contains("not permitted"), "\(script): \(error.message)")
@@ -139,7 +140,7 @@ import Testing
       var description: String { "the host broke" }
     }
     let pq = makeInterpreter().0
-    pq.register("boom", arity: 0, doc: "Always fails.") { _ in throw Broken() }
+    try pq.register("boom", arity: 0, doc: "Always fails.") { _ in throw Broken() }
     let error = try #require(failure("1 + boom()", pq))
     #expect(error.message == "boom: the host broke")
     #expect(error.location?.column == 5)
@@ -149,7 +150,7 @@ import Testing
 
   @Test func scriptCallsSwiftCallsPQ() throws {
     let pq = makeInterpreter().0
-    pq.register("twice", arity: 2, doc: "Calls f(f(v)).") { [unowned pq] args in
+    try pq.register("twice", arity: 2, doc: "Calls f(f(v)).") { [unowned pq] args in
       let once = try pq.call(args[0], [args[1]])
       return try pq.call(args[0], [once])
     }

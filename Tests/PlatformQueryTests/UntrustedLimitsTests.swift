@@ -33,10 +33,10 @@ import Testing
     #expect(reason(pq, "for i in range(200) { sum(range(5000000)) }") == .time)
   }
 
-  @Test func theDeadlineHoldsAfterSlowHostFunctions() {
+  @Test func theDeadlineHoldsAfterSlowHostFunctions() throws {
     let pq = interpreter(Limits(seconds: 0.2))
     let calls = Mutex(0)
-    pq.register("slow", arity: 0) { _ in
+    try pq.register("slow", arity: 0) { _ in
       calls.withLock { $0 += 1 }
       usleep(300_000)
       return .number(1)
@@ -49,7 +49,7 @@ import Testing
   @Test func cancellationStopsTheRunningEvaluationAndNoOther() throws {
     let pq = interpreter(Limits())
     let started = Atomic<Bool>(false)
-    pq.register("started", arity: 0) { _ in
+    try pq.register("started", arity: 0) { _ in
       started.store(true, ordering: .relaxed)
       return .nil
     }
@@ -82,14 +82,60 @@ import Testing
     #expect(reason(interpreter(.untrusted), "fn f(n) { f(n + 1) }; f(0)") == .depth)
   }
 
-  @Test func aHostFunctionCannotReturnNaN() {
+  @Test func aHostFunctionCannotReturnNaN() throws {
     let pq = interpreter(Limits())
-    pq.register("bad", arity: 0) { _ in .number(.nan) }
+    try pq.register("bad", arity: 0) { _ in .number(.nan) }
     do {
       _ = try pq.evaluate("bad() + 1")
       Issue.record("nan got into pq")
     } catch {
       #expect(error.message.hasPrefix("bad returned nan"))
+    }
+  }
+}
+
+/// What a host provides stays as it provided it.
+@Suite struct HostGlobalsTests {
+  @Test func formulasCannotRedefineBuiltinsOrHostGlobals() throws {
+    let pq = Interpreter()
+    pq.setGlobal("chirp", .number(7))
+    for formula in ["let chirp = 1", "let ratio = 0", "fn x() { 1 }", "var platforms = []"] {
+      do {
+        _ = try pq.evaluate(formula)
+        Issue.record("\(formula) was allowed")
+      } catch {
+        #expect(
+          error.message.hasSuffix("is provided by the host and cannot be redefined"), "\(error.message)")
+      }
+    }
+    #expect(try pq.evaluate("chirp * 6").description == "42")
+    #expect(try pq.evaluate("ratio(x.mau, truth.mau)").description == "101")
+    pq.setGlobal("chirp", .number(8))
+    #expect(try pq.evaluate("chirp").description == "8")
+    #expect(pq.removeGlobal("chirp"))
+    #expect(throws: PQError.self) { try pq.evaluate("chirp") }
+    // A formula's own names are its own to redefine at the prompt.
+    _ = try pq.evaluate("let mine = 1")
+    #expect(try pq.evaluate("let mine = 2; mine").description == "2")
+  }
+
+  @Test func registeringOverABuiltinIsAnErrorUnlessAskedFor() throws {
+    let pq = Interpreter()
+    #expect(throws: PQError.self) { try pq.register("ratio", arity: 2) { _ in .number(0) } }
+    #expect(try pq.evaluate("ratio(4, 2)").description == "2")
+    try pq.register("ratio", arity: 2, replacing: true) { _ in .number(0) }
+    #expect(try pq.evaluate("ratio(4, 2)").description == "0")
+  }
+
+  @Test func hostDataIsNotCalledTheArticle() throws {
+    var options = Interpreter.Options()
+    options.dataset = .custom([Dataset.platform(name: "Chirp")])
+    let pq = Interpreter(options: options)
+    do {
+      _ = try pq.evaluate("platforms[0].mau * 2")
+      Issue.record("nil * 2 worked")
+    } catch {
+      #expect(error.message.hasPrefix("the dataset gives no figure for Chirp's mau"), "\(error.message)")
     }
   }
 }

@@ -203,6 +203,8 @@ final class Runtime {
   var allocated = 0
   /// True while a top-level evaluation runs (imports and calls from natives nest inside it).
   var evaluating = false
+  /// "the article" or "the dataset", for messages about a missing figure.
+  var dataName = "the article"
 
   /// The bytes one list element takes.
   static let elementBytes = MemoryLayout<Value>.stride

@@ -129,6 +129,11 @@ struct Resolver {
     -> LocalBinding.Place
   {
     let current = scopes.count - 1
+    if scopes[current].isGlobal, globals.protects, let entry = globals.names[name], entry.isBuiltin {
+      report(
+        "'\(name)' is provided by the host and cannot be redefined", span,
+        notes: ["choose another name for your value"])
+    }
     if let existing = scopes[current].names[name] {
       if existing.declaration == span { return existing.place }  // hoisted earlier
       if !(mode == .prompt && scopes[current].isGlobal) {

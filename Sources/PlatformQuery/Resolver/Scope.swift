@@ -9,6 +9,9 @@ struct GlobalScope {
 
   var names: [String: Entry] = [:]
   var count = 0
+  /// When set, code cannot define a name that is built in or that the host provided
+  /// (`Interpreter.Options.protectsGlobals`).
+  var protects = false
 
   mutating func define(_ name: String, mutable: Bool, isBuiltin: Bool) -> Int {
     let index = count
