@@ -213,7 +213,8 @@ import Testing
       for try await result in group { all.append(result) }
       return all.sorted()
     }
-    let shared = try Interpreter().evaluate("[compare(x, truth).caveats, explain(x.revenue / truth.revenue)]")
+    let shared = try await Interpreter().evaluate(
+      "[compare(x, truth).caveats, explain(x.revenue / truth.revenue)]")
     #expect(shared.description.contains("definitions differ"))
     let expected = (0..<16).map { "[\($0 * 1000), 610, 101] \(shared.description)" }.sorted()
     #expect(results == expected)

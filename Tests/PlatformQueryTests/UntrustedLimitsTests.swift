@@ -139,3 +139,40 @@ import Testing
     }
   }
 }
+
+/// The async front: the caller's task is not blocked, and cancelling it cancels the formula.
+@Suite struct AsyncEvaluationTests {
+  @Test func evaluatesWithoutBlockingAndFollowsTaskCancellation() async throws {
+    let pq = Interpreter()
+    let value = try await pq.evaluate("ratio(x.mau, truth.mau)")
+    #expect(value.description == "101")
+    let task = Task { () async throws(PQError) -> Value in try await pq.evaluate("while true {}") }
+    try await Task.sleep(for: .milliseconds(50))
+    task.cancel()
+    do {
+      _ = try await task.value
+      Issue.record("the endless loop ended without an error")
+    } catch let error as PQError {
+      #expect(error.limitReason == .cancelled)
+    }
+    // The next evaluation is not cancelled by it.
+    let after = try await pq.evaluate("var n = 0; while n < 50000 { n += 1 }; n")
+    #expect(after.description == "50000")
+  }
+
+  @Test func aTaskCancelledBeforeItsEvaluationStartsStillStopsIt() async {
+    let pq = Interpreter()
+    let task = Task { () async throws(PQError) -> Value in
+      // Cancelled while it waits here, before the evaluation begins.
+      try? await Task.sleep(for: .milliseconds(100))
+      return try await pq.evaluate("while true {}")
+    }
+    task.cancel()
+    let result = await task.result
+    guard case .failure(let error) = result else {
+      Issue.record("the loop ended")
+      return
+    }
+    #expect((error as? PQError)?.limitReason == .cancelled)
+  }
+}

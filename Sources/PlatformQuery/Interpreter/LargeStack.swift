@@ -84,7 +84,71 @@ enum LargeStack {
   }
 }
 
+extension LargeStack {
+  /// Starts `work` on a new large-stack thread and returns at once.
+  static func detach(_ work: @escaping @Sendable () -> Void) {
+    let key = marker.key
+    let job = Job {
+      pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
+      work()
+    }
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    pthread_attr_setstacksize(&attributes, size)
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    let unmanaged = Unmanaged.passRetained(job)
+    #if canImport(Darwin)
+      var thread: pthread_t?
+    #else
+      var thread = pthread_t()
+    #endif
+    let started = pthread_create(
+      &thread, &attributes,
+      { pointer in
+        #if canImport(Darwin)
+          let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
+        #else
+          guard let pointer else { return nil }
+          let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
+        #endif
+        job.work()
+        return nil
+      }, unmanaged.toOpaque())
+    pthread_attr_destroy(&attributes)
+    if started != 0 {
+      unmanaged.release()
+      work()
+    }
+  }
+}
+
 extension Interpreter {
+  /// Evaluates like `evaluate(_:name:)` without blocking a thread of Swift's concurrency pool:
+  /// the evaluation runs on a thread of its own (deep enough for the call-depth limit), and
+  /// cancelling the calling task stops it with a `.cancelled` limit error. Task-local values are
+  /// not visible inside native functions, which run on that thread. One evaluation at a time
+  /// per interpreter, as for the synchronous form.
+  public func evaluate(_ text: String, name: String = "<input>") async throws(PQError) -> Value {
+    let flag = cancellation
+    let result: Result<Value, PQError> = await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, PQError>, Never>) in
+        LargeStack.detach { [self] in
+          let outcome: Result<Value, PQError>
+          do throws(PQError) {
+            outcome = .success(try self.evaluate(text, name: name))
+          } catch {
+            outcome = .failure(error)
+          }
+          flag.clearNext()
+          continuation.resume(returning: outcome)
+        }
+      }
+    } onCancel: {
+      flag.cancelRunningOrNext()
+    }
+    return try result.get()
+  }
+
   /// Runs `body` on a thread whose stack is deep enough for the call-depth limit and waits for
   /// it. Every evaluation inside `body` then runs inline rather than on a thread of its own, so
   /// a host that makes several evaluations in a row (a script runner, a batch of formulas)

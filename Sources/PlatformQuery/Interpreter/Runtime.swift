@@ -76,7 +76,20 @@ public final class CancellationFlag: Sendable {
   /// True when the running evaluation was asked to stop.
   public var isCancelled: Bool {
     let current = running.load(ordering: .acquiring)
-    return current != 0 && cancelled.load(ordering: .acquiring) == current
+    guard current != 0 else { return false }
+    let target = cancelled.load(ordering: .acquiring)
+    return target == current || target == CancellationFlag.next
+  }
+
+  /// Marks "the evaluation running now or the next to start": what a cancelled task asks when
+  /// its evaluation may not have begun yet. The task clears it when its evaluation returns.
+  static let next = UInt64.max
+
+  func cancelRunningOrNext() { cancelled.store(CancellationFlag.next, ordering: .releasing) }
+
+  func clearNext() {
+    _ = cancelled.compareExchange(
+      expected: CancellationFlag.next, desired: 0, ordering: .acquiringAndReleasing)
   }
 
   /// Forgets a request to stop the running evaluation (the prompt after Ctrl-C at a line).
