@@ -220,29 +220,15 @@ public final class Interpreter: @unchecked Sendable {
       // made to existing variables before failing stay (as in Python's prompt).
       scope = savedScope
       runtime.globals.shrink(to: savedCount)
-      runtime.flow = .normal
-      runtime.env = nil
-      runtime.framePointer = 0
-      runtime.stackTop = 0
+      runtime.abandon()
       throw error
     }
   }
 
   /// Runs a resolved body in a fresh frame on top of the stack.
   func execute(_ body: BlockNode, frameSize: Int, source: Source) throws(PQError) -> Value {
-    let base = runtime.stackTop
-    let savedFrame = runtime.framePointer
-    let savedEnvironment = runtime.env
-    runtime.reserve(frameSize)
-    runtime.stackTop = base + frameSize
-    runtime.framePointer = base
-    defer {
-      runtime.framePointer = savedFrame
-      runtime.env = savedEnvironment
-      runtime.clearFrame(base, frameSize)
-    }
     do {
-      return try body.evaluate(runtime)
+      return try runtime.withTopFrame(frameSize) { () throws(PQError) in try body.evaluate(runtime) }
     } catch {
       var error = error
       if error.source == nil { error.source = source }

@@ -76,34 +76,3 @@ extension Builtins {
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-extension Runtime {
-  /// The natives of the owning interpreter, for `help`.
-  var natives: [String: NativeFunction] {
-    (host as? Interpreter)?.natives ?? [:]
-  }
-
-  /// Writes program output through the host.
-  func output(_ text: String) {
-    (host as? Interpreter)?.options.output(text)
-  }
-
-  /// Fails unless the host granted some file access.
-  func requireFileAccess(_ what: String) throws(PQError) {
-    guard let interpreter = host as? Interpreter else { return }
-    if case .none = interpreter.options.fileAccess {
-      throw PQError(
-        .runtime, "\(what) is not permitted: this interpreter has no file access",
-        notes: ["the host grants it with Interpreter.Options.fileAccess"])
-    }
-  }
-
-  /// Checks a path against the host's file access.
-  /// The host's standard input, for `load("-")`.
-  var standardInput: (@Sendable () -> [UInt8])? { (host as? Interpreter)?.options.standardInput }
-
-  func checkPath(_ path: String, _ what: String) throws(PQError) {
-    guard let interpreter = host as? Interpreter else { return }
-    try interpreter.checkAccess(path, span: nil, what: what)
-  }
-}

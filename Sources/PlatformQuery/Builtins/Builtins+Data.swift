@@ -146,11 +146,3 @@ extension Builtins {
     },
   ]
 }
-
-extension Runtime {
-  /// The current value of a global, by name.
-  func globalValue(_ name: String) -> Value? {
-    guard let interpreter = host as? Interpreter else { return nil }
-    return interpreter[name]
-  }
-}

@@ -165,7 +165,7 @@ extension String {
 }
 
 extension Runtime {
-  var unicode: Bool { (host as? Interpreter)?.options.unicode ?? true }
-  var terminalWidth: Int { (host as? Interpreter)?.options.terminalWidth ?? 80 }
-  var wrapWidth: Int? { (host as? Interpreter)?.options.wrapWidth }
+  var unicode: Bool { display.unicode }
+  var terminalWidth: Int { display.chartWidth }
+  var wrapWidth: Int? { display.wrapWidth }
 }

@@ -1,4 +1,26 @@
 extension Interpreter: RuntimeHost {
+  func output(_ text: String) { options.output(text) }
+
+  func checkFileAccess(_ path: String?, what: String, span: Span?) throws(PQError) {
+    guard let path else {
+      if case .none = options.fileAccess {
+        throw PQError(
+          .runtime, "\(what) is not permitted: this interpreter has no file access", span: span,
+          notes: ["the host grants it with Interpreter.Options.fileAccess"])
+      }
+      return
+    }
+    try checkAccess(path, span: span, what: what)
+  }
+
+  var standardInput: (@Sendable () -> [UInt8])? { options.standardInput }
+
+  var display: DisplaySettings {
+    DisplaySettings(unicode: options.unicode, chartWidth: options.terminalWidth, wrapWidth: options.wrapWidth)
+  }
+
+  func globalValue(_ name: String) -> Value? { self[name] }
+
   /// Loads a module once and returns its namespace: a stdlib module by name, or a file by path
   /// (relative to the importing file's folder). A module that imports itself, directly or not,
   /// is an error.

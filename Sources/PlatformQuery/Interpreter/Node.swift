@@ -50,7 +50,7 @@ final class LocalGetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    let pointer = runtime.stack + (runtime.framePointer + slot)
+    let pointer = runtime.localPointer(slot)
     // Plain numbers are rebuilt rather than copied: a copy of the enum goes through its
     // generic value witness, several times slower.
     if case .number(let n) = pointer.pointee { return .number(n) }
@@ -71,7 +71,7 @@ final class LocalSetNode: Node {
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let result = try value.evaluate(runtime)
-    runtime.stack[runtime.framePointer + slot] = result
+    runtime.setLocal(slot, result)
     return .nil
   }
 }

@@ -258,8 +258,3 @@ final class ImportNode: Node {
   }
 }
 
-/// What the runtime asks of the interpreter that owns it.
-protocol RuntimeHost: AnyObject {
-  /// Loads (once) and returns a module's namespace record.
-  func importModule(_ name: String, isPath: Bool, from source: Source, span: Span) throws(PQError) -> Value
-}

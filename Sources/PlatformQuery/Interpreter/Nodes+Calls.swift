@@ -39,7 +39,7 @@ final class CallNode: Node {
     let function: Function
     if globalIndex >= 0, let global = runtime.globals.function(globalIndex) {
       function = global
-    } else if localSlot >= 0, case .function(let local) = runtime.stack[runtime.framePointer + localSlot] {
+    } else if localSlot >= 0, case .function(let local) = runtime.local(localSlot) {
       function = local
     } else {
       let value = try callee.evaluate(runtime)
@@ -60,17 +60,15 @@ final class CallNode: Node {
           span: span)
       }
       let frameSize = function.frameSize
-      let base = runtime.stackTop
-      runtime.reserve(frameSize)
-      runtime.stackTop = base + frameSize
+      let base = runtime.pushFrame(frameSize)
       do {
         if count > 0 {
-          runtime.stack[base] = try first.evaluate(runtime)
+          runtime.setArgument(base, 0, try first.evaluate(runtime))
           if count > 1 {
-            runtime.stack[base + 1] = try second.evaluate(runtime)
+            runtime.setArgument(base, 1, try second.evaluate(runtime))
             var index = 2
             while index < count {
-              runtime.stack[base + index] = try arguments[index].evaluate(runtime)
+              runtime.setArgument(base, index, try arguments[index].evaluate(runtime))
               index += 1
             }
           }
@@ -368,7 +366,7 @@ final class FieldNode: Node {
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     if localSlot >= 0, let cachedShape {
-      let slot = runtime.stack + (runtime.framePointer + localSlot)
+      let slot = runtime.localPointer(localSlot)
       if case .record(let record) = slot.pointee, record.shape === cachedShape {
         let result = record.values[cachedIndex]
         if case .nil = result {} else { return result }

@@ -149,6 +149,58 @@ final class Runtime {
     stack.deallocate()
   }
 
+  // MARK: Frames and locals. The stack, the frame pointer and the stack top are the runtime's
+  // own: nodes and the front door use these accessors, which inline to the same loads.
+
+  /// A pointer to local `slot` of the current frame.
+  @inline(__always)
+  func localPointer(_ slot: Int) -> UnsafeMutablePointer<Value> { stack + (framePointer + slot) }
+
+  /// Local `slot` of the current frame.
+  @inline(__always)
+  func local(_ slot: Int) -> Value { stack[framePointer + slot] }
+
+  /// Sets local `slot` of the current frame.
+  @inline(__always)
+  func setLocal(_ slot: Int, _ value: Value) { stack[framePointer + slot] = value }
+
+  /// Pushes a frame of `size` slots for a call and returns its base; the caller fills the
+  /// arguments with `setArgument` and hands the base to `invoke`.
+  @inline(__always)
+  func pushFrame(_ size: Int) -> Int {
+    let base = stackTop
+    reserve(size)
+    stackTop = base + size
+    return base
+  }
+
+  /// Sets slot `index` of a frame pushed by `pushFrame`.
+  @inline(__always)
+  func setArgument(_ base: Int, _ index: Int, _ value: Value) { stack[base + index] = value }
+
+  /// Runs `body` in a fresh frame of `size` slots on top of the stack, restoring the frame,
+  /// the environment and the stack afterwards.
+  func withTopFrame<T>(_ size: Int, _ body: () throws(PQError) -> T) throws(PQError) -> T {
+    let base = pushFrame(size)
+    let savedFrame = framePointer
+    let savedEnvironment = env
+    framePointer = base
+    defer {
+      framePointer = savedFrame
+      env = savedEnvironment
+      clearFrame(base, size)
+    }
+    return try body()
+  }
+
+  /// Forgets an evaluation that failed: control flow, environment and frames back to none.
+  func abandon() {
+    flow = .normal
+    env = nil
+    framePointer = 0
+    stackTop = 0
+  }
+
   /// Makes room for `count` more slots above `stackTop`.
   @inline(__always)
   func reserve(_ count: Int) {
