@@ -1,0 +1,387 @@
+/// CSV (RFC 4180) reading and writing: wide and long forms, pq notation in cells, units from
+/// headers and metric names, provenance columns.
+extension DataFile {
+  /// Splits CSV text into rows of (cell, byte offset), honouring quotes and doubled quotes.
+  static func rows(_ source: Source) throws(PQError) -> [[(String, Int)]] {
+    let bytes = source.bytes
+    var rows: [[(String, Int)]] = []
+    var row: [(String, Int)] = []
+    var cell: [UInt8] = []
+    var cellStart = 0
+    var index = 0
+    var quoted = false
+    var quoteStart = 0
+    // A blank line is skipped; a line holding only `""` is a row with one empty cell.
+    var rowHadQuote = false
+    while index < bytes.count {
+      let byte = bytes[index]
+      if quoted {
+        if byte == UInt8(ascii: "\"") {
+          if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+            cell.append(byte)
+            index += 1
+          } else {
+            quoted = false
+          }
+        } else {
+          cell.append(byte)
+        }
+      } else if byte == UInt8(ascii: "\""), cell.isEmpty {
+        quoted = true
+        rowHadQuote = true
+        quoteStart = index
+      } else if byte == UInt8(ascii: ",") {
+        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        cell = []
+        cellStart = index + 1
+      } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+        if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+          index += 1
+        }
+        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { rows.append(row) }
+        rowHadQuote = false
+        row = []
+        cell = []
+        cellStart = index + 1
+      } else {
+        cell.append(byte)
+      }
+      index += 1
+    }
+    if quoted {
+      throw PQError(
+        .runtime, "unterminated quoted cell", source: source,
+        span: Span(start: quoteStart, end: quoteStart + 1))
+    }
+    if !cell.isEmpty || !row.isEmpty {
+      row.append((String(decoding: cell, as: UTF8.self), cellStart))
+      rows.append(row)
+    }
+    return rows
+  }
+
+  /// Reads a CSV file with a header row into records. Empty cells are nil; numbers may use pq
+  /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
+  /// its plain numbers that unit.
+  static func readCSV(_ source: Source) throws(PQError) -> Value {
+    let table = try rows(source)
+    guard let header = table.first else { return .list([]) }
+    var names: [String] = []
+    var units: [Unit?] = []
+    var unitInHeader: [Bool] = []
+    for (title, offset) in header {
+      var name = title.trimmingSpaces
+      var unit: Unit? = Metric.named(name)?.unit
+      let headed = name.hasSuffix(")") && name.lastIndex(of: "(") != nil
+      if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
+        let unitName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        guard let parsed = Unit.parse(unitName) else {
+          throw PQError(
+            .runtime, "unknown unit '\(unitName)' in the header", source: source,
+            span: Span(start: offset, end: offset + title.utf8.count))
+        }
+        unit = parsed
+        name = String(name[..<open]).trimmingSpaces
+      }
+      if name.isEmpty || names.contains(name) {
+        throw PQError(
+          .runtime, name.isEmpty ? "empty column name in the header" : "duplicate column '\(name)'",
+          source: source, span: Span(start: offset, end: offset + max(1, title.utf8.count)))
+      }
+      names.append(name)
+      units.append(unit)
+      unitInHeader.append(headed)
+    }
+    var records: [Value] = []
+    // Provenance columns (`source`, `period`, …) apply to the row's figures; a long-form file
+    // (`name, metric, value`) has one figure a row, its metric named in a cell.
+    let provenanceColumns = names.indices.filter { csvProvenanceColumns.contains(names[$0]) }
+    let nameColumn = names.firstIndex(of: "name")
+    let metricColumn = names.firstIndex(of: "metric")
+    let valueColumn = names.firstIndex(of: "value")
+    let unitColumn = names.firstIndex(of: "unit")
+    let longForm = metricColumn != nil && valueColumn != nil
+    for (rowNumber, row) in table.dropFirst().enumerated() {
+      guard row.count == names.count else {
+        let offset = row.first?.1 ?? 0
+        throw PQError(
+          .runtime, "this row has \(plural(row.count, "cell")), but the header has \(names.count)",
+          source: source,
+          span: Span(start: offset, end: offset + 1))
+      }
+      var pairs: [(String, Value)] = []
+      let metric = metricColumn.map { row[$0].0.trimmingSpaces } ?? ""
+      for (column, (text, offset)) in row.enumerated() {
+        var unit = units[column]
+        var headed = unitInHeader[column]
+        if longForm, column == valueColumn {
+          // The row's own unit cell, else the metric's unit.
+          if let unitColumn, !row[unitColumn].0.trimmingSpaces.isEmpty {
+            let name = row[unitColumn].0.trimmingSpaces
+            guard let parsed = Unit.parse(name) else {
+              throw PQError(
+                .runtime, "unknown unit '\(name)'", source: source,
+                span: Span(
+                  start: row[unitColumn].1, end: row[unitColumn].1 + max(1, row[unitColumn].0.utf8.count)))
+            }
+            unit = parsed
+            headed = true
+          } else {
+            unit = Metric.named(metric)?.unit
+          }
+        }
+        let isProvenance = provenanceColumns.contains(column)
+        pairs.append(
+          (
+            names[column],
+            isProvenance || column == unitColumn || column == metricColumn || column == nameColumn
+              ? (text.trimmingSpaces.isEmpty ? .nil : .string(text.trimmingSpaces))
+              : try cell(
+                text, unit: unit, headed: headed,
+                column: longForm && column == valueColumn ? metric : names[column],
+                source: source, offset: offset)
+          ))
+      }
+      if !provenanceColumns.isEmpty {
+        let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
+        var given: [String: (String, Int)] = [:]
+        for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
+          given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+        }
+        for index in pairs.indices
+        where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
+          && index != nameColumn
+        {
+          let unit: Unit
+          switch pairs[index].1 {
+          case .number: unit = .none
+          case .quantity(_, let measure): unit = measure.unit
+          default: continue
+          }
+          pairs[index].1 = try rowFigure(
+            pairs[index].1.numericValue ?? 0, unit, name: name,
+            field: longForm && index == valueColumn ? metric : names[index], given: given, source: source,
+            row: rowNumber)
+        }
+      }
+      records.append(.record(Record(pairs)))
+    }
+    return platformsIfNamed(.list(records))
+  }
+
+  /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
+  /// way a bare number in a percent column is read as a percentage: `57` under `news_share` could
+  /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
+  /// A figure of a loaded row, its provenance from the row's provenance cells; a period or a
+  /// status that cannot be read is an error at its cell.
+  static func rowFigure(
+    _ number: Double, _ unit: Unit, name: String, field: String, given: [String: (String, Int)],
+    source: Source,
+    row: Int
+  ) throws(PQError) -> Value {
+    // Labelled as the user reaches it: `pew.csv[0].news_share`.
+    let file = source.name.split(separator: "/").last.map(String.init) ?? source.name
+    let label = "\(file)[\(row)].\(field)"
+    func text(_ key: String) -> String? { given[key]?.0 }
+    var periodGiven = false
+    if let (period, offset) = given["period"] {
+      guard Period.parse(period) != nil else {
+        throw PQError(
+          .runtime, "'\(period)' in column 'period' is not a period", source: source,
+          span: Span(start: offset, end: offset + period.utf8.count),
+          notes: ["periods are written " + Period.acceptedForms])
+      }
+      periodGiven = true
+    }
+    var status = Figure.Status.reported
+    if let (word, offset) = given["status"] {
+      guard let known = Figure.Status(rawValue: word.lowercased()) else {
+        throw PQError(
+          .runtime, "'\(word)' in column 'status' is not a status", source: source,
+          span: Span(start: offset, end: offset + word.utf8.count),
+          notes: ["statuses: " + Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")])
+      }
+      status = known
+    }
+    let figure = Figure(
+      platform: name, field: field, label: label, value: number, unit: unit,
+      publisher: text("source") ?? "", period: text("period") ?? text("period_note") ?? "not given",
+      definition: text("definition") ?? "", quote: text("quote") ?? "",
+      statedAs: "", approximation: text("approximate"), periodGiven: periodGiven, producer: text("producer"),
+      status: status, url: text("url"),
+      published: text("published"), accessed: text("accessed"), note: text("note"))
+    return Dataset.figureValue(figure)
+  }
+
+  static func cell(
+    _ raw: String, unit: Unit?, headed: Bool = false, column: String, source: Source, offset: Int
+  ) throws(PQError) -> Value {
+    let text = raw.trimmingSpaces
+    if text.isEmpty { return .nil }
+    if text == "true" { return .bool(true) }
+    if text == "false" { return .bool(false) }
+    // A code with a leading zero (a ZIP code, `08123`) is text, not the number 8123.
+    guard !Literal.looksLikeCode(text), let number = Literal.parse(text) else {
+      if unit != nil {
+        throw PQError(
+          .runtime, "'\(text)' in column '\(column)' is not a number", source: source,
+          span: Span(start: offset, end: offset + raw.utf8.count),
+          notes: ["numbers may be written 70.4M, $2B, 57% or 1,000"])
+      }
+      return .string(text)
+    }
+    guard let unit, let value = number.numericValue else { return number }
+    if number.unit.isNone {
+      if unit.shownFactor != 1 {
+        let symbol = unit.scale == .percent ? "%" : "pp"
+        guard headed else {
+          throw PQError(
+            .runtime, "'\(text)' in column '\(column)' has no \(symbol) sign, so its scale is unclear",
+            source: source, span: Span(start: offset, end: offset + raw.utf8.count),
+            notes: [
+              "write \(text)\(symbol) in the cell, or head the column '\(column) (\(symbol))' to read bare numbers as \(unit)"
+            ])
+        }
+        return Value.make(value / unit.shownFactor, unit, nil)
+      }
+      return Value.make(value, unit, nil)
+    }
+    guard number.unit == unit else {
+      throw PQError(
+        .runtime, "'\(text)' is in \(number.unit), but column '\(column)' holds \(unit)", source: source,
+        span: Span(start: offset, end: offset + raw.utf8.count))
+    }
+    return number
+  }
+
+  /// Writes records as CSV: a header from the union of keys, units in the header where a column
+  /// is not a known metric, numbers in full precision.
+  /// The provenance columns a CSV file may have, read into each figure of the row: the fields
+  /// of `figure()`, plus `period_note` (the words for a period that is not given) and
+  /// `approximate` (the word that marks an approximate figure, as "roughly").
+  static let csvProvenanceColumns = Builtins.provenanceFields + ["period_note", "approximate"]
+
+  /// A figure's provenance as the cells of the CSV provenance columns.
+  static func provenanceCells(_ figure: Figure) -> [String: String] {
+    var cells: [String: String] = [:]
+    cells["source"] = figure.publisher
+    cells["producer"] = figure.producer
+    if figure.periodGiven {
+      cells["period"] = figure.period
+    } else if figure.period != "not given" {
+      cells["period_note"] = figure.period
+    }
+    cells["definition"] = figure.definition
+    if figure.status != .reported { cells["status"] = figure.status.rawValue }
+    cells["url"] = figure.url
+    cells["published"] = figure.published
+    cells["accessed"] = figure.accessed
+    cells["quote"] = figure.quote
+    cells["note"] = figure.note
+    cells["approximate"] = figure.approximation
+    return cells.filter { !$0.value.isEmpty }
+  }
+
+  /// Writes records as CSV: a header from the union of keys, units in the header where a column
+  /// is not a known metric, numbers as pq writes them, and the provenance of each row's figures
+  /// in provenance columns. What the wide form cannot hold is an error, never a silent loss: a
+  /// row whose figures have different sources or periods, or a value computed from figures.
+  static func writeCSV(_ items: [Value]) throws(PQError) -> String {
+    var columns: [String] = []
+    for item in items {
+      guard case .record(let record) = item else { continue }
+      for key in record.keys where !columns.contains(key) { columns.append(key) }
+    }
+    var units: [String: Unit] = [:]
+    var rowProvenance: [[String: String]] = []
+    for (index, item) in items.enumerated() {
+      guard case .record(let record) = item else { continue }
+      var shared: [String: String]?
+      let hasOwnColumns = record.keys.contains { csvProvenanceColumns.contains($0) }
+      for (column, value) in record.pairs {
+        if value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
+        guard let provenance = value.provenance, !hasOwnColumns else { continue }
+        let label = record["name"].map { "\($0.text)'s \(column)" } ?? "row \(index + 1)'s \(column)"
+        guard provenance.figures.count == 1, provenance.expression == provenance.figures[0].label else {
+          throw PQError(
+            .runtime,
+            "a CSV file cannot hold where \(label) came from: it is computed (\(provenance.expression))",
+            notes: ["save as .json, which keeps every input's source, or keep value(…) only, on purpose"])
+        }
+        let cells = provenanceCells(provenance.figures[0])
+        if let shared, shared != cells {
+          throw PQError(
+            .runtime,
+            "a CSV row holds one set of sources, and \(record["name"]?.text ?? "row \(index + 1)")'s figures have different ones",
+            notes: [
+              "save as .json, which keeps every figure's source, or as one figure a row (name, metric, value)"
+            ])
+        }
+        shared = cells
+      }
+      rowProvenance.append(shared ?? [:])
+    }
+    let extra = csvProvenanceColumns.filter { key in
+      !columns.contains(key) && rowProvenance.contains { $0[key] != nil }
+    }
+    var lines: [String] = []
+    lines.append(
+      (columns.map { column in
+        if let unit = units[column], Metric.named(column)?.unit != unit, !unit.isMoney, unit.scale == .none {
+          return escape("\(column) (\(unit))")
+        }
+        return escape(column)
+      } + extra).joined(separator: ","))
+    var row = 0
+    for item in items {
+      guard case .record(let record) = item else { continue }
+      let cells =
+        columns.map { escape(cellText(record[$0] ?? .nil)) }
+        + extra.map { escape(rowProvenance[row][$0] ?? "") }
+      // A row of one empty cell is written `""`, or it would read back as a blank line.
+      lines.append(cells == [""] ? "\"\"" : cells.joined(separator: ","))
+      row += 1
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func cellText(_ value: Value) -> String {
+    switch value {
+    case .nil: return ""
+    case .string(let text): return text
+    case .number(let n): return NumberFormat.written(n)
+    case .quantity(let n, let measure):
+      if measure.unit.isMoney { return (n < 0 ? "-$" : "$") + NumberFormat.written(abs(n)) }
+      if measure.unit.factors.isEmpty {
+        switch measure.unit.scale {
+        case .percent: return NumberFormat.written(n * 100) + "%"
+        case .points: return NumberFormat.written(n * 100) + "pp"
+        case .none: break
+        }
+      }
+      return NumberFormat.written(n)
+    default: return value.inline
+    }
+  }
+
+  /// A cell as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a quote
+  /// or a line break. Decided byte by byte, because a quote followed by a combining mark is
+  /// one Character that is not `"` but still a quote to a CSV reader.
+  static func escape(_ text: String) -> String {
+    let special: (UInt8) -> Bool = {
+      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+        || $0 == UInt8(ascii: "\r")
+    }
+    guard text.utf8.contains(where: special) else { return text }
+    var bytes: [UInt8] = [UInt8(ascii: "\"")]
+    for byte in text.utf8 {
+      bytes.append(byte)
+      if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+    }
+    bytes.append(UInt8(ascii: "\""))
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}
+
+/// Numbers written in full, without loss.

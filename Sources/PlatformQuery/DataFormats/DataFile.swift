@@ -1,0 +1,82 @@
+/// The file formats `load` and `save` know, and their entry points for a host that already has
+/// the text. To add a format: write its reader and writer in a file of this folder, add a
+/// `DataFormat` for it below, and list it in `formats` (docs/architecture.md has the steps).
+public enum DataFile {
+  /// One file format: the extensions it is chosen by, how it reads a source and writes a value.
+  struct DataFormat: Sendable {
+    let extensions: [String]
+    let read: @Sendable (Source) throws(PQError) -> Value
+    let write: @Sendable (Value) throws(PQError) -> String
+  }
+
+  static let jsonFormat = DataFormat(
+    extensions: ["json"],
+    read: { source throws(PQError) in try value(json: source.text, name: source.name) },
+    write: { value throws(PQError) in try json(value) })
+
+  static let csvFormat = DataFormat(
+    extensions: ["csv"], read: { source throws(PQError) in try readCSV(source) },
+    write: { value throws(PQError) in try csv(value) })
+
+  /// Every format, for `load` and `save`.
+  static let formats = [jsonFormat, csvFormat]
+
+  /// The format a path's extension chooses, or nil.
+  static func format(for path: String) -> DataFormat? {
+    let lowered = path.lowercased()
+    return formats.first { format in format.extensions.contains { lowered.hasSuffix("." + $0) } }
+  }
+
+  /// `.csv and .json`, for messages.
+  static var extensionsText: String {
+    let names = formats.flatMap(\.extensions).map { "." + $0 }.sorted()
+    return names.dropLast().joined(separator: ", ") + (names.count > 1 ? " and " : "") + (names.last ?? "")
+  }
+
+  /// Reads CSV text as `load` reads a .csv file: records from a header row, pq number notation
+  /// in cells, metric columns with their units. Errors point into the text, named `name`.
+  public static func records(csv text: String, name: String = "<csv>") throws(PQError) -> Value {
+    try readCSV(Source(name: name, text: text))
+  }
+
+  /// Writes a value as `save` writes a .json file (figures with their provenance).
+  public static func json(_ value: Value) throws(PQError) -> String {
+    try JSON.encode(value) + "\n"
+  }
+
+  /// Writes a list of records as `save` writes a .csv file, provenance in provenance columns;
+  /// what a CSV row cannot hold is an error.
+  public static func csv(_ value: Value) throws(PQError) -> String {
+    guard case .list(let items) = value, Table.isTabular(items) else {
+      throw PQError(.runtime, "a .csv file holds a list of records")
+    }
+    return try writeCSV(items)
+  }
+
+  /// Reads JSON text as `load` reads a .json file (pq number notation in strings is read as numbers).
+  public static func value(json text: String, name: String = "<json>") throws(PQError) -> Value {
+    do throws(JSON.ParseError) {
+      return platformsIfNamed(try JSON.parse(text, readNotation: true))
+    } catch {
+      let source = Source(name: name, text: text)
+      throw PQError(
+        .runtime, "invalid JSON: \(error.message)", source: source,
+        span: Span(start: error.offset, end: error.offset + 1))
+    }
+  }
+
+  /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
+  static func platformsIfNamed(_ value: Value) -> Value {
+    if case .record(var record) = value, case .string? = record["name"], record.kind == .plain {
+      record.kind = .platform
+      return .record(record)
+    }
+    guard case .list(let items) = value else { return value }
+    return .list(
+      items.map { item in
+        guard case .record(var record) = item, case .string? = record["name"] else { return item }
+        record.kind = .platform
+        return .record(record)
+      })
+  }
+}

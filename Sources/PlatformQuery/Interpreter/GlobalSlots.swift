@@ -1,0 +1,61 @@
+/// The values of globals, in slots the resolver numbered. A manually managed buffer: reading a
+/// global is one load, without the exclusivity and uniqueness checks of an array in a class.
+final class GlobalSlots {
+  private var pointer: UnsafeMutablePointer<Value>
+  private var capacity: Int
+  /// The number of slots in use.
+  private(set) var count = 0
+
+  init() {
+    capacity = 256
+    pointer = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+  }
+
+  deinit {
+    pointer.deinitialize(count: count)
+    pointer.deallocate()
+  }
+
+  /// A global's value; plain numbers are rebuilt rather than copied (see `LocalGetNode`).
+  @inline(__always)
+  func read(_ index: Int) -> Value {
+    let slot = pointer + index
+    if case .number(let n) = slot.pointee { return .number(n) }
+    return slot.pointee
+  }
+
+  /// The function a global holds, or nil: one retain, without copying the whole value.
+  @inline(__always)
+  func function(_ index: Int) -> Function? {
+    if case .function(let function) = pointer[index] { return function }
+    return nil
+  }
+
+  subscript(index: Int) -> Value {
+    @inline(__always) get { pointer[index] }
+    @inline(__always) set { pointer[index] = newValue }
+  }
+
+  /// Grows to `newCount` slots, new ones nil.
+  func grow(to newCount: Int) {
+    guard newCount > count else { return }
+    if newCount > capacity {
+      var newCapacity = capacity * 2
+      while newCapacity < newCount { newCapacity *= 2 }
+      let newPointer = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+      newPointer.moveInitialize(from: pointer, count: count)
+      pointer.deallocate()
+      pointer = newPointer
+      capacity = newCapacity
+    }
+    (pointer + count).initialize(repeating: .nil, count: newCount - count)
+    count = newCount
+  }
+
+  /// Drops the slots from `newCount` on.
+  func shrink(to newCount: Int) {
+    guard newCount < count else { return }
+    (pointer + newCount).deinitialize(count: count - newCount)
+    count = newCount
+  }
+}

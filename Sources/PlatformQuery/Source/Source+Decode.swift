@@ -1,0 +1,54 @@
+extension Source {
+  /// Makes a source from raw bytes, refusing invalid UTF-8 and NUL bytes with an error at the
+  /// offending byte's line and column.
+  public static func decode(_ bytes: [UInt8], name: String) throws(PQError) -> Source {
+    var index = 0
+    var line = 1
+    var lineStart = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0 || !validSequence(bytes, at: index) {
+        let prefix = String(decoding: bytes[lineStart..<index], as: UTF8.self)
+        let column = prefix.count + 1
+        let lineEnd = bytes[index...].firstIndex(of: 10) ?? bytes.count
+        let safeLine = String(decoding: bytes[lineStart..<lineEnd].map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+        let shown = String(repeating: "\n", count: line - 1) + safeLine
+        let source = Source(name: name, text: shown)
+        let offset = source.lineStarts[line - 1] + Array(prefix.utf8).count
+        let what =
+          byte == 0 ? "a NUL byte" : "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))"
+        var error = PQError(
+          .syntax, "\(what) at line \(line), column \(column)", source: source,
+          span: Span(start: offset, end: offset + 1),
+          notes: ["pq source must be UTF-8 text"])
+        error.isUnexpectedEnd = false
+        throw error
+      }
+      if byte == 10 {
+        line += 1
+        lineStart = index + 1
+      }
+      index += byte < 0x80 ? 1 : sequenceLength(byte)
+    }
+    return Source(name: name, text: String(decoding: bytes, as: UTF8.self))
+  }
+
+  static func sequenceLength(_ byte: UInt8) -> Int {
+    if byte & 0xE0 == 0xC0 { return 2 }
+    if byte & 0xF0 == 0xE0 { return 3 }
+    return 4
+  }
+
+  static func validSequence(_ bytes: [UInt8], at index: Int) -> Bool {
+    let byte = bytes[index]
+    if byte < 0x80 { return true }
+    guard byte >= 0xC2, byte <= 0xF4 else { return false }
+    let length = sequenceLength(byte)
+    guard index + length <= bytes.count else { return false }
+    let slice = Array(bytes[index..<(index + length)])
+    var iterator = slice.makeIterator()
+    var decoder = UTF8()
+    if case .scalarValue = decoder.decode(&iterator) { return iterator.next() == nil }
+    return false
+  }
+}
