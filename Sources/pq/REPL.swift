@@ -291,7 +291,7 @@ final class REPL {
     }
   }
 
-  func editDistance(_ a: String, _ b: String) -> Int { CommandLineOptions.editDistance(a, b) }
+  func editDistance(_ a: String, _ b: String) -> Int { Suggestion.editDistance(a, b) }
 
   /// A script that does what the session did and prints what it echoed: an input that gave a
   /// value becomes `print(…)`, or `_ = …` then `print(_)` when a later input reads `_`, so the
@@ -323,11 +323,7 @@ final class REPL {
     return cleaned.isEmpty || cleaned.first?.isNumber == true ? "data" : cleaned.lowercased()
   }
 
-  static func now() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-  }
+  static func now() -> UInt64 { Clock.nanoseconds() }
 }
 
 /// Durations as text.

@@ -1,5 +1,6 @@
 import CEditLine
 import PlatformQuery
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -51,71 +52,66 @@ enum Terminal {
 }
 
 /// A buffered writer to a file descriptor. A closed pipe ends the program quietly.
-final class Output: @unchecked Sendable {
+final class Output: Sendable {
   static let standardOutput = Output(descriptor: 1)
   static let standardError = Output(descriptor: 2)
 
   let descriptor: Int32
-  var buffer: [UInt8] = []
-  let lock = Mutex()
   /// On a terminal each line appears when it is printed; to a pipe or file, output is buffered
   /// (and flushed at exit, on errors and before the prompt reads).
   let flushesLines: Bool
-  /// Set when a write failed for a reason other than a closed pipe (the terminal went away):
-  /// the prompt then ends instead of writing into the void.
-  private(set) var failed = false
-  /// Set by `--ascii`: everything written goes through `ASCII.transliterate`, diagnostics included.
-  private var asciiOnly = false
+
+  private struct State {
+    var buffer: [UInt8] = []
+    /// Set when a write failed for a reason other than a closed pipe (the terminal went away):
+    /// the prompt then ends instead of writing into the void.
+    var failed = false
+    /// Set by `--ascii`: everything written goes through `ASCII.transliterate`.
+    var asciiOnly = false
+  }
+
+  private let state = Mutex(State())
 
   init(descriptor: Int32) {
     self.descriptor = descriptor
     flushesLines = isatty(descriptor) == 1
   }
 
-  /// Whether a write has failed (see `failed`).
-  var hasFailed: Bool { lock.locked { failed } }
+  /// Whether a write has failed (see `State.failed`).
+  var hasFailed: Bool { state.withLock { $0.failed } }
 
-  /// Makes every later write pure ASCII.
+  /// Makes every later write pure ASCII, diagnostics included.
   func writeASCIIOnly() {
-    lock.locked { asciiOnly = true }
+    state.withLock { $0.asciiOnly = true }
   }
 
   func write(_ text: String) {
-    lock.locked {
-      buffer.append(contentsOf: (asciiOnly ? ASCII.transliterate(text) : text).utf8)
-      if buffer.count > 1 << 16 || (flushesLines && text.utf8.contains(UInt8(ascii: "\n"))) { flushLocked() }
+    state.withLock { state in
+      state.buffer.append(contentsOf: (state.asciiOnly ? ASCII.transliterate(text) : text).utf8)
+      if state.buffer.count > 1 << 16 || (flushesLines && text.utf8.contains(UInt8(ascii: "\n"))) {
+        flushLocked(&state)
+      }
     }
   }
 
   func flush() {
-    lock.locked { flushLocked() }
+    state.withLock { flushLocked(&$0) }
   }
 
-  private func flushLocked() {
+  private func flushLocked(_ state: inout State) {
     var offset = 0
-    while offset < buffer.count {
-      let count = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    while offset < state.buffer.count {
+      let count = state.buffer[offset...].withUnsafeBytes {
+        Glibc.write(descriptor, $0.baseAddress, $0.count)
+      }
       if count < 0 {
         if errno == EINTR { continue }
         if errno == EPIPE { _exit(0) }
-        failed = true
+        state.failed = true
         break
       }
       offset += count
     }
-    buffer.removeAll(keepingCapacity: true)
-  }
-}
-
-/// A small pthread mutex.
-final class Mutex: @unchecked Sendable {
-  private var mutex = pthread_mutex_t()
-  init() { pthread_mutex_init(&mutex, nil) }
-  deinit { pthread_mutex_destroy(&mutex) }
-
-  func locked<T>(_ body: () -> T) -> T {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    return body()
+    state.buffer.removeAll(keepingCapacity: true)
   }
 }

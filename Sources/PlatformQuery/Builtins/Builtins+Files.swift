@@ -13,7 +13,8 @@ extension Builtins {
         }
         let source = try Source.decode(read(), name: "<stdin>")
         let first = source.text.utf8.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-        let format = first == UInt8(ascii: "[") || first == UInt8(ascii: "{") ? DataFile.jsonFormat : DataFile.csvFormat
+        let format =
+          first == UInt8(ascii: "[") || first == UInt8(ascii: "{") ? DataFile.jsonFormat : DataFile.csvFormat
         return try format.read(source)
       }
       try arguments.runtime.checkPath(path, "load")

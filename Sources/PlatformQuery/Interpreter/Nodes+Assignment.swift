@@ -257,4 +257,3 @@ final class ImportNode: Node {
     return .nil
   }
 }
-

@@ -78,16 +78,14 @@ final class LocalConstantBinaryNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    if case .number(let x) = runtime.localPointer(slot).pointee, let result = op.numbers(x, constant)
-    {
+    if case .number(let x) = runtime.localPointer(slot).pointee, let result = op.numbers(x, constant) {
       return result
     }
     return try general.evaluate(runtime)
   }
 
   override func test(_ runtime: Runtime) throws(PQError) -> Bool {
-    if case .number(let x) = runtime.localPointer(slot).pointee, let result = op.compare(x, constant)
-    {
+    if case .number(let x) = runtime.localPointer(slot).pointee, let result = op.compare(x, constant) {
       return result
     }
     return try general.test(runtime)

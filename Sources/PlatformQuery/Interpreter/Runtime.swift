@@ -137,11 +137,7 @@ final class Runtime {
     }
   }
 
-  static func now() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-  }
+  static func now() -> UInt64 { Clock.nanoseconds() }
 
   /// Counts one step (a loop iteration or a call) and, every few thousand, checks the limits.
   @inline(__always)
