@@ -185,25 +185,13 @@ public enum JSON {
     return NumberFormat.written(n)
   }
 
+  /// A JSON string: RFC 8259 escapes, control characters as `\u00XX`.
   static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
+    Value.escaped(text) { scalar in
+      if scalar.value == 0x7F { return String(Character(scalar)) }
+      let hex = String(scalar.value, radix: 16)
+      return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
-    return out + "\""
   }
 
   /// A JSON parse failure at a byte offset.

@@ -10,7 +10,7 @@ enum LargeStack {
   /// Bytes of stack for evaluation threads: room for the default depth limit in debug builds.
   static let size = 1 << 30
 
-  private final class Job: @unchecked Sendable {
+  fileprivate final class Job: @unchecked Sendable {
     let work: () -> Void
     init(_ work: @escaping () -> Void) { self.work = work }
   }
@@ -43,37 +43,14 @@ enum LargeStack {
         pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
         do throws(PQError) { result = .success(try body()) } catch { result = .failure(error) }
       }
-      var attributes = pthread_attr_t()
-      pthread_attr_init(&attributes)
-      pthread_attr_setstacksize(&attributes, size)
-      let unmanaged = Unmanaged.passRetained(job)
-      #if canImport(Darwin)
-        var thread: pthread_t?
-      #else
-        var thread = pthread_t()
-      #endif
-      let started = pthread_create(
-        &thread, &attributes,
-        { pointer in
-          #if canImport(Darwin)
-            let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
-          #else
-            guard let pointer else { return nil }
-            let job = Unmanaged<Job>.fromOpaque(pointer).takeRetainedValue()
-          #endif
-          job.work()
-          return nil
-        }, unmanaged.toOpaque())
-      pthread_attr_destroy(&attributes)
-      if started != 0 {
-        unmanaged.release()
-        job.work()
-      } else {
+      if let thread = start(job, detached: false) {
         #if canImport(Darwin)
           if let thread { pthread_join(thread, nil) }
         #else
           pthread_join(thread, nil)
         #endif
+      } else {
+        job.work()
       }
     }
     switch result {
@@ -92,10 +69,23 @@ extension LargeStack {
       pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
       work()
     }
+    if start(job, detached: true) == nil { job.work() }
+  }
+
+  #if canImport(Darwin)
+    typealias Thread = pthread_t?
+  #else
+    typealias Thread = pthread_t
+  #endif
+
+  /// Starts a thread with a stack of `size` bytes running the job; nil when no thread could be
+  /// made (the caller then runs the job itself).
+  fileprivate static func start(_ job: Job, detached: Bool) -> Thread? {
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     pthread_attr_setstacksize(&attributes, size)
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    if detached { pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED)) }
+    defer { pthread_attr_destroy(&attributes) }
     let unmanaged = Unmanaged.passRetained(job)
     #if canImport(Darwin)
       var thread: pthread_t?
@@ -114,11 +104,11 @@ extension LargeStack {
         job.work()
         return nil
       }, unmanaged.toOpaque())
-    pthread_attr_destroy(&attributes)
     if started != 0 {
       unmanaged.release()
-      work()
+      return nil
     }
+    return thread
   }
 }
 

@@ -51,6 +51,14 @@ extension Value: CustomStringConvertible {
 
   /// A string in pq literal syntax.
   static func quote(_ text: String) -> String {
+    escaped(text) { scalar in
+      scalar == "\0" ? "\\0" : "\\u{" + String(scalar.value, radix: 16) + "}"
+    }
+  }
+
+  /// A string in double quotes with `"`, `\\`, line breaks and tabs escaped, and every other
+  /// control character written by `control`: the one quoting loop behind pq literals and JSON.
+  static func escaped(_ text: String, control: (Unicode.Scalar) -> String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -59,10 +67,9 @@ extension Value: CustomStringConvertible {
       case "\n": out += "\\n"
       case "\t": out += "\\t"
       case "\r": out += "\\r"
-      case "\0": out += "\\0"
       default:
         if scalar.value < 0x20 || scalar.value == 0x7F {
-          out += "\\u{" + String(scalar.value, radix: 16) + "}"
+          out += control(scalar)
         } else {
           out.unicodeScalars.append(scalar)
         }
