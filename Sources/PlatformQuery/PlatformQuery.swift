@@ -189,18 +189,8 @@ public final class Interpreter: @unchecked Sendable {
   func run(_ source: Source, mode: ResolutionMode, markBuiltin: Bool = false) throws(PQError) -> Value {
     let savedScope = scope
     let savedCount = runtime.globals.count
-    // The outermost evaluation is the one `cancel()` stops; it ends with this call.
-    let outermost = !runtime.evaluating
-    if outermost {
-      runtime.evaluating = true
-      cancellation.begin()
-    }
-    defer {
-      if outermost {
-        cancellation.end()
-        runtime.evaluating = false
-      }
-    }
+    let outermost = beginEvaluation()
+    defer { if outermost { endEvaluation() } }
     do {
       return try LargeStack.run { () throws(PQError) -> Value in
         let program = try Parser.parse(source)
@@ -223,6 +213,21 @@ public final class Interpreter: @unchecked Sendable {
       runtime.abandon()
       throw error
     }
+  }
+
+  /// Marks the start of an evaluation; returns true for the outermost one (imports and calls
+  /// back from native functions nest inside it), which is the one `cancel()` stops.
+  func beginEvaluation() -> Bool {
+    guard !runtime.evaluating else { return false }
+    runtime.evaluating = true
+    cancellation.begin()
+    return true
+  }
+
+  /// Ends the outermost evaluation: a later `cancel()` stops nothing.
+  func endEvaluation() {
+    cancellation.end()
+    runtime.evaluating = false
   }
 
   /// Runs a resolved body in a fresh frame on top of the stack.
@@ -298,17 +303,8 @@ public final class Interpreter: @unchecked Sendable {
     guard case .function(let callee) = function else {
       throw PQError(.runtime, "cannot call \(Arithmetic.describe(function))")
     }
-    let outermost = !runtime.evaluating
-    if outermost {
-      runtime.evaluating = true
-      cancellation.begin()
-    }
-    defer {
-      if outermost {
-        cancellation.end()
-        runtime.evaluating = false
-      }
-    }
+    let outermost = beginEvaluation()
+    defer { if outermost { endEvaluation() } }
     return try LargeStack.run { () throws(PQError) -> Value in
       if runtime.depth == 0 { runtime.begin() }
       return try runtime.call(callee, arguments, span: Span(start: 0, end: 0))
