@@ -193,6 +193,10 @@ final class EditLineReader: LineReader {
     promptBytes = Array(prompt.utf8CString)
     var count: Int32 = 0
     errno = 0
+    // A SIGTERM that came while the last value was being printed: do not start a read that no
+    // signal would interrupt.
+    let early = terminationSignal.load(ordering: .relaxed)
+    if early != 0 { return .terminated(early) }
     let read = el_gets(editor, &count)
     if let block = pasted {
       pasted = nil

@@ -319,6 +319,7 @@ func temporaryFolder() -> String {
     #expect(session.waitFor("pq> "))
     session.send("6 * 7\r")
     #expect(session.waitFor("= 42"))
+    #expect(session.waitFor("pq> ", count: 2))
     kill(session.pid, SIGTERM)
     #expect(session.termination(seconds: 2) == .exited(128 + SIGTERM))
     let history = String(decoding: try FileSystem.read(state + "/pq/history"), as: UTF8.self)
