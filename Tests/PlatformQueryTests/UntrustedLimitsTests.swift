@@ -176,3 +176,22 @@ import Testing
     #expect((error as? PQError)?.limitReason == .cancelled)
   }
 }
+
+/// A host's own data keeps everything the host gave.
+@Suite struct HostDataTests {
+  @Test func extraMetricsAndDetailsAreKept() throws {
+    let dau = Figure(
+      platform: "Chirp", field: "dau", label: "chirp.dau", value: 1_200_000, unit: .users,
+      publisher: "Chirp Inc.",
+      period: "2024-10", definition: "daily active users", quote: "", statedAs: "")
+    let chirp = Dataset.platform(
+      name: "Chirp", details: [("owner", "Us"), ("founded", "2021")], figures: [dau])
+    var options = Interpreter.Options()
+    options.dataset = .custom([chirp])
+    let pq = Interpreter(options: options)
+    #expect(try pq.evaluate("platforms[0].founded").description == "2021")
+    #expect(try pq.evaluate("platforms[0].owner").description == "Us")
+    #expect(try pq.evaluate("platforms[0].dau").description == "1.2M users")
+    #expect(try pq.evaluate("source(platforms[0].dau)[0].publisher").description == "Chirp Inc.")
+  }
+}

@@ -110,8 +110,12 @@ public enum Dataset {
   {
     var byField: [String: Figure] = [:]
     for figure in figures { byField[figure.field] = figure }
-    let detailFields: [(String, String?)] = Dataset.detailKeys.map { key in
+    var detailFields: [(String, String?)] = Dataset.detailKeys.map { key in
       (key, details.first { $0.0 == key }?.1)
+    }
+    // Details of the host's own (`founded`, …) are kept after the article's, in their order.
+    for (key, text) in details where !Dataset.detailKeys.contains(key) && key != "name" {
+      detailFields.append((key, text))
     }
     return value(
       of: Platform(label: nil, name: name, details: detailFields, descriptionQuote: "", figures: byField))
@@ -128,6 +132,10 @@ public enum Dataset {
       } else {
         pairs.append((field, .nil))
       }
+    }
+    // A host's own metrics (`dau`, …) come after the article's, in name order: none is dropped.
+    for field in platform.figures.keys.sorted() where !Metric.allFields.contains(field) {
+      if let figure = platform.figures[field] { pairs.append((field, figureValue(figure))) }
     }
     return .record(Record(pairs, kind: .platform))
   }
