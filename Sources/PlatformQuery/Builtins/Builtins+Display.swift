@@ -28,6 +28,16 @@ extension Builtins {
       return .string(text)
     },
     NativeFunction(
+      "svg(chart)",
+      doc: "A chart as SVG text: bars, labels, its sources and caveats; save(chart, \"file.svg\") writes it.",
+      example: "svg(chart(with_figure(platforms, \"mau\"), \"mau\", log: true))"
+    ) { arguments throws(PQError) in
+      guard case .record(let record) = arguments[0], record.kind == .chart else {
+        throw arguments.typeError(0, "a chart (from chart())")
+      }
+      return .string(Chart.svg(record))
+    },
+    NativeFunction(
       "chart(list, metric?)", named: ["log", "width"],
       doc:
         "A horizontal bar chart of a metric across records, or of a series (one bar a period), with its sources and caveats; log: true for a log scale, width: columns.",
@@ -49,11 +59,17 @@ extension Builtins {
       }
       let title =
         chart.title + (chart.unit.isNone ? "" : " (\(chart.unit))") + (logarithmic ? ", log scale" : "")
-      var text = BarChart.render(
-        title: title, bars: chart.bars, width: width, logarithmic: logarithmic,
-        unicode: arguments.runtime.unicode)
-      text += "\n" + chartFootnotes(chart.values)
-      return .string(text)
+      let bars: [Value] = zip(chart.bars, chart.barValues).map { bar, value in
+        .record(Record(shape: Chart.barShape, values: [.string(bar.label), value]))
+      }
+      let footnotes = chartFootnotes(chart.values).split(separator: "\n").map { Value.string(String($0)) }
+      return .record(
+        Record(
+          shape: Chart.shape,
+          values: [
+            .string(title), .list(bars), .bool(logarithmic), .number(Double(width)),
+            .bool(arguments.runtime.unicode), .list(footnotes),
+          ]))
     },
   ]
 }
@@ -62,11 +78,12 @@ extension Builtins {
   /// What a chart shows: its title, one bar per record (or per period of a series), the unit,
   /// and the values behind the bars for the footnotes.
   static func chartBars(_ items: [Value], _ arguments: Arguments) throws(PQError) -> (
-    title: String, bars: [BarChart.Bar], unit: Unit, values: [Value]
+    title: String, bars: [BarChart.Bar], unit: Unit, values: [Value], barValues: [Value]
   ) {
     var bars: [BarChart.Bar] = []
     var unit = Unit.none
     var values: [Value] = []
+    var barValues: [Value] = []
     let isSeries = items.allSatisfy { $0.numericValue != nil }
     if isSeries {
       // A series: one bar a figure, labelled by its period.
@@ -76,13 +93,14 @@ extension Builtins {
         if !value.unit.isNone { unit = value.unit }
         bars.append(BarChart.Bar(label: label, value: value.numericValue, shown: value.inline))
         values.append(value)
+        barValues.append(value)
       }
       let figures = values.compactMap { $0.provenance?.figures.first }
       let title =
         arguments.optional(1).map(\.text) ?? figures.first.map {
           "\($0.platform.isEmpty ? $0.label : $0.platform + " " + $0.field)"
         } ?? "series"
-      return (title, bars, unit, values)
+      return (title, bars, unit, values, barValues)
     }
     guard arguments.optional(1) != nil else {
       throw arguments.failure(
@@ -99,6 +117,7 @@ extension Builtins {
       let label = record["name"]?.text ?? "\(bars.count + 1)"
       if case .nil = value {
         bars.append(BarChart.Bar(label: label, value: nil, shown: ""))
+        barValues.append(.nil)
         continue
       }
       guard let number = value.numericValue else {
@@ -107,8 +126,9 @@ extension Builtins {
       if !value.unit.isNone { unit = value.unit }
       bars.append(BarChart.Bar(label: label, value: number, shown: value.inline))
       values.append(value)
+      barValues.append(value)
     }
-    return (metric, bars, unit, values)
+    return (metric, bars, unit, values, barValues)
   }
 
   /// The lines under a chart: every figure's source and period, then the caveats of weighing

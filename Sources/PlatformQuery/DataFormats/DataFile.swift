@@ -18,8 +18,21 @@ public enum DataFile {
     extensions: ["csv"], read: { source throws(PQError) in try readCSV(source) },
     write: { value throws(PQError) in try csv(value) })
 
+  /// SVG: charts only, written and never read.
+  static let svgFormat = DataFormat(
+    extensions: ["svg"],
+    read: { source throws(PQError) in
+      throw PQError(.runtime, "pq writes .svg files (charts) but does not read them: '\(source.name)'")
+    },
+    write: { value throws(PQError) in
+      guard case .record(let record) = value, record.kind == .chart else {
+        throw PQError(.runtime, "a .svg file holds a chart", notes: ["make one with chart(list, \"metric\")"])
+      }
+      return Chart.svg(record)
+    })
+
   /// Every format, for `load` and `save`.
-  static let formats = [jsonFormat, csvFormat]
+  static let formats = [jsonFormat, csvFormat, svgFormat]
 
   /// The format a path's extension chooses, or nil.
   static func format(for path: String) -> DataFormat? {

@@ -53,6 +53,23 @@ enum BarChart {
     return lines.joined(separator: "\n")
   }
 
+  /// Each bar's length as a fraction of the full width (nil for a bar without a figure): of the
+  /// largest value, or on a log scale of the decades from one below the smallest value.
+  static func fractions(_ bars: [Bar], logarithmic: Bool) -> [Double?] {
+    let positive = bars.compactMap(\.value).filter { $0 > 0 }
+    let maximum = bars.compactMap(\.value).max() ?? 0
+    let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
+    let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
+    return bars.map { bar in
+      guard let value = bar.value else { return nil }
+      let fraction =
+        logarithmic
+        ? (value > 0 ? (log10(value) - floorExponent) / (ceilingExponent - floorExponent) : 0)
+        : (maximum > 0 ? max(0, value) / maximum : 0)
+      return min(1, max(0, fraction))
+    }
+  }
+
   static func draw(_ length: Double, unicode: Bool) -> String {
     guard unicode else { return String(repeating: "#", count: Int(length.rounded())) }
     let eighths = Int((length * 8).rounded())

@@ -64,6 +64,8 @@ public enum RecordKind: Sendable, Equatable {
   case platformComparison
   /// An imported module's bindings.
   case module(String)
+  /// A chart made by `chart()`: shown as bars in a terminal, as SVG by `svg()` and `save`.
+  case chart
 
   var typeName: String {
     switch self {
@@ -71,6 +73,7 @@ public enum RecordKind: Sendable, Equatable {
     case .platform: return "platform"
     case .comparison, .platformComparison: return "comparison"
     case .module: return "module"
+    case .chart: return "chart"
     }
   }
 }

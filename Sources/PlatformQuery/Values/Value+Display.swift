@@ -13,6 +13,7 @@ extension Value: CustomStringConvertible {
       switch record.kind {
       case .platform: return PlatformCard.render(record, width: width)
       case .comparison, .platformComparison: return ComparisonDisplay.render(record, width: width)
+      case .chart: return Chart.text(record)
       default: return inline
       }
     default: return inline
