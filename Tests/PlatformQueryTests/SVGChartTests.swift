@@ -29,7 +29,7 @@ import Testing
     // Decades 10^4 to 10^8: (log10(70.4M) − 4) / 4 × 380 = 365.5; (log10(698K) − 4) / 4 × 380 = 175.2.
     let chart = try svg("chart(with_figure(platforms, \"mau\"), \"mau\", log: true)")
     #expect(barWidths(chart) == [365.5, 175.2])
-    #expect(chart.contains("Log scale: each equal step along a bar is ×10."))
+    #expect(chart.contains("Log scale: each 95 px of a bar is ×10."))
   }
 
   @Test func titleDescriptionLabelsSourcesAndCaveatsAreText() throws {

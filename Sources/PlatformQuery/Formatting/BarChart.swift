@@ -53,6 +53,15 @@ enum BarChart {
     return lines.joined(separator: "\n")
   }
 
+  /// The decades a log scale spans: from one below the smallest positive figure to the one
+  /// above the largest.
+  static func decades(_ bars: [Bar]) -> Int {
+    let positive = bars.compactMap(\.value).filter { $0 > 0 }
+    let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
+    let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
+    return max(1, Int(ceilingExponent - floorExponent))
+  }
+
   /// Each bar's length as a fraction of the full width (nil for a bar without a figure): of the
   /// largest value, or on a log scale of the decades from one below the smallest value.
   static func fractions(_ bars: [Bar], logarithmic: Bool) -> [Double?] {

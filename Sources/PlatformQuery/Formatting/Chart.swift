@@ -46,7 +46,10 @@ enum Chart {
   static func svg(_ record: Record) -> String {
     let chart = parts(record)
     var notes = chart.footnotes.map { $0.hasPrefix("  - ") ? "• " + $0.dropFirst(4) : $0 }
-    if chart.logarithmic { notes.insert("Log scale: each equal step along a bar is ×10.", at: 0) }
+    if chart.logarithmic {
+      let perDecade = SVGChart.plotWidth / Double(BarChart.decades(chart.bars))
+      notes.insert("Log scale: each \(SVGChart.px(perDecade)) px of a bar is ×10.", at: 0)
+    }
     return SVGChart.render(
       title: chart.title, bars: chart.bars, logarithmic: chart.logarithmic, footnotes: notes)
   }

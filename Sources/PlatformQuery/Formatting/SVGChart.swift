@@ -11,12 +11,14 @@ enum SVGChart {
   static let top = 56.0
   static let fontStack = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
   static let barColour = "#2f6690"
+  /// The longest bar.
+  static let plotWidth = width - labelWidth - valueWidth - 20
 
   /// The SVG text of a chart.
   static func render(
     title: String, bars: [BarChart.Bar], logarithmic: Bool, footnotes: [String]
   ) -> String {
-    let plotWidth = width - labelWidth - valueWidth - 20
+
     let fractions = BarChart.fractions(bars, logarithmic: logarithmic)
     let notes = footnotes.flatMap { wrapped($0, columns: 110) }
     let height = top + Double(bars.count) * rowHeight + 16 + Double(notes.count) * 16 + 12
