@@ -114,6 +114,12 @@ import Testing
     // top keeps every record tied at its last place.
     #expect(evaluate("map(top(\(records), \"v\", 1), fn(r) { r.name })").stdout == "[\"B\", \"C\"]\n")
     #expect(evaluate("map(top(\(records), \"v\", 3), fn(r) { r.name })").stdout == "[\"B\", \"C\", \"A\"]\n")
+    // A tie is a tie as the figures read, binary noise or not (0.1 + 0.2 and 0.3).
+    #expect(
+      evaluate(
+        "map(rank([{name: \"a\", v: 0.1 + 0.2}, {name: \"b\", v: 0.3}, {name: \"c\", v: 0.1}], \"v\"), fn(r) { r.rank })"
+      )
+      .stdout == "[1, 1, 3]\n")
   }
 
   @Test func asciiMeansASCIIEverywhere() {

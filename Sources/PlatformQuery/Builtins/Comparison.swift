@@ -86,6 +86,8 @@ enum Comparison {
     let items = try arguments.list(0)
     let metric = try arguments.string(1)
     let values = try Builtins.fieldValues(items, arguments, 1)
+    // Ties are decided as the figures are shown (57% as 57), as `==` decides them.
+    let factor = values.first { $0.numericValue != nil }?.unit.shownFactor ?? 1
     let ordered = try Builtins.sorted(
       Array(zip(items, values).map { pair in Value.list([pair.0, pair.1]) }),
       keys: values, descending: true)
@@ -100,7 +102,7 @@ enum Comparison {
       let value = pair[1]
       let number = value.numericValue
       if let number {
-        if number != previous { place = ranked + 1 }
+        if previous.map({ !Arithmetic.same($0 * factor, number * factor) }) ?? true { place = ranked + 1 }
         if let limit, place > limit { break }
         ranked += 1
         previous = number
