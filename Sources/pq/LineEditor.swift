@@ -25,9 +25,17 @@ enum LineResult {
 /// The signal that asked the prompt to end (SIGHUP, SIGTERM), or 0.
 let terminationSignal = Atomic<Int32>(0)
 
+/// An open /dev/null the termination handler puts in place of standard input, so that a read
+/// that has not started yet when the signal comes ends at once (at end of input) instead of
+/// waiting for a key that may never come.
+let nullInput = Atomic<Int32>(-1)
+
 /// SIGHUP and SIGTERM end the prompt the way Ctrl-D does (history saved): the handler records
 /// the signal and stops a running evaluation; a blocked read returns EINTR.
 func installTerminationHandlers(_ flag: CancellationFlag) {
+  if nullInput.load(ordering: .relaxed) < 0 {
+    nullInput.store(open("/dev/null", O_RDONLY), ordering: .relaxed)
+  }
   for signalNumber in [SIGHUP, SIGTERM] {
     // Started under nohup (SIGHUP ignored): keep it ignored, as shells do.
     var current = sigaction()
@@ -40,6 +48,8 @@ func installTerminationHandlers(_ flag: CancellationFlag) {
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { number in
       terminationSignal.store(number, ordering: .relaxed)
+      let null = nullInput.load(ordering: .relaxed)
+      if null >= 0 { dup2(null, 0) }
       let raw = interruptTarget.load(ordering: .relaxed)
       if raw != 0, let pointer = UnsafeRawPointer(bitPattern: raw) {
         Unmanaged<CancellationFlag>.fromOpaque(pointer).takeUnretainedValue().cancel()

@@ -304,13 +304,13 @@ func temporaryFolder() -> String {
     let session = TerminalSession(stateHome: temporaryFolder())
     #expect(session.waitFor("pq> "))
     session.closeTerminal()
-    #expect(session.termination(seconds: 1) == .exited(129))
+    #expect(session.termination(seconds: 10) == .exited(129))
     // Under nohup SIGHUP never comes: reading the closed terminal fails, and the prompt ends
     // with status 1 instead of spinning on EIO.
     let ignoring = TerminalSession(stateHome: temporaryFolder(), ignoreHangUp: true)
     #expect(ignoring.waitFor("pq> "))
     ignoring.closeTerminal()
-    #expect(ignoring.termination(seconds: 1) == .exited(1))
+    #expect(ignoring.termination(seconds: 10) == .exited(1))
   }
 
   @Test func sigtermEndsThePromptAndKeepsTheHistory() throws {
@@ -321,7 +321,7 @@ func temporaryFolder() -> String {
     #expect(session.waitFor("= 42"))
     #expect(session.waitFor("pq> ", count: 2))
     kill(session.pid, SIGTERM)
-    #expect(session.termination(seconds: 2) == .exited(128 + SIGTERM))
+    #expect(session.termination(seconds: 10) == .exited(128 + SIGTERM))
     let history = String(decoding: try FileSystem.read(state + "/pq/history"), as: UTF8.self)
     #expect(history.contains("6\\0407\\040*") || history.contains("6\\040*\\0407"), "\(history)")
   }

@@ -117,7 +117,9 @@ public enum JSON {
       unit = parsed
     }
     let stored = shown / unit.shownFactor
-    if fields.isEmpty { return nil }
+    // A figure says it is one: a unit, a source or a label (pq writes one on every figure).
+    // `{"value": 3, "note": "x"}` stays a record.
+    if fields["unit"] == nil, fields["source"] == nil, fields["label"] == nil, !isComputed { return nil }
     if fields.count == 1, fields["unit"] != nil { return Value.make(stored, unit, nil) }
     func text(_ key: String) -> String? {
       if case .string(let text)? = fields[key], !text.isEmpty { return text }
