@@ -298,6 +298,20 @@ public final class Interpreter: @unchecked Sendable {
     defineNative(NativeFunction(name: name, arity: arity, doc: doc, body: body))
   }
 
+  /// Registers a native function that receives a `NativeCall`: its arguments, the interpreter
+  /// (not retained), the call's location, and whether the evaluation was cancelled, so a long
+  /// native can stop early and report where it was called. Same rules as `register`.
+  public func registerWithContext(
+    _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
+    _ body: @escaping @Sendable (NativeCall) throws -> Value
+  ) throws(PQError) {
+    let flag = cancellation
+    let interpreter = Unmanaged.passUnretained(self)
+    try register(name, arity: arity, doc: doc, replacing: replacing) { arguments in
+      try body(NativeCall(arguments: arguments, interpreterReference: interpreter, cancellation: flag))
+    }
+  }
+
   /// Calls a pq function value (from a global or a result) with arguments.
   public func call(_ function: Value, _ arguments: [Value]) throws(PQError) -> Value {
     guard case .function(let callee) = function else {

@@ -195,3 +195,52 @@ import Testing
     #expect(try pq.evaluate("source(platforms[0].dau)[0].publisher").description == "Chirp Inc.")
   }
 }
+
+/// Native functions that keep provenance and see their call.
+@Suite struct NativeProvenanceTests {
+  @Test func aNativeKeepsSourcesUnitsAndCaveats() throws {
+    let pq = Interpreter()
+    try pq.register("per_capita", arity: 2) { args in
+      let quotient = try args[0].applying("/", args[1])
+      return Value.derived("per_capita", from: args, number: quotient.doubleValue ?? 0, unit: quotient.unit)
+    }
+    let native = try pq.evaluate("per_capita(x.revenue, x.mau)")
+    let builtIn = try pq.evaluate("x.revenue / x.mau")
+    #expect(native.description == builtIn.description)  // $28.4 per user
+    #expect(native.caveatTexts == builtIn.caveatTexts)
+    #expect(!native.caveatTexts.isEmpty)
+    #expect(native.figures.map(\.label) == ["x.revenue", "x.mau"])
+    #expect(
+      try pq.evaluate("explain(per_capita(x.revenue, x.mau))").description.hasPrefix(
+        "per_capita(x.revenue, x.mau) = $28.4 per user"))
+  }
+
+  @Test func caveatsComeStructured() throws {
+    let value = try Interpreter().evaluate("ratio(x.revenue, truth.revenue)")
+    let kinds = value.structuredCaveats.map(\.kind)
+    #expect(kinds == [.periodNotGiven, .definitions, .status])
+    #expect(value.structuredCaveats.last?.figures.map(\.label) == ["x.revenue"])
+    #expect(try Interpreter().evaluate("ratio(x.mau, truth.mau)").structuredCaveats.isEmpty)
+  }
+
+  @Test func aLongNativeSeesTheCancellation() throws {
+    let pq = Interpreter()
+    try pq.registerWithContext("crunch", arity: 0) { call in
+      while !call.isCancelled { usleep(1_000) }
+      struct Stopped: Error {}
+      throw Stopped()
+    }
+    let flag = pq.cancellation
+    let canceller = Thread {
+      usleep(50_000)
+      flag.cancel()
+    }
+    defer { canceller.join() }
+    do {
+      _ = try pq.evaluate("crunch()")
+      Issue.record("crunch ended by itself")
+    } catch {
+      #expect(error.limitReason == .cancelled)
+    }
+  }
+}

@@ -74,6 +74,10 @@ public final class NativeFunction: @unchecked Sendable {
         } catch let error as PQError {
           throw error
         } catch {
+          // A native that stopped because the evaluation was cancelled reports the cancellation.
+          if arguments.runtime.cancellation.isCancelled {
+            throw PQError.limit("interrupted", nil, reason: .cancelled)
+          }
           throw PQError(.runtime, "\(name): \(error)")
         }
         // pq never holds inf or nan: a host function that returns one is an error.
@@ -253,4 +257,20 @@ struct Arguments {
   func call(_ function: Function, _ first: Value, _ second: Value) throws(PQError) -> Value {
     try runtime.call(function, count: 2, first, second, span: span)
   }
+}
+
+/// What a native function registered with `registerWithContext` receives.
+public struct NativeCall: @unchecked Sendable {
+  /// The arguments, in order.
+  public let arguments: [Value]
+  let interpreterReference: Unmanaged<Interpreter>
+  let cancellation: CancellationFlag
+
+  /// The interpreter that called the function. Not retained: a native must not keep it
+  /// beyond the call (capturing it strongly in the function would leak it).
+  public var interpreter: Interpreter { interpreterReference.takeUnretainedValue() }
+
+  /// True when the evaluation that called the function was cancelled: a long native should
+  /// check it now and then and stop (throwing anything; pq reports the cancellation).
+  public var isCancelled: Bool { cancellation.isCancelled }
 }

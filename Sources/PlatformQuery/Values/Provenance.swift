@@ -158,59 +158,82 @@ public final class Figure: Sendable, Hashable {
   /// and equal, equal definitions and sources for the same metric, and neither figure an
   /// estimate or approximate.
   static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
-    var differences: [String] = []
+    let parts = differences(a, b)
+    if parts.isEmpty { return nil }
+    return "\(a.label) and \(b.label): " + parts.map(\.text).joined(separator: "; ")
+  }
+
+  /// What makes weighing `a` against `b` not like for like, one `Caveat` a difference.
+  static func differences(_ a: Figure, _ b: Figure) -> [Caveat] {
+    var result: [Caveat] = []
+    func add(_ kind: Caveat.Kind, _ figures: [Figure], _ text: String) {
+      result.append(Caveat(kind: kind, figures: figures, text: text))
+    }
     if a.periodGiven, b.periodGiven {
       if let spanA = a.span, let spanB = b.span {
-        if let difference = spanA.difference(from: spanB) { differences.append(difference) }
+        if let difference = spanA.difference(from: spanB) { add(.periods, [a, b], difference) }
       } else if a.period != b.period {
-        differences.append("periods differ (\(a.period) vs \(b.period))")
+        add(.periods, [a, b], "periods differ (\(a.period) vs \(b.period))")
       }
     } else {
-      let undated = [a, b].filter { !$0.periodGiven }.map(\.label)
-      differences.append(
-        "periods cannot be compared: no period is given for \(undated.joined(separator: " or "))")
+      let undated = [a, b].filter { !$0.periodGiven }
+      add(
+        .periodNotGiven, undated,
+        "periods cannot be compared: no period is given for \(undated.map(\.label).joined(separator: " or "))"
+      )
     }
     // Two figures of the same metric, or a figure of the user's own weighed against one of the
     // same unit, must also agree on what they count and who counted it.
     if a.field == b.field || ((a.field.isEmpty || b.field.isEmpty) && a.unit == b.unit) {
       if a.definition.isEmpty || b.definition.isEmpty {
-        let undefined = [a, b].filter { $0.definition.isEmpty }.map(\.label)
-        differences.append("no definition is given for \(undefined.joined(separator: " or "))")
+        let undefined = [a, b].filter { $0.definition.isEmpty }
+        add(
+          .definitionNotGiven, undefined,
+          "no definition is given for \(undefined.map(\.label).joined(separator: " or "))")
       } else if a.definition != b.definition {
-        differences.append("definitions differ (\(a.definition) vs \(b.definition))")
+        add(.definitions, [a, b], "definitions differ (\(a.definition) vs \(b.definition))")
       }
       if a.publisher.isEmpty || b.publisher.isEmpty {
-        let unsourced = [a, b].filter { $0.publisher.isEmpty }.map(\.label)
-        differences.append("no source is given for \(unsourced.joined(separator: " or "))")
+        let unsourced = [a, b].filter { $0.publisher.isEmpty }
+        add(
+          .noSource, unsourced, "no source is given for \(unsourced.map(\.label).joined(separator: " or "))")
       } else if a.publisher != b.publisher {
         if let producer = a.producer ?? b.producer, (a.producer ?? a.publisher) == (b.producer ?? b.publisher)
         {
-          differences.append(
+          add(
+            .publishers, [a, b],
             "the same figures (\(producer)) through different publishers (\(a.publisher) vs \(b.publisher))")
         } else {
-          differences.append("sources differ (\(a.publisher) vs \(b.publisher))")
+          add(.sources, [a, b], "sources differ (\(a.publisher) vs \(b.publisher))")
         }
       } else if (a.producer ?? a.publisher) != (b.producer ?? b.publisher) {
-        differences.append(
+        add(
+          .sources, [a, b],
           "primary sources differ (\(a.producer ?? a.publisher) vs \(b.producer ?? b.publisher))")
       }
     }
-    differences += a.ownCaveats + b.ownCaveats
-    if differences.isEmpty { return nil }
-    return "\(a.label) and \(b.label): " + differences.joined(separator: "; ")
+    return result + a.ownCaveatParts + b.ownCaveatParts
   }
 
   /// What a figure's reader must know whatever it is weighed against: an estimate, an
   /// approximate figure.
-  var ownCaveats: [String] {
-    var result: [String] = []
+  var ownCaveats: [String] { ownCaveatParts.map(\.text) }
+
+  /// `ownCaveats` as structured caveats.
+  var ownCaveatParts: [Caveat] {
+    var result: [Caveat] = []
     switch status {
     case .reported: break
-    case .estimated: result.append("\(label) is an estimate")
-    case .provisional: result.append("\(label) is provisional")
-    case .forecast: result.append("\(label) is a forecast")
+    case .estimated: result.append(Caveat(kind: .status, figures: [self], text: "\(label) is an estimate"))
+    case .provisional: result.append(Caveat(kind: .status, figures: [self], text: "\(label) is provisional"))
+    case .forecast: result.append(Caveat(kind: .status, figures: [self], text: "\(label) is a forecast"))
     }
-    if let approximation { result.append("\(label) is approximate (the source says “\(approximation)”)") }
+    if let approximation {
+      result.append(
+        Caveat(
+          kind: .approximate, figures: [self],
+          text: "\(label) is approximate (the source says “\(approximation)”)"))
+    }
     return result
   }
 
@@ -439,5 +462,91 @@ public final class Provenance: Sendable {
       }
     }
     return result
+  }
+}
+
+/// One reason a comparison is not like for like, for hosts that act on caveats rather than
+/// show them: what kind of difference, the figures it is about, and the sentence pq shows.
+public struct Caveat: Sendable, Equatable, CustomStringConvertible {
+  /// The kinds of difference.
+  public enum Kind: String, Sendable {
+    /// The periods differ (within, overlapping, apart).
+    case periods
+    /// A figure's period is not given, so periods cannot be compared.
+    case periodNotGiven
+    /// The definitions of the same metric differ.
+    case definitions
+    /// A figure has no definition.
+    case definitionNotGiven
+    /// Different sources.
+    case sources
+    /// The same primary source through different publishers.
+    case publishers
+    /// A figure has no source at all.
+    case noSource
+    /// An estimate, a provisional figure or a forecast.
+    case status
+    /// An approximate figure ("roughly").
+    case approximate
+  }
+
+  /// What kind of difference this is.
+  public let kind: Kind
+  /// The figures it is about.
+  public let figures: [Figure]
+  /// The sentence pq shows for it.
+  public let text: String
+
+  /// The sentence pq shows.
+  public var description: String { text }
+}
+
+extension Value {
+  /// The figures this value was computed from (for a figure, itself), first use first.
+  public var figures: [Figure] { provenance?.figures ?? [] }
+
+  /// Why weighing the figures behind this value is not like for like, structured: every pair of
+  /// its inputs, then what each figure needs said on its own. Empty when there is nothing to say
+  /// (see `caveatTexts` for the sentences `caveats()` gives, which also name an unsourced side).
+  public var structuredCaveats: [Caveat] {
+    let figures = self.figures
+    var result: [Caveat] = []
+    for (index, a) in figures.enumerated() {
+      for b in figures[(index + 1)...] {
+        for caveat in Figure.differences(a, b) where !result.contains(caveat) { result.append(caveat) }
+      }
+    }
+    if figures.count == 1 {
+      result += figures[0].ownCaveatParts
+      if !figures[0].periodGiven {
+        result.append(
+          Caveat(kind: .periodNotGiven, figures: figures, text: "\(figures[0].label): no period is given"))
+      }
+    }
+    return result
+  }
+
+  /// The caveats as `caveats(v)` shows them.
+  public var caveatTexts: [String] { provenance?.caveats ?? [] }
+
+  /// A value computed by a host's native function from `inputs`: `number` in `unit`, carrying
+  /// the inputs' figures (and the caveats of weighing them) under the expression
+  /// `name(input, …)`, as pq's own `ratio` does. Use it so that a native keeps its sources.
+  public static func derived(_ name: String, from inputs: [Value], number: Double, unit: Unit = .none)
+    -> Value
+  {
+    let parts = inputs.map { $0.provenance?.expression ?? $0.inline }
+    let provenance = Provenance.combine(
+      "\(name)(\(parts.joined(separator: ", ")))", precedence: 10, inputs.map(\.provenance))
+    return Value.make(number, unit, provenance)
+  }
+
+  /// `self op other` with pq's unit rules and provenance (`+ - * / mod ^`, comparisons), for
+  /// native functions: units must agree where pq requires it, errors are pq's.
+  public func applying(_ op: String, _ other: Value) throws(PQError) -> Value {
+    guard let binary = BinaryOperator(rawValue: op) else {
+      throw PQError(.runtime, "'\(op)' is not an operator")
+    }
+    return try Arithmetic.apply(binary, self, other)
   }
 }

@@ -53,7 +53,7 @@ public enum Value: @unchecked Sendable {
   }
 
   /// The unit of a number or quantity (`Unit.none` for a plain number).
-  var unit: Unit {
+  public var unit: Unit {
     if case .quantity(_, let measure) = self { return measure.unit }
     return .none
   }
