@@ -145,6 +145,28 @@ struct SplitMix {
     }
   }
 
+  /// The decimal snapping of `+` and `-` against the straightforward computation with log10,
+  /// over scales across every decade it handles, boundaries included.
+  @Test func snappingMatchesTheDecimalGridOfTheLargerOperand() {
+    var random = SplitMix(state: 5)
+    var scales: [Double] = []
+    for exponent in -8...14 {
+      let decade = Arithmetic.power(10, Double(exponent))
+      scales += [decade, decade.nextDown, decade.nextUp, decade * 9.99999, decade * 5]
+    }
+    for _ in 0..<3000 {
+      scales.append(Double(random.int(1...999_999)) * Arithmetic.power(10, Double(random.int(-8...9))))
+    }
+    for scale in scales where scale >= 1e-8 && scale < 1e15 {
+      let result = scale * 0.7 + 1e-3 * scale
+      let places = 14 - Int(log10(scale).rounded(.down))
+      guard (0...22).contains(places) else { continue }
+      let reference =
+        (result * Arithmetic.power(10, Double(places))).rounded() / Arithmetic.power(10, Double(places))
+      #expect(Arithmetic.snapped(result, scale: scale) == reference, "scale \(scale)")
+    }
+  }
+
   /// `n / 10^places` as a decimal with trailing zeros removed, from integers only.
   func decimal(_ n: Int, places: Int) -> String {
     let sign = n < 0 ? "-" : ""

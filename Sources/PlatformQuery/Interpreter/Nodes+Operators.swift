@@ -129,14 +129,16 @@ extension BinaryOperator {
   func numbers(_ x: Double, _ y: Double) -> Value? {
     switch self {
     // A result beyond a double's range goes to the general path, which reports it.
-    // A whole, finite sum is final; a fractional one is made decimal (`Arithmetic.decimal`)
-    // on the general path, which also reports overflow.
+    // A whole, finite sum is final; a fractional one is made decimal (`Arithmetic.decimal`);
+    // an infinite one goes to the general path, which reports the overflow.
     case .add:
       let r = x + y
-      return Arithmetic.isWhole(r) ? .number(r) : nil
+      if Arithmetic.isWhole(r) { return .number(r) }
+      return r.isFinite ? .number(Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y)))) : nil
     case .subtract:
       let r = x - y
-      return Arithmetic.isWhole(r) ? .number(r) : nil
+      if Arithmetic.isWhole(r) { return .number(r) }
+      return r.isFinite ? .number(Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y)))) : nil
     case .multiply:
       let r = x * y
       return r.isFinite ? .number(r) : nil

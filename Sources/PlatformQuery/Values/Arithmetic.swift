@@ -144,15 +144,26 @@ enum Arithmetic {
 
   static let powersOfTen: [Double] = (0...22).map { Arithmetic.power(10, Double($0)) }
 
+  /// 10^k for k from -23 to 16, at index k + 23: decade bounds for `snapped`.
+  static let decadeBounds: [Double] = (-23...16).map { k in
+    k >= 0 ? Arithmetic.power(10, Double(k)) : 1 / Arithmetic.power(10, Double(-k))
+  }
+
   @inline(never)
   static func snapped(_ result: Double, scale: Double) -> Double {
-    guard result.isFinite, result != 0, scale > 0, scale < 1e15 else { return result }
-    // 15 significant digits of the scale: a grid of 10^(e - 14), applied as a division by an
-    // exact power of ten so that the result is the double nearest to the decimal.
-    let places = 14 - Int(log10(scale).rounded(.down))
+    guard result.isFinite, result != 0, scale >= 1e-8, scale < 1e15 else { return result }
+    // The decimal exponent of the scale from its binary one (78913 / 2^18 ≈ log10 2), then
+    // corrected against the decade bounds: no call into libm on this path.
+    var decade = (Int(scale.exponent) * 78913) >> 18
+    if scale >= decadeBounds[decade + 24] { decade += 1 }
+    if scale < decadeBounds[decade + 23] { decade -= 1 }
+    // 15 significant digits of the scale: a grid of 10^(decade - 14), applied as a division by
+    // an exact power of ten so that the result is the double nearest to the decimal.
+    let places = 14 - decade
     guard places >= 0, places <= 22 else { return result }
-    let steps = (result * powersOfTen[places]).rounded()
-    guard abs(steps) < 9.0e15 else { return result }
+    let scaled = result * powersOfTen[places]
+    guard abs(scaled) < 9.0e15 else { return result }
+    let steps = Double(Int64(scaled + (scaled < 0 ? -0.5 : 0.5)))
     return steps / powersOfTen[places]
   }
 
