@@ -186,19 +186,22 @@ extension Builtins {
       text += inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline
     }
     text += "\ninputs:"
+    // Each figure's display parts, made once per figure and kept (Figure.display).
+    let displays = inputs.map(\.display)
     var labelWidth = 0
     var valueWidth = 0
-    for figure in inputs {
-      labelWidth = Swift.max(labelWidth, figure.labelWidth)
-      valueWidth = Swift.max(valueWidth, figure.shownValueWidth)
+    for display in displays {
+      labelWidth = Swift.max(labelWidth, display.labelWidth)
+      valueWidth = Swift.max(valueWidth, display.shownWidth)
     }
-    for figure in inputs {
+    for (index, figure) in inputs.enumerated() {
+      let display = displays[index]
       text += "\n  "
       text += figure.label
-      text.appendSpaces(labelWidth - figure.labelWidth + 2)
-      text += figure.shownValue
-      text.appendSpaces(valueWidth - figure.shownValueWidth + 2)
-      text += figure.sourceLine
+      text.appendSpaces(labelWidth - display.labelWidth + 2)
+      text += display.shown
+      text.appendSpaces(valueWidth - display.shownWidth + 2)
+      text += display.sourceLine
       if !figure.quote.isEmpty {
         text += "\n  "
         text.appendSpaces(labelWidth + 2)

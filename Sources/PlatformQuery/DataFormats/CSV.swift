@@ -102,6 +102,8 @@ extension DataFile {
     let valueColumn = names.firstIndex(of: "value")
     let unitColumn = names.firstIndex(of: "unit")
     let longForm = metricColumn != nil && valueColumn != nil
+    var periods: [String: Period] = [:]
+    let shape = Shape(keys: names)
     for (rowNumber, row) in table.dropFirst().enumerated() {
       guard row.count == names.count else {
         let offset = row.first?.1 ?? 0
@@ -162,10 +164,11 @@ extension DataFile {
           pairs[index].1 = try rowFigure(
             pairs[index].1.numericValue ?? 0, unit, name: name,
             field: longForm && index == valueColumn ? metric : names[index], given: given, source: source,
-            row: rowNumber)
+            row: rowNumber, periods: &periods)
         }
       }
-      records.append(.record(Record(pairs)))
+      // Every row has the header's columns: one shape for the whole file.
+      records.append(.record(Record(shape: shape, values: pairs.map(\.1))))
     }
     return platformsIfNamed(.list(records))
   }
@@ -177,16 +180,23 @@ extension DataFile {
   /// status that cannot be read is an error at its cell.
   static func rowFigure(
     _ number: Double, _ unit: Unit, name: String, field: String, given: [String: (String, Int)],
-    source: Source,
-    row: Int
+    source: Source, row: Int, periods: inout [String: Period]
   ) throws(PQError) -> Value {
     // Labelled as the user reaches it: `pew.csv[0].news_share`.
     let file = source.name.split(separator: "/").last.map(String.init) ?? source.name
     let label = "\(file)[\(row)].\(field)"
     func text(_ key: String) -> String? { given[key]?.0 }
     var periodGiven = false
+    var span: Period?
     if let (period, offset) = given["period"] {
-      guard Period.parse(period) != nil else {
+      // Rows share a few periods: each text is read once.
+      if let known = periods[period] {
+        span = known
+      } else {
+        span = Period.parse(period)
+        if let span { periods[period] = span }
+      }
+      guard span != nil else {
         throw PQError(
           .runtime, "'\(period)' in column 'period' is not a period", source: source,
           span: Span(start: offset, end: offset + period.utf8.count),
@@ -210,7 +220,7 @@ extension DataFile {
       definition: text("definition") ?? "", quote: text("quote") ?? "",
       statedAs: "", approximation: text("approximate"), periodGiven: periodGiven, producer: text("producer"),
       status: status, url: text("url"),
-      published: text("published"), accessed: text("accessed"), note: text("note"))
+      published: text("published"), accessed: text("accessed"), note: text("note"), span: span)
     return Dataset.figureValue(figure)
   }
 

@@ -58,20 +58,56 @@ public final class Figure: Sendable, Hashable {
     case forecast
   }
 
-  /// What `explain` shows of the figure, made once (figures are immutable): the value with its
-  /// unit (`70.4M users`), the label's width in characters, and the source line (`Similarweb,
-  /// September 2024: monthly active users`).
-  let shownValue: String
-  let labelWidth: Int
-  let shownValueWidth: Int
-  let sourceLine: String
+  /// What `explain` shows of the figure, made when asked (a loaded file has hundreds of
+  /// thousands of figures, most never explained): the value with its unit (`70.4M users`), the
+  /// label's width in columns, and the source line (`Similarweb, September 2024: monthly active
+  /// users`).
+  var shownValue: String { display.shown }
+  var labelWidth: Int { display.labelWidth }
+  var shownValueWidth: Int { display.shownWidth }
+  var sourceLine: String { display.sourceLine }
+
+  /// The display parts, made on first use and kept.
+  var display: Display {
+    if let display = caveatCache.withLock({ $0.display }) { return display }
+    let shown = NumberFormat.quantity(value, unit)
+    let display = Display(
+      shown: shown, shownWidth: shown.displayWidth, labelWidth: label.displayWidth,
+      sourceLine: publisher + ", " + period + ": " + definition)
+    caveatCache.withLock { $0.display = display }
+    return display
+  }
+
+  struct Display: Sendable {
+    let shown: String
+    let shownWidth: Int
+    let labelWidth: Int
+    let sourceLine: String
+  }
 
   /// Creates a figure.
-  public init(
+  public convenience init(
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
     url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil
+  ) {
+    self.init(
+      platform: platform, field: field, label: label, value: value, unit: unit, publisher: publisher,
+      period: period,
+      definition: definition, quote: quote, statedAs: statedAs, isEstimate: isEstimate,
+      approximation: approximation,
+      periodGiven: periodGiven, producer: producer, status: status, url: url, published: published,
+      accessed: accessed, note: note, span: periodGiven ? Period.parse(period) : nil)
+  }
+
+  /// Creates a figure whose period is already read (a file's rows share a few periods: each
+  /// is read once, not once a cell).
+  init(
+    platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
+    period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
+    approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
+    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil, span: Period?
   ) {
     self.platform = platform
     self.field = field
@@ -88,16 +124,12 @@ public final class Figure: Sendable, Hashable {
     self.isEstimate = status == .estimated
     self.approximation = approximation
     self.periodGiven = periodGiven && !period.isEmpty
-    self.span = periodGiven ? Period.parse(period) : nil
+    self.span = periodGiven ? span : nil
     self.producer = producer
     self.url = url
     self.published = published
     self.accessed = accessed
     self.note = note
-    shownValue = NumberFormat.quantity(value, unit)
-    labelWidth = label.displayWidth
-    shownValueWidth = shownValue.displayWidth
-    sourceLine = publisher + ", " + period + ": " + definition
   }
 
   /// Figures are equal when every part is.
@@ -129,13 +161,15 @@ public final class Figure: Sendable, Hashable {
     let serial = other.serial
     // A few entries per figure, found by the other figure's serial number: no hashing, and a
     // serial is never reused, unlike an object's address.
-    if let entry = caveatCache.withLock({ entries in entries.first { $0.other == serial } }) { return entry }
+    if let entry = caveatCache.withLock({ cache in cache.entries.first { $0.other == serial } }) {
+      return entry
+    }
     let text = Figure.describeDifferences(self, other)
     let entry = CaveatEntry(
       other: serial, text: text, fieldText: text.map { field + ": " + Comparison.afterLabel($0) })
-    caveatCache.withLock { entries in
-      if entries.count >= 32 { entries.removeAll(keepingCapacity: true) }
-      entries.append(entry)
+    caveatCache.withLock { cache in
+      if cache.entries.count >= 32 { cache.entries.removeAll(keepingCapacity: true) }
+      cache.entries.append(entry)
     }
     return entry
   }
@@ -147,7 +181,13 @@ public final class Figure: Sendable, Hashable {
   }
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
-  private let caveatCache = Locked<[CaveatEntry]>([])
+  private let caveatCache = Locked(FigureCache())
+
+  /// What a figure makes once and keeps: caveats against other figures, and its shown value.
+  private struct FigureCache {
+    var entries: [CaveatEntry] = []
+    var display: Display?
+  }
 
   /// A number no other figure of this process has.
   let serial = Figure.serials.add(1, ordering: .relaxed).newValue
