@@ -103,7 +103,12 @@ import Testing
     options.unicode = false
     let ascii = try Interpreter(options: options).evaluate(
       "chart(top(platforms, \"mau\"), \"mau\", log: true, width: 40)")
-    #expect(ascii.description.contains("X             ####"))
+    // By hand: 40 − 12 − 11 − 4 = 13 columns, four decades (10^4 to 10^8), so 12 columns, 3 a
+    // decade: X (log10(70.4M) − 4) × 3 = 11.5 → 12 #; Truth Social 1.84 × 3 = 5.5 → 6 #.
+    let lines = ascii.description.split(separator: "\n").map(String.init)
+    #expect(lines[1] == "X             ############  70.4M users")
+    #expect(lines[2] == "Truth Social  ######        698K users")
+    #expect(lines[3] == "(log scale: each 3 columns is x10)")
     #expect(!ascii.description.contains("█"))
   }
 

@@ -89,6 +89,14 @@ import Testing
       print(error.kind, error.message)  // limit step limit of 100000 reached
     }
     // end
+    // The snippet prints the error; here it is checked: the step limit, and nothing else.
+    do {
+      try pq.evaluate("while true {}")
+      Issue.record("an endless loop ended under a step limit")
+    } catch {
+      #expect(error.kind == .limit && error.limitReason == .steps)
+      #expect(error.message == "step limit of 100000 reached")
+    }
     let result = try pq.evaluate("print(1 + 1)")
     #expect(result.isNil)
     #expect(lines.withLock { $0 } == ["2\n"])
