@@ -31,6 +31,9 @@ import Testing
     let explained = try pq.evaluate("explain(d[0].news_share)").description
     #expect(explained.contains("pew.csv[0].news_share  12%  Pew Research, 2024"), "\(explained)")
     #expect(!explained.contains("has no sources"))
+    // No definition in the file: explain says so rather than "none".
+    #expect(
+      explained.hasSuffix("caveats:\n  - pew.csv[0].news_share: no definition is given"), "\(explained)")
     let compared = try pq.evaluate("compare(d[0].news_share, x.news_share)").description
     #expect(!compared.contains("caveats: none"))
     #expect(compared.contains("no period is given for x.news_share"))

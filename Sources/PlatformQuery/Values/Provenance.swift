@@ -73,7 +73,8 @@ public final class Figure: Sendable, Hashable {
     let shown = NumberFormat.quantity(value, unit)
     let display = Display(
       shown: shown, shownWidth: shown.displayWidth, labelWidth: label.displayWidth,
-      sourceLine: publisher + ", " + period + ": " + definition)
+      sourceLine: (publisher.isEmpty ? "source not given" : publisher) + ", " + period + ": "
+        + (definition.isEmpty ? "definition not given" : definition))
     caveatCache.withLock { $0.display = display }
     return display
   }
@@ -278,10 +279,24 @@ public final class Figure: Sendable, Hashable {
   }
 
   /// The caveats of this figure alone (shown by `explain` of a single figure).
-  var soloCaveats: [String] {
-    var result = ownCaveats
-    if !periodGiven { result.append("\(label): no period is given (\(period))") }
-    return result
+  var soloCaveats: [String] { soloCaveatParts.map(\.text) }
+
+  /// `soloCaveats` as structured caveats: what "none" would otherwise wrongly claim of one
+  /// figure (no source, no period, no definition), then its status and approximation.
+  var soloCaveatParts: [Caveat] {
+    var result: [Caveat] = []
+    if publisher.isEmpty {
+      result.append(Caveat(kind: .noSource, figures: [self], text: "\(label): no source is given"))
+    }
+    if !periodGiven {
+      result.append(
+        Caveat(kind: .periodNotGiven, figures: [self], text: "\(label): no period is given (\(period))"))
+    }
+    if definition.isEmpty {
+      result.append(
+        Caveat(kind: .definitionNotGiven, figures: [self], text: "\(label): no definition is given"))
+    }
+    return ownCaveatParts + result
   }
 
   /// Hashes the identifying parts.
@@ -556,13 +571,7 @@ extension Value {
         for caveat in Figure.differences(a, b) where !result.contains(caveat) { result.append(caveat) }
       }
     }
-    if figures.count == 1 {
-      result += figures[0].ownCaveatParts
-      if !figures[0].periodGiven {
-        result.append(
-          Caveat(kind: .periodNotGiven, figures: figures, text: "\(figures[0].label): no period is given"))
-      }
-    }
+    if figures.count == 1 { result += figures[0].soloCaveatParts }
     return result
   }
 
