@@ -101,11 +101,7 @@ final class REPL {
           buffer = ""
           continue
         }
-        if interpreter.isIncomplete(buffer) { continue }
-        reader.addHistory(Interpreter.singleLine(buffer))
-        reader.saveHistory()
-        evaluate(buffer)
-        buffer = ""
+        submitIfComplete(&buffer)
       case .line(let line):
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
           if !buffer.isEmpty {
@@ -130,13 +126,19 @@ final class REPL {
           if quit { return .success }
           continue
         }
-        if interpreter.isIncomplete(buffer) { continue }
-        reader.addHistory(Interpreter.singleLine(buffer))
-        reader.saveHistory()
-        evaluate(buffer)
-        buffer = ""
+        submitIfComplete(&buffer)
       }
     }
+  }
+
+  /// Evaluates the input gathered so far unless it is unfinished (then the prompt asks for
+  /// more): one history entry, then the value echoed.
+  func submitIfComplete(_ buffer: inout String) {
+    if interpreter.isIncomplete(buffer) { return }
+    reader.addHistory(Interpreter.singleLine(buffer))
+    reader.saveHistory()
+    evaluate(buffer)
+    buffer = ""
   }
 
   func write(_ text: String) {

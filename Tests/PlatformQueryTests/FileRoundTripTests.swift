@@ -9,13 +9,7 @@ import Testing
 /// Save and load, CSV and JSON, over every unit, nil, quoted text and text that looks like a
 /// number. What each file must hold is written out by hand.
 @Suite struct FileRoundTripTests {
-  func folder() -> String {
-    var template = Array("/tmp/pq-files-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { buffer in
-      guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
-      return String(cString: made)
-    }
-  }
+  func folder() -> String { temporaryDirectory() }
 
   /// One row per kind of cell: the pq value, its CSV cell, its JSON text.
   static let cells: [(pq: String, csv: String, json: String)] = [

@@ -9,13 +9,7 @@ import Testing
 /// Figures of your own, exactly as honest as the article's: each test is one of the findings of
 /// issue 16, with the honest answer.
 @Suite struct OwnFiguresTests {
-  func folder() -> String {
-    var template = Array("/tmp/pq-own-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { buffer in
-      guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
-      return String(cString: made)
-    }
-  }
+  func folder() -> String { temporaryDirectory() }
 
   func interpreter(_ dir: String) -> Interpreter { makeInterpreter(files: .folders([dir])).0 }
 

@@ -83,3 +83,12 @@ func readText(_ relativePath: String) -> String? {
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// A new empty folder under /tmp for one test's files.
+func temporaryDirectory() -> String {
+  var template = Array("/tmp/pq-unit-XXXXXX".utf8CString)
+  return template.withUnsafeMutableBufferPointer { buffer in
+    guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp" }
+    return String(cString: made)
+  }
+}
