@@ -51,7 +51,7 @@ struct CommandLineOptions {
     options:
       --color auto|always|never   colour diagnostics (auto: only on a terminal, never with NO_COLOR)
       --no-prelude                do not load stdlib/prelude.pq
-      --ascii                     draw tables and charts with ASCII only
+      --ascii                     write pure ASCII: tables, charts, quotes, diagnostics
       --json                      with -e: print the value as JSON
       --allow-read DIR            let scripts load and import files in DIR too (repeatable)
       --allow-write DIR           let scripts save files in DIR too (repeatable)
