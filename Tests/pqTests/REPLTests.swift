@@ -413,6 +413,8 @@ func temporaryFolder() -> String {
     // Typing keeps its rules: a blank line abandons an unfinished input.
     session.send("fn g() {\r\r")
     #expect(session.waitFor("(unfinished input abandoned)"))
+    // Ctrl-D once the prompt reads again (as the other Ctrl-D tests do).
+    session.waitFor("never printed", seconds: 0.3)
     session.send("\u{04}")
     #expect(session.exitStatus() == 0)
     #expect(session.rawOutput.contains("\u{1B}[?2004l"))
