@@ -135,7 +135,7 @@ import Testing
       for other in others {
         let expected = Figure.describeDifferences(base, other)
         #expect(base.caveat(against: other) == expected, "round \(round)")
-        #expect(base.fieldCaveat(against: other) == expected.map { "mau: " + Comparison.afterLabel($0) })
+        #expect(base.fieldCaveat(against: other) == expected.map { "mau: " + Figure.afterLabel($0) })
       }
     }
     #expect(base.caveat(against: others[1]) == "a.mau and b1.mau: periods differ (2024 vs 201)")

@@ -1,9 +1,7 @@
 /// The one list of built-in functions, assembled from one table per theme (as Lua's `linit.c`).
 enum Builtins {
   /// Every built-in, in help order.
-  static var all: [NativeFunction] {
-    core + numbers + collections + strings + data + series + provenance + display + files
-  }
+  static var all: [NativeFunction] { themes.flatMap(\.1) }
 
   /// Themes for `help()` with no argument.
   static var themes: [(String, [NativeFunction])] {

@@ -59,7 +59,7 @@ enum Comparison {
             if first.field == metric.field {
               if let caveat = first.fieldCaveat(against: second) { caveats.append(.string(caveat)) }
             } else if let caveat = first.caveat(against: second) {
-              caveats.append(.string(metric.field + ": " + Comparison.afterLabel(caveat)))
+              caveats.append(.string(metric.field + ": " + Figure.afterLabel(caveat)))
             }
           }
         }
@@ -72,13 +72,6 @@ enum Comparison {
     return .record(
       Record(
         shape: platformsShape, values: [.string(nameA), .string(nameB), .list(rows), .list(caveats)]))
-  }
-
-  /// A caveat without its leading `a.label and b.label: ` (found by byte, not by character).
-  static func afterLabel(_ caveat: String) -> Substring {
-    guard let colon = caveat.utf8.firstIndex(of: UInt8(ascii: ":")) else { return caveat[...] }
-    let start = caveat.utf8.index(colon, offsetBy: 2, limitedBy: caveat.utf8.endIndex) ?? caveat.utf8.endIndex
-    return caveat[start...]
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.

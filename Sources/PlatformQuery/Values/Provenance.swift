@@ -167,7 +167,7 @@ public final class Figure: Sendable, Hashable {
     }
     let text = Figure.describeDifferences(self, other)
     let entry = CaveatEntry(
-      other: serial, text: text, fieldText: text.map { field + ": " + Comparison.afterLabel($0) })
+      other: serial, text: text, fieldText: text.map { field + ": " + Figure.afterLabel($0) })
     caveatCache.withLock { cache in
       if cache.entries.count >= 32 { cache.entries.removeAll(keepingCapacity: true) }
       cache.entries.append(entry)
@@ -194,6 +194,13 @@ public final class Figure: Sendable, Hashable {
   let serial = Figure.serials.add(1, ordering: .relaxed).newValue
 
   private static let serials = Atomic<UInt64>(0)
+
+  /// A caveat without its leading `a.label and b.label: ` (found by byte, not by character).
+  static func afterLabel(_ caveat: String) -> Substring {
+    guard let colon = caveat.utf8.firstIndex(of: UInt8(ascii: ":")) else { return caveat[...] }
+    let start = caveat.utf8.index(colon, offsetBy: 2, limitedBy: caveat.utf8.endIndex) ?? caveat.utf8.endIndex
+    return caveat[start...]
+  }
 
   /// What makes weighing `a` against `b` not like for like. "Nothing" needs both periods given
   /// and equal, equal definitions and sources for the same metric, and neither figure an
