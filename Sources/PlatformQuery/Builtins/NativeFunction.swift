@@ -94,17 +94,8 @@ public final class NativeFunction: @unchecked Sendable {
   func checkArity(_ count: Int, named: [String: Value]) throws(PQError) {
     if count >= minimumArity, count <= maximumArity ?? Int.max, named.isEmpty { return }
     if count < minimumArity || (maximumArity.map { count > $0 } ?? false) {
-      let expected: String
-      if let maximumArity, maximumArity == minimumArity {
-        expected = plural(minimumArity, "argument")
-      } else if let maximumArity {
-        expected = "\(minimumArity) to \(maximumArity) arguments"
-      } else {
-        expected = "at least \(plural(minimumArity, "argument"))"
-      }
-      throw PQError(
-        .runtime, "\(name) takes \(expected), but \(count) \(count == 1 ? "was" : "were") given",
-        notes: ["usage: \(signature)"])
+      throw PQError.arity(
+        name, minimum: minimumArity, maximum: maximumArity, given: count, notes: ["usage: \(signature)"])
     }
     for key in named.keys where !namedParameters.contains(key) {
       var notes = Suggestion.note(for: key, in: namedParameters)

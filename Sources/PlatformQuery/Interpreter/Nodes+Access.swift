@@ -1,0 +1,138 @@
+/// `a.name`, with the field's position cached for the last record shape seen.
+final class FieldNode: Node {
+  let base: Node
+  let name: String
+  let nameSpan: Span
+  var cachedShape: Shape?
+  var cachedIndex = 0
+  /// The frame slot of a base that is a local's name (`r.users`), else -1: the field is then
+  /// read from the record in place.
+  let localSlot: Int
+
+  init(base: Node, name: String, nameSpan: Span, span: Span) {
+    self.base = base
+    self.name = name
+    self.nameSpan = nameSpan
+    self.localSlot = (base as? LocalGetNode)?.slot ?? -1
+    super.init(span: span)
+  }
+
+  override var fieldPath: (base: Node, field: String)? { (base, name) }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if localSlot >= 0, let cachedShape {
+      let slot = runtime.localPointer(localSlot)
+      if case .record(let record) = slot.pointee, record.shape === cachedShape {
+        let result = record.values[cachedIndex]
+        if case .nil = result {} else { return result }
+      }
+    }
+    let value = try base.evaluate(runtime)
+    guard case .record(let record) = value else { throw notARecord(value, runtime) }
+    let index: Int
+    if record.shape === cachedShape {
+      index = cachedIndex
+    } else {
+      guard let found = record.shape.index[name] else {
+        throw FieldNode.missing(name, in: record, span: nameSpan)
+      }
+      cachedShape = record.shape
+      cachedIndex = found
+      index = found
+    }
+    let result = record.values[index]
+    if case .nil = result {
+      let platform: String? =
+        if record.kind == .platform, case .string(let owner)? = record["name"] { owner } else { nil }
+      runtime.noteNilField(ObjectIdentifier(self), platform: platform)
+    }
+    return result
+  }
+
+  func notARecord(_ value: Value, _ runtime: Runtime) -> PQError {
+    if case .nil = value, let note = MissingFigure.note(for: base, runtime) {
+      return PQError(.runtime, note.message, span: base.span, notes: note.notes)
+    }
+    return PQError(
+      .runtime, "cannot read field '\(name)' of \(Arithmetic.describe(value))", span: nameSpan,
+      notes: ["fields belong to records and platforms"])
+  }
+
+  static func missing(_ name: String, in record: Record, span: Span) -> PQError {
+    let owner: String
+    switch record.kind {
+    case .platform:
+      if case .string(let platform)? = record["name"] {
+        owner = "platform \(platform)"
+      } else {
+        owner = "the platform"
+      }
+    case .module(let module): owner = "module \(module)"
+    default: owner = "the record"
+    }
+    var notes = Suggestion.note(for: name, in: record.keys)
+    if notes.isEmpty { notes = ["its fields are: " + record.keys.joined(separator: ", ")] }
+    return PQError(.runtime, "\(owner) has no field '\(name)'", span: span, notes: notes)
+  }
+}
+
+/// `a[i]`: list and string elements (negative counts from the end), record fields by name.
+final class IndexNode: Node {
+  let base: Node
+  let index: Node
+
+  init(base: Node, index: Node, span: Span) {
+    self.base = base
+    self.index = index
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let container = try base.evaluate(runtime)
+    let key = try index.evaluate(runtime)
+    return try Indexing.get(container, key, indexSpan: index.span)
+  }
+}
+
+/// Element and field access shared by `a[i]`, assignment and built-ins.
+enum Indexing {
+  static func position(_ key: Value, count: Int, what: String, span: Span) throws(PQError) -> Int {
+    guard case .number(let n) = key else {
+      throw PQError(
+        .runtime, "\(what) index must be a whole number, not \(Arithmetic.describe(key))", span: span)
+    }
+    guard n == n.rounded(), abs(n) < 1e15 else {
+      throw PQError(
+        .runtime, "\(what) index must be a whole number, not \(NumberFormat.plain(n))", span: span)
+    }
+    let raw = Int(n)
+    let resolved = raw < 0 ? count + raw : raw
+    guard resolved >= 0, resolved < count else {
+      throw PQError(
+        .runtime, "index \(raw) is out of range for a \(what) of \(plural(count, "element"))", span: span,
+        notes: count == 0 ? [] : ["valid indices are 0…\(count - 1), or -\(count)…-1 from the end"])
+    }
+    return resolved
+  }
+
+  static func get(_ container: Value, _ key: Value, indexSpan: Span) throws(PQError) -> Value {
+    switch container {
+    case .list(let items):
+      return items[try position(key, count: items.count, what: "list", span: indexSpan)]
+    case .string(let text):
+      let characters = Array(text)
+      return .string(
+        String(characters[try position(key, count: characters.count, what: "string", span: indexSpan)]))
+    case .record(let record):
+      guard case .string(let name) = key else {
+        throw PQError(
+          .runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))",
+          span: indexSpan)
+      }
+      guard let value = record[name] else { throw FieldNode.missing(name, in: record, span: indexSpan) }
+      return value
+    default:
+      throw PQError(.runtime, "cannot index \(Arithmetic.describe(container))", span: indexSpan)
+    }
+  }
+}

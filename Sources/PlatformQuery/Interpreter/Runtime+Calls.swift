@@ -1,0 +1,229 @@
+extension Runtime {
+  func clearFrame(_ base: Int, _ size: Int) {
+    for slot in base..<(base + size) { stack[slot] = .nil }
+    stackTop = base
+  }
+
+  /// Runs a pq function whose arguments are already in the frame at `base`. The caller keeps
+  /// `function` alive for the call.
+  func invoke(_ function: Function, base: Int, callSite: CallNode?) throws(PQError) -> Value {
+    let frameSize = function.frameSize
+    depth += 1
+    if depth > limits.callDepth {
+      depth -= 1
+      clearFrame(base, frameSize)
+      throw PQError.limit(
+        "call depth limit of \(limits.callDepth) reached in \(function.prototype.name)", callSite?.span,
+        reason: .depth)
+    }
+    steps &+= 1
+    if steps >= checkpoint {
+      do {
+        try checkLimits(callSite?.span ?? function.prototype.span)
+      } catch {
+        depth -= 1
+        clearFrame(base, frameSize)
+        throw error
+      }
+    }
+    let savedFrame = framePointer
+    framePointer = base
+    // Environments are touched only by functions that have or capture one.
+    let environmentSize = function.environmentSize
+    let switchesEnvironment = environmentSize > 0 || function.environment != nil || env != nil
+    // The caller's environment is swapped out and back rather than copied: one retain and one
+    // release a call instead of two of each.
+    var savedEnvironment: Environment?
+    if switchesEnvironment {
+      if environmentSize > 0 {
+        let captured = Environment.make(parent: function.environment, size: environmentSize)
+        for (parameter, slot) in function.prototype.capturedParameters {
+          captured[slot] = stack[base + parameter]
+        }
+        savedEnvironment = captured
+      } else {
+        savedEnvironment = function.environment
+      }
+      swap(&env, &savedEnvironment)
+    }
+    var result: Value
+    do {
+      result = try function.code.evaluate(self)
+    } catch {
+      depth -= 1
+      framePointer = savedFrame
+      if switchesEnvironment { swap(&env, &savedEnvironment) }
+      clearFrame(base, frameSize)
+      // A body reduced to one expression has no block to turn a `return` inside an expression
+      // into flow; the signal arrives here instead.
+      if error.isControlSignal, flow == .returnValue {
+        flow = .normal
+        let value = returnValue
+        returnValue = .nil
+        return value
+      }
+      var error = error
+      let prototype = function.prototype
+      if error.source == nil { error.source = prototype.source }
+      if let callSite, error.kind != .syntax, error.trace.count < 12 {
+        error.trace.append(TraceEntry(function: prototype.name, source: callSite.source, span: callSite.span))
+      }
+      throw error
+    }
+    depth -= 1
+    framePointer = savedFrame
+    if switchesEnvironment { swap(&env, &savedEnvironment) }
+    clearFrame(base, frameSize)
+    if flow == .returnValue {
+      flow = .normal
+      result = returnValue
+      returnValue = .nil
+    }
+    return result
+  }
+
+  /// Calls a native function and points its errors at the argument or call they are about.
+  func callNative(_ native: NativeFunction, _ values: [Value], named: [String: Value], callSite: CallNode?)
+    throws(PQError) -> Value
+  {
+    let span = callSite?.span ?? Span(start: 0, end: 0)
+    var gathered = Arguments(values: values, named: named, runtime: self, span: span, function: native)
+    return try callNative(native, &gathered, callSite: callSite)
+  }
+
+  /// Calls a native function with its arguments gathered.
+  func callNative(_ native: NativeFunction, _ arguments: inout Arguments, callSite: CallNode?) throws(PQError)
+    -> Value
+  {
+    do {
+      try native.checkArity(arguments.count, named: arguments.named)
+      let result = try native.body(&arguments)
+      try account(result, arguments, native)
+      return result
+    } catch {
+      var error = error
+      if error.span == nil, let callSite {
+        if let index = error.argumentIndex {
+          error.span = callSite.argumentSpan(index)
+          if index < arguments.count, case .nil = arguments[index],
+            let position = callSite.positionalNode(index),
+            let note = MissingFigure.note(for: position, self)
+          {
+            error.message = "\(native.name): " + note.message
+            error.notes = note.notes
+          }
+        } else {
+          error.span = arguments.span
+        }
+      }
+      throw error
+    }
+  }
+
+  /// Calls any function value with arguments, as built-ins like `map` do.
+  func call(_ function: Function, _ values: [Value], span: Span) throws(PQError) -> Value {
+    switch values.count {
+    case 1: return try call(function, count: 1, values[0], .nil, span: span)
+    case 2: return try call(function, count: 2, values[0], values[1], span: span)
+    default: break
+    }
+    switch function.body {
+    case .closure(let prototype, _):
+      try checkCount(prototype, values.count, span)
+      let base = stackTop
+      reserve(prototype.frameSize)
+      stackTop = base + prototype.frameSize
+      for (index, value) in values.enumerated() { stack[base + index] = value }
+      return try invokeFromNative(function, base)
+    case .native(let native):
+      return try callNative(native, values, span: span)
+    }
+  }
+
+  /// Calls a function with one or two arguments without building an argument list: the path
+  /// `map`, `filter`, `reduce` and `sort` take for every element.
+  func call(_ function: Function, count: Int, _ first: Value, _ second: Value, span: Span) throws(PQError)
+    -> Value
+  {
+    switch function.body {
+    case .closure(let prototype, _):
+      try checkCount(prototype, count, span)
+      let base = stackTop
+      reserve(prototype.frameSize)
+      stackTop = base + prototype.frameSize
+      stack[base] = first
+      if count == 2 { stack[base + 1] = second }
+      return try invokeFromNative(function, base)
+    case .native(let native):
+      var arguments = Arguments(
+        first: first, second: count == 2 ? second : .nil, count: count, runtime: self, span: span,
+        function: native)
+      return try callNative(native, &arguments)
+    }
+  }
+
+  func checkCount(_ prototype: FunctionPrototype, _ count: Int, _ span: Span) throws(PQError) {
+    guard count == prototype.parameterCount else {
+      throw PQError.arity(
+        prototype.name, minimum: prototype.parameterCount, maximum: prototype.parameterCount, given: count,
+        span: span)
+    }
+  }
+
+  func invokeFromNative(_ function: Function, _ base: Int) throws(PQError) -> Value {
+    do {
+      return try invoke(function, base: base, callSite: nil)
+    } catch {
+      var error = error
+      if error.trace.count < 12, function.native == nil {
+        let prototype = function.prototype
+        error.trace.append(
+          TraceEntry(function: prototype.name, source: prototype.source, span: prototype.span))
+      }
+      throw error
+    }
+  }
+
+  func callNative(_ native: NativeFunction, _ values: [Value], span: Span) throws(PQError) -> Value {
+    var arguments = Arguments(values: values, named: [:], runtime: self, span: span, function: native)
+    return try callNative(native, &arguments)
+  }
+
+  /// Calls a native function from a built-in; errors point at the built-in's call.
+  func callNative(_ native: NativeFunction, _ arguments: inout Arguments) throws(PQError) -> Value {
+    do {
+      try native.checkArity(arguments.count, named: [:])
+      let result = try native.body(&arguments)
+      try account(result, arguments, native)
+      return result
+    } catch {
+      var error = error
+      if error.span == nil { error.span = arguments.span }
+      throw error
+    }
+  }
+}
+
+func plural(_ count: Int, _ word: String) -> String {
+  "\(count) \(word)\(count == 1 ? "" : "s")"
+}
+
+extension PQError {
+  /// The one wording of a call with the wrong number of arguments, for pq functions and natives:
+  /// `ratio takes 2 arguments, but 1 was given`.
+  static func arity(
+    _ name: String, minimum: Int, maximum: Int?, given count: Int, span: Span? = nil, notes: [String] = []
+  ) -> PQError {
+    let expected: String
+    if let maximum, maximum == minimum {
+      expected = plural(minimum, "argument")
+    } else if let maximum {
+      expected = "\(minimum) to \(maximum) arguments"
+    } else {
+      expected = "at least \(plural(minimum, "argument"))"
+    }
+    return PQError(
+      .runtime, "\(name) takes \(expected), but \(count) \(count == 1 ? "was" : "were") given", span: span,
+      notes: notes)
+  }
+}
