@@ -91,9 +91,11 @@ extension Runtime {
     return try callNative(native, &gathered, callSite: callSite)
   }
 
-  /// Calls a native function with its arguments gathered.
-  func callNative(_ native: NativeFunction, _ arguments: inout Arguments, callSite: CallNode?) throws(PQError)
-    -> Value
+  /// Calls a native function with its arguments gathered: the one entry every native call goes
+  /// through (arity, the body, counting its work). Errors point at the argument they are about
+  /// when the call is in the source (`callSite`), else at the built-in call that made it.
+  func callNative(_ native: NativeFunction, _ arguments: inout Arguments, callSite: CallNode? = nil)
+    throws(PQError) -> Value
   {
     do {
       try native.checkArity(arguments.count, named: arguments.named)
@@ -102,7 +104,9 @@ extension Runtime {
       return result
     } catch {
       var error = error
-      if error.span == nil, let callSite {
+      if error.span == nil, callSite == nil {
+        error.span = arguments.span
+      } else if error.span == nil, let callSite {
         if let index = error.argumentIndex {
           error.span = callSite.argumentSpan(index)
           if index < arguments.count, case .nil = arguments[index],
@@ -189,19 +193,6 @@ extension Runtime {
     return try callNative(native, &arguments)
   }
 
-  /// Calls a native function from a built-in; errors point at the built-in's call.
-  func callNative(_ native: NativeFunction, _ arguments: inout Arguments) throws(PQError) -> Value {
-    do {
-      try native.checkArity(arguments.count, named: [:])
-      let result = try native.body(&arguments)
-      try account(result, arguments, native)
-      return result
-    } catch {
-      var error = error
-      if error.span == nil { error.span = arguments.span }
-      throw error
-    }
-  }
 }
 
 func plural(_ count: Int, _ word: String) -> String {
