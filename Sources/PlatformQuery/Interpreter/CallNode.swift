@@ -7,8 +7,7 @@ final class CallNode: Node {
   /// fields are read without a retain, array elements and optionals are not.
   let first: Node
   let second: Node
-  /// The arguments without ownership (`arguments` keeps them), read without a retain each.
-  let unownedArguments: [Unmanaged<Node>]
+  let unownedArguments: UnownedNodes
   let labels: [String?]
   let hasLabels: Bool
   let source: Source
@@ -21,7 +20,7 @@ final class CallNode: Node {
   init(callee: Node, arguments: [Node], labels: [String?], source: Source, span: Span) {
     self.callee = callee
     self.arguments = arguments
-    self.unownedArguments = arguments.map { Unmanaged.passUnretained($0) }
+    self.unownedArguments = UnownedNodes(arguments)
     self.first = arguments.first ?? CallNode.absent
     self.second = arguments.count > 1 ? arguments[1] : CallNode.absent
     self.labels = labels

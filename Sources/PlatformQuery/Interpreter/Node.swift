@@ -168,12 +168,11 @@ extension Runtime {
 /// `[a, b, c]`
 final class ListNode: Node {
   let elements: [Node]
-  /// The elements without ownership (`elements` keeps them), read without a retain each.
-  let unownedElements: [Unmanaged<Node>]
+  let unownedElements: UnownedNodes
 
   init(_ elements: [Node], span: Span) {
     self.elements = elements
-    self.unownedElements = elements.map { Unmanaged.passUnretained($0) }
+    self.unownedElements = UnownedNodes(elements)
     super.init(span: span)
   }
 
@@ -186,13 +185,12 @@ final class ListNode: Node {
 final class RecordNode: Node {
   let shape: Shape
   let fields: [Node]
-  /// The fields without ownership (`fields` keeps them), read without a retain each.
-  let unownedFields: [Unmanaged<Node>]
+  let unownedFields: UnownedNodes
 
   init(shape: Shape, fields: [Node], span: Span) {
     self.shape = shape
     self.fields = fields
-    self.unownedFields = fields.map { Unmanaged.passUnretained($0) }
+    self.unownedFields = UnownedNodes(fields)
     super.init(span: span)
   }
 
@@ -293,26 +291,43 @@ extension Unmanaged where Instance == Node {
   }
 }
 
-extension Array where Element == Unmanaged<Node> {
-  /// Evaluates every node in order into a new array. Short lists are made as array literals,
+/// Child nodes read without ownership: the node that holds an `UnownedNodes` also keeps the
+/// same children in an ordinary array, which keeps them alive; reading them through here costs
+/// no retain and release per visit (an element read from an array of class references is
+/// retained). Used where a node runs its children on the hot path: blocks, calls, list and
+/// record literals.
+struct UnownedNodes {
+  private let nodes: [Unmanaged<Node>]
+
+  init(_ nodes: [Node]) { self.nodes = nodes.map { Unmanaged.passUnretained($0) } }
+
+  var count: Int { nodes.count }
+
+  /// Evaluates child `index`.
+  @inline(__always)
+  func evaluate(_ index: Int, _ runtime: Runtime) throws(PQError) -> Value {
+    try nodes[index].evaluate(runtime)
+  }
+
+  /// Evaluates every child in order into a new array. Short lists are made as array literals,
   /// which allocate at their size directly; `reserveCapacity` on an empty array costs more.
   @inline(__always)
   func evaluateAll(_ runtime: Runtime) throws(PQError) -> [Value] {
     switch count {
     case 0: return []
-    case 1: return [try self[0].evaluate(runtime)]
+    case 1: return [try evaluate(0, runtime)]
     case 2:
-      let first = try self[0].evaluate(runtime)
-      return [first, try self[1].evaluate(runtime)]
+      let first = try evaluate(0, runtime)
+      return [first, try evaluate(1, runtime)]
     case 3:
-      let first = try self[0].evaluate(runtime)
-      let second = try self[1].evaluate(runtime)
-      return [first, second, try self[2].evaluate(runtime)]
+      let first = try evaluate(0, runtime)
+      let second = try evaluate(1, runtime)
+      return [first, second, try evaluate(2, runtime)]
     default: break
     }
     var values: [Value] = []
     values.reserveCapacity(count)
-    for node in self { values.append(try node.evaluate(runtime)) }
+    for index in 0..<count { values.append(try evaluate(index, runtime)) }
     return values
   }
 }

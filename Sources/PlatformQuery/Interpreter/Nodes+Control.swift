@@ -2,9 +2,7 @@
 /// gets a fresh environment each time it runs (so each loop iteration's closures see their own).
 final class BlockNode: Node {
   let statements: [Node]
-  /// The same statements without ownership: `statements` keeps them alive, and reading an
-  /// unmanaged reference costs no retain and release per statement run.
-  let unownedStatements: [Unmanaged<Node>]
+  let unownedStatements: UnownedNodes
   let environmentSize: Int
   /// True when the block is a statement, a loop body or a function body, where `return`,
   /// `break` and `continue` travel as `Runtime.flow`; false inside an expression, where they
@@ -13,7 +11,7 @@ final class BlockNode: Node {
 
   init(_ statements: [Node], environmentSize: Int, isStatementPosition: Bool, span: Span) {
     self.statements = statements
-    self.unownedStatements = statements.map { Unmanaged.passUnretained($0) }
+    self.unownedStatements = UnownedNodes(statements)
     self.environmentSize = environmentSize
     self.isStatementPosition = isStatementPosition
     super.init(span: span)
@@ -34,7 +32,7 @@ final class BlockNode: Node {
     let count = unownedStatements.count
     while index < count {
       do {
-        result = try unownedStatements[index].evaluate(runtime)
+        result = try unownedStatements.evaluate(index, runtime)
       } catch {
         if error.isControlSignal, isStatementPosition { return .nil }
         throw error
