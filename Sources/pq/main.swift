@@ -67,16 +67,9 @@ func readSource(_ path: String) -> Source? {
   }
 }
 
+/// Standard input to its end (what has been read when it fails).
 func readStandardInput() -> [UInt8] {
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 65536)
-  while true {
-    let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-    if count < 0, errno == EINTR { continue }
-    if count <= 0 { break }
-    bytes.append(contentsOf: chunk[0..<count])
-  }
-  return bytes
+  (try? FileSystem.readAll(0, name: "<stdin>")) ?? []
 }
 
 func runScript(_ source: Source, _ interpreter: Interpreter) -> ExitCode {

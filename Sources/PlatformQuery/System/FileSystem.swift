@@ -32,13 +32,18 @@ public enum FileSystem {
     if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
       throw Failure(message: "cannot read '\(path)': it is a directory")
     }
+    return try readAll(descriptor, name: path)
+  }
+
+  /// Reads a descriptor to its end (a file, or standard input: `readAll(0, name: "<stdin>")`).
+  public static func readAll(_ descriptor: Int32, name: String) throws(Failure) -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
-        throw Failure(message: "cannot read '\(path)': \(describeErrno(errno))")
+        throw Failure(message: "cannot read '\(name)': \(describeErrno(errno))")
       }
       if count == 0 { break }
       bytes.append(contentsOf: chunk[0..<count])
