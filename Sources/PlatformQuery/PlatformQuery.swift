@@ -11,8 +11,9 @@
 public final class Interpreter: @unchecked Sendable {
   /// What the interpreter loads and what a script may do.
   public struct Options: Sendable {
-    /// Which platform data the globals `x`, `truth` and `platforms` hold.
-    public enum Dataset: Sendable {
+    /// Which platform data the globals `x`, `truth` and `platforms` hold. (Named apart from
+    /// `Dataset`, the article's data itself.)
+    public enum DataChoice: Sendable {
       /// The article's figures, built in.
       case builtIn
       /// The host's own platforms (records whose metric fields may carry `Figure` provenance).
@@ -41,7 +42,7 @@ public final class Interpreter: @unchecked Sendable {
     public var standardInput: (@Sendable () -> [UInt8])?
 
     /// The platform data.
-    public var dataset: Dataset = .builtIn
+    public var dataset: DataChoice = .builtIn
     /// Whether `stdlib/prelude.pq` runs at start.
     public var loadsPrelude = true
     /// Where `print` output goes: a closure that receives each piece of text (lines end in "\n").

@@ -21,7 +21,7 @@ let repositoryRoot: String = {
 
 /// An interpreter whose output goes to a buffer.
 func makeInterpreter(
-  prelude: Bool = true, dataset: Interpreter.Options.Dataset = .builtIn,
+  prelude: Bool = true, dataset: Interpreter.Options.DataChoice = .builtIn,
   files: Interpreter.Options.FileAccess = .none,
   limits: Limits = Limits()
 ) -> (Interpreter, OutputBuffer) {

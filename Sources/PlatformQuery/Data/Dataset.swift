@@ -99,7 +99,7 @@ public enum Dataset {
   /// The fields a table of platforms leaves to the platform card.
   static let hiddenInTables: Set<String> = Set(detailKeys + ["owner_stake"])
 
-  /// Platforms for `Interpreter.Options.Dataset.custom`, read from JSON in the format of the
+  /// Platforms for `Interpreter.Options.DataChoice.custom`, read from JSON in the format of the
   /// built-in data (see `docs/embedding.md`); each figure keeps its source.
   public static func platforms(fromJSON text: String) throws(PQError) -> [Value] {
     try parse(text).platforms.map(value(of:))
