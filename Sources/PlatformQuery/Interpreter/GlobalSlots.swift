@@ -40,13 +40,7 @@ final class GlobalSlots {
   func grow(to newCount: Int) {
     guard newCount > count else { return }
     if newCount > capacity {
-      var newCapacity = capacity * 2
-      while newCapacity < newCount { newCapacity *= 2 }
-      let newPointer = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
-      newPointer.moveInitialize(from: pointer, count: count)
-      pointer.deallocate()
-      pointer = newPointer
-      capacity = newCapacity
+      (pointer, capacity) = ValueStorage.grow(pointer, capacity, keeping: count, to: newCount)
     }
     (pointer + count).initialize(repeating: .nil, count: newCount - count)
     count = newCount
@@ -57,5 +51,20 @@ final class GlobalSlots {
     guard newCount < count else { return }
     (pointer + newCount).deinitialize(count: count - newCount)
     count = newCount
+  }
+}
+
+/// The one way pq grows a manually managed run of values (the runtime's stack, the globals):
+/// double the capacity until it holds `needed`, move the first `keeping` values over.
+enum ValueStorage {
+  static func grow(
+    _ pointer: UnsafeMutablePointer<Value>, _ capacity: Int, keeping count: Int, to needed: Int
+  ) -> (UnsafeMutablePointer<Value>, Int) {
+    var newCapacity = Swift.max(1, capacity) * 2
+    while newCapacity < needed { newCapacity *= 2 }
+    let newPointer = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+    newPointer.moveInitialize(from: pointer, count: count)
+    pointer.deallocate()
+    return (newPointer, newCapacity)
   }
 }

@@ -113,14 +113,9 @@ final class Runtime {
   }
 
   private func grow(_ needed: Int) {
-    var newCapacity = capacity * 2
-    while newCapacity < needed { newCapacity *= 2 }
-    let newStack = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
-    newStack.moveInitialize(from: stack, count: capacity)
-    (newStack + capacity).initialize(repeating: .nil, count: newCapacity - capacity)
-    stack.deallocate()
-    stack = newStack
-    capacity = newCapacity
+    let old = capacity
+    (stack, capacity) = ValueStorage.grow(stack, capacity, keeping: old, to: needed)
+    (stack + old).initialize(repeating: .nil, count: capacity - old)
   }
 
   /// Resets counters before a top-level evaluation.
