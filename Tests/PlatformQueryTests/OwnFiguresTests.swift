@@ -123,6 +123,31 @@ import Testing
     #expect(throws: PQError.self) { try pq.evaluate("series(m, \"Z\", \"mau\")") }
   }
 
+  @Test func aDataPackageBesideACSVSuppliesWhatItsColumnsDoNotSay() throws {
+    let dir = folder()
+    try write(dir, "survey.csv", "name,dau,share,period\nX,12M,40,2024-10\nY,300K,35,2024-10\n")
+    try write(
+      dir, "datapackage.json",
+      """
+      {"sources": [{"title": "Example Survey Institute"}],
+       "resources": [{"path": "survey.csv", "schema": {"fields": [
+         {"name": "dau", "description": "daily active users", "unit": "users"},
+         {"name": "share", "description": "share of adults using it", "unit": "%"}]}}]}
+      """)
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let s = load(\"\(dir)/survey.csv\")")
+    // The package's unit reads the bare 40 as 40%, its description is the definition, its
+    // source the publisher; the file's own period column still applies.
+    #expect(try pq.evaluate("s[0].share").description == "40%")
+    #expect(try pq.evaluate("s[0].dau").description == "12M users")
+    #expect(try pq.evaluate("source(s[0].dau)[0].publisher").description == "Example Survey Institute")
+    #expect(try pq.evaluate("source(s[0].dau)[0].definition").description == "daily active users")
+    #expect(try pq.evaluate("caveats(s[0].share / s[1].share)").description == "[]")
+    // Without the descriptor, the same bare 40 under a share column is just a number.
+    unlink(dir + "/datapackage.json")
+    #expect(try pq.evaluate("load(\"\(dir)/survey.csv\")[0].share").description == "40")
+  }
+
   @Test func badProvenanceIsAnErrorAtItsCell() throws {
     let dir = folder()
     try write(dir, "p.csv", "name,mau,period\nX,1M,Sept 2024x\n")

@@ -1,4 +1,25 @@
 extension Builtins {
+  /// The data package entry for a CSV file from a `datapackage.json` in its folder, when there
+  /// is one that the script may read and that lists the file.
+  static func dataPackage(beside path: String, _ arguments: Arguments) throws(PQError) -> DataPackage? {
+    let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
+    let descriptorPath = (folder.isEmpty ? "" : folder + "/") + "datapackage.json"
+    guard (try? arguments.runtime.checkPath(descriptorPath, "load")) != nil,
+      let bytes = try? FileSystem.read(descriptorPath)
+    else { return nil }
+    let text = try Source.decode(bytes, name: descriptorPath).text
+    let descriptor: Value
+    do throws(JSON.ParseError) {
+      descriptor = try JSON.parse(text, readNotation: false)
+    } catch {
+      throw PQError(
+        .runtime, "invalid JSON: \(error.message)", source: Source(name: descriptorPath, text: text),
+        span: Span(start: error.offset, end: error.offset + 1))
+    }
+    let fileName = path.split(separator: "/").last.map(String.init) ?? path
+    return try DataPackage.read(descriptor, for: fileName)
+  }
+
   static let files: [NativeFunction] = [
     NativeFunction(
       "load(path)",
@@ -25,7 +46,12 @@ extension Builtins {
       do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch {
         throw arguments.error(0, error.message)
       }
-      return try format.read(try Source.decode(bytes, name: path))
+      let source = try Source.decode(bytes, name: path)
+      // A CSV file may have a Frictionless Data Package descriptor beside it.
+      if format.extensions == ["csv"], let package = try dataPackage(beside: path, arguments) {
+        return try DataFile.readCSV(source, package: package)
+      }
+      return try format.read(source)
     },
     NativeFunction(
       "save(value, path)",

@@ -64,7 +64,7 @@ extension DataFile {
   /// Reads a CSV file with a header row into records. Empty cells are nil; numbers may use pq
   /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
   /// its plain numbers that unit.
-  static func readCSV(_ source: Source) throws(PQError) -> Value {
+  static func readCSV(_ source: Source, package: DataPackage? = nil) throws(PQError) -> Value {
     let table = try rows(source)
     guard let header = table.first else { return .list([]) }
     var names: [String] = []
@@ -73,7 +73,12 @@ extension DataFile {
     for (title, offset) in header {
       var name = title.trimmingSpaces
       var unit: Unit? = Metric.named(name)?.unit
-      let headed = name.hasSuffix(")") && name.lastIndex(of: "(") != nil
+      var headed = name.hasSuffix(")") && name.lastIndex(of: "(") != nil
+      // A unit the data package gives for the column counts as written in the header.
+      if !headed, let packaged = package?.fields[name]?.unit {
+        unit = packaged
+        headed = true
+      }
       if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
         let unitName = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
         guard let parsed = Unit.parse(unitName) else {
@@ -145,12 +150,14 @@ extension DataFile {
                 source: source, offset: offset)
           ))
       }
-      if !provenanceColumns.isEmpty {
+      if !provenanceColumns.isEmpty || package != nil {
         let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
         var given: [String: (String, Int)] = [:]
         for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
           given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
         }
+        // What the row does not say, the data package may: its sources.
+        if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
         for index in pairs.indices
         where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
           && index != nameColumn
@@ -161,9 +168,15 @@ extension DataFile {
           case .quantity(_, let measure): unit = measure.unit
           default: continue
           }
+          let field = longForm && index == valueColumn ? metric : names[index]
+          var cellGiven = given
+          // …and each field's description, its definition.
+          if cellGiven["definition"] == nil, let described = package?.fields[field]?.description {
+            cellGiven["definition"] = (described, 0)
+          }
           pairs[index].1 = try rowFigure(
-            pairs[index].1.numericValue ?? 0, unit, name: name,
-            field: longForm && index == valueColumn ? metric : names[index], given: given, source: source,
+            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, given: cellGiven,
+            source: source,
             row: rowNumber, periods: &periods)
         }
       }
@@ -395,3 +408,56 @@ extension DataFile {
 }
 
 /// Numbers written in full, without loss.
+
+/// What a Frictionless Data Package descriptor (`datapackage.json` beside a CSV file) says of
+/// that file: the package's (or the resource's) first source, and each field's description (a
+/// figure's definition) and unit. It supplies only what the file's own columns do not say.
+struct DataPackage {
+  struct Field {
+    var description: String?
+    var unit: Unit?
+  }
+
+  var source: String?
+  var fields: [String: Field] = [:]
+
+  /// The descriptor's entry for the resource at `fileName`, or nil when it lists none.
+  static func read(_ descriptor: Value, for fileName: String) throws(PQError) -> DataPackage? {
+    guard case .record(let package) = descriptor, case .list(let resources)? = package["resources"] else {
+      return nil
+    }
+    let stem = fileName.split(separator: ".").first.map(String.init) ?? fileName
+    for item in resources {
+      guard case .record(let resource) = item else { continue }
+      let path = resource["path"]?.text ?? ""
+      let matches = path == fileName || path.hasSuffix("/" + fileName) || resource["name"]?.text == stem
+      guard matches else { continue }
+      var result = DataPackage()
+      result.source = firstSourceTitle(resource["sources"]) ?? firstSourceTitle(package["sources"])
+      if case .record(let schema)? = resource["schema"], case .list(let fields)? = schema["fields"] {
+        for field in fields {
+          guard case .record(let entry) = field, case .string(let name)? = entry["name"] else { continue }
+          var unit: Unit?
+          if case .string(let unitName)? = entry["unit"] {
+            guard let parsed = Unit.parse(unitName) else {
+              throw PQError(.runtime, "datapackage.json: unknown unit '\(unitName)' for field '\(name)'")
+            }
+            unit = parsed
+          }
+          result.fields[name] = Field(
+            description: entry["description"].flatMap {
+              if case .string(let text) = $0 { text } else { nil }
+            }, unit: unit)
+        }
+      }
+      return result
+    }
+    return nil
+  }
+
+  static func firstSourceTitle(_ value: Value?) -> String? {
+    guard case .list(let sources)? = value, case .record(let first)? = sources.first else { return nil }
+    if case .string(let title)? = first["title"] { return title }
+    return nil
+  }
+}
