@@ -9,6 +9,10 @@ struct CommandLineOptions {
     case expression(String)
     case interactive(path: String, arguments: [String])
     case check([String])
+    /// `pq fmt [--check] FILE…`: no files (or `-`) formats stdin to stdout.
+    case format(paths: [String], checkOnly: Bool)
+    /// `pq lsp`: the language server on stdin and stdout.
+    case languageServer
     case help
     case version
   }
@@ -46,6 +50,9 @@ struct CommandLineOptions {
       pq -e 'EXPR'            evaluate and print the value (--json for JSON)
       pq -i FILE.pq           run a script, then open the prompt with its bindings
       pq --check FILE.pq…     parse and resolve only
+      pq fmt [--check] FILE…  format scripts in place in the one canonical style (no FILE: stdin
+                              to stdout); --check only names the files that would change
+      pq lsp                  the language server, on stdin and stdout, for editors
       pq --help | --version
 
     options:
@@ -65,6 +72,17 @@ struct CommandLineOptions {
   /// the script.
   static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
     var options = CommandLineOptions()
+    switch arguments.first {
+    case "fmt": return try parseFormat(Array(arguments.dropFirst()))
+    case "lsp":
+      // Editors' clients often add --stdio, the only transport pq speaks.
+      for argument in arguments.dropFirst() where argument != "--stdio" {
+        throw UsageError(message: "pq lsp takes no arguments, not '\(argument)'", hint: "pq lsp")
+      }
+      options.action = .languageServer
+      return options
+    default: break
+    }
     var index = 0
     var chosen: Action?
     func choose(_ action: Action) throws(UsageError) {
@@ -138,6 +156,33 @@ struct CommandLineOptions {
     } else if options.json {
       throw UsageError(message: "--json goes with -e", hint: "pq -e 'x.mau' --json")
     }
+    return options
+  }
+
+  /// `pq fmt [--check] [--ascii] FILE…`.
+  static func parseFormat(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+    var options = CommandLineOptions()
+    var paths: [String] = []
+    var checkOnly = false
+    var onlyPaths = false
+    for argument in arguments {
+      if onlyPaths || argument == "-" || !argument.hasPrefix("-") {
+        paths.append(argument)
+      } else if argument == "--" {
+        onlyPaths = true
+      } else if argument == "--check" {
+        checkOnly = true
+      } else if argument == "--ascii" {
+        options.ascii = true
+      } else if argument.hasPrefix("--color="),
+        let choice = ColorChoice(rawValue: String(argument.dropFirst(8)))
+      {
+        options.color = choice
+      } else {
+        throw UsageError(message: "unknown option '\(argument)' for pq fmt", hint: "pq fmt [--check] FILE…")
+      }
+    }
+    options.action = .format(paths: paths, checkOnly: checkOnly)
     return options
   }
 

@@ -132,6 +132,10 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
         if status == .success { status = code }
       }
     }
+  case .format(let paths, let checkOnly):
+    status = formatFiles(paths, checkOnly: checkOnly)
+  case .languageServer:
+    status = serveLanguage()
   case .interactive:
     break
   }

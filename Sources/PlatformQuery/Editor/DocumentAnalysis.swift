@@ -1,0 +1,293 @@
+/// What the language server knows about one open document without running it: its problems
+/// (syntax and name errors as `pq --check` reports them, and unit errors among figures whose
+/// values are known before running) and the names it declares, with where each can be seen.
+struct DocumentAnalysis {
+  /// A name the document binds.
+  struct Declaration {
+    enum Kind {
+      case constant, variable, function, parameter, module
+    }
+    var name: String
+    var kind: Kind
+    var nameSpan: Span
+    /// The whole statement (or parameter) that declares it.
+    var statementSpan: Span
+    /// The byte range in which the name refers to this declaration.
+    var visible: Range<Int>
+    var isTopLevel: Bool
+    /// The keys of a record literal it is bound to (`let s = {a: 1}`), for completion.
+    var recordKeys: [String] = []
+    /// For `import "file.pq"`: the path as written.
+    var importPath: String?
+  }
+
+  let source: Source
+  var program: Program?
+  var problems: [PQError] = []
+  var declarations: [Declaration] = []
+  /// Every name the document binds anywhere; a global of the same name is then not "known".
+  var boundNames: Set<String> = []
+
+  /// Documents larger than this are kept but not analysed.
+  static let largestAnalysed = 4 << 20
+
+  init(source: Source, interpreter: Interpreter) {
+    self.source = source
+    guard source.bytes.count <= DocumentAnalysis.largestAnalysed else {
+      problems = [
+        PQError(
+          .runtime,
+          "this file is larger than \(DocumentAnalysis.largestAnalysed >> 20) MB: pq's editor support does not analyse it",
+          source: source, span: Span(start: 0, end: 0))
+      ]
+      return
+    }
+    do {
+      program = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
+    } catch {
+      problems = [error] + error.followUps
+      return
+    }
+    guard let program else { return }
+    let whole = 0..<(source.bytes.count + 1)
+    collect(program.statements, visible: whole, topLevel: true)
+    boundNames = Set(declarations.map(\.name))
+    do {
+      try interpreter.check(source)
+    } catch {
+      var first = error
+      first.followUps = []
+      problems = [first] + error.followUps
+    }
+    var checker = UnitChecker(interpreter: interpreter, bound: boundNames, source: source)
+    checker.check(program.statements)
+    problems += checker.problems
+    problems.sort { ($0.span?.start ?? 0) < ($1.span?.start ?? 0) }
+  }
+
+  // MARK: Declarations
+
+  mutating func collect(_ statements: [Statement], visible: Range<Int>, topLevel: Bool) {
+    for statement in statements {
+      let rest = statement.span.start..<visible.upperBound
+      switch statement.kind {
+      case .binding(let name, let nameSpan, let mutable, let value):
+        var declaration = Declaration(
+          name: name, kind: mutable ? .variable : .constant, nameSpan: nameSpan,
+          statementSpan: statement.span,
+          visible: rest, isTopLevel: topLevel)
+        if case .record(let fields) = value.kind { declaration.recordKeys = fields.map(\.key) }
+        if case .function = value.kind { declaration.kind = .function }
+        declarations.append(declaration)
+        collect(value)
+      case .function(let function):
+        if let name = function.name, let nameSpan = function.nameSpan {
+          declarations.append(
+            Declaration(
+              name: name, kind: .function, nameSpan: nameSpan, statementSpan: statement.span,
+              visible: visible,
+              isTopLevel: topLevel))
+        }
+        collect(function)
+      case .importModule(let name, let isPath, let alias, let nameSpan):
+        let bound = alias ?? (isPath ? Self.moduleName(ofPath: name) : name)
+        declarations.append(
+          Declaration(
+            name: bound, kind: .module, nameSpan: nameSpan, statementSpan: statement.span, visible: rest,
+            isTopLevel: topLevel, importPath: isPath ? name : nil))
+      case .expression(let expression):
+        collect(expression)
+      case .assign(let target, _, let value, _):
+        collect(target)
+        collect(value)
+      case .whileLoop(let condition, let body):
+        collect(condition)
+        collect(body.statements, visible: body.span.start..<body.span.end, topLevel: false)
+      case .forLoop(let first, let second, let sequence, let body):
+        collect(sequence)
+        let inside = body.span.start..<body.span.end
+        for variable in [first] + (second.map { [$0] } ?? []) {
+          declarations.append(
+            Declaration(
+              name: variable.name, kind: .variable, nameSpan: variable.span, statementSpan: variable.span,
+              visible: inside, isTopLevel: false))
+        }
+        collect(body.statements, visible: inside, topLevel: false)
+      case .returnValue(let value):
+        if let value { collect(value) }
+      case .breakLoop, .continueLoop:
+        break
+      }
+    }
+  }
+
+  mutating func collect(_ function: FunctionSyntax) {
+    let inside = function.body.span.start..<function.body.span.end
+    for parameter in function.parameters {
+      declarations.append(
+        Declaration(
+          name: parameter.name, kind: .parameter, nameSpan: parameter.span, statementSpan: parameter.span,
+          visible: inside, isTopLevel: false))
+    }
+    collect(function.body.statements, visible: inside, topLevel: false)
+  }
+
+  /// Finds the declarations inside an expression: function literals and blocks.
+  mutating func collect(_ expression: Expr) {
+    switch expression.kind {
+    case .function(let function): collect(function)
+    case .block(let block):
+      collect(block.statements, visible: block.span.start..<block.span.end, topLevel: false)
+    case .ifElse(let condition, let then, let otherwise):
+      collect(condition)
+      collect(then.statements, visible: then.span.start..<then.span.end, topLevel: false)
+      if let otherwise { collect(otherwise) }
+    default:
+      for child in expression.children { collect(child) }
+    }
+  }
+
+  /// The name `import "path/to/file.pq"` binds: the file's name without folder and extension.
+  static func moduleName(ofPath path: String) -> String {
+    var name = path.split(separator: "/").last.map(String.init) ?? path
+    if name.hasSuffix(".pq") { name.removeLast(3) }
+    return name
+  }
+
+  /// The declaration a name at `offset` refers to: the innermost one visible there, and among
+  /// those the latest declared before it (a re-`let` at the top level shadows).
+  func declaration(named name: String, at offset: Int) -> Declaration? {
+    let candidates = declarations.filter { $0.name == name && $0.visible.contains(offset) }
+    return candidates.min { a, b in
+      if a.visible.count != b.visible.count { return a.visible.count < b.visible.count }
+      let aBefore = a.nameSpan.start <= offset
+      let bBefore = b.nameSpan.start <= offset
+      if aBefore != bBefore { return aBefore }
+      return a.nameSpan.start > b.nameSpan.start
+    }
+  }
+}
+
+extension Expr {
+  /// The expressions directly inside this one (function bodies and blocks excepted, as their
+  /// statements are walked separately).
+  var children: [Expr] {
+    switch kind {
+    case .number, .string, .boolean, .nilLiteral, .name, .function, .block: return []
+    case .interpolation(let parts):
+      return parts.compactMap { part in
+        if case .code(let code) = part { return code }
+        return nil
+      }
+    case .list(let items): return items
+    case .record(let fields): return fields.map(\.value)
+    case .negate(let operand), .not(let operand): return [operand]
+    case .binary(_, let left, let right, _), .and(let left, let right), .or(let left, let right):
+      return [left, right]
+    case .call(let callee, let arguments): return [callee] + arguments.map(\.value)
+    case .index(let base, let index): return [base, index]
+    case .field(let base, _, _): return [base]
+    case .ifElse(let condition, _, let otherwise): return [condition] + (otherwise.map { [$0] } ?? [])
+    }
+  }
+}
+
+/// Finds operations whose every operand is known before running — a number literal, or a field
+/// of a built-in global such as `x.revenue` that the document does not rebind — and applies them
+/// as the interpreter would, so `x.revenue + x.mau` is reported while it is typed, with the same
+/// message the command line gives when it runs.
+struct UnitChecker {
+  let interpreter: Interpreter
+  let bound: Set<String>
+  let source: Source
+  var problems: [PQError] = []
+  var known: [String: Value?] = [:]
+
+  init(interpreter: Interpreter, bound: Set<String>, source: Source) {
+    self.interpreter = interpreter
+    self.bound = bound
+    self.source = source
+  }
+
+  mutating func check(_ statements: [Statement]) {
+    for statement in statements {
+      switch statement.kind {
+      case .expression(let expression): visit(expression)
+      case .binding(_, _, _, let value): visit(value)
+      case .function(let function): check(function.body.statements)
+      case .assign(let target, _, let value, _):
+        visit(target)
+        visit(value)
+      case .whileLoop(let condition, let body):
+        visit(condition)
+        check(body.statements)
+      case .forLoop(_, _, let sequence, let body):
+        visit(sequence)
+        check(body.statements)
+      case .returnValue(let value):
+        if let value { visit(value) }
+      case .importModule, .breakLoop, .continueLoop:
+        break
+      }
+    }
+  }
+
+  /// Visits every expression, evaluating the largest operations that are known.
+  mutating func visit(_ expression: Expr) {
+    switch expression.kind {
+    case .binary:
+      _ = value(of: expression)
+    case .function(let function):
+      check(function.body.statements)
+    case .block(let block):
+      check(block.statements)
+    case .ifElse(let condition, let then, let otherwise):
+      visit(condition)
+      check(then.statements)
+      if let otherwise { visit(otherwise) }
+    default:
+      for child in expression.children { visit(child) }
+    }
+  }
+
+  /// The value of an expression when it is known before running; reports an operation that
+  /// would fail.
+  mutating func value(of expression: Expr) -> Value? {
+    switch expression.kind {
+    case .number(let number, let unit):
+      switch unit {
+      case .none: return .number(number)
+      case .money: return Value.make(number, .usd, nil)
+      case .percent: return Value.make(number, .percent, nil)
+      case .points: return Value.make(number, .points, nil)
+      }
+    case .field(let base, let field, _):
+      guard case .name(let name) = base.kind, !bound.contains(name) else {
+        visit(base)
+        return nil
+      }
+      let path = "\(name).\(field)"
+      if let cached = known[path] { return cached }
+      var found: Value?
+      if let value = interpreter.value(atPath: path), case .quantity = value { found = value }
+      known[path] = found
+      return found
+    case .binary(let op, let left, let right, let operatorSpan):
+      let a = value(of: left)
+      let b = value(of: right)
+      guard let a, let b else { return nil }
+      do {
+        return try Arithmetic.apply(op, a, b)
+      } catch {
+        var error = error
+        error.source = source
+        error.span = operatorSpan
+        problems.append(error)
+        return nil
+      }
+    default:
+      visit(expression)
+      return nil
+    }
+  }
+}
