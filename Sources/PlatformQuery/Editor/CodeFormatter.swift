@@ -323,14 +323,15 @@ struct Layout {
         continue
       }
       // A run of lines of code with trailing comments.
-      var end = index
-      while end < lines.count, let next = lines[end], next.comment != nil, !next.code.isEmpty { end += 1 }
-      let column = lines[index..<end].map { $0!.code.displayWidth }.max()! + 2
-      for row in lines[index..<end] {
-        let row = row!
-        text += row.code + String(repeating: " ", count: column - row.code.displayWidth) + row.comment! + "\n"
+      var run: [(code: String, comment: String)] = []
+      while index < lines.count, let next = lines[index], let comment = next.comment, !next.code.isEmpty {
+        run.append((next.code, comment))
+        index += 1
       }
-      index = end
+      let column = run.reduce(0) { max($0, $1.code.displayWidth) } + 2
+      for row in run {
+        text += row.code + String(repeating: " ", count: column - row.code.displayWidth) + row.comment + "\n"
+      }
     }
     return text
   }

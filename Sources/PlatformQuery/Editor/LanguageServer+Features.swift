@@ -75,8 +75,8 @@ extension LanguageServer {
     let position = PositionEncoding.position(source, offset)
     let range = PositionEncoding.range(
       line: position.line, character: startCharacter, line: position.line, character: position.character)
-    let list: [JSONTree] = items.keys.sorted().map { label in
-      guard case .object(var fields) = items[label]! else { return items[label]! }
+    let list: [JSONTree] = items.sorted { $0.key < $1.key }.map { label, item in
+      guard case .object(var fields) = item else { return item }
       fields.append(("textEdit", .object([("range", range), ("newText", .string(label))])))
       return .object(fields)
     }
