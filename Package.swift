@@ -33,7 +33,8 @@ let package = Package(
       dependencies: ["PlatformQuery"],
       exclude: ["Programs"]
     ),
-    .testTarget(name: "pqTests", dependencies: ["pq", "pq-embed-example", "PlatformQuery"]),
+    .testTarget(
+      name: "pqTests", dependencies: ["pq", "pq-embed-example", "PlatformQuery"], exclude: ["LSPSessions"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -40,9 +40,16 @@ public enum CodeFormatter {
       throw PQError(
         .runtime, "pq fmt would have changed this program, so it left it alone (please report this)")
     }
+    // A file's last line break (which the formatter adds when it is missing) is no token.
+    func trimmed(_ tokens: [Token]) -> ArraySlice<Token> {
+      var end = tokens.count - 1
+      while end > 0, case .newline = tokens[end - 1].kind { end -= 1 }
+      return tokens[..<end]
+    }
+    let (old, new) = (trimmed(before), trimmed(tokens))
     let same =
-      before.count == tokens.count
-      && zip(before, tokens).allSatisfy { a, b in
+      old.count == new.count
+      && zip(old, new).allSatisfy { a, b in
         a.kind.isSameLayoutKind(as: b.kind) && original.slice(a.span) == after.slice(b.span)
       }
     guard same else {
@@ -159,7 +166,7 @@ struct Layout {
     var output: [(code: String, comment: String?)?] = []
     var open: [Int] = []  // the indentation of the line where each open bracket was opened
     var pendingBlank = false
-    var previousEndsWithOpener = true
+    var previousEndsWithOpener = shebang == nil
     var previousContinues = false
     for line in lines {
       guard let first = line.first else {

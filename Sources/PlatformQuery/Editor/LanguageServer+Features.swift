@@ -139,13 +139,11 @@ extension LanguageServer {
   func describe(_ path: String, _ value: Value) -> String {
     let figures = value.figures
     guard figures.count == 1, let figure = figures.first, case .quantity = value else {
-      return "```\n\(path) = \(value.description)\n```"
+      return "**\(path)**\n```\n\(value.description)\n```"
     }
-    var lines = ["**\(path)** = \(value.description)", ""]
-    let period = figure.periodGiven ? figure.period : "period not stated; reported \(figure.period)"
-    lines.append("\(figure.publisher), \(period): \(figure.definition)")
+    var lines = ["**\(path)** = \(value.description)", "", figure.sourceLine]
     for caveat in figure.soloCaveats { lines += ["", "caveat: \(caveat)"] }
-    if !figure.quote.isEmpty { lines += ["", "> \(figure.quote)"] }
+    if !figure.quote.isEmpty { lines += ["", "> “\(figure.quote)”"] }
     return lines.joined(separator: "\n")
   }
 

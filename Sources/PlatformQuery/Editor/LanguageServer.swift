@@ -32,6 +32,8 @@ public final class LanguageServer {
     options.output = { _ in }
     options.fileAccess = .none
     options.limits = .untrusted
+    // As in the pq command: a script may define its own `share` or `per_user`.
+    options.protectsGlobals = false
     interpreter = Interpreter(options: options)
   }
 
