@@ -1,5 +1,6 @@
-@testable import PlatformQuery
 import Testing
+
+@testable import PlatformQuery
 
 /// `pq lsp` driven through the real process: recorded sessions (`LSPSessions/*.json`, each a list
 /// of messages to send and messages expected back, in order) and hostile input.
@@ -114,7 +115,8 @@ import Testing
     #expect(error(byID[3]) == -32600)
     #expect(error(byID[4]) == -32600 && byID[4]["id"] == .null)
     #expect(error(byID[5]) == -32601 && byID[5]["id"] == .string("s-3"))
-    #expect(error(byID[6]) == -32602 && byID[6]["error"]?["message"]?.string?.contains("file:///never.pq") == true)
+    #expect(
+      error(byID[6]) == -32602 && byID[6]["error"]?["message"]?.string?.contains("file:///never.pq") == true)
     #expect(error(byID[7]) == -32602)
     #expect(byID[8]["id"] == .number("6") && byID[8]["result"]?["items"] != nil)
     #expect(byID[9]["id"] == .number("12345678901234567890") && byID[9]["result"] == .null)
@@ -122,14 +124,16 @@ import Testing
     // The huge document is kept, and says why it is not analysed.
     let published = replies.first { $0["method"]?.string == "textDocument/publishDiagnostics" }
     #expect(
-      published?["params"]?["diagnostics"]?.array?.first?["message"]?.string?.contains("larger than 4 MB") == true)
+      published?["params"]?["diagnostics"]?.array?.first?["message"]?.string?.contains("larger than 4 MB")
+        == true)
     #expect(result.stderr.contains("without a valid Content-Length"))
   }
 
   /// `exit` without `shutdown` ends with status 1, and so does the client going away.
   @Test func exitStatus() {
     let initialize = String(
-      decoding: LSPFraming.frame(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#), as: UTF8.self)
+      decoding: LSPFraming.frame(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#),
+      as: UTF8.self)
     let exit = String(decoding: LSPFraming.frame(#"{"jsonrpc":"2.0","method":"exit"}"#), as: UTF8.self)
     #expect(runPQ(["lsp"], stdin: initialize + exit).status == 1)
     #expect(runPQ(["lsp"], stdin: initialize).status == 1)
