@@ -1,0 +1,111 @@
+-- A real editor against `pq lsp`: Neovim (0.7 or later) opens a file, waits for the server's
+-- diagnostics, and asks for hover, completion, definition, symbols and formatting. Any wrong
+-- answer ends Neovim with status 1 and a message on stderr.
+-- Run: PQ=.build/release/pq nvim --headless -u NONE -i NONE -n -c 'luafile editors/tests/nvim_lsp.lua'
+local pq = os.getenv('PQ') or 'pq'
+local failures = {}
+local function check(ok, what)
+  if not ok then table.insert(failures, what) end
+end
+local function finish()
+  if #failures > 0 then
+    io.stderr:write('nvim + pq lsp: ' .. #failures .. ' failure(s)\n  ' .. table.concat(failures, '\n  ') .. '\n')
+    vim.cmd('cquit 1')
+  end
+  io.stdout:write('nvim + pq lsp: all checks passed\n')
+  vim.cmd('qall!')
+end
+
+local folder = vim.fn.tempname()
+vim.fn.mkdir(folder, 'p')
+local path = folder .. '/scratch.pq'
+vim.fn.writefile({
+  'fn per_user(p) { p.revenue / p.mau }',
+  'let gap = x.revenue + x.mau',
+  'print(per_user(x), ratio(x.mau, truth.mau), nosuch)',
+  'let café = "naïve"',
+}, path)
+-- The last line is an error on purpose (names are ASCII), after a non-ASCII string.
+vim.cmd('edit ' .. path)
+local buffer = vim.api.nvim_get_current_buf()
+
+local diagnostics = nil
+local client_id = vim.lsp.start_client({
+  cmd = { pq, 'lsp' },
+  root_dir = folder,
+  handlers = {
+    ['textDocument/publishDiagnostics'] = function(_, result)
+      diagnostics = result.diagnostics
+    end,
+  },
+})
+check(client_id ~= nil, 'the client did not start')
+vim.lsp.buf_attach_client(buffer, client_id)
+check(vim.wait(10000, function() return diagnostics ~= nil end, 20), 'no diagnostics within 10 s')
+local client = vim.lsp.get_client_by_id(client_id)
+
+if diagnostics then
+  local messages = {}
+  for _, d in ipairs(diagnostics) do
+    messages[#messages + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message)
+  end
+  local all = table.concat(messages, ' | ')
+  -- `let café` stops the parse: a syntax error is all that can be known.
+  check(#diagnostics == 1 and all:find("^3:7 unexpected character 'é'") ~= nil, 'syntax diagnostics: ' .. all)
+end
+
+-- Fix the last line; the unit error and the undefined name come back.
+diagnostics = nil
+vim.api.nvim_buf_set_lines(buffer, 3, 4, false, { 'let cafe = "naïve"' })
+check(vim.wait(10000, function() return diagnostics ~= nil end, 20), 'no diagnostics after the change')
+if diagnostics then
+  local found = {}
+  for _, d in ipairs(diagnostics) do
+    found[#found + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message:match('^[^\n]*'))
+  end
+  local all = table.concat(found, ' | ')
+  check(all:find('1:20 cannot add USD and users', 1, true) ~= nil, 'unit diagnostic: ' .. all)
+  check(all:find("2:44 'nosuch' is not defined", 1, true) ~= nil, 'name diagnostic: ' .. all)
+end
+
+local function request(method, params)
+  local response = client.request_sync(method, params, 10000, buffer)
+  check(response ~= nil and response.err == nil, method .. ' failed: ' .. vim.inspect(response))
+  return response and response.result
+end
+local document = { uri = vim.uri_from_bufnr(buffer) }
+
+local hover = request('textDocument/hover', { textDocument = document, position = { line = 2, character = 28 } })
+local text = hover and hover.contents and hover.contents.value or ''
+check(text:find('70.4M users', 1, true) and text:find('Similarweb, September 2024', 1, true), 'hover on x.mau: ' .. text)
+
+local completion = request('textDocument/completion', { textDocument = document, position = { line = 1, character = 12 } })
+local labels = {}
+for _, item in ipairs(completion and completion.items or {}) do labels[item.label] = true end
+check(labels['revenue'] and labels['mau'] and labels['news_share'], 'completion after x.: ' .. vim.inspect(vim.tbl_keys(labels)))
+
+local definition = request('textDocument/definition', { textDocument = document, position = { line = 2, character = 8 } })
+check(definition and definition.range and definition.range.start.line == 0 and definition.range.start.character == 3,
+  'definition of per_user: ' .. vim.inspect(definition))
+
+local symbols = request('textDocument/documentSymbol', { textDocument = document })
+local names = {}
+for _, symbol in ipairs(symbols or {}) do names[#names + 1] = symbol.name end
+check(table.concat(names, ',') == 'per_user,gap,cafe', 'symbols: ' .. table.concat(names, ','))
+
+local edits = request('textDocument/formatting', { textDocument = document, options = { tabSize = 2, insertSpaces = true } })
+check(edits and #edits == 0, 'formatting a formatted file: ' .. vim.inspect(edits))
+vim.api.nvim_buf_set_lines(buffer, 0, 1, false, { 'fn per_user(p){p.revenue/p.mau}' })
+vim.wait(200)
+edits = request('textDocument/formatting', { textDocument = document, options = { tabSize = 2, insertSpaces = true } })
+if edits and #edits == 1 then
+  vim.lsp.util.apply_text_edits(edits, buffer, 'utf-16')
+  check(vim.api.nvim_buf_get_lines(buffer, 0, 1, false)[1] == 'fn per_user(p) { p.revenue / p.mau }',
+    'formatted line: ' .. vim.api.nvim_buf_get_lines(buffer, 0, 1, false)[1])
+else
+  check(false, 'formatting edits: ' .. vim.inspect(edits))
+end
+
+client.stop()
+vim.wait(2000, function() return client.is_stopped() end, 20)
+finish()
