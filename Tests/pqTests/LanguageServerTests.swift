@@ -39,7 +39,7 @@ import Testing
     }
   }
 
-  @Test(arguments: ["diagnostics_and_hover", "editing", "unicode"])
+  @Test(arguments: ["diagnostics_and_hover", "editing", "unicode", "imports"])
   func recordedSession(_ name: String) throws {
     let path = "\(repositoryRoot)/Tests/pqTests/LSPSessions/\(name).json"
     let steps = try #require(try JSONTree.parse(FileSystem.read(path)).array)
