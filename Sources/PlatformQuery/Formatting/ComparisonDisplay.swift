@@ -2,14 +2,19 @@
 /// the caveats under it.
 enum ComparisonDisplay {
   static func render(_ record: Record, width: Int? = nil) -> String {
-    record.kind == .platformComparison ? platforms(record, width: width) : figures(record, width: width)
+    model(record).text(width: width)
+  }
+
+  /// The comparison as a table with its caveats under it.
+  static func model(_ record: Record) -> TableModel {
+    record.kind == .platformComparison ? platforms(record) : figures(record)
   }
 
   static func label(_ value: Value, fallback: String) -> String {
     value.provenance?.expression ?? fallback
   }
 
-  static func figures(_ record: Record, width: Int?) -> String {
+  static func figures(_ record: Record) -> TableModel {
     let a = record["a"] ?? .nil
     let b = record["b"] ?? .nil
     let nameA = label(a, fallback: "a")
@@ -28,8 +33,7 @@ enum ComparisonDisplay {
     if let change = record["change"], let number = change.numericValue {
       rows.append(["change", (number > 0 ? "+" : "") + change.inline, "(from \(nameB) to \(nameA))"])
     }
-    return Table.layout(rows, rightAligned: [], width: width) + "\n"
-      + Table.wrapLines(caveatLines(record), width: width, indent: 4)
+    return TableModel(rows: rows, rightAligned: [], caveats: caveats(record))
   }
 
   static func source(_ value: Value) -> String {
@@ -38,14 +42,14 @@ enum ComparisonDisplay {
     return Array(Set(distinct)).sorted().joined(separator: "; ")
   }
 
-  static func caveatLines(_ record: Record) -> String {
+  static func caveats(_ record: Record) -> TableModel.Notes {
     guard case .list(let caveats)? = record["caveats"], !caveats.isEmpty else {
-      return "caveats: none (same sources, periods and definitions)"
+      return TableModel.Notes(title: "caveats: none (same sources, periods and definitions)", items: [])
     }
-    return "caveats:\n" + caveats.map { "  - " + $0.text }.joined(separator: "\n")
+    return TableModel.Notes(title: "caveats:", items: caveats.map(\.text))
   }
 
-  static func platforms(_ record: Record, width: Int?) -> String {
+  static func platforms(_ record: Record) -> TableModel {
     let nameA = record["a"]?.text ?? "a"
     let nameB = record["b"]?.text ?? "b"
     var rows: [[String]] = [["metric", nameA, nameB, "\(nameA) vs \(nameB)"]]
@@ -69,7 +73,6 @@ enum ComparisonDisplay {
         ])
       }
     }
-    return Table.layout(rows, rightAligned: [false, true, true, true], width: width) + "\n"
-      + Table.wrapLines(caveatLines(record), width: width, indent: 4)
+    return TableModel(rows: rows, rightAligned: [false, true, true, true], caveats: caveats(record))
   }
 }

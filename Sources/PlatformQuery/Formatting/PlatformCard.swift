@@ -1,6 +1,11 @@
 /// The display of one platform: its descriptive fields, then each metric with its source.
 enum PlatformCard {
   static func render(_ platform: Record, width: Int? = nil) -> String {
+    model(platform).text(width: width)
+  }
+
+  /// The card as a table without a header: field, value, source.
+  static func model(_ platform: Record) -> TableModel {
     var rows: [[String]] = []
     for (key, value) in platform.pairs {
       let shown: String
@@ -16,6 +21,6 @@ enum PlatformCard {
       }
       rows.append([key, shown, source])
     }
-    return Table.layout(rows, rightAligned: [], width: width, header: false)
+    return TableModel(rows: rows, rightAligned: [], header: false)
   }
 }

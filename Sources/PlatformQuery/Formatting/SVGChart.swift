@@ -67,20 +67,7 @@ enum SVGChart {
   }
 
   /// Text for XML: `&`, `<`, `>` and quotes escaped.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      default: out.append(character)
-      }
-    }
-    return out
-  }
+  static func escape(_ text: String) -> String { Markup.escape(text) }
 
   static func wrapped(_ text: String, columns: Int) -> [String] {
     Table.wrap(text, width: columns)

@@ -32,6 +32,11 @@ enum Table {
   /// Renders records as a table, one row each, with the given columns (all by default), fitted
   /// to `width` when there is one.
   static func render(_ items: [Value], columns requested: [String]? = nil, width: Int? = nil) -> String {
+    model(items, columns: requested).text(width: width)
+  }
+
+  /// Records as rows under a header of their columns; numeric columns align right.
+  static func model(_ items: [Value], columns requested: [String]? = nil) -> TableModel {
     let columns = requested ?? self.columns(of: items)
     var rows: [[String]] = [columns]
     var numeric = [Bool](repeating: true, count: columns.count)
@@ -45,7 +50,7 @@ enum Table {
       }
       rows.append(row)
     }
-    return layout(rows, rightAligned: numeric, width: width)
+    return TableModel(rows: rows, rightAligned: numeric)
   }
 
   static func isNil(_ value: Value) -> Bool {
