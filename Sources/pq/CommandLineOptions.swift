@@ -13,6 +13,8 @@ struct CommandLineOptions {
     case format(paths: [String], checkOnly: Bool)
     /// `pq lsp`: the language server on stdin and stdout.
     case languageServer
+    /// `pq machine`: the machine mode (JSON lines) on stdin and stdout.
+    case machine
     case help
     case version
   }
@@ -53,6 +55,8 @@ struct CommandLineOptions {
       pq fmt [--check] FILE…  format scripts in place in the one canonical style (no FILE: stdin
                               to stdout); --check only names the files that would change
       pq lsp                  the language server, on stdin and stdout, for editors
+      pq machine [OPTIONS]    the machine mode: JSON lines on stdin and stdout, for notebooks and
+                              other programs (docs/notebooks.md)
       pq --help | --version
 
     options:
@@ -81,6 +85,15 @@ struct CommandLineOptions {
       }
       options.action = .languageServer
       return options
+    case "machine":
+      var parsed = try parse(Array(arguments.dropFirst()))
+      guard case .repl = parsed.action else {
+        throw UsageError(
+          message: "pq machine takes only options (--no-prelude, --allow-read DIR, --allow-write DIR)",
+          hint: "pq machine")
+      }
+      parsed.action = .machine
+      return parsed
     default: break
     }
     var index = 0

@@ -24,10 +24,13 @@ if options.ascii {
 
 /// Makes the interpreter the command uses: built-in data, output to stdout, file access to the
 /// working folder and the script's own.
-func makeInterpreter(scriptPath: String?, arguments: [String]) -> Interpreter {
+func makeInterpreter(
+  scriptPath: String?, arguments: [String],
+  output: @escaping @Sendable (String) -> Void = { Output.standardOutput.write($0) }
+) -> Interpreter {
   var settings = Interpreter.Options()
   settings.loadsPrelude = options.prelude
-  settings.output = { Output.standardOutput.write($0) }
+  settings.output = output
   var folders = [FileSystem.currentDirectory()]
   if let scriptPath {
     let folder =
@@ -136,6 +139,8 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
     status = formatFiles(paths, checkOnly: checkOnly)
   case .languageServer:
     status = serveLanguage()
+  case .machine:
+    status = serveMachine()
   case .interactive:
     break
   }

@@ -112,39 +112,19 @@ extension LanguageServer {
     guard let (name, span) = word(at: offset, in: source) else { return .null }
     var text: String?
     if let base = base(before: span, in: source) {
-      if !document.analysis.boundNames.contains(String(base.prefix { $0 != "." })),
-        let value = interpreter.value(atPath: "\(base).\(name)")
-      {
-        text = describe("\(base).\(name)", value)
+      if !document.analysis.boundNames.contains(String(base.prefix { $0 != "." })) {
+        text = interpreter.inspection(of: "\(base).\(name)")
       }
     } else if let declaration = document.analysis.declaration(named: name, at: offset) {
       text = "```pq\n\(lineText(of: declaration.nameSpan, in: source))\n```"
-    } else if let help = interpreter.help(name) {
-      let lines = help.split(separator: "\n", maxSplits: 1).map(String.init)
-      text =
-        "```pq\n\(lines[0])\n```"
-        + (lines.count > 1
-          ? "\n" + lines[1].split(separator: "\n").map { $0.trimmingSpaces }.joined(separator: "\n\n") : "")
-    } else if Keyword(rawValue: name) == nil, let value = interpreter.value(atPath: name) {
-      text = describe(name, value)
+    } else {
+      text = interpreter.inspection(of: name)
     }
     guard let text else { return .null }
     return .object([
       ("contents", .object([("kind", .string("markdown")), ("value", .string(text))])),
       ("range", PositionEncoding.range(source, span)),
     ])
-  }
-
-  /// A global or a figure, as hover shows it: its value, and for a figure where it came from.
-  func describe(_ path: String, _ value: Value) -> String {
-    let figures = value.figures
-    guard figures.count == 1, let figure = figures.first, case .quantity = value else {
-      return "**\(path)**\n```\n\(value.description)\n```"
-    }
-    var lines = ["**\(path)** = \(value.description)", "", figure.sourceLine]
-    for caveat in figure.soloCaveats { lines += ["", "caveat: \(caveat)"] }
-    if !figure.quote.isEmpty { lines += ["", "> “\(figure.quote)”"] }
-    return lines.joined(separator: "\n")
   }
 
   // MARK: Definition
