@@ -9,7 +9,11 @@ import Testing
   /// A session whose lines are collected.
   final class Recorder: Sendable {
     let lines = Mutex<[JSONTree]>([])
-    func take() -> [JSONTree] { lines.withLock { lines in defer { lines = [] }; return lines } }
+    func take() -> [JSONTree] {
+      lines.withLock { lines in
+        defer { lines = [] }; return lines
+      }
+    }
   }
 
   static func session() -> (MachineSession, Recorder) {
@@ -34,11 +38,16 @@ import Testing
 
   @Test func evaluateSharesBindingsAndStreamsOutput() {
     let (session, recorder) = Self.session()
-    session.handle(line: Self.request([("id", .int(1)), ("op", .string("evaluate")), ("code", .string("let a = 2"))]))
-    #expect(recorder.take() == [.object([("id", .int(1)), ("event", .string("result")), ("status", .string("ok")), ("text", .null)])])
+    session.handle(
+      line: Self.request([("id", .int(1)), ("op", .string("evaluate")), ("code", .string("let a = 2"))]))
+    #expect(
+      recorder.take() == [
+        .object([("id", .int(1)), ("event", .string("result")), ("status", .string("ok")), ("text", .null)])
+      ])
     session.handle(
       line: Self.request([
-        ("id", .string("two")), ("op", .string("evaluate")), ("code", .string("print(\"a is\", a)\na * x.mau")),
+        ("id", .string("two")), ("op", .string("evaluate")),
+        ("code", .string("print(\"a is\", a)\na * x.mau")),
       ]))
     let lines = recorder.take()
     #expect(lines.count == 2)
@@ -47,23 +56,32 @@ import Testing
     #expect(lines.last?["text"] == .string("141M users"))
     #expect(lines.last?["json"]?["unit"] == .string("users"))
     // `_` holds the last value, as at the prompt.
-    session.handle(line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("_ / 2"))]))
+    session.handle(
+      line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("_ / 2"))]))
     #expect(recorder.take().last?["text"] == .string("70.4M users"))
   }
 
   @Test func richForms() {
     let (session, recorder) = Self.session()
-    session.handle(line: Self.request([("id", .int(1)), ("op", .string("evaluate")), ("code", .string("compare(x, truth)"))]))
+    session.handle(
+      line: Self.request([
+        ("id", .int(1)), ("op", .string("evaluate")), ("code", .string("compare(x, truth)")),
+      ]))
     let table = recorder.take().last
     #expect(table?["html"]?.string?.hasPrefix("<table class=\"pq\"><thead><tr><th>metric</th>") == true)
-    #expect(table?["html"]?.string?.contains("<li>suspended_accounts: the article gives no figure for Truth Social</li>") == true)
+    #expect(
+      table?["html"]?.string?.contains(
+        "<li>suspended_accounts: the article gives no figure for Truth Social</li>") == true)
     #expect(table?["text"]?.string?.contains("caveats:") == true)
     session.handle(
-      line: Self.request([("id", .int(2)), ("op", .string("evaluate")), ("code", .string("chart([x, truth], \"mau\")"))]))
+      line: Self.request([
+        ("id", .int(2)), ("op", .string("evaluate")), ("code", .string("chart([x, truth], \"mau\")")),
+      ]))
     let chart = recorder.take().last
     #expect(chart?["svg"]?.string?.hasPrefix("<svg") == true)
     #expect(chart?["html"] == nil)
-    session.handle(line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("x"))]))
+    session.handle(
+      line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("x"))]))
     #expect(recorder.take().last?["html"]?.string?.contains("<td>70.4M users</td>") == true)
   }
 
@@ -78,9 +96,11 @@ import Testing
     #expect(error?["kind"] == .string("runtime"))
     #expect(error?["line"] == .int(2) && error?["column"] == .int(14))
     #expect(
-      error?["rendered"]?.string?.hasPrefix("<cell 4>:2:14: error: cannot add a plain number and a percentage") == true)
+      error?["rendered"]?.string?.hasPrefix(
+        "<cell 4>:2:14: error: cannot add a plain number and a percentage") == true)
     #expect(error?["rendered"]?.string?.contains("^") == true)
-    session.handle(line: Self.request([("id", .int(2)), ("op", .string("evaluate")), ("code", .string("b"))]))
+    session.handle(
+      line: Self.request([("id", .int(2)), ("op", .string("evaluate")), ("code", .string("b"))]))
     #expect(recorder.take().last?["error"]?["message"] == .string("'b' is not defined"))
   }
 
@@ -98,22 +118,26 @@ import Testing
     #expect(completion?["start"] == .int(code.unicodeScalars.count - 2))
     session.handle(
       line: Self.request([
-        ("id", .int(2)), ("op", .string("inspect")), ("code", .string("ratio(truth.mau, 1)")), ("cursor", .int(13)),
+        ("id", .int(2)), ("op", .string("inspect")), ("code", .string("ratio(truth.mau, 1)")),
+        ("cursor", .int(13)),
       ]))
     let inspection = recorder.take().last
     #expect(inspection?["found"] == .bool(true))
     #expect(inspection?["text"]?.string?.hasPrefix("**truth.mau** = 698K users") == true)
     for (code, expected) in [("fn f() {", "incomplete"), ("1 +* 2", "invalid"), ("1 + 2", "complete")] {
-      session.handle(line: Self.request([("id", .int(3)), ("op", .string("is_complete")), ("code", .string(code))]))
+      session.handle(
+        line: Self.request([("id", .int(3)), ("op", .string("is_complete")), ("code", .string(code))]))
       #expect(recorder.take().last?["complete"] == .string(expected), "\(code)")
     }
   }
 
   @Test func resetAndProtocolErrors() {
     let (session, recorder) = Self.session()
-    session.handle(line: Self.request([("id", .int(1)), ("op", .string("evaluate")), ("code", .string("let kept = 1"))]))
+    session.handle(
+      line: Self.request([("id", .int(1)), ("op", .string("evaluate")), ("code", .string("let kept = 1"))]))
     session.handle(line: Self.request([("id", .int(2)), ("op", .string("reset"))]))
-    session.handle(line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("kept"))]))
+    session.handle(
+      line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("kept"))]))
     #expect(recorder.take().last?["error"]?["message"] == .string("'kept' is not defined"))
     session.handle(line: "not json")
     session.handle(line: #"{"id": 7, "op": "fly"}"#)

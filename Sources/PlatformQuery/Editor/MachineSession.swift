@@ -115,7 +115,8 @@ public final class MachineSession {
       reply(
         id,
         failure(
-          "protocol", "unknown op '\(op)': evaluate, complete, inspect, is_complete, reset and quit are known"))
+          "protocol", "unknown op '\(op)': evaluate, complete, inspect, is_complete, reset and quit are known"
+        ))
     }
     return true
   }
@@ -127,7 +128,10 @@ public final class MachineSession {
   func failure(_ kind: String, _ message: String) -> [(String, JSONTree)] {
     [
       ("status", .string("error")),
-      ("error", .object([("kind", .string(kind)), ("message", .string(message)), ("rendered", .string(message))])),
+      (
+        "error",
+        .object([("kind", .string(kind)), ("message", .string(message)), ("rendered", .string(message))])
+      ),
     ]
   }
 
@@ -141,7 +145,8 @@ public final class MachineSession {
     } catch {
       var fields: [(String, JSONTree)] = [
         ("kind", .string(error.kind.rawValue)), ("message", .string(error.message)),
-        ("notes", .array(error.notes.map { .string($0) })), ("rendered", .string(error.rendered(color: false))),
+        ("notes", .array(error.notes.map { .string($0) })),
+        ("rendered", .string(error.rendered(color: false))),
       ]
       if let location = error.location {
         fields += [("line", .int(location.line)), ("column", .int(location.column))]
@@ -151,7 +156,9 @@ public final class MachineSession {
     }
     if case .nil = value { return [("status", .string("ok")), ("text", .null)] }
     interpreter.setGlobal("_", value)
-    var fields: [(String, JSONTree)] = [("status", .string("ok")), ("text", .string(value.rendered(width: nil)))]
+    var fields: [(String, JSONTree)] = [
+      ("status", .string("ok")), ("text", .string(value.rendered(width: nil))),
+    ]
     if let html = value.html { fields.append(("html", .string(html))) }
     if let svg = value.svg { fields.append(("svg", .string(svg))) }
     if case .function = value {
