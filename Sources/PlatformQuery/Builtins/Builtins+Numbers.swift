@@ -152,7 +152,11 @@ extension Builtins {
     if let provenance = result.provenance, provenance.figures.count > 1 {
       let labels = provenance.figures.map(\.label)
       let expression =
-        labels.count == items.count ? "sum(" + labels.joined(separator: ", ") + ")" : provenance.expression
+        labels.count == items.count
+        ? "sum(" + labels.joined(separator: ", ") + ")"
+        : provenance.figureCount == items.count
+          ? "sum(" + labels.prefix(3).joined(separator: ", ") + ", … \(items.count) figures in all)"
+          : provenance.expression
       return Value.make(result.numericValue ?? 0, result.unit, provenance.renamed(expression))
     }
     return result

@@ -210,6 +210,10 @@ extension Builtins {
         text += "”"
       }
     }
+    if let omitted = value.provenance?.omitted, omitted > 0 {
+      text +=
+        "\n  … and \(omitted) more \(omitted == 1 ? "figure" : "figures") like those above (the same metric, source, period, definition and status), not listed"
+    }
     let notes = caveats(of: value)
     if notes.isEmpty {
       text +=

@@ -109,6 +109,7 @@ extension DataFile {
     let longForm = metricColumn != nil && valueColumn != nil
     var periods: [String: Period] = [:]
     let shape = Shape(keys: names)
+    let file = source.name.split(separator: "/").last.map(String.init) ?? source.name
     for (rowNumber, row) in table.dropFirst().enumerated() {
       guard row.count == names.count else {
         let offset = row.first?.1 ?? 0
@@ -158,6 +159,7 @@ extension DataFile {
         }
         // What the row does not say, the data package may: its sources.
         if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
+        let origin = try rowOrigin(given: given, source: source, periods: &periods)
         for index in pairs.indices
         where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
           && index != nameColumn
@@ -169,15 +171,10 @@ extension DataFile {
           default: continue
           }
           let field = longForm && index == valueColumn ? metric : names[index]
-          var cellGiven = given
           // …and each field's description, its definition.
-          if cellGiven["definition"] == nil, let described = package?.fields[field]?.description {
-            cellGiven["definition"] = (described, 0)
-          }
-          pairs[index].1 = try rowFigure(
-            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, given: cellGiven,
-            source: source,
-            row: rowNumber, periods: &periods)
+          pairs[index].1 = rowFigure(
+            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: origin,
+            definition: package?.fields[field]?.description, file: file, row: rowNumber)
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -191,33 +188,45 @@ extension DataFile {
   /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
   /// A figure of a loaded row, its provenance from the row's provenance cells; a period or a
   /// status that cannot be read is an error at its cell.
-  static func rowFigure(
-    _ number: Double, _ unit: Unit, name: String, field: String, given: [String: (String, Int)],
-    source: Source, row: Int, periods: inout [String: Period]
-  ) throws(PQError) -> Value {
-    // Labelled as the user reaches it: `pew.csv[0].news_share`.
-    let file = source.name.split(separator: "/").last.map(String.init) ?? source.name
-    let label = "\(file)[\(row)].\(field)"
-    func text(_ key: String) -> String? { given[key]?.0 }
+  /// What a row's provenance cells say, read once for all the row's figures.
+  struct RowOrigin {
+    var publisher = ""
+    var period = "not given"
     var periodGiven = false
     var span: Period?
+    var status = Figure.Status.reported
+    var definition: String?
+    var quote = ""
+    var approximation: String?
+    var producer: String?
+    var url: String?
+    var published: String?
+    var accessed: String?
+    var note: String?
+  }
+
+  /// Reads a row's provenance cells; a period or status that cannot be read is an error at its cell.
+  static func rowOrigin(given: [String: (String, Int)], source: Source, periods: inout [String: Period])
+    throws(PQError) -> RowOrigin
+  {
+    func text(_ key: String) -> String? { given[key]?.0 }
+    var origin = RowOrigin()
     if let (period, offset) = given["period"] {
       // Rows share a few periods: each text is read once.
       if let known = periods[period] {
-        span = known
+        origin.span = known
       } else {
-        span = Period.parse(period)
-        if let span { periods[period] = span }
+        origin.span = Period.parse(period)
+        if let span = origin.span { periods[period] = span }
       }
-      guard span != nil else {
+      guard origin.span != nil else {
         throw PQError(
           .runtime, "'\(period)' in column 'period' is not a period", source: source,
           span: Span(start: offset, end: offset + period.utf8.count),
           notes: ["periods are written " + Period.acceptedForms])
       }
-      periodGiven = true
+      origin.periodGiven = true
     }
-    var status = Figure.Status.reported
     if let (word, offset) = given["status"] {
       guard let known = Figure.Status(rawValue: word.lowercased()) else {
         throw PQError(
@@ -225,15 +234,32 @@ extension DataFile {
           span: Span(start: offset, end: offset + word.utf8.count),
           notes: ["statuses: " + Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")])
       }
-      status = known
+      origin.status = known
     }
+    origin.publisher = text("source") ?? ""
+    origin.period = text("period") ?? text("period_note") ?? "not given"
+    origin.definition = text("definition")
+    origin.quote = text("quote") ?? ""
+    origin.approximation = text("approximate")
+    origin.producer = text("producer")
+    origin.url = text("url")
+    origin.published = text("published")
+    origin.accessed = text("accessed")
+    origin.note = text("note")
+    return origin
+  }
+
+  /// One figure of a row, labelled as the user reaches it: `pew.csv[0].news_share`.
+  static func rowFigure(
+    _ number: Double, _ unit: Unit, name: String, field: String, origin: RowOrigin, definition: String?,
+    file: String, row: Int
+  ) -> Value {
     let figure = Figure(
-      platform: name, field: field, label: label, value: number, unit: unit,
-      publisher: text("source") ?? "", period: text("period") ?? text("period_note") ?? "not given",
-      definition: text("definition") ?? "", quote: text("quote") ?? "",
-      statedAs: "", approximation: text("approximate"), periodGiven: periodGiven, producer: text("producer"),
-      status: status, url: text("url"),
-      published: text("published"), accessed: text("accessed"), note: text("note"), span: span)
+      platform: name, field: field, label: "\(file)[\(row)].\(field)", value: number, unit: unit,
+      publisher: origin.publisher, period: origin.period, definition: origin.definition ?? definition ?? "",
+      quote: origin.quote, statedAs: "", approximation: origin.approximation, periodGiven: origin.periodGiven,
+      producer: origin.producer, status: origin.status, url: origin.url, published: origin.published,
+      accessed: origin.accessed, note: origin.note, span: origin.span)
     return Dataset.figureValue(figure)
   }
 

@@ -32,7 +32,10 @@ public enum JSON {
         out += "{\"value\": \(shown)"
         if !measure.unit.isNone { out += ", \"unit\": \(string(unitName(measure.unit)))" }
         out += ", \"expression\": \(string(provenance.expression)), \"inputs\": ["
-        out += provenance.figures.map(figureObject).joined(separator: ", ") + "]}"
+        out += provenance.figures.map(figureObject).joined(separator: ", ") + "]"
+        // Figures not listed, as explain says: a reader sees the computation used more.
+        if provenance.omitted > 0 { out += ", \"inputs_not_listed\": \(provenance.omitted)" }
+        out += "}"
       }
     case .string(let s): out += string(s)
     case .list(let items):
@@ -109,7 +112,8 @@ public enum JSON {
     var fields: [String: Value] = [:]
     for (key, value) in pairs where key != "value" { fields[key] = value }
     let isComputed = fields["expression"] != nil || fields["inputs"] != nil
-    let allowed = isComputed ? ["unit", "expression", "inputs"] : figureKeys.union(["unit"])
+    let allowed =
+      isComputed ? ["unit", "expression", "inputs", "inputs_not_listed"] : figureKeys.union(["unit"])
     guard fields.keys.allSatisfy({ allowed.contains($0) }) else { return nil }
     var unit = Unit.none
     if let given = fields["unit"] {
@@ -138,9 +142,14 @@ public enum JSON {
           pairs.append(Provenance.Pair(first: first, second: second))
         }
       }
+      var omitted = 0
+      if let count = fields["inputs_not_listed"] {
+        guard case .number(let n) = count, n >= 0, n == n.rounded(), n < 1e15 else { return nil }
+        omitted = Int(n)
+      }
       let provenance = Provenance(
-        expression: text("expression") ?? "", precedence: 10, figures: figures, pairs: pairs, givenCaveats: []
-      )
+        text: .written(Provenance.bounded(text("expression") ?? "")), precedence: 10, figures: figures,
+        pairs: pairs, givenCaveats: [], omitted: omitted)
       return Value.make(stored, unit, provenance)
     }
     var status = Figure.Status.reported

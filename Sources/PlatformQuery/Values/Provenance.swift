@@ -145,6 +145,17 @@ public final class Figure: Sendable, Hashable {
         && lhs.published == rhs.published && lhs.accessed == rhs.accessed && lhs.note == rhs.note)
   }
 
+  /// True when the two figures raise the same caveats against any other: the same metric and
+  /// unit, source and primary source, period, definition, status and approximation. Only the
+  /// value and the label may differ.
+  func isSameKind(as other: Figure) -> Bool {
+    self === other
+      || (field == other.field && unit == other.unit && publisher == other.publisher && period == other.period
+        && periodGiven == other.periodGiven && definition == other.definition
+        && isEstimate == other.isEstimate
+        && status == other.status && approximation == other.approximation && producer == other.producer)
+  }
+
   /// The caveat text for weighing this figure against `other`, or nil when nothing differs.
   /// Made once per pair and kept (figures are immutable), so that `compare` and `explain` in a
   /// loop do not rebuild the same sentences.
@@ -182,7 +193,14 @@ public final class Figure: Sendable, Hashable {
   }
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
-  private let caveatCache = Locked(FigureCache())
+  private var caveatCache: Locked<FigureCache> {
+    if let cache = cacheReference.load() { return cache }
+    return cacheReference.storeIfNil(Locked(FigureCache()))
+  }
+
+  /// Made on first use: most figures of a loaded file are never explained or compared, and a
+  /// lock for each would cost two allocations a figure.
+  private let cacheReference = AtomicLazyReference<Locked<FigureCache>>()
 
   /// What a figure makes once and keeps: caveats against other figures, and its shown value.
   private struct FigureCache {
@@ -355,8 +373,17 @@ public final class Provenance: Sendable {
   let text: Text
   /// How tightly `expression` binds, for parenthesising it inside a larger one.
   let precedence: Int
-  /// The distinct figures used, in order of first use.
+  /// The distinct figures used, in order of first use. A computation over many figures (a sum of
+  /// a loaded column) keeps one figure of each kind — the same metric, unit, source, period,
+  /// definition and status, which raise the same caveats — and counts the rest in `omitted`.
   public let figures: [Figure]
+  /// Figures used but not listed in `figures`, because one of the same kind is (see
+  /// ``Provenance/figures``).
+  public let omitted: Int
+  /// All the figures used, listed or not.
+  public var figureCount: Int { figures.count + omitted }
+  /// True when `figures` holds one figure of each kind (a computation over many figures).
+  let isByKind: Bool
   /// Pairs of figures (indices into `figures`) that the computation weighed against each other.
   /// Caveat text is made from them only when asked for, so arithmetic stays cheap.
   let pairs: [Pair]
@@ -382,9 +409,10 @@ public final class Provenance: Sendable {
       return [caveat]
     }
     var result = givenCaveats
+    var seen = Set(givenCaveats)
     for pair in pairs {
       for caveat in Provenance.caveats(between: [figures[pair.first]], and: [figures[pair.second]])
-      where !result.contains(caveat) {
+      where seen.insert(caveat).inserted {
         result.append(caveat)
       }
     }
@@ -398,6 +426,8 @@ public final class Provenance: Sendable {
     self.figures = figures
     self.pairs = []
     self.givenCaveats = caveats
+    self.omitted = 0
+    self.isByKind = false
   }
 
   convenience init(
@@ -408,12 +438,17 @@ public final class Provenance: Sendable {
       givenCaveats: givenCaveats)
   }
 
-  init(text: Text, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]) {
+  init(
+    text: Text, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String], omitted: Int = 0,
+    isByKind: Bool = false
+  ) {
     self.text = text
     self.precedence = precedence
     self.figures = figures
     self.pairs = pairs
     self.givenCaveats = givenCaveats
+    self.omitted = omitted
+    self.isByKind = isByKind
   }
 
   /// An expression cut to 240 characters. The byte count bounds the character count, so the
@@ -429,7 +464,8 @@ public final class Provenance: Sendable {
 
   func renamed(text: Text, precedence: Int = 10) -> Provenance {
     Provenance(
-      text: text, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats)
+      text: text, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats,
+      omitted: omitted, isByKind: isByKind)
   }
 
   /// Provenance of a single figure.
@@ -452,7 +488,7 @@ public final class Provenance: Sendable {
     guard let right else { return left.renamed(text: expression, precedence: precedence) }
     // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
     if left.figures.count == 1, right.figures.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
-      left.givenCaveats.isEmpty, right.givenCaveats.isEmpty
+      left.givenCaveats.isEmpty, right.givenCaveats.isEmpty, left.omitted == 0, right.omitted == 0
     {
       let a = left.figures[0]
       let b = right.figures[0]
@@ -475,43 +511,92 @@ public final class Provenance: Sendable {
   /// The one pair of a two-figure computation, shared rather than allocated each time.
   static let firstAgainstSecond = [Pair(first: 0, second: 1)]
 
+  /// How many figures a computation lists before it keeps one figure of each kind instead.
+  static let listedFigures = 64
+  /// How many kinds of figure a computation keeps; figures of further kinds are counted, and a
+  /// caveat says that their differences are not all named.
+  static let keptKinds = 32
+
   static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
     let present = inputs.compactMap { $0 }
     if present.isEmpty { return nil }
     if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence) }
+    let total = present.reduce(0) { $0 + $1.figureCount }
+    // Many figures: one of each kind stands for the others (see `figures`).
+    let byKind = total > listedFigures
     var figures: [Figure] = []
-    var pairs: [Pair] = []
+    var omitted = 0
+    var unnamed = 0
+    // The pairs made so far, in order, and a bit per possible pair to find them (no hashing:
+    // a running total adds a pair or two to hundreds, 200,000 times).
+    var order: [Pair] = []
+    let listed = present.reduce(0) { $0 + $1.figures.count }
+    let side = byKind ? min(listed, keptKinds) : listed
+    var seen = [UInt64](repeating: 0, count: (side * side + 63) / 64)
     var given: [String] = []
     var positions: [[Int]] = []
-    for provenance in present {
+    func addPair(_ pair: Pair) {
+      // A pair and its reverse raise the same caveats: the first one made is kept.
+      let bit = pair.first * side + pair.second
+      let reverse = pair.second * side + pair.first
+      let mask: UInt64 = 1 << UInt64(bit & 63)
+      if seen[bit >> 6] & mask == 0, seen[reverse >> 6] & (1 << UInt64(reverse & 63)) == 0 {
+        seen[bit >> 6] |= mask
+        order.append(pair)
+      }
+    }
+    for (inputIndex, provenance) in present.enumerated() {
+      omitted += provenance.omitted
+      for caveat in provenance.givenCaveats where !given.contains(caveat) { given.append(caveat) }
+      // The first input's figures are already one of each (kind), when merged by kind: taken
+      // as they are, without searching (a running total adds one figure to many, each time).
+      if inputIndex == 0, !byKind || provenance.isByKind || provenance.figures.count <= 1 {
+        figures = provenance.figures
+        for pair in provenance.pairs { addPair(pair) }
+        positions.append(Array(figures.indices))
+        continue
+      }
+      // Where each of this input's figures went (nil: a kind beyond those kept).
       var mapped: [Int] = []
+      var target: [Int?] = []
       for figure in provenance.figures {
-        if let existing = figures.firstIndex(where: { $0 == figure }) {
-          mapped.append(existing)
+        if let existing = figures.firstIndex(where: {
+          $0 === figure || (byKind ? $0.isSameKind(as: figure) : $0 == figure)
+        }) {
+          if figures[existing] !== figure, byKind { omitted += 1 }
+          if !mapped.contains(existing) { mapped.append(existing) }
+          target.append(existing)
+        } else if byKind, figures.count >= keptKinds {
+          unnamed += 1
+          target.append(nil)
         } else {
           figures.append(figure)
           mapped.append(figures.count - 1)
+          target.append(figures.count - 1)
         }
       }
-      for pair in provenance.pairs {
-        let remapped = Pair(first: mapped[pair.first], second: mapped[pair.second])
-        if !pairs.contains(remapped) { pairs.append(remapped) }
+      for pair in provenance.pairs where pair.first < target.count && pair.second < target.count {
+        guard let a = target[pair.first], let b = target[pair.second], a != b else { continue }
+        addPair(Pair(first: a, second: b))
       }
-      for caveat in provenance.givenCaveats where !given.contains(caveat) { given.append(caveat) }
       positions.append(mapped)
     }
     for (index, left) in positions.enumerated() {
       for right in positions[(index + 1)...] {
         for a in left {
-          for b in right where a != b {
-            let pair = Pair(first: a, second: b)
-            if !pairs.contains(pair) { pairs.append(pair) }
-          }
+          for b in right where a != b { addPair(Pair(first: a, second: b)) }
         }
       }
     }
+    if unnamed > 0 {
+      let note =
+        "more than \(keptKinds) kinds of figure (sources, periods, definitions): the differences of \(unnamed) more are not all named"
+      if !given.contains(where: { $0.hasPrefix("more than \(keptKinds) kinds") }) { given.append(note) }
+      omitted += unnamed
+    }
     return Provenance(
-      text: expression, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: given)
+      text: expression, precedence: precedence, figures: figures, pairs: order, givenCaveats: given,
+      omitted: omitted, isByKind: byKind)
   }
 
   /// Caveats raised by weighing figures against each other: for the same metric, differing

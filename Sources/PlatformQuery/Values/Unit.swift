@@ -168,6 +168,13 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
 
 extension StringProtocol {
   var trimmingSpaces: String {
+    // Most text (every cell of a clean file) has nothing to trim.
+    if let text = self as? String, let first = text.utf8.first, let last = text.utf8.last,
+      first != 0x20, first != 0x09, first != 0x0D, first != 0x0A,
+      last != 0x20, last != 0x09, last != 0x0D, last != 0x0A
+    {
+      return text
+    }
     var slice = Substring(self)
     while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
       slice = slice.dropFirst()
