@@ -8,6 +8,56 @@ PQ = os.path.join(ROOT, ".build", "release", "pq")
 PYTHON = next((p for p in ["/usr/bin/python3.11", "/usr/bin/python3"] if os.path.exists(p)), sys.executable)
 LUA = "/usr/bin/lua5.4" if os.path.exists("/usr/bin/lua5.4") else "lua5.4"
 NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data"]
+# Loading and weighing the user's own data: pq against CPython doing the same work, and pandas
+# as a reference column when a Python with pandas is found. No Lua peer.
+DATA_NAMES = ["csv_load", "json_load", "rank_200k"]
+DATA_FILES = {"csv_load": "wide.csv", "json_load": "records.json", "rank_200k": "wide.csv"}
+
+
+def pandas_python():
+    """A Python that has pandas: $PQ_BENCH_PANDAS_PYTHON, the CI's virtual environment, or none."""
+    candidates = [os.environ.get("PQ_BENCH_PANDAS_PYTHON"), os.path.expanduser("~/.cache/pq-ci-venv/bin/python"),
+                  os.path.expanduser("~/.cache/pq-venv/bin/python")]
+    for candidate in candidates:
+        if candidate and os.path.exists(candidate):
+            if subprocess.run([candidate, "-c", "import pandas"], capture_output=True).returncode == 0:
+                return candidate
+    return None
+
+
+def data_table(names, runs):
+    """The data benchmarks: median time, peak memory, throughput in MB/s, ratios to CPython."""
+    data_folder = os.path.join(ROOT, "bench", "results", "data")
+    if not os.path.exists(os.path.join(data_folder, "records.json")):
+        subprocess.run([PYTHON, os.path.join(ROOT, "bench", "data", "generate.py")], check=True)
+    pandas = pandas_python()
+    pandas_version = version([pandas, "-c", "import pandas; print('pandas', pandas.__version__)"]) if pandas else "not found"
+    print(f"\ndata (200,000 rows; {pandas_version})\n")
+    header = f"{'benchmark':<10} {'pq s':>7} {'py s':>7} {'pandas s':>8} {'pq/py':>6} {'pq MB/s':>8} {'py MB/s':>8} {'pq MiB':>7} {'py MiB':>7} {'pandas MiB':>10}"
+    print(header)
+    print("-" * len(header))
+    ratios = []
+    for name in names:
+        path = os.path.join(PROGRAMS, name)
+        cmds = {"pq": [PQ, path + ".pq"], "python": [PYTHON, path + ".py"]}
+        if pandas and os.path.exists(path + ".pandas.py"):
+            cmds["pandas"] = [pandas, path + ".pandas.py"]
+        outputs = {k: " ".join(measure(v)[1].split()) for k, v in cmds.items()}
+        if len(set(outputs.values())) != 1:
+            raise SystemExit(f"{name}: checksums differ: {outputs}")
+        times = {k: [] for k in cmds}
+        for _ in range(runs):
+            for k, argv in cmds.items():
+                times[k].append(measure(argv)[0])
+        med = {k: statistics.median(v) for k, v in times.items()}
+        rss = {k: peak_rss(argv) / 1024 for k, argv in cmds.items()}
+        megabytes = os.path.getsize(os.path.join(data_folder, DATA_FILES[name])) / 1e6
+        ratio = med["pq"] / med["python"]
+        ratios.append(ratio)
+        pandas_s = f"{med['pandas']:8.3f}" if "pandas" in med else f"{'—':>8}"
+        pandas_mib = f"{rss['pandas']:10.1f}" if "pandas" in rss else f"{'—':>10}"
+        print(f"{name:<10} {med['pq']:7.3f} {med['python']:7.3f} {pandas_s} {ratio:6.2f} {megabytes / med['pq']:8.1f} {megabytes / med['python']:8.1f} {rss['pq']:7.1f} {rss['python']:7.1f} {pandas_mib}")
+    return ratios
 
 
 def commands(name):
@@ -45,7 +95,9 @@ def version(argv):
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 5
-    names = [a for a in sys.argv[1:] if not a.isdigit()] or NAMES + ["startup"]
+    names = [a for a in sys.argv[1:] if not a.isdigit()] or NAMES + ["startup"] + DATA_NAMES
+    data_names = [n for n in names if n in DATA_NAMES]
+    names = [n for n in names if n not in DATA_NAMES]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"pq: {version([PQ, '--version'])} (release) | Lua: {version([LUA, '-v'])} | CPython: {version([PYTHON, '--version'])} ({PYTHON})")
     print(f"median of {runs} runs each, alternating pq / Lua / CPython\n")
@@ -70,8 +122,11 @@ def main():
         ratios_lua.append(rl)
         print(f"{name:<10} {med['pq']:8.3f} {med['lua']:8.3f} {med['python']:8.3f} {rp:7.2f} {rl:7.2f} {rss['pq']:7.1f} {rss['lua']:7.1f} {rss['python']:7.1f}")
     geo = lambda xs: math.exp(sum(math.log(x) for x in xs) / len(xs))
-    print("-" * len(header))
-    print(f"{'geomean':<10} {'':>8} {'':>8} {'':>8} {geo(ratios_py):7.2f} {geo(ratios_lua):7.2f}")
+    if names:
+        print("-" * len(header))
+        print(f"{'geomean':<10} {'':>8} {'':>8} {'':>8} {geo(ratios_py):7.2f} {geo(ratios_lua):7.2f}")
+    if data_names:
+        data_table(data_names, runs)
 
 
 if __name__ == "__main__":
