@@ -180,3 +180,35 @@ struct SplitMix {
     return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
   }
 }
+
+/// The fast reader of a file's common notations gives exactly what the full reader gives.
+@Suite struct SimpleNotationTests {
+  @Test func agreesWithTheFullReader() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: UInt64) -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return (state >> 33) % bound
+    }
+    var checked = 0
+    for _ in 0..<20_000 {
+      var text = next(4) == 0 ? "$" : ""
+      let whole = next(6) == 0 ? "0" : String(next(10_000_000))
+      text += whole
+      if next(2) == 0 { text += "." + String(next(1000)) }
+      text += ["", "", "K", "M", "B", "T"][Int(next(6))]
+      if next(4) == 0 { text += "%" }
+      let fast = Literal.parseSimple(text)
+      let full = Literal.parseFull(text)
+      if let fast {
+        checked += 1
+        #expect(fast.numericValue == full?.numericValue, "\(text)")
+        #expect(fast.unit == full?.unit, "\(text)")
+      }
+    }
+    #expect(checked > 10_000)
+    // What the fast reader leaves to the full one.
+    for text in ["08123", "1,000", "-5", "+5", "2pp", "1e3", " 5", "5 ", ".5", "5.", "$5%", "1.2.3", ""] {
+      #expect(Literal.parseSimple(text) == nil, "\(text)")
+    }
+  }
+}

@@ -85,10 +85,18 @@ public enum DataFile {
       return .record(record)
     }
     guard case .list(let items) = value else { return value }
+    // The rows of a file share one shape: its platform form is made once, not once a row.
+    var converted: (from: Shape, to: Shape)?
     return .list(
       items.map { item in
         guard case .record(var record) = item, case .string? = record["name"] else { return item }
-        record.kind = .platform
+        if let converted, converted.from === record.shape {
+          record.shape = converted.to
+        } else {
+          let from = record.shape
+          record.kind = .platform
+          converted = (from, record.shape)
+        }
         return .record(record)
       })
   }

@@ -3,6 +3,64 @@ let magnitudeSuffixes: [(letter: UInt8, scale: Double)] = [
   (UInt8(ascii: "K"), 1e3), (UInt8(ascii: "M"), 1e6), (UInt8(ascii: "B"), 1e9), (UInt8(ascii: "T"), 1e12),
 ]
 
+extension Literal {
+  /// The common notations of a data file's cells, read straight from the bytes: `70.4M`,
+  /// `$2.6B`, `57%`, `1234`, `0.5` (an optional `$`, digits with at most one `.`, an optional
+  /// magnitude letter, an optional `%`). Anything else (signs, separators, exponents, `pp`,
+  /// spaces, a leading zero) is left to the full reader, which gives the same value for these.
+  static func parseSimple(_ text: String) -> Value? {
+    guard let first = text.utf8.first else { return nil }
+    let money = first == UInt8(ascii: "$")
+    let utf8 = (money ? text.dropFirst() : Substring(text)).utf8
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var decimals = -1
+    var scale = 1.0
+    var percent = false
+    var index = utf8.startIndex
+    while index < utf8.endIndex {
+      let byte = utf8[index]
+      if byte >= 0x30, byte <= 0x39 {
+        guard digits < 15 else { return nil }
+        // A leading zero before more digits is a code (08123), not a number.
+        if digits == 1, mantissa == 0, decimals < 0 { return nil }
+        mantissa = mantissa * 10 + UInt64(byte - 0x30)
+        digits += 1
+        if decimals >= 0 { decimals += 1 }
+      } else if byte == UInt8(ascii: "."), decimals < 0, digits > 0 {
+        decimals = 0
+      } else {
+        break
+      }
+      index = utf8.index(after: index)
+    }
+    guard digits > 0, decimals != 0 else { return nil }
+    if index < utf8.endIndex, let suffix = magnitudeSuffixes.first(where: { $0.letter == utf8[index] }) {
+      scale = suffix.scale
+      index = utf8.index(after: index)
+    }
+    if index < utf8.endIndex, utf8[index] == UInt8(ascii: "%"), !money {
+      percent = true
+      index = utf8.index(after: index)
+    }
+    guard index == utf8.endIndex else { return nil }
+    // Exact: at most 15 digits, divided by a power of ten, as the lexer's Double(text) gives.
+    var value = Double(mantissa)
+    if decimals > 0 { value /= pow10(decimals) }
+    if scale != 1 { value *= scale }
+    if percent { value /= 100 }
+    if money { return Value.make(value, .usd, nil) }
+    if percent { return Value.make(value, .percent, nil) }
+    return .number(value)
+  }
+
+  static func pow10(_ n: Int) -> Double {
+    var result = 1.0
+    for _ in 0..<n { result *= 10 }
+    return result
+  }
+}
+
 extension Lexer {
   /// Lexes `70.4M`, `1_000`, `3.5e6`, `57%`, and the number part of `$2.6M`.
   mutating func lexNumber(money: Bool) throws(PQError) -> Token {
@@ -97,6 +155,11 @@ enum Literal {
 
   /// The value of `-`? followed by one pq number literal (`70.4M`, `$2.6M`, `57%`, `1,000`), or nil.
   static func parse(_ text: String) -> Value? {
+    parseSimple(text) ?? parseFull(text)
+  }
+
+  /// Every notation pq reads, through the lexer.
+  static func parseFull(_ text: String) -> Value? {
     var trimmed = text.trimmingSpaces
     // pq shows points with a space (`2 pp`), and reads them back.
     if trimmed.hasSuffix(" pp") { trimmed = String(trimmed.dropLast(3)).trimmingSpaces + "pp" }
