@@ -138,3 +138,29 @@ import Testing
     )
   }
 }
+
+/// A ranking says under its table what makes its figures not like for like.
+@Suite struct RankingCaveatTests {
+  @Test func rankingRevenueNamesTheCaveats() throws {
+    let shown = try show("rank(platforms, \"revenue\")")
+    #expect(shown.contains("caveats:\n  - x.revenue and truth.revenue: periods cannot be compared"))
+    #expect(shown.contains("x.revenue is an estimate"))
+    let top = try show("top(platforms, \"revenue\", 1)")
+    #expect(top.contains("x.revenue is an estimate"))
+  }
+
+  @Test func plainNumbersHaveNoCaveatLineAndUnsourcedValuesAreCounted() throws {
+    let plain = try show("rank([{name: \"a\", n: 2}, {name: \"b\", n: 1}], \"n\")")
+    #expect(!plain.contains("caveats"))
+    let mixed = try show(
+      "rank([{name: \"a\", mau: x.mau}, {name: \"b\", mau: as_unit(5, \"users\")}], \"mau\")")
+    #expect(mixed.contains("1 of the ranked values has no source"))
+    #expect(!mixed.contains("caveats: none"))
+  }
+
+  @Test func theHTMLFormHasTheSameCaveats() throws {
+    let (pq, _) = makeInterpreter()
+    let html = try #require(try pq.evaluate("rank(platforms, \"revenue\")").html)
+    #expect(html.contains("<li>x.revenue and truth.revenue: periods cannot be compared"))
+  }
+}

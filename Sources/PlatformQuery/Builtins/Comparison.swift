@@ -87,6 +87,8 @@ enum Comparison {
     // Competition ranking ("1224"): equal figures share a place and the next place skips as many
     // as shared it. `top` keeps every record tied at its last place rather than drop one at random.
     var result: [Value] = []
+    // Every row has the same three fields: one shape for the ranking.
+    let shape = Shape(keys: ["rank", "name", metric])
     var ranked = 0
     var place = 0
     var previous: Double?
@@ -104,10 +106,9 @@ enum Comparison {
       }
       result.append(
         .record(
-          Record([
-            ("rank", number != nil ? .number(Double(place)) : .nil), ("name", record["name"] ?? .nil),
-            (metric, value),
-          ])))
+          Record(
+            shape: shape,
+            values: [number != nil ? .number(Double(place)) : .nil, record["name"] ?? .nil, value])))
     }
     return result
   }

@@ -50,7 +50,36 @@ enum Table {
       }
       rows.append(row)
     }
-    return TableModel(rows: rows, rightAligned: numeric)
+    var model = TableModel(rows: rows, rightAligned: numeric)
+    if columns.count == 3, columns[0] == "rank", columns[1] == "name" {
+      model.caveats = rankingCaveats(items, metric: columns[2])
+    }
+    return model
+  }
+
+  /// Under a ranking (`rank`, `top`), what makes its figures not like for like: the caveats of
+  /// weighing them all against each other, as `compare` gives for two. Nothing when no value has
+  /// a source; "none" only when every value has one and nothing differs.
+  static func rankingCaveats(_ items: [Value], metric: String) -> TableModel.Notes? {
+    var provenances: [Provenance?] = []
+    for item in items {
+      guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
+        continue
+      }
+      provenances.append(value.provenance)
+    }
+    let unsourced = provenances.filter { $0 == nil }.count
+    guard unsourced < provenances.count else { return nil }
+    var notes: [String] = []
+    if unsourced > 0 {
+      notes.append("\(unsourced) of the ranked values \(unsourced == 1 ? "has" : "have") no source")
+    }
+    let combined = Provenance.combine(text: .written(metric), precedence: 10, provenances)
+    notes += combined?.caveats ?? []
+    if notes.isEmpty {
+      return TableModel.Notes(title: "caveats: none (same sources, periods and definitions)", items: [])
+    }
+    return TableModel.Notes(title: "caveats:", items: notes)
   }
 
   static func isNil(_ value: Value) -> Bool {
