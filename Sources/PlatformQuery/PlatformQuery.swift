@@ -84,6 +84,9 @@ public final class Interpreter: @unchecked Sendable {
   public let cancellation = CancellationFlag()
   let runtime: Runtime
   var scope = GlobalScope()
+  /// How many globals `removeGlobal` has removed: a compiled `Program` from before must be
+  /// compiled again.
+  var removals = 0
   var modules: [String: Value] = [:]
   var loading: [String] = []
   var natives: [String: NativeFunction] = [:]
@@ -264,6 +267,7 @@ public final class Interpreter: @unchecked Sendable {
   @discardableResult
   public func removeGlobal(_ name: String) -> Bool {
     guard let entry = scope.names.removeValue(forKey: name) else { return false }
+    removals += 1
     runtime.globals[entry.index] = .nil
     natives[name] = nil
     return true

@@ -28,6 +28,22 @@ import Testing
     #expect(results == ["70.4M users", "698K users", "101"])
   }
 
+  @Test func compilingAFormulaOnce() throws {
+    // snippet: compile
+    let pq = Interpreter()
+    pq.setGlobal("users", Value(1_000_000, unit: "users") ?? .nil)
+    let formula = try pq.compile("ratio(users, truth.mau)")
+    let reads = formula.names  // ["ratio", "users", "truth"]
+    var results: [String] = []
+    for millions in [1.0, 7.0] {
+      pq.setGlobal("users", Value(millions * 1_000_000, unit: "users") ?? .nil)
+      results.append(try formula.evaluate().description)  // "1.43", then "10"
+    }
+    // end
+    #expect(reads == ["ratio", "users", "truth"])
+    #expect(results == ["1.43", "10"])
+  }
+
   @Test func convertingValues() throws {
     let pq = Interpreter()
     // snippet: values

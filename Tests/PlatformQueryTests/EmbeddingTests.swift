@@ -248,3 +248,54 @@ final class Thread: @unchecked Sendable {
 
   func join() { pthread_join(thread, nil) }
 }
+
+/// `compile` once, `evaluate` many times.
+@Suite struct CompiledProgramTests {
+  @Test func evaluatesWithTheCurrentGlobals() throws {
+    let pq = Interpreter()
+    pq.setGlobal("k", .number(2))
+    let program = try pq.compile("{ let doubled = x.mau * k; doubled }")
+    #expect(try program.evaluate().description == "141M users")
+    pq.setGlobal("k", .number(3))
+    #expect(try program.evaluate().description == "211M users")
+    #expect(program.names == ["x", "k"])
+  }
+
+  @Test func errorsAtCompileTime() {
+    let pq = Interpreter()
+    #expect(throws: PQError.self) { try pq.compile("ratio(x.mau,") }
+    do {
+      _ = try pq.compile("rati(x.mau, truth.mau)")
+      Issue.record("compiled a formula with an unknown name")
+    } catch {
+      #expect(error.message == "'rati' is not defined")
+    }
+    do {
+      _ = try pq.compile("let a = 1\na")
+      Issue.record("compiled a formula that defines a global")
+    } catch {
+      #expect(error.message == "a compiled formula cannot define global names")
+      #expect(error.location?.line == 1)
+    }
+    // Nothing was defined by the failures.
+    #expect(pq["a"] == nil)
+  }
+
+  @Test func limitsAndRemovalsHold() throws {
+    var options = Interpreter.Options()
+    options.limits = Limits(steps: 10_000)
+    let pq = Interpreter(options: options)
+    let endless = try pq.compile("{ var i = 0; while true { i += 1 } }")
+    do {
+      _ = try endless.evaluate()
+      Issue.record("an endless loop ended")
+    } catch {
+      #expect(error.limitReason == .steps)
+    }
+    pq.setGlobal("rate", .number(2))
+    let program = try pq.compile("rate * 3")
+    #expect(try program.evaluate().description == "6")
+    #expect(pq.removeGlobal("rate"))
+    #expect(throws: PQError.self) { try program.evaluate() }
+  }
+}

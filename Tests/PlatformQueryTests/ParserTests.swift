@@ -4,7 +4,9 @@ import Testing
 
 /// Grammar, precedence, spans, syntax errors and recovery.
 @Suite struct ParserTests {
-  func parse(_ text: String) throws(PQError) -> Program { try Parser.parse(Source(name: "t.pq", text: text)) }
+  func parse(_ text: String) throws(PQError) -> SyntaxTree {
+    try Parser.parse(Source(name: "t.pq", text: text))
+  }
 
   func parseError(_ text: String) -> PQError? {
     do {

@@ -22,7 +22,7 @@ struct DocumentAnalysis {
   }
 
   let source: Source
-  var program: Program?
+  var program: SyntaxTree?
   var problems: [PQError] = []
   var declarations: [Declaration] = []
   /// Every name the document binds anywhere; a global of the same name is then not "known".

@@ -17,7 +17,7 @@ struct Parser {
 
   /// Parses a whole source into a program, or throws its first syntax error (with the rest as
   /// follow-ups).
-  static func parse(_ source: Source) throws(PQError) -> Program {
+  static func parse(_ source: Source) throws(PQError) -> SyntaxTree {
     let tokens = try Lexer.tokenize(source)
     var parser = Parser(source: source, tokens: tokens)
     let statements = parser.parseProgram()
@@ -25,7 +25,7 @@ struct Parser {
       first.followUps = Array(parser.errors.dropFirst().prefix(9))
       throw first
     }
-    return Program(statements: statements, source: source)
+    return SyntaxTree(statements: statements, source: source)
   }
 
   // MARK: Cursor

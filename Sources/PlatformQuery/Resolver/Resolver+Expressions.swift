@@ -87,7 +87,9 @@ extension Resolver {
     switch storage(of: binding, scope: scope) {
     case .local(let slot): return LocalGetNode(slot: slot, span: span)
     case .environment(let hops, let index): return EnvironmentGetNode(hops: hops, index: index, span: span)
-    case .global(let index): return GlobalGetNode(index: index, name: name, span: span)
+    case .global(let index):
+      if index < existingGlobals, !usedGlobals.contains(name) { usedGlobals.append(name) }
+      return GlobalGetNode(index: index, name: name, span: span)
     }
   }
 

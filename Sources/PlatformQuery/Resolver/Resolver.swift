@@ -15,12 +15,18 @@ struct Resolver {
   var errors: [PQError] = []
   /// Names a module exposes, in order.
   var exports: [(String, LocalBinding)] = []
+  /// The globals that existed before this source (built-ins, data, the host's and earlier
+  /// inputs' names) that it reads, in order of first use.
+  var usedGlobals: [String] = []
+  /// How many globals existed before this source.
+  let existingGlobals: Int
 
   init(source: Source, mode: ResolutionMode, globals: GlobalScope, captured: Set<Int>) {
     self.source = source
     self.mode = mode
     self.globals = globals
     self.captured = captured
+    self.existingGlobals = globals.count
   }
 
   /// The resolved program: a body to run in a frame of `frameSize` slots.
@@ -28,10 +34,14 @@ struct Resolver {
     var body: BlockNode
     var frameSize: Int
     var globals: GlobalScope
+    /// The existing globals the source reads (see `Resolver.usedGlobals`).
+    var usedGlobals: [String] = []
   }
 
   /// Resolves a program. Runs twice: the first pass finds which variables closures capture.
-  static func resolve(_ program: Program, mode: ResolutionMode, globals: GlobalScope, moduleName: String = "")
+  static func resolve(
+    _ program: SyntaxTree, mode: ResolutionMode, globals: GlobalScope, moduleName: String = ""
+  )
     throws(PQError) -> Output
   {
     var first = Resolver(source: program.source, mode: mode, globals: globals, captured: [])
@@ -44,7 +54,9 @@ struct Resolver {
       error.followUps = Array(second.errors.dropFirst().prefix(9))
       throw error
     }
-    return Output(body: body, frameSize: second.functions[0].maximumSlots, globals: second.globals)
+    return Output(
+      body: body, frameSize: second.functions[0].maximumSlots, globals: second.globals,
+      usedGlobals: second.usedGlobals)
   }
 
   mutating func resolveTop(_ statements: [Statement]) -> BlockNode {

@@ -99,7 +99,7 @@ enum StatementKind: Sendable {
 }
 
 /// A parsed program: its statements and the source they came from.
-struct Program: Sendable {
+struct SyntaxTree: Sendable {
   var statements: [Statement]
   var source: Source
 }
