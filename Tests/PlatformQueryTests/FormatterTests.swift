@@ -29,6 +29,9 @@ import Testing
     ),
     ("let l = [\n1,\n   2,\n]", "let l = [\n  1,\n  2,\n]\n"),
     ("if a {\n1\n}\nelse {\n2\n}", "if a {\n  1\n}\nelse {\n  2\n}\n"),
+    // A block opened after a multi-line parameter list indents from the statement's line.
+    ("fn f(a,\nb) {\na +\nb\n}", "fn f(a,\n  b) {\n  a +\n    b\n}\n"),
+    ("let z = [\n1, [2,\n3], 4\n]", "let z = [\n  1, [2,\n    3], 4\n]\n"),
     // A line that continues an expression is indented once more.
     ("let t = 1 +\n2 +\n    3", "let t = 1 +\n  2 +\n  3\n"),
     ("let r = xs\n|> filter(f)\n     |> map(g)", "let r = xs\n  |> filter(f)\n  |> map(g)\n"),

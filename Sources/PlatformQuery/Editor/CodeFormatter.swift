@@ -195,6 +195,10 @@ struct Layout {
       var previous: Int?
       var lastToken: Int?
       var continuation = false
+      // A bracket opened on this line indents what follows from this line's indentation, or,
+      // after a closer of a bracket from an earlier line (`b) {` ending a parameter list that
+      // spans lines), from the indentation of the line that bracket was opened on.
+      var base = indent
       for item in line {
         switch item {
         case .comment(let text):
@@ -205,8 +209,9 @@ struct Layout {
           let kind = tokens[index].kind
           if case .symbol(let symbol) = kind {
             switch symbol {
-            case .leftParen, .leftBracket, .leftBrace: open.append(indent)
-            case .rightParen, .rightBracket, .rightBrace: if !open.isEmpty { open.removeLast() }
+            case .leftParen, .leftBracket, .leftBrace: open.append(base)
+            case .rightParen, .rightBracket, .rightBrace:
+              if let opened = open.popLast() { base = min(base, opened) }
             default: break
             }
           }
