@@ -18,8 +18,42 @@ public final class Interpreter: @unchecked Sendable {
       case builtIn
       /// The host's own platforms (records whose metric fields may carry `Figure` provenance).
       case custom([Value])
+      /// The host's own platforms, each bound to a global name when it has one (as the article's
+      /// are to `x` and `truth`): what ``json(_:)`` makes of platform JSON with `label`s.
+      case labelled([(label: String?, platform: Value)])
       /// No platform data: `platforms` is empty and `x`/`truth` are not defined.
       case none
+
+      /// The host's platforms from JSON in the format of the built-in data (docs/embedding.md):
+      /// every figure keeps its source, and each platform's `label` becomes a global, protected
+      /// like a built-in. A label that is not a name, is a keyword, or is already a built-in's
+      /// name is an error, as is a label given twice.
+      public static func json(_ text: String) throws(PQError) -> DataChoice {
+        var seen: Set<String> = []
+        var items: [(label: String?, platform: Value)] = []
+        for platform in try Dataset.parse(text).platforms {
+          if let label = platform.label {
+            let bytes = Array(label.utf8)
+            guard let first = bytes.first, isIdentifierStart(first), bytes.allSatisfy(isIdentifierPart),
+              Keyword(rawValue: label) == nil
+            else {
+              throw PQError(
+                .runtime, "the label '\(label)' of \(platform.name) is not a name pq code can use",
+                notes: [
+                  "a label is ASCII letters, digits and '_', not starting with a digit, and not a keyword"
+                ])
+            }
+            guard !Builtins.reservedNames.contains(label), label != "platforms" else {
+              throw PQError(.runtime, "the label '\(label)' of \(platform.name) is the name of a built-in")
+            }
+            guard seen.insert(label).inserted else {
+              throw PQError(.runtime, "the label '\(label)' is given to more than one platform")
+            }
+          }
+          items.append((platform.label, Dataset.value(of: platform)))
+        }
+        return .labelled(items)
+      }
     }
 
     /// Which files a script may read and write (`load`, `save`, `import "path"`, `env`).

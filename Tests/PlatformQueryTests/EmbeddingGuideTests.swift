@@ -44,6 +44,20 @@ import Testing
     #expect(results == ["1.43", "10"])
   }
 
+  @Test func labelledHostData() throws {
+    // snippet: labelled data
+    let json = """
+      {"platforms": [{"name": "Chirp", "label": "chirp", "figures": {"mau": {"value": 5000000,
+        "unit": "users", "publisher": "Our analytics", "period": "2024-10"}}}]}
+      """
+    var hosted = Interpreter.Options()
+    hosted.dataset = try .json(json)
+    let chirp = try Interpreter(options: hosted).evaluate("chirp.mau")  // 5M users, with its source
+    // end
+    #expect(chirp.description == "5M users")
+    #expect(chirp.figures.first?.publisher == "Our analytics")
+  }
+
   @Test func convertingValues() throws {
     let pq = Interpreter()
     // snippet: values

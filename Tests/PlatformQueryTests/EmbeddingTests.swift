@@ -194,6 +194,32 @@ import Testing
     }
   }
 
+  @Test func labelsOfHostDataAreProtectedGlobals() throws {
+    let json = """
+      {"platforms": [
+        {"name": "Chirp", "label": "chirp", "figures": {"mau": {"value": 5000000, "unit": "users", "publisher": "Own count", "period": "2024"}}},
+        {"name": "Unlabelled", "figures": {}}]}
+      """
+    let pq = makeInterpreter(dataset: try .json(json)).0
+    #expect(try pq.evaluate("chirp.name") == "Chirp")
+    #expect(try pq.evaluate("len(platforms)") == 2)
+    #expect(failure("let chirp = 1", pq) != nil)
+    #expect(failure("x", pq)?.message == "'x' is not defined")
+    for (label, problem) in [
+      ("ratio", "is the name of a built-in"), ("if", "is not a name"), ("2x", "is not a name"),
+    ] {
+      let bad = "{\"platforms\": [{\"name\": \"A\", \"label\": \"\(label)\", \"figures\": {}}]}"
+      do {
+        _ = try Interpreter.Options.DataChoice.json(bad)
+        Issue.record("accepted the label \(label)")
+      } catch {
+        #expect(error.message.contains(problem), "\(error.message)")
+      }
+    }
+    let twice = "{\"platforms\": [{\"name\": \"A\", \"label\": \"a\"}, {\"name\": \"B\", \"label\": \"a\"}]}"
+    #expect(throws: PQError.self) { try Interpreter.Options.DataChoice.json(twice) }
+  }
+
   @Test func parallelInterpretersShareNothing() async throws {
     let results = try await withThrowingTaskGroup(of: String.self) { group in
       for index in 0..<16 {

@@ -3,6 +3,11 @@ enum Builtins {
   /// Every built-in, in help order.
   static var all: [NativeFunction] { themes.flatMap(\.1) }
 
+  /// The names a host's data may not take: the built-ins, the prelude's functions and `article`.
+  static var reservedNames: Set<String> {
+    Set(all.map(\.name)).union(StandardLibrary.docs.keys).union(["article", "platforms", "args"])
+  }
+
   /// Themes for `help()` with no argument.
   static var themes: [(String, [NativeFunction])] {
     [

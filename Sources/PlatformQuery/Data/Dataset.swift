@@ -168,6 +168,11 @@ extension Interpreter {
       defineGlobal("article", .record(Record(Dataset.article.map { ($0.0, .string($0.1)) })), builtin: true)
     case .custom(let values):
       defineGlobal("platforms", .list(values), builtin: true)
+    case .labelled(let items):
+      for item in items {
+        if let label = item.label { defineGlobal(label, item.platform, builtin: true) }
+      }
+      defineGlobal("platforms", .list(items.map(\.platform)), builtin: true)
     }
   }
 }
