@@ -160,6 +160,7 @@ extension DataFile {
         // What the row does not say, the data package may: its sources.
         if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
         let origin = try rowOrigin(given: given, source: source, periods: &periods)
+        var made: [String: Figure.Origin] = [:]
         for index in pairs.indices
         where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
           && index != nameColumn
@@ -172,9 +173,10 @@ extension DataFile {
           }
           let field = longForm && index == valueColumn ? metric : names[index]
           // …and each field's description, its definition.
+          let shared = figureOrigin(origin, definition: package?.fields[field]?.description, made: &made)
           pairs[index].1 = rowFigure(
-            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: origin,
-            definition: package?.fields[field]?.description, file: file, row: rowNumber)
+            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, file: file,
+            row: rowNumber)
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -249,17 +251,29 @@ extension DataFile {
     return origin
   }
 
+  /// The shared origin of a row's figures; one per distinct definition (a data package may
+  /// describe each field differently), kept in `made` for the row.
+  static func figureOrigin(_ origin: RowOrigin, definition: String?, made: inout [String: Figure.Origin])
+    -> Figure.Origin
+  {
+    let text = origin.definition ?? definition ?? ""
+    if let shared = made[text] { return shared }
+    let shared = Figure.Origin(
+      publisher: origin.publisher, period: origin.period, definition: text, quote: origin.quote, statedAs: "",
+      approximation: origin.approximation, periodGiven: origin.periodGiven, span: origin.span,
+      producer: origin.producer, status: origin.status, url: origin.url, published: origin.published,
+      accessed: origin.accessed, note: origin.note)
+    made[text] = shared
+    return shared
+  }
+
   /// One figure of a row, labelled as the user reaches it: `pew.csv[0].news_share`.
   static func rowFigure(
-    _ number: Double, _ unit: Unit, name: String, field: String, origin: RowOrigin, definition: String?,
-    file: String, row: Int
+    _ number: Double, _ unit: Unit, name: String, field: String, origin: Figure.Origin, file: String, row: Int
   ) -> Value {
     let figure = Figure(
       platform: name, field: field, label: "\(file)[\(row)].\(field)", value: number, unit: unit,
-      publisher: origin.publisher, period: origin.period, definition: origin.definition ?? definition ?? "",
-      quote: origin.quote, statedAs: "", approximation: origin.approximation, periodGiven: origin.periodGiven,
-      producer: origin.producer, status: origin.status, url: origin.url, published: origin.published,
-      accessed: origin.accessed, note: origin.note, span: origin.span)
+      origin: origin)
     return Dataset.figureValue(figure)
   }
 

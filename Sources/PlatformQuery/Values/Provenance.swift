@@ -14,37 +14,82 @@ public final class Figure: Sendable, Hashable {
   /// Its unit.
   public let unit: Unit
   /// Who produced the figure: `Similarweb`, `Pew Research`, `X (company report)`, …
-  public let publisher: String
+  public var publisher: String { origin.publisher }
   /// The period it covers: `September 2024`, `first half of 2024`, …
-  public let period: String
+  public var period: String { origin.period }
   /// What exactly it counts.
-  public let definition: String
+  public var definition: String { origin.definition }
   /// The article's sentence it comes from.
-  public let quote: String
+  public var quote: String { origin.quote }
   /// The words of the sentence that state the number, e.g. `698,000`.
-  public let statedAs: String
+  public var statedAs: String { origin.statedAs }
   /// True for an estimate rather than a measured or reported figure.
-  public let isEstimate: Bool
+  public var isEstimate: Bool { origin.status == .estimated }
   /// The word that marks the figure as approximate in its source (`roughly`, `around`), or nil
   /// for a figure stated exactly.
-  public let approximation: String?
+  public var approximation: String? { origin.approximation }
   /// False when the source states no period for the figure; `period` then says so in words.
-  public let periodGiven: Bool
+  public var periodGiven: Bool { origin.periodGiven }
   /// The period as days, when `period` is written in a form `Period.parse` reads.
-  public let span: Period?
+  public var span: Period? { origin.span }
   /// The primary source, when the publisher repeats someone else's figure (the article repeats
   /// Similarweb's), or nil.
-  public let producer: String?
+  public var producer: String? { origin.producer }
   /// Reported, estimated, provisional or forecast.
-  public let status: Status
-  /// Where the figure was published, when it was published and when it was read, and a note.
-  public let url: String?
+  public var status: Status { origin.status }
+  /// Where the figure was published, as a URL.
+  public var url: String? { origin.url }
   /// When the figure was published, as written.
-  public let published: String?
+  public var published: String? { origin.published }
   /// When the figure was read, as written.
-  public let accessed: String?
+  public var accessed: String? { origin.accessed }
   /// Anything else the reader should know.
-  public let note: String?
+  public var note: String? { origin.note }
+
+  /// Where the figure comes from: everything but its platform, field, label, value and unit.
+  /// The figures of one row of a file share one (a file has hundreds of thousands of figures
+  /// and only a few distinct sources and periods).
+  let origin: Origin
+
+  /// The provenance fields of a figure, shareable between figures.
+  final class Origin: Sendable {
+    let publisher: String
+    let period: String
+    let definition: String
+    let quote: String
+    let statedAs: String
+    let approximation: String?
+    let periodGiven: Bool
+    let span: Period?
+    let producer: String?
+    let status: Status
+    let url: String?
+    let published: String?
+    let accessed: String?
+    let note: String?
+
+    init(
+      publisher: String, period: String, definition: String, quote: String, statedAs: String,
+      approximation: String?, periodGiven: Bool, span: Period?, producer: String?, status: Status,
+      url: String?,
+      published: String?, accessed: String?, note: String?
+    ) {
+      self.publisher = publisher
+      self.period = period
+      self.definition = definition
+      self.quote = quote
+      self.statedAs = statedAs
+      self.approximation = approximation
+      self.periodGiven = periodGiven && !period.isEmpty
+      self.span = self.periodGiven ? span : nil
+      self.producer = producer
+      self.status = status
+      self.url = url
+      self.published = published
+      self.accessed = accessed
+      self.note = note
+    }
+  }
 
   /// How firm a figure is.
   public enum Status: String, Sendable, CaseIterable {
@@ -104,33 +149,29 @@ public final class Figure: Sendable, Hashable {
 
   /// Creates a figure whose period is already read (a file's rows share a few periods: each
   /// is read once, not once a cell).
-  init(
+  convenience init(
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
     url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil, span: Period?
   ) {
+    self.init(
+      platform: platform, field: field, label: label, value: value, unit: unit,
+      origin: Origin(
+        publisher: publisher, period: period, definition: definition, quote: quote, statedAs: statedAs,
+        approximation: approximation, periodGiven: periodGiven, span: span, producer: producer,
+        status: status ?? (isEstimate ? .estimated : .reported), url: url, published: published,
+        accessed: accessed, note: note))
+  }
+
+  /// Creates a figure with an origin it may share with others.
+  init(platform: String, field: String, label: String, value: Double, unit: Unit, origin: Origin) {
     self.platform = platform
     self.field = field
     self.label = label
     self.value = value
     self.unit = unit
-    self.publisher = publisher
-    self.period = period
-    self.definition = definition
-    self.quote = quote
-    self.statedAs = statedAs
-    let status = status ?? (isEstimate ? .estimated : .reported)
-    self.status = status
-    self.isEstimate = status == .estimated
-    self.approximation = approximation
-    self.periodGiven = periodGiven && !period.isEmpty
-    self.span = periodGiven ? span : nil
-    self.producer = producer
-    self.url = url
-    self.published = published
-    self.accessed = accessed
-    self.note = note
+    self.origin = origin
   }
 
   /// Figures are equal when every part is.
@@ -150,6 +191,7 @@ public final class Figure: Sendable, Hashable {
   /// value and the label may differ.
   func isSameKind(as other: Figure) -> Bool {
     self === other
+      || (origin === other.origin && field == other.field && unit == other.unit)
       || (field == other.field && unit == other.unit && publisher == other.publisher && period == other.period
         && periodGiven == other.periodGiven && definition == other.definition
         && isEstimate == other.isEstimate
