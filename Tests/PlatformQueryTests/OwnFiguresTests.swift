@@ -215,3 +215,45 @@ extension String {
     split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
   }
 }
+
+/// A JSON list of records with provenance fields loads as a CSV file with provenance columns does.
+@Suite struct JSONRowProvenanceTests {
+  @Test func sameFiguresFromJSONAndCSV() throws {
+    let csv = try DataFile.records(
+      csv: "name,mau,news_share,source,period\nX,70.4M,12%,Pew Research,2024\n", name: "d.csv")
+    let json = try DataFile.value(
+      json:
+        #"[{"name": "X", "mau": "70.4M", "news_share": "12%", "source": "Pew Research", "period": "2024"}]"#,
+      name: "d.json")
+    for loaded in [csv, json] {
+      guard case .list(let rows) = loaded, case .record(let row)? = rows.first else {
+        Issue.record("not a list of records: \(loaded)")
+        continue
+      }
+      let figure = try #require(row["news_share"]?.figures.first)
+      #expect(figure.publisher == "Pew Research")
+      #expect(figure.period == "2024" && figure.periodGiven)
+      #expect(row["news_share"]?.description == "12%")
+      #expect(row["mau"]?.figures.first?.publisher == "Pew Research")
+    }
+  }
+
+  @Test func figureObjectsKeepTheirOwnAndBadPeriodsAreErrors() throws {
+    let json = #"""
+      [{"name": "X", "source": "Row source", "period": "2024",
+        "mau": {"value": 5, "unit": "users", "source": "Own source", "period": "2023"}}]
+      """#
+    let value = try DataFile.value(json: json, name: "d.json")
+    guard case .list(let rows) = value, case .record(let row)? = rows.first else {
+      Issue.record("not a list of records")
+      return
+    }
+    #expect(row["mau"]?.figures.first?.publisher == "Own source")
+    do {
+      _ = try DataFile.value(json: #"[{"mau": "5M", "period": "someday"}]"#, name: "bad.json")
+      Issue.record("accepted a bad period")
+    } catch {
+      #expect(error.message.hasPrefix("record 0 of bad.json: 'someday' in column 'period' is not a period"))
+    }
+  }
+}

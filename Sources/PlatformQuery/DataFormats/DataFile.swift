@@ -68,14 +68,58 @@ public enum DataFile {
 
   /// Reads JSON text as `load` reads a .json file (pq number notation in strings is read as numbers).
   public static func value(json text: String, name: String = "<json>") throws(PQError) -> Value {
+    let parsed: Value
     do throws(JSON.ParseError) {
-      return platformsIfNamed(try JSON.parse(text, readNotation: true))
+      parsed = try JSON.parse(text, readNotation: true)
     } catch {
       let source = Source(name: name, text: text)
       throw PQError(
         .runtime, "invalid JSON: \(error.message)", source: source,
         span: Span(start: error.offset, end: error.offset + 1))
     }
+    return platformsIfNamed(try withRowProvenance(parsed, name: name))
+  }
+
+  /// A list of records whose records carry provenance fields (`source`, `period`, … as in a
+  /// CSV file's provenance columns) gives those to the record's figures that have none, as a
+  /// CSV row does: `[{"name": "X", "mau": "70.4M", "source": "Similarweb", "period": "2024-09"}]`
+  /// loads `mau` as a figure from Similarweb for September 2024, whichever format it came in.
+  static func withRowProvenance(_ value: Value, name: String) throws(PQError) -> Value {
+    guard case .list(var items) = value else { return value }
+    let file = name.split(separator: "/").last.map(String.init) ?? name
+    var periods: [String: Period] = [:]
+    let source = Source(name: name, text: "")
+    for index in items.indices {
+      guard case .record(var record) = items[index], record.kind == .plain else { continue }
+      var given: [String: (String, Int)] = [:]
+      for key in csvProvenanceColumns {
+        if case .string(let text)? = record[key], !text.trimmingSpaces.isEmpty {
+          given[key] = (text.trimmingSpaces, 0)
+        }
+      }
+      guard !given.isEmpty else { continue }
+      let origin: RowOrigin
+      do {
+        origin = try rowOrigin(given: given, source: source, periods: &periods)
+      } catch {
+        throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
+      }
+      var made: [String: Figure.Origin] = [:]
+      let platform = record["name"]?.text ?? "record \(index)"
+      for (key, field) in record.pairs where !csvProvenanceColumns.contains(key) && key != "name" {
+        let unit: Unit
+        switch field {
+        case .number: unit = .none
+        case .quantity(_, let measure) where measure.provenance == nil: unit = measure.unit
+        default: continue
+        }
+        let shared = figureOrigin(origin, definition: nil, made: &made)
+        record[key] = rowFigure(
+          field.numericValue ?? 0, unit, name: platform, field: key, origin: shared, file: file, row: index)
+      }
+      items[index] = .record(record)
+    }
+    return .list(items)
   }
 
   /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
