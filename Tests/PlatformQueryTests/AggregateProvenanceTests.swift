@@ -32,7 +32,7 @@ import Testing
     let explained = try show("explain(sum(rows))", pq)
     #expect(explained.contains("… and 297 more figures like those above"))
     #expect(
-      explained.hasPrefix("sum(figure(1 user), figure(2 users), figure(3 users), … 300 figures in all)"))
+      explained.hasPrefix("sum(figure(1 user), figure(2 users), figure(3 users), … 300 values in all)"))
   }
 
   @Test func aRunningTotalGivesTheSameAsSum() throws {

@@ -148,17 +148,21 @@ extension Builtins {
       for item in items { if case .number(let n) = item { sum += n } }
       return .number(sum)
     }
-    for item in items.dropFirst() { result = try Arithmetic.apply(.add, result, item) }
-    if let provenance = result.provenance, provenance.figures.count > 1 {
-      let labels = provenance.figures.map(\.label)
-      let expression =
-        labels.count == items.count
-        ? "sum(" + labels.joined(separator: ", ") + ")"
-        : provenance.figureCount == items.count
-          ? "sum(" + labels.prefix(3).joined(separator: ", ") + ", … \(items.count) figures in all)"
-          : provenance.expression
-      return Value.make(result.numericValue ?? 0, result.unit, provenance.renamed(expression))
+    // The number and unit by adding as `+` does, without provenance; then the provenance of all
+    // the items at once (one pass, not one combination per item).
+    for item in items.dropFirst() { result = try Arithmetic.apply(.add, result, item, tracking: false) }
+    let provenances = items.map(\.provenance)
+    guard provenances.contains(where: { $0 != nil }) else { return result }
+    let figures = provenances.reduce(0) { $0 + ($1?.figureCount ?? 0) }
+    let first = provenances.lazy.compactMap { $0 }.flatMap(\.figures).prefix(3).map(\.label)
+    let expression: String
+    if figures <= Provenance.listedFigures, items.allSatisfy({ $0.provenance?.figures.count == 1 }) {
+      expression =
+        "sum(" + items.compactMap { $0.provenance?.figures.first?.label }.joined(separator: ", ") + ")"
+    } else {
+      expression = "sum(" + first.joined(separator: ", ") + ", … \(items.count) values in all)"
     }
-    return result
+    guard let provenance = Provenance.combine(expression, precedence: 10, provenances) else { return result }
+    return Value.make(result.numericValue ?? 0, result.unit, provenance)
   }
 }

@@ -91,17 +91,23 @@ public enum DataFile {
     let source = Source(name: name, text: "")
     for index in items.indices {
       guard case .record(var record) = items[index], record.kind == .plain else { continue }
+      // The list's copy is let go first, so the record's values are changed in place.
+      items[index] = .nil
       var given: [String: (String, Int)] = [:]
       for key in csvProvenanceColumns {
         if case .string(let text)? = record[key], !text.trimmingSpaces.isEmpty {
           given[key] = (text.trimmingSpaces, 0)
         }
       }
-      guard !given.isEmpty else { continue }
+      guard !given.isEmpty else {
+        items[index] = .record(record)
+        continue
+      }
       let origin: RowOrigin
       do {
         origin = try rowOrigin(given: given, source: source, periods: &periods)
       } catch {
+        items[index] = .record(record)
         throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
       }
       var made: [String: Figure.Origin] = [:]

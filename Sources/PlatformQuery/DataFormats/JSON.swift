@@ -229,6 +229,9 @@ struct JSONParser {
   let bytes: [UInt8]
   var readNotation: Bool
   var position = 0
+  /// The shape of the last object read: the records of a list mostly share their keys, and
+  /// share one shape (as a CSV file's rows do) instead of one each.
+  var lastShape: Shape?
 
   init(bytes: [UInt8], readNotation: Bool) {
     self.bytes = bytes
@@ -392,7 +395,14 @@ struct JSONParser {
     } catch {
       throw JSON.ParseError(message: error.message, offset: objectStart)
     }
-    return .record(Record(pairs))
+    if let shape = lastShape, shape.keys.count == pairs.count,
+      zip(shape.keys, pairs).allSatisfy({ $0 == $1.0 })
+    {
+      return .record(Record(shape: shape, values: pairs.map(\.1)))
+    }
+    let record = Record(pairs)
+    if record.count == pairs.count { lastShape = record.shape }
+    return .record(record)
   }
 
   /// A string as RFC 8259 writes it: no raw control characters (below U+0020), and only the

@@ -623,10 +623,21 @@ public final class Provenance: Sendable {
       }
       positions.append(mapped)
     }
-    for (index, left) in positions.enumerated() {
-      for right in positions[(index + 1)...] {
-        for a in left {
-          for b in right where a != b { addPair(Pair(first: a, second: b)) }
+    if byKind, positions.count > 2 {
+      // Many inputs (a sum of a column): every kind is weighed against every other once, rather
+      // than every input against every other.
+      var used = [Bool](repeating: false, count: figures.count)
+      for position in positions { for index in position { used[index] = true } }
+      let kinds = used.indices.filter { used[$0] }
+      for (offset, a) in kinds.enumerated() {
+        for b in kinds[(offset + 1)...] { addPair(Pair(first: a, second: b)) }
+      }
+    } else {
+      for (index, left) in positions.enumerated() {
+        for right in positions[(index + 1)...] {
+          for a in left {
+            for b in right where a != b { addPair(Pair(first: a, second: b)) }
+          }
         }
       }
     }
