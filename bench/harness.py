@@ -14,6 +14,22 @@ DATA_NAMES = ["csv_load", "json_load", "rank_200k"]
 DATA_FILES = {"csv_load": "wide.csv", "json_load": "records.json", "rank_200k": "wide.csv"}
 
 
+def timed(name, cmds, runs, check=True):
+    """Checks that every command prints the same checksum, then runs them `runs` times each,
+    alternating; returns the median seconds and the peak memory (MiB) of each."""
+    if check:
+        outputs = {k: " ".join(measure(v)[1].split()) for k, v in cmds.items()}
+        if len(set(outputs.values())) != 1:
+            raise SystemExit(f"{name}: checksums differ: {outputs}")
+    times = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, argv in cmds.items():
+            times[k].append(measure(argv)[0])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    rss = {k: peak_rss(argv) / 1024 for k, argv in cmds.items()}
+    return med, rss
+
+
 def pandas_python():
     """A Python that has pandas: $PQ_BENCH_PANDAS_PYTHON, the CI's virtual environment, or none."""
     candidates = [os.environ.get("PQ_BENCH_PANDAS_PYTHON"), os.path.expanduser("~/.cache/pq-ci-venv/bin/python"),
@@ -42,15 +58,7 @@ def data_table(names, runs):
         cmds = {"pq": [PQ, path + ".pq"], "python": [PYTHON, path + ".py"]}
         if pandas and os.path.exists(path + ".pandas.py"):
             cmds["pandas"] = [pandas, path + ".pandas.py"]
-        outputs = {k: " ".join(measure(v)[1].split()) for k, v in cmds.items()}
-        if len(set(outputs.values())) != 1:
-            raise SystemExit(f"{name}: checksums differ: {outputs}")
-        times = {k: [] for k in cmds}
-        for _ in range(runs):
-            for k, argv in cmds.items():
-                times[k].append(measure(argv)[0])
-        med = {k: statistics.median(v) for k, v in times.items()}
-        rss = {k: peak_rss(argv) / 1024 for k, argv in cmds.items()}
+        med, rss = timed(name, cmds, runs)
         megabytes = os.path.getsize(os.path.join(data_folder, DATA_FILES[name])) / 1e6
         ratio = med["pq"] / med["python"]
         ratios.append(ratio)
@@ -107,16 +115,7 @@ def main():
     ratios_py, ratios_lua = [], []
     for name in names:
         cmds = commands(name)
-        if name != "startup":
-            outputs = {k: " ".join(measure(v)[1].split()) for k, v in cmds.items()}
-            if len(set(outputs.values())) != 1:
-                raise SystemExit(f"{name}: checksums differ: {outputs}")
-        times = {k: [] for k in cmds}
-        for _ in range(runs):
-            for k, argv in cmds.items():
-                times[k].append(measure(argv)[0])
-        med = {k: statistics.median(v) for k, v in times.items()}
-        rss = {k: peak_rss(argv) / 1024 for k, argv in cmds.items()}
+        med, rss = timed(name, cmds, runs, check=name != "startup")
         rp, rl = med["pq"] / med["python"], med["pq"] / med["lua"]
         ratios_py.append(rp)
         ratios_lua.append(rl)

@@ -13,25 +13,9 @@ func send(_ json: String) {
   }
 }
 
+/// A JSON string literal, as pq's own writer makes it.
 func quoted(_ text: String) -> String {
-  var out = "\""
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if scalar.value < 0x20 {
-        let digits = Array("0123456789abcdef")
-        out += "\\u00" + String(digits[Int(scalar.value >> 4)]) + String(digits[Int(scalar.value & 15)])
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
-    }
-  }
-  return out + "\""
+  (try? JSON.encode(.string(text), pretty: false)) ?? "\"\""
 }
 
 /// The libFuzzer entry point: one input, returns 0.
