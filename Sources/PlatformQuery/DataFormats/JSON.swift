@@ -255,26 +255,10 @@ struct JSONParser {
     switch bytes[position] {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
     case UInt8(ascii: "["):
-      position += 1
-      var items: [Value] = []
-      skipSpace()
-      if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-        position += 1
-        return .list(items)
-      }
-      while true {
-        skipSpace()
-        items.append(try parseValue(depth: depth + 1))
-        skipSpace()
-        guard position < bytes.count else { throw fail("unterminated JSON array") }
-        if bytes[position] == UInt8(ascii: ",") {
-          position += 1
-          continue
-        }
-        guard bytes[position] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in JSON array") }
-        position += 1
-        return .list(items)
-      }
+      return .list(
+        try parseArray { (parser: inout JSONParser) throws(JSON.ParseError) in
+          try parser.parseValue(depth: depth + 1)
+        })
     case UInt8(ascii: "\""):
       let text = try parseString()
       if readNotation, !Literal.looksLikeCode(text), let number = Literal.parse(text) { return number }
@@ -341,54 +325,28 @@ struct JSONParser {
 
   mutating func parseObject(depth: Int) throws(JSON.ParseError) -> Value {
     let start = position
-    position += 1
-    var pairs: [(String, Value)] = []
-    skipSpace()
-    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-      position += 1
-      return .record(Record([]))
-    }
-    while true {
-      skipSpace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-        throw fail("expected a key string in JSON object")
-      }
-      let key = try parseString()
-      skipSpace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-        throw fail("expected ':' in JSON object")
-      }
-      position += 1
-      skipSpace()
-      let valueStart = position
+    let pairs = try parseMembers { (parser: inout JSONParser, key: String) throws(JSON.ParseError) -> Value in
+      let valueStart = parser.position
       // Provenance is text: a period "2024" stays "2024", not the number. (A failed parse
       // ends the whole document, so the flag needs no restoring on the error path.)
-      let notation = readNotation
-      if JSON.figureKeys.contains(key) { readNotation = false }
-      var value = try parseValue(depth: depth + 1)
-      readNotation = notation
+      let notation = parser.readNotation
+      if JSON.figureKeys.contains(key) { parser.readNotation = false }
+      var value = try parser.parseValue(depth: depth + 1)
+      parser.readNotation = notation
       // As in CSV: a bare number under a metric's name takes the metric's unit, and a bare
       // number under a percentage metric is refused (57 or 0.57?).
-      if readNotation, case .number(let n) = value, let metric = Metric.named(key) {
+      if parser.readNotation, case .number(let n) = value, let metric = Metric.named(key) {
         if metric.unit.shownFactor != 1 {
-          position = valueStart
-          throw fail(
+          parser.position = valueStart
+          throw parser.fail(
             "a bare number under \"\(key)\" could be a percentage or a fraction: write \"\(NumberFormat.plain(n))%\" or {\"value\": \(NumberFormat.plain(n)), \"unit\": \"%\"}"
           )
         }
         value = Value.make(n, metric.unit, nil)
       }
-      pairs.append((key, value))
-      skipSpace()
-      guard position < bytes.count else { throw fail("unterminated JSON object") }
-      if bytes[position] == UInt8(ascii: ",") {
-        position += 1
-        continue
-      }
-      guard bytes[position] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in JSON object") }
-      position += 1
-      break
+      return value
     }
+    if pairs.isEmpty { return .record(Record([])) }
     let objectStart = start
     do throws(JSON.ParseError) {
       if let figure = try JSON.figure(from: pairs) { return figure }
@@ -403,6 +361,69 @@ struct JSONParser {
     let record = Record(pairs)
     if record.count == pairs.count { lastShape = record.shape }
     return .record(record)
+  }
+
+  /// `[a, b, …]` (the cursor on `[`), each element read by `element`.
+  mutating func parseArray<T>(_ element: (inout JSONParser) throws(JSON.ParseError) -> T) throws(JSON
+    .ParseError)
+    -> [T]
+  {
+    position += 1
+    var items: [T] = []
+    skipSpace()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+      position += 1
+      return items
+    }
+    while true {
+      skipSpace()
+      items.append(try element(&self))
+      skipSpace()
+      guard position < bytes.count else { throw fail("unterminated JSON array") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      guard bytes[position] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in JSON array") }
+      position += 1
+      return items
+    }
+  }
+
+  /// `{"key": value, …}` (the cursor on `{`), each value read by `member` given its key.
+  mutating func parseMembers<T>(_ member: (inout JSONParser, String) throws(JSON.ParseError) -> T)
+    throws(JSON.ParseError) -> [(String, T)]
+  {
+    position += 1
+    var members: [(String, T)] = []
+    skipSpace()
+    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return members
+    }
+    while true {
+      skipSpace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+        throw fail("expected a key string in JSON object")
+      }
+      let key = try parseString()
+      skipSpace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+        throw fail("expected ':' in JSON object")
+      }
+      position += 1
+      skipSpace()
+      members.append((key, try member(&self, key)))
+      skipSpace()
+      guard position < bytes.count else { throw fail("unterminated JSON object") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      guard bytes[position] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in JSON object") }
+      position += 1
+      return members
+    }
   }
 
   /// A string as RFC 8259 writes it: no raw control characters (below U+0020), and only the

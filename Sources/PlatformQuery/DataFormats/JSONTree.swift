@@ -106,57 +106,15 @@ extension JSONParser {
     guard position < bytes.count else { throw fail("unexpected end of JSON") }
     switch bytes[position] {
     case UInt8(ascii: "{"):
-      position += 1
-      var members: [(String, JSONTree)] = []
-      skipSpace()
-      if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-        position += 1
-        return .object(members)
-      }
-      while true {
-        skipSpace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-          throw fail("expected a key string in JSON object")
-        }
-        let key = try parseString()
-        skipSpace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-          throw fail("expected ':' in JSON object")
-        }
-        position += 1
-        skipSpace()
-        members.append((key, try parseTree(depth: depth + 1)))
-        skipSpace()
-        guard position < bytes.count else { throw fail("unterminated JSON object") }
-        if bytes[position] == UInt8(ascii: ",") {
-          position += 1
-          continue
-        }
-        guard bytes[position] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in JSON object") }
-        position += 1
-        return .object(members)
-      }
+      return .object(
+        try parseMembers { (parser: inout JSONParser, _: String) throws(JSON.ParseError) in
+          try parser.parseTree(depth: depth + 1)
+        })
     case UInt8(ascii: "["):
-      position += 1
-      var items: [JSONTree] = []
-      skipSpace()
-      if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-        position += 1
-        return .array(items)
-      }
-      while true {
-        skipSpace()
-        items.append(try parseTree(depth: depth + 1))
-        skipSpace()
-        guard position < bytes.count else { throw fail("unterminated JSON array") }
-        if bytes[position] == UInt8(ascii: ",") {
-          position += 1
-          continue
-        }
-        guard bytes[position] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in JSON array") }
-        position += 1
-        return .array(items)
-      }
+      return .array(
+        try parseArray { (parser: inout JSONParser) throws(JSON.ParseError) in
+          try parser.parseTree(depth: depth + 1)
+        })
     case UInt8(ascii: "\""): return .string(try parseString())
     case UInt8(ascii: "t"):
       _ = try literal("true", .bool(true))
