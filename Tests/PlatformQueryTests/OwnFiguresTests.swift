@@ -257,3 +257,22 @@ extension String {
     }
   }
 }
+
+/// A UTF-8 byte order mark (Notepad, Excel's "CSV UTF-8") is not part of a script or a file.
+@Suite struct ByteOrderMarkTests {
+  @Test func scriptsAndFilesWithAMarkRead() throws {
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let script = try Source.decode(bom + Array("let a = 1\r\na + 1".utf8), name: "s.pq")
+    #expect(script.text == "let a = 1\r\na + 1")
+    #expect(try Interpreter().run(source: script) == 2)
+    let csv = try Source.decode(bom + Array("name,mau,source\nX,70.4M,Similarweb\n".utf8), name: "e.csv")
+    let records = try DataFile.readCSV(csv)
+    guard case .list(let rows) = records, case .record(let row)? = rows.first else {
+      Issue.record("not records")
+      return
+    }
+    #expect(row.keys.first == "name")
+    #expect(row.kind == .platform)
+    #expect(row["mau"]?.figures.first?.publisher == "Similarweb")
+  }
+}

@@ -1,7 +1,9 @@
 extension Source {
   /// Makes a source from raw bytes, refusing invalid UTF-8 and NUL bytes with an error at the
-  /// offending byte's line and column.
+  /// offending byte's line and column. A UTF-8 byte order mark at the start (Windows editors and
+  /// Excel's "CSV UTF-8" write one) is not part of the text and is dropped.
   public static func decode(_ bytes: [UInt8], name: String) throws(PQError) -> Source {
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return try decode(Array(bytes.dropFirst(3)), name: name) }
     var index = 0
     var line = 1
     var lineStart = 0
