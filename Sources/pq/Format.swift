@@ -11,7 +11,22 @@ func formatFiles(_ paths: [String], checkOnly: Bool) -> ExitCode {
     if code.rawValue > status.rawValue { status = code }
   }
   for path in paths.isEmpty ? ["-"] : paths {
-    guard let source = readSource(path) else { continue }
+    // A file that cannot be read is reported, and the others are still formatted.
+    let source: Source
+    do {
+      let bytes = path == "-" ? readStandardInput() : try FileSystem.read(path)
+      source = try Source.decode(bytes, name: path == "-" ? "<stdin>" : path)
+    } catch let failure as FileSystem.Failure {
+      Terminal.writeError("pq: error: \(failure.message)\n")
+      worst(.runtimeError)
+      continue
+    } catch let error as PQError {
+      worst(report(error))
+      continue
+    } catch {
+      worst(.runtimeError)
+      continue
+    }
     let formatted: String
     do {
       formatted = try CodeFormatter.format(source.text, name: source.name)

@@ -47,6 +47,15 @@ import Testing
     #expect(Self.read(folder + "/fine.pq") == "print(1)\n")
   }
 
+  @Test func aMissingFileDoesNotStopTheOthers() throws {
+    let folder = temporaryFolder()
+    try Self.write(folder + "/fine.pq", "print( 1 )\n")
+    let result = runPQ(["fmt", "missing.pq", "fine.pq"], directory: folder)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("cannot read 'missing.pq'"))
+    #expect(Self.read(folder + "/fine.pq") == "print(1)\n")
+  }
+
   @Test func standardInputToStandardOutput() {
     let result = runPQ(["fmt"], stdin: "fn f(k){k*2}\n")
     #expect(result.status == 0)
