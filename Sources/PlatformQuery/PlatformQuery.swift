@@ -338,8 +338,8 @@ public final class Interpreter: @unchecked Sendable {
   }
 
   /// Registers a native function that receives a `NativeCall`: its arguments, the interpreter
-  /// (not retained), the call's location, and whether the evaluation was cancelled, so a long
-  /// native can stop early and report where it was called. Same rules as `register`.
+  /// (not retained), and whether the evaluation was cancelled, so a long native can stop early.
+  /// An error it throws is reported at the call. Same rules as `register`.
   public func registerWithContext(
     _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
     _ body: @escaping @Sendable (NativeCall) throws -> Value
