@@ -66,6 +66,46 @@ import Testing
     #expect(unknown.status == 2 && unknown.stderr.contains("unknown option '--write' for pq fmt"))
   }
 
+  /// The `.pq` files of a folder of the repository (not its subfolders).
+  static func scripts(in folder: String) -> [String] {
+    guard let directory = opendir(repositoryRoot + "/" + folder) else { return [] }
+    defer { closedir(directory) }
+    var found: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name.hasSuffix(".pq") { found.append(name) }
+    }
+    return found.sorted()
+  }
+
+  /// The test programs (with the modules they import), formatted into a copy of their folder,
+  /// print what the originals print and exit the same way.
+  @Test func formattedTestProgramsBehaveTheSame() throws {
+    let root = "Tests/PlatformQueryTests/Programs"
+    let copy = temporaryFolder()
+    var programs: [String] = []
+    for folder in ["", "errors", "lib"] {
+      let relative = folder.isEmpty ? root : root + "/" + folder
+      if !folder.isEmpty { mkdir(copy + "/" + folder, 0o755) }
+      for name in Self.scripts(in: relative) {
+        let text = Self.read(repositoryRoot + "/" + relative + "/" + name)
+        let path = (folder.isEmpty ? "" : folder + "/") + name
+        let formatted = (try? CodeFormatter.format(text, name: path)) ?? text
+        try Self.write(copy + "/" + path, formatted)
+        if folder != "lib" { programs.append(path) }
+      }
+    }
+    #expect(programs.count >= 15)
+    for program in programs {
+      let original = runPQ([program], directory: repositoryRoot + "/" + root)
+      let reformatted = runPQ([program], directory: copy)
+      #expect(reformatted.status == original.status, "\(program)")
+      #expect(reformatted.stdout == original.stdout, "\(program)")
+    }
+  }
+
   /// Each example, formatted, prints exactly what the original prints and exits the same way.
   @Test(arguments: ExamplesTests.examples)
   func formattedExamplesBehaveTheSame(_ path: String) throws {
@@ -84,3 +124,7 @@ import Testing
     #expect(reformatted.stdout == original.stdout)
   }
 }
+
+#if canImport(Glibc)
+  import Glibc
+#endif
