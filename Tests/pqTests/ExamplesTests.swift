@@ -6,20 +6,9 @@ import Testing
 /// equal NAME.out, stderr NAME.err (empty when there is none), and the exit status the
 /// `# exit: N` comment (0 when there is none).
 @Suite struct ExamplesTests {
-  static let examples: [String] = {
-    var found: [String] = []
-    for folder in ["examples", "examples/errors"] {
-      guard let directory = opendir(repositoryRoot + "/" + folder) else { continue }
-      while let entry = readdir(directory) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if name.hasSuffix(".pq") { found.append(folder + "/" + name) }
-      }
-      closedir(directory)
-    }
-    return found.sorted()
-  }()
+  static let examples: [String] = ["examples", "examples/errors"].flatMap { folder in
+    scripts(in: folder).map { folder + "/" + $0 }
+  }
 
   static func read(_ path: String) -> String? {
     guard let bytes = try? FileSystem.read(repositoryRoot + "/" + path) else { return nil }

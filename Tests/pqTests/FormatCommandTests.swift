@@ -66,20 +66,6 @@ import Testing
     #expect(unknown.status == 2 && unknown.stderr.contains("unknown option '--write' for pq fmt"))
   }
 
-  /// The `.pq` files of a folder of the repository (not its subfolders).
-  static func scripts(in folder: String) -> [String] {
-    guard let directory = opendir(repositoryRoot + "/" + folder) else { return [] }
-    defer { closedir(directory) }
-    var found: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name.hasSuffix(".pq") { found.append(name) }
-    }
-    return found.sorted()
-  }
-
   /// The test programs (with the modules they import), formatted into a copy of their folder,
   /// print what the originals print and exit the same way.
   @Test func formattedTestProgramsBehaveTheSame() throws {
@@ -89,7 +75,7 @@ import Testing
     for folder in ["", "errors", "lib"] {
       let relative = folder.isEmpty ? root : root + "/" + folder
       if !folder.isEmpty { mkdir(copy + "/" + folder, 0o755) }
-      for name in Self.scripts(in: relative) {
+      for name in scripts(in: relative) {
         let text = Self.read(repositoryRoot + "/" + relative + "/" + name)
         let path = (folder.isEmpty ? "" : folder + "/") + name
         let formatted = (try? CodeFormatter.format(text, name: path)) ?? text

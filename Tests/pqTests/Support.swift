@@ -288,3 +288,17 @@ let sanitizerOptions: [String] = (["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS
   name in
   getenv(name).map { "\(name)=\(String(cString: $0))" }
 }
+
+/// The names of the `.pq` files in a folder of the repository (not its subfolders), sorted.
+func scripts(in folder: String) -> [String] {
+  guard let directory = opendir(repositoryRoot + "/" + folder) else { return [] }
+  defer { closedir(directory) }
+  var found: [String] = []
+  while let entry = readdir(directory) {
+    let name = withUnsafePointer(to: entry.pointee.d_name) {
+      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+    }
+    if name.hasSuffix(".pq") { found.append(name) }
+  }
+  return found.sorted()
+}
