@@ -24,6 +24,19 @@ final class GlobalSlots {
     return slot.pointee
   }
 
+  /// A global's number when it holds a plain one, else NaN (see `NumericNode`).
+  @inline(__always)
+  func number(_ index: Int) -> Double {
+    if case .number(let n) = pointer[index] { return n }
+    return .nan
+  }
+
+  /// Stores a plain number in a global (see `UnsafeMutablePointer.storeNumber`).
+  @inline(__always)
+  func storeNumber(_ number: Double, at index: Int) {
+    (pointer + index).storeNumber(number)
+  }
+
   /// The function a global holds, or nil: one retain, without copying the whole value.
   @inline(__always)
   func function(_ index: Int) -> Function? {

@@ -63,13 +63,24 @@ final class LocalSetNode: Node {
   let slot: Int
   let value: Node
 
+  /// Whether `value` is a `NumericNode`, whose number is stored without making a `Value`.
+  let isNumeric: Bool
+
   init(slot: Int, value: Node, span: Span) {
     self.slot = slot
     self.value = value
+    isNumeric = value is NumericNode
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if isNumeric {
+      let number = NumericNode.number(of: value, runtime)
+      if !number.isNaN {
+        runtime.localPointer(slot).storeNumber(number)
+        return .nil
+      }
+    }
     let result = try value.evaluate(runtime)
     runtime.setLocal(slot, result)
     return .nil
@@ -138,16 +149,40 @@ final class GlobalSetNode: Node {
   let index: Int
   let value: Node
 
+  /// Whether `value` is a `NumericNode` (see `LocalSetNode`).
+  let isNumeric: Bool
+
   init(index: Int, value: Node, span: Span) {
     self.index = index
     self.value = value
+    isNumeric = value is NumericNode
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if isNumeric {
+      let number = NumericNode.number(of: value, runtime)
+      if !number.isNaN {
+        runtime.globals.storeNumber(number, at: index)
+        return .nil
+      }
+    }
     let result = try value.evaluate(runtime)
     runtime.globals[index] = result
     return .nil
+  }
+}
+
+extension UnsafeMutablePointer where Pointee == Value {
+  /// Stores a plain number. Over a plain number the old value needs no destroying, and writing
+  /// it as new memory skips the generic destroy of the enum.
+  @inline(__always)
+  func storeNumber(_ number: Double) {
+    if case .number = pointee {
+      initialize(to: .number(number))
+    } else {
+      pointee = .number(number)
+    }
   }
 }
 

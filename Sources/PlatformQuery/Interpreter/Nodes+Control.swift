@@ -187,6 +187,31 @@ final class ForRangeNode: Node {
       try step.map { node throws(PQError) in try RangeBounds.number(node.evaluate(runtime), node.span) } ?? 1
     if by == 0 { throw PQError(.runtime, "range step cannot be 0", span: step?.span ?? span) }
     var current = from
+    // A loop variable in a local slot of a body without captured variables (the common case)
+    // is stored as a number directly; anything else goes through `runLoopBody`.
+    // Its statements run here, as `BlockNode.evaluateStatements` runs them in statement
+    // position, without a call per iteration to the block.
+    if case .local(let slot) = variable, body.environmentSize == 0, body.isStatementPosition {
+      let statements = body.unownedStatements
+      let count = statements.count
+      while by > 0 ? current < to : current > to {
+        try runtime.tick(span)
+        runtime.localPointer(slot).storeNumber(current)
+        var index = 0
+        while index < count {
+          do {
+            _ = try statements.evaluate(index, runtime)
+          } catch {
+            if !error.isControlSignal { throw error }
+          }
+          if runtime.flow != .normal { break }
+          index += 1
+        }
+        if runtime.finishIteration() { break }
+        current += by
+      }
+      return .nil
+    }
     while by > 0 ? current < to : current > to {
       try runtime.tick(span)
       try runLoopBody(runtime, body, variable, .number(current), nil, .nil)

@@ -46,6 +46,7 @@ extension Resolver {
       {
         return LocalConstantBinaryNode(node, slot: local.slot, constant: number)
       }
+      if let numeric = NumericNode.lift(node) { return numeric }
       if let constant = node.right as? ConstantNode, let number = constant.number {
         return ConstantRightBinaryNode(node, constant: number)
       }

@@ -194,7 +194,10 @@ enum Arithmetic {
   /// `a mod b` with the sign of `b` (as in Python and Lua); whole numbers use integer division.
   @inline(__always)
   static func remainder(_ a: Double, _ b: Double) -> Double {
-    if abs(a) < 9.0e15, abs(b) < 9.0e15, let x = Int64(exactly: a), let y = Int64(exactly: b) {
+    // Within ±9e15 the conversions cannot trap, and converting back tells whether they were exact.
+    if abs(a) < 9.0e15, abs(b) < 9.0e15, case let x = Int64(a), case let y = Int64(b), Double(x) == a,
+      Double(y) == b, y != 0
+    {
       let r = x % y
       return Double(r != 0 && (r < 0) != (y < 0) ? r + y : r)
     }

@@ -1,0 +1,244 @@
+/// Arithmetic and comparisons over plain numbers, computed as `Double`s without making a
+/// `Value` per operation.
+///
+/// The resolver builds these for expressions made only of variable reads, number constants and
+/// the operators `+ - * / mod` (and one comparison on top): `(s + i * 7) mod 1000003`, `n - 1`,
+/// `i < 2`, `v + k`. Every such expression is pure — reading it twice gives the same result and
+/// does nothing else — so the numeric path can give up at any point and let the expression's
+/// ordinary nodes (`general`) evaluate it from the start, with exactly their results and errors.
+/// It gives up by returning NaN, which pq never holds as a value: whenever an operand is not a
+/// plain number (a unit, a source, text, nil) and whenever the ordinary path would report
+/// something (division by zero, overflow).
+///
+/// Measured in bench/README.md ("numeric expressions"): `loop` went from 3.5× Lua's time to …
+class NumericNode: Node {
+  /// The same expression as ordinary nodes.
+  let general: Node
+
+  init(general: Node) {
+    self.general = general
+    super.init(span: general.span)
+  }
+
+  /// The expression's value, or NaN when the ordinary nodes must answer.
+  func number(_ runtime: Runtime) -> Double {
+    fatalError("number(_:) is abstract")
+  }
+
+  /// The number of `node`, which must be a `NumericNode`, called without retaining it (the
+  /// caller holds it).
+  @inline(__always)
+  static func number(of node: Node, _ runtime: Runtime) -> Double {
+    Unmanaged.passUnretained(unsafeDowncast(node, to: NumericNode.self))._withUnsafeGuaranteedRef {
+      $0.number(runtime)
+    }
+  }
+
+  override final func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let result = number(runtime)
+    if !result.isNaN { return .number(result) }
+    return try general.evaluate(runtime)
+  }
+
+  /// A numeric node for `node` when it is a variable read or a number constant, or already
+  /// numeric; nil otherwise.
+  static func operand(_ node: Node) -> NumericNode? {
+    switch node {
+    case let numeric as NumericNode: return numeric
+    case let local as LocalGetNode: return NumericLocal(local)
+    case let global as GlobalGetNode: return NumericGlobal(global)
+    case let captured as EnvironmentGetNode: return NumericCaptured(captured)
+    case let constant as ConstantNode:
+      guard let number = constant.number else { return nil }
+      return NumericConstant(number, general: constant)
+    case let binary as LocalConstantBinaryNode: return lift(binary.general) as? NumericNode
+    case let binary as ConstantRightBinaryNode: return lift(binary.general) as? NumericNode
+    default: return nil
+    }
+  }
+
+  /// The numeric form of a binary operation whose operands both have one; nil for anything else.
+  static func lift(_ node: BinaryNode) -> Node? {
+    guard let left = operand(node.left), let right = operand(node.right) else { return nil }
+    switch node.op {
+    case .add: return NumericAdd(left, right, general: node)
+    case .subtract: return NumericSubtract(left, right, general: node)
+    case .multiply: return NumericMultiply(left, right, general: node)
+    case .divide: return NumericDivide(left, right, general: node)
+    case .remainder: return NumericRemainder(left, right, general: node)
+    case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
+      return NumericComparison(node.op, left, right, general: node)
+    default: return nil
+    }
+  }
+}
+
+/// A local slot that holds a plain number.
+final class NumericLocal: NumericNode {
+  let slot: Int
+
+  init(_ node: LocalGetNode) {
+    slot = node.slot
+    super.init(general: node)
+  }
+
+  override func number(_ runtime: Runtime) -> Double {
+    if case .number(let n) = runtime.localPointer(slot).pointee { return n }
+    return .nan
+  }
+}
+
+/// A global that holds a plain number.
+final class NumericGlobal: NumericNode {
+  let index: Int
+
+  init(_ node: GlobalGetNode) {
+    index = node.index
+    super.init(general: node)
+  }
+
+  override func number(_ runtime: Runtime) -> Double {
+    runtime.globals.number(index)
+  }
+}
+
+/// A captured variable that holds a plain number.
+final class NumericCaptured: NumericNode {
+  let hops: Int
+  let index: Int
+
+  init(_ node: EnvironmentGetNode) {
+    hops = node.hops
+    index = node.index
+    super.init(general: node)
+  }
+
+  override func number(_ runtime: Runtime) -> Double {
+    let environment = Unmanaged.passUnretained(runtime.environment(hops))
+    return environment._withUnsafeGuaranteedRef { environment in
+      if case .number(let n) = environment[index] { return n }
+      return .nan
+    }
+  }
+}
+
+/// A number constant.
+final class NumericConstant: NumericNode {
+  let value: Double
+
+  init(_ value: Double, general: Node) {
+    self.value = value
+    super.init(general: general)
+  }
+
+  override func number(_ runtime: Runtime) -> Double { value }
+}
+
+/// The operands of a numeric operator. A constant on the right (`i * 7`, `n - 1`, `mod 1000003`)
+/// is read from a field rather than called for.
+class NumericBinary: NumericNode {
+  let left: NumericNode
+  let right: NumericNode
+  let rightIsConstant: Bool
+  let rightConstant: Double
+
+  init(_ left: NumericNode, _ right: NumericNode, general: Node) {
+    self.left = left
+    self.right = right
+    if let constant = right as? NumericConstant {
+      rightIsConstant = true
+      rightConstant = constant.value
+    } else {
+      rightIsConstant = false
+      rightConstant = 0
+    }
+    super.init(general: general)
+  }
+
+  /// The right operand's number.
+  @inline(__always)
+  final func rightNumber(_ runtime: Runtime) -> Double {
+    rightIsConstant ? rightConstant : right.number(runtime)
+  }
+}
+
+/// `a + b`, as `BinaryOperator.numbers` computes it; NaN propagates from either operand.
+final class NumericAdd: NumericBinary {
+  override func number(_ runtime: Runtime) -> Double {
+    let x = left.number(runtime)
+    let y = rightNumber(runtime)
+    let r = x + y
+    if Arithmetic.isWhole(r) { return r }
+    return r.isFinite ? Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y))) : .nan
+  }
+}
+
+/// `a - b`
+final class NumericSubtract: NumericBinary {
+  override func number(_ runtime: Runtime) -> Double {
+    let x = left.number(runtime)
+    let y = rightNumber(runtime)
+    let r = x - y
+    if Arithmetic.isWhole(r) { return r }
+    return r.isFinite ? Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y))) : .nan
+  }
+}
+
+/// `a * b`
+final class NumericMultiply: NumericBinary {
+  override func number(_ runtime: Runtime) -> Double {
+    let r = left.number(runtime) * rightNumber(runtime)
+    return r.isFinite ? r : .nan
+  }
+}
+
+/// `a / b`; division by zero is the ordinary path's error.
+final class NumericDivide: NumericBinary {
+  override func number(_ runtime: Runtime) -> Double {
+    let x = left.number(runtime)
+    let y = rightNumber(runtime)
+    guard y != 0 else { return .nan }
+    let r = x / y
+    return r.isFinite ? r : .nan
+  }
+}
+
+/// `a mod b`; `mod 0` is the ordinary path's error.
+final class NumericRemainder: NumericBinary {
+  override func number(_ runtime: Runtime) -> Double {
+    let x = left.number(runtime)
+    let y = rightNumber(runtime)
+    guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
+    return Arithmetic.remainder(x, y)
+  }
+}
+
+/// A comparison of two numeric operands: `i < n`, `n mod 2 == 0`.
+final class NumericComparison: Node {
+  let op: BinaryOperator
+  let left: NumericNode
+  let right: NumericNode
+  let general: BinaryNode
+
+  init(_ op: BinaryOperator, _ left: NumericNode, _ right: NumericNode, general: BinaryNode) {
+    self.op = op
+    self.left = left
+    self.right = right
+    self.general = general
+    super.init(span: general.span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let x = left.number(runtime)
+    let y = right.number(runtime)
+    if !x.isNaN, !y.isNaN, let result = op.compare(x, y) { return .bool(result) }
+    return try general.evaluate(runtime)
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    let x = left.number(runtime)
+    let y = right.number(runtime)
+    if !x.isNaN, !y.isNaN, let result = op.compare(x, y) { return result }
+    return try general.test(runtime)
+  }
+}

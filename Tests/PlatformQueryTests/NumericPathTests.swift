@@ -1,0 +1,110 @@
+import Testing
+
+@testable import PlatformQuery
+
+/// Arithmetic over variables is computed on plain `Double`s when it can be (`NumericNode`) and
+/// by the ordinary nodes otherwise. These tests hold the two to the same answers: every shape of
+/// expression, over every kind of operand, read from locals, globals and captured variables,
+/// must give what the ordinary nodes give for the same operands read through an index (which
+/// the numeric path never takes) — the same value, or the same error.
+@Suite struct NumericPathTests {
+  static let operands = [
+    "3", "0", "-7", "2.5", "0.1", "1e308", "-1e308", "9007199254740993", "20%", "5pp", "$4", "x.mau",
+    "\"a\"", "nil", "true", "[1]",
+  ]
+  static let shapes = [
+    "a + b", "a - b", "a * b", "a / b", "a mod b", "(a + b * 7) mod 1000003", "a - b - 1", "a / 2 + b",
+    "a < b", "a <= b", "a > b", "a >= b", "a == b", "a != b", "a * 3 < b + 1", "-a + b",
+  ]
+
+  /// The value's display, or the error's message and notes.
+  static func outcome(_ source: String, _ interpreter: Interpreter) -> String {
+    do {
+      return "value " + (try interpreter.evaluate(source).description)
+    } catch {
+      return "error " + error.message + " " + error.notes.joined(separator: "; ")
+    }
+  }
+
+  @Test(arguments: shapes)
+  func sameAnswersAsTheOrdinaryNodes(shape: String) throws {
+    let (pq, _) = makeInterpreter()
+    // The shapes use no other letters a or b.
+    let general = shape.map { $0 == "a" || $0 == "b" ? "[\($0)][0]" : String($0) }.joined()
+    _ = try pq.evaluate(
+      """
+      fn local(a, b) { \(shape) }
+      fn captured(a, b) { fn() { \(shape) } }
+      fn reference(a, b) { \(general) }
+      var a = 0
+      var b = 0
+      """)
+    for left in Self.operands {
+      for right in Self.operands {
+        let expected = Self.outcome("reference(\(left), \(right))", pq)
+        #expect(Self.outcome("local(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
+        #expect(
+          Self.outcome("captured(\(left), \(right))()", pq) == expected, "\(shape) with \(left), \(right)")
+        _ = try pq.evaluate("a = \(left)\nb = \(right)")
+        #expect(Self.outcome(shape, pq) == expected, "\(shape) with globals \(left), \(right)")
+      }
+    }
+  }
+
+  /// The numeric path is taken for these shapes (else the test above compares the ordinary nodes
+  /// with themselves).
+  @Test func arithmeticOverVariablesIsNumeric() throws {
+    let node = try Self.resolvedExpression("fn f(a, b) { (a + b * 7) mod 1000003 }")
+    #expect(node is NumericRemainder)
+    let comparison = try Self.resolvedExpression("fn f(a, b) { a * 3 < b + 1 }")
+    #expect(comparison is NumericComparison)
+    let mixed = try Self.resolvedExpression("fn f(a, b) { a + len(b) }")
+    #expect(!(mixed is NumericNode))
+  }
+
+  /// The last expression of the first function's body in `source`, as resolved.
+  static func resolvedExpression(_ source: String) throws -> Node {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate(source)
+    let value = try pq.evaluate("f")
+    guard case .function(let function) = value else { throw PQError(.runtime, "not a function") }
+    var body = function.code
+    while let block = body as? BlockNode, let last = block.statements.last { body = last }
+    return body
+  }
+
+  /// Errors from the fallback point where the ordinary nodes point: at the operator.
+  @Test func errorsPointAtTheOperator() {
+    let error = failure("fn f(a, b) { (a + b) / (a - b) }\nf(2, 2)")
+    #expect(error?.message.contains("division by zero") == true)
+    #expect(error?.location?.line == 1)
+    #expect(error?.location?.column == 22)
+    let overflow = failure("fn f(a) { a * a * a }\nf(1e200)")
+    #expect(overflow?.location?.line == 1)
+    #expect(overflow?.location?.column == 13)
+  }
+
+  /// The loop over a range with a local variable runs its statements itself; `break`,
+  /// `continue` (as statements and inside expressions) and errors behave as in any loop.
+  @Test func rangeLoopsKeepTheirControlFlow() throws {
+    #expect(
+      try show(
+        """
+        fn f() {
+          var s = 0
+          for i in range(20) {
+            if i == 3 { continue }
+            let stop = if i == 9 { break } else { false }
+            s = s + i
+          }
+          s
+        }
+        f()
+        """) == "33")
+    #expect(try show("fn f() { var s = 0\nfor i in range(10, 0, -3) { s = s * 10 + i }\ns }\nf()") == "10741")
+    #expect(try show("fn f() { var s = 1%\nfor i in range(3) { s = s + 1pp }\ns }\nf()") == "4%")
+    let error = failure(
+      "fn f() { var s = 0\nfor i in range(5) { s = s + if i == 3 { \"x\" } else { i } }\ns }\nf()")
+    #expect(error?.location?.line == 2)
+  }
+}
