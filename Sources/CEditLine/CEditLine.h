@@ -1,6 +1,6 @@
 // Fixed-arity wrappers around libedit's variadic el_set/el_get/history calls, which Swift cannot
 // call directly, and accessors for the C standard streams (mutable C globals are not
-// concurrency-safe in Swift 6).
+// concurrency-safe in Swift 6), and the one malloc setting the command makes.
 #ifndef PQ_CEDITLINE_H
 #define PQ_CEDITLINE_H
 
@@ -10,6 +10,9 @@
 #include <locale.h>
 #include <langinfo.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 typedef unsigned char (*pq_el_command)(EditLine *, int);
 typedef char *(*pq_el_prompt)(EditLine *);
@@ -75,6 +78,13 @@ static inline void pq_ensure_utf8_locale(void) {
   if (codeset == NULL || strcmp(codeset, "UTF-8") != 0) {
     setlocale(LC_CTYPE, "C.UTF-8");
   }
+}
+
+/* One malloc arena for the whole process (glibc only): see Sources/pq/main.swift. */
+static inline void pq_use_one_malloc_arena(void) {
+#ifdef __GLIBC__
+  mallopt(M_ARENA_MAX, 1);
+#endif
 }
 
 #endif

@@ -1,3 +1,4 @@
+import CEditLine
 import PlatformQuery
 
 #if canImport(Glibc)
@@ -7,6 +8,11 @@ import PlatformQuery
 #endif
 
 signal(SIGPIPE, SIG_IGN)
+// pq evaluates on a second thread with a large stack (LargeStack), one evaluation at a time.
+// glibc would give that thread an arena of its own, grown a page at a time by mprotect calls:
+// about a millisecond of a start-up of three (bench/README.md, "start-up"). One arena serves
+// both threads, which never allocate at the same time.
+pq_use_one_malloc_arena()
 
 let options: CommandLineOptions
 do {

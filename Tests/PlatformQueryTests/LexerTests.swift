@@ -95,4 +95,23 @@ import Testing
     #expect(lexError("'a'")?.notes == ["strings use double quotes: \"text\""])
     #expect(lexError("a @ b")?.message == "unexpected character '@'")
   }
+
+  /// Every symbol is matched from its own bytes, and with any byte after a one-byte symbol;
+  /// bytes that start no symbol match nothing.
+  @Test func symbolsMatchTheirBytes() {
+    for symbol in Symbol.allCases {
+      let bytes = Array(symbol.rawValue.utf8)
+      let found = Symbol.match(bytes[0], bytes.count > 1 ? bytes[1] : 0)
+      #expect(found?.symbol == symbol && found?.length == bytes.count, "\(symbol.rawValue)")
+      if bytes.count == 1 {
+        #expect(Symbol.match(bytes[0], UInt8(ascii: "x"))?.symbol == symbol)
+      }
+    }
+    let starts = Set(Symbol.allCases.map { Array($0.rawValue.utf8)[0] })
+    for byte in UInt8(0)...UInt8(255) where !starts.contains(byte) {
+      #expect(Symbol.match(byte, UInt8(ascii: "=")) == nil, "\(byte)")
+    }
+    #expect(Symbol.match(UInt8(ascii: "!"), 0) == nil)
+    #expect(Symbol.match(UInt8(ascii: "|"), UInt8(ascii: "|")) == nil)
+  }
 }

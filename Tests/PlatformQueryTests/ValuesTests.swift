@@ -184,6 +184,19 @@ import Testing
     #expect(Unit.parse("%") == .percent)
   }
 
+  /// Unit names in ASCII are split and lowercased byte by byte; the result must be what the
+  /// general path (Unicode lowercasing, a split on " per ") gives.
+  @Test func unitWordsAgreeWithTheUnicodePath() {
+    let names = [
+      "USD per user", " Users ", "USD PER visit per Month", "per", " per ", "a per  per b", "users per",
+      "per users", "x  per y", "Percentage Points", "  ", "", "USD per\tuser", "USDper user", "pp",
+    ]
+    for name in names {
+      let general = name.lowercased().split(separator: " per ").map { $0.trimmingSpaces }
+      #expect(Unit.words(name) == general, "\(name)")
+    }
+  }
+
   @Test func arithmeticErrors() throws {
     #expect(failure("1 / 0")?.message == "division by zero")
     #expect(failure("5 mod 0")?.message == "remainder by zero ('mod 0')")

@@ -33,7 +33,7 @@ final class FieldNode: Node {
     if record.shape === cachedShape {
       index = cachedIndex
     } else {
-      guard let found = record.shape.index[name] else {
+      guard let found = record.shape.position(of: name) else {
         throw FieldNode.missing(name, in: record, span: nameSpan)
       }
       cachedShape = record.shape

@@ -124,13 +124,8 @@ struct Lexer {
     let start = position
     let byte = bytes[position]
     let next: UInt8 = position + 1 < bytes.count ? bytes[position + 1] : 0
-    let two = String(decoding: [byte, next], as: UTF8.self)
-    if let symbol = Symbol(rawValue: two), next != 0 {
-      position += 2
-      return Token(kind: .symbol(symbol), span: Span(start: start, end: position))
-    }
-    if let symbol = Symbol(rawValue: String(UnicodeScalar(byte))), byte < 0x80 {
-      position += 1
+    if let (symbol, length) = Symbol.match(byte, next) {
+      position += length
       return Token(kind: .symbol(symbol), span: Span(start: start, end: position))
     }
     switch byte {

@@ -35,6 +35,38 @@ enum Symbol: String, Sendable, CaseIterable {
   case assign = "=", equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">"
   case greaterEqual = ">=", pipe = "|>", plusAssign = "+=", minusAssign = "-=", starAssign = "*="
   case slashAssign = "/="
+
+  /// The symbol that starts with `byte` (followed by `next`, 0 at the end), and how many
+  /// bytes it takes; nil when none does. Integers are compared, no string is made.
+  static func match(_ byte: UInt8, _ next: UInt8) -> (symbol: Symbol, length: Int)? {
+    func either(_ two: Symbol, after second: Character, _ one: Symbol?) -> (Symbol, Int)? {
+      if next == second.asciiValue { return (two, 2) }
+      return one.map { ($0, 1) }
+    }
+    switch byte {
+    case UInt8(ascii: "("): return (.leftParen, 1)
+    case UInt8(ascii: ")"): return (.rightParen, 1)
+    case UInt8(ascii: "["): return (.leftBracket, 1)
+    case UInt8(ascii: "]"): return (.rightBracket, 1)
+    case UInt8(ascii: "{"): return (.leftBrace, 1)
+    case UInt8(ascii: "}"): return (.rightBrace, 1)
+    case UInt8(ascii: ","): return (.comma, 1)
+    case UInt8(ascii: "."): return (.dot, 1)
+    case UInt8(ascii: ":"): return (.colon, 1)
+    case UInt8(ascii: ";"): return (.semicolon, 1)
+    case UInt8(ascii: "^"): return (.caret, 1)
+    case UInt8(ascii: "+"): return either(.plusAssign, after: "=", .plus)
+    case UInt8(ascii: "-"): return either(.minusAssign, after: "=", .minus)
+    case UInt8(ascii: "*"): return either(.starAssign, after: "=", .star)
+    case UInt8(ascii: "/"): return either(.slashAssign, after: "=", .slash)
+    case UInt8(ascii: "="): return either(.equal, after: "=", .assign)
+    case UInt8(ascii: "!"): return either(.notEqual, after: "=", nil)
+    case UInt8(ascii: "<"): return either(.lessEqual, after: "=", .less)
+    case UInt8(ascii: ">"): return either(.greaterEqual, after: "=", .greater)
+    case UInt8(ascii: "|"): return either(.pipe, after: ">", nil)
+    default: return nil
+    }
+  }
 }
 
 /// The kinds of token.

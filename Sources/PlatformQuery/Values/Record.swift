@@ -6,7 +6,6 @@ import Synchronization
 /// values) and a `Value` stays small enough to copy and return in registers.
 final class Shape: Sendable {
   let keys: [String]
-  let index: [String: Int]
   let kind: RecordKind
 
   /// Where `name` and the five platform metrics (`Metric.all`) sit in this shape, a byte each
@@ -25,9 +24,9 @@ final class Shape: Sendable {
     if packed == 0 {
       packed = 1 << 63
       for (slot, name) in Shape.platformFields.enumerated() {
-        guard let position = index[name] else { continue }
+        guard let position = position(of: name) else { continue }
         // Records of more than 254 fields are looked up by name each time.
-        guard position < 255 else { return index[Shape.platformFields[field]] }
+        guard position < 255 else { return self.position(of: Shape.platformFields[field]) }
         packed |= UInt64(position + 1) << (8 * slot)
       }
       platformPositions.store(packed, ordering: .relaxed)
@@ -39,9 +38,31 @@ final class Shape: Sendable {
   init(keys: [String], kind: RecordKind = .plain) {
     self.keys = keys
     self.kind = kind
-    var index: [String: Int] = [:]
-    for (position, key) in keys.enumerated() { index[key] = position }
-    self.index = index
+    if keys.count > Shape.scannedKeys {
+      var table: [String: Int] = [:]
+      for (position, key) in keys.enumerated() { table[key] = position }
+      self.table = table
+    } else {
+      table = nil
+    }
+  }
+
+  /// Shapes of up to this many keys find a key by comparing it with each: cheaper than hashing
+  /// it, and no table to build (the article's records are made at every start).
+  static let scannedKeys = 12
+
+  /// The positions of the keys of a larger shape.
+  private let table: [String: Int]?
+
+  /// The position of `key`, or nil; the last, should a key appear twice.
+  func position(of key: String) -> Int? {
+    if let table { return table[key] }
+    var position = keys.count - 1
+    while position >= 0 {
+      if keys[position] == key { return position }
+      position -= 1
+    }
+    return nil
   }
 
   static let empty = Shape(keys: [])
@@ -117,9 +138,9 @@ public struct Record: @unchecked Sendable {
 
   /// The value of a field, or nil when the record has no such field.
   public subscript(key: String) -> Value? {
-    get { shape.index[key].map { values[$0] } }
+    get { shape.position(of: key).map { values[$0] } }
     set {
-      if let position = shape.index[key] {
+      if let position = shape.position(of: key) {
         if let newValue { values[position] = newValue } else { remove(key) }
       } else if let newValue {
         shape = shape.adding(key)
@@ -137,7 +158,7 @@ public struct Record: @unchecked Sendable {
   public var pairs: [(String, Value)] { Array(zip(shape.keys, values)) }
 
   mutating func remove(_ key: String) {
-    guard let position = shape.index[key] else { return }
+    guard let position = shape.position(of: key) else { return }
     var keys = shape.keys
     keys.remove(at: position)
     values.remove(at: position)
