@@ -118,7 +118,9 @@ extension Builtins {
       _ = try arguments.number(0)
       let shown = arguments[0].numericValue.map { $0 * arguments[0].unit.shownFactor } ?? 0
       let name = try arguments.string(1)
-      guard let unit = Unit.parse(name) else { throw arguments.error(1, "'\(name)' is not a unit") }
+      guard let unit = Unit.parse(name) else {
+        throw arguments.error(1, "'\(name)' is not a unit", notes: [Unit.namingNote])
+      }
       return Value.make(shown / unit.shownFactor, unit, arguments[0].provenance)
     },
   ]

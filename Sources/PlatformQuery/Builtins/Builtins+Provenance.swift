@@ -85,7 +85,9 @@ extension Builtins {
     }
     var shown = number * unit.shownFactor
     if let name = try text("unit") {
-      guard let named = Unit.parse(name) else { throw arguments.failure("unit: '\(name)' is not a unit") }
+      guard let named = Unit.parse(name) else {
+        throw arguments.failure("unit: '\(name)' is not a unit", notes: [Unit.namingNote])
+      }
       if !unit.isNone, unit != named {
         throw arguments.failure(
           "unit: the value is already in \(unit), not \(named)",

@@ -84,7 +84,7 @@ extension DataFile {
         guard let parsed = Unit.parse(unitName) else {
           throw PQError(
             .runtime, "unknown unit '\(unitName)' in the header", source: source,
-            span: Span(start: offset, end: offset + title.utf8.count))
+            span: Span(start: offset, end: offset + title.utf8.count), notes: [Unit.namingNote])
         }
         unit = parsed
         name = String(name[..<open]).trimmingSpaces
@@ -131,7 +131,8 @@ extension DataFile {
               throw PQError(
                 .runtime, "unknown unit '\(name)'", source: source,
                 span: Span(
-                  start: row[unitColumn].1, end: row[unitColumn].1 + max(1, row[unitColumn].0.utf8.count)))
+                  start: row[unitColumn].1, end: row[unitColumn].1 + max(1, row[unitColumn].0.utf8.count)),
+                notes: [Unit.namingNote])
             }
             unit = parsed
             headed = true
@@ -480,7 +481,9 @@ struct DataPackage {
           var unit: Unit?
           if case .string(let unitName)? = entry["unit"] {
             guard let parsed = Unit.parse(unitName) else {
-              throw PQError(.runtime, "datapackage.json: unknown unit '\(unitName)' for field '\(name)'")
+              throw PQError(
+                .runtime, "datapackage.json: unknown unit '\(unitName)' for field '\(name)'",
+                notes: [Unit.namingNote])
             }
             unit = parsed
           }

@@ -117,7 +117,12 @@ public enum JSON {
     guard fields.keys.allSatisfy({ allowed.contains($0) }) else { return nil }
     var unit = Unit.none
     if let given = fields["unit"] {
-      guard case .string(let name) = given, let parsed = Unit.parse(name) else { return nil }
+      guard case .string(let name) = given else { return nil }
+      // An object shaped like a figure whose unit pq cannot read is refused, not loaded as a
+      // record that `ratio` and `sum` would then reject far from the cause.
+      guard let parsed = Unit.parse(name) else {
+        throw ParseError(message: "unknown unit '\(name)' (\(Unit.namingNote))", offset: 0)
+      }
       unit = parsed
     }
     let stored = shown / unit.shownFactor

@@ -147,6 +147,10 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// Parses a unit name as `load` and `unit()` accept it: `users`, `USD`, `%`, `pp`, `USD per user`.
+  ///
+  /// Strict: each part between `per`s is one word — letters, digits, `_`, `-` or `$`, not starting
+  /// with a digit — so that a phrase (`"light years"`, `"monthly active users"`: a definition put
+  /// where the unit goes) is refused (nil) rather than made into a unit of its own.
   public static func parse(_ text: String) -> Unit? {
     let parts = words(text)
     guard let first = parts.first, !first.isEmpty else { return nil }
@@ -155,9 +159,25 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
     case "pp", "points", "percentage points": return parts.count == 1 ? .points : nil
     default: break
     }
+    guard parts.allSatisfy(isUnitWord) else { return nil }
     var unit = Unit.base(singular(first))
     for part in parts.dropFirst() { unit = unit / Unit.base(singular(part)) }
     return unit
+  }
+
+  /// What every message refusing a unit name says next.
+  public static let namingNote =
+    "a unit is one word or 'A per B': users, visits, accounts, USD, %, pp, USD per user"
+
+  /// One word of a unit name: letters (any script), digits, `_`, `-`, `$`; not starting with a
+  /// digit or `-`.
+  static func isUnitWord(_ word: String) -> Bool {
+    guard let first = word.unicodeScalars.first, !("0"..."9").contains(first), first != "-" else {
+      return false
+    }
+    return word.unicodeScalars.allSatisfy {
+      $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "$"
+    }
   }
 
   /// The parts of a unit name between ` per `, lowercased and trimmed. ASCII names (all of the
