@@ -329,11 +329,7 @@ public final class Interpreter: @unchecked Sendable {
     _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
     _ body: @escaping @Sendable ([Value]) throws -> Value
   ) throws(PQError) {
-    if !replacing, let entry = scope.names[name], entry.isBuiltin {
-      throw PQError(
-        .runtime, "'\(name)' is already a built-in; register(…, replacing: true) replaces it",
-        notes: ["or choose another name"])
-    }
+    try checkRegistration(name, replacing: replacing)
     defineNative(NativeFunction(name: name, arity: arity, doc: doc, body: body))
   }
 
@@ -344,10 +340,50 @@ public final class Interpreter: @unchecked Sendable {
     _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
     _ body: @escaping @Sendable (NativeCall) throws -> Value
   ) throws(PQError) {
+    let parameters = arity.map { count in (0..<count).map { "a\($0 + 1)" } } ?? ["...values"]
+    try register(name, parameters: parameters, doc: doc, replacing: replacing, body)
+  }
+
+  /// Registers a native function described by its parameters' names: `["value", "population"]`;
+  /// a name ending in `?` may be left out (`"digits?"`), and a last one starting with `...`
+  /// takes any number of arguments (`"...values"`). The arity follows from them, and they show
+  /// in `help`, in the usage note of an arity error, and in `NativeCall.parameters`
+  /// (`call.argument("population")` reads one by name). `example`, when given, is a pq
+  /// expression `help` shows. A malformed list is an error; otherwise the same rules as
+  /// `register`.
+  public func register(
+    _ name: String, parameters: [String], doc: String = "", example: String = "", replacing: Bool = false,
+    _ body: @escaping @Sendable (NativeCall) throws -> Value
+  ) throws(PQError) {
+    if let problem = NativeFunction.problem(withParameters: parameters) {
+      throw PQError(.runtime, "cannot register '\(name)': \(problem)")
+    }
+    try checkRegistration(name, replacing: replacing)
     let flag = cancellation
     let interpreter = Unmanaged.passUnretained(self)
-    try register(name, arity: arity, doc: doc, replacing: replacing) { arguments in
-      try body(NativeCall(arguments: arguments, interpreterReference: interpreter, cancellation: flag))
+    defineNative(
+      NativeFunction(host: name, parameters: parameters, doc: doc, example: example) { arguments in
+        try body(
+          NativeCall(
+            arguments: arguments.values, name: name, parameters: parameters,
+            interpreterReference: interpreter,
+            cancellation: flag))
+      })
+  }
+
+  /// Refuses a name pq code could not call, and registering over a built-in unless asked to.
+  private func checkRegistration(_ name: String, replacing: Bool) throws(PQError) {
+    guard let first = name.utf8.first, isIdentifierStart(first), name.utf8.allSatisfy(isIdentifierPart),
+      Keyword(rawValue: name) == nil
+    else {
+      throw PQError(
+        .runtime, "cannot register '\(name)': not a name pq code can call",
+        notes: ["names are ASCII letters, digits and '_', not starting with a digit, and not a keyword"])
+    }
+    if !replacing, let entry = scope.names[name], entry.isBuiltin {
+      throw PQError(
+        .runtime, "'\(name)' is already a built-in; register(…, replacing: true) replaces it",
+        notes: ["or choose another name"])
     }
   }
 

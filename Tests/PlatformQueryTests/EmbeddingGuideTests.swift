@@ -158,6 +158,33 @@ import Testing
     #expect(result.description == "50%")
   }
 
+  @Test func nativeFunctionWithNamedParameters() throws {
+    // snippet: named parameters
+    let pq = Interpreter()
+    try pq.register("per_capita", parameters: ["value", "population"], doc: "A value per person") { call in
+      guard let people = call.argument("population")?.doubleValue, people > 0 else {
+        throw call.error(argument: 1, "population must be a number above 0")
+      }
+      return Value((call.argument("value")?.doubleValue ?? 0) / people)
+    }
+    let each = try pq.evaluate("per_capita(1000, 8)")  // 125
+    // end
+    #expect(each.description == "125")
+    do {
+      _ = try pq.evaluate("per_capita(1000, \"eight\")")
+      Issue.record("accepted a string")
+    } catch {
+      #expect(error.message == "per_capita: population must be a number above 0")
+      #expect(error.location?.column == 18)
+    }
+    do {
+      _ = try pq.evaluate("per_capita(1000)")
+      Issue.record("accepted one argument")
+    } catch {
+      #expect(error.notes.contains("usage: per_capita(value, population)"))
+    }
+  }
+
   @Test func guideSnippetsAreHere() throws {
     let guide = try #require(readText("docs/embedding.md"))
     let source = try #require(readText("Tests/PlatformQueryTests/EmbeddingGuideTests.swift"))

@@ -58,19 +58,32 @@ public final class NativeFunction: @unchecked Sendable {
     self.body = body
   }
 
-  /// A host function registered through the public API.
+  /// A host function registered through the public API with an arity: its parameters are
+  /// named `a1`, `a2`, … in `help` and in errors.
   convenience init(
     name: String, arity: Int?, doc: String, body: @escaping @Sendable ([Value]) throws -> Value
   ) {
-    let signature =
-      arity.map { count in "\(name)(\((0..<count).map { "a\($0 + 1)" }.joined(separator: ", ")))" }
-      ?? "\(name)(...)"
+    let parameters = arity.map { count in (0..<count).map { "a\($0 + 1)" } } ?? ["...values"]
+    self.init(host: name, parameters: parameters, doc: doc, example: "") { arguments in
+      try body(arguments.values)
+    }
+  }
+
+  /// A host function with named parameters (`["value", "digits?", "...rest"]`, checked by
+  /// `Interpreter.register(_:parameters:…)`): its signature, hence its arity, `help` and the
+  /// usage note of arity errors, comes from them. The body's errors become `PQError`s at the
+  /// call; a non-finite number it returns is an error.
+  convenience init(
+    host name: String, parameters: [String], doc: String, example: String,
+    body: @escaping @Sendable (Arguments) throws -> Value
+  ) {
+    let signature = "\(name)(\(parameters.joined(separator: ", ")))"
     self.init(
-      signature, arity: arity.map { $0...$0 }, variadicFrom: arity == nil ? 0 : nil, doc: doc, example: "",
+      signature, doc: doc, example: example,
       body: { arguments throws(PQError) in
         let result: Value
         do {
-          result = try body(arguments.values)
+          result = try body(arguments)
         } catch let error as PQError {
           throw error
         } catch {
@@ -89,6 +102,40 @@ public final class NativeFunction: @unchecked Sendable {
         return result
       })
     isHostFunction = true
+    hostParameters = parameters
+  }
+
+  /// The parameter names a host gave (`digits?`, `...rest` as written), empty for a built-in.
+  private(set) var hostParameters: [String] = []
+
+  /// Checks a host function's parameter list: names, optional ones (`?`) after the required,
+  /// at most one variadic one (`...`), last. Nil when it is well formed, else what is wrong.
+  static func problem(withParameters parameters: [String]) -> String? {
+    var seenOptional = false
+    var names: Set<String> = []
+    for (index, parameter) in parameters.enumerated() {
+      let isVariadic = parameter.hasPrefix("...")
+      let isOptional = parameter.hasSuffix("?")
+      var name = Substring(parameter)
+      if isVariadic { name = name.dropFirst(3) }
+      if isOptional { name = name.dropLast() }
+      guard let first = name.utf8.first, isIdentifierStart(first), name.utf8.allSatisfy(isIdentifierPart),
+        Keyword(rawValue: String(name)) == nil
+      else {
+        return "'\(parameter)' is not a parameter name (a name; 'name?' is optional, '...name' variadic)"
+      }
+      guard names.insert(String(name)).inserted else { return "parameter '\(name)' is named twice" }
+      if isVariadic && isOptional { return "'\(parameter)' cannot be both variadic and optional" }
+      if isVariadic && index != parameters.count - 1 {
+        return "the variadic parameter '\(parameter)' must be last"
+      }
+      if isOptional {
+        seenOptional = true
+      } else if seenOptional && !isVariadic {
+        return "the required parameter '\(parameter)' comes after an optional one"
+      }
+    }
+    return nil
   }
 
   func checkArity(_ count: Int, named: [String: Value]) throws(PQError) {
@@ -250,10 +297,16 @@ struct Arguments {
   }
 }
 
-/// What a native function registered with `registerWithContext` receives.
+/// What a native function registered with `registerWithContext` or
+/// `register(_:parameters:…)` receives.
 public struct NativeCall: @unchecked Sendable {
   /// The arguments, in order.
   public let arguments: [Value]
+  /// The function's name, as pq code calls it.
+  public let name: String
+  /// The function's parameter names as registered (`"digits?"`, `"...rest"` as written), or
+  /// `a1`, `a2`, … for a function registered with an arity.
+  public let parameters: [String]
   let interpreterReference: Unmanaged<Interpreter>
   let cancellation: CancellationFlag
 
@@ -264,4 +317,29 @@ public struct NativeCall: @unchecked Sendable {
   /// True when the evaluation that called the function was cancelled: a long native should
   /// check it now and then and stop (throwing anything; pq reports the cancellation).
   public var isCancelled: Bool { cancellation.isCancelled }
+
+  /// The argument given for the parameter `name` (without `?`), or nil when the call left it
+  /// out; for a variadic parameter, the first of its arguments.
+  public func argument(_ name: String) -> Value? {
+    for (index, parameter) in parameters.enumerated() {
+      var bare = Substring(parameter)
+      if bare.hasPrefix("...") { bare = bare.dropFirst(3) }
+      if bare.hasSuffix("?") { bare = bare.dropLast() }
+      if bare == name { return index < arguments.count ? arguments[index] : nil }
+    }
+    return nil
+  }
+
+  /// An error about argument `index` (0-based): thrown from the native, it is reported with a
+  /// caret under that argument of the call, `name: message`.
+  public func error(argument index: Int, _ message: String, notes: [String] = []) -> PQError {
+    var error = PQError(.runtime, "\(name): \(message)", notes: notes)
+    error.argumentIndex = index
+    return error
+  }
+
+  /// An error about the call as a whole, `name: message`, with a caret under the call.
+  public func error(_ message: String, notes: [String] = []) -> PQError {
+    PQError(.runtime, "\(name): \(message)", notes: notes)
+  }
 }
