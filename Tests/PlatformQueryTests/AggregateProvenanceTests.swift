@@ -104,3 +104,94 @@ import Testing
     #expect(back.numericValue == total.numericValue)
   }
 }
+
+/// Beyond four figures weighed against each other, caveats are summed up by what differs — one
+/// line for the periods, one for the sources, one for each kind of missing field, then each
+/// figure's own caveats — instead of one line per pair of figures.
+@Suite struct CaveatSummaryTests {
+  /// `count` figures cycling through `sources` and, independently, `periods` ("" for none).
+  static func rows(_ count: Int, sources: [String], periods: [String], definition: Bool = false) -> String {
+    let sourceList = sources.map { "\"\($0)\"" }.joined(separator: ", ")
+    let periodList = periods.map { "\"\($0)\"" }.joined(separator: ", ")
+    let defined = definition ? ", definition: \"monthly active users\"" : ""
+    return """
+      var rows = []
+      for i in range(\(count)) {
+        let p = [\(periodList)][floor(i / \(sources.count)) mod \(periods.count)]
+        let s = [\(sourceList)][i mod \(sources.count)]
+        rows += [if p == "" { figure(i + 1, unit: "users", source: s\(defined)) } else { figure(i + 1, unit: "users", source: s, period: p\(defined)) }]
+      }
+      """
+  }
+
+  @Test func aColumnOfManySourcesAndPeriodsIsSummedUp() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(
+      script: Self.rows(
+        2000, sources: ["Src3", "Src0", "Src1", "Src4", "Src2"],
+        periods: ["2022", "2020", "2024", "2021", "2023"]),
+      name: "setup")
+    let caveats = try pq.evaluate("sum(rows)").caveatTexts
+    #expect(
+      caveats == [
+        "periods differ: 5 periods (2020, 2021, 2022, 2023, 2024); the farthest: periods are 48 months apart (2020 vs 2024)",
+        "no definition is given for any of the figures",
+        "sources differ: 5 sources (Src0, Src1, Src2, Src3, Src4)",
+      ])
+    let compared = try show("compare(rows[0], sum(rows))", pq)
+    #expect(compared.contains("sources differ: 5 sources (Src0, Src1, Src2, Src3, Src4)"))
+    #expect(!compared.contains(" and figure("))
+  }
+
+  @Test func missingPeriodsAndEstimatesAreStillNamed() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(
+      script: Self.rows(12, sources: ["A", "B", "C"], periods: ["2024-09", "", "2024-Q3"], definition: true)
+        + "\nrows += [figure(5, unit: \"users\", source: \"A\", period: \"2024-09\", definition: \"monthly active users\", status: \"estimated\")]",
+      name: "setup")
+    let caveats = try pq.evaluate("sum(rows)").caveatTexts
+    #expect(caveats.contains { $0.hasPrefix("periods differ: 2 periods (2024-Q3, 2024-09)") })
+    #expect(
+      caveats.contains { $0.hasPrefix("periods cannot all be compared: no period is given for figure(") })
+    #expect(caveats.contains("sources differ: 3 sources (A, B, C)"))
+    #expect(caveats.contains { $0.contains("is an estimate") })
+    #expect(!caveats.contains { $0.hasPrefix("no definition") })
+  }
+
+  /// Whatever differs pair by pair is in the summary: for generated sets of five to nine
+  /// figures, each kind of difference `structuredCaveats` finds has its line.
+  @Test func theSummaryLeavesNoKindOut() throws {
+    var random = SplitMix(state: 16)
+    let sources = ["\"A\"", "\"B\"", "nil"]
+    let periods = ["\"2024\"", "\"2024-09\"", "\"2023-Q1\"", "nil"]
+    let definitions = ["\"monthly active users\"", "\"daily users\"", "nil"]
+    let statuses = ["\"reported\"", "\"estimated\""]
+    for _ in 0..<40 {
+      let (pq, _) = makeInterpreter()
+      let count = random.int(5...9)
+      var items: [String] = []
+      for i in 0..<count {
+        var arguments = ["\(i + 1)", "unit: \"users\""]
+        let source = sources[random.int(0...2)]
+        if source != "nil" { arguments.append("source: \(source)") }
+        let period = periods[random.int(0...3)]
+        if period != "nil" { arguments.append("period: \(period)") }
+        let definition = definitions[random.int(0...2)]
+        if definition != "nil" { arguments.append("definition: \(definition)") }
+        if source != "nil" { arguments.append("status: \(statuses[random.int(0...1)])") }
+        items.append("figure(\(arguments.joined(separator: ", ")))")
+      }
+      let total = try pq.evaluate("sum([\(items.joined(separator: ", "))])")
+      let caveats = total.caveatTexts
+      let prefixes: [Caveat.Kind: String] = [
+        .periods: "periods differ", .periodNotGiven: "periods cannot all be compared",
+        .definitionNotGiven: "no definition is given", .definitions: "definitions differ",
+        .noSource: "no source is given", .sources: "sources differ", .status: "is an estimate",
+      ]
+      for kind in Set(total.structuredCaveats.map(\.kind)) {
+        let prefix = try #require(prefixes[kind], "\(kind)")
+        #expect(caveats.contains { $0.contains(prefix) }, "\(kind) missing from \(caveats) for \(items)")
+      }
+    }
+  }
+}

@@ -13,7 +13,9 @@ enum Comparison {
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     let figuresA = a.provenance?.figures ?? []
     let figuresB = b.provenance?.figures ?? []
-    var caveats = Provenance.caveats(between: figuresA, and: figuresB)
+    var caveats = Provenance.caveats(
+      between: figuresA, and: figuresB,
+      byKind: a.provenance?.isByKind == true || b.provenance?.isByKind == true)
     for (side, figures) in [(a, figuresA), (b, figuresB)] {
       if figures.isEmpty {
         caveats.append(Provenance.noSource(side))

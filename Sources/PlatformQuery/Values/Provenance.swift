@@ -451,6 +451,14 @@ public final class Provenance: Sendable {
       return [caveat]
     }
     var result = givenCaveats
+    var involved = Set<Int>()
+    for pair in pairs {
+      involved.insert(pair.first)
+      involved.insert(pair.second)
+    }
+    if involved.count > Provenance.figuresListedInCaveats {
+      return result + Provenance.summary(of: figures, pairs: pairs, byKind: isByKind)
+    }
     var seen = Set(givenCaveats)
     for pair in pairs {
       for caveat in Provenance.caveats(between: [figures[pair.first]], and: [figures[pair.second]])
@@ -458,6 +466,91 @@ public final class Provenance: Sendable {
         result.append(caveat)
       }
     }
+    return result
+  }
+
+  /// Up to this many figures weighed against each other, caveats are listed pair by pair
+  /// (`a and b: …`); beyond it (a sum of a column) they are summed up by what differs: one line
+  /// for the periods, one for the sources, and so on.
+  static let figuresListedInCaveats = 4
+
+  /// The caveats of many figures weighed against each other, one line per kind of difference,
+  /// from the same pairwise differences (`Figure.differences`) as the listed form: which
+  /// periods, sources and definitions occur, which figures lack one, and each figure's own
+  /// caveats (estimates, approximations).
+  static func summary(of figures: [Figure], pairs: [Pair], byKind: Bool) -> [String] {
+    var index: [UInt64: Int] = [:]
+    for (position, figure) in figures.enumerated() { index[figure.serial] = position }
+    var found = [Caveat.Kind: Set<Int>]()
+    var own: [String] = []
+    var publisherTexts: [String] = []
+    for pair in pairs {
+      for caveat in Figure.differences(figures[pair.first], figures[pair.second]) {
+        switch caveat.kind {
+        case .status, .approximate:
+          if !own.contains(caveat.text) { own.append(caveat.text) }
+        case .publishers:
+          if !publisherTexts.contains(caveat.text) { publisherTexts.append(caveat.text) }
+        default:
+          for figure in caveat.figures {
+            if let position = index[figure.serial] { found[caveat.kind, default: []].insert(position) }
+          }
+        }
+      }
+    }
+    let likeThem = byKind ? " and figures like them" : ""
+    func which(_ positions: Set<Int>) -> String {
+      if positions.count == figures.count { return "any of the figures" }
+      let sorted = positions.sorted()
+      let named = sorted.prefix(3).map { figures[$0].label }
+      let more = sorted.count > 3 ? " and \(sorted.count - 3) more" : ""
+      return named.joined(separator: ", ") + more + likeThem
+    }
+    func distinct(_ positions: Set<Int>, _ text: (Figure) -> String) -> [String] {
+      var result: [String] = []
+      for position in positions.sorted() where !result.contains(text(figures[position])) {
+        result.append(text(figures[position]))
+      }
+      return result
+    }
+    func listed(_ items: [String]) -> String {
+      items.count > 6 ? items.prefix(6).joined(separator: ", ") + ", …" : items.joined(separator: ", ")
+    }
+    var result: [String] = []
+    if let positions = found[.periods] {
+      // In time order when every period is read; else as first used.
+      let timed = positions.sorted { (figures[$0].span?.firstDay ?? 0) < (figures[$1].span?.firstDay ?? 0) }
+      var periods: [String] = []
+      for position in timed where !periods.contains(figures[position].period) {
+        periods.append(figures[position].period)
+      }
+      var line = "periods differ: \(periods.count) periods (\(listed(periods)))"
+      let spans = positions.compactMap { figures[$0].span }
+      if spans.count == positions.count, let first = spans.min(by: { $0.firstDay < $1.firstDay }),
+        let last = spans.max(by: { $0.lastDay < $1.lastDay }), let farthest = first.difference(from: last)
+      {
+        line += "; the farthest: " + farthest
+      }
+      result.append(line)
+    }
+    if let positions = found[.periodNotGiven] {
+      result.append("periods cannot all be compared: no period is given for \(which(positions))")
+    }
+    if let positions = found[.definitionNotGiven] {
+      result.append("no definition is given for \(which(positions))")
+    }
+    if let positions = found[.definitions] {
+      let definitions = distinct(positions) { $0.definition }
+      result.append("definitions differ: \(definitions.count) definitions (\(listed(definitions)))")
+    }
+    if let positions = found[.noSource] {
+      result.append("no source is given for \(which(positions))")
+    }
+    if let positions = found[.sources] {
+      let sources = distinct(positions) { $0.producer ?? $0.publisher }.sorted()
+      result.append("sources differ: \(sources.count) sources (\(listed(sources)))")
+    }
+    result += publisherTexts + own
     return result
   }
 
@@ -654,7 +747,22 @@ public final class Provenance: Sendable {
 
   /// Caveats raised by weighing figures against each other: for the same metric, differing
   /// periods, publishers or definitions; for any two, an estimate weighed against a measurement.
-  static func caveats(between left: [Figure], and right: [Figure]) -> [String] {
+  /// Between more than `figuresListedInCaveats` figures in all, the caveats are summed up by
+  /// what differs (`summary`); `byKind` says that the figures stand for more like them.
+  static func caveats(between left: [Figure], and right: [Figure], byKind: Bool = false) -> [String] {
+    var all = left
+    for figure in right where !all.contains(figure) { all.append(figure) }
+    if all.count > figuresListedInCaveats {
+      var pairs: [Pair] = []
+      for a in left {
+        for b in right where a != b {
+          if let first = all.firstIndex(of: a), let second = all.firstIndex(of: b) {
+            pairs.append(Pair(first: first, second: second))
+          }
+        }
+      }
+      return summary(of: all, pairs: pairs, byKind: byKind)
+    }
     var result: [String] = []
     for a in left {
       for b in right where a != b {
