@@ -141,6 +141,7 @@ import Testing
     let compared = try show("compare(rows[0], sum(rows))", pq)
     #expect(compared.contains("sources differ: 5 sources (Src0, Src1, Src2, Src3, Src4)"))
     #expect(!compared.contains(" and figure("))
+    #expect(compared.contains("2000 figures: 5 sources, 5 periods"))
   }
 
   @Test func missingPeriodsAndEstimatesAreStillNamed() throws {

@@ -38,8 +38,13 @@ enum ComparisonDisplay {
 
   static func source(_ value: Value) -> String {
     guard let figures = value.provenance?.figures, !figures.isEmpty else { return "" }
-    let distinct = figures.map { "\($0.publisher), \($0.period)" }
-    return Array(Set(distinct)).sorted().joined(separator: "; ")
+    let distinct = Array(Set(figures.map { "\($0.publisher), \($0.period)" })).sorted()
+    if distinct.count <= 4 { return distinct.joined(separator: "; ") }
+    // Many figures (a sum of a column): how many sources and periods, as the caveats below do.
+    let publishers = Set(figures.map(\.publisher)).count
+    let periods = Set(figures.map(\.period)).count
+    let total = value.provenance?.figureCount ?? figures.count
+    return "\(total) figures: \(plural(publishers, "source")), \(plural(periods, "period"))"
   }
 
   static func caveats(_ record: Record) -> TableModel.Notes {
