@@ -185,6 +185,17 @@ import Testing
     }
   }
 
+  @Test func taskLocalsInNatives() async throws {
+    // snippet: task locals
+    enum Request { @TaskLocal static var user = "nobody" }
+    let pq = Interpreter()
+    try pq.register("current_user", parameters: []) { _ in Value(Request.user) }
+    let who = try await Request.$user.withValue("ada") { try await pq.evaluate("current_user()") }
+    // who.stringValue == "ada"
+    // end
+    #expect(who.stringValue == "ada")
+  }
+
   @Test func guideSnippetsAreHere() throws {
     let guide = try #require(readText("docs/embedding.md"))
     let source = try #require(readText("Tests/PlatformQueryTests/EmbeddingGuideTests.swift"))

@@ -177,6 +177,56 @@ import Testing
   }
 }
 
+/// A task-local value the tests bind around an async evaluation.
+enum RequestContext {
+  @TaskLocal static var user = "nobody"
+}
+
+/// The async evaluation runs in the caller's task: natives see its task-local values, and the
+/// stack is still deep enough for the call-depth limit.
+@Suite struct AsyncTaskContextTests {
+  @Test func nativesSeeTheCallersTaskLocals() async throws {
+    let pq = Interpreter()
+    try pq.register("current_user", parameters: []) { _ in Value(RequestContext.user) }
+    let seen = try await RequestContext.$user.withValue("ada") {
+      try await pq.evaluate("current_user()")
+    }
+    #expect(seen.stringValue == "ada")
+    let outside = try await pq.evaluate("current_user()")
+    #expect(outside.stringValue == "nobody")
+  }
+
+  @Test func deepRecursionReachesTheDepthLimitNotTheStackEnd() async throws {
+    let pq = Interpreter()
+    let deep = try await pq.evaluate("fn down(n) { if n == 0 { 0 } else { 1 + down(n - 1) } }\ndown(5000)")
+    #expect(deep.description == "5000")
+    do {
+      _ = try await pq.evaluate("fn forever(n) { 1 + forever(n + 1) }\nforever(0)")
+      Issue.record("endless recursion ended")
+    } catch {
+      #expect(error.limitReason == .depth)
+    }
+  }
+
+  @Test func concurrentAsyncEvaluationsOnSeparateInterpreters() async throws {
+    let results = try await withThrowingTaskGroup(of: String.self) { group in
+      for user in ["a", "b", "c", "d"] {
+        group.addTask {
+          let pq = Interpreter()
+          try pq.register("who", parameters: []) { _ in Value(RequestContext.user) }
+          return try await RequestContext.$user.withValue(user) {
+            try await pq.evaluate("who() + \"-\" + \"\\(ratio(x.mau, truth.mau))\"").stringValue ?? ""
+          }
+        }
+      }
+      var all: [String] = []
+      for try await result in group { all.append(result) }
+      return all.sorted()
+    }
+    #expect(results == ["a-101", "b-101", "c-101", "d-101"])
+  }
+}
+
 /// A host's own data keeps everything the host gave.
 @Suite struct HostDataTests {
   @Test func extraMetricsAndDetailsAreKept() throws {

@@ -113,30 +113,37 @@ extension LargeStack {
 }
 
 extension Interpreter {
-  /// Evaluates like `evaluate(_:name:)` without blocking a thread of Swift's concurrency pool:
-  /// the evaluation runs on a thread of its own (deep enough for the call-depth limit), and
-  /// cancelling the calling task stops it with a `.cancelled` limit error. Task-local values are
-  /// not visible inside native functions, which run on that thread. One evaluation at a time
-  /// per interpreter, as for the synchronous form.
+  /// Evaluates like `evaluate(_:name:)` without blocking a thread of Swift's concurrency pool.
+  /// The evaluation runs in the calling task, on a thread of its own that is deep enough for
+  /// the call-depth limit (an `EvaluationExecutor`, preferred for the call): task-local values
+  /// are visible inside native functions, and cancelling the calling task stops the evaluation
+  /// with a `.cancelled` limit error (also when it is cancelled before the evaluation starts).
+  /// One evaluation at a time per interpreter, as for the synchronous form.
   public func evaluate(_ text: String, name: String = "<input>") async throws(PQError) -> Value {
     let flag = cancellation
+    let executor = EvaluationExecutor()
+    defer { executor.finish() }
     let result: Result<Value, PQError> = await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, PQError>, Never>) in
-        LargeStack.detach { [self] in
-          let outcome: Result<Value, PQError>
-          do throws(PQError) {
-            outcome = .success(try self.evaluate(text, name: name))
-          } catch {
-            outcome = .failure(error)
-          }
-          flag.clearNext()
-          continuation.resume(returning: outcome)
+      await withTaskExecutorPreference(executor) { [self] () async -> Result<Value, PQError> in
+        if Task.isCancelled { flag.cancelRunningOrNext() }
+        let outcome: Result<Value, PQError>
+        do throws(PQError) {
+          outcome = .success(try self.evaluateHere(text, name: name))
+        } catch {
+          outcome = .failure(error)
         }
+        flag.clearNext()
+        return outcome
       }
     } onCancel: {
       flag.cancelRunningOrNext()
     }
     return try result.get()
+  }
+
+  /// The synchronous `evaluate`, named apart so that the `async` one can call it.
+  private func evaluateHere(_ text: String, name: String) throws(PQError) -> Value {
+    try evaluate(text, name: name)
   }
 
   /// Runs `body` on a thread whose stack is deep enough for the call-depth limit and waits for
