@@ -196,6 +196,22 @@ import Testing
     #expect(who.stringValue == "ada")
   }
 
+  @Test func decodingIntoOwnTypes() throws {
+    let pq = Interpreter()
+    // snippet: decode
+    struct Row: Decodable {
+      let name: String
+      let mau: Double?  // plain: 70400000 for X
+      let revenue: Value?  // the figure, with its source and caveats
+    }
+    let rows = try pq.evaluate("platforms").decode(as: [Row].self)
+    let sources = rows.compactMap { $0.revenue?.figures.first?.publisher }
+    // end
+    #expect(rows.first { $0.name == "X" }?.mau == 70_400_000)
+    #expect(sources.count == rows.filter { $0.revenue != nil }.count)
+    #expect(!sources.isEmpty)
+  }
+
   @Test func guideSnippetsAreHere() throws {
     let guide = try #require(readText("docs/embedding.md"))
     let source = try #require(readText("Tests/PlatformQueryTests/EmbeddingGuideTests.swift"))
