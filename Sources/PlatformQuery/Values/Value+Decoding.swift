@@ -89,15 +89,15 @@ struct ValueDecoder: Decoder {
     if let same = value as? T, T.self == Value.self { return same }
     if T.self == String.self {
       guard case .string(let text) = value else { throw failure(path, value, expected: "text") }
-      return text as! T
+      return try Self.cast(text)
     }
     if T.self == Bool.self {
       guard case .bool(let flag) = value else { throw failure(path, value, expected: "true or false") }
-      return flag as! T
+      return try Self.cast(flag)
     }
     if T.self == Double.self || T.self == Float.self {
       guard let number = number(value) else { throw failure(path, value, expected: "a number") }
-      return (T.self == Float.self ? Float(number) as Any : number as Any) as! T
+      return try Self.cast(T.self == Float.self ? Float(number) as Any : number as Any)
     }
     if let integer = T.self as? any FixedWidthInteger.Type {
       guard let number = number(value) else { throw failure(path, value, expected: "a whole number") }
@@ -107,9 +107,17 @@ struct ValueDecoder: Decoder {
             "cannot decode \(Self.describe(path)) (\(Self.what(value))) as \(T.self): not a whole number in its range"
         )
       }
-      return exact as! T
+      return try Self.cast(exact)
     }
     return try T(from: ValueDecoder(value: value, path: path, numbers: numbers))
+  }
+
+  /// `value` as `T`, which the caller has checked it is.
+  static func cast<T>(_ value: Any) throws -> T {
+    guard let typed = value as? T else {
+      throw Failure(message: "cannot decode \(type(of: value)) as \(T.self)")
+    }
+    return typed
   }
 
   /// A number as `numbers` says to read it; nil for anything else.
