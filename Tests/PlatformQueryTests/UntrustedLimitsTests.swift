@@ -294,3 +294,55 @@ enum RequestContext {
     }
   }
 }
+
+/// A host's platform JSON may carry metrics and details of its own; keys pq does not know are
+/// errors, not silently dropped.
+@Suite struct HostJSONTests {
+  static func platform(_ body: String) -> String {
+    "{\"platforms\": [{\"name\": \"Chirp\", \"label\": \"chirp\", \(body)}]}"
+  }
+
+  @Test func ownMetricsAndDetailsAreKept() throws {
+    var options = Interpreter.Options()
+    options.dataset = try .json(
+      Self.platform(
+        """
+        "details": {"founded": "2021"}, "figures": {"dau": {"value": 1200000, "unit": "users",
+        "publisher": "Own count", "period": "2024-10", "definition": "daily active users"}}
+        """))
+    let pq = Interpreter(options: options)
+    #expect(try pq.evaluate("chirp.founded").stringValue == "2021")
+    let dau = try pq.evaluate("chirp.dau")
+    #expect(dau.description == "1.2M users")
+    #expect(dau.figures.first?.definition == "daily active users")
+    #expect(dau.figures.first?.publisher == "Own count")
+  }
+
+  @Test func unknownKeysAndBadNamesAreErrors() {
+    let cases: [(String, String)] = [
+      ("\"founded\": \"2021\"", "Chirp: unknown key 'founded'"),
+      (
+        "\"figures\": {\"dau\": {\"value\": 1, \"unit\": \"users\", \"status\": \"estimated\"}}",
+        "Chirp.dau: unknown key 'status'"
+      ),
+      (
+        "\"figures\": {\"daily users\": {\"value\": 1, \"unit\": \"users\"}}",
+        "Chirp: 'daily users' cannot be a metric"
+      ),
+      (
+        "\"figures\": {\"dau\": {\"value\": 1, \"unit\": \"daily users\"}}",
+        "Chirp.dau needs a numeric \"value\" and a \"unit\""
+      ),
+      ("\"details\": {\"mau\": \"x\"}", "Chirp: the detail 'mau' is not a field name of its own"),
+      ("\"details\": \"2021\"", "Chirp: \"details\" must be an object of texts"),
+    ]
+    for (body, message) in cases {
+      do {
+        _ = try Interpreter.Options.DataChoice.json(Self.platform(body))
+        Issue.record("accepted \(body)")
+      } catch {
+        #expect(error.message == message, "\(body)")
+      }
+    }
+  }
+}

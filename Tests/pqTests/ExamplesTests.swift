@@ -48,9 +48,13 @@ import Testing
     // The whole output, against the golden file beside the example.
     #expect(result.stdout == ExamplesTests.read("examples/embed/main.out"))
     let custom = run(
-      [folder + "pq-embed-example", "per_thousand(1, 0)"], stdin: nil, directory: "/tmp", environment: [:])
+      [folder + "pq-embed-example", "per_capita(chirp.mau, \"many\")", "chirp.dau"], stdin: nil,
+      directory: "/tmp",
+      environment: [:])
     #expect(
       custom.stdout.contains(
-        "per_thousand(1, 0) failed (runtime): per_thousand: per_thousand needs two numbers"))
+        "per_capita(chirp.mau, \"many\") refused (runtime): per_capita: people must be a number above 0"))
+    #expect(custom.stdout.contains("chirp.dau = 1.2M users\n    chirp.dau: Chirp analytics, 2024-10"))
+    #expect(custom.stdout.hasSuffix("1 of 2 formulas evaluated\n"))
   }
 }

@@ -1,47 +1,97 @@
-// A toy tool that embeds pq: it registers a native Swift function, evaluates formulas its users
-// type (here: command-line arguments, or a default set) over the built-in data, and prints each
-// result with its sources. Run it with `swift run pq-embed-example 'ratio(x.mau, truth.mau)'`.
+// A formula checker that embeds pq, as a Swift tool would: its own platform data (with sources),
+// a native function that keeps the sources of what it is given, formulas typed by strangers
+// under untrusted limits, and several interpreters at once. It prints each result with its
+// sources and caveats, or the error and the limit that stopped it.
+//
+//   swift run pq-embed-example                         the built-in checks below
+//   swift run pq-embed-example 'per_capita(chirp.mau, 1000)'   your own formulas
+//
+// The same file is built as a separate package depending on pq by path (HostPackageTests).
 import PlatformQuery
 
-var options = Interpreter.Options()
-options.limits = .untrusted  // formulas typed by strangers stay within their limits
-let pq = Interpreter(options: options)
+// The host's own figures, each with its source, as JSON in the format of stdlib/platforms.json.
+let hostData = """
+  {"platforms": [
+    {"name": "Chirp", "label": "chirp", "details": {"founded": "2021"},
+     "figures": {
+       "mau": {"value": 5000000, "unit": "users", "publisher": "Chirp analytics", "period": "2024-10",
+               "definition": "monthly active users"},
+       "dau": {"value": 1200000, "unit": "users", "publisher": "Chirp analytics", "period": "2024-10",
+               "definition": "daily active users"},
+       "revenue": {"value": 3100000, "unit": "USD", "publisher": "Chirp annual report", "period": "2023",
+                   "definition": "revenue", "estimate": true}}}]}
+  """
 
-// A native function pq code can call like a built-in.
-try pq.register("per_thousand", arity: 2, doc: "How many per thousand: a / b * 1000.") { args in
-  guard let part = args[0].doubleValue, let whole = args[1].doubleValue, whole != 0 else {
-    throw ToolError.badArguments
+/// An interpreter as the checker makes one for each user: the host's data, untrusted limits,
+/// and the checker's own native function.
+func makeChecker() throws -> Interpreter {
+  var options = Interpreter.Options()
+  options.dataset = try .json(hostData)
+  options.limits = .untrusted  // formulas typed by strangers stay within their limits
+  let pq = Interpreter(options: options)
+  // A native that keeps its inputs' sources and caveats, as pq's own ratio does.
+  try pq.register(
+    "per_capita", parameters: ["value", "people"], doc: "A value per person.", example: "per_capita(chirp.revenue, 1000)"
+  ) { call in
+    guard let value = call.argument("value"), let amount = value.doubleValue else {
+      throw call.error(argument: 0, "the value must be a number")
+    }
+    guard let people = call.argument("people"), let count = people.doubleValue, count > 0 else {
+      throw call.error(argument: 1, "people must be a number above 0")
+    }
+    // pq's unit rules give the unit (USD / users is USD per user); `derived` names the call.
+    let unit = try value.applying("/", people).unit
+    return Value.derived("per_capita", from: [value, people], number: amount / count, unit: unit)
   }
-  return .number(part / whole * 1000)
+  return pq
 }
 
-enum ToolError: Error, CustomStringConvertible {
-  case badArguments
-  var description: String { "per_thousand needs two numbers, the second not 0" }
-}
-
-let formulas =
-  CommandLine.arguments.count > 1
-  ? Array(CommandLine.arguments.dropFirst())
-  : [
-    "ratio(x.mau, truth.mau)", "per_thousand(truth.mau, x.mau)", "x.revenue / x.mau",
-    "truth.suspended_accounts + 1",
-  ]
-
-var failures = 0
-for formula in formulas {
+/// Prints a formula's value with its sources and caveats, or why it failed.
+func check(_ formula: String, with pq: Interpreter) -> Bool {
   do {
     let value = try pq.evaluate(formula, name: "formula")
     print("\(formula) = \(value)")
-    for source in value.provenance?.figures ?? [] {
-      print("    \(source.label): \(source.publisher), \(source.period)")
-    }
-    for caveat in value.provenance?.caveats ?? [] {
-      print("    caveat: \(caveat)")
-    }
+    for figure in value.figures { print("    \(figure.label): \(figure.publisher), \(figure.period)") }
+    for caveat in value.caveatTexts { print("    caveat: \(caveat)") }
+    return true
   } catch {
-    failures += 1
-    print("\(formula) failed (\(error.kind)): \(error.message)")
+    let reason = error.limitReason.map { " [limit: \($0)]" } ?? ""
+    print("\(formula) refused (\(error.kind))\(reason): \(error.message)")
+    return false
   }
 }
-print("\(formulas.count - failures) of \(formulas.count) formulas evaluated")
+
+let checker = try makeChecker()
+let given = Array(CommandLine.arguments.dropFirst())
+let formulas =
+  given.isEmpty
+  ? [
+    "chirp.dau / chirp.mau",
+    "per_capita(chirp.revenue, chirp.mau)",
+    "per_capita(chirp.revenue, 0)",
+    "chirp.founded",
+    "let chirp = 1",
+    "for i in range(200) { sum(range(5000000)) }",
+    "map(range(500), fn(i) { range(99999) })",
+    "fn down(n) { down(n + 1) }\ndown(0)",
+  ] : given
+
+var passed = 0
+for formula in formulas where check(formula, with: checker) { passed += 1 }
+print("\(passed) of \(formulas.count) formulas evaluated")
+
+// Several users at once: one interpreter each, on tasks of their own.
+if given.isEmpty {
+  let results = try await withThrowingTaskGroup(of: String.self) { group in
+    for people in [10, 100, 1000] {
+      group.addTask {
+        let pq = try makeChecker()
+        return try await pq.evaluate("per_capita(chirp.mau, \(people))").description
+      }
+    }
+    var all: [String] = []
+    for try await result in group { all.append(result) }
+    return all.sorted()
+  }
+  print("concurrently: \(results.joined(separator: ", "))")
+}

@@ -41,7 +41,7 @@ public enum Dataset {
   static func parse(_ text: String) throws(PQError) -> (article: [(String, String)], platforms: [Platform]) {
     let root: Value
     do throws(JSON.ParseError) {
-      root = try JSON.parse(text, readNotation: false)
+      root = try JSON.parse(text, readNotation: false, readsFigures: false)
     } catch {
       throw PQError(.runtime, "invalid platform JSON at byte \(error.offset): \(error.message)")
     }
@@ -56,6 +56,12 @@ public enum Dataset {
         throw PQError(.runtime, "every platform needs a \"name\" string")
       }
       let label: String? = if case .string(let text)? = record["label"] { text } else { nil }
+      for key in record.keys where !Dataset.platformKeys.contains(key) {
+        throw PQError(
+          .runtime, "\(name): unknown key '\(key)'",
+          notes: Suggestion.note(for: key, in: Dataset.platformKeys)
+            + ["a platform has: " + Dataset.platformKeys.joined(separator: ", ")])
+      }
       var details: [(String, String?)] = []
       for key in Dataset.detailKeys {
         if case .string(let text)? = record[key] {
@@ -64,17 +70,44 @@ public enum Dataset {
           details.append((key, nil))
         }
       }
+      // A host's own details (`"details": {"founded": "2021"}`) follow the article's.
+      if let extra = record["details"] {
+        guard case .record(let extraDetails) = extra else {
+          throw PQError(.runtime, "\(name): \"details\" must be an object of texts")
+        }
+        for (key, value) in extraDetails.pairs {
+          guard Dataset.isFieldName(key), key != "name", !Dataset.detailKeys.contains(key),
+            !Metric.allFields.contains(key)
+          else {
+            throw PQError(
+              .runtime, "\(name): the detail '\(key)' is not a field name of its own",
+              notes: ["a detail is a name (letters, digits, '_') other than name and the metrics"])
+          }
+          details.append((key, value.text))
+        }
+      }
       var figures: [String: Figure] = [:]
       if case .record(let figureRecords)? = record["figures"] {
         for (field, value) in figureRecords.pairs {
-          guard Metric.allFields.contains(field) else {
+          // The article's metrics, or a host's own (`dau`): any name that is not a detail.
+          guard Dataset.isFieldName(field), field != "name", !details.contains(where: { $0.0 == field })
+          else {
             throw PQError(
-              .runtime, "\(name): unknown metric '\(field)'",
-              notes: Suggestion.note(for: field, in: Metric.allFields))
+              .runtime, "\(name): '\(field)' cannot be a metric",
+              notes: ["a metric is a name (letters, digits, '_') other than name and the details"])
           }
           guard case .record(let f) = value, let number = f["value"]?.numericValue,
             case .string(let unitName)? = f["unit"], let unit = Unit.parse(unitName)
-          else { throw PQError(.runtime, "\(name).\(field) needs a numeric \"value\" and a \"unit\"") }
+          else {
+            throw PQError(
+              .runtime, "\(name).\(field) needs a numeric \"value\" and a \"unit\"", notes: [Unit.namingNote])
+          }
+          for key in f.keys where !Dataset.figureKeys.contains(key) {
+            throw PQError(
+              .runtime, "\(name).\(field): unknown key '\(key)'",
+              notes: Suggestion.note(for: key, in: Dataset.figureKeys)
+                + ["a figure has: " + Dataset.figureKeys.joined(separator: ", ")])
+          }
           figures[field] = Figure(
             platform: name, field: field, label: "\(label ?? "platform(\"\(name)\")").\(field)",
             value: number,
@@ -91,6 +124,21 @@ public enum Dataset {
         Platform(label: label, name: name, details: details, descriptionQuote: quote, figures: figures))
     }
     return (articleFields, platforms)
+  }
+
+  /// The keys a platform object of the JSON may have.
+  static let platformKeys = ["name", "label", "figures", "details", "description_quote"] + detailKeys
+
+  /// The keys a figure object of the JSON may have.
+  static let figureKeys = [
+    "value", "unit", "publisher", "period", "definition", "quote", "stated_as", "estimate", "approximate",
+    "period_given",
+  ]
+
+  /// A name pq code can write after a dot.
+  static func isFieldName(_ text: String) -> Bool {
+    guard let first = text.utf8.first, isIdentifierStart(first) else { return false }
+    return text.utf8.allSatisfy(isIdentifierPart) && Keyword(rawValue: text) == nil
   }
 
   /// The descriptive fields of the article's platforms, besides `name`, in display order.

@@ -218,8 +218,12 @@ public enum JSON {
 
   /// Parses JSON text. Strings in pq number notation (`"70.4M"`, `"$2B"`, `"57%"`) become
   /// numbers when `readNotation` is set; `{"value": n, "unit": u}` objects become quantities.
-  static func parse(_ text: String, readNotation: Bool) throws(ParseError) -> Value {
+  /// With `readsFigures` off, every object stays a record (the platform data's own format,
+  /// which `Dataset.parse` reads key by key).
+  static func parse(_ text: String, readNotation: Bool, readsFigures: Bool = true) throws(ParseError) -> Value
+  {
     var parser = JSONParser(bytes: Array(text.utf8), readNotation: readNotation)
+    parser.readsFigures = readsFigures
     parser.skipSpace()
     let value = try parser.parseValue(depth: 0)
     parser.skipSpace()
@@ -233,6 +237,8 @@ public enum JSON {
 struct JSONParser {
   let bytes: [UInt8]
   var readNotation: Bool
+  /// Whether `{"value": n, "unit": u, …}` objects become quantities.
+  var readsFigures = true
   var position = 0
   /// The shape of the last object read: the records of a list mostly share their keys, and
   /// share one shape (as a CSV file's rows do) instead of one each.
@@ -354,7 +360,7 @@ struct JSONParser {
     if pairs.isEmpty { return .record(Record([])) }
     let objectStart = start
     do throws(JSON.ParseError) {
-      if let figure = try JSON.figure(from: pairs) { return figure }
+      if readsFigures, let figure = try JSON.figure(from: pairs) { return figure }
     } catch {
       throw JSON.ParseError(message: error.message, offset: objectStart)
     }

@@ -1,0 +1,49 @@
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// pq as a Swift developer uses it: a separate package (examples/host-package/Package.swift, the
+/// manifest the embedding guide shows) depending on pq by path from a folder named
+/// `platform-query`, not `pq`, built with `swift build` and run. Its source is the formula
+/// checker of examples/embed, so the output must be the same golden file.
+@Suite struct HostPackageTests {
+  @Test func aSeparatePackageBuildsAndRunsTheFormulaChecker() throws {
+    // A fixed place under .build, so that a second run builds incrementally.
+    let work = repositoryRoot + "/.build/host-package-test"
+    let script = """
+      set -e
+      root="$1"; work="$2"
+      mkdir -p "$work/formula-checker/Sources/formula-checker"
+      ln -sfn "$root" "$work/platform-query"
+      copy() { cmp -s "$1" "$2" || cp "$1" "$2"; }
+      copy "$root/examples/host-package/Package.swift" "$work/formula-checker/Package.swift"
+      copy "$root/examples/embed/main.swift" "$work/formula-checker/Sources/formula-checker/main.swift"
+      swift build --package-path "$work/formula-checker" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+      exec "$work/formula-checker/.build/debug/formula-checker"
+      """
+    let environment: [String: String?] = [
+      "PATH": getenv("PATH").map { String(cString: $0) }, "HOME": getenv("HOME").map { String(cString: $0) },
+    ]
+    let result = run(
+      ["/bin/sh", "-c", script, "sh", repositoryRoot, work], stdin: nil, directory: repositoryRoot,
+      environment: environment, seconds: 900)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == ExamplesTests.read("examples/embed/main.out"))
+  }
+
+  /// The guide shows the same manifest lines that the test builds.
+  @Test func theGuideShowsTheManifestThatIsBuilt() throws {
+    let guide = try #require(ExamplesTests.read("docs/embedding.md"))
+    let manifest = try #require(ExamplesTests.read("examples/host-package/Package.swift"))
+    for line in [
+      "dependencies: [.package(path: \"../platform-query\")],",
+      "dependencies: [.product(name: \"PlatformQuery\", package: \"platform-query\")])",
+      "platforms: [.macOS(.v15), .iOS(.v18)],",
+    ] {
+      #expect(manifest.contains(line), "\(line)")
+      #expect(guide.contains(line), "\(line)")
+    }
+  }
+}
