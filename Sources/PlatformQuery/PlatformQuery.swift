@@ -322,9 +322,11 @@ public final class Interpreter: @unchecked Sendable {
   ///   - name: the name pq code uses.
   ///   - arity: the exact number of arguments, or nil for any number.
   ///   - doc: one line for `help(name)`.
+  ///   - replacing: true to replace a built-in of the same name on purpose.
   ///   - body: receives the arguments; a thrown error becomes a pq runtime error.
-  /// - Throws: a `PQError` when `name` is already a built-in and `replacing` is false (the
-  ///   default), so that a host cannot replace `ratio` by accident.
+  /// - Throws: a `PQError` when `name` is not a name pq code can call, or is already a
+  ///   built-in and `replacing` is false (the default), so that a host cannot replace `ratio`
+  ///   by accident.
   public func register(
     _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
     _ body: @escaping @Sendable ([Value]) throws -> Value

@@ -40,7 +40,7 @@ public final class Program {
   }
 
   /// Evaluates the formula with the interpreter's current globals; the value of its last
-  /// expression. Errors are as for ``Interpreter/evaluate(_:name:)``.
+  /// expression. Errors are as for `Interpreter.evaluate(_:name:)`.
   public func evaluate() throws(PQError) -> Value {
     guard interpreter.removals == removals else {
       throw PQError(
