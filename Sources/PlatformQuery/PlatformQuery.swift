@@ -1,3 +1,11 @@
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A pq interpreter: built-in functions, the article's platform data, the prelude, and the
 /// globals of one session. Separate interpreters share nothing and may run on different threads
 /// at once; use each one from one thread at a time (it may be handed between threads, and
@@ -116,6 +124,8 @@ public final class Interpreter: @unchecked Sendable {
   public private(set) var options: Options
   /// A flag any thread may set to stop the running evaluation with a `limit` error.
   public let cancellation = CancellationFlag()
+  /// The thread running the outermost evaluation, 0 when none (see `beginEvaluation`).
+  let evaluationThread = Atomic<UInt>(0)
   let runtime: Runtime
   var scope = GlobalScope()
   /// How many globals `removeGlobal` has removed: a compiled `Program` from before must be
@@ -227,10 +237,11 @@ public final class Interpreter: @unchecked Sendable {
   func run(_ source: Source, mode: ResolutionMode, markBuiltin: Bool = false) throws(PQError) -> Value {
     let savedScope = scope
     let savedCount = runtime.globals.count
-    let outermost = beginEvaluation()
+    let outermost = try beginEvaluation()
     defer { if outermost { endEvaluation() } }
     do {
       return try LargeStack.run { () throws(PQError) -> Value in
+        claimEvaluationThread()
         let program = try Parser.parse(source)
         let resolved = try Resolver.resolve(program, mode: mode, globals: scope)
         scope = resolved.globals
@@ -255,17 +266,47 @@ public final class Interpreter: @unchecked Sendable {
 
   /// Marks the start of an evaluation; returns true for the outermost one (imports and calls
   /// back from native functions nest inside it), which is the one `cancel()` stops.
-  func beginEvaluation() -> Bool {
-    guard !runtime.evaluating else { return false }
-    runtime.evaluating = true
-    cancellation.begin()
-    return true
+  ///
+  /// An interpreter runs one evaluation at a time. A second one begun from another thread while
+  /// the first runs is refused with an error rather than left to race on the same state; a
+  /// native function calling back into pq runs on the evaluation's own thread and nests.
+  func beginEvaluation() throws(PQError) -> Bool {
+    let current = Interpreter.currentThread
+    let (claimed, holder) = evaluationThread.compareExchange(
+      expected: 0, desired: Interpreter.startingThread, ordering: .acquiringAndReleasing)
+    if claimed {
+      cancellation.begin()
+      return true
+    }
+    if holder == current { return false }
+    throw PQError(
+      .runtime, "this interpreter is already evaluating on another thread",
+      notes: ["an Interpreter runs one evaluation at a time: give each thread or task its own"])
+  }
+
+  /// Marks the current thread as the one running this interpreter's evaluation (called first
+  /// thing on the evaluation thread), so that calls back from native functions nest.
+  func claimEvaluationThread() {
+    evaluationThread.store(Interpreter.currentThread, ordering: .releasing)
   }
 
   /// Ends the outermost evaluation: a later `cancel()` stops nothing.
   func endEvaluation() {
     cancellation.end()
-    runtime.evaluating = false
+    evaluationThread.store(0, ordering: .releasing)
+  }
+
+  /// What `evaluationThread` holds between the outermost `beginEvaluation` and the evaluation
+  /// thread's claim: no thread id is 1.
+  static let startingThread: UInt = 1
+
+  /// The current thread's id as a number.
+  static var currentThread: UInt {
+    #if canImport(Darwin)
+      UInt(bitPattern: pthread_self())
+    #else
+      UInt(pthread_self())
+    #endif
   }
 
   /// Runs a resolved body in a fresh frame on top of the stack.
@@ -394,9 +435,10 @@ public final class Interpreter: @unchecked Sendable {
     guard case .function(let callee) = function else {
       throw PQError(.runtime, "cannot call \(Arithmetic.describe(function))")
     }
-    let outermost = beginEvaluation()
+    let outermost = try beginEvaluation()
     defer { if outermost { endEvaluation() } }
     return try LargeStack.run { () throws(PQError) -> Value in
+      claimEvaluationThread()
       if runtime.depth == 0 { runtime.begin() }
       return try runtime.call(callee, arguments, span: Span(start: 0, end: 0))
     }

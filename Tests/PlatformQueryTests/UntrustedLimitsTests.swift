@@ -346,3 +346,31 @@ enum RequestContext {
     }
   }
 }
+
+/// One interpreter, two threads: the second evaluation is refused with an error instead of
+/// racing with the first; natives calling back into pq still nest.
+@Suite struct OneEvaluationAtATimeTests {
+  @Test func aSecondThreadIsRefusedWhileOneEvaluates() async throws {
+    let pq = Interpreter()
+    let long = Task { () async throws(PQError) -> Value in try await pq.evaluate("while true {}") }
+    try await Task.sleep(for: .milliseconds(100))
+    do {
+      _ = try await pq.evaluate("1 + 1")
+      Issue.record("a second evaluation ran beside the first")
+    } catch {
+      #expect(error.message == "this interpreter is already evaluating on another thread")
+    }
+    long.cancel()
+    _ = await long.result
+    #expect(try await pq.evaluate("1 + 1").description == "2")
+  }
+
+  @Test func nativesStillCallBack() throws {
+    let pq = Interpreter()
+    try pq.register("twice", parameters: ["f"]) { call in
+      let f = call.argument("f") ?? .nil
+      return try call.interpreter.call(try call.interpreter.call(f, [Value(1)]), [])
+    }
+    #expect(try pq.evaluate("twice(fn(n) { fn() { n + 41 } })").description == "42")
+  }
+}

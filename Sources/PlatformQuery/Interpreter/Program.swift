@@ -75,10 +75,11 @@ extension Interpreter {
   }
 
   func run(compiled program: Program) throws(PQError) -> Value {
-    let outermost = beginEvaluation()
+    let outermost = try beginEvaluation()
     defer { if outermost { endEvaluation() } }
     do {
       return try LargeStack.run { () throws(PQError) -> Value in
+        claimEvaluationThread()
         runtime.begin()
         return try execute(program.body, frameSize: program.frameSize, source: program.source)
       }

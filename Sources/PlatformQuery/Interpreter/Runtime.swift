@@ -162,8 +162,6 @@ final class Runtime {
 
   /// Bytes of lists and strings made in this evaluation, for the memory budget.
   var allocated = 0
-  /// True while a top-level evaluation runs (imports and calls from natives nest inside it).
-  var evaluating = false
   /// "the article" or "the dataset", for messages about a missing figure.
   var dataName = "the article"
 
