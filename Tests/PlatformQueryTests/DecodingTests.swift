@@ -71,3 +71,24 @@ import Testing
     #expect(throws: PQError.self) { try Value(true).decode(as: Double.self) }
   }
 }
+
+/// Swift's `==` on values includes their sources; `hasSameNumber(as:)` is pq's `==`.
+@Suite struct ValueEqualityTests {
+  @Test func sourcesTakePart() throws {
+    let pq = makeInterpreter().0
+    let sourced = try pq.evaluate("x.mau")
+    let bare = try pq.evaluate("70.4M")
+    let unitOnly = try pq.evaluate("as_unit(70.4M, \"users\")")
+    #expect(sourced == (try pq.evaluate("x.mau")))
+    #expect(sourced != unitOnly)
+    #expect(sourced.hasSameNumber(as: unitOnly))
+    #expect(!sourced.hasSameNumber(as: bare))
+    #expect(try pq.evaluate("[x.mau, 1]") != (try pq.evaluate("[as_unit(70.4M, \"users\"), 1]")))
+    #expect(try pq.evaluate("{a: x.mau}") == (try pq.evaluate("{a: x.mau}")))
+    #expect(try pq.evaluate("{a: 1, b: 2}") != (try pq.evaluate("{b: 2, a: 1}")))
+    #expect(try pq.evaluate("ratio(x.mau, truth.mau)") == (try pq.evaluate("ratio(x.mau, truth.mau)")))
+    #expect(
+      try pq.evaluate("ratio(x.mau, truth.mau)") != (try pq.evaluate("ratio(x.web_visits, truth.web_visits)"))
+    )
+  }
+}

@@ -76,10 +76,29 @@ extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Express
 }
 
 extension Value: Equatable {
-  /// Deep equality; numbers with different units, and functions that are not identical, differ.
+  /// Deep equality, sources included: numbers are equal when they agree to pq's 15 significant
+  /// digits, have the same unit and were computed from the same figures (every field of each:
+  /// source, period, definition, …); lists and records when their items are, in order; functions only
+  /// when identical. A host that deduplicates or caches by value so never merges a sourced
+  /// figure with an unsourced one. `hasSameNumber(as:)` compares numbers and units alone, as
+  /// pq's own `==` does.
   public static func == (lhs: Value, rhs: Value) -> Bool {
-    if lhs.numericValue != nil, rhs.numericValue != nil, lhs.unit != rhs.unit { return false }
-    return (try? Arithmetic.equal(lhs, rhs)) ?? false
+    switch (lhs, rhs) {
+    case (.list(let left), .list(let right)):
+      return left.count == right.count && zip(left, right).allSatisfy { $0 == $1 }
+    case (.record(let left), .record(let right)):
+      return left.keys == right.keys && zip(left.values, right.values).allSatisfy { $0 == $1 }
+    default:
+      guard lhs.hasSameNumber(as: rhs) else { return false }
+      return lhs.figures == rhs.figures
+    }
+  }
+
+  /// Equality as pq's `==` has it: numbers to 15 significant digits and with the same unit,
+  /// whatever their sources; lists and records item by item.
+  public func hasSameNumber(as other: Value) -> Bool {
+    if numericValue != nil, other.numericValue != nil, unit != other.unit { return false }
+    return (try? Arithmetic.equal(self, other)) ?? false
   }
 }
 
