@@ -9,6 +9,12 @@
 // The same file is built as a separate package depending on pq by path (HostPackageTests).
 import PlatformQuery
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 // The host's own figures, each with its source, as JSON in the format of stdlib/platforms.json.
 let hostData = """
   {"platforms": [
@@ -31,7 +37,8 @@ func makeChecker() throws -> Interpreter {
   let pq = Interpreter(options: options)
   // A native that keeps its inputs' sources and caveats, as pq's own ratio does.
   try pq.register(
-    "per_capita", parameters: ["value", "people"], doc: "A value per person.", example: "per_capita(chirp.revenue, 1000)"
+    "per_capita", parameters: ["value", "people"], doc: "A value per person.",
+    example: "per_capita(chirp.revenue, 1000)"
   ) { call in
     guard let value = call.argument("value"), let amount = value.doubleValue else {
       throw call.error(argument: 0, "the value must be a number")
@@ -80,8 +87,44 @@ var passed = 0
 for formula in formulas where check(formula, with: checker) { passed += 1 }
 print("\(passed) of \(formulas.count) formulas evaluated")
 
+/// Which limit stopped `formula` under `limits`, or what it gave.
+func stopped(by limits: Limits, _ formula: String, cancelAfter milliseconds: Int? = nil) async -> String {
+  var options = Interpreter.Options()
+  options.limits = limits
+  let pq = Interpreter(options: options)
+  // A native that takes its time, as a lookup in a slow service would.
+  try? pq.register("slow", parameters: []) { _ in
+    usleep(500_000)
+    return .nil
+  }
+  let task = Task { () async throws(PQError) -> Value in try await pq.evaluate(formula) }
+  if let milliseconds {
+    try? await Task.sleep(for: .milliseconds(milliseconds))
+    task.cancel()
+  }
+  do {
+    return "gave \(try await task.value)"
+  } catch let error as PQError {
+    return error.limitReason.map { "limit: \($0)" } ?? "error: \(error.message)"
+  } catch {
+    return "error: \(error)"
+  }
+}
+
 // Several users at once: one interpreter each, on tasks of their own.
 if given.isEmpty {
+  // Each limit holds, inside built-ins and after slow natives too, and says which it was.
+  print(
+    "a slow native, 0.2 s allowed:", await stopped(by: Limits(seconds: 0.2), "for i in range(4) { slow() }"))
+  print(
+    "long built-ins, 0.3 s allowed:",
+    await stopped(by: Limits(seconds: 0.3), "for i in range(200) { sum(range(5000000)) }"))
+  print(
+    "800 MB of lists, 64 MiB allowed:",
+    await stopped(
+      by: Limits(maximumLength: 100_000, memory: 64 << 20), "map(range(500), fn(i) { range(99999) })"))
+  print("cancelled after 50 ms:", await stopped(by: Limits(), "while true {}", cancelAfter: 50))
+
   let results = try await withThrowingTaskGroup(of: String.self) { group in
     for people in [10, 100, 1000] {
       group.addTask {
