@@ -164,11 +164,15 @@ import Testing
     let folder = "/tmp/pq-save-\(getpid())"
     mkdir(folder, 0o755)
     let target = folder + "/data.json"
-    let writer = """
+    // Each writer counts its rounds from its attempt's own million, so that a round read from
+    // the file tells whether this writer has replaced it yet.
+    func writer(_ attempt: Int) -> String {
+      """
       let big = map(range(20_000), fn(i) { {n: i, label: "item \\(i)"} })
-      var round = 0
+      var round = \((attempt + 1) * 1_000_000)
       while true { round += 1; save({round: round, items: big}, "\(target)") }
       """
+    }
     let first = run(
       [pqBinary, "-e", "save({round: 0, items: map(range(20_000), fn(i) { {n: i} })}, \"\(target)\")"],
       stdin: nil,
@@ -176,8 +180,12 @@ import Testing
     #expect(first.status == 0, "\(first.stderr)")
     var newestRound = 0
     for attempt in 0..<3 {
-      let pid = spawn([pqBinary, "-e", writer], directory: folder)
-      usleep(UInt32(400_000 + attempt * 250_000))
+      let pid = spawn([pqBinary, "-e", writer(attempt)], directory: folder)
+      // Kill it only once it has replaced the file at least once — however slow the machine
+      // (a sanitizer build, a busy CI runner) — and then at a different moment each attempt.
+      let deadline = monotonicNow() + 120
+      while monotonicNow() < deadline, Self.round(in: target) <= (attempt + 1) * 1_000_000 { usleep(10_000) }
+      usleep(UInt32(50_000 + attempt * 70_000))
       kill(pid, SIGKILL)
       var status: Int32 = 0
       waitpid(pid, &status, 0)
@@ -194,7 +202,20 @@ import Testing
       newestRound = max(newestRound, Int(round))
     }
     // The killed writers did rewrite the file (else the check above proved nothing).
-    #expect(newestRound > 0)
+    #expect(newestRound > 3_000_000)
+  }
+
+  /// The `round` at the start of the saved file (`{"round": N, …`), or 0.
+  static func round(in path: String) -> Int {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return 0 }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 48)
+    let count = read(descriptor, &buffer, buffer.count)
+    guard count > 0 else { return 0 }
+    let digits = buffer.prefix(count).drop { $0 < UInt8(ascii: "0") || $0 > UInt8(ascii: "9") }
+      .prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    return Int(String(decoding: digits, as: UTF8.self)) ?? 0
   }
 
   func spawn(_ argv: [String], directory: String) -> pid_t {
