@@ -8,15 +8,16 @@ import Synchronization
 
 /// A pq interpreter: built-in functions, the article's platform data, the prelude, and the
 /// globals of one session. Separate interpreters share nothing and may run on different threads
-/// at once; use each one from one thread at a time (it may be handed between threads, and
-/// cancelled from any thread with `cancellation`).
+/// at once. An interpreter is not `Sendable`: it stays with the task or thread that made it
+/// (make one per task from `Options`, which is `Sendable`); any thread may stop its running
+/// evaluation with `cancellation`.
 ///
 /// ```swift
 /// let pq = Interpreter()
 /// let v = try pq.evaluate("ratio(x.mau, truth.mau)")
 /// print(v)   // 101
 /// ```
-public final class Interpreter: @unchecked Sendable {
+public final class Interpreter {
   /// What the interpreter loads and what a script may do.
   public struct Options: Sendable {
     /// Which platform data the globals `x`, `truth` and `platforms` hold. (Named apart from
@@ -403,7 +404,9 @@ public final class Interpreter: @unchecked Sendable {
     }
     try checkRegistration(name, replacing: replacing)
     let flag = cancellation
-    let interpreter = Unmanaged.passUnretained(self)
+    // The function runs only inside this interpreter's evaluations, on their thread, while the
+    // interpreter is alive; the reference is not retained (a strong one would be a cycle).
+    nonisolated(unsafe) let interpreter = Unmanaged.passUnretained(self)
     defineNative(
       NativeFunction(host: name, parameters: parameters, doc: doc, example: example) { arguments in
         try body(

@@ -150,9 +150,9 @@ import Testing
 
   @Test func scriptCallsSwiftCallsPQ() throws {
     let pq = makeInterpreter().0
-    try pq.register("twice", arity: 2, doc: "Calls f(f(v)).") { [unowned pq] args in
-      let once = try pq.call(args[0], [args[1]])
-      return try pq.call(args[0], [once])
+    try pq.registerWithContext("twice", arity: 2, doc: "Calls f(f(v)).") { call in
+      let once = try call.interpreter.call(call.arguments[0], [call.arguments[1]])
+      return try call.interpreter.call(call.arguments[0], [once])
     }
     #expect(try pq.evaluate("twice(fn(v) { v * 3 }, 2)").description == "18")
     #expect(try pq.evaluate("twice(fn(v) { twice(fn(w) { w + 1 }, v) }, 0)").description == "4")

@@ -47,3 +47,55 @@ import Testing
     }
   }
 }
+
+/// The compiler keeps an interpreter with the task that made it: sharing one with a new task
+/// does not compile, making one per task from the (Sendable) options does.
+@Suite struct InterpreterSendabilityTests {
+  func compiles(_ code: String, _ name: String) -> (ok: Bool, output: String) {
+    let folder = "/tmp/pq-sendability-\(getpid())"
+    mkdir(folder, 0o755)
+    let path = "\(folder)/\(name).swift"
+    let file = fopen(path, "w")
+    fputs(code, file)
+    fclose(file)
+    let result = run(
+      [
+        "/bin/sh", "-c", "exec swiftc -emit-sil -o /dev/null -swift-version 6 -I \"$1\" \"$2\"", "sh",
+        buildFolder + "Modules", path,
+      ],
+      stdin: nil, directory: folder,
+      environment: [
+        "PATH": getenv("PATH").map { String(cString: $0) },
+        "HOME": getenv("HOME").map { String(cString: $0) },
+      ],
+      seconds: 300)
+    return (result.status == 0, result.stderr)
+  }
+
+  @Test func sharingAcrossTasksDoesNotCompile() {
+    let shared = compiles(
+      """
+      import PlatformQuery
+      func shared() async throws {
+        let pq = Interpreter()
+        let task = Task { try await pq.evaluate("while true {}") }
+        _ = try await pq.evaluate("1")
+        _ = try await task.value
+      }
+      """, "shared")
+    #expect(!shared.ok)
+    #expect(shared.output.contains("risks causing data races"), "\(shared.output)")
+    let perTask = compiles(
+      """
+      import PlatformQuery
+      func perTask() async throws {
+        let options = Interpreter.Options()
+        let task = Task { try await Interpreter(options: options).evaluate("1 + 1") }
+        let pq = Interpreter(options: options)
+        _ = try await pq.evaluate("1")
+        _ = try await task.value
+      }
+      """, "perTask")
+    #expect(perTask.ok, "\(perTask.output)")
+  }
+}

@@ -45,8 +45,12 @@ public func fuzzLSP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
       #"{"jsonrpc":"2.0","id":1,"method":"textDocument/\#(method)","params":{"textDocument":{"uri":"\#(uri)"},"position":{"line":\#(line),"character":\#(character)}}}"#
     )
   }
-  send(#"{"jsonrpc":"2.0","id":2,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"\#(uri)"}}}"#)
-  send(#"{"jsonrpc":"2.0","id":3,"method":"textDocument/formatting","params":{"textDocument":{"uri":"\#(uri)"}}}"#)
+  send(
+    #"{"jsonrpc":"2.0","id":2,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"\#(uri)"}}}"#
+  )
+  send(
+    #"{"jsonrpc":"2.0","id":3,"method":"textDocument/formatting","params":{"textDocument":{"uri":"\#(uri)"}}}"#
+  )
   send(
     #"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"\#(uri)","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":\#(character)},"end":{"line":\#(line),"character":0}},"text":"(\""}]}}"#
   )

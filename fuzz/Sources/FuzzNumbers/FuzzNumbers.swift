@@ -3,7 +3,8 @@
 // plain, counts, money, percentages, points and rates.
 import PlatformQuery
 
-let interpreter = Interpreter()
+// libFuzzer calls the target on one thread: one interpreter for the whole run.
+nonisolated(unsafe) let interpreter = Interpreter()
 let num = interpreter["num"] ?? .nil
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {

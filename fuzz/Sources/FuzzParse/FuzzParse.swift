@@ -1,7 +1,8 @@
 // Lexer, parser and resolver on arbitrary bytes: any input must give a value or a PQError.
 import PlatformQuery
 
-let interpreter = Interpreter()
+// libFuzzer calls the target on one thread: one interpreter for the whole run.
+nonisolated(unsafe) let interpreter = Interpreter()
 
 /// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
