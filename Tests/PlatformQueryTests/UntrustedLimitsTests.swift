@@ -369,8 +369,20 @@ enum RequestContext {
     struct Smuggled: @unchecked Sendable { let pq: Interpreter }
     let smuggled = Smuggled(pq: Interpreter())
     let pq = smuggled.pq
-    let long = Task { () async throws(PQError) -> Value in try await smuggled.pq.evaluate("while true {}") }
-    try await Task.sleep(for: .milliseconds(100))
+    let started = Atomic<Bool>(false)
+    try pq.register("started", parameters: []) { _ in
+      started.store(true, ordering: .releasing)
+      return .nil
+    }
+    let long = Task { () async throws(PQError) -> Value in
+      try await smuggled.pq.evaluate("started()\nwhile true {}")
+    }
+    // However busy the machine, the first evaluation is running before the second begins.
+    for _ in 0..<12_000 where !started.load(ordering: .acquiring) {
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    let running = started.load(ordering: .acquiring)
+    #expect(running)
     do {
       _ = try await pq.evaluate("1 + 1")
       Issue.record("a second evaluation ran beside the first")
