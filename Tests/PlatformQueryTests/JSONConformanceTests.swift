@@ -119,7 +119,8 @@ import Testing
     let folder = String(cString: getenv("PQ_CSV_SUITE"))
     let pq = makeInterpreter(files: .folders([folder])).0
     var counts = (same: 0, refused: 0)
-    for path in try Self.names(folder + "/csvs") {
+    for file in files(in: folder + "/csvs", ending: ".csv") {
+      let path = String(file.split(separator: "/").last ?? "")
       let name = String(path.dropLast(4))
       let expectedText = String(decoding: try FileSystem.read("\(folder)/json/\(name).json"), as: UTF8.self)
       let expected = try DataFile.value(json: expectedText)
@@ -156,18 +157,5 @@ import Testing
     }
     print("CSV suite: \(counts.same) files load to the expected cells, \(counts.refused) refused (not UTF-8)")
     #expect(counts.same > 0)
-  }
-
-  static func names(_ folder: String) throws -> [String] {
-    guard let directory = opendir(folder) else { throw PQError(.runtime, "cannot open \(folder)") }
-    defer { closedir(directory) }
-    var result: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name.hasSuffix(".csv") { result.append(name) }
-    }
-    return result.sorted()
   }
 }

@@ -53,10 +53,11 @@ func failure(_ text: String, _ interpreter: Interpreter? = nil) -> PQError? {
 }
 
 /// Files in a folder of the repository with an extension, sorted.
+/// A folder starting with `/` is taken as it is; any other is relative to the repository.
 func files(in folder: String, ending suffix: String) -> [String] {
   var result: [String] = []
   func walk(_ path: String) {
-    guard let directory = opendir(repositoryRoot + "/" + path) else { return }
+    guard let directory = opendir(path.hasPrefix("/") ? path : repositoryRoot + "/" + path) else { return }
     defer { closedir(directory) }
     while let entry = readdir(directory) {
       let name = withUnsafePointer(to: entry.pointee.d_name) {
