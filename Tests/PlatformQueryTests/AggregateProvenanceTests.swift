@@ -134,7 +134,7 @@ import Testing
     let caveats = try pq.evaluate("sum(rows)").caveatTexts
     #expect(
       caveats == [
-        "periods differ: 5 periods (2020, 2021, 2022, 2023, 2024); the farthest: periods are 48 months apart (2020 vs 2024)",
+        "periods differ: 5 periods (2020, 2021, 2022, 2023, 2024); from the earliest to the latest: periods are 48 months apart (2020 vs 2024)",
         "no definition is given for any of the figures",
         "sources differ: 5 sources (Src0, Src1, Src2, Src3, Src4)",
       ])
@@ -142,6 +142,24 @@ import Testing
     #expect(compared.contains("sources differ: 5 sources (Src0, Src1, Src2, Src3, Src4)"))
     #expect(!compared.contains(" and figure("))
     #expect(compared.contains("2000 figures: 5 sources, 5 periods"))
+  }
+
+  /// The distance is from the first period to begin to the last to begin: a later-starting
+  /// month beats an earlier year that ends later (2023 vs 2024-10 is 21 months, not 2023 vs
+  /// 2024's 12).
+  @Test func theDistanceRunsFromTheEarliestToTheLatestStart() throws {
+    let (pq, _) = makeInterpreter()
+    let caveats = try pq.evaluate(
+      """
+      sum([figure(1, unit: "users", source: "A", period: "2024"), figure(2, unit: "users", source: "A", period: "2023"),
+        figure(3, unit: "users", source: "A", period: "2024-10"), figure(4, unit: "users", source: "A", period: "2024-09"),
+        figure(5, unit: "users", source: "A", period: "2024-Q3")])
+      """
+    ).caveatTexts
+    #expect(
+      caveats.first
+        == "periods differ: 5 periods (2023, 2024, 2024-Q3, 2024-09, 2024-10); from the earliest to the latest: periods are 21 months apart (2023 vs 2024-10)"
+    )
   }
 
   @Test func missingPeriodsAndEstimatesAreStillNamed() throws {

@@ -525,11 +525,15 @@ public final class Provenance: Sendable {
         periods.append(figures[position].period)
       }
       var line = "periods differ: \(periods.count) periods (\(listed(periods)))"
+      // The first to begin against the last to begin: the distance `difference` measures
+      // (start to start), so no other pair is farther apart.
       let spans = positions.compactMap { figures[$0].span }
-      if spans.count == positions.count, let first = spans.min(by: { $0.firstDay < $1.firstDay }),
-        let last = spans.max(by: { $0.lastDay < $1.lastDay }), let farthest = first.difference(from: last)
+      if spans.count == positions.count,
+        let earliest = spans.min(by: { ($0.firstDay, $0.lastDay) < ($1.firstDay, $1.lastDay) }),
+        let latest = spans.max(by: { ($0.firstDay, $0.lastDay) < ($1.firstDay, $1.lastDay) }),
+        let distance = earliest.difference(from: latest)
       {
-        line += "; the farthest: " + farthest
+        line += "; from the earliest to the latest: " + distance
       }
       result.append(line)
     }
