@@ -11,7 +11,7 @@
 /// which a thread of Swift's cooperative pool is not.
 ///
 /// The thread runs the jobs given to it, in order, until `finish()` and the queue is empty; it
-/// is started by `LargeStack.detach`, which marks it as an evaluation thread so that the
+/// is started by `LargeStack.spawn`, which marks it as an evaluation thread so that the
 /// evaluation inside runs inline.
 final class EvaluationExecutor: TaskExecutor, @unchecked Sendable {
   private var mutex = pthread_mutex_t()
@@ -20,10 +20,12 @@ final class EvaluationExecutor: TaskExecutor, @unchecked Sendable {
   private var queue: [UnownedJob] = []
   private var finished = false
 
-  init() {
+  /// Starts the executor's thread; nil when the system will not make one (then nothing may
+  /// wait for jobs on the caller's thread).
+  init?() {
     pthread_mutex_init(&mutex, nil)
     pthread_cond_init(&condition, nil)
-    LargeStack.detach { [self] in runJobs() }
+    guard LargeStack.spawn({ [self] in runJobs() }) else { return nil }
   }
 
   deinit {

@@ -62,14 +62,15 @@ enum LargeStack {
 }
 
 extension LargeStack {
-  /// Starts `work` on a new large-stack thread and returns at once.
-  static func detach(_ work: @escaping @Sendable () -> Void) {
+  /// Starts `work` on a new large-stack thread and returns at once; false (and `work` not run)
+  /// when no thread could be made.
+  static func spawn(_ work: @escaping @Sendable () -> Void) -> Bool {
     let key = marker.key
     let job = Job {
       pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
       work()
     }
-    if start(job, detached: true) == nil { job.work() }
+    return start(job, detached: true) != nil
   }
 
   #if canImport(Darwin)
@@ -121,7 +122,10 @@ extension Interpreter {
   /// One evaluation at a time per interpreter, as for the synchronous form.
   public func evaluate(_ text: String, name: String = "<input>") async throws(PQError) -> Value {
     let flag = cancellation
-    let executor = EvaluationExecutor()
+    guard let executor = EvaluationExecutor() else {
+      throw PQError(
+        .runtime, "could not start a thread for the evaluation", notes: ["the system refused a new thread"])
+    }
     defer { executor.finish() }
     let result: Result<Value, PQError> = await withTaskCancellationHandler {
       await withTaskExecutorPreference(executor) { [self] () async -> Result<Value, PQError> in
