@@ -288,7 +288,8 @@ extension String {
     for (name, unit) in [
       ("users", Unit.users), ("Visits", .visits), ("USD per user", Unit.usd / .users), ("%", .percent),
       ("percentage points", .points), ("$", .usd), ("subscribers", Unit.base("subscriber")),
-      ("usuarios", Unit.base("usuario")), ("page-views", Unit.base("page-view")),
+      ("usuarios", Unit.base("usuario")), ("page-views", Unit.base("page-view")), ("€", Unit.base("€")),
+      ("EUR per user", Unit.base("eur") / .users),
     ] {
       #expect(Unit.parse(name) == unit, "\(name)")
     }

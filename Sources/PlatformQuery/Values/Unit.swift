@@ -169,14 +169,15 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
   public static let namingNote =
     "a unit is one word or 'A per B': users, visits, accounts, USD, %, pp, USD per user"
 
-  /// One word of a unit name: letters (any script), digits, `_`, `-`, `$`; not starting with a
-  /// digit or `-`.
+  /// One word of a unit name: letters (any script), digits, `_`, `-`, currency signs (`$`,
+  /// `€`, `£`); not starting with a digit or `-`.
   static func isUnitWord(_ word: String) -> Bool {
     guard let first = word.unicodeScalars.first, !("0"..."9").contains(first), first != "-" else {
       return false
     }
     return word.unicodeScalars.allSatisfy {
-      $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "$"
+      $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+        || $0.properties.generalCategory == .currencySymbol
     }
   }
 
