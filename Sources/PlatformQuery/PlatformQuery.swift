@@ -42,10 +42,7 @@ public final class Interpreter {
         var items: [(label: String?, platform: Value)] = []
         for platform in try Dataset.parse(text).platforms {
           if let label = platform.label {
-            let bytes = Array(label.utf8)
-            guard let first = bytes.first, isIdentifierStart(first), bytes.allSatisfy(isIdentifierPart),
-              Keyword(rawValue: label) == nil
-            else {
+            guard isName(label) else {
               throw PQError(
                 .runtime, "the label '\(label)' of \(platform.name) is not a name pq code can use",
                 notes: [
@@ -419,9 +416,7 @@ public final class Interpreter {
 
   /// Refuses a name pq code could not call, and registering over a built-in unless asked to.
   private func checkRegistration(_ name: String, replacing: Bool) throws(PQError) {
-    guard let first = name.utf8.first, isIdentifierStart(first), name.utf8.allSatisfy(isIdentifierPart),
-      Keyword(rawValue: name) == nil
-    else {
+    guard isName(name) else {
       throw PQError(
         .runtime, "cannot register '\(name)': not a name pq code can call",
         notes: ["names are ASCII letters, digits and '_', not starting with a digit, and not a keyword"])

@@ -119,9 +119,7 @@ public final class NativeFunction: @unchecked Sendable {
       var name = Substring(parameter)
       if isVariadic { name = name.dropFirst(3) }
       if isOptional { name = name.dropLast() }
-      guard let first = name.utf8.first, isIdentifierStart(first), name.utf8.allSatisfy(isIdentifierPart),
-        Keyword(rawValue: String(name)) == nil
-      else {
+      guard isName(name) else {
         return "'\(parameter)' is not a parameter name (a name; 'name?' is optional, '...name' variadic)"
       }
       guard names.insert(String(name)).inserted else { return "parameter '\(name)' is named twice" }

@@ -76,7 +76,7 @@ public enum Dataset {
           throw PQError(.runtime, "\(name): \"details\" must be an object of texts")
         }
         for (key, value) in extraDetails.pairs {
-          guard Dataset.isFieldName(key), key != "name", !Dataset.detailKeys.contains(key),
+          guard isName(key), key != "name", !Dataset.detailKeys.contains(key),
             !Metric.allFields.contains(key)
           else {
             throw PQError(
@@ -90,7 +90,7 @@ public enum Dataset {
       if case .record(let figureRecords)? = record["figures"] {
         for (field, value) in figureRecords.pairs {
           // The article's metrics, or a host's own (`dau`): any name that is not a detail.
-          guard Dataset.isFieldName(field), field != "name", !details.contains(where: { $0.0 == field })
+          guard isName(field), field != "name", !details.contains(where: { $0.0 == field })
           else {
             throw PQError(
               .runtime, "\(name): '\(field)' cannot be a metric",
@@ -134,12 +134,6 @@ public enum Dataset {
     "value", "unit", "publisher", "period", "definition", "quote", "stated_as", "estimate", "approximate",
     "period_given",
   ]
-
-  /// A name pq code can write after a dot.
-  static func isFieldName(_ text: String) -> Bool {
-    guard let first = text.utf8.first, isIdentifierStart(first) else { return false }
-    return text.utf8.allSatisfy(isIdentifierPart) && Keyword(rawValue: text) == nil
-  }
 
   /// The descriptive fields of the article's platforms, besides `name`, in display order.
   static let detailKeys = ["formerly", "owner", "parent", "reach", "role"]

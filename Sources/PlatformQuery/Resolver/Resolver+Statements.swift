@@ -80,7 +80,7 @@ extension Resolver {
       return ReturnNode(value.map { resolve($0) }, span: span)
     case .importModule(let name, let isPath, let alias, let nameSpan):
       let binding = alias ?? moduleBindingName(name, isPath: isPath)
-      guard isIdentifier(binding) else {
+      guard isName(binding) else {
         report(
           "cannot bind the module \"\(name)\" to the name '\(binding)'", nameSpan,
           notes: ["give it a name: import \"\(name)\" as lib"])
@@ -100,11 +100,6 @@ extension Resolver {
     guard isPath else { return name }
     let file = name.split(separator: "/").last.map(String.init) ?? name
     return file.hasSuffix(".pq") ? String(file.dropLast(3)) : file
-  }
-
-  func isIdentifier(_ text: String) -> Bool {
-    guard let first = text.utf8.first, isIdentifierStart(first) else { return false }
-    return text.utf8.allSatisfy(isIdentifierPart) && Keyword(rawValue: text) == nil
   }
 
   /// A node that stores a value into a freshly declared name.
