@@ -77,18 +77,10 @@ import Testing
   @Test(.enabled(if: getenv("PQ_JSON_SUITE") != nil, "PQ_JSON_SUITE is not set"))
   func publicSuite() throws {
     let folder = String(cString: getenv("PQ_JSON_SUITE"))
-    guard let directory = opendir(folder) else {
-      Issue.record("cannot open \(folder)")
-      return
-    }
-    defer { closedir(directory) }
     var counts = (valid: 0, invalid: 0, other: 0)
-    while let entry = readdir(directory) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      guard name.hasSuffix(".json") else { continue }
-      let bytes = try FileSystem.read(folder + "/" + name)
+    for path in files(in: folder, ending: ".json") {
+      let name = String(path.split(separator: "/").last ?? "")
+      let bytes = try FileSystem.read(path)
       var loaded = false
       if let source = try? Source.decode(bytes, name: name), (try? DataFile.value(json: source.text)) != nil {
         loaded = true
