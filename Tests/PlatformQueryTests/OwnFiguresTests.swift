@@ -34,6 +34,39 @@ import Testing
     #expect(compared.contains("no definition is given for pew.csv[0].news_share"))
   }
 
+  /// Rows that say the same provenance share one origin (a file has few distinct sources and
+  /// periods); rows that differ in any one provenance cell must not be blurred together.
+  @Test func rowsShareAnOriginOnlyWhenTheySayTheSame() throws {
+    let dir = folder()
+    try write(
+      dir, "r.csv",
+      """
+      name,mau,revenue,source,period,note,status,definition
+      A,1M,$2M,S,2024,,,d
+      B,2M,$3M,S,2024,,,d
+      C,3M,$4M,S,2024,revised,,d
+      D,4M,$5M,S,2024,,estimated,d
+      E,5M,$6M,T,2024,,,d
+      F,6M,$7M,S,2023,,,d
+
+      """)
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let d = load(\"\(dir)/r.csv\")")
+    #expect(try pq.evaluate("caveats(ratio(d[0].mau, d[1].mau))").description == "[]")
+    #expect(try pq.evaluate("source(d[2].mau)[0].note").description == "revised")
+    #expect(try pq.evaluate("source(d[1].mau)[0].note").description == "nil")
+    #expect(
+      try pq.evaluate("caveats(ratio(d[0].mau, d[3].mau))").description
+        == "[\"r.csv[0].mau and r.csv[3].mau: r.csv[3].mau is an estimate\"]")
+    #expect(
+      try pq.evaluate("caveats(ratio(d[0].mau, d[4].mau))").description.contains("sources differ (S vs T)"))
+    #expect(try pq.evaluate("caveats(ratio(d[0].mau, d[5].mau))").description.contains("(2024 vs 2023)"))
+    // Each figure keeps its own row, field and platform, though the row's origin is shared.
+    #expect(try pq.evaluate("source(d[1].revenue)[0].figure").description == "r.csv[1].revenue")
+    #expect(
+      try pq.evaluate("explain(d[4].revenue)").description.contains("r.csv[4].revenue  $6M  T, 2024: d"))
+  }
+
   @Test func aSideWithNoSourceIsNamed() throws {
     let note = "70000000 has no source, so nothing can be said about its period or definition"
     #expect(try show("compare(x.mau, 70M).caveats") == "[\"\(note)\"]")

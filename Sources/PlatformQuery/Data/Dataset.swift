@@ -182,9 +182,9 @@ public enum Dataset {
     return .record(Record(pairs, kind: .platform))
   }
 
-  /// A figure as a pq quantity carrying its provenance.
+  /// A figure as a pq quantity carrying its provenance (the figure is its own measure).
   public static func figureValue(_ figure: Figure) -> Value {
-    .quantity(figure.value, Measure(unit: figure.unit, provenance: Provenance(figure: figure)))
+    .quantity(figure.value, figure)
   }
 }
 

@@ -3,70 +3,87 @@
 extension DataFile {
   /// Splits CSV text into rows of (cell, byte offset), honouring quotes and doubled quotes.
   static func rows(_ source: Source) throws(PQError) -> [[(String, Int)]] {
-    let bytes = source.bytes
+    var reader = CSVRows(source)
     var rows: [[(String, Int)]] = []
-    var row: [(String, Int)] = []
-    var cell: [UInt8] = []
-    var cellStart = 0
-    var index = 0
-    var quoted = false
-    var quoteStart = 0
-    // A blank line is skipped; a line holding only `""` is a row with one empty cell.
-    var rowHadQuote = false
-    while index < bytes.count {
-      let byte = bytes[index]
-      if quoted {
-        if byte == UInt8(ascii: "\"") {
-          if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-            cell.append(byte)
-            index += 1
+    while let row = try reader.next() { rows.append(row) }
+    return rows
+  }
+
+  /// Reads CSV text one row at a time, so that a large file's records are made as its rows are
+  /// read instead of after all its cells are held at once.
+  struct CSVRows {
+    let source: Source
+    private var index = 0
+
+    init(_ source: Source) { self.source = source }
+
+    /// The next row of (cell, byte offset), or nil at the end. A blank line is skipped; a line
+    /// holding only `""` is a row with one empty cell.
+    mutating func next() throws(PQError) -> [(String, Int)]? {
+      let bytes = source.bytes
+      var row: [(String, Int)] = []
+      var cell: [UInt8] = []
+      var cellStart = index
+      var quoted = false
+      var quoteStart = 0
+      var rowHadQuote = false
+      while index < bytes.count {
+        let byte = bytes[index]
+        if quoted {
+          if byte == UInt8(ascii: "\"") {
+            if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+              cell.append(byte)
+              index += 1
+            } else {
+              quoted = false
+            }
           } else {
-            quoted = false
+            cell.append(byte)
           }
+        } else if byte == UInt8(ascii: "\""), cell.isEmpty {
+          quoted = true
+          rowHadQuote = true
+          quoteStart = index
+        } else if byte == UInt8(ascii: ",") {
+          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+          cell.removeAll(keepingCapacity: true)
+          cellStart = index + 1
+        } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+          if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+            index += 1
+          }
+          index += 1
+          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+          if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return row }
+          rowHadQuote = false
+          row.removeAll(keepingCapacity: true)
+          cell.removeAll(keepingCapacity: true)
+          cellStart = index
+          continue
         } else {
           cell.append(byte)
         }
-      } else if byte == UInt8(ascii: "\""), cell.isEmpty {
-        quoted = true
-        rowHadQuote = true
-        quoteStart = index
-      } else if byte == UInt8(ascii: ",") {
-        row.append((String(decoding: cell, as: UTF8.self), cellStart))
-        cell = []
-        cellStart = index + 1
-      } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-        if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
-          index += 1
-        }
-        row.append((String(decoding: cell, as: UTF8.self), cellStart))
-        if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { rows.append(row) }
-        rowHadQuote = false
-        row = []
-        cell = []
-        cellStart = index + 1
-      } else {
-        cell.append(byte)
+        index += 1
       }
-      index += 1
+      if quoted {
+        throw PQError(
+          .runtime, "unterminated quoted cell", source: source,
+          span: Span(start: quoteStart, end: quoteStart + 1))
+      }
+      if !cell.isEmpty || !row.isEmpty {
+        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        return row
+      }
+      return nil
     }
-    if quoted {
-      throw PQError(
-        .runtime, "unterminated quoted cell", source: source,
-        span: Span(start: quoteStart, end: quoteStart + 1))
-    }
-    if !cell.isEmpty || !row.isEmpty {
-      row.append((String(decoding: cell, as: UTF8.self), cellStart))
-      rows.append(row)
-    }
-    return rows
   }
 
   /// Reads a CSV file with a header row into records. Empty cells are nil; numbers may use pq
   /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
   /// its plain numbers that unit.
   static func readCSV(_ source: Source, package: DataPackage? = nil) throws(PQError) -> Value {
-    let table = try rows(source)
-    guard let header = table.first else { return .list([]) }
+    var reader = CSVRows(source)
+    guard let header = try reader.next() else { return .list([]) }
     var names: [String] = []
     var units: [Unit?] = []
     var unitInHeader: [Bool] = []
@@ -109,8 +126,10 @@ extension DataFile {
     let longForm = metricColumn != nil && valueColumn != nil
     var periods: [String: Period] = [:]
     let shape = Shape(keys: names)
-    let file = source.name.split(separator: "/").last.map(String.init) ?? source.name
-    for (rowNumber, row) in table.dropFirst().enumerated() {
+    var origins = OriginCache(file: source.name.split(separator: "/").last.map(String.init) ?? source.name)
+    var rowNumber = -1
+    while let row = try reader.next() {
+      rowNumber += 1
       guard row.count == names.count else {
         let offset = row.first?.1 ?? 0
         throw PQError(
@@ -161,7 +180,7 @@ extension DataFile {
         // What the row does not say, the data package may: its sources.
         if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
         let origin = try rowOrigin(given: given, source: source, periods: &periods)
-        var made: [String: Figure.Origin] = [:]
+        var made: [(String, Figure.Origin)] = []
         for index in pairs.indices
         where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
           && index != nameColumn
@@ -174,10 +193,10 @@ extension DataFile {
           }
           let field = longForm && index == valueColumn ? metric : names[index]
           // …and each field's description, its definition.
-          let shared = figureOrigin(origin, definition: package?.fields[field]?.description, made: &made)
+          let shared = figureOrigin(
+            origin, definition: package?.fields[field]?.description, cache: &origins, made: &made)
           pairs[index].1 = rowFigure(
-            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, file: file,
-            row: rowNumber)
+            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber)
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -192,7 +211,7 @@ extension DataFile {
   /// A figure of a loaded row, its provenance from the row's provenance cells; a period or a
   /// status that cannot be read is an error at its cell.
   /// What a row's provenance cells say, read once for all the row's figures.
-  struct RowOrigin {
+  struct RowOrigin: Hashable {
     var publisher = ""
     var period = "not given"
     var periodGiven = false
@@ -252,30 +271,52 @@ extension DataFile {
     return origin
   }
 
+  /// The origins made for one file's figures. Rows share a few distinct provenances (sources ×
+  /// periods), so one origin serves every row that says the same (up to `limit` distinct ones;
+  /// beyond that each row has its own, as a file of unique notes would need anyway).
+  struct OriginCache {
+    /// The file's last path component, which labels its figures (`wide.csv[3].mau`).
+    let file: String
+    var known: [RowOrigin: Figure.Origin] = [:]
+    static let limit = 4096
+
+    init(file: String) { self.file = file }
+  }
+
   /// The shared origin of a row's figures; one per distinct definition (a data package may
-  /// describe each field differently), kept in `made` for the row.
-  static func figureOrigin(_ origin: RowOrigin, definition: String?, made: inout [String: Figure.Origin])
-    -> Figure.Origin
-  {
+  /// describe each field differently), kept in `made` for the row and in `cache` for the file.
+  static func figureOrigin(
+    _ origin: RowOrigin, definition: String?, cache: inout OriginCache, made: inout [(String, Figure.Origin)]
+  ) -> Figure.Origin {
     let text = origin.definition ?? definition ?? ""
-    if let shared = made[text] { return shared }
-    let shared = Figure.Origin(
-      publisher: origin.publisher, period: origin.period, definition: text, quote: origin.quote, statedAs: "",
-      approximation: origin.approximation, periodGiven: origin.periodGiven, span: origin.span,
-      producer: origin.producer, status: origin.status, url: origin.url, published: origin.published,
-      accessed: origin.accessed, note: origin.note)
-    made[text] = shared
+    if let shared = made.first(where: { $0.0 == text }) { return shared.1 }
+    var key = origin
+    key.definition = text
+    let shared: Figure.Origin
+    if let known = cache.known[key] {
+      shared = known
+    } else {
+      shared = Figure.Origin(
+        publisher: origin.publisher, period: origin.period, definition: text, quote: origin.quote,
+        statedAs: "",
+        approximation: origin.approximation, periodGiven: origin.periodGiven, span: origin.span,
+        producer: origin.producer, status: origin.status, url: origin.url, published: origin.published,
+        accessed: origin.accessed, note: origin.note, file: cache.file)
+      if cache.known.count < OriginCache.limit { cache.known[key] = shared }
+    }
+    made.append((text, shared))
     return shared
   }
 
-  /// One figure of a row, labelled as the user reaches it: `pew.csv[0].news_share`.
+  /// One figure of a row, labelled as the user reaches it: `pew.csv[0].news_share` (the file's
+  /// name is the origin's).
   static func rowFigure(
-    _ number: Double, _ unit: Unit, name: String, field: String, origin: Figure.Origin, file: String, row: Int
-  ) -> Value {
-    let figure = Figure(
-      platform: name, field: field, label: "\(file)[\(row)].\(field)", value: number, unit: unit,
-      origin: origin)
-    return Dataset.figureValue(figure)
+    _ number: Double, _ unit: Unit, name: String, field: String, origin: Figure.Origin, row: Int
+  )
+    -> Value
+  {
+    Dataset.figureValue(
+      Figure(platform: name, field: field, row: row, value: number, unit: unit, origin: origin))
   }
 
   static func cell(

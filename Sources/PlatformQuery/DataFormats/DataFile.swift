@@ -86,7 +86,7 @@ public enum DataFile {
   /// loads `mau` as a figure from Similarweb for September 2024, whichever format it came in.
   static func withRowProvenance(_ value: Value, name: String) throws(PQError) -> Value {
     guard case .list(var items) = value else { return value }
-    let file = name.split(separator: "/").last.map(String.init) ?? name
+    var origins = OriginCache(file: name.split(separator: "/").last.map(String.init) ?? name)
     var periods: [String: Period] = [:]
     let source = Source(name: name, text: "")
     for index in items.indices {
@@ -110,7 +110,7 @@ public enum DataFile {
         items[index] = .record(record)
         throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
       }
-      var made: [String: Figure.Origin] = [:]
+      var made: [(String, Figure.Origin)] = []
       let platform = record["name"]?.text ?? "record \(index)"
       for (key, field) in record.pairs where !csvProvenanceColumns.contains(key) && key != "name" {
         let unit: Unit
@@ -119,9 +119,9 @@ public enum DataFile {
         case .quantity(_, let measure) where measure.provenance == nil: unit = measure.unit
         default: continue
         }
-        let shared = figureOrigin(origin, definition: nil, made: &made)
+        let shared = figureOrigin(origin, definition: nil, cache: &origins, made: &made)
         record[key] = rowFigure(
-          field.numericValue ?? 0, unit, name: platform, field: key, origin: shared, file: file, row: index)
+          field.numericValue ?? 0, unit, name: platform, field: key, origin: shared, row: index)
       }
       items[index] = .record(record)
     }

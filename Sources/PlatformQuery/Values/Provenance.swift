@@ -2,17 +2,24 @@ import Synchronization
 
 /// One figure as the article gives it: the number, its unit, who measured it, when, what it
 /// counts, and the sentence it comes from. Immutable; shared by every value computed from it.
-public final class Figure: Sendable, Hashable {
+///
+/// A figure is also the ``Measure`` of its own value (its unit, and itself as the provenance).
+public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The platform's name, e.g. `Truth Social`.
   public let platform: String
   /// The metric field, e.g. `mau`.
   public let field: String
-  /// How pq code reaches it, e.g. `truth.mau`.
-  public let label: String
+  /// How pq code reaches it, e.g. `truth.mau`, or `pew.csv[3].news_share` for a figure of a
+  /// loaded file (made when asked: a file's figures keep only their row number).
+  public var label: String {
+    row < 0 ? storedLabel : origin.file + "[" + String(row) + "]." + field
+  }
+  /// The label as given, or empty for a figure of a file's row.
+  private let storedLabel: String
+  /// The row of the file (in `origin.file`) the figure comes from, or -1.
+  private let row: Int
   /// The number.
   public let value: Double
-  /// Its unit.
-  public let unit: Unit
   /// Who produced the figure: `Similarweb`, `Pew Research`, `X (company report)`, …
   public var publisher: String { origin.publisher }
   /// The period it covers: `September 2024`, `first half of 2024`, …
@@ -53,6 +60,9 @@ public final class Figure: Sendable, Hashable {
 
   /// The provenance fields of a figure, shareable between figures.
   final class Origin: Sendable {
+    /// The file the figures come from (its last path component), labelling them by row; empty
+    /// for figures with a label of their own.
+    let file: String
     let publisher: String
     let period: String
     let definition: String
@@ -72,8 +82,9 @@ public final class Figure: Sendable, Hashable {
       publisher: String, period: String, definition: String, quote: String, statedAs: String,
       approximation: String?, periodGiven: Bool, span: Period?, producer: String?, status: Status,
       url: String?,
-      published: String?, accessed: String?, note: String?
+      published: String?, accessed: String?, note: String?, file: String = ""
     ) {
+      self.file = file
       self.publisher = publisher
       self.period = period
       self.definition = definition
@@ -168,18 +179,30 @@ public final class Figure: Sendable, Hashable {
   init(platform: String, field: String, label: String, value: Double, unit: Unit, origin: Origin) {
     self.platform = platform
     self.field = field
-    self.label = label
+    self.storedLabel = label
+    self.row = -1
     self.value = value
-    self.unit = unit
     self.origin = origin
+    super.init(figureUnit: unit)
+  }
+
+  /// Creates the figure of a file's row, labelled `file[row].field` (`origin.file`).
+  init(platform: String, field: String, row: Int, value: Double, unit: Unit, origin: Origin) {
+    self.platform = platform
+    self.field = field
+    self.storedLabel = ""
+    self.row = max(0, row)
+    self.value = value
+    self.origin = origin
+    super.init(figureUnit: unit)
   }
 
   /// Figures are equal when every part is.
   public static func == (lhs: Figure, rhs: Figure) -> Bool {
     lhs === rhs
-      || (lhs.label == rhs.label && lhs.value == rhs.value && lhs.unit == rhs.unit
-        && lhs.platform == rhs.platform
-        && lhs.field == rhs.field && lhs.publisher == rhs.publisher && lhs.period == rhs.period
+      || (lhs.value == rhs.value && lhs.unit == rhs.unit && lhs.field == rhs.field
+        && lhs.platform == rhs.platform && lhs.label == rhs.label
+        && lhs.publisher == rhs.publisher && lhs.period == rhs.period
         && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate
         && lhs.approximation == rhs.approximation && lhs.periodGiven == rhs.periodGiven
         && lhs.producer == rhs.producer && lhs.status == rhs.status && lhs.url == rhs.url
@@ -368,7 +391,7 @@ public final class Figure: Sendable, Hashable {
 
   /// Hashes the identifying parts.
   public func hash(into hasher: inout Hasher) {
-    hasher.combine(label)
+    hasher.combine(field)
     hasher.combine(value)
   }
 }
@@ -380,6 +403,7 @@ public final class Provenance: Sendable {
   public var expression: String {
     switch text {
     case .written(let expression): return expression
+    case .figure(let figure): return Provenance.bounded(figure.label)
     case .call(let name, let first, let second):
       var expression = name
       expression += "("
@@ -396,6 +420,8 @@ public final class Provenance: Sendable {
   /// `expression` — most computed values never show theirs.
   enum Text: Sendable {
     case written(String)
+    /// A single figure's label (a loaded figure's is made when read).
+    case figure(Figure)
     case call(String, Part, Part)
   }
 
@@ -609,7 +635,7 @@ public final class Provenance: Sendable {
 
   /// Provenance of a single figure.
   convenience init(figure: Figure) {
-    self.init(expression: figure.label, precedence: 10, figures: [figure], pairs: [], givenCaveats: [])
+    self.init(text: .figure(figure), precedence: 10, figures: [figure], pairs: [], givenCaveats: [])
   }
 
   /// Combines the inputs of a computation into the provenance of its result: their figures, and

@@ -73,16 +73,37 @@ public enum Value: @unchecked Sendable {
 }
 
 /// A quantity's unit and the sources it was computed from, shared between values.
-public final class Measure: Sendable {
+///
+/// A ``Figure`` is its own measure: the value of a figure is `.quantity(figure.value, figure)`,
+/// and its provenance (the figure alone) is made when asked for. A loaded file has hundreds of
+/// thousands of figures, most never weighed against another; each costs one object, not four
+/// (bench/README.md, "loading the user's own data").
+public class Measure: @unchecked Sendable {
   /// The unit.
-  public let unit: Unit
+  public final let unit: Unit
   /// Where the number came from, or nil for a literal.
-  public let provenance: Provenance?
+  public final var provenance: Provenance? {
+    if isFigure { return Provenance(figure: unsafeDowncast(self, to: Figure.self)) }
+    return storedProvenance
+  }
+
+  /// The provenance of a measure that is not a figure.
+  final let storedProvenance: Provenance?
+  /// True when this measure is a ``Figure``.
+  final let isFigure: Bool
 
   /// Creates a measure.
   public init(unit: Unit, provenance: Provenance? = nil) {
     self.unit = unit
-    self.provenance = provenance
+    self.storedProvenance = provenance
+    self.isFigure = false
+  }
+
+  /// The measure part of a figure.
+  init(figureUnit unit: Unit) {
+    self.unit = unit
+    self.storedProvenance = nil
+    self.isFigure = true
   }
 }
 
