@@ -32,7 +32,7 @@ extension Builtins {
         guard let read = arguments.runtime.standardInput else {
           throw arguments.error(0, "load(\"-\") reads standard input, and this interpreter has none")
         }
-        let source = try Source.decode(read(), name: "<stdin>")
+        let source = try Source.decode(read(), name: "<stdin>", indexesLines: false)
         let first = source.text.utf8.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         let format =
           first == UInt8(ascii: "[") || first == UInt8(ascii: "{") ? DataFile.jsonFormat : DataFile.csvFormat
@@ -46,7 +46,7 @@ extension Builtins {
       do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch {
         throw arguments.error(0, error.message)
       }
-      let source = try Source.decode(bytes, name: path)
+      let source = try Source.decode(bytes, name: path, indexesLines: false)
       // A CSV file may have a Frictionless Data Package descriptor beside it.
       if format.extensions == ["csv"], let package = try dataPackage(beside: path, arguments) {
         return try DataFile.readCSV(source, package: package)

@@ -11,7 +11,7 @@ public enum DataFile {
 
   static let jsonFormat = DataFormat(
     extensions: ["json"],
-    read: { source throws(PQError) in try value(json: source.text, name: source.name) },
+    read: { source throws(PQError) in try value(json: source) },
     write: { value throws(PQError) in try json(value) })
 
   static let csvFormat = DataFormat(
@@ -68,24 +68,34 @@ public enum DataFile {
 
   /// Reads JSON text as `load` reads a .json file (pq number notation in strings is read as numbers).
   public static func value(json text: String, name: String = "<json>") throws(PQError) -> Value {
-    let parsed: Value
+    try value(json: Source(name: name, text: text, bytes: Array(text.utf8), indexesLines: false))
+  }
+
+  /// Reads a JSON source, its bytes parsed where they are.
+  static func value(json source: Source) throws(PQError) -> Value {
+    var parsed: Value
     do throws(JSON.ParseError) {
-      parsed = try JSON.parse(text, readNotation: true)
+      parsed = try JSON.parse(bytes: source.bytes, readNotation: true)
     } catch {
-      let source = Source(name: name, text: text)
       throw PQError(
         .runtime, "invalid JSON: \(error.message)", source: source,
         span: Span(start: error.offset, end: error.offset + 1))
     }
-    return platformsIfNamed(try withRowProvenance(parsed, name: name))
+    try withRowProvenance(&parsed, name: source.name)
+    return platformsIfNamed(parsed)
   }
 
   /// A list of records whose records carry provenance fields (`source`, `period`, … as in a
   /// CSV file's provenance columns) gives those to the record's figures that have none, as a
   /// CSV row does: `[{"name": "X", "mau": "70.4M", "source": "Similarweb", "period": "2024-09"}]`
   /// loads `mau` as a figure from Similarweb for September 2024, whichever format it came in.
-  static func withRowProvenance(_ value: Value, name: String) throws(PQError) -> Value {
-    guard case .list(var items) = value else { return value }
+  ///
+  /// The list is changed in place (taken out of `value`, so that no other copy holds its
+  /// records and each record's figures replace its numbers without copying the record).
+  static func withRowProvenance(_ value: inout Value, name: String) throws(PQError) {
+    guard case .list(var items) = value else { return }
+    value = .nil
+    defer { value = .list(items) }
     var origins = OriginCache(file: name.split(separator: "/").last.map(String.init) ?? name)
     var periods: [String: Period] = [:]
     let source = Source(name: name, text: "")
@@ -116,7 +126,7 @@ public enum DataFile {
         let unit: Unit
         switch field {
         case .number: unit = .none
-        case .quantity(_, let measure) where measure.provenance == nil: unit = measure.unit
+        case .quantity(_, let measure) where !measure.hasProvenance: unit = measure.unit
         default: continue
         }
         let shared = figureOrigin(origin, definition: nil, cache: &origins, made: &made)
@@ -125,7 +135,6 @@ public enum DataFile {
       }
       items[index] = .record(record)
     }
-    return .list(items)
   }
 
   /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.

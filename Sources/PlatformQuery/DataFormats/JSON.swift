@@ -222,7 +222,13 @@ public enum JSON {
   /// which `Dataset.parse` reads key by key).
   static func parse(_ text: String, readNotation: Bool, readsFigures: Bool = true) throws(ParseError) -> Value
   {
-    var parser = JSONParser(bytes: Array(text.utf8), readNotation: readNotation)
+    try parse(bytes: Array(text.utf8), readNotation: readNotation, readsFigures: readsFigures)
+  }
+
+  /// Parses JSON held as UTF-8 bytes (a loaded file's, shared rather than copied).
+  static func parse(bytes: [UInt8], readNotation: Bool, readsFigures: Bool = true) throws(ParseError) -> Value
+  {
+    var parser = JSONParser(bytes: bytes, readNotation: readNotation)
     parser.readsFigures = readsFigures
     parser.skipSpace()
     let value = try parser.parseValue(depth: 0)

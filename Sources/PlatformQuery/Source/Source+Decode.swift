@@ -3,7 +3,15 @@ extension Source {
   /// offending byte's line and column. A UTF-8 byte order mark at the start (Windows editors and
   /// Excel's "CSV UTF-8" write one) is not part of the text and is dropped.
   public static func decode(_ bytes: [UInt8], name: String) throws(PQError) -> Source {
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return try decode(Array(bytes.dropFirst(3)), name: name) }
+    try decode(bytes, name: name, indexesLines: true)
+  }
+
+  /// Makes a source from raw bytes as `decode(_:name:)` does, sharing the bytes; a data file
+  /// leaves its lines unindexed until an error needs them (`indexesLines: false`).
+  static func decode(_ bytes: [UInt8], name: String, indexesLines: Bool) throws(PQError) -> Source {
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+      return try decode(Array(bytes.dropFirst(3)), name: name, indexesLines: indexesLines)
+    }
     var index = 0
     var line = 1
     var lineStart = 0
@@ -32,7 +40,8 @@ extension Source {
       }
       index += byte < 0x80 ? 1 : sequenceLength(byte)
     }
-    return Source(name: name, text: String(decoding: bytes, as: UTF8.self))
+    return Source(
+      name: name, text: String(decoding: bytes, as: UTF8.self), bytes: bytes, indexesLines: indexesLines)
   }
 
   static func sequenceLength(_ byte: UInt8) -> Int {

@@ -6,25 +6,37 @@ public final class Source: Sendable {
   public let text: String
   /// The text as UTF-8 bytes, which the lexer scans.
   let bytes: [UInt8]
-  /// Byte offset at which each line starts; `lineStarts[0] == 0`.
-  let lineStarts: [Int]
+  /// Byte offset at which each line starts; `lineStarts[0] == 0`. Kept for program text;
+  /// for a data file (tens of megabytes, read once) made only when an error needs a position.
+  var lineStarts: [Int] { indexedLines ?? Source.lineStarts(of: bytes) }
+  private let indexedLines: [Int]?
 
   /// Creates a source from its name and text.
-  public init(name: String, text: String) {
+  public convenience init(name: String, text: String) {
+    self.init(name: name, text: text, bytes: Array(text.utf8), indexesLines: true)
+  }
+
+  /// Creates a source whose text is already in UTF-8 bytes (shared, not copied); a data file
+  /// leaves its lines unindexed (`indexesLines: false`).
+  init(name: String, text: String, bytes: [UInt8], indexesLines: Bool) {
     self.name = name
     self.text = text
-    let bytes = Array(text.utf8)
     self.bytes = bytes
+    self.indexedLines = indexesLines ? Source.lineStarts(of: bytes) : nil
+  }
+
+  private static func lineStarts(of bytes: [UInt8]) -> [Int] {
     var starts = [0]
     for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
       starts.append(index + 1)
     }
-    self.lineStarts = starts
+    return starts
   }
 
   /// The 1-based line and character column of a byte offset.
   public func location(of offset: Int) -> SourceLocation {
     let clamped = max(0, min(offset, bytes.count))
+    let lineStarts = lineStarts
     var low = 0
     var high = lineStarts.count - 1
     while low < high {
@@ -38,6 +50,7 @@ public final class Source: Sendable {
 
   /// The text of a 1-based line, without its newline.
   public func lineText(_ line: Int) -> String {
+    let lineStarts = lineStarts
     guard line >= 1, line <= lineStarts.count else { return "" }
     let start = lineStarts[line - 1]
     var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count

@@ -66,8 +66,13 @@ public enum Value: @unchecked Sendable {
 
   /// Makes a number from a value, a unit and provenance, normalising to `.number` when there is
   /// neither unit nor provenance so that plain arithmetic stays on its fast path.
+  /// A quantity of a common unit without provenance (`70.4M users` read from a file) shares
+  /// one measure, instead of one object per number.
   static func make(_ value: Double, _ unit: Unit, _ provenance: Provenance?) -> Value {
-    if unit.isNone, provenance == nil { return .number(value) }
+    if provenance == nil {
+      if unit.isNone { return .number(value) }
+      if let shared = Measure.shared(unit) { return .quantity(value, shared) }
+    }
     return .quantity(value, Measure(unit: unit, provenance: provenance))
   }
 }
@@ -87,6 +92,9 @@ public class Measure: @unchecked Sendable {
     return storedProvenance
   }
 
+  /// True when `provenance` is not nil (asked without making a figure's provenance).
+  public final var hasProvenance: Bool { isFigure || storedProvenance != nil }
+
   /// The provenance of a measure that is not a figure.
   final let storedProvenance: Provenance?
   /// True when this measure is a ``Figure``.
@@ -99,12 +107,41 @@ public class Measure: @unchecked Sendable {
     self.isFigure = false
   }
 
+  /// The one measure without provenance for each of the common units, or nil.
+  static func shared(_ unit: Unit) -> Measure? {
+    if unit.factors.isEmpty {
+      switch unit.scale {
+      case .percent: return SharedMeasures.percent
+      case .points: return SharedMeasures.points
+      case .none: return nil
+      }
+    }
+    guard unit.scale == .none, unit.factors.count == 1, unit.factors[0].power == 1 else { return nil }
+    switch unit.factors[0].name {
+    case "user": return SharedMeasures.users
+    case "USD": return SharedMeasures.usd
+    case "visit": return SharedMeasures.visits
+    case "account": return SharedMeasures.accounts
+    default: return nil
+    }
+  }
+
   /// The measure part of a figure.
   init(figureUnit unit: Unit) {
     self.unit = unit
     self.storedProvenance = nil
     self.isFigure = true
   }
+}
+
+/// The shared measures of `Measure.shared(_:)`.
+private enum SharedMeasures {
+  static let percent = Measure(unit: .percent)
+  static let points = Measure(unit: .points)
+  static let users = Measure(unit: .users)
+  static let usd = Measure(unit: .usd)
+  static let visits = Measure(unit: .visits)
+  static let accounts = Measure(unit: .accounts)
 }
 
 /// A callable value: a pq closure or a native Swift function.
