@@ -2,11 +2,10 @@ extension Builtins {
   /// The result of a named derivation (`ratio(a, b)`) carrying its inputs' provenance.
   static func derived(_ name: String, _ a: Value, _ b: Value, _ result: Value) -> Value {
     guard let number = result.numericValue else { return result }
-    let left = a.provenance
-    let right = b.provenance
+    let left = a.sourcedMeasure
+    let right = b.sourcedMeasure
     if left == nil, right == nil { return result }
-    let text = Provenance.Text.call(
-      name, left.map { .input($0) } ?? .written(a.inline), right.map { .input($0) } ?? .written(b.inline))
+    let text = Provenance.Text.call(name, Provenance.Part(a, left), Provenance.Part(b, right))
     var provenance = Provenance.combine(text: text, precedence: 10, left, right)
     // Weighing a sourced figure against a bare number: the number's side has no source, and
     // the result must not claim otherwise.

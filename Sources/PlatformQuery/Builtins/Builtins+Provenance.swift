@@ -176,18 +176,18 @@ extension Builtins {
     guard !inputs.isEmpty else {
       return "\(value.inline) has no sources: it is not computed from the article's figures."
     }
-    // Built as one string: `joined(separator:)` over an array of lines costs several times more.
-    var text = ""
-    text.reserveCapacity(256 * inputs.count + 128)
+    // Built as bytes (TextBuilder): `joined(separator:)` over an array of lines, or appending
+    // to a String, costs several times more.
+    var text = TextBuilder(capacity: 256 * inputs.count + 128)
     if let provenance = value.provenance {
-      text += provenance.expression
-      text += " = "
-      text += value.inline
+      text.add(provenance.expression)
+      text.add(" = ")
+      text.add(value.inline)
     } else {
       let inline = value.inline
-      text += inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline
+      text.add(inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline)
     }
-    text += "\ninputs:"
+    text.add("\ninputs:")
     // Each figure's display parts, made once per figure and kept (Figure.display).
     let displays = inputs.map(\.display)
     var labelWidth = 0
@@ -198,37 +198,38 @@ extension Builtins {
     }
     for (index, figure) in inputs.enumerated() {
       let display = displays[index]
-      text += "\n  "
-      text += figure.label
-      text.appendSpaces(labelWidth - display.labelWidth + 2)
-      text += display.shown
-      text.appendSpaces(valueWidth - display.shownWidth + 2)
-      text += display.sourceLine
+      text.add("\n  ")
+      text.add(figure.label)
+      text.spaces(labelWidth - display.labelWidth + 2)
+      text.add(display.shown)
+      text.spaces(valueWidth - display.shownWidth + 2)
+      text.add(display.sourceLine)
       if !figure.quote.isEmpty {
-        text += "\n  "
-        text.appendSpaces(labelWidth + 2)
-        text += "“"
-        text += figure.quote
-        text += "”"
+        text.add("\n  ")
+        text.spaces(labelWidth + 2)
+        text.add("“")
+        text.add(figure.quote)
+        text.add("”")
       }
     }
     if let omitted = value.provenance?.omitted, omitted > 0 {
-      text +=
+      text.add(
         "\n  … and \(omitted) more \(omitted == 1 ? "figure" : "figures") like those above (the same metric, source, period, definition and status), not listed"
+      )
     }
     let notes = caveats(of: value)
     if notes.isEmpty {
-      text +=
+      text.add(
         inputs.count == 1
-        ? "\ncaveats: none (sourced, dated and stated exactly)"
-        : "\ncaveats: none (same sources, periods and definitions)"
+          ? "\ncaveats: none (sourced, dated and stated exactly)"
+          : "\ncaveats: none (same sources, periods and definitions)")
     } else {
-      text += "\ncaveats:"
+      text.add("\ncaveats:")
       for note in notes {
-        text += "\n  - "
-        text += note
+        text.add("\n  - ")
+        text.add(note)
       }
     }
-    return text
+    return text.text
   }
 }

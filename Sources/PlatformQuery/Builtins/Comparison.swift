@@ -56,8 +56,8 @@ enum Comparison {
             (try? Builtins.derived(
               "ratio", left, right, Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
         }
-        for first in left.provenance?.figures ?? [] {
-          for second in right.provenance?.figures ?? [] where first != second {
+        for first in left.inputFigures {
+          for second in right.inputFigures where first != second {
             if first.field == metric.field {
               if let caveat = first.fieldCaveat(against: second) { caveats.append(.string(caveat)) }
             } else if let caveat = first.caveat(against: second) {

@@ -316,8 +316,8 @@ enum Arithmetic {
 
   /// The provenance of `lhs op rhs`, or nil when neither side has any.
   static func combine(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) -> Provenance? {
-    let left = lhs.provenance
-    let right = rhs.provenance
+    let left = lhs.sourcedMeasure
+    let right = rhs.sourcedMeasure
     if left == nil, right == nil { return nil }
     let precedence = op.precedence
     let rightAssociative = op == .power
@@ -328,8 +328,11 @@ enum Arithmetic {
       left, right)
   }
 
-  static func operandText(_ value: Value, _ provenance: Provenance?, needs precedence: Int) -> String {
-    guard let provenance else { return value.inline }
+  static func operandText(_ value: Value, _ measure: Measure?, needs precedence: Int) -> String {
+    guard let measure else { return value.inline }
+    // A figure's text is its label, which binds tightest.
+    if let figure = measure.asFigure { return figure.label }
+    guard let provenance = measure.storedProvenance else { return value.inline }
     return provenance.precedence < precedence ? "(\(provenance.expression))" : provenance.expression
   }
 

@@ -259,13 +259,38 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
   private var caveatCache: Locked<FigureCache> {
-    if let cache = cacheReference.load() { return cache }
-    return cacheReference.storeIfNil(Locked(FigureCache()))
+    let address = cacheAddress.load(ordering: .acquiring)
+    if address != 0 { return Figure.cache(at: address) }
+    let made = Unmanaged.passRetained(Locked(FigureCache()))
+    let (stored, existing) = cacheAddress.compareExchange(
+      expected: 0, desired: UInt(bitPattern: made.toOpaque()), ordering: .acquiringAndReleasing)
+    if stored { return made.takeUnretainedValue() }
+    // Another thread made one first: that one is kept.
+    made.release()
+    return Figure.cache(at: existing)
   }
 
-  /// Made on first use: most figures of a loaded file are never explained or compared, and a
-  /// lock for each would cost two allocations a figure.
-  private let cacheReference = AtomicLazyReference<Locked<FigureCache>>()
+  private static func cache(at address: UInt) -> Locked<FigureCache> {
+    cacheReference(at: address).takeUnretainedValue()
+  }
+
+  private static func cacheReference(at address: UInt) -> Unmanaged<Locked<FigureCache>> {
+    guard let pointer = UnsafeRawPointer(bitPattern: address) else {
+      preconditionFailure("a figure's cache is read only once its address is stored")
+    }
+    return Unmanaged<Locked<FigureCache>>.fromOpaque(pointer)
+  }
+
+  /// The address of the cache (retained), made on first use, or 0: most figures of a loaded
+  /// file are never explained or compared, and a lock for each would cost two allocations a
+  /// figure. An atomic word rather than `AtomicLazyReference`, whose every read looked up
+  /// generic metadata (8% of the `data` benchmark's instructions).
+  private let cacheAddress = Atomic<UInt>(0)
+
+  deinit {
+    let address = cacheAddress.load(ordering: .acquiring)
+    if address != 0 { Figure.cacheReference(at: address).release() }
+  }
 
   /// What a figure makes once and keeps: caveats against other figures, and its shown value.
   private struct FigureCache {
@@ -428,11 +453,24 @@ public final class Provenance: Sendable {
   /// An input of a call: another provenance, or the text of a plain value.
   enum Part: Sendable {
     case input(Provenance)
+    case figure(Figure)
     case written(String)
+
+    /// The part for `value`, whose measure with provenance is `measure` (or nil).
+    init(_ value: Value, _ measure: Measure?) {
+      if let figure = measure?.asFigure {
+        self = .figure(figure)
+      } else if let provenance = measure?.storedProvenance {
+        self = .input(provenance)
+      } else {
+        self = .written(value.inline)
+      }
+    }
 
     var text: String {
       switch self {
       case .input(let provenance): return provenance.expression
+      case .figure(let figure): return figure.label
       case .written(let text): return text
       }
     }
@@ -666,6 +704,22 @@ public final class Provenance: Sendable {
         givenCaveats: [])
     }
     return combine(text: expression, precedence: precedence, [left, right])
+  }
+
+  /// `combine(text:precedence:_:_:)` for the measures of two values (either may be nil), two
+  /// figures combined without making either's own provenance first.
+  static func combine(text expression: Text, precedence: Int, _ left: Measure?, _ right: Measure?)
+    -> Provenance?
+  {
+    if let a = left?.asFigure, let b = right?.asFigure {
+      if a == b {
+        return Provenance(text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
+      }
+      return Provenance(
+        text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
+        givenCaveats: [])
+    }
+    return combine(text: expression, precedence: precedence, left?.provenance, right?.provenance)
   }
 
   /// The caveat for a side of a comparison that has no source at all.

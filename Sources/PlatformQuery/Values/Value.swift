@@ -64,6 +64,21 @@ public enum Value: @unchecked Sendable {
     return nil
   }
 
+  /// The measure of a number that has provenance (a figure, or a value computed from figures),
+  /// or nil: what the computations that keep provenance need, without making a figure's.
+  var sourcedMeasure: Measure? {
+    if case .quantity(_, let measure) = self, measure.hasProvenance { return measure }
+    return nil
+  }
+
+  /// The figures the value comes from (none for a plain number or a literal), without making
+  /// a figure's provenance.
+  var inputFigures: FigureList {
+    guard case .quantity(_, let measure) = self else { return FigureList(many: []) }
+    if let figure = measure.asFigure { return FigureList(single: figure) }
+    return FigureList(many: measure.storedProvenance?.figures ?? [])
+  }
+
   /// Makes a number from a value, a unit and provenance, normalising to `.number` when there is
   /// neither unit nor provenance so that plain arithmetic stays on its fast path.
   /// A quantity of a common unit without provenance (`70.4M users` read from a file) shares
@@ -91,6 +106,9 @@ public class Measure: @unchecked Sendable {
     if isFigure { return Provenance(figure: unsafeDowncast(self, to: Figure.self)) }
     return storedProvenance
   }
+
+  /// This measure as the figure it is, or nil.
+  final var asFigure: Figure? { isFigure ? unsafeDowncast(self, to: Figure.self) : nil }
 
   /// True when `provenance` is not nil (asked without making a figure's provenance).
   public final var hasProvenance: Bool { isFigure || storedProvenance != nil }
@@ -132,6 +150,26 @@ public class Measure: @unchecked Sendable {
     self.storedProvenance = nil
     self.isFigure = true
   }
+}
+
+/// The figures of a value: one figure without an array, or a provenance's list.
+struct FigureList: RandomAccessCollection {
+  private let single: Figure?
+  private let many: [Figure]
+
+  init(single: Figure) {
+    self.single = single
+    self.many = []
+  }
+
+  init(many: [Figure]) {
+    self.single = nil
+    self.many = many
+  }
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { single == nil ? many.count : 1 }
+  subscript(position: Int) -> Figure { single ?? many[position] }
 }
 
 /// The shared measures of `Measure.shared(_:)`.
