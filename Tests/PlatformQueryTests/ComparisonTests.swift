@@ -13,6 +13,23 @@ import Testing
     #expect(explanation.hasSuffix("caveats: none (same sources, periods and definitions)"))
   }
 
+  /// A figure's `explain` lines are kept per pair of column widths: the same figure explained
+  /// alone and beside a longer label is padded for each, however often and in whatever order.
+  @Test func explainPadsEachFigureToItsTable() throws {
+    let alone = try show("explain(x.mau)")
+    let beside = try show("explain(ratio(x.mau, truth.mau))")
+    #expect(alone.contains("\n  x.mau  70.4M users  Similarweb"), "\(alone)")
+    #expect(beside.contains("\n  x.mau      70.4M users  Similarweb"), "\(beside)")
+    #expect(beside.contains("\n  truth.mau  698K users   Similarweb"), "\(beside)")
+    // The quote is indented under the value column of each table.
+    #expect(alone.contains("\n         “In September"), "\(alone)")
+    #expect(beside.contains("\n             “In September"), "\(beside)")
+    for _ in 0..<3 {
+      #expect(try show("explain(x.mau)") == alone)
+      #expect(try show("explain(ratio(x.mau, truth.mau))") == beside)
+    }
+  }
+
   @Test func diffOfPercentagesIsPoints() throws {
     #expect(try show("diff(x.news_share, truth.news_share)") == "2 pp")
     #expect(try show("x.news_share - truth.news_share") == "2 pp")

@@ -176,60 +176,49 @@ extension Builtins {
     guard !inputs.isEmpty else {
       return "\(value.inline) has no sources: it is not computed from the article's figures."
     }
-    // Built as bytes (TextBuilder): `joined(separator:)` over an array of lines, or appending
-    // to a String, costs several times more.
-    var text = TextBuilder(capacity: 256 * inputs.count + 128)
+    // Built as one string from a few large pieces (each figure's lines are made once and kept:
+    // Figure.inputLine); `joined(separator:)` over an array of lines costs several times more.
+    var text = ""
+    text.reserveCapacity(256 * inputs.count + 128)
     if let provenance = value.provenance {
-      text.add(provenance.expression)
-      text.add(" = ")
-      text.add(value.inline)
+      text.append(provenance.expression)
+      text.append(" = ")
+      text.append(value.inline)
     } else {
       let inline = value.inline
-      text.add(inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline)
+      text.append(
+        inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline)
     }
-    text.add("\ninputs:")
+    text.append("\ninputs:")
     // Each figure's display parts, made once per figure and kept (Figure.display).
-    let displays = inputs.map(\.display)
     var labelWidth = 0
     var valueWidth = 0
-    for display in displays {
+    for figure in inputs {
+      let display = figure.display
       labelWidth = Swift.max(labelWidth, display.labelWidth)
       valueWidth = Swift.max(valueWidth, display.shownWidth)
     }
-    for (index, figure) in inputs.enumerated() {
-      let display = displays[index]
-      text.add("\n  ")
-      text.add(figure.label)
-      text.spaces(labelWidth - display.labelWidth + 2)
-      text.add(display.shown)
-      text.spaces(valueWidth - display.shownWidth + 2)
-      text.add(display.sourceLine)
-      if !figure.quote.isEmpty {
-        text.add("\n  ")
-        text.spaces(labelWidth + 2)
-        text.add("“")
-        text.add(figure.quote)
-        text.add("”")
-      }
+    for figure in inputs {
+      text.append(figure.inputLine(labelWidth: labelWidth, valueWidth: valueWidth))
     }
     if let omitted = value.provenance?.omitted, omitted > 0 {
-      text.add(
+      text.append(
         "\n  … and \(omitted) more \(omitted == 1 ? "figure" : "figures") like those above (the same metric, source, period, definition and status), not listed"
       )
     }
     let notes = caveats(of: value)
     if notes.isEmpty {
-      text.add(
+      text.append(
         inputs.count == 1
           ? "\ncaveats: none (sourced, dated and stated exactly)"
           : "\ncaveats: none (same sources, periods and definitions)")
     } else {
-      text.add("\ncaveats:")
+      text.append("\ncaveats:")
       for note in notes {
-        text.add("\n  - ")
-        text.add(note)
+        text.append("\n  - ")
+        text.append(note)
       }
     }
-    return text.text
+    return text
   }
 }

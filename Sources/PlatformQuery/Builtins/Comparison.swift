@@ -42,6 +42,7 @@ enum Comparison {
     var rows: [Value] = []
     rows.reserveCapacity(Metric.all.count)
     var caveats: [Value] = []
+    caveats.reserveCapacity(2 * Metric.all.count)
     for (position, metric) in Metric.all.enumerated() {
       let left = a.platformField(position + 1) ?? .nil
       let right = b.platformField(position + 1) ?? .nil
@@ -67,7 +68,11 @@ enum Comparison {
         }
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB
-        caveats.append(.string("\(metric.field): the article gives no figure for \(missing)"))
+        var note = TextBuilder(capacity: 64)
+        note.add(metric.field)
+        note.add(": the article gives no figure for ")
+        note.add(missing)
+        caveats.append(.string(note.text))
       }
       rows.append(.record(Record(shape: rowShape, values: [.string(metric.field), left, right, vs])))
     }

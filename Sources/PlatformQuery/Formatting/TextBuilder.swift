@@ -1,7 +1,8 @@
-/// Text built as UTF-8 bytes and made into one `String` at the end. Appending to a `String`
-/// checks its storage, capacity and flags on every piece; `explain` appends about thirty pieces
-/// a call, and building its text this way took a sixth off the `data` benchmark's instructions
-/// (bench/README.md, 2026-12-01 late night).
+/// Text built as UTF-8 bytes and made into one `String` at the end (validated once). Appending
+/// to a `String` checks its storage, capacity and flags on every piece, which costs more than
+/// the copy for text made of many small pieces (a figure's `explain` lines, `compare`'s notes);
+/// for a few large pieces a `String` with reserved capacity is cheaper, since the final
+/// validation reads every byte (bench/README.md, 2026-12-01 late night).
 struct TextBuilder {
   private var bytes: [UInt8] = []
 

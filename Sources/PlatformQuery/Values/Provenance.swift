@@ -296,6 +296,37 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   private struct FigureCache {
     var entries: [CaveatEntry] = []
     var display: Display?
+    /// The last `inputLine` made, with the widths it was made for.
+    var inputLine: (labelWidth: Int, valueWidth: Int, text: String)?
+  }
+
+  /// The figure's lines under `explain`'s "inputs:" — label, value and source line padded to the
+  /// given widths, then the quote — made once per pair of widths and kept: `explain` in a loop
+  /// repeats the same lines, and building them byte by byte cost a third of its time.
+  func inputLine(labelWidth: Int, valueWidth: Int) -> String {
+    if let line = caveatCache.withLock({ $0.inputLine }), line.labelWidth == labelWidth,
+      line.valueWidth == valueWidth
+    {
+      return line.text
+    }
+    let display = display
+    var text = TextBuilder(capacity: 128 + quote.utf8.count)
+    text.add("\n  ")
+    text.add(label)
+    text.spaces(labelWidth - display.labelWidth + 2)
+    text.add(display.shown)
+    text.spaces(valueWidth - display.shownWidth + 2)
+    text.add(display.sourceLine)
+    if !quote.isEmpty {
+      text.add("\n  ")
+      text.spaces(labelWidth + 2)
+      text.add("“")
+      text.add(quote)
+      text.add("”")
+    }
+    let line = text.text
+    caveatCache.withLock { $0.inputLine = (labelWidth, valueWidth, line) }
+    return line
   }
 
   /// A number no other figure of this process has.
