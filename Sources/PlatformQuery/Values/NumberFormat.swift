@@ -46,6 +46,24 @@ enum NumberFormat {
   /// every digit a decimal figure has.
   static func shown(_ value: Double) -> Double {
     guard value.isFinite, value != 0 else { return value }
+    // The digits `significant` would write, as an integer and a count of decimals: the decimal
+    // they spell is integer / 10^decimals, and with both exact in a double (below 2^53, and a
+    // power of ten up to 10^22) one division rounds it exactly as reading the text back would
+    // (Clinger's fast path), without the text. `shownMatchesReadingTheTextBack` holds the two
+    // to the same answers.
+    let magnitude = abs(value)
+    if magnitude < 1e15, magnitude >= 1e-6 {
+      let decimals = max(0, 15 - (Int(floor(log10(magnitude))) + 1))
+      if decimals <= 15 {
+        let scaled = magnitude * powersOfTen[decimals]
+        if scaled < 1e15 {
+          let integer = scaled.rounded()
+          if integer == 0 { return 0 }
+          let result = integer / powersOfTen[decimals]
+          return value < 0 ? -result : result
+        }
+      }
+    }
     return Double(significant(value, digits: 15)) ?? value
   }
 
