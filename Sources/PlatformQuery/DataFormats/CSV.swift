@@ -348,7 +348,9 @@ extension DataFile {
               "write \(text)\(symbol) in the cell, or head the column '\(column) (\(symbol))' to read bare numbers as \(unit)"
             ])
         }
-        return Value.make(value / unit.shownFactor, unit, nil)
+        // Read as if the cell had the sign: the decimal scaled before it is rounded.
+        let exact = Literal.parse(text + symbol)?.numericValue ?? value / unit.shownFactor
+        return Value.make(exact, unit, nil)
       }
       return Value.make(value, unit, nil)
     }
@@ -460,8 +462,8 @@ extension DataFile {
       if measure.unit.isMoney { return (n < 0 ? "-$" : "$") + NumberFormat.written(abs(n)) }
       if measure.unit.factors.isEmpty {
         switch measure.unit.scale {
-        case .percent: return NumberFormat.written(n * 100) + "%"
-        case .points: return NumberFormat.written(n * 100) + "pp"
+        case .percent: return NumberFormat.written(n, shift: 2) + "%"
+        case .points: return NumberFormat.written(n, shift: 2) + "pp"
         case .none: break
         }
       }

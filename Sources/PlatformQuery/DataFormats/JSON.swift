@@ -18,7 +18,7 @@ public enum JSON {
     case .quantity(let n, let measure):
       // In the unit as shown: 57% is {"value": 57, "unit": "%"}, 2 pp is {"value": 2, "unit": "pp"};
       // a figure with its provenance, a computed value with its expression and inputs.
-      let shown = try number(n * measure.unit.shownFactor)
+      let shown = try number(n, shownIn: measure.unit)
       guard let provenance = measure.provenance else {
         out +=
           measure.unit.isNone ? shown : "{\"value\": \(shown), \"unit\": \(string(unitName(measure.unit)))}"
@@ -69,7 +69,7 @@ public enum JSON {
   /// that loading it gives back the same figure.
   static func figureObject(_ figure: Figure) -> String {
     var fields: [(String, String)] = []
-    let shown = (try? number(figure.value * figure.unit.shownFactor)) ?? "0"
+    let shown = (try? number(figure.value, shownIn: figure.unit)) ?? "0"
     if !figure.unit.isNone { fields.append(("unit", string(unitName(figure.unit)))) }
     fields.append(("label", string(figure.label)))
     if !figure.platform.isEmpty { fields.append(("platform", string(figure.platform))) }
@@ -105,7 +105,7 @@ public enum JSON {
 
   /// A figure, a computed value or a plain quantity from a JSON object's pairs, or nil when the
   /// object is something else (a record).
-  static func figure(from pairs: [(String, Value)]) throws(ParseError) -> Value? {
+  static func figure(from pairs: [(String, Value)], valueText: String? = nil) throws(ParseError) -> Value? {
     guard let valueIndex = pairs.firstIndex(where: { $0.0 == "value" }),
       let shown = pairs[valueIndex].1.numericValue, pairs[valueIndex].1.unit.isNone
     else { return nil }
@@ -125,7 +125,10 @@ public enum JSON {
       }
       unit = parsed
     }
-    let stored = shown / unit.shownFactor
+    // As shown (57 for 57%): the written decimal scaled before it is rounded, so that what pq
+    // wrote reads back as exactly the number it held.
+    let stored =
+      unit.shownFactor == 1 ? shown : valueText.flatMap { NumberFormat.decimal($0, shift: -2) } ?? shown / 100
     // A figure says it is one: a unit, a source or a label (pq writes one on every figure).
     // `{"value": 3, "note": "x"}` stays a record.
     if fields["unit"] == nil, fields["source"] == nil, fields["label"] == nil, !isComputed { return nil }
@@ -194,11 +197,18 @@ public enum JSON {
     return unit.description
   }
 
-  /// A number in JSON at 15 significant digits, so that no binary noise is written
-  /// (`0.020000000000000018` is `0.02`); whole numbers up to 2^53 exactly.
+  /// A number in JSON with the fewest digits (15 to 17) that read back as the same double;
+  /// whole numbers up to 2^53 exactly.
   static func number(_ n: Double) throws(PQError) -> String {
     guard n.isFinite else { throw PQError(.runtime, "cannot write \(n) as JSON") }
     return NumberFormat.written(n)
+  }
+
+  /// A number of `unit` in JSON as shown (57% as 57), exactly: it reads back as `n`
+  /// (`NumberFormat.written(_:shift:)`).
+  static func number(_ n: Double, shownIn unit: Unit) throws(PQError) -> String {
+    guard n.isFinite else { throw PQError(.runtime, "cannot write \(n) as JSON") }
+    return NumberFormat.written(n, shift: unit.shownFactor == 1 ? 0 : 2)
   }
 
   /// A JSON string: RFC 8259 escapes, control characters as `\u00XX`.
@@ -342,6 +352,9 @@ struct JSONParser {
 
   mutating func parseObject(depth: Int) throws(JSON.ParseError) -> Value {
     let start = position
+    // The text of a number under "value", which a figure object gives as shown (57 for 57%)
+    // and which is scaled before it is rounded.
+    var valueText: String?
     let pairs = try parseMembers { (parser: inout JSONParser, key: String) throws(JSON.ParseError) -> Value in
       let valueStart = parser.position
       // Provenance is text: a period "2024" stays "2024", not the number. (A failed parse
@@ -361,12 +374,15 @@ struct JSONParser {
         }
         value = Value.make(n, metric.unit, nil)
       }
+      if key == "value", case .number = value {
+        valueText = String(decoding: parser.bytes[valueStart..<parser.position], as: UTF8.self)
+      }
       return value
     }
     if pairs.isEmpty { return .record(Record([])) }
     let objectStart = start
     do throws(JSON.ParseError) {
-      if readsFigures, let figure = try JSON.figure(from: pairs) { return figure }
+      if readsFigures, let figure = try JSON.figure(from: pairs, valueText: valueText) { return figure }
     } catch {
       throw JSON.ParseError(message: error.message, offset: objectStart)
     }

@@ -1,6 +1,6 @@
 /// The magnitude suffixes of number literals.
-let magnitudeSuffixes: [(letter: UInt8, scale: Double)] = [
-  (UInt8(ascii: "K"), 1e3), (UInt8(ascii: "M"), 1e6), (UInt8(ascii: "B"), 1e9), (UInt8(ascii: "T"), 1e12),
+let magnitudeSuffixes: [(letter: UInt8, exponent: Int)] = [
+  (UInt8(ascii: "K"), 3), (UInt8(ascii: "M"), 6), (UInt8(ascii: "B"), 9), (UInt8(ascii: "T"), 12),
 ]
 
 extension Literal {
@@ -15,7 +15,7 @@ extension Literal {
     var mantissa: UInt64 = 0
     var digits = 0
     var decimals = -1
-    var scale = 1.0
+    var scale = 0
     var percent = false
     var index = utf8.startIndex
     while index < utf8.endIndex {
@@ -36,7 +36,7 @@ extension Literal {
     }
     guard digits > 0, decimals != 0 else { return nil }
     if index < utf8.endIndex, let suffix = magnitudeSuffixes.first(where: { $0.letter == utf8[index] }) {
-      scale = suffix.scale
+      scale = suffix.exponent
       index = utf8.index(after: index)
     }
     if index < utf8.endIndex, utf8[index] == UInt8(ascii: "%"), !money {
@@ -44,11 +44,12 @@ extension Literal {
       index = utf8.index(after: index)
     }
     guard index == utf8.endIndex else { return nil }
-    // Exact: at most 15 digits, divided by a power of ten, as the lexer's Double(text) gives.
-    var value = Double(mantissa)
-    if decimals > 0 { value /= pow10(decimals) }
-    if scale != 1 { value *= scale }
-    if percent { value /= 100 }
+    // At most 15 digits (exact in a double) times one power of ten of at most 10^22 (exact
+    // too): one multiplication or division rounds the decimal exactly as the lexer's reading
+    // does (Clinger's fast path).
+    let exponent = scale - max(0, decimals) - (percent ? 2 : 0)
+    let value =
+      exponent < 0 ? Double(mantissa) / pow10(-exponent) : Double(mantissa) * pow10(exponent)
     if money { return Value.make(value, .usd, nil) }
     if percent { return Value.make(value, .percent, nil) }
     return .number(value)
@@ -98,11 +99,12 @@ extension Lexer {
         }
       }
     }
-    guard var value = Double(String(decoding: digits, as: UTF8.self)) else {
-      throw error("malformed number", start, position)
-    }
+    // The suffixes scale the written decimal before it is rounded to a double (`57.123%` is
+    // 57.123 × 10^-2, rounded once), so that every number pq writes reads back exactly.
+    let text = String(decoding: digits, as: UTF8.self)
+    var shift = 0
     if position < bytes.count, let suffix = magnitudeSuffixes.first(where: { $0.letter == bytes[position] }) {
-      value *= suffix.scale
+      shift = suffix.exponent
       position += 1
     }
     if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "p"),
@@ -111,7 +113,9 @@ extension Lexer {
     {
       if money { throw error("a number cannot be both money and percentage points", start - 1, position + 2) }
       position += 2
-      value /= 100
+      guard let value = NumberFormat.decimal(text, shift: shift - 2) else {
+        throw error("malformed number", start, position)
+      }
       guard value.isFinite else { throw error("number literal is too large", start, position) }
       return Token(kind: .number(value, .points), span: Span(start: start, end: position))
     }
@@ -131,8 +135,11 @@ extension Lexer {
     if position < bytes.count, bytes[position] == UInt8(ascii: "%") {
       if money { throw error("a number cannot be both money and a percentage", start - 1, position + 1) }
       position += 1
-      value /= 100
+      shift -= 2
       unit = .percent
+    }
+    guard let value = NumberFormat.decimal(text, shift: shift) else {
+      throw error("malformed number", start, position)
     }
     guard value.isFinite else {
       throw error(

@@ -67,15 +67,95 @@ enum NumberFormat {
     return Double(significant(value, digits: 15)) ?? value
   }
 
-  /// A finite number as pq writes it into files and `--json`: whole numbers up to 2^53 exactly,
-  /// anything else at 15 significant digits, trailing zeros removed.
-  static func written(_ n: Double) -> String {
-    if n == n.rounded(), abs(n) <= exactIntegerLimit { return decimal(Int64(n)) }
-    // 15 significant digits: every decimal of up to 15 digits survives a trip through a double
-    // (DBL_DIG), so writing what was read gives the same text again, and the noise of binary
-    // fractions, which lies beyond the 15th digit (`+` and `-` remove the rest), is not written.
-    let text = significant(n, digits: 15)
-    return text == "-0" ? "0" : text
+  /// A finite number as pq writes it into files and `--json`, times 10^`shift` (2 for a
+  /// percentage or points written as shown: 0.57 as `57`): whole numbers up to 2^53 exactly,
+  /// anything else with the fewest of 15, 16 or 17 significant digits that read back as the same
+  /// double. Reading is exact too (`decimal(_:shift:)`, the readers of CSV, JSON and pq
+  /// notation), so saving and loading never changes a number, not even in its last bit: the
+  /// fuzzer found `8888888888888888888888877777800` saved at 15 digits and read back as another
+  /// number. Decimal figures (up to 15 digits) are written as they were read; a computed ratio
+  /// may take 17 digits, which is the number pq holds.
+  static func written(_ n: Double, shift: Int = 0) -> String {
+    if shift == 0, n == n.rounded(), abs(n) <= exactIntegerLimit { return decimal(Int64(n)) }
+    // The common case: 15 digits, written by integer arithmetic, and exact.
+    let scaled = shift == 0 ? n : n * Arithmetic.power(10, Double(shift))
+    if scaled.isFinite {
+      let text = significant(scaled, digits: 15)
+      if decimal(text, shift: -shift) == n { return text == "-0" ? "0" : text }
+    }
+    for digits in 15...17 {
+      let (mantissa, exponent) = scientific(n, digits: digits)
+      let text = decimalText(mantissa: mantissa, exponent: exponent + shift, negative: n < 0)
+      if digits == 17 || decimal(text, shift: -shift) == n { return text == "-0" ? "0" : text }
+    }
+    return significant(n, digits: 17)
+  }
+
+  /// The significant digits of `n` (trailing zeros removed, no sign or point) and the decimal
+  /// exponent of the first, from printf's `%.*e` (correctly rounded).
+  static func scientific(_ n: Double, digits: Int) -> (digits: [UInt8], exponent: Int) {
+    let text = c("%.\(digits - 1)e", abs(n))
+    var mantissa: [UInt8] = []
+    var exponent = 0
+    var bytes = text.utf8.makeIterator()
+    while let byte = bytes.next() {
+      if byte >= 0x30, byte <= 0x39 {
+        mantissa.append(byte)
+      } else if byte == UInt8(ascii: "e") {
+        exponent = Int(String(decoding: Array(IteratorSequence(bytes)), as: UTF8.self)) ?? 0
+        break
+      }
+    }
+    while mantissa.count > 1, mantissa.last == UInt8(ascii: "0") { mantissa.removeLast() }
+    return (mantissa, exponent)
+  }
+
+  /// Digits `d.ddd × 10^exponent` written as pq writes numbers: positional between 1e-6 and
+  /// 1e15 (`0.000123`, `57.25`), otherwise `8.88888888888889e30`.
+  static func decimalText(mantissa: [UInt8], exponent: Int, negative: Bool) -> String {
+    var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+    if mantissa == [UInt8(ascii: "0")] { return "0" }
+    if exponent >= 15 || exponent < -6 {
+      out.append(mantissa[0])
+      if mantissa.count > 1 {
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: mantissa[1...])
+      }
+      out.append(UInt8(ascii: "e"))
+      out.append(contentsOf: String(exponent).utf8)
+    } else if exponent >= 0 {
+      let whole = exponent + 1
+      for index in 0..<whole { out.append(index < mantissa.count ? mantissa[index] : UInt8(ascii: "0")) }
+      if mantissa.count > whole {
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: mantissa[whole...])
+      }
+    } else {
+      out.append(contentsOf: "0.".utf8)
+      out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -exponent - 1))
+      out.append(contentsOf: mantissa)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The number a decimal text spells (`57.25`, `1.5e-7`, digits and one point, an optional
+  /// sign and exponent) times 10^`shift`, rounded once: `57.123%` is 57.123 × 10^-2 exactly
+  /// rounded, not 57.123 rounded and then divided by 100 (which can miss by a bit, so that
+  /// writing the number as shown and reading it back would change it). Nil when the text is
+  /// not such a number.
+  static func decimal(_ text: String, shift: Int) -> Double? {
+    if shift == 0 { return Double(text) }
+    var mantissa = Substring(text)
+    var exponent = 0
+    if let e = text.utf8.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+      mantissa = text[..<e]
+      guard let given = Int(text[text.utf8.index(after: e)...]) else { return nil }
+      exponent = given
+    }
+    // An exponent beyond any double's range stays beyond it after the shift.
+    let total = exponent.addingReportingOverflow(shift)
+    guard !total.overflow else { return nil }
+    return Double(mantissa + "e" + String(max(-100_000, min(100_000, total.partialValue))))
   }
 
   /// An integer's decimal digits, written straight into a small buffer (`String(_:)` on an
