@@ -48,23 +48,34 @@ enum NumberFormat {
     guard value.isFinite, value != 0 else { return value }
     // The digits `significant` would write, as an integer and a count of decimals: the decimal
     // they spell is integer / 10^decimals, and with both exact in a double (below 2^53, and a
-    // power of ten up to 10^22) one division rounds it exactly as reading the text back would
+    // power of ten up to 10^15) one division rounds it exactly as reading the text back would
     // (Clinger's fast path), without the text. `shownMatchesReadingTheTextBack` holds the two
     // to the same answers.
-    let magnitude = abs(value)
-    if magnitude < 1e15, magnitude >= 1e-6 {
-      let decimals = max(0, 15 - (Int(floor(log10(magnitude))) + 1))
-      if decimals <= 15 {
-        let scaled = magnitude * powersOfTen[decimals]
-        if scaled < 1e15 {
-          let integer = scaled.rounded()
-          if integer == 0 { return 0 }
-          let result = integer / powersOfTen[decimals]
-          return value < 0 ? -result : result
-        }
-      }
+    if let (integer, decimals) = scaledDigits(value, digits: 15) {
+      if integer == 0 { return 0 }
+      let result = integer / powersOfTen[decimals]
+      return value < 0 ? -result : result
     }
     return Double(significant(value, digits: 15)) ?? value
+  }
+
+  /// `|value|` rounded to `digits` significant digits as a whole number of 10^-`decimals`
+  /// (70.4 to 15 digits: 704000000000000 and 13), when it can be computed exactly in a double:
+  /// a magnitude from 1e-6 to 1e15 and at most 15 decimals; nil otherwise.
+  static func scaledDigits(_ value: Double, digits: Int) -> (integer: Double, decimals: Int)? {
+    let magnitude = abs(value)
+    guard magnitude < 1e15, magnitude >= 1e-6 else { return nil }
+    let decimals = max(0, digits - (Int(floor(log10(magnitude))) + 1))
+    return scaled(value, decimals: decimals).map { ($0, decimals) }
+  }
+
+  /// `|value|` × 10^`decimals` rounded to a whole number, when that is exact in a double (at
+  /// most 15 decimals, below 10^15); nil otherwise.
+  static func scaled(_ value: Double, decimals: Int) -> Double? {
+    guard decimals <= 15 else { return nil }
+    let scaled = abs(value) * powersOfTen[decimals]
+    guard scaled < 1e15 else { return nil }
+    return scaled.rounded()
   }
 
   /// A finite number as pq writes it into files and `--json`, times 10^`shift` (2 for a
@@ -191,8 +202,7 @@ enum NumberFormat {
       let text = c("%.\(digits)g", value)
       return trimExponent(text)
     }
-    let integerDigits = Int(floor(log10(magnitude))) + 1
-    let decimals = max(0, digits - integerDigits)
+    let decimals = max(0, digits - (Int(floor(log10(magnitude))) + 1))
     if let fast = fixed(value, decimals: decimals) { return fast }
     var text = c("%.\(decimals)f", value)
     if text.contains(".") {
@@ -206,12 +216,11 @@ enum NumberFormat {
   static let powersOfTen: [Double] = (0...15).map { Arithmetic.power(10, Double($0)) }
 
   /// `value` with `decimals` decimals and trailing zeros removed, computed with integers when
-  /// the scaled value is exact enough; nil otherwise (the caller falls back to printf).
+  /// the scaled value is exact enough (`scaled`); nil otherwise (the caller falls back to printf).
   static func fixed(_ value: Double, decimals: Int) -> String? {
-    guard decimals <= 15 else { return nil }
-    let scaled = abs(value) * powersOfTen[decimals]
-    guard scaled < 1e15 else { return nil }
-    var integer = Int64(scaled.rounded())
+    guard let whole = scaled(value, decimals: decimals) else { return nil }
+    let negative = value < 0
+    var integer = Int64(whole)
     if integer == 0 { return "0" }
     var places = decimals
     while places > 0, integer % 10 == 0 {
@@ -226,7 +235,7 @@ enum NumberFormat {
     }
     // `-`, then the whole part (at least `0`), then `.` and exactly `places` decimals.
     let wholeDigits = Swift.max(digitCount - places, 1)
-    let length = (value < 0 ? 1 : 0) + wholeDigits + (places > 0 ? 1 + places : 0)
+    let length = (negative ? 1 : 0) + wholeDigits + (places > 0 ? 1 + places : 0)
     // Written byte by byte from the right: no string index arithmetic, no validation.
     return String(unsafeUninitializedCapacity: length) { buffer in
       var position = length
@@ -245,7 +254,7 @@ enum NumberFormat {
         buffer[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
         remaining /= 10
       } while remaining > 0
-      if value < 0 { buffer[0] = UInt8(ascii: "-") }
+      if negative { buffer[0] = UInt8(ascii: "-") }
       return length
     }
   }

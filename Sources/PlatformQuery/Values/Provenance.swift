@@ -724,15 +724,7 @@ public final class Provenance: Sendable {
     if left.figures.count == 1, right.figures.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
       left.givenCaveats.isEmpty, right.givenCaveats.isEmpty, left.omitted == 0, right.omitted == 0
     {
-      let a = left.figures[0]
-      let b = right.figures[0]
-      if a == b {
-        return Provenance(
-          text: expression, precedence: precedence, figures: left.figures, pairs: [], givenCaveats: [])
-      }
-      return Provenance(
-        text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
-        givenCaveats: [])
+      return ofTwo(left.figures[0], right.figures[0], text: expression, precedence: precedence)
     }
     return combine(text: expression, precedence: precedence, [left, right])
   }
@@ -743,14 +735,20 @@ public final class Provenance: Sendable {
     -> Provenance?
   {
     if let a = left?.asFigure, let b = right?.asFigure {
-      if a == b {
-        return Provenance(text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
-      }
-      return Provenance(
-        text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
-        givenCaveats: [])
+      return ofTwo(a, b, text: expression, precedence: precedence)
     }
     return combine(text: expression, precedence: precedence, left?.provenance, right?.provenance)
+  }
+
+  /// The provenance of a computation on two single figures (`x.mau / truth.mau`): both, and the
+  /// one pair to weigh — or the one figure, weighed against itself.
+  static func ofTwo(_ a: Figure, _ b: Figure, text expression: Text, precedence: Int) -> Provenance {
+    if a == b {
+      return Provenance(text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
+    }
+    return Provenance(
+      text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
+      givenCaveats: [])
   }
 
   /// The caveat for a side of a comparison that has no source at all.
