@@ -67,6 +67,32 @@ import Testing
       try pq.evaluate("explain(d[4].revenue)").description.contains("r.csv[4].revenue  $6M  T, 2024: d"))
   }
 
+  /// Figure objects of a JSON file that say the same provenance share one origin, periods and
+  /// units read once; objects that differ in any one field keep their own.
+  @Test func figureObjectsShareAnOriginOnlyWhenTheySayTheSame() throws {
+    let dir = folder()
+    func figure(_ value: Int, _ extra: String = "") -> String {
+      "{\"value\": \(value), \"unit\": \"users\", \"source\": \"S\", \"period\": \"2024\", \"definition\": \"d\"\(extra)}"
+    }
+    try write(
+      dir, "f.json",
+      "["
+        + [
+          figure(1), figure(2), figure(3, ", \"note\": \"revised\""),
+          figure(4, ", \"status\": \"estimated\""),
+          figure(5, ", \"period\": \"2023\""), figure(6, ", \"unit\": \"%\""),
+        ].joined(separator: ", ") + "]")
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let f = load(\"\(dir)/f.json\")")
+    #expect(try pq.evaluate("caveats(ratio(f[0], f[1]))").description == "[]")
+    #expect(try pq.evaluate("source(f[2])[0].note").description == "revised")
+    #expect(try pq.evaluate("source(f[1])[0].note").description == "nil")
+    #expect(try pq.evaluate("caveats(ratio(f[0], f[3]))").description.contains("is an estimate"))
+    #expect(try pq.evaluate("caveats(ratio(f[0], f[4]))").description.contains("(2024 vs 2023)"))
+    #expect(try pq.evaluate("f[5]").description == "6%")
+    #expect(try pq.evaluate("f[0]").description == "1 user")
+  }
+
   @Test func aSideWithNoSourceIsNamed() throws {
     let note = "70000000 has no source, so nothing can be said about its period or definition"
     #expect(try show("compare(x.mau, 70M).caveats") == "[\"\(note)\"]")

@@ -33,7 +33,7 @@ extension Builtins {
           throw arguments.error(0, "load(\"-\") reads standard input, and this interpreter has none")
         }
         let source = try Source.decode(read(), name: "<stdin>", indexesLines: false)
-        let first = source.text.utf8.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        let first = source.bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         let format =
           first == UInt8(ascii: "[") || first == UInt8(ascii: "{") ? DataFile.jsonFormat : DataFile.csvFormat
         return try format.read(source)

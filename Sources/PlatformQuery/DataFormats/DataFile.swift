@@ -101,6 +101,8 @@ public enum DataFile {
     let source = Source(name: name, text: "")
     for index in items.indices {
       guard case .record(var record) = items[index], record.kind == .plain else { continue }
+      // A record whose numbers are all figures already (a file pq saved) has nothing to take.
+      guard record.values.contains(where: DataFile.takesRowProvenance) else { continue }
       // The list's copy is let go first, so the record's values are changed in place.
       items[index] = .nil
       var given: [String: (String, Int)] = [:]
@@ -122,18 +124,22 @@ public enum DataFile {
       }
       var made: [(String, Figure.Origin)] = []
       let platform = record["name"]?.text ?? "record \(index)"
-      for (key, field) in record.pairs where !csvProvenanceColumns.contains(key) && key != "name" {
-        let unit: Unit
-        switch field {
-        case .number: unit = .none
-        case .quantity(_, let measure) where !measure.hasProvenance: unit = measure.unit
-        default: continue
-        }
+      for (key, field) in record.pairs
+      where !csvProvenanceColumns.contains(key) && key != "name" && DataFile.takesRowProvenance(field) {
         let shared = figureOrigin(origin, definition: nil, cache: &origins, made: &made)
         record[key] = rowFigure(
-          field.numericValue ?? 0, unit, name: platform, field: key, origin: shared, row: index)
+          field.numericValue ?? 0, field.unit, name: platform, field: key, origin: shared, row: index)
       }
       items[index] = .record(record)
+    }
+  }
+
+  /// A number without provenance, which a record's provenance fields make a figure of.
+  static func takesRowProvenance(_ value: Value) -> Bool {
+    switch value {
+    case .number: return true
+    case .quantity(_, let measure): return !measure.hasProvenance
+    default: return false
     }
   }
 

@@ -40,8 +40,11 @@ extension Source {
       }
       index += byte < 0x80 ? 1 : sequenceLength(byte)
     }
+    // Program text keeps its String (the REPL, the formatter and the language server read it);
+    // a data file's is made from the bytes only if something asks.
     return Source(
-      name: name, text: String(decoding: bytes, as: UTF8.self), bytes: bytes, indexesLines: indexesLines)
+      name: name, text: indexesLines ? String(decoding: bytes, as: UTF8.self) : nil, bytes: bytes,
+      indexesLines: indexesLines)
   }
 
   static func sequenceLength(_ byte: UInt8) -> Int {

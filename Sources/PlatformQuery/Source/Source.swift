@@ -2,8 +2,10 @@
 public final class Source: Sendable {
   /// The name shown in diagnostics: a file path, `-e`, `<stdin>` or `<repl>`.
   public let name: String
-  /// The full text.
-  public let text: String
+  /// The full text (a data file's is made from its bytes when asked: a file of 160 MB is then
+  /// held once, not twice).
+  public var text: String { storedText ?? String(decoding: bytes, as: UTF8.self) }
+  private let storedText: String?
   /// The text as UTF-8 bytes, which the lexer scans.
   let bytes: [UInt8]
   /// Byte offset at which each line starts; `lineStarts[0] == 0`. Kept for program text;
@@ -17,10 +19,11 @@ public final class Source: Sendable {
   }
 
   /// Creates a source whose text is already in UTF-8 bytes (shared, not copied); a data file
-  /// leaves its lines unindexed (`indexesLines: false`).
-  init(name: String, text: String, bytes: [UInt8], indexesLines: Bool) {
+  /// leaves its lines unindexed (`indexesLines: false`) and may leave its text to be made from
+  /// the bytes (`text: nil`; the bytes must then be valid UTF-8).
+  init(name: String, text: String?, bytes: [UInt8], indexesLines: Bool) {
     self.name = name
-    self.text = text
+    self.storedText = text
     self.bytes = bytes
     self.indexedLines = indexesLines ? Source.lineStarts(of: bytes) : nil
   }
