@@ -219,6 +219,8 @@ extension DataFile {
     var status = Figure.Status.reported
     var definition: String?
     var quote = ""
+    /// The words that state the number (JSON figure objects have them; CSV rows do not).
+    var statedAs = ""
     var approximation: String?
     var producer: String?
     var url: String?
@@ -281,6 +283,19 @@ extension DataFile {
     static let limit = 4096
 
     init(file: String) { self.file = file }
+
+    /// The one origin for these provenance fields (the definition already decided).
+    mutating func origin(_ key: RowOrigin) -> Figure.Origin {
+      if let known = known[key] { return known }
+      let made = Figure.Origin(
+        publisher: key.publisher, period: key.period, definition: key.definition ?? "", quote: key.quote,
+        statedAs: key.statedAs, approximation: key.approximation, periodGiven: key.periodGiven,
+        span: key.span,
+        producer: key.producer, status: key.status, url: key.url, published: key.published,
+        accessed: key.accessed, note: key.note, file: file)
+      if known.count < OriginCache.limit { known[key] = made }
+      return made
+    }
   }
 
   /// The shared origin of a row's figures; one per distinct definition (a data package may
@@ -292,18 +307,7 @@ extension DataFile {
     if let shared = made.first(where: { $0.0 == text }) { return shared.1 }
     var key = origin
     key.definition = text
-    let shared: Figure.Origin
-    if let known = cache.known[key] {
-      shared = known
-    } else {
-      shared = Figure.Origin(
-        publisher: origin.publisher, period: origin.period, definition: text, quote: origin.quote,
-        statedAs: "",
-        approximation: origin.approximation, periodGiven: origin.periodGiven, span: origin.span,
-        producer: origin.producer, status: origin.status, url: origin.url, published: origin.published,
-        accessed: origin.accessed, note: origin.note, file: cache.file)
-      if cache.known.count < OriginCache.limit { cache.known[key] = shared }
-    }
+    let shared = cache.origin(key)
     made.append((text, shared))
     return shared
   }

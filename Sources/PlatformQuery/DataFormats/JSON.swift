@@ -209,14 +209,22 @@ public enum JSON {
       }
       span = read
     }
-    let origin = cache.origin(
-      FigureCache.OriginKey(
-        publisher: text("source") ?? "", period: text("period") ?? text("period_note") ?? "not given",
-        periodGiven: span != nil, definition: text("definition") ?? "", quote: text("quote") ?? "",
-        statedAs: text("stated_as") ?? "", approximation: text("approximate"), producer: text("producer"),
-        status: status, url: text("url"), published: text("published"), accessed: text("accessed"),
-        note: text("note")),
-      span: span)
+    var provenance = DataFile.RowOrigin()
+    provenance.publisher = text("source") ?? ""
+    provenance.period = text("period") ?? text("period_note") ?? "not given"
+    provenance.periodGiven = span != nil
+    provenance.span = span
+    provenance.status = status
+    provenance.definition = text("definition") ?? ""
+    provenance.quote = text("quote") ?? ""
+    provenance.statedAs = text("stated_as") ?? ""
+    provenance.approximation = text("approximate")
+    provenance.producer = text("producer")
+    provenance.url = text("url")
+    provenance.published = text("published")
+    provenance.accessed = text("accessed")
+    provenance.note = text("note")
+    let origin = cache.origin(provenance)
     let figure = Figure(
       platform: text("platform") ?? "", field: text("field") ?? "",
       label: text("label") ?? "figure(\(NumberFormat.quantity(stored, unit)))", value: stored, unit: unit,
@@ -229,17 +237,9 @@ public enum JSON {
   struct FigureCache {
     private var periods: [String: Period] = [:]
     private var units: [String: Unit] = [:]
-    private var origins: [OriginKey: Figure.Origin] = [:]
-
-    /// A figure object's provenance fields.
-    struct OriginKey: Hashable {
-      var publisher, period: String
-      var periodGiven: Bool
-      var definition, quote, statedAs: String
-      var approximation, producer: String?
-      var status: Figure.Status
-      var url, published, accessed, note: String?
-    }
+    /// Shared as a CSV file's rows share theirs (figure objects carry their own labels, so no
+    /// file name is needed).
+    private var origins = DataFile.OriginCache(file: "")
 
     /// The period a text names, or nil when it names none.
     mutating func period(_ text: String) -> Period? {
@@ -258,16 +258,7 @@ public enum JSON {
     }
 
     /// The one origin for these provenance fields.
-    mutating func origin(_ key: OriginKey, span: Period?) -> Figure.Origin {
-      if let known = origins[key] { return known }
-      let made = Figure.Origin(
-        publisher: key.publisher, period: key.period, definition: key.definition, quote: key.quote,
-        statedAs: key.statedAs, approximation: key.approximation, periodGiven: key.periodGiven, span: span,
-        producer: key.producer, status: key.status, url: key.url, published: key.published,
-        accessed: key.accessed, note: key.note)
-      if origins.count < 4096 { origins[key] = made }
-      return made
-    }
+    mutating func origin(_ provenance: DataFile.RowOrigin) -> Figure.Origin { origins.origin(provenance) }
   }
 
   /// The keys of a figure object besides `value`, and of a computed value's object.

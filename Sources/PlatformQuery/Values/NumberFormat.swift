@@ -94,12 +94,14 @@ enum NumberFormat {
       let text = significant(scaled, digits: 15)
       if decimal(text, shift: -shift) == n { return text == "-0" ? "0" : text }
     }
+    // Then 15, 16 and 17 digits from printf; 17 always read back as the same double.
+    var text = ""
     for digits in 15...17 {
       let (mantissa, exponent) = scientific(n, digits: digits)
-      let text = decimalText(mantissa: mantissa, exponent: exponent + shift, negative: n < 0)
-      if digits == 17 || decimal(text, shift: -shift) == n { return text == "-0" ? "0" : text }
+      text = decimalText(mantissa: mantissa, exponent: exponent + shift, negative: n < 0)
+      if decimal(text, shift: -shift) == n { break }
     }
-    return significant(n, digits: 17)
+    return text == "-0" ? "0" : text
   }
 
   /// The significant digits of `n` (trailing zeros removed, no sign or point) and the decimal
