@@ -132,6 +132,10 @@ public final class Interpreter {
   var modules: [String: Value] = [:]
   var loading: [String] = []
   var natives: [String: NativeFunction] = [:]
+  /// The built-in data's globals still without their values, by name (see `installDataset`).
+  var pendingData: [String: Int] = [:]
+  /// The prelude's globals, by name, while the prelude has not run (see `loadPrelude`).
+  var pendingPrelude: [String: Int] = [:]
 
   /// Creates an interpreter with built-ins, data and (unless disabled) the prelude.
   public init(options: Options = Options()) {
@@ -145,13 +149,11 @@ public final class Interpreter {
     installDataset()
     defineGlobal("args", .list(options.arguments.map { .string($0) }), builtin: true)
     if options.loadsPrelude {
-      for (name, text) in StandardLibrary.prelude {
-        do {
-          _ = try run(Source(name: name, text: text), mode: .prompt, markBuiltin: true)
-        } catch {
-          preconditionFailure("the prelude failed: \(error)")
-        }
+      // The prelude's names now, its code when one of them is first used (`loadPrelude`).
+      for name in StandardLibrary.preludeNames {
+        pendingPrelude[name] = scope.define(name, mutable: false, isBuiltin: true)
       }
+      runtime.globals.grow(to: scope.count)
     }
     scope.protects = options.protectsGlobals
   }
@@ -242,6 +244,8 @@ public final class Interpreter {
         claimEvaluationThread()
         let program = try Parser.parse(source)
         let resolved = try Resolver.resolve(program, mode: mode, globals: scope)
+        loadPrelude(ifReading: resolved.usedGlobals)
+        fillBuiltInData(ifReading: resolved.usedGlobals)
         scope = resolved.globals
         if markBuiltin {
           for (name, entry) in scope.names where entry.index >= savedScope.count {
@@ -322,12 +326,16 @@ public final class Interpreter {
 
   /// The value of a global (a built-in, a prelude function or a user binding), or nil.
   public subscript(name: String) -> Value? {
-    scope.names[name].map { runtime.globals[$0.index] }
+    loadPrelude(ifReading: CollectionOfOne(name))
+    fillBuiltInData(ifReading: CollectionOfOne(name))
+    return scope.names[name].map { runtime.globals[$0.index] }
   }
 
   /// Defines (or replaces) a global for later evaluations. A global the host sets is protected
   /// like a built-in (see `Options.protectsGlobals`): formulas can read it, not redefine it.
   public func setGlobal(_ name: String, _ value: Value) {
+    loadPrelude(ifReading: CollectionOfOne(name))
+    fillBuiltInData(ifReading: CollectionOfOne(name))
     if let entry = scope.names[name] {
       runtime.globals[entry.index] = value
       scope.names[name]?.isBuiltin = options.protectsGlobals || entry.isBuiltin

@@ -102,6 +102,46 @@ import Testing
       ])
   }
 
+  @Test func theBuiltInLabelsAreTheFilesLabels() {
+    // The names are defined before the JSON is read (`installDataset`); they must be its labels.
+    #expect(Dataset.builtInLabels == Dataset.platforms.compactMap(\.label))
+  }
+
+  /// The data's values are made when first read; every way of reading them must see them, and
+  /// nothing the host set before must be overwritten.
+  @Test func theDataIsThereHoweverItIsFirstRead() throws {
+    let expected = try show("x.mau")
+    #expect(expected.contains("M"))
+    // From the host, before any evaluation.
+    let (host, _) = makeInterpreter()
+    let platforms = try #require(host["platforms"])
+    guard case .list(let list) = platforms else {
+      Issue.record("platforms is \(platforms)")
+      return
+    }
+    #expect(list.count == Dataset.platforms.count)
+    #expect(host["truth"]?.description.contains("Truth Social") == true)
+    // Through a compiled formula and through a module that reads the data.
+    let (compiling, _) = makeInterpreter()
+    #expect(try compiling.compile("x.mau").evaluate().description == expected)
+    let folder = temporaryDirectory()
+    try FileSystem.writeAtomically("\(folder)/m.pq", Array("fn mau() { x.mau }".utf8))
+    let (importing, _) = makeInterpreter(files: .folders([folder]))
+    #expect(try importing.evaluate("import \"\(folder)/m.pq\"\nm.mau()").description == expected)
+    // Through a built-in that looks platforms up by name.
+    let (looking, _) = makeInterpreter()
+    #expect(try looking.evaluate("platform(\"X\").mau").description == expected)
+    // A global the host set before the data was read keeps the host's value.
+    let (setting, _) = makeInterpreter()
+    setting.setGlobal("x", .number(7))
+    #expect(try setting.evaluate("x").description == "7")
+    #expect(try setting.evaluate("truth.name").description == "Truth Social")
+    // An input that fails after reading the data leaves it for the next one.
+    let (failing, _) = makeInterpreter()
+    #expect(throws: PQError.self) { try failing.evaluate("let a = x.mau\nnot_defined") }
+    #expect(try failing.evaluate("x.mau").description == expected)
+  }
+
   @Test func metricsTheArticleDoesNotGiveAreNil() throws {
     #expect(try show("truth.suspended_accounts") == "nil")
     #expect(try show("platform(\"TikTok\").mau") == "nil")

@@ -65,6 +65,8 @@ extension Interpreter: RuntimeHost {
     let program = try Parser.parse(moduleSource)
     let moduleName = isPath ? String((name.split(separator: "/").last ?? "").prefix { $0 != "." }) : name
     let resolved = try Resolver.resolve(program, mode: .module, globals: scope, moduleName: moduleName)
+    loadPrelude(ifReading: resolved.usedGlobals)
+    fillBuiltInData(ifReading: resolved.usedGlobals)
     let value = try execute(resolved.body, frameSize: resolved.frameSize, source: moduleSource)
     modules[key] = value
     return value

@@ -69,6 +69,8 @@ extension Interpreter {
     let resolved = try LargeStack.run { () throws(PQError) in
       try Resolver.resolve(tree, mode: .script, globals: scope)
     }
+    loadPrelude(ifReading: resolved.usedGlobals)
+    fillBuiltInData(ifReading: resolved.usedGlobals)
     return Program(
       interpreter: self, source: source, names: resolved.usedGlobals, body: resolved.body,
       frameSize: resolved.frameSize, removals: removals)

@@ -20,6 +20,9 @@ struct Resolver {
   var usedGlobals: [String] = []
   /// How many globals existed before this source.
   let existingGlobals: Int
+  /// Existing global slots the source's top-level definitions of these names go into instead
+  /// of new ones (the prelude's, see `Interpreter.loadPrelude`).
+  var placing: [String: Int] = [:]
 
   init(source: Source, mode: ResolutionMode, globals: GlobalScope, captured: Set<Int>) {
     self.source = source
@@ -40,15 +43,18 @@ struct Resolver {
 
   /// Resolves a program. Runs twice: the first pass finds which variables closures capture.
   static func resolve(
-    _ program: SyntaxTree, mode: ResolutionMode, globals: GlobalScope, moduleName: String = ""
+    _ program: SyntaxTree, mode: ResolutionMode, globals: GlobalScope, moduleName: String = "",
+    placing: [String: Int] = [:]
   )
     throws(PQError) -> Output
   {
     var first = Resolver(source: program.source, mode: mode, globals: globals, captured: [])
     first.moduleName = moduleName
+    first.placing = placing
     _ = first.resolveTop(program.statements)
     var second = Resolver(source: program.source, mode: mode, globals: globals, captured: first.discovered)
     second.moduleName = moduleName
+    second.placing = placing
     let body = second.resolveTop(program.statements)
     if var error = second.errors.first {
       error.followUps = Array(second.errors.dropFirst().prefix(9))
@@ -141,7 +147,10 @@ struct Resolver {
     -> LocalBinding.Place
   {
     let current = scopes.count - 1
-    if scopes[current].isGlobal, globals.protects, let entry = globals.names[name], entry.isBuiltin {
+    let placed = scopes[current].isGlobal ? placing[name] : nil
+    if scopes[current].isGlobal, placed == nil, globals.protects, let entry = globals.names[name],
+      entry.isBuiltin
+    {
       report(
         "'\(name)' is provided by the host and cannot be redefined", span,
         notes: ["choose another name for your value"])
@@ -157,7 +166,9 @@ struct Resolver {
       }
     }
     let place: LocalBinding.Place
-    if scopes[current].isGlobal {
+    if let placed {
+      place = .global(placed)
+    } else if scopes[current].isGlobal {
       place = .global(globals.define(name, mutable: mutable, isBuiltin: false))
     } else if scopes[current].hasEnvironment, captured.contains(span.start) {
       place = .environment(scope: current, index: scopes[current].environmentSize)
