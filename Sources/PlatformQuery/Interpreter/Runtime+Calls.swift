@@ -1,6 +1,12 @@
 extension Runtime {
   func clearFrame(_ base: Int, _ size: Int) {
-    for slot in base..<(base + size) { stack[slot] = .nil }
+    var slot = stack + base
+    let end = slot + size
+    while slot < end {
+      // A plain number needs no destroying: overwritten as new memory, as `storeNumber` does.
+      if case .number = slot.pointee { slot.initialize(to: .nil) } else { slot.pointee = .nil }
+      slot += 1
+    }
     stackTop = base
   }
 
@@ -30,7 +36,7 @@ extension Runtime {
     framePointer = base
     // Environments are touched only by functions that have or capture one.
     let environmentSize = function.environmentSize
-    let switchesEnvironment = environmentSize > 0 || function.environment != nil || env != nil
+    let switchesEnvironment = function.hasEnvironment || env != nil
     // The caller's environment is swapped out and back rather than copied: one retain and one
     // release a call instead of two of each.
     var savedEnvironment: Environment?
@@ -137,7 +143,7 @@ extension Runtime {
       let base = stackTop
       reserve(prototype.frameSize)
       stackTop = base + prototype.frameSize
-      for (index, value) in values.enumerated() { stack[base + index] = value }
+      for (index, value) in values.enumerated() { setArgument(base, index, value) }
       return try invokeFromNative(function, base)
     case .native(let native):
       return try callNative(native, values, span: span)
@@ -155,8 +161,8 @@ extension Runtime {
       let base = stackTop
       reserve(prototype.frameSize)
       stackTop = base + prototype.frameSize
-      stack[base] = first
-      if count == 2 { stack[base + 1] = second }
+      setArgument(base, 0, first)
+      if count == 2 { setArgument(base, 1, second) }
       return try invokeFromNative(function, base)
     case .native(let native):
       var arguments = Arguments(

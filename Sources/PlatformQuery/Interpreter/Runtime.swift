@@ -81,7 +81,12 @@ final class Runtime {
 
   /// Sets slot `index` of a frame pushed by `pushFrame`.
   @inline(__always)
-  func setArgument(_ base: Int, _ index: Int, _ value: Value) { stack[base + index] = value }
+  func setArgument(_ base: Int, _ index: Int, _ value: Value) {
+    // Every slot above the stack top is nil (`clearFrame` leaves them so, `grow` makes them so):
+    // the argument is written as new memory, with no old value to destroy.
+    assert(stack[base + index].isNil, "a slot above the stack top was not cleared")
+    (stack + (base + index)).initialize(to: value)
+  }
 
   /// Runs `body` in a fresh frame of `size` slots on top of the stack, restoring the frame,
   /// the environment and the stack afterwards.

@@ -202,6 +202,8 @@ public final class Function {
   let parameterCount: Int
   let frameSize: Int
   let environmentSize: Int
+  /// Whether a call makes or enters an environment: `environmentSize > 0` or a captured one.
+  let hasEnvironment: Bool
 
   /// A closure over `environment`, made without the `Body` enum (as `fn` expressions do, once
   /// per evaluation).
@@ -226,6 +228,7 @@ public final class Function {
     parameterCount = prototype.parameterCount
     frameSize = prototype.frameSize
     environmentSize = prototype.environmentSize
+    hasEnvironment = environmentSize > 0 || environment != nil
   }
 
   /// What the function runs.
