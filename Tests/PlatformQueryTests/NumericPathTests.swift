@@ -107,4 +107,66 @@ import Testing
       "fn f() { var s = 0\nfor i in range(5) { s = s + if i == 3 { \"x\" } else { i } }\ns }\nf()")
     #expect(error?.location?.line == 2)
   }
+
+  /// A range loop stores numeric expressions directly (`LoopStatement`); it must answer as the
+  /// ordinary statements do — the same values, the same errors on the same line — for locals
+  /// and globals, whatever the variables held before and whatever they come to hold.
+  @Test(arguments: ["3", "2.5", "\"a\"", "nil", "$4", "20%", "x.mau", "0", "1e308"])
+  func numericStoresInLoopsAnswerAsOrdinaryStatements(start: String) throws {
+    // `[i][0]` is never numeric: the reference runs every statement as an ordinary one.
+    // With 4, `t` divides by zero in the fifth round; with 40 the loop finishes, `t` and `u`
+    // holding text after the eighth round and numbers again after the ninth.
+    func body(_ i: String, _ divisor: String) -> String {
+      "s = (s + \(i) * 7) mod 1000003\nt = s / (\(i) - \(divisor))\nif \(i) == 7 { t = \"late\" }\nu = t"
+    }
+    func programs(_ i: String) -> [String] {
+      ["4", "40"].flatMap { divisor in
+        [
+          "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body(i, divisor))\n}\n[s, t, u] }\nf()",
+          "var s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body(i, divisor))\n}\n[s, t, u]",
+        ]
+      }
+    }
+    // Numbers compared bit for bit, not as shown.
+    func exact(_ value: Value) -> String {
+      switch value {
+      case .number(let n): return "\(n.bitPattern)"
+      case .quantity(let n, _): return "\(n.bitPattern) \(value.description)"
+      case .list(let items): return items.map(exact).joined(separator: ", ")
+      default: return value.description
+      }
+    }
+    func outcome(_ source: String) -> String {
+      do {
+        return "value " + exact(try makeInterpreter().0.evaluate(source))
+      } catch {
+        return "error \(error.message) on line \(error.location?.line ?? 0)"
+      }
+    }
+    for (fast, ordinary) in zip(programs("i"), programs("[i][0]")) {
+      #expect(outcome(fast) == outcome(ordinary), "starting from \(start)")
+    }
+  }
+
+  /// The loop's plan finds the numeric stores (else the test above compares the ordinary
+  /// statements with themselves).
+  @Test func rangeLoopsPlanTheirNumericStores() throws {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate("fn f() { var s = 0\nfor i in range(3) { s = s + i * 2\nprint(s) }\ns }")
+    guard case .function(let function) = try pq.evaluate("f") else {
+      throw PQError(.runtime, "not a function")
+    }
+    var loops: [ForRangeNode] = []
+    var pending: [Node] = [function.code]
+    while let node = pending.popLast() {
+      if let loop = node as? ForRangeNode { loops.append(loop) }
+      if let block = node as? BlockNode { pending += block.statements }
+    }
+    let loop = try #require(loops.first)
+    #expect(loop.bodyStoresNumbers)
+    guard case .storeLocal = loop.bodyPlan[0], case .general = loop.bodyPlan[1] else {
+      Issue.record("plan: \(loop.bodyPlan)")
+      return
+    }
+  }
 }
