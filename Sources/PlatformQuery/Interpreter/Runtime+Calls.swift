@@ -1,4 +1,6 @@
 extension Runtime {
+  /// Sets a frame's slots back to nil and pops it (inlined: a call's frame is one or two slots).
+  @inline(__always)
   func clearFrame(_ base: Int, _ size: Int) {
     var slot = stack + base
     let end = slot + size
