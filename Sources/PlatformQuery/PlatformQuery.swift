@@ -234,7 +234,7 @@ public final class Interpreter {
     try run(source, mode: .script)
   }
 
-  func run(_ source: Source, mode: ResolutionMode, markBuiltin: Bool = false) throws(PQError) -> Value {
+  func run(_ source: Source, mode: ResolutionMode) throws(PQError) -> Value {
     let savedScope = scope
     let savedCount = runtime.globals.count
     let outermost = try beginEvaluation()
@@ -247,11 +247,6 @@ public final class Interpreter {
         loadPrelude(ifReading: resolved.usedGlobals)
         fillBuiltInData(ifReading: resolved.usedGlobals)
         scope = resolved.globals
-        if markBuiltin {
-          for (name, entry) in scope.names where entry.index >= savedScope.count {
-            scope.names[name]?.isBuiltin = true
-          }
-        }
         runtime.globals.grow(to: scope.count)
         runtime.begin()
         return try execute(resolved.body, frameSize: resolved.frameSize, source: source)
