@@ -15,6 +15,8 @@ import Testing
   static let shapes = [
     "a + b", "a - b", "a * b", "a / b", "a mod b", "(a + b * 7) mod 1000003", "a - b - 1", "a / 2 + b",
     "a < b", "a <= b", "a > b", "a >= b", "a == b", "a != b", "a * 3 < b + 1", "-a + b",
+    // Constant divisors: whole ones are divided as integers (`NumericRemainder.integerDivisor`).
+    "(a - b) mod 3", "(a + b) mod -7", "(a * b) mod 0.5", "(a + b) mod 9007199254740993",
   ]
 
   /// The value's display, or the error's message and notes.

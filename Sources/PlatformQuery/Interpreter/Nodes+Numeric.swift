@@ -208,8 +208,32 @@ final class NumericDivide: NumericBinary {
 
 /// `a mod b`; `mod 0` is the ordinary path's error.
 final class NumericRemainder: NumericBinary {
+  /// A constant divisor that is a nonzero whole number within ±2^53 (`mod 1000003`), as an
+  /// integer; else 0. A whole left operand is then divided as an integer with no check of the
+  /// divisor (`loop`: 88 → 56 instructions for the `mod`, 275 → 243 a round).
+  let integerDivisor: Int64
+
+  override init(_ left: NumericNode, _ right: NumericNode, general: Node) {
+    if let constant = right as? NumericConstant, constant.value != 0, abs(constant.value) < 9.0e15,
+      constant.value == constant.value.rounded(.towardZero)
+    {
+      integerDivisor = Int64(constant.value)
+    } else {
+      integerDivisor = 0
+    }
+    super.init(left, right, general: general)
+  }
+
   override func number(_ runtime: Runtime) -> Double {
     let x = left.number(runtime)
+    let divisor = integerDivisor
+    if divisor != 0, abs(x) < 9.0e15 {
+      let whole = Int64(x)
+      if Double(whole) == x {
+        let r = whole % divisor
+        return Double(r != 0 && (r < 0) != (divisor < 0) ? r + divisor : r)
+      }
+    }
     let y = rightNumber(runtime)
     guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
     return Arithmetic.remainder(x, y)
