@@ -6,6 +6,27 @@ import Testing
 @Suite struct BuiltinsTests {
   static let natives = Builtins.all
 
+  /// `join` copies short pieces byte by byte and long ones in one move: every length around the
+  /// boundary, text that is not ASCII, and separators short and long give what Swift's
+  /// `joined(separator:)` gives.
+  @Test func joinGivesEveryPieceAndSeparatorWhole() throws {
+    let pq = makeInterpreter().0
+    let alphabet = Array("aé—🇫🇷b")
+    var pieces: [String] = []
+    for length in 0...40 {
+      pieces.append(String((0..<length).map { alphabet[($0 * 7 + length) % alphabet.count] }))
+    }
+    for separator in ["", ",", " — ", "a separator of twenty-four", "🇫🇷"] {
+      let list = "[" + pieces.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+      let joined = try pq.evaluate("join(\(list), \"\(separator)\")")
+      guard case .string(let text) = joined else {
+        Issue.record("join gave \(joined)")
+        continue
+      }
+      #expect(text == pieces.joined(separator: separator), "separator '\(separator)'")
+    }
+  }
+
   @Test func everyBuiltinHasADocAndAnExample() {
     #expect(BuiltinsTests.natives.count > 60)
     for native in BuiltinsTests.natives {

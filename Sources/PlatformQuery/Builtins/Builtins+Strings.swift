@@ -4,7 +4,7 @@ extension Builtins {
       "join(list, separator?)", doc: "The elements' text joined by the separator (\"\" by default).",
       example: "join([\"a\", \"b\"], \", \")"
     ) { arguments throws(PQError) in
-      var separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
+      let separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
       let items = try arguments.list(0)
       // The size is checked before the text is built, and the bytes are gathered in one buffer
       // (`joined(separator:)` or `+=` cost several times more per piece).
@@ -17,17 +17,35 @@ extension Builtins {
         pieces.append(piece)
       }
       try arguments.runtime.checkSize(total, nil, what: "bytes")
-      // The bytes are copied straight into the new string's storage.
+      // The bytes are copied straight into the new string's storage; short pieces (most are a
+      // few bytes: `str(i mod 97)`) byte by byte rather than through `memmove`, and read
+      // without making each piece mutable (`withUTF8` on an array element checked the array's
+      // uniqueness every time): 280 → 265 instructions a piece.
+      let separatorBytes = Array(separator.utf8)
       let text = String(unsafeUninitializedCapacity: total) { buffer in
+        guard let to = buffer.baseAddress else { return 0 }
         var offset = 0
         func copy(_ source: UnsafeBufferPointer<UInt8>) {
-          guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
-          (to + offset).update(from: from, count: source.count)
-          offset += source.count
+          guard let from = source.baseAddress else { return }
+          let count = source.count
+          if count <= 16 {
+            for index in 0..<count { to[offset + index] = from[index] }
+          } else {
+            (to + offset).update(from: from, count: count)
+          }
+          offset += count
         }
-        for index in pieces.indices {
-          if index > 0 { separator.withUTF8(copy) }
-          pieces[index].withUTF8(copy)
+        separatorBytes.withUnsafeBufferPointer { separatorBuffer in
+          for index in pieces.indices {
+            if index > 0 { copy(separatorBuffer) }
+            let piece = pieces[index]
+            if piece.utf8.withContiguousStorageIfAvailable(copy) == nil {
+              for byte in piece.utf8 {
+                to[offset] = byte
+                offset += 1
+              }
+            }
+          }
         }
         return offset
       }
