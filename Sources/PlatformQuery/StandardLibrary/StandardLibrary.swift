@@ -33,15 +33,10 @@ enum StandardLibrary {
       let count = keyword.utf8.count
       guard end - start > count, bytes[start..<(start + count)].elementsEqual(keyword.utf8) else { continue }
       var stop = start + count
-      while stop < end, isNameByte(bytes[stop]) { stop += 1 }
+      while stop < end, isIdentifierPart(bytes[stop]) { stop += 1 }
       return stop > start + count ? String(decoding: bytes[(start + count)..<stop], as: UTF8.self) : nil
     }
     return nil
-  }
-
-  private static func isNameByte(_ byte: UInt8) -> Bool {
-    byte == UInt8(ascii: "_") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-      || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z"))
   }
 
   /// Importable modules by name.
