@@ -227,6 +227,22 @@ extension DataFile {
     var published: String?
     var accessed: String?
     var note: String?
+
+    /// Sets the fields both formats read the same way from their columns or members (`source`,
+    /// `period` or `period_note`, `quote`, `approximate`, `producer`, `url`, `published`,
+    /// `accessed`, `note`); the period's span, the status and the definition each reader sets
+    /// itself.
+    mutating func readTexts(_ text: (String) -> String?) {
+      publisher = text("source") ?? ""
+      period = text("period") ?? text("period_note") ?? "not given"
+      quote = text("quote") ?? ""
+      approximation = text("approximate")
+      producer = text("producer")
+      url = text("url")
+      published = text("published")
+      accessed = text("accessed")
+      note = text("note")
+    }
   }
 
   /// Reads a row's provenance cells; a period or status that cannot be read is an error at its cell.
@@ -260,16 +276,8 @@ extension DataFile {
       }
       origin.status = known
     }
-    origin.publisher = text("source") ?? ""
-    origin.period = text("period") ?? text("period_note") ?? "not given"
+    origin.readTexts(text)
     origin.definition = text("definition")
-    origin.quote = text("quote") ?? ""
-    origin.approximation = text("approximate")
-    origin.producer = text("producer")
-    origin.url = text("url")
-    origin.published = text("published")
-    origin.accessed = text("accessed")
-    origin.note = text("note")
     return origin
   }
 

@@ -210,20 +210,12 @@ public enum JSON {
       span = read
     }
     var provenance = DataFile.RowOrigin()
-    provenance.publisher = text("source") ?? ""
-    provenance.period = text("period") ?? text("period_note") ?? "not given"
+    provenance.readTexts(text)
     provenance.periodGiven = span != nil
     provenance.span = span
     provenance.status = status
     provenance.definition = text("definition") ?? ""
-    provenance.quote = text("quote") ?? ""
     provenance.statedAs = text("stated_as") ?? ""
-    provenance.approximation = text("approximate")
-    provenance.producer = text("producer")
-    provenance.url = text("url")
-    provenance.published = text("published")
-    provenance.accessed = text("accessed")
-    provenance.note = text("note")
     let origin = cache.origin(provenance)
     let figure = Figure(
       platform: text("platform") ?? "", field: text("field") ?? "",
