@@ -49,7 +49,11 @@ extension Builtins {
     },
     NativeFunction(
       "str(value)", doc: "The value's display text (as print shows it).", example: "str(x.mau)"
-    ) { arguments throws(PQError) in .string(arguments[0].description) },
+    ) { arguments throws(PQError) in
+      // A number's text without the display's dispatch over every kind of value.
+      if case .number(let n) = arguments.first { return .string(NumberFormat.plain(n)) }
+      return .string(arguments[0].description)
+    },
     NativeFunction(
       "num(text)", doc: "Reads a number in pq notation: 70.4M, $2.6M, 57%, 1_000, 3.5e6.",
       example: "num(\"70.4M\")"

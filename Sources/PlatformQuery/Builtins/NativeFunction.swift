@@ -138,6 +138,19 @@ public final class NativeFunction: @unchecked Sendable {
 
   func checkArity(_ count: Int, named: [String: Value]) throws(PQError) {
     if count >= minimumArity, count <= maximumArity ?? Int.max, named.isEmpty { return }
+    try reportArity(count, named: named)
+  }
+
+  /// Checks the count of a call without named arguments: the common case, kept small enough to
+  /// inline into the call.
+  @inline(__always)
+  func checkArity(_ count: Int) throws(PQError) {
+    if count >= minimumArity, count <= maximumArity ?? Int.max { return }
+    try reportArity(count, named: [:])
+  }
+
+  @inline(never)
+  private func reportArity(_ count: Int, named: [String: Value]) throws(PQError) {
     if count < minimumArity || (maximumArity.map { count > $0 } ?? false) {
       throw PQError.arity(
         name, minimum: minimumArity, maximum: maximumArity, given: count, notes: ["usage: \(signature)"])
@@ -159,10 +172,13 @@ struct Arguments {
   /// call then needs no array); more are all in `rest`.
   let first: Value
   let second: Value
-  private let rest: [Value]
+  /// Three or more positional arguments, else nil; and the named arguments, nil when there are
+  /// none. Optional rather than empty so that the common call has nothing to release (an empty
+  /// array or dictionary is still a reference the call retains and releases).
+  private let rest: [Value]?
+  private let namedArguments: [String: Value]?
   /// The number of positional arguments.
   let count: Int
-  var named: [String: Value]
   /// The runtime and the function, not retained: arguments live only for the call, during which
   /// both are held by the caller.
   unowned(unsafe) let runtime: Runtime
@@ -178,9 +194,9 @@ struct Arguments {
     } else {
       first = count > 0 ? values[0] : .nil
       second = count > 1 ? values[1] : .nil
-      rest = []
+      rest = nil
     }
-    self.named = named
+    self.namedArguments = named.isEmpty ? nil : named
     self.runtime = runtime
     self.span = span
     self.function = function
@@ -189,13 +205,19 @@ struct Arguments {
   init(first: Value, second: Value, count: Int, runtime: Runtime, span: Span, function: NativeFunction) {
     self.first = first
     self.second = second
-    self.rest = []
+    self.rest = nil
     self.count = count
-    self.named = [:]
+    self.namedArguments = nil
     self.runtime = runtime
     self.span = span
     self.function = function
   }
+
+  /// The named arguments (`chart(xs, log: true)`), empty when the call gave none.
+  var named: [String: Value] { namedArguments ?? [:] }
+
+  /// True when the call gave named arguments.
+  var hasNamed: Bool { namedArguments != nil }
 
   /// The positional arguments as a list.
   var values: [Value] {
@@ -203,13 +225,13 @@ struct Arguments {
     case 0: return []
     case 1: return [first]
     case 2: return [first, second]
-    default: return rest
+    default: return rest ?? []
     }
   }
 
   subscript(index: Int) -> Value {
     guard index < count else { return .nil }
-    if count > 2 { return rest[index] }
+    if let rest { return rest[index] }
     return index == 0 ? first : second
   }
 

@@ -147,7 +147,11 @@ extension Runtime {
     throws(PQError) -> Value
   {
     do {
-      try native.checkArity(arguments.count, named: arguments.named)
+      if arguments.hasNamed {
+        try native.checkArity(arguments.count, named: arguments.named)
+      } else {
+        try native.checkArity(arguments.count)
+      }
       let result = try native.body(&arguments)
       try account(result, arguments, native)
       return result
