@@ -145,6 +145,16 @@ struct SplitMix {
       let whole = Int64(random.next() % 9_007_199_254_740_993) * (random.next() % 2 == 0 ? 1 : -1)
       #expect(NumberFormat.plain(Double(whole)) == String(whole))
     }
+    // Beyond 2^53 and between whole numbers, the six significant digits; a fraction is never
+    // cut to the whole number below it.
+    #expect(NumberFormat.plain(9_007_199_254_740_994) == "9.0072e15")
+    #expect(NumberFormat.plain(-9_007_199_254_740_994) == "-9.0072e15")
+    for _ in 0..<2000 {
+      let whole = Double(random.next() % 10_000) * (random.next() % 2 == 0 ? 1 : -1)
+      let fraction = whole + (whole < 0 ? -0.25 : 0.25)
+      #expect(NumberFormat.plain(fraction) == NumberFormat.significant(fraction, digits: 6))
+      #expect(NumberFormat.plain(fraction).hasSuffix(".25"))
+    }
   }
 
   /// Percentages and points written with one or two decimals, combined, saved as JSON and CSV:

@@ -81,10 +81,12 @@ final class CallNode: Node {
       if !hasLabels {
         let count = arguments.count
         if count <= 2 {
-          let a = count > 0 ? try first.evaluate(runtime) : .nil
-          let b = count > 1 ? try second.evaluate(runtime) : .nil
+          // Evaluated straight into the arguments: held in locals first, each value was copied
+          // into them and destroyed twice.
           var gathered = Arguments(
-            first: a, second: b, count: count, runtime: runtime, span: span, function: native)
+            first: count > 0 ? try first.evaluate(runtime) : .nil,
+            second: count > 1 ? try second.evaluate(runtime) : .nil, count: count, runtime: runtime,
+            span: span, function: native)
           return try runtime.callNative(native, &gathered, callSite: self)
         }
         return try runtime.callNative(

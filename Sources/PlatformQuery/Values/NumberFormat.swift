@@ -26,7 +26,10 @@ enum NumberFormat {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if value == 0 { return "0" }
-    if value.rounded() == value, abs(value) <= exactIntegerLimit { return decimal(Int64(value)) }
+    // Whole within ±2^53: converting to an integer and back is exact (no call to `round`).
+    if abs(value) <= exactIntegerLimit, case let whole = Int64(value), Double(whole) == value {
+      return decimal(whole)
+    }
     return significant(value, digits: 6)
   }
 
