@@ -11,18 +11,34 @@ extension String {
       var lineBreakPairs = 0
       var previousWasCR = false
       let raw = UnsafeRawBufferPointer(bytes)
+      // A word is a run of ASCII without a carriage return when this is 0.
+      func special(_ word: UInt64) -> UInt64 {
+        let carriageReturns = word ^ 0x0D0D_0D0D_0D0D_0D0D
+        let hasCR = (carriageReturns &- 0x0101_0101_0101_0101) & ~carriageReturns & 0x8080_8080_8080_8080
+        return (word & 0x8080_8080_8080_8080) | hasCR
+      }
       while index < bytes.count {
-        // Eight ASCII bytes with no carriage return (and no pending one) are eight characters.
-        if !previousWasCR, index + 8 <= bytes.count {
-          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-          let carriageReturns = word ^ 0x0D0D_0D0D_0D0D_0D0D
-          let hasCR = (carriageReturns &- 0x0101_0101_0101_0101) & ~carriageReturns & 0x8080_8080_8080_8080
-          if word & 0x8080_8080_8080_8080 == 0, hasCR == 0 {
-            previousWasCR = false
-            scalars += 8
-            index += 8
-            continue
+        if !previousWasCR {
+          // Sixteen ASCII bytes with no carriage return (and no pending one) are sixteen
+          // characters: runs of prose are counted two words at a time.
+          while index + 16 <= bytes.count,
+            special(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+              | special(raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)) == 0
+          {
+            scalars += 16
+            index += 16
           }
+          // Then the ASCII bytes before the first special one (non-ASCII or a carriage
+          // return), found from the lowest set bit: the tests' borrows only ever reach above
+          // the first match, so the lowest is exact.
+          if index + 8 <= bytes.count {
+            let mask = special(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let plain = mask == 0 ? 8 : mask.trailingZeroBitCount >> 3
+            scalars += plain
+            index += plain
+            if plain == 8 { continue }
+          }
+          if index == bytes.count { break }
         }
         let lead = bytes[index]
         if lead < 0x80 {

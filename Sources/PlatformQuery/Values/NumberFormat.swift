@@ -298,7 +298,10 @@ enum NumberFormat {
         level += 1
         continue
       }
-      return (text == "0" ? "" : sign) + text + scales[level].suffix
+      // Most numbers need no sign or no suffix: each `+` of strings costs a hundred instructions.
+      let suffix = scales[level].suffix
+      if sign.isEmpty || text == "0" { return suffix.isEmpty ? text : text + suffix }
+      return sign + text + suffix
     }
   }
 
@@ -322,6 +325,7 @@ enum NumberFormat {
   /// Whether a non-negative number's text, as `significant` makes it, is 1000 or more: four
   /// digits or more before any decimal point (an exponent form is never that large here).
   static func reachesThousand(_ text: String) -> Bool {
+    if text.utf8.count < 4 { return false }
     var digits = 0
     for byte in text.utf8 {
       if byte == UInt8(ascii: ".") { break }

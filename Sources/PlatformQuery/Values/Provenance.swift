@@ -739,7 +739,7 @@ public final class Provenance: Sendable {
 
   /// Combines the provenance of a binary computation's two sides (either may be nil) without
   /// gathering them in an array first.
-  static func combine(text expression: Text, precedence: Int, _ left: Provenance?, _ right: Provenance?)
+  static func combine(text expression: consuming Text, precedence: Int, _ left: Provenance?, _ right: Provenance?)
     -> Provenance?
   {
     guard let left else { return right?.renamed(text: expression, precedence: precedence) }
@@ -755,7 +755,7 @@ public final class Provenance: Sendable {
 
   /// `combine(text:precedence:_:_:)` for the measures of two values (either may be nil), two
   /// figures combined without making either's own provenance first.
-  static func combine(text expression: Text, precedence: Int, _ left: Measure?, _ right: Measure?)
+  static func combine(text expression: consuming Text, precedence: Int, _ left: Measure?, _ right: Measure?)
     -> Provenance?
   {
     if let a = left?.asFigure, let b = right?.asFigure {
@@ -766,7 +766,7 @@ public final class Provenance: Sendable {
 
   /// The provenance of a computation on two single figures (`x.mau / truth.mau`): both, and the
   /// one pair to weigh — or the one figure, weighed against itself.
-  static func ofTwo(_ a: Figure, _ b: Figure, text expression: Text, precedence: Int) -> Provenance {
+  static func ofTwo(_ a: Figure, _ b: Figure, text expression: consuming Text, precedence: Int) -> Provenance {
     if a == b {
       return Provenance(text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
     }
