@@ -739,7 +739,9 @@ public final class Provenance: Sendable {
 
   /// Combines the provenance of a binary computation's two sides (either may be nil) without
   /// gathering them in an array first.
-  static func combine(text expression: consuming Text, precedence: Int, _ left: Provenance?, _ right: Provenance?)
+  static func combine(
+    text expression: consuming Text, precedence: Int, _ left: Provenance?, _ right: Provenance?
+  )
     -> Provenance?
   {
     guard let left else { return right?.renamed(text: expression, precedence: precedence) }
@@ -766,7 +768,8 @@ public final class Provenance: Sendable {
 
   /// The provenance of a computation on two single figures (`x.mau / truth.mau`): both, and the
   /// one pair to weigh — or the one figure, weighed against itself.
-  static func ofTwo(_ a: Figure, _ b: Figure, text expression: consuming Text, precedence: Int) -> Provenance {
+  static func ofTwo(_ a: Figure, _ b: Figure, text expression: consuming Text, precedence: Int) -> Provenance
+  {
     if a == b {
       return Provenance(text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
     }
