@@ -214,3 +214,66 @@ import Testing
     }
   }
 }
+
+/// A computed value's provenance is its measure when made for the value's unit: one object,
+/// answering exactly as a measure that holds the provenance would.
+@Suite struct ProvenanceAsMeasureTests {
+  static let expressions = [
+    "ratio(x.mau, truth.mau)", "x.mau + truth.mau", "x.mau / truth.mau",
+    "diff(x.news_share, truth.news_share)",
+    "x.revenue / x.mau", "-x.mau", "round(x.mau)", "share(truth.mau, x.mau + truth.mau)",
+    "pct_change(truth.mau, x.mau)", "x.mau * 2", "x.news_share * 100", "ratio(x.mau, 2)",
+    "(x.mau + truth.mau) / 2",
+    "x.mau - 5", "x.revenue - truth.revenue", "x.web_visits / x.mau * truth.mau",
+  ]
+
+  @Test(arguments: expressions)
+  func aComputedValueAnswersAsAMeasureHoldingItsProvenance(expression: String) throws {
+    let (pq, _) = makeInterpreter()
+    let value = try pq.evaluate(expression)
+    guard case .quantity(let number, let measure) = value else {
+      Issue.record("\(expression) is not a quantity: \(value)")
+      return
+    }
+    let provenance = try #require(measure.provenance)
+    if measure.kind == .provenance { #expect(provenance === measure) }
+    let held = Value.quantity(number, Measure(unit: measure.unit, provenance: provenance))
+    #expect(held.description == value.description)
+    #expect(Builtins.explanation(held) == Builtins.explanation(value))
+    #expect(held.caveatTexts == value.caveatTexts)
+    #expect(held.unit == value.unit)
+  }
+
+  /// The results that are most often made — a ratio of figures, a sum of figures — are one object.
+  @Test func ratiosAndSumsAreOneObject() throws {
+    let (pq, _) = makeInterpreter()
+    for expression in ["ratio(x.mau, truth.mau)", "x.mau / truth.mau", "x.mau + truth.mau"] {
+      guard case .quantity(_, let measure) = try pq.evaluate(expression) else {
+        Issue.record("\(expression) is not a quantity")
+        continue
+      }
+      #expect(measure.kind == .provenance, "\(expression)")
+      #expect(measure.provenance === measure, "\(expression)")
+    }
+  }
+
+  /// A provenance made for another unit is held by a measure of the value's own unit.
+  @Test func aProvenanceOfAnotherUnitIsHeldNotUsed() {
+    let provenance = Provenance(expression: "a / b", figures: [])
+    #expect(provenance.unit == .none)
+    let percent = Value.make(0.5, .percent, provenance)
+    guard case .quantity(_, let measure) = percent else {
+      Issue.record("not a quantity")
+      return
+    }
+    #expect(measure !== provenance)
+    #expect(measure.unit == .percent)
+    #expect(measure.provenance === provenance)
+    #expect(percent.description == "50%")
+    guard case .quantity(_, let same) = Value.make(2, .none, provenance) else {
+      Issue.record("not a quantity")
+      return
+    }
+    #expect(same === provenance)
+  }
+}

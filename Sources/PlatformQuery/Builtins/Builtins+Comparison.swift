@@ -6,7 +6,7 @@ extension Builtins {
     let right = b.sourcedMeasure
     if left == nil, right == nil { return result }
     let text = Provenance.Text.call(name, Provenance.Part(a, left), Provenance.Part(b, right))
-    var provenance = Provenance.combine(text: text, precedence: 10, left, right)
+    var provenance = Provenance.combine(text: text, precedence: 10, left, right, unit: result.unit)
     // Weighing a sourced figure against a bare number: the number's side has no source, and
     // the result must not claim otherwise.
     if let combined = provenance, left == nil || right == nil {
@@ -14,7 +14,7 @@ extension Builtins {
       provenance = Provenance(
         text: combined.text, precedence: combined.precedence, figures: combined.figures,
         pairs: combined.pairs,
-        givenCaveats: combined.givenCaveats + [Provenance.noSource(unsourced)])
+        givenCaveats: combined.givenCaveats + [Provenance.noSource(unsourced)], unit: combined.unit)
     }
     return Value.make(number, result.unit, provenance)
   }

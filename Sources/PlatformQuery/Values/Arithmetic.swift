@@ -311,11 +311,11 @@ enum Arithmetic {
       return .bool(try plain(op, a * factor, b * factor) != 0)
     }
     let result = try plain(op, a, b)
-    return Value.make(result, unit, tracking ? combine(op, lhs, rhs) : nil)
+    return Value.make(result, unit, tracking ? combine(op, lhs, rhs, unit: unit) : nil)
   }
 
-  /// The provenance of `lhs op rhs`, or nil when neither side has any.
-  static func combine(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) -> Provenance? {
+  /// The provenance of `lhs op rhs`, made for a result in `unit`; nil when neither side has any.
+  static func combine(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, unit: Unit = .none) -> Provenance? {
     let left = lhs.sourcedMeasure
     let right = rhs.sourcedMeasure
     if left == nil, right == nil { return nil }
@@ -325,7 +325,7 @@ enum Arithmetic {
     let rightText = operandText(rhs, right, needs: rightAssociative ? precedence : precedence + 1)
     return Provenance.combine(
       text: .written(Provenance.bounded("\(leftText) \(op.rawValue) \(rightText)")), precedence: precedence,
-      left, right)
+      left, right, unit: unit)
   }
 
   static func operandText(_ value: Value, _ measure: Measure?, needs precedence: Int) -> String {

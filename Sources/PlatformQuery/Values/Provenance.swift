@@ -454,7 +454,11 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
 
 /// Where a computed number came from: the expression that produced it, the figures it used, and
 /// the caveats that combining them raised. Plain numbers have none and pay nothing.
-public final class Provenance: Sendable {
+///
+/// A provenance is also a ``Measure``: the measure of the value it was made for, whose unit is
+/// its `unit` (``Unit/none`` unless made for a value with a unit). A computed value is then one
+/// object rather than a measure holding a provenance.
+public final class Provenance: Measure, @unchecked Sendable {
   /// The computation, e.g. `x.mau / truth.mau`.
   public var expression: String {
     switch text {
@@ -686,6 +690,7 @@ public final class Provenance: Sendable {
     self.givenCaveats = caveats
     self.omitted = 0
     self.isByKind = false
+    super.init(provenanceUnit: .none)
   }
 
   convenience init(
@@ -696,9 +701,10 @@ public final class Provenance: Sendable {
       givenCaveats: givenCaveats)
   }
 
+  /// `unit` is the unit of the value the provenance is made for, which it is then the measure of.
   init(
     text: Text, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String], omitted: Int = 0,
-    isByKind: Bool = false
+    isByKind: Bool = false, unit: Unit = .none
   ) {
     self.text = text
     self.precedence = precedence
@@ -707,6 +713,7 @@ public final class Provenance: Sendable {
     self.givenCaveats = givenCaveats
     self.omitted = omitted
     self.isByKind = isByKind
+    super.init(provenanceUnit: unit)
   }
 
   /// An expression cut to 240 characters. The byte count bounds the character count, so the
@@ -720,15 +727,17 @@ public final class Provenance: Sendable {
     renamed(text: .written(Provenance.bounded(expression)), precedence: precedence)
   }
 
-  func renamed(text: Text, precedence: Int = 10) -> Provenance {
+  func renamed(text: Text, precedence: Int = 10, unit: Unit = .none) -> Provenance {
     Provenance(
       text: text, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats,
-      omitted: omitted, isByKind: isByKind)
+      omitted: omitted, isByKind: isByKind, unit: unit)
   }
 
   /// Provenance of a single figure.
   convenience init(figure: Figure) {
-    self.init(text: .figure(figure), precedence: 10, figures: [figure], pairs: [], givenCaveats: [])
+    self.init(
+      text: .figure(figure), precedence: 10, figures: [figure], pairs: [], givenCaveats: [], unit: figure.unit
+    )
   }
 
   /// Combines the inputs of a computation into the provenance of its result: their figures, and
@@ -738,44 +747,49 @@ public final class Provenance: Sendable {
   }
 
   /// Combines the provenance of a binary computation's two sides (either may be nil) without
-  /// gathering them in an array first.
+  /// gathering them in an array first. `unit` is the result's unit (see ``Provenance``).
   static func combine(
-    text expression: consuming Text, precedence: Int, _ left: Provenance?, _ right: Provenance?
+    text expression: consuming Text, precedence: Int, _ left: Provenance?, _ right: Provenance?,
+    unit: Unit = .none
   )
     -> Provenance?
   {
-    guard let left else { return right?.renamed(text: expression, precedence: precedence) }
-    guard let right else { return left.renamed(text: expression, precedence: precedence) }
+    guard let left else { return right?.renamed(text: expression, precedence: precedence, unit: unit) }
+    guard let right else { return left.renamed(text: expression, precedence: precedence, unit: unit) }
     // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
     if left.figures.count == 1, right.figures.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
       left.givenCaveats.isEmpty, right.givenCaveats.isEmpty, left.omitted == 0, right.omitted == 0
     {
-      return ofTwo(left.figures[0], right.figures[0], text: expression, precedence: precedence)
+      return ofTwo(left.figures[0], right.figures[0], text: expression, precedence: precedence, unit: unit)
     }
-    return combine(text: expression, precedence: precedence, [left, right])
+    return combine(text: expression, precedence: precedence, [left, right], unit: unit)
   }
 
-  /// `combine(text:precedence:_:_:)` for the measures of two values (either may be nil), two
-  /// figures combined without making either's own provenance first.
-  static func combine(text expression: consuming Text, precedence: Int, _ left: Measure?, _ right: Measure?)
+  /// `combine(text:precedence:_:_:unit:)` for the measures of two values (either may be nil),
+  /// two figures combined without making either's own provenance first.
+  static func combine(
+    text expression: consuming Text, precedence: Int, _ left: Measure?, _ right: Measure?, unit: Unit = .none
+  )
     -> Provenance?
   {
     if let a = left?.asFigure, let b = right?.asFigure {
-      return ofTwo(a, b, text: expression, precedence: precedence)
+      return ofTwo(a, b, text: expression, precedence: precedence, unit: unit)
     }
-    return combine(text: expression, precedence: precedence, left?.provenance, right?.provenance)
+    return combine(text: expression, precedence: precedence, left?.provenance, right?.provenance, unit: unit)
   }
 
   /// The provenance of a computation on two single figures (`x.mau / truth.mau`): both, and the
   /// one pair to weigh — or the one figure, weighed against itself.
-  static func ofTwo(_ a: Figure, _ b: Figure, text expression: consuming Text, precedence: Int) -> Provenance
-  {
+  static func ofTwo(
+    _ a: Figure, _ b: Figure, text expression: consuming Text, precedence: Int, unit: Unit = .none
+  ) -> Provenance {
     if a == b {
-      return Provenance(text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [])
+      return Provenance(
+        text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [], unit: unit)
     }
     return Provenance(
       text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
-      givenCaveats: [])
+      givenCaveats: [], unit: unit)
   }
 
   /// The caveat for a side of a comparison that has no source at all.
@@ -792,10 +806,12 @@ public final class Provenance: Sendable {
   /// caveat says that their differences are not all named.
   static let keptKinds = 32
 
-  static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
+  static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?], unit: Unit = .none)
+    -> Provenance?
+  {
     let present = inputs.compactMap { $0 }
     if present.isEmpty { return nil }
-    if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence) }
+    if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence, unit: unit) }
     let total = present.reduce(0) { $0 + $1.figureCount }
     // Many figures: one of each kind stands for the others (see `figures`).
     let byKind = total > listedFigures
@@ -882,7 +898,7 @@ public final class Provenance: Sendable {
     }
     return Provenance(
       text: expression, precedence: precedence, figures: figures, pairs: order, givenCaveats: given,
-      omitted: omitted, isByKind: byKind)
+      omitted: omitted, isByKind: byKind, unit: unit)
   }
 
   /// Caveats raised by weighing figures against each other: for the same metric, differing

@@ -24,6 +24,15 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
     public var power: Int
   }
 
+  /// Units are equal when their scales and factors are. Without factors (a ratio, a percentage)
+  /// no array is compared: the generic comparison of two empty arrays cost 60 instructions, on
+  /// every computed value (`Value.make`).
+  public static func == (lhs: Unit, rhs: Unit) -> Bool {
+    guard lhs.scale == rhs.scale else { return false }
+    if lhs.factors.isEmpty || rhs.factors.isEmpty { return lhs.factors.isEmpty && rhs.factors.isEmpty }
+    return lhs.factors == rhs.factors
+  }
+
   /// Creates a unit from factors and a scale.
   public init(factors: [Factor] = [], scale: Scale = .none) {
     self.factors = factors.filter { $0.power != 0 }.sorted { $0.name < $1.name }

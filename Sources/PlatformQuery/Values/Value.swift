@@ -83,11 +83,14 @@ public enum Value: @unchecked Sendable {
   /// neither unit nor provenance so that plain arithmetic stays on its fast path.
   /// A quantity of a common unit without provenance (`70.4M users` read from a file) shares
   /// one measure, instead of one object per number.
+  /// A provenance made for the value's unit is the value's measure itself (see ``Measure``).
   static func make(_ value: Double, _ unit: Unit, _ provenance: Provenance?) -> Value {
-    if provenance == nil {
+    guard let provenance else {
       if unit.isNone { return .number(value) }
       if let shared = Measure.shared(unit) { return .quantity(value, shared) }
+      return .quantity(value, Measure(unit: unit))
     }
+    if provenance.unit == unit { return .quantity(value, provenance) }
     return .quantity(value, Measure(unit: unit, provenance: provenance))
   }
 }
@@ -97,32 +100,50 @@ public enum Value: @unchecked Sendable {
 /// A ``Figure`` is its own measure: the value of a figure is `.quantity(figure.value, figure)`,
 /// and its provenance (the figure alone) is made when asked for. A loaded file has hundreds of
 /// thousands of figures, most never weighed against another; each costs one object, not four
-/// (bench/README.md, "loading the user's own data").
+/// (bench/README.md, "loading the user's own data"). A computed value's ``Provenance`` is its
+/// measure too when it was made for the value's unit (`ratio(x.mau, truth.mau)` is
+/// `.quantity(101…, provenance)`): one object for the result of a computation, not two.
 public class Measure: @unchecked Sendable {
   /// The unit.
   public final let unit: Unit
   /// Where the number came from, or nil for a literal.
   public final var provenance: Provenance? {
-    if isFigure { return Provenance(figure: unsafeDowncast(self, to: Figure.self)) }
-    return storedProvenance
+    switch kind {
+    case .figure: return Provenance(figure: unsafeDowncast(self, to: Figure.self))
+    case .provenance: return unsafeDowncast(self, to: Provenance.self)
+    case .plain: return heldProvenance
+    }
   }
 
   /// This measure as the figure it is, or nil.
-  final var asFigure: Figure? { isFigure ? unsafeDowncast(self, to: Figure.self) : nil }
+  final var asFigure: Figure? { kind == .figure ? unsafeDowncast(self, to: Figure.self) : nil }
 
   /// True when `provenance` is not nil (asked without making a figure's provenance).
-  public final var hasProvenance: Bool { isFigure || storedProvenance != nil }
+  public final var hasProvenance: Bool { kind != .plain || heldProvenance != nil }
 
-  /// The provenance of a measure that is not a figure.
-  final let storedProvenance: Provenance?
+  /// The provenance of a measure that is not a figure: the one it holds, or itself when it is
+  /// a provenance.
+  final var storedProvenance: Provenance? {
+    kind == .provenance ? unsafeDowncast(self, to: Provenance.self) : heldProvenance
+  }
+  /// The provenance a plain measure holds (nil for figures and provenances).
+  private final let heldProvenance: Provenance?
+  /// What this measure is: a plain one, a ``Figure`` or a ``Provenance``.
+  final let kind: Kind
   /// True when this measure is a ``Figure``.
-  final let isFigure: Bool
+  final var isFigure: Bool { kind == .figure }
+
+  enum Kind: UInt8 {
+    case plain
+    case figure
+    case provenance
+  }
 
   /// Creates a measure.
   public init(unit: Unit, provenance: Provenance? = nil) {
     self.unit = unit
-    self.storedProvenance = provenance
-    self.isFigure = false
+    self.heldProvenance = provenance
+    self.kind = .plain
   }
 
   /// The one measure without provenance for each of the common units, or nil.
@@ -147,8 +168,15 @@ public class Measure: @unchecked Sendable {
   /// The measure part of a figure.
   init(figureUnit unit: Unit) {
     self.unit = unit
-    self.storedProvenance = nil
-    self.isFigure = true
+    self.heldProvenance = nil
+    self.kind = .figure
+  }
+
+  /// The measure part of a provenance: the unit of the value it was made for.
+  init(provenanceUnit unit: Unit) {
+    self.unit = unit
+    self.heldProvenance = nil
+    self.kind = .provenance
   }
 }
 
