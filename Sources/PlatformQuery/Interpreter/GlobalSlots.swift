@@ -44,6 +44,10 @@ final class GlobalSlots {
     return nil
   }
 
+  /// The slot of a global, for changing its value in place.
+  @inline(__always)
+  func slot(_ index: Int) -> UnsafeMutablePointer<Value> { pointer + index }
+
   subscript(index: Int) -> Value {
     @inline(__always) get { pointer[index] }
     @inline(__always) set { pointer[index] = newValue }

@@ -31,6 +31,41 @@ extension Runtime {
     store(.nil, into: storage)
     return value
   }
+
+  /// Appends `element` to the list a variable holds, in its slot: the list's new length, or
+  /// nil (and nothing changed) when the variable holds no list.
+  @inline(__always)
+  func appendInPlace(_ element: Value, to storage: Storage) -> Int? {
+    switch storage {
+    case .local(let slot): return Runtime.append(element, to: localPointer(slot))
+    case .global(let index): return Runtime.append(element, to: globals.slot(index))
+    case .environment(let hops, let index):
+      return environment(hops).withUnsafeMutablePointerToElements { Runtime.append(element, to: $0 + index) }
+    }
+  }
+
+  /// The list in `slot` is moved out (no retain, so it is uniquely referenced and grows in
+  /// place), appended to, and moved back: `xs += [x]` without copying or counting references.
+  /// Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
+  @inline(__always)
+  static func append(_ element: Value, to slot: UnsafeMutablePointer<Value>) -> Int? {
+    guard case .list = slot.pointee else { return nil }
+    var items = takeList(slot)
+    if items.count == items.capacity { items.reserveCapacity(items.count + items.count / 2 + 1) }
+    items.append(element)
+    let count = items.count
+    slot.initialize(to: .list(items))
+    return count
+  }
+
+  /// The list in `slot`, moved out and the slot left uninitialized. The moved value ends with
+  /// this statement, so the list returned is the only reference (held in a `switch` subject
+  /// instead, it would live on through the append and force a copy of the whole list).
+  @inline(__always)
+  private static func takeList(_ slot: UnsafeMutablePointer<Value>) -> [Value] {
+    if case .list(let items) = slot.move() { return items }
+    return []
+  }
 }
 
 /// `name op= value`; lists and strings grow in place.
@@ -40,33 +75,35 @@ final class CompoundAssignNode: Node {
   let value: Node
   let operatorSpan: Span
 
-  /// For `xs += [a, b]`, the list literal's elements: they are appended to the list in place,
-  /// without making the one-off list first.
-  let appendedElements: ListNode?
+  /// For `xs += [x]`, the one element: appended to the list in its slot, without making the
+  /// one-off list first (`appendsOne`; otherwise a placeholder). A non-optional field, read
+  /// without a retain.
+  let appendedElement: Node
+  let appendsOne: Bool
 
   init(target: Storage, op: BinaryOperator, value: Node, operatorSpan: Span, span: Span) {
     self.target = target
     self.op = op
     self.value = value
     self.operatorSpan = operatorSpan
-    self.appendedElements = op == .add ? value as? ListNode : nil
+    if op == .add, let list = value as? ListNode, list.elements.count == 1 {
+      appendedElement = list.elements[0]
+      appendsOne = true
+    } else {
+      appendedElement = CallNode.absent
+      appendsOne = false
+    }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    if let appendedElements, appendedElements.elements.count == 1 {
-      let element = try appendedElements.elements[0].evaluate(runtime)
-      var left = runtime.take(target)
-      if case .list(var items) = left {
-        left = .nil
-        if items.count == items.capacity { items.reserveCapacity(items.count + items.count / 2 + 1) }
-        items.append(element)
-        left = .list(items)
-        runtime.store(left, into: target)
-        try checkGrowth(runtime, items.count, left)
+    if appendsOne {
+      let element = try appendedElement.evaluate(runtime)
+      // Grown in place; past the size limit the longer list stays, and the error says so.
+      if let count = runtime.appendInPlace(element, to: target) {
+        try runtime.checkSize(count, span)
         return .nil
       }
-      runtime.store(left, into: target)
       return try combine(.list([element]), runtime)
     }
     return try combine(try value.evaluate(runtime), runtime)
