@@ -25,6 +25,10 @@ import Testing
       }
       #expect(text == pieces.joined(separator: separator), "separator '\(separator)'")
     }
+    // Elements that are not strings join as their text, as print shows them, strings among them
+    // whole.
+    let mixed = try pq.evaluate(#"join([1, "a", nil, 2.5, [1, "b"], "a longer piece than sixteen"], "-")"#)
+    #expect(mixed.description == #"1-a-nil-2.5-[1, "b"]-a longer piece than sixteen"#)
   }
 
   @Test func everyBuiltinHasADocAndAnExample() {
