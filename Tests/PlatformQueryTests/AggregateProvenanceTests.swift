@@ -47,6 +47,19 @@ import Testing
         == Set(summed.caveatTexts.map { Figure.afterLabel($0) }))
   }
 
+  /// Periods that begin on the same day are listed shorter first, in every run: the figures'
+  /// positions come from a set, whose order changes from one process to the next, and `2024`
+  /// and `H1 2024` used to swap places between runs of the same script.
+  @Test(arguments: [90, 91, 150, 300])
+  func periodsThatBeginTogetherAreListedInOneOrder(count: Int) throws {
+    let (pq, _) = makeInterpreter()
+    let periods = ["2024", "2024-10", "H1 2024", "2024-Q3", "2024-09"]
+    try pq.run(script: Self.setup(count, periods: periods), name: "setup")
+    let caveats = try pq.evaluate("sum(rows)").caveatTexts
+    let line = try #require(caveats.first { $0.hasPrefix("periods differ") })
+    #expect(line.hasPrefix("periods differ: 5 periods (H1 2024, 2024, 2024-Q3, 2024-09, 2024-10)"), "\(line)")
+  }
+
   /// One estimate among hundreds of reported figures is still named.
   @Test func oneEstimateAmongManyIsNamed() throws {
     let (pq, _) = makeInterpreter()

@@ -153,18 +153,20 @@ extension Builtins {
     // The number and unit by adding as `+` does, without provenance; then the provenance of all
     // the items at once (one pass, not one combination per item).
     for item in items.dropFirst() { result = try Arithmetic.apply(.add, result, item, tracking: false) }
-    let provenances = items.map(\.provenance)
-    guard provenances.contains(where: { $0 != nil }) else { return result }
-    let figures = provenances.reduce(0) { $0 + ($1?.figureCount ?? 0) }
-    let first = provenances.lazy.compactMap { $0 }.flatMap(\.figures).prefix(3).map(\.label)
+    // Each item's measure, a figure's taken as it is (its provenance is not made for this).
+    let measures = items.map(\.sourcedMeasure)
+    guard measures.contains(where: { $0 != nil }) else { return result }
+    let figures = items.reduce(0) { $0 + $1.inputFigureCount }
+    let first = items.lazy.flatMap(\.inputFigures).prefix(3).map(\.label)
     let expression: String
-    if figures <= Provenance.listedFigures, items.allSatisfy({ $0.provenance?.figures.count == 1 }) {
-      expression =
-        "sum(" + items.compactMap { $0.provenance?.figures.first?.label }.joined(separator: ", ") + ")"
+    if figures <= Provenance.listedFigures, items.allSatisfy({ $0.inputFigures.count == 1 }) {
+      expression = "sum(" + items.compactMap { $0.inputFigures.first?.label }.joined(separator: ", ") + ")"
     } else {
       expression = "sum(" + first.joined(separator: ", ") + ", … \(items.count) values in all)"
     }
-    guard let provenance = Provenance.combine(expression, precedence: 10, provenances) else { return result }
+    guard let provenance = Provenance.combine(expression, precedence: 10, measures: measures) else {
+      return result
+    }
     return Value.make(result.numericValue ?? 0, result.unit, provenance)
   }
 }

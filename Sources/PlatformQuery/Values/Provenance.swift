@@ -641,8 +641,16 @@ public final class Provenance: Measure, @unchecked Sendable {
     }
     var result: [String] = []
     if let positions = found[.periods] {
-      // In time order when every period is read; else as first used.
-      let timed = positions.sorted { (figures[$0].span?.firstDay ?? 0) < (figures[$1].span?.firstDay ?? 0) }
+      // In time order when every period is read (periods that begin on the same day, shorter
+      // first); else as first used. Ties go by position: `positions` is a set, whose order
+      // changes from run to run, and so did the order of `2024` and `H1 2024`.
+      let timed = positions.sorted { a, b in
+        let first = figures[a].span
+        let second = figures[b].span
+        return (first?.firstDay ?? 0, first?.lastDay ?? 0, a) < (
+          second?.firstDay ?? 0, second?.lastDay ?? 0, b
+        )
+      }
       var periods: [String] = []
       for position in timed where !periods.contains(figures[position].period) {
         periods.append(figures[position].period)
@@ -650,7 +658,7 @@ public final class Provenance: Measure, @unchecked Sendable {
       var line = "periods differ: \(periods.count) periods (\(listed(periods)))"
       // The first to begin against the last to begin: the distance `difference` measures
       // (start to start), so no other pair is farther apart.
-      let spans = positions.compactMap { figures[$0].span }
+      let spans = positions.sorted().compactMap { figures[$0].span }
       if spans.count == positions.count,
         let earliest = spans.min(by: { ($0.firstDay, $0.lastDay) < ($1.firstDay, $1.lastDay) }),
         let latest = spans.max(by: { ($0.firstDay, $0.lastDay) < ($1.firstDay, $1.lastDay) }),
@@ -809,7 +817,66 @@ public final class Provenance: Measure, @unchecked Sendable {
   static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?], unit: Unit = .none)
     -> Provenance?
   {
-    let present = inputs.compactMap { $0 }
+    combine(
+      text: expression, precedence: precedence, inputs: inputs.compactMap { $0.map(Input.init) }, unit: unit)
+  }
+
+  /// `combine(_:precedence:_:)` for the measures of many values (a column of a loaded file):
+  /// a figure's measure is taken as the figure, without making its one-figure provenance.
+  static func combine(_ expression: String, precedence: Int, measures: [Measure?], unit: Unit = .none)
+    -> Provenance?
+  {
+    combine(
+      text: .written(bounded(expression)), precedence: precedence, inputs: measures.compactMap(Input.init),
+      unit: unit)
+  }
+
+  /// An input of a combination: a provenance, or a figure standing for its own one-figure
+  /// provenance (summing a loaded column made one provenance and one array for every row).
+  struct Input {
+    private let provenance: Provenance?
+    private let figure: Figure?
+
+    init(_ provenance: Provenance) {
+      self.init(provenance: provenance, figure: nil)
+    }
+
+    private init(provenance: Provenance?, figure: Figure?) {
+      self.provenance = provenance
+      self.figure = figure
+    }
+
+    /// The input for a value's measure; nil for a measure without provenance.
+    init?(_ measure: Measure?) {
+      if let figure = measure?.asFigure {
+        self.init(provenance: nil, figure: figure)
+      } else if let provenance = measure?.storedProvenance {
+        self.init(provenance)
+      } else {
+        return nil
+      }
+    }
+
+    var figures: FigureList {
+      if let figure { return FigureList(single: figure) }
+      return FigureList(many: provenance?.figures ?? [])
+    }
+    var figureCount: Int { provenance?.figureCount ?? 1 }
+    var omitted: Int { provenance?.omitted ?? 0 }
+    var givenCaveats: [String] { provenance?.givenCaveats ?? [] }
+    var isByKind: Bool { provenance?.isByKind ?? false }
+    var pairs: [Pair] { provenance?.pairs ?? [] }
+
+    func renamed(text: Text, precedence: Int, unit: Unit) -> Provenance {
+      if let provenance { return provenance.renamed(text: text, precedence: precedence, unit: unit) }
+      return Provenance(
+        text: text, precedence: precedence, figures: Array(figures), pairs: [], givenCaveats: [], unit: unit)
+    }
+  }
+
+  static func combine(text expression: Text, precedence: Int, inputs present: [Input], unit: Unit = .none)
+    -> Provenance?
+  {
     if present.isEmpty { return nil }
     if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence, unit: unit) }
     let total = present.reduce(0) { $0 + $1.figureCount }
@@ -842,7 +909,7 @@ public final class Provenance: Measure, @unchecked Sendable {
       // The first input's figures are already one of each (kind), when merged by kind: taken
       // as they are, without searching (a running total adds one figure to many, each time).
       if inputIndex == 0, !byKind || provenance.isByKind || provenance.figures.count <= 1 {
-        figures = provenance.figures
+        figures = Array(provenance.figures)
         for pair in provenance.pairs { addPair(pair) }
         positions.append(Array(figures.indices))
         continue

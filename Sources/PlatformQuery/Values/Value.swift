@@ -79,6 +79,14 @@ public enum Value: @unchecked Sendable {
     return FigureList(many: measure.storedProvenance?.figures ?? [])
   }
 
+  /// The number of figures the value comes from, listed or not (`Provenance.figureCount`),
+  /// without making a figure's provenance.
+  var inputFigureCount: Int {
+    guard case .quantity(_, let measure) = self else { return 0 }
+    if measure.isFigure { return 1 }
+    return measure.storedProvenance?.figureCount ?? 0
+  }
+
   /// Makes a number from a value, a unit and provenance, normalising to `.number` when there is
   /// neither unit nor provenance so that plain arithmetic stays on its fast path.
   /// A quantity of a common unit without provenance (`70.4M users` read from a file) shares
