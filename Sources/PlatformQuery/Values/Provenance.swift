@@ -831,44 +831,32 @@ public final class Provenance: Measure, @unchecked Sendable {
       unit: unit)
   }
 
-  /// An input of a combination: a provenance, or a figure standing for its own one-figure
-  /// provenance (summing a loaded column made one provenance and one array for every row).
+  /// An input of a combination: a measure with provenance — a provenance, or a figure standing
+  /// for its own one-figure provenance, which is not made (summing a loaded column made one
+  /// provenance and one array for every row).
   struct Input {
-    private let provenance: Provenance?
-    private let figure: Figure?
+    private let measure: Measure
 
-    init(_ provenance: Provenance) {
-      self.init(provenance: provenance, figure: nil)
-    }
-
-    private init(provenance: Provenance?, figure: Figure?) {
-      self.provenance = provenance
-      self.figure = figure
-    }
+    init(_ provenance: Provenance) { measure = provenance }
 
     /// The input for a value's measure; nil for a measure without provenance.
     init?(_ measure: Measure?) {
-      if let figure = measure?.asFigure {
-        self.init(provenance: nil, figure: figure)
-      } else if let provenance = measure?.storedProvenance {
-        self.init(provenance)
-      } else {
-        return nil
-      }
+      guard let measure, measure.hasProvenance else { return nil }
+      self.measure = measure
     }
 
-    var figures: FigureList {
-      if let figure { return FigureList(single: figure) }
-      return FigureList(many: provenance?.figures ?? [])
-    }
-    var figureCount: Int { provenance?.figureCount ?? 1 }
-    var omitted: Int { provenance?.omitted ?? 0 }
-    var givenCaveats: [String] { provenance?.givenCaveats ?? [] }
-    var isByKind: Bool { provenance?.isByKind ?? false }
-    var pairs: [Pair] { provenance?.pairs ?? [] }
+    var figures: FigureList { measure.sourceFigures }
+    var figureCount: Int { measure.sourceFigureCount }
+    // A figure has no provenance stored: none omitted, no caveats given, no pairs.
+    var omitted: Int { measure.storedProvenance?.omitted ?? 0 }
+    var givenCaveats: [String] { measure.storedProvenance?.givenCaveats ?? [] }
+    var isByKind: Bool { measure.storedProvenance?.isByKind ?? false }
+    var pairs: [Pair] { measure.storedProvenance?.pairs ?? [] }
 
     func renamed(text: Text, precedence: Int, unit: Unit) -> Provenance {
-      if let provenance { return provenance.renamed(text: text, precedence: precedence, unit: unit) }
+      if let provenance = measure.storedProvenance {
+        return provenance.renamed(text: text, precedence: precedence, unit: unit)
+      }
       return Provenance(
         text: text, precedence: precedence, figures: Array(figures), pairs: [], givenCaveats: [], unit: unit)
     }

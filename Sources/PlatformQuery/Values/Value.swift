@@ -75,16 +75,14 @@ public enum Value: @unchecked Sendable {
   /// a figure's provenance.
   var inputFigures: FigureList {
     guard case .quantity(_, let measure) = self else { return FigureList(many: []) }
-    if let figure = measure.asFigure { return FigureList(single: figure) }
-    return FigureList(many: measure.storedProvenance?.figures ?? [])
+    return measure.sourceFigures
   }
 
   /// The number of figures the value comes from, listed or not (`Provenance.figureCount`),
   /// without making a figure's provenance.
   var inputFigureCount: Int {
     guard case .quantity(_, let measure) = self else { return 0 }
-    if measure.isFigure { return 1 }
-    return measure.storedProvenance?.figureCount ?? 0
+    return measure.sourceFigureCount
   }
 
   /// Makes a number from a value, a unit and provenance, normalising to `.number` when there is
@@ -140,6 +138,16 @@ public class Measure: @unchecked Sendable {
   final let kind: Kind
   /// True when this measure is a ``Figure``.
   final var isFigure: Bool { kind == .figure }
+
+  /// The figures behind this measure: the figure itself, or its provenance's (none without
+  /// provenance), without making a figure's provenance.
+  final var sourceFigures: FigureList {
+    if let figure = asFigure { return FigureList(single: figure) }
+    return FigureList(many: storedProvenance?.figures ?? [])
+  }
+
+  /// All the figures behind this measure, listed or not (`Provenance.figureCount`).
+  final var sourceFigureCount: Int { isFigure ? 1 : storedProvenance?.figureCount ?? 0 }
 
   enum Kind: UInt8 {
     case plain
