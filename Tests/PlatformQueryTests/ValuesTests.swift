@@ -146,6 +146,44 @@ import Testing
       base.fieldCaveat(against: others[5]) == "mau: periods differ (2024 vs 205); b5.mau is an estimate")
   }
 
+  /// A provenance keeps one or two figures without an array (`FigureList`): however many it
+  /// holds, it reads back the figures it was given, in order, and lists compare as arrays do.
+  @Test(arguments: 0...4) func figureListsReadBackWhatTheyHold(count: Int) {
+    let figures = (0..<count).map { index in
+      Figure(
+        platform: "P\(index)", field: "mau", label: "p\(index).mau", value: Double(index + 1), unit: .users,
+        publisher: "S", period: "2024", definition: "d", quote: "", statedAs: "1", isEstimate: false)
+    }
+    let list = FigureList(many: figures)
+    #expect(list.count == count)
+    #expect(list.map(\.label) == figures.map(\.label))
+    #expect(list.array.map(ObjectIdentifier.init) == figures.map(ObjectIdentifier.init))
+    #expect(list == FigureList(many: figures))
+    #expect(list != FigureList(many: Array(figures.reversed())) || count < 2)
+    #expect(list != FigureList(many: figures + figures) || count == 0)
+    let provenance = Provenance(expression: "e", figures: figures)
+    #expect(provenance.figures.map(\.label) == figures.map(\.label))
+    #expect(provenance.figureCount == count)
+    if count == 2 {
+      #expect(FigureList(figures[0], figures[1]) == list)
+      #expect(FigureList(single: figures[0]) != list)
+    }
+  }
+
+  /// `String.concatenating` gives what `+` gives, for any pieces: empty, ASCII, multi-byte,
+  /// long (past the 15 bytes a small string holds in place).
+  @Test func concatenatingMatchesPlus() {
+    let pieces = ["", "a", "“quoted”", "naïve café 🇺🇸", String(repeating: "x", count: 40), "(", ", "]
+    for a in pieces {
+      for b in pieces {
+        for c in pieces {
+          #expect(String.concatenating(a, b, c) == a + b + c)
+          #expect(String.concatenating(c, "(", a, ", ", b, ")") == c + "(" + a + ", " + b + ")")
+        }
+      }
+    }
+  }
+
   @Test func compactQuantities() {
     #expect(NumberFormat.quantity(70_400_000, .users) == "70.4M users")
     #expect(NumberFormat.quantity(698_000, .users) == "698K users")

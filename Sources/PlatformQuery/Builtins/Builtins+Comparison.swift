@@ -12,7 +12,7 @@ extension Builtins {
     if let combined = provenance, left == nil || right == nil {
       let unsourced = left == nil ? a : b
       provenance = Provenance(
-        text: combined.text, precedence: combined.precedence, figures: combined.figures,
+        text: combined.text, precedence: combined.precedence, figureList: combined.figureList,
         pairs: combined.pairs,
         givenCaveats: combined.givenCaveats + [Provenance.noSource(unsourced)], unit: combined.unit)
     }

@@ -1,21 +1,21 @@
 extension Builtins {
   /// The figures behind a value: a number's sources, or every figure of a platform or comparison.
-  static func figures(of value: Value) -> [Figure] {
+  static func figures(of value: Value) -> FigureList {
     switch value {
-    case .quantity(_, let measure): return measure.provenance?.figures ?? []
+    case .quantity(_, let measure): return measure.sourceFigures
     case .record(let record):
       var result: [Figure] = []
       for field in record.values {
         for figure in figures(of: field) where !result.contains(figure) { result.append(figure) }
       }
-      return result
+      return FigureList(many: result)
     case .list(let items):
       var result: [Figure] = []
       for item in items {
         for figure in figures(of: item) where !result.contains(figure) { result.append(figure) }
       }
-      return result
-    default: return []
+      return FigureList(many: result)
+    default: return .none
     }
   }
 

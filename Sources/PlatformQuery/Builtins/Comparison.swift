@@ -11,8 +11,8 @@ enum Comparison {
       b.numericValue == 0
       ? .nil : Builtins.derived("ratio", a, b, try Arithmetic.apply(.divide, a, b, tracking: false))
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
-    let figuresA = a.provenance?.figures ?? []
-    let figuresB = b.provenance?.figures ?? []
+    let figuresA = a.inputFigures.array
+    let figuresB = b.inputFigures.array
     var caveats = Provenance.caveats(
       between: figuresA, and: figuresB,
       byKind: a.provenance?.isByKind == true || b.provenance?.isByKind == true)
@@ -68,11 +68,8 @@ enum Comparison {
         }
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB
-        var note = TextBuilder(capacity: 64)
-        note.add(metric.field)
-        note.add(": the article gives no figure for ")
-        note.add(missing)
-        caveats.append(.string(note.text))
+        caveats.append(
+          .string(String.concatenating(metric.field, ": the article gives no figure for ", missing)))
       }
       rows.append(.record(Record(shape: rowShape, values: [.string(metric.field), left, right, vs])))
     }

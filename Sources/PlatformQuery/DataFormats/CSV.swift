@@ -422,13 +422,13 @@ extension DataFile {
         if value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
         guard let provenance = value.provenance, !hasOwnColumns else { continue }
         let label = record["name"].map { "\($0.text)'s \(column)" } ?? "row \(index + 1)'s \(column)"
-        guard provenance.figures.count == 1, provenance.expression == provenance.figures[0].label else {
+        guard provenance.figureList.count == 1, provenance.expression == provenance.figureList[0].label else {
           throw PQError(
             .runtime,
             "a CSV file cannot hold where \(label) came from: it is computed (\(provenance.expression))",
             notes: ["save as .json, which keeps every input's source, or keep value(…) only, on purpose"])
         }
-        let cells = provenanceCells(provenance.figures[0])
+        let cells = provenanceCells(provenance.figureList[0])
         if let shared, shared != cells {
           throw PQError(
             .runtime,

@@ -27,15 +27,15 @@ public enum JSON {
           measure.unit.isNone ? shown : "{\"value\": \(shown), \"unit\": \(string(unitName(measure.unit)))}"
         return
       }
-      if provenance.figures.count == 1, provenance.expression == provenance.figures[0].label,
-        provenance.figures[0].value == n, provenance.figures[0].unit == measure.unit
+      if provenance.figureList.count == 1, provenance.expression == provenance.figureList[0].label,
+        provenance.figureList[0].value == n, provenance.figureList[0].unit == measure.unit
       {
-        figureObject(provenance.figures[0], into: &out)
+        figureObject(provenance.figureList[0], into: &out)
       } else {
         out += "{\"value\": \(shown)"
         if !measure.unit.isNone { out += ", \"unit\": \(string(unitName(measure.unit)))" }
         out += ", \"expression\": \(string(provenance.expression)), \"inputs\": ["
-        for (index, figure) in provenance.figures.enumerated() {
+        for (index, figure) in provenance.figureList.enumerated() {
           if index > 0 { out += ", " }
           figureObject(figure, into: &out)
         }

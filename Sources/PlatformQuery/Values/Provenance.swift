@@ -472,31 +472,7 @@ public final class Provenance: Measure, @unchecked Sendable {
   /// `name(first, second)`, its bytes copied once into a string of the right size (five
   /// appends to a growing `String` cost 1,800 instructions for `ratio(x.mau, truth.mau)`).
   static func callText(_ name: String, _ first: String, _ second: String) -> String {
-    let count = name.utf8.count + first.utf8.count + second.utf8.count + 4
-    return String(unsafeUninitializedCapacity: count) { buffer in
-      var index = 0
-      func put(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-          for byte in bytes {
-            buffer[index] = byte
-            index += 1
-          }
-        }
-      }
-      func put(_ byte: UInt8) {
-        buffer[index] = byte
-        index += 1
-      }
-      put(name)
-      put(UInt8(ascii: "("))
-      put(first)
-      put(UInt8(ascii: ","))
-      put(UInt8(ascii: " "))
-      put(second)
-      put(UInt8(ascii: ")"))
-      return index
-    }
+    String.concatenating(name, "(", first, ", ", second, ")")
   }
 
   /// How the expression is kept: as text, or, for a built-in's result (`ratio(x.mau,
@@ -541,12 +517,14 @@ public final class Provenance: Measure, @unchecked Sendable {
   /// The distinct figures used, in order of first use. A computation over many figures (a sum of
   /// a loaded column) keeps one figure of each kind — the same metric, unit, source, period,
   /// definition and status, which raise the same caveats — and counts the rest in `omitted`.
-  public let figures: [Figure]
+  public var figures: [Figure] { figureList.array }
+  /// `figures` as kept: one or two without an array (see ``FigureList``).
+  let figureList: FigureList
   /// Figures used but not listed in `figures`, because one of the same kind is (see
   /// ``Provenance/figures``).
   public let omitted: Int
   /// All the figures used, listed or not.
-  public var figureCount: Int { figures.count + omitted }
+  public var figureCount: Int { figureList.count + omitted }
   /// True when `figures` holds one figure of each kind (a computation over many figures).
   let isByKind: Bool
   /// Pairs of figures (indices into `figures`) that the computation weighed against each other.
@@ -565,12 +543,14 @@ public final class Provenance: Measure, @unchecked Sendable {
     if pairs.isEmpty {
       // One figure, or one figure and plain numbers: what the figure itself needs said.
       var result = givenCaveats
-      for figure in figures { result += figure.soloCaveats.filter { !result.contains($0) } }
+      for figure in figureList { result += figure.soloCaveats.filter { !result.contains($0) } }
       return result
     }
     if pairs.count == 1, givenCaveats.isEmpty {
       // One pair of figures (ratio(x.mau, truth.mau)): its caveat, if any, without merging lists.
-      guard let caveat = figures[pairs[0].first].caveat(against: figures[pairs[0].second]) else { return [] }
+      guard let caveat = figureList[pairs[0].first].caveat(against: figureList[pairs[0].second]) else {
+        return []
+      }
       return [caveat]
     }
     var result = givenCaveats
@@ -584,7 +564,7 @@ public final class Provenance: Measure, @unchecked Sendable {
     }
     var seen = Set(givenCaveats)
     for pair in pairs {
-      for caveat in Provenance.caveats(between: [figures[pair.first]], and: [figures[pair.second]])
+      for caveat in Provenance.caveats(between: [figureList[pair.first]], and: [figureList[pair.second]])
       where seen.insert(caveat).inserted {
         result.append(caveat)
       }
@@ -693,7 +673,7 @@ public final class Provenance: Measure, @unchecked Sendable {
   public init(expression: String, figures: [Figure], caveats: [String] = []) {
     self.text = .written(expression)
     self.precedence = 10
-    self.figures = figures
+    self.figureList = FigureList(many: figures)
     self.pairs = []
     self.givenCaveats = caveats
     self.omitted = 0
@@ -710,13 +690,23 @@ public final class Provenance: Measure, @unchecked Sendable {
   }
 
   /// `unit` is the unit of the value the provenance is made for, which it is then the measure of.
-  init(
+  convenience init(
     text: Text, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String], omitted: Int = 0,
+    isByKind: Bool = false, unit: Unit = .none
+  ) {
+    self.init(
+      text: text, precedence: precedence, figureList: FigureList(many: figures), pairs: pairs,
+      givenCaveats: givenCaveats, omitted: omitted, isByKind: isByKind, unit: unit)
+  }
+
+  init(
+    text: Text, precedence: Int, figureList: FigureList, pairs: [Pair], givenCaveats: [String],
+    omitted: Int = 0,
     isByKind: Bool = false, unit: Unit = .none
   ) {
     self.text = text
     self.precedence = precedence
-    self.figures = figures
+    self.figureList = figureList
     self.pairs = pairs
     self.givenCaveats = givenCaveats
     self.omitted = omitted
@@ -737,15 +727,16 @@ public final class Provenance: Measure, @unchecked Sendable {
 
   func renamed(text: Text, precedence: Int = 10, unit: Unit = .none) -> Provenance {
     Provenance(
-      text: text, precedence: precedence, figures: figures, pairs: pairs, givenCaveats: givenCaveats,
+      text: text, precedence: precedence, figureList: figureList, pairs: pairs, givenCaveats: givenCaveats,
       omitted: omitted, isByKind: isByKind, unit: unit)
   }
 
   /// Provenance of a single figure.
   convenience init(figure: Figure) {
     self.init(
-      text: .figure(figure), precedence: 10, figures: [figure], pairs: [], givenCaveats: [], unit: figure.unit
-    )
+      text: .figure(figure), precedence: 10, figureList: FigureList(single: figure), pairs: [],
+      givenCaveats: [],
+      unit: figure.unit)
   }
 
   /// Combines the inputs of a computation into the provenance of its result: their figures, and
@@ -765,10 +756,11 @@ public final class Provenance: Measure, @unchecked Sendable {
     guard let left else { return right?.renamed(text: expression, precedence: precedence, unit: unit) }
     guard let right else { return left.renamed(text: expression, precedence: precedence, unit: unit) }
     // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
-    if left.figures.count == 1, right.figures.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
+    if left.figureList.count == 1, right.figureList.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
       left.givenCaveats.isEmpty, right.givenCaveats.isEmpty, left.omitted == 0, right.omitted == 0
     {
-      return ofTwo(left.figures[0], right.figures[0], text: expression, precedence: precedence, unit: unit)
+      return ofTwo(
+        left.figureList[0], right.figureList[0], text: expression, precedence: precedence, unit: unit)
     }
     return combine(text: expression, precedence: precedence, [left, right], unit: unit)
   }
@@ -793,10 +785,13 @@ public final class Provenance: Measure, @unchecked Sendable {
   ) -> Provenance {
     if a == b {
       return Provenance(
-        text: expression, precedence: precedence, figures: [a], pairs: [], givenCaveats: [], unit: unit)
+        text: expression, precedence: precedence, figureList: FigureList(single: a), pairs: [],
+        givenCaveats: [],
+        unit: unit)
     }
     return Provenance(
-      text: expression, precedence: precedence, figures: [a, b], pairs: Provenance.firstAgainstSecond,
+      text: expression, precedence: precedence, figureList: FigureList(a, b),
+      pairs: Provenance.firstAgainstSecond,
       givenCaveats: [], unit: unit)
   }
 
@@ -858,7 +853,7 @@ public final class Provenance: Measure, @unchecked Sendable {
         return provenance.renamed(text: text, precedence: precedence, unit: unit)
       }
       return Provenance(
-        text: text, precedence: precedence, figures: Array(figures), pairs: [], givenCaveats: [], unit: unit)
+        text: text, precedence: precedence, figureList: figures, pairs: [], givenCaveats: [], unit: unit)
     }
   }
 

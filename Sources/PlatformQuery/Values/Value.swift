@@ -74,7 +74,7 @@ public enum Value: @unchecked Sendable {
   /// The figures the value comes from (none for a plain number or a literal), without making
   /// a figure's provenance.
   var inputFigures: FigureList {
-    guard case .quantity(_, let measure) = self else { return FigureList(many: []) }
+    guard case .quantity(_, let measure) = self else { return .none }
     return measure.sourceFigures
   }
 
@@ -143,7 +143,7 @@ public class Measure: @unchecked Sendable {
   /// provenance), without making a figure's provenance.
   final var sourceFigures: FigureList {
     if let figure = asFigure { return FigureList(single: figure) }
-    return FigureList(many: storedProvenance?.figures ?? [])
+    return storedProvenance?.figureList ?? .none
   }
 
   /// All the figures behind this measure, listed or not (`Provenance.figureCount`).
@@ -196,24 +196,60 @@ public class Measure: @unchecked Sendable {
   }
 }
 
-/// The figures of a value: one figure without an array, or a provenance's list.
-struct FigureList: RandomAccessCollection {
-  private let single: Figure?
+/// Figures in order: one or two held as they are, more in an array. Most computed values use
+/// one or two figures (`ratio(x.mau, truth.mau)`), and an array for them was an allocation and
+/// a free for every one (bench/README.md, "2026-12-03"). A provenance keeps its figures so.
+struct FigureList: RandomAccessCollection, Equatable, Sendable {
+  private let first: Figure?
+  private let second: Figure?
+  /// The figures when there are none or more than two.
   private let many: [Figure]
 
-  init(single: Figure) {
-    self.single = single
-    self.many = []
-  }
+  /// No figures.
+  static let none = FigureList(many: [])
 
-  init(many: [Figure]) {
-    self.single = nil
+  private init(first: Figure?, second: Figure?, many: [Figure]) {
+    self.first = first
+    self.second = second
     self.many = many
   }
 
+  init(single: Figure) {
+    self.init(first: single, second: nil, many: [])
+  }
+
+  init(_ first: Figure, _ second: Figure) {
+    self.init(first: first, second: second, many: [])
+  }
+
+  init(many: [Figure]) {
+    switch many.count {
+    case 1: self.init(single: many[0])
+    case 2: self.init(many[0], many[1])
+    default: self.init(first: nil, second: nil, many: many)
+    }
+  }
+
   var startIndex: Int { 0 }
-  var endIndex: Int { single == nil ? many.count : 1 }
-  subscript(position: Int) -> Figure { single ?? many[position] }
+  var endIndex: Int { first == nil ? many.count : second == nil ? 1 : 2 }
+
+  subscript(position: Int) -> Figure {
+    guard let first else { return many[position] }
+    precondition(position >= 0 && position < endIndex, "figure index out of range")
+    return position == 0 ? first : second ?? first
+  }
+
+  /// The figures as an array (made for one or two).
+  var array: [Figure] {
+    guard let first else { return many }
+    guard let second else { return [first] }
+    return [first, second]
+  }
+
+  /// True when both lists hold equal figures in the same order, as for arrays.
+  static func == (lhs: FigureList, rhs: FigureList) -> Bool {
+    lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { $0 == $1 }
+  }
 }
 
 /// The shared measures of `Measure.shared(_:)`.
