@@ -270,6 +270,42 @@ import Testing
     }
   }
 
+  /// `ratio`, `diff`, `share` and `pct_change` of two figures take a shorter path than those of
+  /// computed values; it must answer as the general one. A figure wrapped in a plain measure that
+  /// holds its provenance takes the general path: both results must show, explain and caveat the
+  /// same, with the same figures.
+  @Test(arguments: [
+    ("ratio", "x.mau", "truth.mau"), ("ratio", "x.revenue", "truth.revenue"), ("ratio", "x.mau", "x.mau"),
+    ("ratio", "x.revenue", "x.mau"), ("diff", "x.news_share", "truth.news_share"),
+    ("share", "truth.mau", "x.mau"), ("pct_change", "truth.web_visits", "x.web_visits"),
+    ("ratio", "x.web_visits", "truth.web_visits"),
+  ])
+  func twoFiguresAnswerAsTheGeneralPath(function: String, first: String, second: String) throws {
+    let (pq, _) = makeInterpreter()
+    func wrapped(_ value: Value) -> Value {
+      guard case .quantity(let number, let measure) = value else { return value }
+      return .quantity(number, Measure(unit: measure.unit, provenance: measure.provenance))
+    }
+    let a = try pq.evaluate(first)
+    let b = try pq.evaluate(second)
+    let fast = try pq.evaluate("\(function)(\(first), \(second))")
+    pq.setGlobal("wrapped_a", wrapped(a))
+    pq.setGlobal("wrapped_b", wrapped(b))
+    let general = try pq.evaluate("\(function)(wrapped_a, wrapped_b)")
+    guard case .quantity(_, let measure) = general else {
+      Issue.record("\(function) gave \(general)")
+      return
+    }
+    #expect(measure.asFigure == nil && measure.provenance?.figureList.count ?? 0 > 0)
+    #expect(fast.description == general.description)
+    #expect(Builtins.explanation(fast) == Builtins.explanation(general))
+    #expect(fast.caveatTexts == general.caveatTexts)
+    #expect(fast.unit == general.unit)
+    #expect(fast.figures.map(ObjectIdentifier.init) == general.figures.map(ObjectIdentifier.init))
+    #expect(fast.provenance?.expression == "\(function)(\(first), \(second))")
+    #expect(general.provenance?.expression == fast.provenance?.expression)
+  }
+
   /// A provenance made for another unit is held by a measure of the value's own unit.
   @Test func aProvenanceOfAnotherUnitIsHeldNotUsed() {
     let provenance = Provenance(expression: "a / b", figures: [])

@@ -2,11 +2,28 @@ extension Builtins {
   /// The result of a named derivation (`ratio(a, b)`) carrying its inputs' provenance.
   static func derived(_ name: String, _ a: Value, _ b: Value, _ result: Value) -> Value {
     guard let number = result.numericValue else { return result }
+    return derived(name, a, b, number: number, unit: result.unit)
+  }
+
+  /// `derived` for a result given as its number and unit.
+  static func derived(_ name: String, _ a: Value, _ b: Value, number: Double, unit: Unit) -> Value {
+    // Two figures (`ratio(x.mau, truth.mau)`, each row of `compare`): their provenance made at
+    // once, as the general path below makes it (bench/README.md, "2026-12-03").
+    if case .quantity(_, let measureA) = a, let figureA = measureA.asFigure,
+      case .quantity(_, let measureB) = b,
+      let figureB = measureB.asFigure
+    {
+      return .quantity(
+        number,
+        Provenance.ofTwo(
+          figureA, figureB, text: .call(name, .figure(figureA), .figure(figureB)), precedence: 10, unit: unit)
+      )
+    }
     let left = a.sourcedMeasure
     let right = b.sourcedMeasure
-    if left == nil, right == nil { return result }
+    if left == nil, right == nil { return Value.make(number, unit, nil) }
     let text = Provenance.Text.call(name, Provenance.Part(a, left), Provenance.Part(b, right))
-    var provenance = Provenance.combine(text: text, precedence: 10, left, right, unit: result.unit)
+    var provenance = Provenance.combine(text: text, precedence: 10, left, right, unit: unit)
     // Weighing a sourced figure against a bare number: the number's side has no source, and
     // the result must not claim otherwise.
     if let combined = provenance, left == nil || right == nil {
@@ -16,7 +33,13 @@ extension Builtins {
         pairs: combined.pairs,
         givenCaveats: combined.givenCaveats + [Provenance.noSource(unsourced)], unit: combined.unit)
     }
-    return Value.make(number, result.unit, provenance)
+    return Value.make(number, unit, provenance)
+  }
+
+  /// `ratio(a, b)`: a / b in the unit their division gives, with both inputs' provenance.
+  static func ratio(_ a: Value, _ b: Value) throws(PQError) -> Value {
+    let quotient = try Arithmetic.plain(.divide, a.numericValue ?? 0, b.numericValue ?? 0)
+    return derived("ratio", a, b, number: quotient, unit: a.unit / b.unit)
   }
 
   /// Two numbers for a comparison built-in, with errors that name the missing figure.
@@ -52,7 +75,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let (a, b) = try numbers(arguments)
       guard b.numericValue != 0 else { throw arguments.error(1, "division by zero: the second figure is 0") }
-      return derived("ratio", a, b, try Arithmetic.apply(.divide, a, b, tracking: false))
+      return try ratio(a, b)
     },
     NativeFunction(
       "diff(a, b)", doc: "a - b in their common unit (percent minus percent is pp).",

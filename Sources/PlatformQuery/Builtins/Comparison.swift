@@ -9,7 +9,7 @@ enum Comparison {
       ? Builtins.derived("diff", a, b, try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
     let ratio: Value =
       b.numericValue == 0
-      ? .nil : Builtins.derived("ratio", a, b, try Arithmetic.apply(.divide, a, b, tracking: false))
+      ? .nil : try Builtins.ratio(a, b)
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     let figuresA = a.inputFigures.array
     let figuresB = b.inputFigures.array
@@ -53,9 +53,7 @@ enum Comparison {
             (try? Builtins.derived(
               "diff", left, right, Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
         } else if y != 0 {
-          vs =
-            (try? Builtins.derived(
-              "ratio", left, right, Arithmetic.apply(.divide, left, right, tracking: false))) ?? .nil
+          vs = (try? Builtins.ratio(left, right)) ?? .nil
         }
         for first in left.inputFigures {
           for second in right.inputFigures where first != second {
