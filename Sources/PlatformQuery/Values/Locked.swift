@@ -9,7 +9,9 @@
 /// pthread locking, so the tests that run interpreters on many threads check these caches too.
 final class Locked<State>: @unchecked Sendable {
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-  private var state: State
+  /// Guarded by `mutex`, so the run-time exclusivity check on every access (76 instructions,
+  /// a quarter of a cached caveat's lookup) is left out: the lock already excludes.
+  @exclusivity(unchecked) private var state: State
 
   init(_ state: State) {
     self.state = state
