@@ -68,6 +68,53 @@ import Testing
     #expect(table.contains("suspended_accounts: the article gives no figure for Truth Social"))
   }
 
+  /// A platform whose fields were set by hand: every row marked `*` has a caveat under its
+  /// metric saying why, a ratio of different units shows its unit rather than "×", and a plain
+  /// number against a percentage is not compared at all (it could be either scale).
+  @Test(arguments: [
+    "p.web_visits = 5000000", "p.mau = x.revenue", "p.news_share = 0.5", "p.news_share = x.mau",
+    "p.mau = x.mau + truth.mau", "p.revenue = ratio(x.revenue, truth.revenue) * truth.revenue",
+    "p.suspended_accounts = 3",
+  ])
+  func everyMarkedRowIsExplained(change: String) throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(script: "var p = x\n\(change)", name: "setup.pq")
+    for expression in ["compare(p, truth)", "compare(truth, p)"] {
+      let table = try show(expression, pq)
+      let lines = table.split(separator: "\n").map(String.init)
+      let caveats = lines.drop { $0 != "caveats:" }.dropFirst().map { $0.dropFirst(4) }
+      for line in lines.prefix(7).dropFirst(2) {
+        let metric = String(line.prefix { $0 != " " })
+        if line.hasSuffix(" *") {
+          #expect(caveats.contains { $0.hasPrefix(metric + ":") }, "\(expression): \(line)")
+        }
+        // "×" is a multiple: only for figures of one unit.
+        if line.contains("×") { #expect(!line.contains(" per "), "\(line)") }
+      }
+    }
+  }
+
+  @Test func handSetFieldsAreNamedInTheCaveats() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(
+      script: "var p = x\np.mau = x.revenue\np.news_share = 0.5\np.web_visits = 5000000", name: "setup.pq")
+    let table = try show("compare(p, truth)", pq)
+    let lines = table.split(separator: "\n").map(String.init)
+    #expect(lines[2].hasPrefix("mau") && lines[2].hasSuffix("$2.87K per user *"))
+    #expect(table.contains("mau: different units (USD and users): only the ratio is meaningful"))
+    #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("—"))
+    #expect(
+      table.contains(
+        "news_share: 0.5 is a plain number and 57% a percentage, so they are not compared (is 0.5 meant as 0.5%, or as a fraction?)"
+      ))
+    #expect(
+      table.contains(
+        "web_visits: 5000000 has no source, so nothing can be said about its period or definition"))
+    // The built-in platforms raise none of these.
+    let builtIn = try show("compare(x, truth)", pq)
+    #expect(!builtIn.contains("different units") && !builtIn.contains("has no source"))
+  }
+
   @Test func compareFiguresHasEveryPart() throws {
     let (pq, _) = makeInterpreter()
     try pq.evaluate("let c = compare(x.mau, truth.mau)")

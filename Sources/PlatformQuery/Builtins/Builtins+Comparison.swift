@@ -9,10 +9,7 @@ extension Builtins {
   static func derived(_ name: String, _ a: Value, _ b: Value, number: Double, unit: Unit) -> Value {
     // Two figures (`ratio(x.mau, truth.mau)`, each row of `compare`): their provenance made at
     // once, as the general path below makes it (bench/README.md, "2026-12-03").
-    if case .quantity(_, let measureA) = a, let figureA = measureA.asFigure,
-      case .quantity(_, let measureB) = b,
-      let figureB = measureB.asFigure
-    {
+    if let figureA = a.asFigure, let figureB = b.asFigure {
       return .quantity(
         number,
         Provenance.ofTwo(

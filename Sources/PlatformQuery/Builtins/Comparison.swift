@@ -48,20 +48,56 @@ enum Comparison {
       let right = b.platformField(position + 1) ?? .nil
       var vs = Value.nil
       if left.numericValue != nil, let y = right.numericValue {
-        if metric.unit.scale == .percent {
+        let percentA = left.isPercent
+        let percentB = right.isPercent
+        if percentA, percentB {
           vs =
             (try? Builtins.derived(
               "diff", left, right, Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
+        } else if (percentA && right.isPlainNumber) || (left.isPlainNumber && percentB) {
+          // 0.5 against 57%: the plain number could be either scale, as `0.5 - 57%` refuses it.
+          let plain = percentA ? right : left
+          let percent = percentA ? left : right
+          caveats.append(
+            .string(
+              String.concatenating(
+                metric.field, ": ", plain.inline, " is a plain number and ", percent.inline,
+                " a percentage, so they are not compared (is \(plain.inline) meant as \(plain.inline)%, or as a fraction?)"
+              )))
         } else if y != 0 {
           vs = (try? Builtins.ratio(left, right)) ?? .nil
+          // `p.mau = x.revenue`: the ratio has a unit (USD per user) and is not a multiple; said,
+          // as `compare` of two figures says it. (A ratio without unit had units that agree.)
+          if vs.hasUnit, case let (unitA, unitB) = (left.unit, right.unit),
+            Arithmetic.additiveUnit(.subtract, unitA, unitB) == nil
+          {
+            caveats.append(
+              .string(
+                String.concatenating(
+                  metric.field, ": different units (", "\(unitA) and \(unitB)",
+                  "): only the ratio is meaningful")))
+          }
         }
-        for first in left.inputFigures {
-          for second in right.inputFigures where first != second {
-            if first.field == metric.field {
-              if let caveat = first.fieldCaveat(against: second) { caveats.append(.string(caveat)) }
-            } else if let caveat = first.caveat(against: second) {
-              caveats.append(.string(metric.field + ": " + Figure.afterLabel(caveat)))
-            }
+        if let first = left.asFigure, let second = right.asFigure {
+          // Two figures, as the built-in data and most loaded records hold them.
+          weigh(first, second, metric, into: &caveats)
+        } else {
+          let figuresLeft = left.inputFigures
+          let figuresRight = right.inputFigures
+          for first in figuresLeft {
+            for second in figuresRight { weigh(first, second, metric, into: &caveats) }
+          }
+          // A number set by hand (`p.mau = 70M`) has no source: said, as `compare` of two
+          // figures says it, rather than leave the row's `*` unexplained.
+          if figuresLeft.isEmpty, figuresRight.isEmpty {
+            caveats.append(
+              .string(
+                String.concatenating(
+                  metric.field, ": neither ", left.inline, " nor ", right.inline,
+                  " has a source, so nothing can be said about their periods or definitions")))
+          } else if figuresLeft.isEmpty || figuresRight.isEmpty {
+            caveats.append(
+              .string(metric.field + ": " + Provenance.noSource(figuresLeft.isEmpty ? left : right)))
           }
         }
       } else if left.numericValue != nil || right.numericValue != nil {
@@ -69,11 +105,25 @@ enum Comparison {
         caveats.append(
           .string(String.concatenating(metric.field, ": the article gives no figure for ", missing)))
       }
-      rows.append(.record(Record(shape: rowShape, values: [.string(metric.field), left, right, vs])))
+      rows.append(
+        .record(
+          Record(shape: rowShape, values: [.string(metric.field), consume left, consume right, consume vs])))
     }
     return .record(
       Record(
-        shape: platformsShape, values: [.string(nameA), .string(nameB), .list(rows), .list(caveats)]))
+        shape: platformsShape,
+        values: [.string(nameA), .string(nameB), .list(consume rows), .list(consume caveats)]))
+  }
+
+  /// The caveat of weighing one figure against another for a metric of `compare`, if any.
+  private static func weigh(_ first: Figure, _ second: Figure, _ metric: Metric, into caveats: inout [Value])
+  {
+    guard first != second else { return }
+    if first.field == metric.field {
+      if let caveat = first.fieldCaveat(against: second) { caveats.append(.string(caveat)) }
+    } else if let caveat = first.caveat(against: second) {
+      caveats.append(.string(metric.field + ": " + Figure.afterLabel(caveat)))
+    }
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.

@@ -58,6 +58,8 @@ enum ComparisonDisplay {
     let nameA = record["a"]?.text ?? "a"
     let nameB = record["b"]?.text ?? "b"
     var rows: [[String]] = [["metric", nameA, nameB, "\(nameA) vs \(nameB)"]]
+    var listed: [String] = []
+    if case .list(let caveats)? = record["caveats"] { listed = caveats.map(\.text) }
     if case .list(let entries)? = record["rows"] {
       for entry in entries {
         guard case .record(let row) = entry else { continue }
@@ -68,11 +70,21 @@ enum ComparisonDisplay {
         default:
           if vs.unit.scale == .points {
             comparison = ((vs.numericValue ?? 0) >= 0 ? "+" : "") + vs.inline
-          } else {
+          } else if vs.unit.isNone {
             comparison = NumberFormat.compact(vs.numericValue ?? 0) + "×"
+          } else {
+            // A ratio of figures in different units (`$2.87K per user`) is not a multiple.
+            comparison = vs.inline
           }
         }
-        if !(vs.provenance?.caveats.isEmpty ?? true) { comparison += " *" }
+        // Marked when the result carries caveats, or when the table lists one under the metric
+        // (two numbers without sources make a result without provenance, but not a clean one).
+        let metric = row["metric"]?.text ?? ""
+        if !(vs.provenance?.caveats.isEmpty ?? true)
+          || (vs.numericValue != nil && listed.contains { $0.hasPrefix(metric + ": ") })
+        {
+          comparison += " *"
+        }
         rows.append([
           row["metric"]?.text ?? "", Table.cell(row["a"] ?? .nil), Table.cell(row["b"] ?? .nil), comparison,
         ])

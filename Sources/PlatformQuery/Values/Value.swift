@@ -71,6 +71,33 @@ public enum Value: @unchecked Sendable {
     return nil
   }
 
+  /// True for a percentage (`57%`), read without copying the unit.
+  var isPercent: Bool {
+    guard case .quantity(_, let measure) = self else { return false }
+    return measure.unit.scale == .percent && measure.unit.factors.isEmpty
+  }
+
+  /// True for a number without unit (`0.5`), read without copying the unit.
+  var isPlainNumber: Bool {
+    switch self {
+    case .number: return true
+    case .quantity(_, let measure): return measure.unit.isNone
+    default: return false
+    }
+  }
+
+  /// True for a number with a unit (`70.4M users`, `57%`), read without copying the unit.
+  var hasUnit: Bool {
+    guard case .quantity(_, let measure) = self else { return false }
+    return !measure.unit.isNone
+  }
+
+  /// The figure this value is (`x.mau`), or nil.
+  var asFigure: Figure? {
+    guard case .quantity(_, let measure) = self else { return nil }
+    return measure.asFigure
+  }
+
   /// The figures the value comes from (none for a plain number or a literal), without making
   /// a figure's provenance.
   var inputFigures: FigureList {
