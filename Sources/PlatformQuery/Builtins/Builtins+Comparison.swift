@@ -8,7 +8,7 @@ extension Builtins {
   /// `derived` for a result given as its number and unit.
   static func derived(_ name: String, _ a: Value, _ b: Value, number: Double, unit: Unit) -> Value {
     // Two figures (`ratio(x.mau, truth.mau)`, each row of `compare`): their provenance made at
-    // once, as the general path below makes it (bench/README.md, "2026-12-03").
+    // once, as the general path below makes it (bench/README.md, "2026-12-02 (late morning)").
     if let figureA = a.asFigure, let figureB = b.asFigure {
       return .quantity(
         number,

@@ -28,7 +28,7 @@ extension String {
   /// Up to six strings one after another, their bytes copied once into a string of the right
   /// size. For a few short pieces this costs about 60% of a `TextBuilder` and of appends to a
   /// `String` with reserved capacity (a three-piece note: 1,025 instructions against 1,586 and
-  /// 1,700; bench/README.md, "2026-12-03").
+  /// 1,700; bench/README.md, "2026-12-02 (late morning)").
   static func concatenating(
     _ a: String, _ b: String, _ c: String = "", _ d: String = "", _ e: String = "", _ f: String = ""
   ) -> String {

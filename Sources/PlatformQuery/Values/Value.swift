@@ -225,7 +225,7 @@ public class Measure: @unchecked Sendable {
 
 /// Figures in order: one or two held as they are, more in an array. Most computed values use
 /// one or two figures (`ratio(x.mau, truth.mau)`), and an array for them was an allocation and
-/// a free for every one (bench/README.md, "2026-12-03"). A provenance keeps its figures so.
+/// a free for every one (bench/README.md, "2026-12-02 (late morning)"). A provenance keeps its figures so.
 struct FigureList: RandomAccessCollection, Equatable, Sendable {
   private let first: Figure?
   private let second: Figure?
