@@ -118,7 +118,17 @@ import Testing
       "let a = load(\"\(dir)/p.json\"); compare(a[0].revenue, a[1].revenue).caveats")
     #expect(reloaded.description == live)
     #expect(live.contains("x.revenue is an estimate"))
-    #expect(try pq.evaluate("compare(a[0], a[1]).caveats == compare(x, truth).caveats").description == "true")
+    // The same caveats, but a figure the file lacks is the file's to lack, not the article's.
+    let fromFile = try pq.evaluate("compare(a[0], a[1]).caveats").description
+    let fromArticle = try pq.evaluate("compare(x, truth).caveats").description
+    #expect(fromArticle.contains("suspended_accounts: the article gives no figure for Truth Social"))
+    #expect(fromFile.contains("suspended_accounts: p.json gives no figure for Truth Social"))
+    #expect(
+      fromFile
+        == fromArticle.replacing(
+          "suspended_accounts: the article gives", with: "suspended_accounts: p.json gives"))
+    let error = try #require(failure("a[1].suspended_accounts * 2", pq))
+    #expect(error.message.hasPrefix("p.json gives no figure for Truth Social's suspended_accounts"))
   }
 
   @Test func jsonFiguresAndMetricUnitsMatchCSV() throws {

@@ -107,7 +107,7 @@ extension Builtins {
       if case .record(let a) = arguments[0], case .record(let b) = arguments[1], a.kind == .platform,
         b.kind == .platform
       {
-        return Comparison.platforms(a, b)
+        return Comparison.platforms(a, b, dataName: arguments.runtime.dataName)
       }
       let (a, b) = try numbers(arguments)
       return try Comparison.figures(a, b)

@@ -36,7 +36,8 @@ enum Comparison {
   static let figuresShape = Shape(
     keys: ["a", "b", "difference", "ratio", "change", "caveats"], kind: .comparison)
 
-  static func platforms(_ a: Record, _ b: Record) -> Value {
+  /// `dataName` is what the built-in data is called in a note about a missing figure.
+  static func platforms(_ a: Record, _ b: Record, dataName: String = "the article") -> Value {
     let nameA = a.platformField(0)?.text ?? "a"
     let nameB = b.platformField(0)?.text ?? "b"
     var rows: [Value] = []
@@ -102,8 +103,9 @@ enum Comparison {
         }
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB
+        let source = (left.numericValue == nil ? a : b).figureSource(dataName: dataName)
         caveats.append(
-          .string(String.concatenating(metric.field, ": the article gives no figure for ", missing)))
+          .string(String.concatenating(metric.field, ": ", source, " gives no figure for ", missing)))
       }
       rows.append(
         .record(

@@ -126,7 +126,7 @@ extension DataFile {
     let longForm = metricColumn != nil && valueColumn != nil
     var periods: [String: Period] = [:]
     let shape = Shape(keys: names)
-    var origins = OriginCache(file: source.name.split(separator: "/").last.map(String.init) ?? source.name)
+    var origins = OriginCache(file: fileName(source.name))
     var rowNumber = -1
     while let row = try reader.next() {
       rowNumber += 1
@@ -202,7 +202,7 @@ extension DataFile {
       // Every row has the header's columns: one shape for the whole file.
       records.append(.record(Record(shape: shape, values: pairs.map(\.1))))
     }
-    return platformsIfNamed(.list(records))
+    return platformsIfNamed(.list(records), file: fileName(source.name))
   }
 
   /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only

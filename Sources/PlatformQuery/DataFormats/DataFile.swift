@@ -82,7 +82,7 @@ public enum DataFile {
         span: Span(start: error.offset, end: error.offset + 1))
     }
     try withRowProvenance(&parsed, name: source.name)
-    return platformsIfNamed(parsed)
+    return platformsIfNamed(parsed, file: fileName(source.name))
   }
 
   /// A list of records whose records carry provenance fields (`source`, `period`, … as in a
@@ -96,7 +96,7 @@ public enum DataFile {
     guard case .list(var items) = value else { return }
     value = .nil
     defer { value = .list(items) }
-    var origins = OriginCache(file: name.split(separator: "/").last.map(String.init) ?? name)
+    var origins = OriginCache(file: fileName(name))
     var periods: [String: Period] = [:]
     let source = Source(name: name, text: "")
     for index in items.indices {
@@ -144,9 +144,13 @@ public enum DataFile {
   }
 
   /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
-  static func platformsIfNamed(_ value: Value) -> Value {
+  /// `file` is the file the records were loaded from (see ``Shape/file``).
+  /// A path's last component, which names a loaded file's figures and platforms.
+  static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
+  static func platformsIfNamed(_ value: Value, file: String) -> Value {
     if case .record(var record) = value, case .string? = record["name"], record.kind == .plain {
-      record.kind = .platform
+      record.shape = Shape(keys: record.shape.keys, kind: .platform, file: file)
       return .record(record)
     }
     guard case .list(let items) = value else { return value }
@@ -159,7 +163,7 @@ public enum DataFile {
           record.shape = converted.to
         } else {
           let from = record.shape
-          record.kind = .platform
+          record.shape = Shape(keys: from.keys, kind: .platform, file: file)
           converted = (from, record.shape)
         }
         return .record(record)

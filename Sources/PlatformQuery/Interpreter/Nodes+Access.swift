@@ -44,7 +44,9 @@ final class FieldNode: Node {
     if case .nil = result {
       let platform: String? =
         if record.kind == .platform, case .string(let owner)? = record["name"] { owner } else { nil }
-      runtime.noteNilField(ObjectIdentifier(self), platform: platform)
+      runtime.noteNilField(
+        ObjectIdentifier(self), platform: platform,
+        source: record.figureSource(dataName: runtime.dataName))
     }
     return result
   }

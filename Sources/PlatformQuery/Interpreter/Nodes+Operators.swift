@@ -183,7 +183,7 @@ enum MissingFigure {
     else { return nil }
     let what = Metric.named(field.name).map { " (\($0.definition))" } ?? ""
     return (
-      "\(runtime.dataName) gives no figure for \(possessive(owner)) \(field.name)\(what)",
+      "\(entry.source) gives no figure for \(possessive(owner)) \(field.name)\(what)",
       ["the value is nil; test with 'p.\(field.name) != nil', or use get(p, \"\(field.name)\", default)"]
     )
   }

@@ -32,13 +32,14 @@ final class Runtime {
   /// The latest field reads that gave nil, each with the platform it was read from (nil for any
   /// other record): what an error about that nil says. A node's new nil read replaces its old
   /// entry, so an entry always describes that node's latest read, never an earlier evaluation's.
-  var nilFields: [(node: ObjectIdentifier, platform: String?)] = []
+  /// `source` is who gives the platform's figures (`Record.figureSource`).
+  var nilFields: [(node: ObjectIdentifier, platform: String?, source: String)] = []
 
   /// Records that a field read gave nil.
-  func noteNilField(_ node: ObjectIdentifier, platform: String?) {
+  func noteNilField(_ node: ObjectIdentifier, platform: String?, source: String) {
     nilFields.removeAll { $0.node == node }
     if nilFields.count >= 8 { nilFields.removeFirst() }
-    nilFields.append((node, platform))
+    nilFields.append((node, platform, source))
   }
 
   init(limits: Limits, cancellation: CancellationFlag) {

@@ -35,9 +35,15 @@ final class Shape: Sendable {
     return byte == 0 ? nil : byte - 1
   }
 
-  init(keys: [String], kind: RecordKind = .plain) {
+  /// The file a platform record was loaded from (its last path component); nil for the built-in
+  /// data's platforms and records made in pq. Notes about a figure a platform lacks name it: a
+  /// loaded file's platform is not the article's.
+  let file: String?
+
+  init(keys: [String], kind: RecordKind = .plain, file: String? = nil) {
     self.keys = keys
     self.kind = kind
+    self.file = file
     if keys.count > Shape.scannedKeys {
       var table: [String: Int] = [:]
       for (position, key) in keys.enumerated() { table[key] = position }
@@ -67,10 +73,12 @@ final class Shape: Sendable {
 
   static let empty = Shape(keys: [])
 
-  func adding(_ key: String) -> Shape { Shape(keys: keys + [key], kind: kind) }
+  func adding(_ key: String) -> Shape { Shape(keys: keys + [key], kind: kind, file: file) }
 
   /// The same keys standing for another kind of record.
-  func with(kind: RecordKind) -> Shape { kind == self.kind ? self : Shape(keys: keys, kind: kind) }
+  func with(kind: RecordKind) -> Shape {
+    kind == self.kind ? self : Shape(keys: keys, kind: kind, file: file)
+  }
 }
 
 /// What a record stands for, which decides how it displays and what `type` says.
@@ -149,6 +157,11 @@ public struct Record: @unchecked Sendable {
     }
   }
 
+  /// Who gives this platform's figures, for a note about one it lacks: the file it was loaded
+  /// from, or `dataName` ("the article") for the built-in data's platforms. "The article gives
+  /// no figure" is said only of the article's.
+  func figureSource(dataName: String) -> String { shape.file ?? dataName }
+
   /// The value of `Shape.platformFields[field]` (`name` or a metric), found without hashing.
   func platformField(_ field: Int) -> Value? {
     shape.platformPosition(field).map { values[$0] }
@@ -162,6 +175,6 @@ public struct Record: @unchecked Sendable {
     var keys = shape.keys
     keys.remove(at: position)
     values.remove(at: position)
-    shape = Shape(keys: keys, kind: shape.kind)
+    shape = Shape(keys: keys, kind: shape.kind, file: shape.file)
   }
 }
