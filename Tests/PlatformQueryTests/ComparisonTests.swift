@@ -74,7 +74,7 @@ import Testing
   @Test(arguments: [
     "p.web_visits = 5000000", "p.mau = x.revenue", "p.news_share = 0.5", "p.news_share = x.mau",
     "p.mau = x.mau + truth.mau", "p.revenue = ratio(x.revenue, truth.revenue) * truth.revenue",
-    "p.suspended_accounts = 3",
+    "p.suspended_accounts = 3", "p.news_share = diff(x.news_share, truth.news_share)",
   ])
   func everyMarkedRowIsExplained(change: String) throws {
     let (pq, _) = makeInterpreter()
@@ -92,6 +92,14 @@ import Testing
         if line.contains("×") { #expect(!line.contains(" per "), "\(line)") }
       }
     }
+  }
+
+  /// Points against a percentage: a ratio, shown as one, never as a difference in points.
+  @Test func pointsAgainstAPercentageAreARatioNotADifference() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(script: "var p = x\np.news_share = diff(x.news_share, truth.news_share)", name: "setup.pq")
+    let lines = try show("compare(p, truth)", pq).split(separator: "\n").map(String.init)
+    #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("0.0351× *"), "\(lines[5])")
   }
 
   @Test func handSetFieldsAreNamedInTheCaveats() throws {

@@ -55,14 +55,15 @@ import Testing
     ["percent", "users", "USD", "USD per user", "percent", "percent"],
     ["pp", "users", "USD", "USD per user", "pp", "pp"],
   ]
-  /// `/`: equal units give a plain number; different ones a rate.
+  /// `/`: equal units give a plain number; different ones a rate; a share or points divided by
+  /// a share or points a plain ratio of two fractions (`2pp / 57%` is not "3.51 pp").
   static let division: [[String]] = [
     ["", "1 per user", "1 per USD", "users per USD", "", ""],
     ["users", "", "users per USD", "users^2 per USD", "users", "users"],
     ["USD", "USD per user", "", "users", "USD", "USD"],
     ["USD per user", "USD per user^2", "1 per user", "", "USD per user", "USD per user"],
-    ["percent", "1 per user", "1 per USD", "users per USD", "", "percent"],
-    ["pp", "1 per user", "1 per USD", "users per USD", "pp", ""],
+    ["percent", "1 per user", "1 per USD", "users per USD", "", ""],
+    ["pp", "1 per user", "1 per USD", "users per USD", "", ""],
   ]
 
   func outcome(_ expression: String, comparison: Bool) -> String {

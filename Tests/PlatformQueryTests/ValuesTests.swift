@@ -222,6 +222,22 @@ import Testing
     #expect(Arithmetic.additiveUnit(.add, .none, .users) == .users)
     #expect(Unit.parse("USD per user") == Unit.usd / .users)
     #expect(Unit.parse("%") == .percent)
+    // A share divided by a number stays a share; by a share or points, it is a plain ratio.
+    #expect(Unit.percent / .none == .percent)
+    #expect((Unit.points / .percent).isNone)
+    #expect((Unit.percent / .points).isNone)
+    #expect((Unit.percent / .percent).isNone)
+    #expect(Unit.none / .percent == .none)
+  }
+
+  /// The shown ratio of two fractions is the ratio of the fractions, never re-read as points or
+  /// a percentage (`2pp / 57%` was shown "3.51 pp", `57% / 2pp` "2,850%").
+  @Test(arguments: [
+    ("2pp / 57%", "0.0350877"), ("57% / 2pp", "28.5"), ("57% / 2", "28.5%"), ("2 / 57%", "3.50877"),
+    ("57% / 50%", "1.14"), ("2pp / 1pp", "2"), ("ratio(2pp, 57%)", "0.0350877"),
+  ])
+  func ratiosOfFractionsArePlain(expression: String, shown: String) throws {
+    #expect(try show(expression) == shown)
   }
 
   /// Unit names in ASCII are split and lowercased byte by byte; the result must be what the

@@ -145,7 +145,10 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
     let inverse = Unit(factors: rhs.factors.map { Factor(name: $0.name, power: -$0.power) })
     var result = lhs * inverse
     if result.factors.isEmpty {
-      result.scale = lhs.scale == rhs.scale ? .none : lhs.scale
+      // A share divided by a number is still a share (57% / 2 is 28.5%); divided by a share or
+      // by points it is a plain ratio of two fractions (2pp / 57% is 0.0351, not "3.51 pp", and
+      // 57% / 2pp is 28.5, not "2,850%").
+      result.scale = rhs.scale == .none ? lhs.scale : .none
     }
     return result
   }
