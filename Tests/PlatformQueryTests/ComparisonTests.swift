@@ -187,6 +187,28 @@ import Testing
   /// Worked by hand: width 60 leaves 60 - 12 (label) - 11 (value) - 4 = 33 columns; the values
   /// span 10^4 to 10^8, four decades, so the bar is 32 columns, 8 a decade. X: (log10(70.4M) - 4)
   /// × 8 = 30.78 columns (30 full, 6/8); Truth Social: (log10(698K) - 4) × 8 = 14.75 (14, 6/8).
+  /// Bars share one scale: values that do not compare (users beside USD, a plain number beside a
+  /// percentage, a percentage beside points) are refused, in a series and in a metric of records.
+  @Test(arguments: [
+    ("chart([x.mau, x.revenue])", "cannot compare users and USD"),
+    ("chart([x.news_share, 0.5])", "cannot compare a plain number with a percentage"),
+    ("chart([x.news_share, 2pp])", "cannot compare percent and pp"),
+    ("svg(chart([x.mau, x.revenue]))", "cannot compare users and USD"),
+  ])
+  func chartsRefuseBarsOfTwoScales(expression: String, reason: String) throws {
+    let error = try #require(failure(expression))
+    #expect(error.message == "chart: a chart's bars share one scale, and " + reason)
+    #expect(error.notes.last == "chart one metric at a time, or divide to chart a rate or a ratio")
+  }
+
+  @Test func aMetricOfRecordsInTwoUnitsIsRefused() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(script: "var p = x\np.mau = x.revenue", name: "setup.pq")
+    let error = try #require(failure("chart([p, truth], \"mau\")", pq))
+    #expect(error.message.hasSuffix("cannot compare USD and users"))
+    #expect(try show("chart([x.mau, 5M])").contains("5000000"))
+  }
+
   @Test func logChartLegendStatesTheScaleExactly() throws {
     let chart = try show("chart(with_figure(platforms, \"mau\"), \"mau\", log: true, width: 60)")
     let lines = chart.split(separator: "\n").map(String.init)

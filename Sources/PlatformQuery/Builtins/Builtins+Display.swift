@@ -95,6 +95,7 @@ extension Builtins {
         values.append(value)
         barValues.append(value)
       }
+      try oneScale(values, arguments, argument: 0)
       let figures = values.compactMap { $0.provenance?.figures.first }
       let title =
         arguments.optional(1).map(\.text) ?? figures.first.map {
@@ -128,7 +129,24 @@ extension Builtins {
       values.append(value)
       barValues.append(value)
     }
+    try oneScale(values, arguments, argument: 1)
     return (metric, bars, unit, values, barValues)
+  }
+
+  /// A chart draws its bars to one scale, so their values must compare as `rank` compares them:
+  /// one unit, and never a plain number beside a percentage (`0.5` drawn next to `59%` would be
+  /// read at one of two scales). Users beside USD was drawn as one axis titled "(USD)".
+  static func oneScale(_ values: [Value], _ arguments: Arguments, argument: Int) throws(PQError) {
+    guard let first = values.first else { return }
+    for value in values.dropFirst() {
+      do throws(PQError) {
+        _ = try Arithmetic.apply(.less, first, value, tracking: false)
+      } catch {
+        throw arguments.error(
+          argument, "a chart's bars share one scale, and \(error.message)",
+          notes: error.notes + ["chart one metric at a time, or divide to chart a rate or a ratio"])
+      }
+    }
   }
 
   /// The lines under a chart: every figure's source and period, then the caveats of weighing
