@@ -102,6 +102,21 @@ import Testing
     #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("0.0351× *"), "\(lines[5])")
   }
 
+  /// Two numbers, one a percentage and one plain: no ratio (0.5 could be 0.5% or 50%), and why.
+  @Test(arguments: ["compare(x.news_share, 0.5)", "compare(0.5, x.news_share)"])
+  func aPlainNumberAgainstAPercentageHasNoRatio(expression: String) throws {
+    let (pq, _) = makeInterpreter()
+    #expect(try pq.evaluate(expression + ".ratio").description == "nil")
+    let caveats = try pq.evaluate(expression + ".caveats").description
+    #expect(
+      caveats.contains(
+        "0.5 is a plain number and 59% a percentage, so they are not compared (is 0.5 meant as 0.5%, or as a fraction?)"
+      ))
+    #expect(!caveats.contains("only the ratio is meaningful"))
+    // Dividing a share by a number is still arithmetic: it scales the share.
+    #expect(try pq.evaluate("ratio(x.news_share, 0.5)").description == "118%")
+  }
+
   @Test func handSetFieldsAreNamedInTheCaveats() throws {
     let (pq, _) = makeInterpreter()
     try pq.run(

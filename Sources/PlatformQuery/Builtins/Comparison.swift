@@ -7,8 +7,11 @@ enum Comparison {
     let difference: Value =
       sameUnit
       ? Builtins.derived("diff", a, b, try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
+    // 59% against 0.5: the plain number could be 0.5% or 50%, so no ratio is given (a table row
+    // of `compare` on two platforms says the same).
+    let scaleUnknown = (a.isPercent && b.isPlainNumber) || (a.isPlainNumber && b.isPercent)
     let ratio: Value =
-      b.numericValue == 0
+      b.numericValue == 0 || scaleUnknown
       ? .nil : try Builtins.ratio(a, b)
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     let figuresA = a.inputFigures.array
@@ -24,7 +27,11 @@ enum Comparison {
         for figure in figures { caveats += figure.soloCaveats.filter { !caveats.contains($0) } }
       }
     }
-    if !sameUnit { caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful") }
+    if scaleUnknown {
+      caveats.append(a.isPercent ? scaleNote(plain: b, percent: a) : scaleNote(plain: a, percent: b))
+    } else if !sameUnit {
+      caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful")
+    }
     return .record(
       Record(
         shape: figuresShape, values: [a, b, difference, ratio, change, .list(caveats.map { .string($0) })]))
@@ -57,14 +64,9 @@ enum Comparison {
               "diff", left, right, Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
         } else if (percentA && right.isPlainNumber) || (left.isPlainNumber && percentB) {
           // 0.5 against 57%: the plain number could be either scale, as `0.5 - 57%` refuses it.
-          let plain = percentA ? right : left
-          let percent = percentA ? left : right
-          caveats.append(
-            .string(
-              String.concatenating(
-                metric.field, ": ", plain.inline, " is a plain number and ", percent.inline,
-                " a percentage, so they are not compared (is \(plain.inline) meant as \(plain.inline)%, or as a fraction?)"
-              )))
+          let note =
+            percentA ? scaleNote(plain: right, percent: left) : scaleNote(plain: left, percent: right)
+          caveats.append(.string(metric.field + ": " + note))
         } else if y != 0 {
           vs = (try? Builtins.ratio(left, right)) ?? .nil
           // `p.mau = x.revenue`: the ratio has a unit (USD per user) and is not a multiple; said,
@@ -115,6 +117,14 @@ enum Comparison {
       Record(
         shape: platformsShape,
         values: [.string(nameA), .string(nameB), .list(consume rows), .list(consume caveats)]))
+  }
+
+  /// Why a plain number and a percentage are not compared: the number could be read at either
+  /// scale, as `0.5 - 57%` refuses it.
+  static func scaleNote(plain: Value, percent: Value) -> String {
+    let number = plain.inline
+    return
+      "\(number) is a plain number and \(percent.inline) a percentage, so they are not compared (is \(number) meant as \(number)%, or as a fraction?)"
   }
 
   /// The caveat of weighing one figure against another for a metric of `compare`, if any.
