@@ -94,12 +94,21 @@ import Testing
     }
   }
 
-  /// Points against a percentage: a ratio, shown as one, never as a difference in points.
-  @Test func pointsAgainstAPercentageAreARatioNotADifference() throws {
+  /// Points against a percentage: a difference of shares and a share are not compared (it was
+  /// shown "+3.51 pp", a ratio read as a difference), in a table row and between two numbers.
+  @Test func pointsAgainstAPercentageAreNotCompared() throws {
     let (pq, _) = makeInterpreter()
     try pq.run(script: "var p = x\np.news_share = diff(x.news_share, truth.news_share)", name: "setup.pq")
-    let lines = try show("compare(p, truth)", pq).split(separator: "\n").map(String.init)
-    #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("0.0351× *"), "\(lines[5])")
+    let table = try show("compare(p, truth)", pq)
+    let lines = table.split(separator: "\n").map(String.init)
+    #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("—"), "\(lines[5])")
+    #expect(
+      table.contains("news_share: 57% is a share and 2 pp a difference of shares, so they are not compared"))
+    #expect(try pq.evaluate("compare(2pp, 57%).ratio").description == "nil")
+    #expect(
+      try pq.evaluate("compare(0.5, 2pp).caveats").description.contains(
+        "0.5 is a plain number and 2 pp a difference in points, so they are not compared (is 0.5 meant as 0.5 pp, or as a fraction?)"
+      ))
   }
 
   /// Two numbers, one a percentage and one plain: no ratio (0.5 could be 0.5% or 50%), and why.

@@ -9,9 +9,9 @@ enum Comparison {
       ? Builtins.derived("diff", a, b, try Arithmetic.apply(.subtract, a, b, tracking: false)) : .nil
     // 59% against 0.5: the plain number could be 0.5% or 50%, so no ratio is given (a table row
     // of `compare` on two platforms says the same).
-    let scaleUnknown = (a.isPercent && b.isPlainNumber) || (a.isPlainNumber && b.isPercent)
+    let unlike = unlikeScales(a, b)
     let ratio: Value =
-      b.numericValue == 0 || scaleUnknown
+      b.numericValue == 0 || unlike != nil
       ? .nil : try Builtins.ratio(a, b)
     let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     let figuresA = a.inputFigures.array
@@ -27,8 +27,8 @@ enum Comparison {
         for figure in figures { caveats += figure.soloCaveats.filter { !caveats.contains($0) } }
       }
     }
-    if scaleUnknown {
-      caveats.append(a.isPercent ? scaleNote(plain: b, percent: a) : scaleNote(plain: a, percent: b))
+    if let unlike {
+      caveats.append(unlike)
     } else if !sameUnit {
       caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful")
     }
@@ -56,16 +56,11 @@ enum Comparison {
       let right = b.platformField(position + 1) ?? .nil
       var vs = Value.nil
       if left.numericValue != nil, let y = right.numericValue {
-        let percentA = left.isPercent
-        let percentB = right.isPercent
-        if percentA, percentB {
+        if left.isPercent, right.isPercent {
           vs =
             (try? Builtins.derived(
               "diff", left, right, Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
-        } else if (percentA && right.isPlainNumber) || (left.isPlainNumber && percentB) {
-          // 0.5 against 57%: the plain number could be either scale, as `0.5 - 57%` refuses it.
-          let note =
-            percentA ? scaleNote(plain: right, percent: left) : scaleNote(plain: left, percent: right)
+        } else if let note = unlikeScales(left, right) {
           caveats.append(.string(metric.field + ": " + note))
         } else if y != 0 {
           vs = (try? Builtins.ratio(left, right)) ?? .nil
@@ -119,12 +114,26 @@ enum Comparison {
         values: [.string(nameA), .string(nameB), .list(consume rows), .list(consume caveats)]))
   }
 
-  /// Why a plain number and a percentage are not compared: the number could be read at either
-  /// scale, as `0.5 - 57%` refuses it.
-  static func scaleNote(plain: Value, percent: Value) -> String {
+  /// Why two numbers are not compared at all, or nil: a plain number beside a percentage or
+  /// points could be read at either scale (`0.5` as 0.5% or 50%), and a share beside a difference
+  /// of shares (`57%` beside `2pp`) are different things — as `<` and `-` refuse them.
+  static func unlikeScales(_ a: Value, _ b: Value) -> String? {
+    if a.isPlainNumber, b.isPercent || b.isPoints { return scaleNote(plain: a, scaled: b) }
+    if b.isPlainNumber, a.isPercent || a.isPoints { return scaleNote(plain: b, scaled: a) }
+    if a.isPercent, b.isPoints { return pointsNote(share: a, points: b) }
+    if a.isPoints, b.isPercent { return pointsNote(share: b, points: a) }
+    return nil
+  }
+
+  private static func scaleNote(plain: Value, scaled: Value) -> String {
     let number = plain.inline
+    let (kind, suffix) = scaled.isPercent ? ("a percentage", "%") : ("a difference in points", " pp")
     return
-      "\(number) is a plain number and \(percent.inline) a percentage, so they are not compared (is \(number) meant as \(number)%, or as a fraction?)"
+      "\(number) is a plain number and \(scaled.inline) \(kind), so they are not compared (is \(number) meant as \(number)\(suffix), or as a fraction?)"
+  }
+
+  private static func pointsNote(share: Value, points: Value) -> String {
+    "\(share.inline) is a share and \(points.inline) a difference of shares, so they are not compared"
   }
 
   /// The caveat of weighing one figure against another for a metric of `compare`, if any.

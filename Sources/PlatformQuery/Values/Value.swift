@@ -77,6 +77,12 @@ public enum Value: @unchecked Sendable {
     return measure.unit.scale == .percent && measure.unit.factors.isEmpty
   }
 
+  /// True for percentage points (`2pp`), read without copying the unit.
+  var isPoints: Bool {
+    guard case .quantity(_, let measure) = self else { return false }
+    return measure.unit.scale == .points && measure.unit.factors.isEmpty
+  }
+
   /// True for a number without unit (`0.5`), read without copying the unit.
   var isPlainNumber: Bool {
     switch self {
