@@ -34,6 +34,42 @@ import Testing
     #expect(try pq.evaluate("headline(x, truth, \"mau\")").description.hasPrefix("X has 101 times"))
   }
 
+  /// `headline` says no more than it can back: figures in different units are not weighed (a
+  /// rate was read as a multiple: "X has $2.87K per user times…"), numbers without sources say
+  /// so and show a ratio to three digits as sourced ones do, and a figure missing from a loaded
+  /// file is missing from that file, not from the article.
+  @Test func headlinesClaimOnlyWhatTheyCanBack() throws {
+    let dir = temporaryDirectory()
+    try FileSystem.writeAtomically(
+      "\(dir)/p.csv", Array("name,mau,suspended_accounts\nX,70.4M,5.3M\nTruth Social,698K,\n".utf8))
+    let pq = makeInterpreter(files: .folders([dir])).0
+    _ = try pq.run(
+      script:
+        "var p = x\np.mau = x.revenue\nvar q = x\nq.web_visits = 5000000\nlet mine = load(\"\(dir)/p.csv\")",
+      name: "setup.pq")
+    #expect(
+      try pq.evaluate("headline(p, truth, \"mau\")").description
+        == "X's mau ($2B) and Truth Social's (698K users) are in different units (USD and users), so they are not weighed."
+    )
+    #expect(
+      try pq.evaluate("headline(q, truth, \"web_visits\")").description.hasSuffix(
+        "are in different units (a plain number and visits), so they are not weighed."))
+    #expect(
+      try pq.evaluate("headline(mine[0], mine[1], \"mau\")").description
+        == "X has 101 times Truth Social's monthly active users on the mobile apps (70.4M users vs 698K users; no source given). Not like for like: neither 70.4M users nor 698K users has a source, so nothing can be said about their periods or definitions."
+    )
+    #expect(
+      try pq.evaluate("headline(mine[0], mine[1], \"suspended_accounts\")").description.hasPrefix(
+        "p.csv gives no figure for Truth Social's"))
+    #expect(
+      try pq.evaluate("headline(x, truth, \"suspended_accounts\")").description.hasPrefix(
+        "The article gives no figure for Truth Social's"))
+    #expect(
+      try pq.evaluate("headline(x, truth, \"mau\")").description
+        == "X has 101 times Truth Social's monthly active users on the mobile apps (70.4M users vs 698K users; Similarweb, September 2024)."
+    )
+  }
+
   @Test func everyWayInSeesTheSameFunctions() throws {
     let expected = try makeInterpreter().0.evaluate("visits_per_user(truth)").description
     // The host reads one before anything ran.
