@@ -72,15 +72,15 @@ public enum Value: @unchecked Sendable {
   }
 
   /// True for a percentage (`57%`), read without copying the unit.
-  var isPercent: Bool {
-    guard case .quantity(_, let measure) = self else { return false }
-    return measure.unit.scale == .percent && measure.unit.factors.isEmpty
-  }
+  var isPercent: Bool { scaleAlone == .percent }
 
   /// True for percentage points (`2pp`), read without copying the unit.
-  var isPoints: Bool {
-    guard case .quantity(_, let measure) = self else { return false }
-    return measure.unit.scale == .points && measure.unit.factors.isEmpty
+  var isPoints: Bool { scaleAlone == .points }
+
+  /// The scale of a quantity whose unit is a scale alone (percent, points), else nil.
+  private var scaleAlone: Unit.Scale? {
+    guard case .quantity(_, let measure) = self, measure.unit.factors.isEmpty else { return nil }
+    return measure.unit.scale
   }
 
   /// True for a number without unit (`0.5`), read without copying the unit.
