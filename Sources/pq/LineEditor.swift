@@ -25,6 +25,30 @@ enum LineResult {
 /// The signal that asked the prompt to end (SIGHUP, SIGTERM), or 0.
 let terminationSignal = Atomic<Int32>(0)
 
+/// Whether pq handles SIGHUP (false when it was started with SIGHUP ignored, as under nohup).
+let handlesHangUp = Atomic<Bool>(false)
+
+/// The signal that ended the prompt, waiting a moment for SIGHUP when the terminal hung up.
+///
+/// When a terminal closes, Linux wakes its readers first and sends SIGHUP a moment later, so a
+/// read can come back (at end of input, or with EIO) before the handler has run. A terminal that
+/// hung up answers `tcgetattr` with EIO; then, if pq handles SIGHUP, it waits up to a quarter
+/// of a second for it (the wait ends as soon as the handler runs). An ordinary Ctrl-D, and a
+/// hang-up under nohup, are not delayed by more than the one `tcgetattr` call.
+func signalAfterFailedRead() -> Int32 {
+  let signal = terminationSignal.load(ordering: .relaxed)
+  if signal != 0 { return signal }
+  var settings = termios()
+  guard handlesHangUp.load(ordering: .relaxed), tcgetattr(0, &settings) != 0, errno == EIO else { return 0 }
+  for _ in 0..<250 {
+    var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+    nanosleep(&pause, nil)
+    let signal = terminationSignal.load(ordering: .relaxed)
+    if signal != 0 { return signal }
+  }
+  return 0
+}
+
 /// An open /dev/null the termination handler puts in place of standard input, so that a read
 /// that has not started yet when the signal comes ends at once (at end of input) instead of
 /// waiting for a key that may never come.
@@ -45,6 +69,7 @@ func installTerminationHandlers(_ flag: CancellationFlag) {
     {
       continue
     }
+    if signalNumber == SIGHUP { handlesHangUp.store(true, ordering: .relaxed) }
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { number in
       terminationSignal.store(number, ordering: .relaxed)
@@ -79,7 +104,7 @@ protocol LineReader: AnyObject {
 final class PlainLineReader: LineReader {
   func readLine(prompt: String) -> LineResult {
     guard let line = Swift.readLine(strippingNewline: true) else {
-      let signal = terminationSignal.load(ordering: .relaxed)
+      let signal = signalAfterFailedRead()
       return signal != 0 ? .terminated(signal) : .endOfInput
     }
     return .line(line)
@@ -214,7 +239,7 @@ final class EditLineReader: LineReader {
     }
     guard let line = read else {
       let code = errno
-      let signal = terminationSignal.load(ordering: .relaxed)
+      let signal = code == EINTR ? terminationSignal.load(ordering: .relaxed) : signalAfterFailedRead()
       if signal != 0 { return .terminated(signal) }
       if code == EINTR {
         Output.standardOutput.write("\n")

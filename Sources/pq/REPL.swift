@@ -73,6 +73,9 @@ final class REPL {
     while true {
       if Output.standardOutput.hasFailed {
         reader.saveHistory()
+        // A closed window: the write failed before the SIGHUP that follows it was handled.
+        let signal = signalAfterFailedRead()
+        if signal != 0 { exit(128 + signal) }
         Terminal.writeError("pq: error: the terminal went away; leaving\n")
         return .runtimeError
       }
