@@ -24,7 +24,7 @@ import Testing
     _ = try pq.evaluate("let d = load(\"\(dir)/pew.csv\")")
     let explained = try pq.evaluate("explain(d[0].news_share)").description
     #expect(explained.contains("pew.csv[0].news_share  12%  Pew Research, 2024"), "\(explained)")
-    #expect(!explained.contains("has no sources"))
+    #expect(!explained.contains("has no source"))
     // No definition in the file: explain says so rather than "none".
     #expect(
       explained.hasSuffix("caveats:\n  - pew.csv[0].news_share: no definition is given"), "\(explained)")
@@ -32,6 +32,20 @@ import Testing
     #expect(!compared.contains("caveats: none"))
     #expect(compared.contains("no period is given for x.news_share"))
     #expect(compared.contains("no definition is given for pew.csv[0].news_share"))
+  }
+
+  @Test func aFileWithoutSourcesIsNotPassedOffAsComputed() throws {
+    let dir = folder()
+    try write(dir, "bare.csv", "name,mau\nThreads,275M\n")
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let d = load(\"\(dir)/bare.csv\")")
+    for expression in ["d[0].mau", "d[0].mau * 2"] {
+      let explained = try pq.evaluate("explain(\(expression))").description
+      #expect(
+        explained.contains("has no source: it was typed, loaded from a file that names none"), "\(explained)")
+      #expect(
+        explained.hasSuffix("cannot say where it comes from, its period or its definition."), "\(explained)")
+    }
   }
 
   /// Rows that say the same provenance share one origin (a file has few distinct sources and

@@ -209,6 +209,9 @@ import Testing
     #expect(NumberFormat.quantity(0.59 - 0.57, .points) == "2 pp")
     #expect(NumberFormat.quantity(28.409, .usd / .users) == "$28.4 per user")
     #expect(NumberFormat.quantity(14.2, .visits / .users) == "14.2 visits per user")
+    // A plain number over a count reads as a rate of nothing in particular, without a bare 1.
+    #expect(NumberFormat.quantity(0.005, Unit.none / .visits) == "0.005 per visit")
+    #expect(NumberFormat.quantity(2, Unit.none / (.users * .users)) == "2 per user^2")
   }
 
   @Test func unitAlgebra() {

@@ -174,7 +174,8 @@ extension Builtins {
   static func explanation(_ value: Value) -> String {
     let inputs = figures(of: value)
     guard !inputs.isEmpty else {
-      return "\(value.inline) has no sources: it is not computed from the article's figures."
+      return "\(value.inline) has no source: it was typed, loaded from a file that names none, or "
+        + "computed from such numbers, so pq cannot say where it comes from, its period or its definition."
     }
     // Built as one string from a few large pieces (each figure's lines are made once and kept:
     // Figure.inputLine); `joined(separator:)` over an array of lines costs several times more.

@@ -358,6 +358,12 @@ enum NumberFormat {
       }
       return number + "·" + rest.name(plural: false)
     }
+    // Only a denominator (a plain number over visits): `0.005 per visit`, not `0.005 1 per visit`.
+    if unit.factors.allSatisfy({ $0.power < 0 }) {
+      return compact(value, digits: digits) + " per "
+        + unit.factors.map { $0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)" }
+        .joined(separator: " per ")
+    }
     let plural = abs(value) != 1
     return compact(value, digits: digits) + " " + unit.name(plural: plural)
   }
