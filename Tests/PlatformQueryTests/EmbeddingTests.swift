@@ -22,6 +22,30 @@ import Testing
     #expect(try pq.evaluate("1 + 1").description == "2")
   }
 
+  /// A loop whose body is one numeric store runs in a loop of its own; it counts a step a round
+  /// as the ordinary statement (`[s + i][0]`, never numeric) does, for a local or a global, and
+  /// a loop that would run for hours stops.
+  @Test func aLoopOfOneNumericStoreCountsItsSteps() throws {
+    for store in ["s = (s + i * 7) mod 1000003", "s = [s + i][0]"] {
+      for shape in [
+        "var s = 0\nfor i in range(ROUNDS) { BODY }",
+        "fn f() { var s = 0\nfor i in range(ROUNDS) { BODY }\ns }\nf()",
+      ] {
+        let program = shape.replacing("BODY", with: store)
+        // The fewest steps that run `rounds` rounds.
+        func steps(_ rounds: Int) -> Int? {
+          let source = program.replacing("ROUNDS", with: "\(rounds)")
+          return (1...10_000).first { failure(source, limited(Limits(steps: $0))) == nil }
+        }
+        let hundred = try #require(steps(100))
+        let more = try #require(steps(101))
+        #expect(more - hundred == 1, "\(program): \(hundred), \(more)")
+        let endless = failure(program.replacing("ROUNDS", with: "1e12"), limited(Limits(steps: 100_000)))
+        #expect(endless?.message == "step limit of 100000 reached", "\(program)")
+      }
+    }
+  }
+
   @Test func stepLimitStopsAnInfiniteLoop() throws {
     let error = try #require(failure("while true {}", limited(Limits(steps: 10_000))))
     #expect(error.kind == .limit)

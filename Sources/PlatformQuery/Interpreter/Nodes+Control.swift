@@ -196,6 +196,19 @@ final class ForRangeNode: Node {
     // A loop variable in a local slot of a body without captured variables: `runInFrame`;
     // anything else goes through `runLoopBody`.
     if case .local(let slot) = variable, body.environmentSize == 0, body.isStatementPosition {
+      // A body of one numeric store (`s = (s + i * 7) mod 1000003`): a loop of its own.
+      if bodyPlan.count == 1, case .storeLocal(let target, let expression) = bodyPlan[0] {
+        try runOneStore(runtime, slot, from, to, by, expression) { runtime, number in
+          runtime.localPointer(target).storeNumber(number)
+        }
+        return .nil
+      }
+      if bodyPlan.count == 1, case .storeGlobal(let target, let expression) = bodyPlan[0] {
+        try runOneStore(runtime, slot, from, to, by, expression) { runtime, number in
+          runtime.globals.storeNumber(number, at: target)
+        }
+        return .nil
+      }
       // Two copies of the loop, one that looks for numeric stores and one that need not.
       if bodyStoresNumbers {
         try runInFrame(runtime, slot, from, to, by, numeric: true)
@@ -263,6 +276,36 @@ extension ForRangeNode {
         index += 1
       }
       if runtime.finishIteration() { break }
+      current += by
+    }
+  }
+}
+
+extension ForRangeNode {
+  /// `runInFrame` for a body that is one numeric store: no statement index, plan or control
+  /// flow to look at while the store gives a number. NaN (not a plain number, or an error to
+  /// report) runs the statement as usual, with its flow checked as `runInFrame` does.
+  @inline(__always)
+  func runOneStore(
+    _ runtime: Runtime, _ slot: Int, _ from: Double, _ to: Double, _ by: Double,
+    _ expression: Unmanaged<NumericNode>, store: (Runtime, Double) -> Void
+  ) throws(PQError) {
+    let statement = body.unownedStatements
+    var current = from
+    while by > 0 ? current < to : current > to {
+      try runtime.tick(span)
+      runtime.localPointer(slot).storeNumber(current)
+      let value = expression._withUnsafeGuaranteedRef { $0.number(runtime) }
+      if !value.isNaN {
+        store(runtime, value)
+      } else {
+        do {
+          _ = try statement.evaluate(0, runtime)
+        } catch {
+          if !error.isControlSignal { throw error }
+        }
+        if runtime.finishIteration() { break }
+      }
       current += by
     }
   }
