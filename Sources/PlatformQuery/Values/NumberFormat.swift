@@ -351,18 +351,12 @@ enum NumberFormat {
       let rest = Unit(factors: unit.factors.filter { $0.name != "USD" })
       let number = (value < 0 ? "-$" : "$") + compact(abs(value), digits: digits)
       if rest.factors.isEmpty { return number }
-      if rest.factors.allSatisfy({ $0.power < 0 }) {
-        return number + " per "
-          + rest.factors.map { $0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)" }
-          .joined(separator: " per ")
-      }
+      if rest.factors.allSatisfy({ $0.power < 0 }) { return number + Unit.perWords(rest.factors) }
       return number + "·" + rest.name(plural: false)
     }
     // Only a denominator (a plain number over visits): `0.005 per visit`, not `0.005 1 per visit`.
     if unit.factors.allSatisfy({ $0.power < 0 }) {
-      return compact(value, digits: digits) + " per "
-        + unit.factors.map { $0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)" }
-        .joined(separator: " per ")
+      return compact(value, digits: digits) + Unit.perWords(unit.factors)
     }
     let plural = abs(value) != 1
     return compact(value, digits: digits) + " " + unit.name(plural: plural)

@@ -93,11 +93,12 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
       let word = index == 0 && plural ? Unit.plural(factor.name) : factor.name
       words.append(factor.power == 1 ? word : "\(word)^\(factor.power)")
     }
-    var text = words.isEmpty ? "1" : words.joined(separator: "·")
-    for factor in denominator {
-      text += " per " + (factor.power == -1 ? factor.name : "\(factor.name)^\(-factor.power)")
-    }
-    return text
+    return (words.isEmpty ? "1" : words.joined(separator: "·")) + Unit.perWords(denominator)
+  }
+
+  /// ` per user`, ` per user^2 per visit`: the words after a numerator for factors that divide.
+  static func perWords(_ factors: [Factor]) -> String {
+    factors.map { " per " + ($0.power == -1 ? $0.name : "\($0.name)^\(-$0.power)") }.joined()
   }
 
   static func plural(_ name: String) -> String {
