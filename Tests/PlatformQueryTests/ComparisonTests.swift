@@ -126,6 +126,42 @@ import Testing
     #expect(try pq.evaluate("ratio(x.news_share, 0.5)").description == "118%")
   }
 
+  /// A plain number beside a count: `-` reads it in the count's unit, and so does the ratio
+  /// (it was `0.005 per visit` beside a difference of `-995M visits`, and `$1B` for `$2B`
+  /// against 2), with a note that says so.
+  @Test func aPlainNumberBesideACountIsReadInItsUnit() throws {
+    let (pq, _) = makeInterpreter()
+    for (expression, ratio, note) in [
+      (
+        "compare(5000000, x.web_visits)", "0.005",
+        "5000000 has no unit, so it is read as visits, as `-` reads it"
+      ),
+      (
+        "compare(x.web_visits, 5000000)", "200",
+        "5000000 has no unit, so it is read as visits, as `-` reads it"
+      ),
+      ("compare(x.revenue, 2)", "1B", "2 has no unit, so it is read as USD, as `-` reads it"),
+    ] {
+      #expect(try pq.evaluate(expression + ".ratio").description == ratio, "\(expression)")
+      #expect(try pq.evaluate(expression + ".caveats").description.contains(note), "\(expression)")
+      #expect(!(try show(expression, pq)).contains(" per "), "\(expression)")
+    }
+    try pq.run(script: "var p = x\np.web_visits = 5000000", name: "setup.pq")
+    let table = try show("compare(p, x)", pq)
+    #expect(table.split(separator: "\n")[3].hasSuffix(" 0.005× *"), "\(table)")
+    #expect(table.contains("web_visits: 5000000 has no unit, so it is read as visits, as `-` reads it"))
+    // `ratio` itself is division, whose units combine: a rate, as `5000000 / x.web_visits` is.
+    #expect(try show("ratio(5000000, x.web_visits)", pq) == "0.005 per visit")
+  }
+
+  /// The change is from the second value to the first: it needs the second to be nonzero (it
+  /// looked at the first, so `compare(x.mau, 0)` failed and `compare(0, x.mau)` gave no change).
+  @Test func theChangeNeedsItsStartingValue() throws {
+    let (pq, _) = makeInterpreter()
+    #expect(try pq.evaluate("compare(x.mau, 0).change").description == "nil")
+    #expect(try show("compare(0, x.mau).change", pq) == "-100%")
+  }
+
   @Test func handSetFieldsAreNamedInTheCaveats() throws {
     let (pq, _) = makeInterpreter()
     try pq.run(

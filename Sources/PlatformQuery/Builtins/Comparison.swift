@@ -10,10 +10,14 @@ enum Comparison {
     // 59% against 0.5: the plain number could be 0.5% or 50%, so no ratio is given (a table row
     // of `compare` on two platforms says the same).
     let unlike = unlikeScales(a, b)
-    let ratio: Value =
-      b.numericValue == 0 || unlike != nil
-      ? .nil : try Builtins.ratio(a, b)
-    let change: Value = sameUnit && a.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
+    let adopted = unlike == nil && b.numericValue != 0 ? try adoptedUnitRatio(a, b) : nil
+    var ratio = Value.nil
+    if let adopted {
+      ratio = adopted.ratio
+    } else if b.numericValue != 0, unlike == nil {
+      ratio = try Builtins.ratio(a, b)
+    }
+    let change: Value = sameUnit && b.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     let figuresA = a.inputFigures.array
     let figuresB = b.inputFigures.array
     var caveats = Provenance.caveats(
@@ -29,6 +33,8 @@ enum Comparison {
     }
     if let unlike {
       caveats.append(unlike)
+    } else if let adopted {
+      caveats.append(adopted.note)
     } else if !sameUnit {
       caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful")
     }
@@ -64,16 +70,23 @@ enum Comparison {
           caveats.append(.string(metric.field + ": " + note))
         } else if y != 0 {
           vs = (try? Builtins.ratio(left, right)) ?? .nil
-          // `p.mau = x.revenue`: the ratio has a unit (USD per user) and is not a multiple; said,
-          // as `compare` of two figures says it. (A ratio without unit had units that agree.)
-          if vs.hasUnit, case let (unitA, unitB) = (left.unit, right.unit),
-            Arithmetic.additiveUnit(.subtract, unitA, unitB) == nil
-          {
-            caveats.append(
-              .string(
-                String.concatenating(
-                  metric.field, ": different units (", "\(unitA) and \(unitB)",
-                  "): only the ratio is meaningful")))
+          // A ratio with a unit: a plain number beside a count (`p.web_visits = 5000000`), read
+          // in the count's unit as `-` reads it; or `p.mau = x.revenue`, a rate (USD per user),
+          // not a multiple — each said, as `compare` of two figures says it. (A ratio without a
+          // unit had units that agree: nothing more to look at.)
+          if vs.hasUnit {
+            if let adopted = try? adoptedUnitRatio(left, right) {
+              vs = adopted.ratio
+              caveats.append(.string(metric.field + ": " + adopted.note))
+            } else if case let (unitA, unitB) = (left.unit, right.unit),
+              Arithmetic.additiveUnit(.subtract, unitA, unitB) == nil
+            {
+              caveats.append(
+                .string(
+                  String.concatenating(
+                    metric.field, ": different units (", "\(unitA) and \(unitB)",
+                    "): only the ratio is meaningful")))
+            }
           }
         }
         if let first = left.asFigure, let second = right.asFigure {
@@ -123,6 +136,26 @@ enum Comparison {
     if a.isPercent, b.isPoints { return pointsNote(share: a, points: b) }
     if a.isPoints, b.isPercent { return pointsNote(share: b, points: a) }
     return nil
+  }
+
+  /// A plain number beside a count or money (`5000000` beside `1B visits`): `-` reads it in the
+  /// other's unit, and so does the ratio `compare` gives — `0.005×`, not `0.005 per visit`, in a
+  /// table whose difference is `-995M visits` — with a note saying it was so read. Nil for any
+  /// other pair (a percentage or points beside a plain number is `unlikeScales`'s to refuse).
+  static func adoptedUnitRatio(_ a: Value, _ b: Value) throws(PQError) -> (ratio: Value, note: String)? {
+    let (plain, counted): (Value, Value)
+    if a.isPlainNumber, b.hasUnit {
+      (plain, counted) = (a, b)
+    } else if b.isPlainNumber, a.hasUnit {
+      (plain, counted) = (b, a)
+    } else {
+      return nil
+    }
+    guard !counted.isPercent, !counted.isPoints, let x = a.numericValue, let y = b.numericValue else {
+      return nil
+    }
+    let ratio = Builtins.derived("ratio", a, b, number: try Arithmetic.plain(.divide, x, y), unit: .none)
+    return (ratio, "\(plain.inline) has no unit, so it is read as \(counted.unit), as `-` reads it")
   }
 
   private static func scaleNote(plain: Value, scaled: Value) -> String {
