@@ -154,6 +154,23 @@ import Testing
     #expect(try show("ratio(5000000, x.web_visits)", pq) == "0.005 per visit")
   }
 
+  /// `rank`, `top` and `chart` put a plain number among counts on the counts' scale, as `-`
+  /// does: each says so under the table or chart (they said nothing, or only "no source").
+  @Test func rankingsAndChartsSayAPlainNumberIsReadInTheirUnit() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(script: "var p = x\np.name = \"P\"\np.mau = 5000000\nvar q = p\nq.mau = 7", name: "setup.pq")
+    let note = "5000000 has no unit, so it is read as users, as `-` reads it"
+    #expect(try show("rank([x, truth, p], \"mau\")", pq).contains("caveats:\n  - \(note)"))
+    #expect(try show("top([x, truth, p], \"mau\", 2)", pq).contains(note))
+    #expect(try show("chart([x.mau, p.mau])", pq).contains(note))
+    #expect(
+      try show("rank([x, p, q], \"mau\")", pq).contains(
+        "2 values have no unit, so they are read as users, as `-` reads them"))
+    // Plain numbers among plain numbers, and counts among counts, have nothing to say.
+    #expect(!(try show("rank([p, q], \"mau\")", pq)).contains("caveats"))
+    #expect(!(try show("rank([x, truth], \"mau\")", pq)).contains("no unit"))
+  }
+
   /// The change is from the second value to the first: it needs the second to be nonzero (it
   /// looked at the first, so `compare(x.mau, 0)` failed and `compare(0, x.mau)` gave no change).
   @Test func theChangeNeedsItsStartingValue() throws {

@@ -172,6 +172,8 @@ extension Builtins {
         "\(unsourced == 1 ? "a figure has" : "\(unsourced) figures have") no source, so nothing can be said about \(unsourced == 1 ? "its" : "their") period or definition",
         at: 0)
     }
+    // A plain bar beside counts is drawn on their axis: said.
+    if let note = Comparison.unitlessNote(values) { notes.insert(note, at: 0) }
     lines.append(notes.isEmpty ? "caveats: none" : "caveats:")
     lines += notes.map { "  - " + $0 }
     return lines.joined(separator: "\n")

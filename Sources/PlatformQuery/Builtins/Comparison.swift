@@ -155,7 +155,24 @@ enum Comparison {
       return nil
     }
     let ratio = Builtins.derived("ratio", a, b, number: try Arithmetic.plain(.divide, x, y), unit: .none)
-    return (ratio, "\(plain.inline) has no unit, so it is read as \(counted.unit), as `-` reads it")
+    return (ratio, unitlessNote([plain, counted]) ?? "")
+  }
+
+  /// What weighing plain numbers beside counts or money must say (`rank`, `chart`, `compare`):
+  /// they are read in the count's unit, as `-` reads them. Nil when no value is a plain number
+  /// or none has a unit to lend (percentages and points lend none: `unlikeScales` refuses them).
+  static func unitlessNote(_ values: [Value]) -> String? {
+    guard let counted = values.first(where: { $0.hasUnit && !$0.isPercent && !$0.isPoints }) else {
+      return nil
+    }
+    let plain = values.filter(\.isPlainNumber)
+    if plain.count == 1 {
+      return "\(plain[0].inline) has no unit, so it is read as \(counted.unit), as `-` reads it"
+    }
+    if plain.count > 1 {
+      return "\(plain.count) values have no unit, so they are read as \(counted.unit), as `-` reads them"
+    }
+    return nil
   }
 
   private static func scaleNote(plain: Value, scaled: Value) -> String {

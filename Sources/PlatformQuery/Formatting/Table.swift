@@ -62,15 +62,22 @@ enum Table {
   /// a source; "none" only when every value has one and nothing differs.
   static func rankingCaveats(_ items: [Value], metric: String) -> TableModel.Notes? {
     var provenances: [Provenance?] = []
+    var values: [Value] = []
     for item in items {
       guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
         continue
       }
       provenances.append(value.provenance)
+      values.append(value)
     }
     let unsourced = provenances.filter { $0 == nil }.count
-    guard unsourced < provenances.count else { return nil }
-    var notes: [String] = []
+    // A plain number ranked among counts is read in their unit: said even when nothing has a source.
+    let unitNote = Comparison.unitlessNote(values)
+    guard unsourced < provenances.count || unitNote != nil else { return nil }
+    var notes: [String] = unitNote.map { [$0] } ?? []
+    if unsourced == provenances.count {
+      return TableModel.Notes(title: "caveats:", items: notes)
+    }
     if unsourced > 0 {
       notes.append("\(unsourced) of the ranked values \(unsourced == 1 ? "has" : "have") no source")
     }
