@@ -171,7 +171,7 @@ import Testing
     ).caveatTexts
     #expect(
       caveats.first
-        == "periods differ: 5 periods (2023, 2024, 2024-Q3, 2024-09, 2024-10); from the earliest to the latest: periods are 21 months apart (2023 vs 2024-10)"
+        == "periods differ: 5 periods (2023, 2024, 2024-Q3, 2024-09, 2024-10); from the earliest to the latest: periods are 21 months apart, start to start, and of different lengths (2023 vs 2024-10)"
     )
   }
 

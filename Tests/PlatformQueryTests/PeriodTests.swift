@@ -60,6 +60,12 @@ import Testing
     ("2024-09", "2024-10", "apart 1", "periods are 1 month apart (2024-09 vs 2024-10)"),
     ("2024-11", "September 2024", "apart 2", "periods are 2 months apart (2024-11 vs September 2024)"),
     ("2023", "2024", "apart 12", "periods are 12 months apart (2023 vs 2024)"),
+    // Counted start to start, which is not the gap when the lengths differ: said.
+    (
+      "2024-11", "2024-Q3", "apart 4",
+      "periods are 4 months apart, start to start, and of different lengths (2024-11 vs 2024-Q3)"
+    ),
+    ("2024-02", "2024-03", "apart 1", "periods are 1 month apart (2024-02 vs 2024-03)"),
     ("2024-09-01", "2024-09-15", "apart days 14", "periods are 14 days apart (2024-09-01 vs 2024-09-15)"),
     (
       "2024-09-10/2024-09-20", "2024-09-15/2024-09-30", "overlap days 6",

@@ -67,6 +67,13 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
       return "periods overlap by \(amount) (\(text) vs \(other.text))"
     case .apart(let months, let days):
       let amount = months > 0 ? plural(months, "month") : plural(days, "day")
+      // Counted start to start: for a month against a quarter (2024-11 vs 2024-Q3) that is not
+      // the gap between them, so the caveat says how it counts, and that the lengths differ.
+      let lengths = (Double(lastDay - firstDay + 1), Double(other.lastDay - other.firstDay + 1))
+      if max(lengths.0, lengths.1) > 1.2 * min(lengths.0, lengths.1) {
+        return
+          "periods are \(amount) apart, start to start, and of different lengths (\(text) vs \(other.text))"
+      }
       return "periods are \(amount) apart (\(text) vs \(other.text))"
     }
   }
