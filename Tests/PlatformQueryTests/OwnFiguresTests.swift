@@ -48,6 +48,29 @@ import Testing
     }
   }
 
+  /// A headline names what the figures count as their source defines it: the article's
+  /// definition of a metric is not lent to a file's figures of the same field.
+  @Test func aHeadlineCallsFiguresWhatTheirSourceCallsThem() throws {
+    let dir = folder()
+    try write(
+      dir, "reg.csv",
+      "name,mau,source,period,definition\nA,30M,Reg,2024,registered users\nB,10M,Reg,2024,registered users\n")
+    try write(dir, "bare.csv", "name,mau,source,period\nA,30M,Reg,2024\nB,10M,Reg,2024\n")
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let r = load(\"\(dir)/reg.csv\")")
+    _ = try pq.evaluate("let b = load(\"\(dir)/bare.csv\")")
+    let defined = try pq.evaluate("headline(r[0], r[1], \"mau\")").description
+    #expect(
+      defined.hasPrefix("A has 3 times B's registered users (30M users vs 10M users; Reg, 2024)"),
+      "\(defined)")
+    #expect(!defined.contains("mobile apps"))
+    let undefined = try pq.evaluate("headline(b[0], b[1], \"mau\")").description
+    #expect(undefined.hasPrefix("A has 3 times B's mau (30M users vs 10M users"), "\(undefined)")
+    // The article's own figures keep the article's words.
+    let article = try pq.evaluate("headline(x, truth, \"mau\")").description
+    #expect(article.hasPrefix("X has 101 times Truth Social's monthly active users on the mobile apps"))
+  }
+
   /// Rows that say the same provenance share one origin (a file has few distinct sources and
   /// periods); rows that differ in any one provenance cell must not be blurred together.
   @Test func rowsShareAnOriginOnlyWhenTheySayTheSame() throws {
