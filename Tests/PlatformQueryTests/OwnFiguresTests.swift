@@ -48,6 +48,34 @@ import Testing
     }
   }
 
+  /// A JSON file's figure objects without a label of their own are named by their place, as a
+  /// CSV file's figures are (`f.json[0].mau`, not `figure(275M users)`); a label given is kept,
+  /// and a figure object that is not a record's member keeps the label made from its value.
+  @Test func jsonFiguresAreLabelledByTheirPlace() throws {
+    let dir = folder()
+    let figure = #"{"value": 275, "unit": "users", "source": "Meta", "period": "2024"}"#
+    try write(
+      dir, "f.json",
+      #"[{"name": "A", "mau": \#(figure)}, {"name": "B", "mau": {"value": 70, "unit": "users", "source": "S", "label": "mine"}}]"#
+    )
+    try write(dir, "one.json", figure)
+    try write(dir, "nested.json", #"{"a": {"mau": \#(figure)}}"#)
+    let pq = interpreter(dir)
+    _ = try pq.evaluate("let f = load(\"\(dir)/f.json\")")
+    #expect(try pq.evaluate("source(f[0].mau)[0].figure").description == "f.json[0].mau")
+    #expect(try pq.evaluate("source(f[1].mau)[0].figure").description == "mine")
+    #expect(try pq.evaluate("explain(f[0].mau)").description.hasPrefix("f.json[0].mau = 275 users"))
+    #expect(
+      try pq.evaluate("source(load(\"\(dir)/one.json\"))[0].figure").description == "figure(275 users)")
+    #expect(
+      try pq.evaluate("source(load(\"\(dir)/nested.json\").a.mau)[0].figure").description
+        == "figure(275 users)")
+    // Saved and read back, the label is the one it was given.
+    _ = try pq.evaluate("save(f, \"\(dir)/g.json\")")
+    #expect(
+      try pq.evaluate("source(load(\"\(dir)/g.json\")[0].mau)[0].figure").description == "f.json[0].mau")
+  }
+
   /// A headline names what the figures count as their source defines it: the article's
   /// definition of a metric is not lent to a file's figures of the same field.
   @Test func aHeadlineCallsFiguresWhatTheirSourceCallsThem() throws {

@@ -75,7 +75,7 @@ public enum DataFile {
   static func value(json source: Source) throws(PQError) -> Value {
     var parsed: Value
     do throws(JSON.ParseError) {
-      parsed = try JSON.parse(bytes: source.bytes, readNotation: true)
+      parsed = try JSON.parse(bytes: source.bytes, readNotation: true, file: fileName(source.name))
     } catch {
       throw PQError(
         .runtime, "invalid JSON: \(error.message)", source: source,

@@ -135,7 +135,10 @@ public enum JSON {
   /// `cache` keeps what a long file repeats: each period and unit is read once, and figures that
   /// say the same provenance share one origin (a saved file of 200,000 rows has a few sources
   /// and periods; read per figure they took 85% of the load).
-  static func figure(from pairs: [(String, Value)], valueText: String? = nil, cache: inout FigureCache)
+  static func figure(
+    from pairs: [(String, Value)], valueText: String? = nil, place: (row: Int, key: String)? = nil,
+    cache: inout FigureCache
+  )
     throws(ParseError) -> Value?
   {
     guard let valueIndex = pairs.firstIndex(where: { $0.0 == "value" }),
@@ -217,6 +220,14 @@ public enum JSON {
     provenance.definition = text("definition") ?? ""
     provenance.statedAs = text("stated_as") ?? ""
     let origin = cache.origin(provenance)
+    // No label of its own, under a key of a record in a list: labelled by its place, as a CSV
+    // file's figure is (`f.json[0].mau`), not by its value.
+    if text("label") == nil, let place, cache.hasFile {
+      return Dataset.figureValue(
+        Figure(
+          platform: text("platform") ?? "", field: text("field") ?? place.key, row: place.row, value: stored,
+          unit: unit, origin: origin))
+    }
     let figure = Figure(
       platform: text("platform") ?? "", field: text("field") ?? "",
       label: text("label") ?? "figure(\(NumberFormat.quantity(stored, unit)))", value: stored, unit: unit,
@@ -229,9 +240,14 @@ public enum JSON {
   struct FigureCache {
     private var periods: [String: Period] = [:]
     private var units: [String: Unit] = [:]
-    /// Shared as a CSV file's rows share theirs (figure objects carry their own labels, so no
-    /// file name is needed).
-    private var origins = DataFile.OriginCache(file: "")
+    /// Shared as a CSV file's rows share theirs; the file name labels figures by their place.
+    private var origins: DataFile.OriginCache
+
+    /// The cache for a file (`""` when the text has no file: figures are then labelled by value).
+    init(file: String = "") { origins = DataFile.OriginCache(file: file) }
+
+    /// Whether figures can be labelled by their place in a file.
+    var hasFile: Bool { !origins.file.isEmpty }
 
     /// The period a text names, or nil when it names none.
     mutating func period(_ text: String) -> Period? {
@@ -325,10 +341,14 @@ public enum JSON {
   }
 
   /// Parses JSON held as UTF-8 bytes (a loaded file's, shared rather than copied).
-  static func parse(bytes: [UInt8], readNotation: Bool, readsFigures: Bool = true) throws(ParseError) -> Value
+  /// `file` (a path's last component) labels the figure objects of a list of records that give
+  /// no label of their own by their place, as a CSV file's figures are: `f.json[0].mau`.
+  static func parse(bytes: [UInt8], readNotation: Bool, readsFigures: Bool = true, file: String = "")
+    throws(ParseError) -> Value
   {
     var parser = JSONParser(bytes: bytes, readNotation: readNotation)
     parser.readsFigures = readsFigures
+    parser.figureCache = FigureCache(file: file)
     parser.skipSpace()
     let value = try parser.parseValue(depth: 0)
     parser.skipSpace()
@@ -350,6 +370,10 @@ struct JSONParser {
   var lastShape: Shape?
   /// Periods, units and origins of the figure objects read so far.
   var figureCache = JSON.FigureCache()
+  /// Where the parser is in a top-level list of records: the record's index, and the key of the
+  /// member being read (a figure object there is labelled by them).
+  var row = -1
+  var memberKey: String?
 
   init(bytes: [UInt8], readNotation: Bool) {
     self.bytes = bytes
@@ -373,9 +397,14 @@ struct JSONParser {
     switch bytes[position] {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
     case UInt8(ascii: "["):
+      var index = 0
       return .list(
         try parseArray { (parser: inout JSONParser) throws(JSON.ParseError) in
-          try parser.parseValue(depth: depth + 1)
+          if depth == 0 {
+            parser.row = index
+            index += 1
+          }
+          return try parser.parseValue(depth: depth + 1)
         })
     case UInt8(ascii: "\""):
       let text = try parseString()
@@ -452,7 +481,10 @@ struct JSONParser {
       // ends the whole document, so the flag needs no restoring on the error path.)
       let notation = parser.readNotation
       if JSON.figureKeys.contains(key) { parser.readNotation = false }
+      // A member of a record of the top-level list: its key labels a figure object under it.
+      if depth == 1 { parser.memberKey = key }
       var value = try parser.parseValue(depth: depth + 1)
+      if depth == 1 { parser.memberKey = nil }
       parser.readNotation = notation
       // As in CSV: a bare number under a metric's name takes the metric's unit, and a bare
       // number under a percentage metric is refused (57 or 0.57?).
@@ -473,7 +505,10 @@ struct JSONParser {
     if pairs.isEmpty { return .record(Record([])) }
     let objectStart = start
     do throws(JSON.ParseError) {
-      if readsFigures, let figure = try JSON.figure(from: pairs, valueText: valueText, cache: &figureCache) {
+      let place = depth == 2 && row >= 0 ? memberKey.map { (row: row, key: $0) } : nil
+      if readsFigures,
+        let figure = try JSON.figure(from: pairs, valueText: valueText, place: place, cache: &figureCache)
+      {
         return figure
       }
     } catch {
