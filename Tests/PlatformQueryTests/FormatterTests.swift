@@ -48,6 +48,10 @@ import Testing
     // Strings, interpolations included, are kept byte for byte.
     ("let s = \"a  \\(len( a ))  b\"", "let s = \"a  \\(len( a ))  b\"\n"),
     ("#!/usr/bin/env pq\n\n\nprint(1)", "#!/usr/bin/env pq\n\nprint(1)\n"),
+    // A `#!` comment after space only becomes the first line, where it reads as a shebang: it
+    // is laid out as one at once (FuzzFormat found the second pass adding the blank line).
+    (" #!/usr/b sAm#sif/env pq\n# Ranking ai", "#!/usr/b sAm#sif/env pq\n\n# Ranking ai\n"),
+    ("\n\n  #!c\nprint(1)", "#!c\n\nprint(1)\n"),
     ("let a = 1 \\\n+ 2", "let a = 1 \\\n  + 2\n"),
     ("", ""),
     ("\n\n", ""),

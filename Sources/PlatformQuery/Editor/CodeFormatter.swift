@@ -98,6 +98,18 @@ struct Layout {
     lexer.skipShebang()
     if lexer.position > 0 { shebang = source.slice(Span(start: 0, end: lexer.position)) }
     let bytes = source.bytes
+    // A comment `#!…` after nothing but space is laid out first in the file, where it will be
+    // read as a shebang: it is laid out as one now, so that formatting again changes nothing.
+    if shebang == nil {
+      var start = 0
+      while start < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start]) { start += 1 }
+      if start + 1 < bytes.count, bytes[start] == UInt8(ascii: "#"), bytes[start + 1] == UInt8(ascii: "!") {
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        shebang = source.slice(Span(start: start, end: end))
+        lexer.position = end
+      }
+    }
     while true {
       while lexer.position < bytes.count,
         bytes[lexer.position] == UInt8(ascii: " ") || bytes[lexer.position] == UInt8(ascii: "\t")
