@@ -134,13 +134,13 @@ import Testing
     for (expression, ratio, note) in [
       (
         "compare(5000000, x.web_visits)", "0.005",
-        "5000000 has no unit, so it is read as visits, as `-` reads it"
+        "5000000 has no unit, so it is taken to be in visits"
       ),
       (
         "compare(x.web_visits, 5000000)", "200",
-        "5000000 has no unit, so it is read as visits, as `-` reads it"
+        "5000000 has no unit, so it is taken to be in visits"
       ),
-      ("compare(x.revenue, 2)", "1B", "2 has no unit, so it is read as USD, as `-` reads it"),
+      ("compare(x.revenue, 2)", "1B", "2 has no unit, so it is taken to be in USD"),
     ] {
       #expect(try pq.evaluate(expression + ".ratio").description == ratio, "\(expression)")
       #expect(try pq.evaluate(expression + ".caveats").description.contains(note), "\(expression)")
@@ -149,7 +149,7 @@ import Testing
     try pq.run(script: "var p = x\np.web_visits = 5000000", name: "setup.pq")
     let table = try show("compare(p, x)", pq)
     #expect(table.split(separator: "\n")[3].hasSuffix(" 0.005× *"), "\(table)")
-    #expect(table.contains("web_visits: 5000000 has no unit, so it is read as visits, as `-` reads it"))
+    #expect(table.contains("web_visits: 5000000 has no unit, so it is taken to be in visits"))
     // `ratio` itself is division, whose units combine: a rate, as `5000000 / x.web_visits` is.
     #expect(try show("ratio(5000000, x.web_visits)", pq) == "0.005 per visit")
   }
@@ -159,13 +159,13 @@ import Testing
   @Test func rankingsAndChartsSayAPlainNumberIsReadInTheirUnit() throws {
     let (pq, _) = makeInterpreter()
     try pq.run(script: "var p = x\np.name = \"P\"\np.mau = 5000000\nvar q = p\nq.mau = 7", name: "setup.pq")
-    let note = "5000000 has no unit, so it is read as users, as `-` reads it"
+    let note = "5000000 has no unit, so it is taken to be in users"
     #expect(try show("rank([x, truth, p], \"mau\")", pq).contains("caveats:\n  - \(note)"))
     #expect(try show("top([x, truth, p], \"mau\", 2)", pq).contains(note))
     #expect(try show("chart([x.mau, p.mau])", pq).contains(note))
     #expect(
       try show("rank([x, p, q], \"mau\")", pq).contains(
-        "2 values have no unit, so they are read as users, as `-` reads them"))
+        "2 values have no unit, so they are taken to be in users"))
     // Plain numbers among plain numbers, and counts among counts, have nothing to say.
     #expect(!(try show("rank([p, q], \"mau\")", pq)).contains("caveats"))
     #expect(!(try show("rank([x, truth], \"mau\")", pq)).contains("no unit"))

@@ -160,7 +160,7 @@ import Testing
 
   @Test func aSideWithNoSourceIsNamed() throws {
     let note = "70000000 has no source, so nothing can be said about its period or definition"
-    let unitNote = "70000000 has no unit, so it is read as users, as `-` reads it"
+    let unitNote = "70000000 has no unit, so it is taken to be in users"
     #expect(try show("compare(x.mau, 70M).caveats") == "[\"\(note)\", \"\(unitNote)\"]")
     #expect(try show("caveats(ratio(x.mau, 70M))") == "[\"\(note)\"]")
     #expect(!(try show("compare(x.mau, 70M)")).contains("caveats: none"))

@@ -167,10 +167,10 @@ enum Comparison {
     }
     let plain = values.filter(\.isPlainNumber)
     if plain.count == 1 {
-      return "\(plain[0].inline) has no unit, so it is read as \(counted.unit), as `-` reads it"
+      return "\(plain[0].inline) has no unit, so it is taken to be in \(counted.unit)"
     }
     if plain.count > 1 {
-      return "\(plain.count) values have no unit, so they are read as \(counted.unit), as `-` reads them"
+      return "\(plain.count) values have no unit, so they are taken to be in \(counted.unit)"
     }
     return nil
   }
