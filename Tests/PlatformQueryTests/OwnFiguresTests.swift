@@ -94,6 +94,12 @@ import Testing
     #expect(!defined.contains("mobile apps"))
     let undefined = try pq.evaluate("headline(b[0], b[1], \"mau\")").description
     #expect(undefined.hasPrefix("A has 3 times B's mau (30M users vs 10M users"), "\(undefined)")
+    // Numbers without any source are not lent the article's definition either.
+    try write(dir, "none.csv", "name,mau\nA,30M\nB,10M\n")
+    _ = try pq.evaluate("let n = load(\"\(dir)/none.csv\")")
+    let unsourced = try pq.evaluate("headline(n[0], n[1], \"mau\")").description
+    #expect(
+      unsourced.hasPrefix("A has 3 times B's mau (30M users vs 10M users; no source given)"), "\(unsourced)")
     // The article's own figures keep the article's words.
     let article = try pq.evaluate("headline(x, truth, \"mau\")").description
     #expect(article.hasPrefix("X has 101 times Truth Social's monthly active users on the mobile apps"))

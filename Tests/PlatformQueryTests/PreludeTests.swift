@@ -56,7 +56,7 @@ import Testing
         "are in different units (a plain number and visits), so they are not weighed."))
     #expect(
       try pq.evaluate("headline(mine[0], mine[1], \"mau\")").description
-        == "X has 101 times Truth Social's monthly active users on the mobile apps (70.4M users vs 698K users; no source given). Not like for like: neither 70.4M users nor 698K users has a source, so nothing can be said about their periods or definitions."
+        == "X has 101 times Truth Social's mau (70.4M users vs 698K users; no source given). Not like for like: neither 70.4M users nor 698K users has a source, so nothing can be said about their periods or definitions."
     )
     #expect(
       try pq.evaluate("headline(mine[0], mine[1], \"suspended_accounts\")").description.hasPrefix(
