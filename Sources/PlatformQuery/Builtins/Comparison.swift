@@ -10,13 +10,10 @@ enum Comparison {
     // 59% against 0.5: the plain number could be 0.5% or 50%, so no ratio is given (a table row
     // of `compare` on two platforms says the same).
     let unlike = unlikeScales(a, b)
-    let adopted = unlike == nil && b.numericValue != 0 ? try adoptedUnitRatio(a, b) : nil
-    var ratio = Value.nil
-    if let adopted {
-      ratio = adopted.ratio
-    } else if b.numericValue != 0, unlike == nil {
-      ratio = try Builtins.ratio(a, b)
-    }
+    let weighable = unlike == nil && b.numericValue != 0
+    let adopted = weighable ? try adoptedUnitRatio(a, b) : nil
+    let ratio: Value =
+      if let adopted { adopted.ratio } else if weighable { try Builtins.ratio(a, b) } else { .nil }
     let change: Value = sameUnit && b.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
     let figuresA = a.inputFigures.array
     let figuresB = b.inputFigures.array
