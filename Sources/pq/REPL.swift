@@ -181,6 +181,10 @@ final class REPL {
       } else {
         write("= " + value.inline + "\n")
       }
+      // A number with caveats says so under it, in one dim line: they are what pq is for.
+      if let line = value.caveatLine(hint: "caveats(_)") {
+        write(color ? "\u{1b}[2m" + line + "\u{1b}[0m\n" : line + "\n")
+      }
     }
   }
 

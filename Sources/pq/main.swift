@@ -119,6 +119,11 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
         Output.standardOutput.write(
           value.rendered(width: Terminal.stdoutIsTerminal ? Terminal.width : nil) + "\n")
       }
+      // The caveats a number carries, in one line on stderr: the value on stdout stays clean.
+      if let line = value.caveatLine(hint: "caveats(…) lists them") {
+        Output.standardOutput.flush()
+        Terminal.writeError((color ? "\u{1b}[2m" + line + "\u{1b}[0m" : line) + "\n")
+      }
     } catch {
       status = report(error)
     }

@@ -281,7 +281,8 @@ enum RequestContext {
   @Test func caveatsComeStructured() throws {
     let value = try Interpreter().evaluate("ratio(x.revenue, truth.revenue)")
     let kinds = value.structuredCaveats.map(\.kind)
-    #expect(kinds == [.periodNotGiven, .definitions, .status])
+    #expect(kinds == [.period, .definition, .status])
+    #expect(value.structuredCaveats[1].values == ["advertising revenue", "revenue"])
     #expect(value.structuredCaveats.last?.figures.map(\.label) == ["x.revenue"])
     #expect(try Interpreter().evaluate("ratio(x.mau, truth.mau)").structuredCaveats.isEmpty)
   }

@@ -135,15 +135,14 @@ import Testing
     }
     for round in 0..<2 {
       for other in others {
-        let expected = Figure.describeDifferences(base, other)
-        #expect(base.caveat(against: other) == expected, "round \(round)")
-        #expect(base.fieldCaveat(against: other) == expected.map { "mau: " + Figure.afterLabel($0) })
+        let expected = CaveatRules.listed([base, other])
+        #expect(base.caveats(against: other) == expected, "round \(round)")
       }
     }
-    #expect(base.caveat(against: others[1]) == "a.mau and b1.mau: periods differ (2024 vs 201)")
-    #expect(base.caveat(against: others[3]) == nil)
+    #expect(base.caveats(against: others[1]).map(\.text) == ["periods differ (2024 vs 201)"])
+    #expect(base.caveats(against: others[3]).isEmpty)
     #expect(
-      base.fieldCaveat(against: others[5]) == "mau: periods differ (2024 vs 205); b5.mau is an estimate")
+      base.caveats(against: others[5]).map(\.description) == ["periods differ (2024 vs 205)", "b5.mau is an estimate"])
   }
 
   /// A provenance keeps one or two figures without an array (`FigureList`): however many it

@@ -25,10 +25,7 @@ extension Builtins {
     // the result must not claim otherwise.
     if let combined = provenance, left == nil || right == nil {
       let unsourced = left == nil ? a : b
-      provenance = Provenance(
-        text: combined.text, precedence: combined.precedence, figureList: combined.figureList,
-        pairs: combined.pairs,
-        givenCaveats: combined.givenCaveats + [Provenance.noSource(unsourced)], unit: combined.unit)
+      provenance = combined.adding([Provenance.noSource(unsourced)])
     }
     return Value.make(number, unit, provenance)
   }

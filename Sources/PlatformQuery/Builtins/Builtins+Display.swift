@@ -1,6 +1,30 @@
 extension Builtins {
   static let display: [NativeFunction] = [
     NativeFunction(
+      "shown_together(values)",
+      doc:
+        "Numbers as text, shown side by side: each with the significant digits that tell different values apart (3.504M and 3.496M, not 3.5M twice).",
+      example: "shown_together([3.504M, 3.496M])"
+    ) { arguments throws(PQError) in
+      let items = try arguments.list(0)
+      for item in items where item.numericValue == nil {
+        throw arguments.error(0, "shown_together needs numbers, and the list holds \(Arithmetic.describe(item))")
+      }
+      // Compact, as a figure is shown (a plain ratio reads `101`, not `100.86`), to the digits
+      // that tell the values apart; values of different units each in its own.
+      var units: [Unit] = []
+      for item in items where !units.contains(item.unit) { units.append(item.unit) }
+      var digits: [Unit: Int] = [:]
+      for unit in units {
+        let numbers = items.filter { $0.unit == unit }.compactMap(\.numericValue)
+        digits[unit] = NumberFormat.distinguishingDigits(numbers, unit)
+      }
+      return .list(
+        items.map { item in
+          .string(NumberFormat.quantity(item.numericValue ?? 0, item.unit, digits: digits[item.unit] ?? 3))
+        })
+    },
+    NativeFunction(
       "table(list, columns?)",
       doc: "A list of records as an aligned text table, optionally only some columns.",
       example: "table(platforms, [\"name\", \"owner\", \"mau\"])"
@@ -62,13 +86,14 @@ extension Builtins {
       let bars: [Value] = zip(chart.bars, chart.barValues).map { bar, value in
         .record(Record(shape: Chart.barShape, values: [.string(bar.label), value]))
       }
-      let footnotes = chartFootnotes(chart.values).split(separator: "\n").map { Value.string(String($0)) }
+      let footnotes = chartFootnotes(chart.values)
       return .record(
         Record(
           shape: Chart.shape,
           values: [
             .string(title), .list(bars), .bool(logarithmic), .number(Double(width)),
-            .bool(arguments.runtime.unicode), .list(footnotes),
+            .bool(arguments.runtime.unicode), .list(footnotes.sources.map { .string($0) }),
+            .list(footnotes.caveats.map(\.value)),
           ]))
     },
   ]
@@ -149,51 +174,60 @@ extension Builtins {
     }
   }
 
-  /// The lines under a chart: every figure's source and period, then the caveats of weighing
-  /// the figures against each other (as `compare` gives them), or "none".
-  static func chartFootnotes(_ values: [Value]) -> String {
-    var sources: [String] = []
+  /// What a chart says under its bars: every figure's source with its periods, then the caveats
+  /// of weighing the figures against each other (as `compare` gives them).
+  static func chartFootnotes(_ values: [Value]) -> (sources: [String], caveats: [Caveat]) {
     var unsourced = 0
-    for value in values {
-      guard let figures = value.provenance?.figures, !figures.isEmpty else {
-        unsourced += 1
-        continue
-      }
-      for figure in figures {
-        let text = (figure.publisher.isEmpty ? "source not given" : figure.publisher) + ", " + figure.period
-        if !sources.contains(text) { sources.append(text) }
-      }
-    }
-    if unsourced > 0 { sources.append("\(plural(unsourced, "figure")) with no source") }
-    var lines = ["source: " + sources.joined(separator: "; ")]
-    var notes = caveats(across: values)
-    if unsourced > 0 {
-      notes.insert(
-        "\(unsourced == 1 ? "a figure has" : "\(unsourced) figures have") no source, so nothing can be said about \(unsourced == 1 ? "its" : "their") period or definition",
-        at: 0)
-    }
-    // A plain bar beside counts is drawn on their axis: said.
-    if let note = Comparison.unitlessNote(values) { notes.insert(note, at: 0) }
-    lines.append(notes.isEmpty ? "caveats: none" : "caveats:")
-    lines += notes.map { "  - " + $0 }
-    return lines.joined(separator: "\n")
-  }
-
-  /// The caveats of weighing several values against each other: every pair of their figures,
-  /// and each figure's own (an estimate, an approximate figure, no period).
-  static func caveats(across values: [Value]) -> [String] {
     var figures: [Figure] = []
     for value in values {
-      for figure in value.provenance?.figures ?? [] where !figures.contains(figure) { figures.append(figure) }
+      let list = value.inputFigures
+      if list.isEmpty { unsourced += 1 }
+      figures += list
     }
-    var result: [String] = []
-    if figures.count == 1 { return figures[0].soloCaveats }
-    for (index, a) in figures.enumerated() {
-      for b in figures[(index + 1)...] {
-        if let caveat = a.caveat(against: b), !result.contains(caveat) { result.append(caveat) }
+    var sources = sourceLines(figures)
+    if unsourced > 0 { sources.append("\(plural(unsourced, "figure")) with no source") }
+    var notes: [Caveat] = []
+    // A plain bar beside counts is drawn on their axis: said.
+    if let note = Comparison.unitlessNote(values) { notes.append(note) }
+    if unsourced > 0 {
+      notes.append(
+        Caveat(
+          .source, subjects: values.filter { $0.inputFigures.isEmpty }.map(\.inline),
+          text:
+            "\(unsourced == 1 ? "a figure has" : "\(unsourced) figures have") no source, so nothing can be said about \(unsourced == 1 ? "its" : "their") period or definition"
+        ))
+    }
+    for caveat in caveats(across: values) { Caveat.add(caveat, to: &notes) }
+    return (sources, notes)
+  }
+
+  /// Each source once, with its periods: listed when a few (`Similarweb, September 2024`),
+  /// else counted with their span (`Similarweb, 30 periods from 2024-09-01 to 2024-09-30`).
+  static func sourceLines(_ figures: [Figure]) -> [String] {
+    var order: [String] = []
+    var periods: [String: [Figure]] = [:]
+    for figure in figures {
+      let source = figure.publisher.isEmpty ? "source not given" : figure.publisher
+      if periods[source] == nil { order.append(source) }
+      if !(periods[source]?.contains { $0.period == figure.period } ?? false) {
+        periods[source, default: []].append(figure)
       }
     }
-    return result
+    return order.map { source in
+      let own = periods[source] ?? []
+      if own.count <= 3 { return source + ", " + own.map(\.period).joined(separator: ", ") }
+      let spans = own.compactMap(\.span)
+      if spans.count == own.count, let first = spans.map(\.firstDay).min(), let last = spans.map(\.lastDay).max() {
+        return "\(source), \(own.count) periods from \(Period.day(first)) to \(Period.day(last))"
+      }
+      return "\(source), \(own.count) periods"
+    }
+  }
+
+  /// The caveats of weighing several values against each other: all their figures, counted,
+  /// and what their computations said (see ``CaveatRules``).
+  static func caveats(across values: [Value]) -> [Caveat] {
+    CaveatRules.across(values)
   }
 }
 

@@ -85,14 +85,14 @@ extension Builtins {
     NativeFunction(
       "sum(list)", doc: "The total of a list of numbers (units must agree; sources are kept).",
       example: "sum([x.mau, truth.mau])"
-    ) { arguments throws(PQError) in try total(try arguments.list(0), arguments) },
+    ) { arguments throws(PQError) in try total(try arguments.list(0), arguments, mean: false) },
     NativeFunction(
       "mean(list)", doc: "The arithmetic mean of a list of numbers.", example: "mean([1, 2, 3, 4])"
     ) {
       arguments throws(PQError) in
       let items = try arguments.list(0)
       guard !items.isEmpty else { throw arguments.error(0, "the mean of an empty list is undefined") }
-      return try Arithmetic.apply(.divide, try total(items, arguments), .number(Double(items.count)))
+      return try Arithmetic.apply(.divide, try total(items, arguments, mean: true), .number(Double(items.count)))
     },
     NativeFunction(
       "unit(value)", doc: "The unit of a number as text: users, USD, percent, pp, USD per user, or \"\".",
@@ -136,7 +136,9 @@ extension Builtins {
     return best
   }
 
-  static func total(_ items: [Value], _ arguments: Arguments) throws(PQError) -> Value {
+  /// The total of `items`, whose provenance says when they are shares of different wholes
+  /// (for a `mean`, that the mean is unweighted).
+  static func total(_ items: [Value], _ arguments: Arguments, mean: Bool) throws(PQError) -> Value {
     guard var result = items.first else { return .number(0) }
     var allPlain = true
     for item in items {
@@ -164,8 +166,11 @@ extension Builtins {
     } else {
       expression = "sum(" + first.joined(separator: ", ") + ", … \(items.count) values in all)"
     }
-    guard let provenance = Provenance.combine(expression, precedence: 10, measures: measures) else {
+    guard var provenance = Provenance.combine(expression, precedence: 10, measures: measures) else {
       return result
+    }
+    if result.unit.scale == .percent, let wholes = CaveatRules.wholes(provenance.figureList, mean: mean) {
+      provenance = provenance.adding([wholes])
     }
     return Value.make(result.numericValue ?? 0, result.unit, provenance)
   }

@@ -19,12 +19,13 @@ extension Builtins {
     }
   }
 
-  static func caveats(of value: Value) -> [String] {
+  static func caveats(of value: Value) -> [Caveat] {
     if case .record(let record) = value, case .list(let list)? = record["caveats"],
-      record.kind == .comparison || record.kind == .platformComparison
+      record.kind == .comparison || record.kind == .platformComparison || record.kind == .chart
     {
-      return list.map(\.text)
+      return list.compactMap(Caveat.init)
     }
+    if case .record(let record) = value, record.kind == .caveat { return Caveat(value).map { [$0] } ?? [] }
     switch value {
     case .list, .record:
       // A list of figures or of records (a ranking, a loaded table): their figures weighed
@@ -108,11 +109,11 @@ extension Builtins {
     }
     var status = Figure.Status.reported
     if let word = try text("status") {
-      guard let known = Figure.Status(rawValue: word.lowercased()) else {
+      guard let known = Figure.Status.read(word) else {
         throw arguments.failure(
           "status: '\(word)' is not a status",
           notes: Suggestion.note(for: word, in: Figure.Status.allCases.map(\.rawValue))
-            + ["statuses: " + Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")])
+            + ["statuses: " + Figure.Status.acceptedWords])
       }
       status = known
     }
@@ -159,7 +160,7 @@ extension Builtins {
         "The caveats of a computed value or comparison: inputs whose periods, sources or definitions differ.",
       example: "caveats(ratio(x.revenue, truth.revenue))"
     ) { arguments throws(PQError) in
-      .list(caveats(of: arguments[0]).map { .string($0) })
+      .list(caveats(of: arguments[0]).map(\.value))
     },
     NativeFunction(
       "explain(value)",
@@ -194,17 +195,22 @@ extension Builtins {
     // Each figure's display parts, made once per figure and kept (Figure.display).
     var labelWidth = 0
     var valueWidth = 0
-    for figure in inputs {
+    // Many kinds of figure (a daily series summed): the first are listed, the rest counted.
+    let listed = inputs.count > 24 ? Array(inputs.prefix(20)) : Array(inputs)
+    for figure in listed {
       let display = figure.display
       labelWidth = Swift.max(labelWidth, display.labelWidth)
       valueWidth = Swift.max(valueWidth, display.shownWidth)
     }
-    for figure in inputs {
+    for figure in listed {
       text.append(figure.inputLine(labelWidth: labelWidth, valueWidth: valueWidth))
     }
-    if let omitted = value.provenance?.omitted, omitted > 0 {
+    let total = value.provenance?.figureCount ?? inputs.count
+    if total > listed.count {
+      let more = total - listed.count
+      let like = inputs.count == listed.count ? " like those above" : ""
       text.append(
-        "\n  … and \(omitted) more \(omitted == 1 ? "figure" : "figures") like those above (the same metric, source, period, definition and status), not listed"
+        "\n  … and \(more) more \(more == 1 ? "figure" : "figures")\(like), not listed here: the caveats below count every figure"
       )
     }
     let notes = caveats(of: value)
@@ -217,7 +223,7 @@ extension Builtins {
       text.append("\ncaveats:")
       for note in notes {
         text.append("\n  - ")
-        text.append(note)
+        text.append(note.description)
       }
     }
     return text

@@ -15,33 +15,26 @@ enum Comparison {
     let ratio: Value =
       if let adopted { adopted.ratio } else if weighable { try Builtins.ratio(a, b) } else { .nil }
     let change: Value = sameUnit && b.numericValue != 0 ? try Builtins.percentChange(b, a) : .nil
-    let figuresA = a.inputFigures.array
-    let figuresB = b.inputFigures.array
-    var caveats = Provenance.caveats(
-      between: figuresA, and: figuresB,
-      byKind: a.provenance?.isByKind == true || b.provenance?.isByKind == true)
-    for (side, figures) in [(a, figuresA), (b, figuresB)] {
-      if figures.isEmpty {
-        caveats.append(Provenance.noSource(side))
-      } else if figuresA.isEmpty || figuresB.isEmpty || figuresA == figuresB {
-        // No pair to carry them: what each figure needs said on its own.
-        for figure in figures { caveats += figure.soloCaveats.filter { !caveats.contains($0) } }
-      }
-    }
+    var caveats: [Caveat] = []
     if let unlike {
       caveats.append(unlike)
     } else if let adopted {
       caveats.append(adopted.note)
     } else if !sameUnit {
-      caveats.append("different units (\(a.unit) and \(b.unit)): only the ratio is meaningful")
+      caveats.append(
+        Caveat(
+          .scale, subjects: [a.inline, b.inline], values: ["\(a.unit)", "\(b.unit)"],
+          text: "different units (\(a.unit) and \(b.unit)): only the ratio is meaningful"))
     }
+    for side in [a, b] where side.inputFigures.isEmpty { caveats.append(Provenance.noSource(side)) }
+    for caveat in CaveatRules.across([a, b]) { Caveat.add(caveat, to: &caveats) }
     return .record(
       Record(
-        shape: figuresShape, values: [a, b, difference, ratio, change, .list(caveats.map { .string($0) })]))
+        shape: figuresShape, values: [a, b, difference, ratio, change, .list(caveats.map(\.value))]))
   }
 
   /// Compares two platforms metric by metric.
-  static let rowShape = Shape(keys: ["metric", "a", "b", "vs"])
+  static let rowShape = Shape(keys: ["metric", "a", "b", "vs", "marked", "caveats"])
   static let platformsShape = Shape(keys: ["a", "b", "rows", "caveats"], kind: .platformComparison)
   static let figuresShape = Shape(
     keys: ["a", "b", "difference", "ratio", "change", "caveats"], kind: .comparison)
@@ -58,13 +51,14 @@ enum Comparison {
       let left = a.platformField(position + 1) ?? .nil
       let right = b.platformField(position + 1) ?? .nil
       var vs = Value.nil
+      var row: [Caveat] = []
       if left.numericValue != nil, let y = right.numericValue {
         if left.isPercent, right.isPercent {
           vs =
             (try? Builtins.derived(
               "diff", left, right, Arithmetic.apply(.subtract, left, right, tracking: false))) ?? .nil
         } else if let note = unlikeScales(left, right) {
-          caveats.append(.string(metric.field + ": " + note))
+          row.append(note)
         } else if y != 0 {
           vs = (try? Builtins.ratio(left, right)) ?? .nil
           // A ratio with a unit: a plain number beside a count (`p.web_visits = 5000000`), read
@@ -74,49 +68,55 @@ enum Comparison {
           if vs.hasUnit {
             if let adopted = try? adoptedUnitRatio(left, right) {
               vs = adopted.ratio
-              caveats.append(.string(metric.field + ": " + adopted.note))
+              row.append(adopted.note)
             } else if case let (unitA, unitB) = (left.unit, right.unit),
               Arithmetic.additiveUnit(.subtract, unitA, unitB) == nil
             {
-              caveats.append(
-                .string(
-                  String.concatenating(
-                    metric.field, ": different units (", "\(unitA) and \(unitB)",
-                    "): only the ratio is meaningful")))
+              row.append(
+                Caveat(
+                  .scale, subjects: [left.inline, right.inline], values: ["\(unitA)", "\(unitB)"],
+                  text: "different units (\(unitA) and \(unitB)): only the ratio is meaningful"))
             }
           }
         }
         if let first = left.asFigure, let second = right.asFigure {
           // Two figures, as the built-in data and most loaded records hold them.
-          weigh(first, second, metric, into: &caveats)
+          if first != second { row += first.caveats(against: second) }
         } else {
-          let figuresLeft = left.inputFigures
-          let figuresRight = right.inputFigures
-          for first in figuresLeft {
-            for second in figuresRight { weigh(first, second, metric, into: &caveats) }
-          }
+          let sourcedLeft = !left.inputFigures.isEmpty
+          let sourcedRight = !right.inputFigures.isEmpty
           // A number set by hand (`p.mau = 70M`) has no source: said, as `compare` of two
           // figures says it, rather than leave the row's `*` unexplained.
-          if figuresLeft.isEmpty, figuresRight.isEmpty {
-            caveats.append(
-              .string(
-                String.concatenating(
-                  metric.field, ": neither ", left.inline, " nor ", right.inline,
+          if !sourcedLeft, !sourcedRight {
+            row.append(
+              Caveat(
+                .source, subjects: [left.inline, right.inline],
+                text: String.concatenating(
+                  "neither ", left.inline, " nor ", right.inline,
                   " has a source, so nothing can be said about their periods or definitions")))
-          } else if figuresLeft.isEmpty || figuresRight.isEmpty {
-            caveats.append(
-              .string(metric.field + ": " + Provenance.noSource(figuresLeft.isEmpty ? left : right)))
+          } else if !sourcedLeft || !sourcedRight {
+            row.append(Provenance.noSource(sourcedLeft ? right : left))
           }
+          for caveat in CaveatRules.across([left, right]) { Caveat.add(caveat, to: &row) }
         }
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB
         let source = (left.numericValue == nil ? a : b).figureSource(dataName: dataName)
-        caveats.append(
-          .string(String.concatenating(metric.field, ": ", source, " gives no figure for ", missing)))
+        row.append(
+          Caveat(
+            .missing, subjects: [missing], values: [source],
+            text: String.concatenating(source, " gives no figure for ", missing)))
       }
+      // Marked when a caveat is listed under the metric and there is a result to mark.
+      let marked = vs.numericValue != nil && !row.isEmpty
+      let rowValues = row.map { $0.under(metric: metric.field).value }
+      caveats += rowValues
       rows.append(
         .record(
-          Record(shape: rowShape, values: [.string(metric.field), consume left, consume right, consume vs])))
+          Record(
+            shape: rowShape,
+            values: [.string(metric.field), consume left, consume right, consume vs, .bool(marked), .list(rowValues)]
+          )))
     }
     return .record(
       Record(
@@ -127,7 +127,7 @@ enum Comparison {
   /// Why two numbers are not compared at all, or nil: a plain number beside a percentage or
   /// points could be read at either scale (`0.5` as 0.5% or 50%), and a share beside a difference
   /// of shares (`57%` beside `2pp`) are different things — as `<` and `-` refuse them.
-  static func unlikeScales(_ a: Value, _ b: Value) -> String? {
+  static func unlikeScales(_ a: Value, _ b: Value) -> Caveat? {
     if a.isPlainNumber, b.isPercent || b.isPoints { return scaleNote(plain: a, scaled: b) }
     if b.isPlainNumber, a.isPercent || a.isPoints { return scaleNote(plain: b, scaled: a) }
     if a.isPercent, b.isPoints { return pointsNote(share: a, points: b) }
@@ -139,7 +139,7 @@ enum Comparison {
   /// other's unit, and so does the ratio `compare` gives — `0.005×`, not `0.005 per visit`, in a
   /// table whose difference is `-995M visits` — with a note saying it was so read. Nil for any
   /// other pair (a percentage or points beside a plain number is `unlikeScales`'s to refuse).
-  static func adoptedUnitRatio(_ a: Value, _ b: Value) throws(PQError) -> (ratio: Value, note: String)? {
+  static func adoptedUnitRatio(_ a: Value, _ b: Value) throws(PQError) -> (ratio: Value, note: Caveat)? {
     let (plain, counted): (Value, Value)
     if a.isPlainNumber, b.hasUnit {
       (plain, counted) = (a, b)
@@ -152,46 +152,46 @@ enum Comparison {
       return nil
     }
     let ratio = Builtins.derived("ratio", a, b, number: try Arithmetic.plain(.divide, x, y), unit: .none)
-    return (ratio, unitlessNote([plain, counted]) ?? "")
+    guard let note = unitlessNote([plain, counted]) else { return nil }
+    return (ratio, note)
   }
 
   /// What weighing plain numbers beside counts or money must say (`rank`, `chart`, `compare`):
   /// they are read in the count's unit, as `-` reads them. Nil when no value is a plain number
   /// or none has a unit to lend (percentages and points lend none: `unlikeScales` refuses them).
-  static func unitlessNote(_ values: [Value]) -> String? {
+  static func unitlessNote(_ values: [Value]) -> Caveat? {
     guard let counted = values.first(where: { $0.hasUnit && !$0.isPercent && !$0.isPoints }) else {
       return nil
     }
     let plain = values.filter(\.isPlainNumber)
+    let subjects = plain.map(\.inline)
     if plain.count == 1 {
-      return "\(plain[0].inline) has no unit, so it is taken to be in \(counted.unit)"
+      return Caveat(
+        .unitRead, subjects: subjects, values: ["\(counted.unit)"],
+        text: "\(plain[0].inline) has no unit, so it is taken to be in \(counted.unit)")
     }
     if plain.count > 1 {
-      return "\(plain.count) values have no unit, so they are taken to be in \(counted.unit)"
+      return Caveat(
+        .unitRead, subjects: subjects, values: ["\(counted.unit)"],
+        text: "\(plain.count) values have no unit, so they are taken to be in \(counted.unit)")
     }
     return nil
   }
 
-  private static func scaleNote(plain: Value, scaled: Value) -> String {
+  private static func scaleNote(plain: Value, scaled: Value) -> Caveat {
     let number = plain.inline
     let (kind, suffix) = scaled.isPercent ? ("a percentage", "%") : ("a difference in points", " pp")
-    return
-      "\(number) is a plain number and \(scaled.inline) \(kind), so they are not compared (is \(number) meant as \(number)\(suffix), or as a fraction?)"
+    return Caveat(
+      .scale, subjects: [number, scaled.inline], values: ["\(plain.unit)", "\(scaled.unit)"],
+      text:
+        "\(number) is a plain number and \(scaled.inline) \(kind), so they are not compared (is \(number) meant as \(number)\(suffix), or as a fraction?)"
+    )
   }
 
-  private static func pointsNote(share: Value, points: Value) -> String {
-    "\(share.inline) is a share and \(points.inline) a difference of shares, so they are not compared"
-  }
-
-  /// The caveat of weighing one figure against another for a metric of `compare`, if any.
-  private static func weigh(_ first: Figure, _ second: Figure, _ metric: Metric, into caveats: inout [Value])
-  {
-    guard first != second else { return }
-    if first.field == metric.field {
-      if let caveat = first.fieldCaveat(against: second) { caveats.append(.string(caveat)) }
-    } else if let caveat = first.caveat(against: second) {
-      caveats.append(.string(metric.field + ": " + Figure.afterLabel(caveat)))
-    }
+  private static func pointsNote(share: Value, points: Value) -> Caveat {
+    Caveat(
+      .scale, subjects: [share.inline, points.inline], values: ["\(share.unit)", "\(points.unit)"],
+      text: "\(share.inline) is a share and \(points.inline) a difference of shares, so they are not compared")
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.
@@ -207,8 +207,28 @@ enum Comparison {
     // Competition ranking ("1224"): equal figures share a place and the next place skips as many
     // as shared it. `top` keeps every record tied at its last place rather than drop one at random.
     var result: [Value] = []
-    // Every row has the same three fields: one shape for the ranking.
-    let shape = Shape(keys: ["rank", "name", metric])
+    // Rows of a long file or a series (one platform, many periods) say which row they are: the
+    // period, from the record's `period` or the figure's own, when the periods are not all one.
+    func period(_ record: Record, _ value: Value) -> Value {
+      if let given = record["period"], case .string = given { return given }
+      if let figure = value.asFigure ?? (value.inputFigures.count == 1 ? value.inputFigures.first : nil),
+        figure.periodGiven
+      {
+        return .string(figure.period)
+      }
+      return .nil
+    }
+    var periods: [String] = []
+    for entry in ordered {
+      guard case .list(let pair) = entry, case .record(let record) = pair[0],
+        case .string(let text) = period(record, pair[1]), !periods.contains(text)
+      else { continue }
+      periods.append(text)
+      if periods.count > 1 { break }
+    }
+    let showsPeriod = periods.count > 1
+    // Every row has the same fields: one shape for the ranking.
+    let shape = Shape(keys: showsPeriod ? ["rank", "name", "period", metric] : ["rank", "name", metric])
     var ranked = 0
     var place = 0
     var previous: Double?
@@ -224,11 +244,13 @@ enum Comparison {
       } else if limit != nil {
         break
       }
+      let rank: Value = number != nil ? .number(Double(place)) : .nil
       result.append(
         .record(
           Record(
             shape: shape,
-            values: [number != nil ? .number(Double(place)) : .nil, record["name"] ?? .nil, value])))
+            values: showsPeriod
+              ? [rank, record["name"] ?? .nil, period(record, value), value] : [rank, record["name"] ?? .nil, value])))
     }
     return result
   }

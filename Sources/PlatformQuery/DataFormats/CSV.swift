@@ -268,11 +268,11 @@ extension DataFile {
       origin.periodGiven = true
     }
     if let (word, offset) = given["status"] {
-      guard let known = Figure.Status(rawValue: word.lowercased()) else {
+      guard let known = Figure.Status.read(word) else {
         throw PQError(
           .runtime, "'\(word)' in column 'status' is not a status", source: source,
           span: Span(start: offset, end: offset + word.utf8.count),
-          notes: ["statuses: " + Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")])
+          notes: ["statuses: " + Figure.Status.acceptedWords])
       }
       origin.status = known
     }

@@ -92,15 +92,58 @@ public enum DataFile {
   ///
   /// The list is changed in place (taken out of `value`, so that no other copy holds its
   /// records and each record's figures replace its numbers without copying the record).
-  static func withRowProvenance(_ value: inout Value, name: String) throws(PQError) {
+  ///
+  /// Lists anywhere in the document are read so (`{"meta": {…}, "data": [{…}, …]}` as well as a
+  /// list at the top), their figures labelled by their path (`f.json.data[1].users`); the
+  /// document nests at most 200 deep (the parser's limit), which bounds this walk.
+  static func withRowProvenance(_ value: inout Value, name: String, path: String? = nil) throws(PQError) {
+    let label = path ?? fileName(name)
+    switch value {
+    case .record(var record) where record.kind == .plain:
+      guard record.values.contains(where: { if case .list = $0 { return true } else if case .record = $0 { return true } else { return false } }) else {
+        return
+      }
+      value = .nil
+      defer { value = .record(record) }
+      for key in record.keys {
+        guard var field = record[key] else { continue }
+        switch field {
+        case .list, .record:
+          record[key] = .nil
+          defer { record[key] = field }
+          try withRowProvenance(&field, name: name, path: label + "." + key)
+        default: continue
+        }
+      }
+      return
+    case .list: break
+    default: return
+    }
     guard case .list(var items) = value else { return }
     value = .nil
     defer { value = .list(items) }
-    var origins = OriginCache(file: fileName(name))
+    var origins = OriginCache(file: label)
     var periods: [String: Period] = [:]
     let source = Source(name: name, text: "")
     for index in items.indices {
+      // Lists and records inside the list's items, each under its own path.
+      if case .list = items[index] {
+        var nested = items[index]
+        items[index] = .nil
+        defer { items[index] = nested }
+        try withRowProvenance(&nested, name: name, path: "\(label)[\(index)]")
+        continue
+      }
       guard case .record(var record) = items[index], record.kind == .plain else { continue }
+      for key in record.keys {
+        guard let field = record[key] else { continue }
+        if case .list = field {} else if case .record = field {} else { continue }
+        var nested = field
+        record[key] = .nil
+        try withRowProvenance(&nested, name: name, path: "\(label)[\(index)].\(key)")
+        record[key] = nested
+      }
+      items[index] = .record(record)
       // A record whose numbers are all figures already (a file pq saved) has nothing to take.
       guard record.values.contains(where: DataFile.takesRowProvenance) else { continue }
       // The list's copy is let go first, so the record's values are changed in place.

@@ -40,8 +40,20 @@ public enum JSON {
           figureObject(figure, into: &out)
         }
         out += "]"
-        // Figures not listed, as explain says: a reader sees the computation used more.
-        if provenance.omitted > 0 { out += ", \"inputs_not_listed\": \(provenance.omitted)" }
+        // How many figures each input stands for, when kept by kind: the caveats of the value
+        // read back count every figure, as they did before it was saved.
+        if let counts = provenance.counts {
+          out += ", \"input_counts\": [" + counts.map { String($0) }.joined(separator: ", ") + "]"
+        }
+        // What the computation said beyond its figures' fields (a plain number read in a unit).
+        if !provenance.givenCaveats.isEmpty {
+          out += ", \"caveats_given\": ["
+          for (index, caveat) in provenance.givenCaveats.enumerated() {
+            if index > 0 { out += ", " }
+            try write(caveat.value, into: &out, indent: nil)
+          }
+          out += "]"
+        }
         out += "}"
       }
     case .string(let s): out += string(s)
@@ -179,28 +191,47 @@ public enum JSON {
         guard let figure = input.provenance?.figures.first else { return nil }
         figures.append(figure)
       }
-      var pairs: [Provenance.Pair] = []
-      for first in figures.indices {
-        for second in figures.indices where second > first {
-          pairs.append(Provenance.Pair(first: first, second: second))
+      var counts: [Int]?
+      if let given = fields["input_counts"] {
+        guard case .list(let items) = given, items.count == figures.count else { return nil }
+        var read: [Int] = []
+        for item in items {
+          guard case .number(let n) = item, n >= 1, n == n.rounded(), n < 1e15 else { return nil }
+          read.append(Int(n))
+        }
+        counts = read
+      }
+      var given: [Caveat] = []
+      if let listed = fields["caveats_given"] {
+        guard case .list(let items) = listed else { return nil }
+        for item in items {
+          guard case .record(var record) = item else { return nil }
+          record.kind = .caveat
+          guard let caveat = Caveat(.record(record)) else { return nil }
+          given.append(caveat)
         }
       }
-      var omitted = 0
-      if let count = fields["inputs_not_listed"] {
-        guard case .number(let n) = count, n >= 0, n == n.rounded(), n < 1e15 else { return nil }
-        omitted = Int(n)
+      // A file of an older pq counted figures it did not list without saying of what kind: the
+      // caveats cannot count them, and say so.
+      if counts == nil, case .number(let n)? = fields["inputs_not_listed"], n >= 1 {
+        given.append(
+          Caveat(
+            .missing, subjects: [],
+            text:
+              "\(NumberFormat.plain(n)) more figures were used but not listed in the file, so their caveats are not known"
+          ))
       }
       let provenance = Provenance(
         text: .written(Provenance.bounded(text("expression") ?? "")), precedence: 10, figures: figures,
-        pairs: pairs, givenCaveats: [], omitted: omitted)
+        givenCaveats: given, counts: counts)
       return Value.make(stored, unit, provenance)
     }
     var status = Figure.Status.reported
     if let word = text("status") {
-      guard let known = Figure.Status(rawValue: word) else {
+      guard let known = Figure.Status.read(word) else {
         throw ParseError(
           message:
-            "'\(word)' is not a status (\(Figure.Status.allCases.map(\.rawValue).joined(separator: ", ")))",
+            "'\(word)' is not a status (\(Figure.Status.acceptedWords))",
           offset: 0)
       }
       status = known
@@ -271,7 +302,9 @@ public enum JSON {
 
   /// The keys of a figure object besides `value`, and of a computed value's object.
   static let figureKeysAndUnit = figureKeys.union(["unit"])
-  static let computedKeys: Set<String> = ["unit", "expression", "inputs", "inputs_not_listed"]
+  static let computedKeys: Set<String> = [
+    "unit", "expression", "inputs", "inputs_not_listed", "input_counts", "caveats_given",
+  ]
 
   /// The members of an object other than `value`, looked up by key.
   struct Fields {

@@ -20,7 +20,7 @@ enum ComparisonDisplay {
     let nameA = label(a, fallback: "a")
     let nameB = label(b, fallback: "b")
     var rows: [[String]] = [["", nameA, nameB]]
-    rows.append(["value", a.inline, b.inline])
+    rows.append(["value"] + Table.cells([a, b]).map { $0 == "—" ? "nil" : $0 })
     let sourceA = source(a)
     let sourceB = source(b)
     if !sourceA.isEmpty || !sourceB.isEmpty { rows.append(["source", sourceA, sourceB]) }
@@ -28,7 +28,7 @@ enum ComparisonDisplay {
       rows.append(["difference", difference.inline, ""])
     }
     if let ratio = record["ratio"], let number = ratio.numericValue {
-      rows.append(["ratio", ratio.unit.isNone ? NumberFormat.compact(number) + "×" : ratio.inline, ""])
+      rows.append(["ratio", ratio.unit.isNone ? NumberFormat.multiple(number) : ratio.inline, ""])
     }
     if let change = record["change"], let number = change.numericValue {
       rows.append(["change", (number > 0 ? "+" : "") + change.inline, "(from \(nameB) to \(nameA))"])
@@ -51,15 +51,13 @@ enum ComparisonDisplay {
     guard case .list(let caveats)? = record["caveats"], !caveats.isEmpty else {
       return TableModel.Notes(title: "caveats: none (same sources, periods and definitions)", items: [])
     }
-    return TableModel.Notes(title: "caveats:", items: caveats.map(\.text))
+    return TableModel.Notes(title: "caveats:", items: caveats.compactMap(Caveat.init).map(\.description))
   }
 
   static func platforms(_ record: Record) -> TableModel {
     let nameA = record["a"]?.text ?? "a"
     let nameB = record["b"]?.text ?? "b"
     var rows: [[String]] = [["metric", nameA, nameB, "\(nameA) vs \(nameB)"]]
-    var listed: [String] = []
-    if case .list(let caveats)? = record["caveats"] { listed = caveats.map(\.text) }
     if case .list(let entries)? = record["rows"] {
       for entry in entries {
         guard case .record(let row) = entry else { continue }
@@ -71,23 +69,15 @@ enum ComparisonDisplay {
           if vs.unit.scale == .points {
             comparison = ((vs.numericValue ?? 0) >= 0 ? "+" : "") + vs.inline
           } else if vs.unit.isNone {
-            comparison = NumberFormat.compact(vs.numericValue ?? 0) + "×"
+            comparison = NumberFormat.multiple(vs.numericValue ?? 0)
           } else {
             // A ratio of figures in different units (`$2.87K per user`) is not a multiple.
             comparison = vs.inline
           }
         }
-        // Marked when the result carries caveats, or when the table lists one under the metric
-        // (two numbers without sources make a result without provenance, but not a clean one).
-        let metric = row["metric"]?.text ?? ""
-        if !(vs.provenance?.caveats.isEmpty ?? true)
-          || (vs.numericValue != nil && listed.contains { $0.hasPrefix(metric + ": ") })
-        {
-          comparison += " *"
-        }
-        rows.append([
-          row["metric"]?.text ?? "", Table.cell(row["a"] ?? .nil), Table.cell(row["b"] ?? .nil), comparison,
-        ])
+        // Marked as the comparison marked it: a result with caveats listed under its metric.
+        if row["marked"]?.isTruthy == true { comparison += " *" }
+        rows.append([row["metric"]?.text ?? ""] + Table.cells([row["a"] ?? .nil, row["b"] ?? .nil]) + [comparison])
       }
     }
     return TableModel(rows: rows, rightAligned: [false, true, true, true], caveats: caveats(record))

@@ -40,19 +40,23 @@ enum Table {
     let columns = requested ?? self.columns(of: items)
     var rows: [[String]] = [columns]
     var numeric = [Bool](repeating: true, count: columns.count)
-    for item in items {
-      guard case .record(let record) = item else { continue }
-      var row: [String] = []
-      for (index, column) in columns.enumerated() {
-        let value = record[column] ?? .nil
-        if value.numericValue == nil, !isNil(value) { numeric[index] = false }
-        row.append(cell(value))
-      }
-      rows.append(row)
+    let records = items.compactMap { item -> Record? in
+      if case .record(let record) = item { return record }
+      return nil
     }
+    // Column by column, so that values of a column are shown side by side (`cells`).
+    var columnCells: [[String]] = []
+    for (index, column) in columns.enumerated() {
+      let values = records.map { $0[column] ?? .nil }
+      for value in values where value.numericValue == nil && !isNil(value) { numeric[index] = false }
+      columnCells.append(cells(values))
+    }
+    for position in records.indices { rows.append(columnCells.map { $0[position] }) }
     var model = TableModel(rows: rows, rightAligned: numeric)
-    if columns.count == 3, columns[0] == "rank", columns[1] == "name" {
-      model.caveats = rankingCaveats(items, metric: columns[2])
+    if columns.count == 3 || (columns.count == 4 && columns[2] == "period"), columns[0] == "rank",
+      columns[1] == "name", let metric = columns.last
+    {
+      model.caveats = rankingCaveats(items, metric: metric)
     }
     return model
   }
@@ -74,15 +78,14 @@ enum Table {
     // A plain number ranked among counts is read in their unit: said even when nothing has a source.
     let unitNote = Comparison.unitlessNote(values)
     guard unsourced < provenances.count || unitNote != nil else { return nil }
-    var notes: [String] = unitNote.map { [$0] } ?? []
+    var notes: [String] = unitNote.map { [$0.description] } ?? []
     if unsourced == provenances.count {
       return TableModel.Notes(title: "caveats:", items: notes)
     }
     if unsourced > 0 {
       notes.append("\(unsourced) of the ranked values \(unsourced == 1 ? "has" : "have") no source")
     }
-    let combined = Provenance.combine(text: .written(metric), precedence: 10, provenances)
-    notes += combined?.caveats ?? []
+    notes += CaveatRules.across(values).map(\.description)
     if notes.isEmpty {
       return TableModel.Notes(title: "caveats: none (same sources, periods and definitions)", items: [])
     }
@@ -92,6 +95,33 @@ enum Table {
   static func isNil(_ value: Value) -> Bool {
     if case .nil = value { return true }
     return false
+  }
+
+  /// Cells for values shown side by side: quantities of one unit get the significant digits
+  /// that tell different values apart (`3.504M`, `3.496M`), the rest their usual cell.
+  static func cells(_ values: [Value]) -> [String] {
+    var unit: Unit?
+    var numbers: [Double] = []
+    for value in values {
+      let (number, valueUnit): (Double, Unit)
+      switch value {
+      case .quantity(let n, let measure): (number, valueUnit) = (n, measure.unit)
+      case .number(let n): (number, valueUnit) = (n, .none)
+      default: continue
+      }
+      if let unit, unit != valueUnit { return values.map(cell) }
+      unit = valueUnit
+      numbers.append(number)
+    }
+    guard let unit, numbers.count > 1 else { return values.map(cell) }
+    let digits = NumberFormat.distinguishingDigits(numbers, unit)
+    if digits == 3 { return values.map(cell) }
+    return values.map { value in
+      switch value {
+      case .quantity(let number, _), .number(let number): return NumberFormat.quantity(number, unit, digits: digits)
+      default: return cell(value)
+      }
+    }
   }
 
   static func cell(_ value: Value) -> String {

@@ -14,6 +14,7 @@ extension Value: CustomStringConvertible {
       case .platform: return PlatformCard.render(record, width: width)
       case .comparison, .platformComparison: return ComparisonDisplay.render(record, width: width)
       case .chart: return Chart.text(record)
+      case .caveat: return Caveat(self)?.description ?? inline
       default: return inline
       }
     default: return inline
@@ -31,6 +32,7 @@ extension Value: CustomStringConvertible {
     case .list(let items): return "[" + items.map(\.inline).joined(separator: ", ") + "]"
     case .record(let record):
       if case .module(let name) = record.kind { return "<module \(name)>" }
+      if record.kind == .caveat, let caveat = Caveat(self) { return Value.quote(caveat.description) }
       if record.kind == .platform, case .string(let name)? = record["name"] { return "<platform \(name)>" }
       return "{" + record.pairs.map { "\(Value.key($0.0)): \($0.1.inline)" }.joined(separator: ", ") + "}"
     case .function(let function): return "<fn \(function.name)>"
@@ -40,6 +42,9 @@ extension Value: CustomStringConvertible {
   /// The text a value contributes to `print`, interpolation and `join`: strings raw, the rest inline.
   var text: String {
     if case .string(let s) = self { return s }
+    if case .record(let record) = self, record.kind == .caveat, let caveat = Caveat(self) {
+      return caveat.description
+    }
     return inline
   }
 

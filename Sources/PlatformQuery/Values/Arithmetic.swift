@@ -311,7 +311,15 @@ enum Arithmetic {
       return .bool(try plain(op, a * factor, b * factor) != 0)
     }
     let result = try plain(op, a, b)
-    return Value.make(result, unit, tracking ? combine(op, lhs, rhs, unit: unit) : nil)
+    guard tracking else { return Value.make(result, unit, nil) }
+    var provenance = combine(op, lhs, rhs, unit: unit)
+    // 59% + 57%: shares of different platforms' users add up to no share of anything.
+    if op == .add, unit.scale == .percent, let combined = provenance,
+      let wholes = CaveatRules.wholes(combined.figureList, mean: false)
+    {
+      provenance = combined.adding([wholes])
+    }
+    return Value.make(result, unit, provenance)
   }
 
   /// The provenance of `lhs op rhs`, made for a result in `unit`; nil when neither side has any.

@@ -362,3 +362,30 @@ enum NumberFormat {
     return compact(value, digits: digits) + " " + unit.name(plural: plural)
   }
 }
+
+extension NumberFormat {
+  /// The fewest significant digits, from 3 up to 15, at which values that differ are all shown
+  /// differently in `unit` (3.504M and 3.496M need 4: `3.504M`, `3.496M`). Equal values (as `==`
+  /// finds them) may share a text. Sorted once, then only neighbours are compared.
+  static func distinguishingDigits(_ values: [Double], _ unit: Unit) -> Int {
+    let sorted = values.filter(\.isFinite).sorted()
+    var pairs: [(Double, Double)] = []
+    for (a, b) in zip(sorted, sorted.dropFirst()) where !Arithmetic.same(a, b) { pairs.append((a, b)) }
+    if pairs.isEmpty { return 3 }
+    for digits in 3...15 where pairs.allSatisfy({ quantity($0.0, unit, digits: digits) != quantity($0.1, unit, digits: digits) }) {
+      return digits
+    }
+    return 15
+  }
+
+  /// Values shown side by side in `unit`, each with the digits that tell them apart.
+  static func together(_ values: [Double], _ unit: Unit) -> [String] {
+    let digits = distinguishingDigits(values, unit)
+    return values.map { quantity($0, unit, digits: digits) }
+  }
+
+  /// A ratio as a multiple (`101×`, `1.002×`): `1×` only for a ratio of equal values.
+  static func multiple(_ ratio: Double) -> String {
+    compact(ratio, digits: distinguishingDigits([ratio, 1], .none)) + "×"
+  }
+}

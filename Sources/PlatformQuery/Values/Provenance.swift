@@ -112,6 +112,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     case provisional
     /// A forecast of a period not yet over.
     case forecast
+    /// A company's own statement about itself ("company claim", "self-reported").
+    case claimed
   }
 
   /// What `explain` shows of the figure, made when asked (a loaded file has hundreds of
@@ -209,52 +211,47 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
         && lhs.published == rhs.published && lhs.accessed == rhs.accessed && lhs.note == rhs.note)
   }
 
-  /// True when the two figures raise the same caveats against any other: the same metric and
-  /// unit, source and primary source, period, definition, status and approximation. Only the
-  /// value and the label may differ.
+  /// True when the two figures raise the same caveats against any other: the same unit,
+  /// source and primary source, period, definition, status, approximation and note. Only the
+  /// value, the label and the metric's name may differ (a name is a label, not a definition).
   func isSameKind(as other: Figure) -> Bool {
     self === other
-      || (origin === other.origin && field == other.field && unit == other.unit)
-      || (field == other.field && unit == other.unit && publisher == other.publisher && period == other.period
+      || (origin === other.origin && unit == other.unit)
+      || (unit == other.unit && publisher == other.publisher && period == other.period
         && periodGiven == other.periodGiven && definition == other.definition
-        && isEstimate == other.isEstimate
-        && status == other.status && approximation == other.approximation && producer == other.producer)
+        && status == other.status && approximation == other.approximation && producer == other.producer
+        && note == other.note)
   }
 
-  /// The caveat text for weighing this figure against `other`, or nil when nothing differs.
-  /// Made once per pair and kept (figures are immutable), so that `compare` and `explain` in a
-  /// loop do not rebuild the same sentences.
-  func caveat(against other: Figure) -> String? {
-    cachedCaveat(against: other).text
+  /// How caveats name the figure: a file's row by its platform, period and metric (`Bluesky
+  /// 2024-11-18 signups`) when the row has a platform; else its label (`x.mau`, `f.csv[3].mau`).
+  public var name: String {
+    guard row >= 0, !platform.isEmpty else { return label }
+    return platform + " " + (periodGiven ? period + " " : "") + field
   }
 
-  /// The same caveat under this figure's field instead of both labels (`mau: periods differ
-  /// (…)`), as `compare` on two platforms lists it.
-  func fieldCaveat(against other: Figure) -> String? {
-    cachedCaveat(against: other).fieldText
-  }
-
-  private func cachedCaveat(against other: Figure) -> CaveatEntry {
+  /// The caveats of weighing this figure against `other` (see ``CaveatRules``). Made once per
+  /// pair and kept (figures are immutable), so that `compare` and `explain` in a loop do not
+  /// rebuild the same sentences.
+  func caveats(against other: Figure) -> [Caveat] {
     let serial = other.serial
     // A few entries per figure, found by the other figure's serial number: no hashing, and a
     // serial is never reused, unlike an object's address.
     if let entry = caveatCache.withLock({ cache in cache.entries.first { $0.other == serial } }) {
-      return entry
+      return entry.caveats
     }
-    let text = Figure.describeDifferences(self, other)
-    let entry = CaveatEntry(
-      other: serial, text: text, fieldText: text.map { field + ": " + Figure.afterLabel($0) })
+    let caveats = CaveatRules.listed([self, other])
+    let entry = CaveatEntry(other: serial, caveats: caveats)
     caveatCache.withLock { cache in
       if cache.entries.count >= 32 { cache.entries.removeAll(keepingCapacity: true) }
       cache.entries.append(entry)
     }
-    return entry
+    return caveats
   }
 
   private struct CaveatEntry: Sendable {
     let other: UInt64
-    let text: String?
-    let fieldText: String?
+    let caveats: [Caveat]
   }
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
@@ -324,9 +321,30 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
       text.add(quote)
       text.add("”")
     }
+    // Every other field that is set, each on its line: nothing the source says is hidden.
+    for (name, field) in extraFields {
+      text.add("\n  ")
+      text.spaces(labelWidth + 2)
+      text.add(name)
+      text.add(": ")
+      text.add(field)
+    }
     let line = text.text
     caveatCache.withLock { $0.inputLine = (labelWidth, valueWidth, line) }
     return line
+  }
+
+  /// The fields `explain` shows under the source line when they are set: the primary source, a
+  /// status other than reported, the URL, the dates and the note.
+  var extraFields: [(String, String)] {
+    var result: [(String, String)] = []
+    if let producer { result.append(("primary source", producer)) }
+    if status != .reported { result.append(("status", status.rawValue)) }
+    if let url { result.append(("url", url)) }
+    if let published { result.append(("published", published)) }
+    if let accessed { result.append(("accessed", accessed)) }
+    if let note { result.append(("note", note)) }
+    return result
   }
 
   /// A number no other figure of this process has.
@@ -334,116 +352,10 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
 
   private static let serials = Atomic<UInt64>(0)
 
-  /// A caveat without its leading `a.label and b.label: ` (found by byte, not by character).
-  static func afterLabel(_ caveat: String) -> Substring {
-    guard let colon = caveat.utf8.firstIndex(of: UInt8(ascii: ":")) else { return caveat[...] }
-    let start = caveat.utf8.index(colon, offsetBy: 2, limitedBy: caveat.utf8.endIndex) ?? caveat.utf8.endIndex
-    return caveat[start...]
-  }
-
-  /// What makes weighing `a` against `b` not like for like. "Nothing" needs both periods given
-  /// and equal, equal definitions and sources for the same metric, and neither figure an
-  /// estimate or approximate.
-  static func describeDifferences(_ a: Figure, _ b: Figure) -> String? {
-    let parts = differences(a, b)
-    if parts.isEmpty { return nil }
-    return "\(a.label) and \(b.label): " + parts.map(\.text).joined(separator: "; ")
-  }
-
-  /// What makes weighing `a` against `b` not like for like, one `Caveat` a difference.
-  static func differences(_ a: Figure, _ b: Figure) -> [Caveat] {
-    var result: [Caveat] = []
-    func add(_ kind: Caveat.Kind, _ figures: [Figure], _ text: String) {
-      result.append(Caveat(kind: kind, figures: figures, text: text))
-    }
-    if a.periodGiven, b.periodGiven {
-      if let spanA = a.span, let spanB = b.span {
-        if let difference = spanA.difference(from: spanB) { add(.periods, [a, b], difference) }
-      } else if a.period != b.period {
-        add(.periods, [a, b], "periods differ (\(a.period) vs \(b.period))")
-      }
-    } else {
-      let undated = [a, b].filter { !$0.periodGiven }
-      add(
-        .periodNotGiven, undated,
-        "periods cannot be compared: no period is given for \(undated.map(\.label).joined(separator: " or "))"
-      )
-    }
-    // Two figures of the same metric, or a figure of the user's own weighed against one of the
-    // same unit, must also agree on what they count and who counted it.
-    if a.field == b.field || ((a.field.isEmpty || b.field.isEmpty) && a.unit == b.unit) {
-      if a.definition.isEmpty || b.definition.isEmpty {
-        let undefined = [a, b].filter { $0.definition.isEmpty }
-        add(
-          .definitionNotGiven, undefined,
-          "no definition is given for \(undefined.map(\.label).joined(separator: " or "))")
-      } else if a.definition != b.definition {
-        add(.definitions, [a, b], "definitions differ (\(a.definition) vs \(b.definition))")
-      }
-      if a.publisher.isEmpty || b.publisher.isEmpty {
-        let unsourced = [a, b].filter { $0.publisher.isEmpty }
-        add(
-          .noSource, unsourced, "no source is given for \(unsourced.map(\.label).joined(separator: " or "))")
-      } else if a.publisher != b.publisher {
-        if let producer = a.producer ?? b.producer, (a.producer ?? a.publisher) == (b.producer ?? b.publisher)
-        {
-          add(
-            .publishers, [a, b],
-            "the same figures (\(producer)) through different publishers (\(a.publisher) vs \(b.publisher))")
-        } else {
-          add(.sources, [a, b], "sources differ (\(a.publisher) vs \(b.publisher))")
-        }
-      } else if (a.producer ?? a.publisher) != (b.producer ?? b.publisher) {
-        add(
-          .sources, [a, b],
-          "primary sources differ (\(a.producer ?? a.publisher) vs \(b.producer ?? b.publisher))")
-      }
-    }
-    return result + a.ownCaveatParts + b.ownCaveatParts
-  }
-
-  /// What a figure's reader must know whatever it is weighed against: an estimate, an
-  /// approximate figure.
-  var ownCaveats: [String] { ownCaveatParts.map(\.text) }
-
-  /// `ownCaveats` as structured caveats.
-  var ownCaveatParts: [Caveat] {
-    var result: [Caveat] = []
-    switch status {
-    case .reported: break
-    case .estimated: result.append(Caveat(kind: .status, figures: [self], text: "\(label) is an estimate"))
-    case .provisional: result.append(Caveat(kind: .status, figures: [self], text: "\(label) is provisional"))
-    case .forecast: result.append(Caveat(kind: .status, figures: [self], text: "\(label) is a forecast"))
-    }
-    if let approximation {
-      result.append(
-        Caveat(
-          kind: .approximate, figures: [self],
-          text: "\(label) is approximate (the source says “\(approximation)”)"))
-    }
-    return result
-  }
-
-  /// The caveats of this figure alone (shown by `explain` of a single figure).
-  var soloCaveats: [String] { soloCaveatParts.map(\.text) }
-
-  /// `soloCaveats` as structured caveats: what "none" would otherwise wrongly claim of one
-  /// figure (no source, no period, no definition), then its status and approximation.
-  var soloCaveatParts: [Caveat] {
-    var result: [Caveat] = []
-    if publisher.isEmpty {
-      result.append(Caveat(kind: .noSource, figures: [self], text: "\(label): no source is given"))
-    }
-    if !periodGiven {
-      result.append(
-        Caveat(kind: .periodNotGiven, figures: [self], text: "\(label): no period is given (\(period))"))
-    }
-    if definition.isEmpty {
-      result.append(
-        Caveat(kind: .definitionNotGiven, figures: [self], text: "\(label): no definition is given"))
-    }
-    return ownCaveatParts + result
-  }
+  /// The caveats of this figure alone (shown by `explain` of a single figure): what "none"
+  /// would otherwise wrongly claim of it (no source, no period, no definition), then its
+  /// status, approximation and note.
+  var soloCaveats: [Caveat] { CaveatRules.listed([self]) }
 
   /// Hashes the identifying parts.
   public func hash(into hasher: inout Hasher) {
@@ -515,202 +427,75 @@ public final class Provenance: Measure, @unchecked Sendable {
   /// How tightly `expression` binds, for parenthesising it inside a larger one.
   let precedence: Int
   /// The distinct figures used, in order of first use. A computation over many figures (a sum of
-  /// a loaded column) keeps one figure of each kind — the same metric, unit, source, period,
-  /// definition and status, which raise the same caveats — and counts the rest in `omitted`.
+  /// a loaded column) keeps one figure of each kind — the same unit, source, period, definition,
+  /// status, approximation and note, which raise the same caveats — and counts how many each
+  /// stands for (``counts``).
   public var figures: [Figure] { figureList.array }
   /// `figures` as kept: one or two without an array (see ``FigureList``).
   let figureList: FigureList
+  /// How many figures each of `figures` stands for, when kept by kind; nil when each is one.
+  let counts: [Int]?
   /// Figures used but not listed in `figures`, because one of the same kind is (see
   /// ``Provenance/figures``).
-  public let omitted: Int
+  public var omitted: Int { figureCount - figureList.count }
   /// All the figures used, listed or not.
-  public var figureCount: Int { figureList.count + omitted }
+  public let figureCount: Int
   /// True when `figures` holds one figure of each kind (a computation over many figures).
-  let isByKind: Bool
-  /// Pairs of figures (indices into `figures`) that the computation weighed against each other.
-  /// Caveat text is made from them only when asked for, so arithmetic stays cheap.
-  let pairs: [Pair]
-  /// Caveats given directly rather than derived from pairs.
-  let givenCaveats: [String]
+  var isByKind: Bool { counts != nil }
+  /// Caveats given by the computation rather than found in its figures' fields: a plain number
+  /// read in a unit, shares of different wholes added.
+  let givenCaveats: [Caveat]
 
-  struct Pair: Hashable, Sendable {
-    var first: Int
-    var second: Int
-  }
-
-  /// Caveats: pairs of inputs whose periods, sources or definitions differ.
-  public var caveats: [String] {
-    if pairs.isEmpty {
-      // One figure, or one figure and plain numbers: what the figure itself needs said.
-      var result = givenCaveats
-      for figure in figureList { result += figure.soloCaveats.filter { !result.contains($0) } }
-      return result
-    }
-    if pairs.count == 1, givenCaveats.isEmpty {
-      // One pair of figures (ratio(x.mau, truth.mau)): its caveat, if any, without merging lists.
-      guard let caveat = figureList[pairs[0].first].caveat(against: figureList[pairs[0].second]) else {
-        return []
-      }
-      return [caveat]
+  /// Why weighing the figures behind this value is not like for like: what the computation
+  /// said (``givenCaveats``), then what its figures' fields say (``CaveatRules``), named for a
+  /// few figures and summed up exactly for many.
+  public var caveats: [Caveat] {
+    // The common case, two figures (ratio(x.mau, truth.mau)): kept per pair.
+    if counts == nil, figureList.count == 2, givenCaveats.isEmpty {
+      return figureList[0].caveats(against: figureList[1])
     }
     var result = givenCaveats
-    var involved = Set<Int>()
-    for pair in pairs {
-      involved.insert(pair.first)
-      involved.insert(pair.second)
-    }
-    if involved.count > Provenance.figuresListedInCaveats {
-      return result + Provenance.summary(of: figures, pairs: pairs, byKind: isByKind)
-    }
-    var seen = Set(givenCaveats)
-    for pair in pairs {
-      for caveat in Provenance.caveats(between: [figureList[pair.first]], and: [figureList[pair.second]])
-      where seen.insert(caveat).inserted {
-        result.append(caveat)
-      }
-    }
-    return result
-  }
-
-  /// Up to this many figures weighed against each other, caveats are listed pair by pair
-  /// (`a and b: …`); beyond it (a sum of a column) they are summed up by what differs: one line
-  /// for the periods, one for the sources, and so on.
-  static let figuresListedInCaveats = 4
-
-  /// The caveats of many figures weighed against each other, one line per kind of difference,
-  /// from the same pairwise differences (`Figure.differences`) as the listed form: which
-  /// periods, sources and definitions occur, which figures lack one, and each figure's own
-  /// caveats (estimates, approximations).
-  static func summary(of figures: [Figure], pairs: [Pair], byKind: Bool) -> [String] {
-    var index: [UInt64: Int] = [:]
-    for (position, figure) in figures.enumerated() { index[figure.serial] = position }
-    var found = [Caveat.Kind: Set<Int>]()
-    var own: [String] = []
-    var publisherTexts: [String] = []
-    for pair in pairs {
-      for caveat in Figure.differences(figures[pair.first], figures[pair.second]) {
-        switch caveat.kind {
-        case .status, .approximate:
-          if !own.contains(caveat.text) { own.append(caveat.text) }
-        case .publishers:
-          if !publisherTexts.contains(caveat.text) { publisherTexts.append(caveat.text) }
-        default:
-          for figure in caveat.figures {
-            if let position = index[figure.serial] { found[caveat.kind, default: []].insert(position) }
-          }
-        }
-      }
-    }
-    let likeThem = byKind ? " and figures like them" : ""
-    func which(_ positions: Set<Int>) -> String {
-      if positions.count == figures.count { return "any of the figures" }
-      let sorted = positions.sorted()
-      let named = sorted.prefix(3).map { figures[$0].label }
-      let more = sorted.count > 3 ? " and \(sorted.count - 3) more" : ""
-      return named.joined(separator: ", ") + more + likeThem
-    }
-    func distinct(_ positions: Set<Int>, _ text: (Figure) -> String) -> [String] {
-      var result: [String] = []
-      for position in positions.sorted() where !result.contains(text(figures[position])) {
-        result.append(text(figures[position]))
-      }
-      return result
-    }
-    func listed(_ items: [String]) -> String {
-      items.count > 6 ? items.prefix(6).joined(separator: ", ") + ", …" : items.joined(separator: ", ")
-    }
-    var result: [String] = []
-    if let positions = found[.periods] {
-      // In time order when every period is read (periods that begin on the same day, shorter
-      // first); else as first used. Ties go by position: `positions` is a set, whose order
-      // changes from run to run, and so did the order of `2024` and `H1 2024`.
-      let timed = positions.sorted { a, b in
-        let first = figures[a].span
-        let second = figures[b].span
-        return (first?.firstDay ?? 0, first?.lastDay ?? 0, a) < (
-          second?.firstDay ?? 0, second?.lastDay ?? 0, b
-        )
-      }
-      var periods: [String] = []
-      for position in timed where !periods.contains(figures[position].period) {
-        periods.append(figures[position].period)
-      }
-      var line = "periods differ: \(periods.count) periods (\(listed(periods)))"
-      // The first to begin against the last to begin: the distance `difference` measures
-      // (start to start), so no other pair is farther apart.
-      let spans = positions.sorted().compactMap { figures[$0].span }
-      if spans.count == positions.count,
-        let earliest = spans.min(by: { ($0.firstDay, $0.lastDay) < ($1.firstDay, $1.lastDay) }),
-        let latest = spans.max(by: { ($0.firstDay, $0.lastDay) < ($1.firstDay, $1.lastDay) }),
-        let distance = earliest.difference(from: latest)
-      {
-        line += "; from the earliest to the latest: " + distance
-      }
-      result.append(line)
-    }
-    if let positions = found[.periodNotGiven] {
-      result.append("periods cannot all be compared: no period is given for \(which(positions))")
-    }
-    if let positions = found[.definitionNotGiven] {
-      result.append("no definition is given for \(which(positions))")
-    }
-    if let positions = found[.definitions] {
-      let definitions = distinct(positions) { $0.definition }
-      result.append("definitions differ: \(definitions.count) definitions (\(listed(definitions)))")
-    }
-    if let positions = found[.noSource] {
-      result.append("no source is given for \(which(positions))")
-    }
-    if let positions = found[.sources] {
-      let sources = distinct(positions) { $0.producer ?? $0.publisher }.sorted()
-      result.append("sources differ: \(sources.count) sources (\(listed(sources)))")
-    }
-    result += publisherTexts + own
+    for caveat in CaveatRules.caveats(of: figures, counts: counts) { Caveat.add(caveat, to: &result) }
     return result
   }
 
   /// Creates provenance.
-  public init(expression: String, figures: [Figure], caveats: [String] = []) {
+  public init(expression: String, figures: [Figure], caveats: [Caveat] = []) {
     self.text = .written(expression)
     self.precedence = 10
     self.figureList = FigureList(many: figures)
-    self.pairs = []
     self.givenCaveats = caveats
-    self.omitted = 0
-    self.isByKind = false
+    self.counts = nil
+    self.figureCount = figures.count
     super.init(provenanceUnit: .none)
   }
 
-  convenience init(
-    expression: String, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String]
-  ) {
+  convenience init(expression: String, precedence: Int, figures: [Figure], givenCaveats: [Caveat]) {
     self.init(
-      text: .written(Provenance.bounded(expression)), precedence: precedence, figures: figures, pairs: pairs,
+      text: .written(Provenance.bounded(expression)), precedence: precedence, figures: figures,
       givenCaveats: givenCaveats)
   }
 
   /// `unit` is the unit of the value the provenance is made for, which it is then the measure of.
   convenience init(
-    text: Text, precedence: Int, figures: [Figure], pairs: [Pair], givenCaveats: [String], omitted: Int = 0,
-    isByKind: Bool = false, unit: Unit = .none
+    text: Text, precedence: Int, figures: [Figure], givenCaveats: [Caveat], counts: [Int]? = nil,
+    unit: Unit = .none
   ) {
     self.init(
-      text: text, precedence: precedence, figureList: FigureList(many: figures), pairs: pairs,
-      givenCaveats: givenCaveats, omitted: omitted, isByKind: isByKind, unit: unit)
+      text: text, precedence: precedence, figureList: FigureList(many: figures), givenCaveats: givenCaveats,
+      counts: counts, unit: unit)
   }
 
   init(
-    text: Text, precedence: Int, figureList: FigureList, pairs: [Pair], givenCaveats: [String],
-    omitted: Int = 0,
-    isByKind: Bool = false, unit: Unit = .none
+    text: Text, precedence: Int, figureList: FigureList, givenCaveats: [Caveat], counts: [Int]? = nil,
+    unit: Unit = .none
   ) {
     self.text = text
     self.precedence = precedence
     self.figureList = figureList
-    self.pairs = pairs
     self.givenCaveats = givenCaveats
-    self.omitted = omitted
-    self.isByKind = isByKind
+    self.counts = counts
+    self.figureCount = counts?.reduce(0, +) ?? figureList.count
     super.init(provenanceUnit: unit)
   }
 
@@ -727,20 +512,28 @@ public final class Provenance: Measure, @unchecked Sendable {
 
   func renamed(text: Text, precedence: Int = 10, unit: Unit = .none) -> Provenance {
     Provenance(
-      text: text, precedence: precedence, figureList: figureList, pairs: pairs, givenCaveats: givenCaveats,
-      omitted: omitted, isByKind: isByKind, unit: unit)
+      text: text, precedence: precedence, figureList: figureList, givenCaveats: givenCaveats, counts: counts,
+      unit: unit)
+  }
+
+  /// The same provenance with more caveats given.
+  func adding(_ caveats: [Caveat]) -> Provenance {
+    var given = givenCaveats
+    for caveat in caveats { Caveat.add(caveat, to: &given) }
+    return Provenance(
+      text: text, precedence: precedence, figureList: figureList, givenCaveats: given, counts: counts,
+      unit: unit)
   }
 
   /// Provenance of a single figure.
   convenience init(figure: Figure) {
     self.init(
-      text: .figure(figure), precedence: 10, figureList: FigureList(single: figure), pairs: [],
-      givenCaveats: [],
+      text: .figure(figure), precedence: 10, figureList: FigureList(single: figure), givenCaveats: [],
       unit: figure.unit)
   }
 
-  /// Combines the inputs of a computation into the provenance of its result: their figures, and
-  /// every pair of figures from different inputs, which `caveats` checks for differences.
+  /// Combines the inputs of a computation into the provenance of its result: their figures,
+  /// whose fields `caveats` weighs against each other.
   static func combine(_ expression: String, precedence: Int, _ inputs: [Provenance?]) -> Provenance? {
     combine(text: .written(bounded(expression)), precedence: precedence, inputs)
   }
@@ -756,8 +549,8 @@ public final class Provenance: Measure, @unchecked Sendable {
     guard let left else { return right?.renamed(text: expression, precedence: precedence, unit: unit) }
     guard let right else { return left.renamed(text: expression, precedence: precedence, unit: unit) }
     // The common case, two single figures (x.mau / truth.mau), without the general bookkeeping.
-    if left.figureList.count == 1, right.figureList.count == 1, left.pairs.isEmpty, right.pairs.isEmpty,
-      left.givenCaveats.isEmpty, right.givenCaveats.isEmpty, left.omitted == 0, right.omitted == 0
+    if left.figureList.count == 1, right.figureList.count == 1, left.counts == nil, right.counts == nil,
+      left.givenCaveats.isEmpty, right.givenCaveats.isEmpty
     {
       return ofTwo(
         left.figureList[0], right.figureList[0], text: expression, precedence: precedence, unit: unit)
@@ -778,36 +571,29 @@ public final class Provenance: Measure, @unchecked Sendable {
     return combine(text: expression, precedence: precedence, left?.provenance, right?.provenance, unit: unit)
   }
 
-  /// The provenance of a computation on two single figures (`x.mau / truth.mau`): both, and the
-  /// one pair to weigh — or the one figure, weighed against itself.
+  /// The provenance of a computation on two single figures (`x.mau / truth.mau`): both — or the
+  /// one figure, weighed against itself.
   static func ofTwo(
     _ a: Figure, _ b: Figure, text expression: consuming Text, precedence: Int, unit: Unit = .none
   ) -> Provenance {
     if a == b {
       return Provenance(
-        text: expression, precedence: precedence, figureList: FigureList(single: a), pairs: [],
-        givenCaveats: [],
+        text: expression, precedence: precedence, figureList: FigureList(single: a), givenCaveats: [],
         unit: unit)
     }
     return Provenance(
-      text: expression, precedence: precedence, figureList: FigureList(a, b),
-      pairs: Provenance.firstAgainstSecond,
-      givenCaveats: [], unit: unit)
+      text: expression, precedence: precedence, figureList: FigureList(a, b), givenCaveats: [], unit: unit)
   }
 
   /// The caveat for a side of a comparison that has no source at all.
-  static func noSource(_ value: Value) -> String {
-    "\(value.inline) has no source, so nothing can be said about its period or definition"
+  static func noSource(_ value: Value) -> Caveat {
+    Caveat(
+      .source, subjects: [value.inline],
+      text: "\(value.inline) has no source, so nothing can be said about its period or definition")
   }
-
-  /// The one pair of a two-figure computation, shared rather than allocated each time.
-  static let firstAgainstSecond = [Pair(first: 0, second: 1)]
 
   /// How many figures a computation lists before it keeps one figure of each kind instead.
   static let listedFigures = 64
-  /// How many kinds of figure a computation keeps; figures of further kinds are counted, and a
-  /// caveat says that their differences are not all named.
-  static let keptKinds = 32
 
   static func combine(text expression: Text, precedence: Int, _ inputs: [Provenance?], unit: Unit = .none)
     -> Provenance?
@@ -842,18 +628,40 @@ public final class Provenance: Measure, @unchecked Sendable {
 
     var figures: FigureList { measure.sourceFigures }
     var figureCount: Int { measure.sourceFigureCount }
-    // A figure has no provenance stored: none omitted, no caveats given, no pairs.
-    var omitted: Int { measure.storedProvenance?.omitted ?? 0 }
-    var givenCaveats: [String] { measure.storedProvenance?.givenCaveats ?? [] }
-    var isByKind: Bool { measure.storedProvenance?.isByKind ?? false }
-    var pairs: [Pair] { measure.storedProvenance?.pairs ?? [] }
+    /// How many figures each of `figures` stands for (nil: one each).
+    var counts: [Int]? { measure.storedProvenance?.counts }
+    var givenCaveats: [Caveat] { measure.storedProvenance?.givenCaveats ?? [] }
 
     func renamed(text: Text, precedence: Int, unit: Unit) -> Provenance {
       if let provenance = measure.storedProvenance {
         return provenance.renamed(text: text, precedence: precedence, unit: unit)
       }
-      return Provenance(
-        text: text, precedence: precedence, figureList: figures, pairs: [], givenCaveats: [], unit: unit)
+      return Provenance(text: text, precedence: precedence, figureList: figures, givenCaveats: [], unit: unit)
+    }
+  }
+
+  /// What identifies a kind of figure for merging many: the fields caveats read.
+  private struct KindKey: Hashable {
+    let unit: String
+    let publisher: String
+    let producer: String?
+    let period: String
+    let periodGiven: Bool
+    let definition: String
+    let status: Figure.Status
+    let approximation: String?
+    let note: String?
+
+    init(_ figure: Figure) {
+      unit = figure.unit.description
+      publisher = figure.publisher
+      producer = figure.producer
+      period = figure.period
+      periodGiven = figure.periodGiven
+      definition = figure.definition
+      status = figure.status
+      approximation = figure.approximation
+      note = figure.note
     }
   }
 
@@ -862,180 +670,62 @@ public final class Provenance: Measure, @unchecked Sendable {
   {
     if present.isEmpty { return nil }
     if present.count == 1 { return present[0].renamed(text: expression, precedence: precedence, unit: unit) }
+    var given: [Caveat] = []
+    for input in present { for caveat in input.givenCaveats { Caveat.add(caveat, to: &given) } }
     let total = present.reduce(0) { $0 + $1.figureCount }
-    // Many figures: one of each kind stands for the others (see `figures`).
-    let byKind = total > listedFigures
-    var figures: [Figure] = []
-    var omitted = 0
-    var unnamed = 0
-    // The pairs made so far, in order, and a bit per possible pair to find them (no hashing:
-    // a running total adds a pair or two to hundreds, 200,000 times).
-    var order: [Pair] = []
-    let listed = present.reduce(0) { $0 + $1.figures.count }
-    let side = byKind ? min(listed, keptKinds) : listed
-    var seen = [UInt64](repeating: 0, count: (side * side + 63) / 64)
-    var given: [String] = []
-    var positions: [[Int]] = []
-    func addPair(_ pair: Pair) {
-      // A pair and its reverse raise the same caveats: the first one made is kept.
-      let bit = pair.first * side + pair.second
-      let reverse = pair.second * side + pair.first
-      let mask: UInt64 = 1 << UInt64(bit & 63)
-      if seen[bit >> 6] & mask == 0, seen[reverse >> 6] & (1 << UInt64(reverse & 63)) == 0 {
-        seen[bit >> 6] |= mask
-        order.append(pair)
-      }
-    }
-    for (inputIndex, provenance) in present.enumerated() {
-      omitted += provenance.omitted
-      for caveat in provenance.givenCaveats where !given.contains(caveat) { given.append(caveat) }
-      // The first input's figures are already one of each (kind), when merged by kind: taken
-      // as they are, without searching (a running total adds one figure to many, each time).
-      if inputIndex == 0, !byKind || provenance.isByKind || provenance.figures.count <= 1 {
-        figures = Array(provenance.figures)
-        for pair in provenance.pairs { addPair(pair) }
-        positions.append(Array(figures.indices))
-        continue
-      }
-      // Where each of this input's figures went (nil: a kind beyond those kept).
-      var mapped: [Int] = []
-      var target: [Int?] = []
-      for figure in provenance.figures {
-        if let existing = figures.firstIndex(where: {
-          $0 === figure || (byKind ? $0.isSameKind(as: figure) : $0 == figure)
-        }) {
-          if figures[existing] !== figure, byKind { omitted += 1 }
-          if !mapped.contains(existing) { mapped.append(existing) }
-          target.append(existing)
-        } else if byKind, figures.count >= keptKinds {
-          unnamed += 1
-          target.append(nil)
-        } else {
+    if total <= listedFigures, present.allSatisfy({ $0.counts == nil }) {
+      // A few figures: every distinct one listed.
+      var figures: [Figure] = []
+      for input in present {
+        for figure in input.figures where !figures.contains(where: { $0 === figure || $0 == figure }) {
           figures.append(figure)
-          mapped.append(figures.count - 1)
-          target.append(figures.count - 1)
         }
       }
-      for pair in provenance.pairs where pair.first < target.count && pair.second < target.count {
-        guard let a = target[pair.first], let b = target[pair.second], a != b else { continue }
-        addPair(Pair(first: a, second: b))
-      }
-      positions.append(mapped)
+      return Provenance(
+        text: expression, precedence: precedence, figures: figures, givenCaveats: given, unit: unit)
     }
-    if byKind, positions.count > 2 {
-      // Many inputs (a sum of a column): every kind is weighed against every other once, rather
-      // than every input against every other.
-      var used = [Bool](repeating: false, count: figures.count)
-      for position in positions { for index in position { used[index] = true } }
-      let kinds = used.indices.filter { used[$0] }
-      for (offset, a) in kinds.enumerated() {
-        for b in kinds[(offset + 1)...] { addPair(Pair(first: a, second: b)) }
+    // Many figures: one of each kind, with how many it stands for. Kinds are found by the
+    // figure's shared origin first (a file's rows share a few), then by their fields; every
+    // kind is kept, so the summary of caveats counts every figure exactly.
+    var figures: [Figure] = []
+    var counts: [Int] = []
+    var byOrigin: [ObjectIdentifier: Int] = [:]
+    var byFields: [KindKey: Int] = [:]
+    func add(_ figure: Figure, _ n: Int) {
+      if let index = byOrigin[ObjectIdentifier(figure.origin)], figures[index].unit == figure.unit {
+        counts[index] += n
+        return
       }
-    } else {
-      for (index, left) in positions.enumerated() {
-        for right in positions[(index + 1)...] {
-          for a in left {
-            for b in right where a != b { addPair(Pair(first: a, second: b)) }
-          }
-        }
+      let key = KindKey(figure)
+      if let index = byFields[key] {
+        counts[index] += n
+        byOrigin[ObjectIdentifier(figure.origin)] = index
+        return
       }
+      figures.append(figure)
+      counts.append(n)
+      byFields[key] = figures.count - 1
+      byOrigin[ObjectIdentifier(figure.origin)] = figures.count - 1
     }
-    if unnamed > 0 {
-      let note =
-        "more than \(keptKinds) kinds of figure (sources, periods, definitions): the differences of \(unnamed) more are not all named"
-      if !given.contains(where: { $0.hasPrefix("more than \(keptKinds) kinds") }) { given.append(note) }
-      omitted += unnamed
+    for input in present {
+      let inputCounts = input.counts
+      for (index, figure) in input.figures.enumerated() { add(figure, inputCounts?[index] ?? 1) }
     }
     return Provenance(
-      text: expression, precedence: precedence, figures: figures, pairs: order, givenCaveats: given,
-      omitted: omitted, isByKind: byKind, unit: unit)
+      text: expression, precedence: precedence, figures: figures, givenCaveats: given, counts: counts, unit: unit)
   }
-
-  /// Caveats raised by weighing figures against each other: for the same metric, differing
-  /// periods, publishers or definitions; for any two, an estimate weighed against a measurement.
-  /// Between more than `figuresListedInCaveats` figures in all, the caveats are summed up by
-  /// what differs (`summary`); `byKind` says that the figures stand for more like them.
-  static func caveats(between left: [Figure], and right: [Figure], byKind: Bool = false) -> [String] {
-    var all = left
-    for figure in right where !all.contains(figure) { all.append(figure) }
-    if all.count > figuresListedInCaveats {
-      var pairs: [Pair] = []
-      for a in left {
-        for b in right where a != b {
-          if let first = all.firstIndex(of: a), let second = all.firstIndex(of: b) {
-            pairs.append(Pair(first: first, second: second))
-          }
-        }
-      }
-      return summary(of: all, pairs: pairs, byKind: byKind)
-    }
-    var result: [String] = []
-    for a in left {
-      for b in right where a != b {
-        if let caveat = a.caveat(against: b) { result.append(caveat) }
-      }
-    }
-    return result
-  }
-}
-
-/// One reason a comparison is not like for like, for hosts that act on caveats rather than
-/// show them: what kind of difference, the figures it is about, and the sentence pq shows.
-public struct Caveat: Sendable, Equatable, CustomStringConvertible {
-  /// The kinds of difference.
-  public enum Kind: String, Sendable {
-    /// The periods differ (within, overlapping, apart).
-    case periods
-    /// A figure's period is not given, so periods cannot be compared.
-    case periodNotGiven
-    /// The definitions of the same metric differ.
-    case definitions
-    /// A figure has no definition.
-    case definitionNotGiven
-    /// Different sources.
-    case sources
-    /// The same primary source through different publishers.
-    case publishers
-    /// A figure has no source at all.
-    case noSource
-    /// An estimate, a provisional figure or a forecast.
-    case status
-    /// An approximate figure ("roughly").
-    case approximate
-  }
-
-  /// What kind of difference this is.
-  public let kind: Kind
-  /// The figures it is about.
-  public let figures: [Figure]
-  /// The sentence pq shows for it.
-  public let text: String
-
-  /// The sentence pq shows.
-  public var description: String { text }
 }
 
 extension Value {
   /// The figures this value was computed from (for a figure, itself), first use first.
   public var figures: [Figure] { provenance?.figures ?? [] }
 
-  /// Why weighing the figures behind this value is not like for like, structured: every pair of
-  /// its inputs, then what each figure needs said on its own. Empty when there is nothing to say
-  /// (see `caveatTexts` for the sentences `caveats()` gives, which also name an unsourced side).
-  public var structuredCaveats: [Caveat] {
-    let figures = self.figures
-    var result: [Caveat] = []
-    for (index, a) in figures.enumerated() {
-      for b in figures[(index + 1)...] {
-        for caveat in Figure.differences(a, b) where !result.contains(caveat) { result.append(caveat) }
-      }
-    }
-    if figures.count == 1 { result += figures[0].soloCaveatParts }
-    return result
-  }
+  /// Why weighing the figures behind this value is not like for like, structured (see
+  /// ``Caveat``): what `caveats(v)` gives.
+  public var structuredCaveats: [Caveat] { provenance?.caveats ?? [] }
 
-  /// The caveats as `caveats(v)` shows them.
-  public var caveatTexts: [String] { provenance?.caveats ?? [] }
+  /// The caveats as sentences, as `caveats(v)` shows them.
+  public var caveatTexts: [String] { structuredCaveats.map(\.description) }
 
   /// A value computed by a host's native function from `inputs`: `number` in `unit`, carrying
   /// the inputs' figures (and the caveats of weighing them) under the expression

@@ -95,6 +95,8 @@ public enum RecordKind: Sendable, Equatable {
   case module(String)
   /// A chart made by `chart()`: shown as bars in a terminal, as SVG by `svg()` and `save`.
   case chart
+  /// A caveat (``Caveat/value``): shown as its sentence.
+  case caveat
 
   var typeName: String {
     switch self {
@@ -103,6 +105,7 @@ public enum RecordKind: Sendable, Equatable {
     case .comparison, .platformComparison: return "comparison"
     case .module: return "module"
     case .chart: return "chart"
+    case .caveat: return "caveat"
     }
   }
 }

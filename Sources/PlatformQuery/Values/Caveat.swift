@@ -1,0 +1,589 @@
+/// One reason a comparison is not like for like, as a value: what kind of difference, what it
+/// concerns, the differing field values, and (in a comparison of platforms) the metric's row.
+///
+/// Every output — text, `--json`, HTML, SVG footnotes, hover, the machine mode — renders caveats
+/// from these fields; nothing reads a caveat's sentence back. The sentence is made once, by
+/// ``CaveatRules``, from the same fields.
+public struct Caveat: Sendable, Equatable, CustomStringConvertible {
+  /// The kinds of caveat.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// A side has no source, the sources differ, or a result combines figures of several sources.
+    case source
+    /// The same primary source through different publishers, or primary sources that differ.
+    case producer
+    /// Periods differ (within, overlapping, apart) or are not given.
+    case period
+    /// Definitions differ or are not given.
+    case definition
+    /// An estimate, a claim, a provisional figure or a forecast; a claim weighed against a
+    /// measurement.
+    case status
+    /// A plain number read in another value's unit.
+    case unitRead = "unit read"
+    /// A figure its source states approximately ("roughly").
+    case approximate
+    /// A figure missing from one side.
+    case missing
+    /// Values at scales that cannot be weighed (a plain number beside a percentage), or in
+    /// different units (only their ratio means something).
+    case scale
+    /// Shares of different wholes added or averaged.
+    case wholes
+    /// A note the figure's source attaches to it.
+    case note
+  }
+
+  /// What kind of difference this is.
+  public let kind: Kind
+  /// The figures it is about (empty for values without a source).
+  public let figures: [Figure]
+  /// What it is about, as shown: figure names, or values without a source.
+  public let subjects: [String]
+  /// The field values that differ (two for a pair: `["September 2024", "2024-10"]`), or the
+  /// distinct values of a summary, each with its count (`"Similarweb (60 figures)"`).
+  public let values: [String]
+  /// The metric of a comparison's row it belongs to, or nil.
+  public let metric: String?
+  /// The sentence, without the metric.
+  public let text: String
+
+  /// Creates a caveat. `text` is the sentence for it, made from the other fields.
+  init(
+    _ kind: Kind, figures: [Figure] = [], subjects: [String]? = nil, values: [String] = [],
+    metric: String? = nil, text: String
+  ) {
+    self.kind = kind
+    self.figures = figures
+    self.subjects = subjects ?? figures.map(\.name)
+    self.values = values
+    self.metric = metric
+    self.text = text
+  }
+
+  /// The sentence as shown: `revenue: definitions differ (…)` under a metric, else the text.
+  public var description: String { metric.map { $0 + ": " + text } ?? text }
+
+  /// The same caveat in the row of `metric`.
+  func under(metric: String) -> Caveat {
+    Caveat(kind, figures: figures, subjects: subjects, values: values, metric: metric, text: text)
+  }
+
+  /// Caveats are equal when they say the same of the same figures.
+  public static func == (lhs: Caveat, rhs: Caveat) -> Bool {
+    lhs.kind == rhs.kind && lhs.text == rhs.text && lhs.metric == rhs.metric && lhs.values == rhs.values
+      && lhs.subjects == rhs.subjects
+  }
+
+  /// True when the two say the same difference, whatever figures they name (merged into one):
+  /// the same sentence, or the same two differing values in either order (`2024-09 vs 2024-10`
+  /// and `2024-10 vs 2024-09`).
+  func saysSame(as other: Caveat) -> Bool {
+    guard kind == other.kind, metric == other.metric else { return false }
+    if text == other.text { return true }
+    return values.count == 2 && other.values.count == 2 && values[0] == other.values[1]
+      && values[1] == other.values[0]
+  }
+
+  /// The caveat as a pq value: a record of kind `caveat` (`kind`, `text`, `subjects`, `values`,
+  /// `metric`), shown as its sentence.
+  public var value: Value {
+    .record(
+      Record(
+        shape: Caveat.shape,
+        values: [
+          .string(kind.rawValue), .string(text), .list(subjects.map { .string($0) }),
+          .list(values.map { .string($0) }), metric.map { .string($0) } ?? .nil,
+        ]))
+  }
+
+  static let shape = Shape(keys: ["kind", "text", "subjects", "values", "metric"], kind: .caveat)
+
+  /// The caveat a pq value stands for: a caveat record read by its fields, or nil.
+  init?(_ value: Value) {
+    guard case .record(let record) = value, record.kind == .caveat,
+      let kind = record["kind"].flatMap({ Kind(rawValue: $0.text) }), case .string(let text)? = record["text"]
+    else { return nil }
+    func strings(_ key: String) -> [String] {
+      guard case .list(let items)? = record[key] else { return [] }
+      return items.map(\.text)
+    }
+    var metric: String?
+    if case .string(let name)? = record["metric"] { metric = name }
+    self.init(kind, subjects: strings("subjects"), values: strings("values"), metric: metric, text: text)
+  }
+
+  /// Adds `caveat` to `list`, merging it into one that says the same (their subjects joined).
+  static func add(_ caveat: Caveat, to list: inout [Caveat]) {
+    if let index = list.firstIndex(where: { $0.saysSame(as: caveat) }) {
+      let old = list[index]
+      var figures = old.figures
+      for figure in caveat.figures where !figures.contains(where: { $0 === figure }) { figures.append(figure) }
+      var subjects = old.subjects
+      for subject in caveat.subjects where !subjects.contains(subject) { subjects.append(subject) }
+      list[index] = Caveat(
+        old.kind, figures: figures, subjects: subjects, values: old.values, metric: old.metric, text: old.text)
+    } else {
+      list.append(caveat)
+    }
+  }
+}
+
+/// Where caveats come from: the figures' own fields — source, producer, period, definition,
+/// status, approximation, note — whatever metric, column or file each figure came from. A
+/// metric's name is a label, not a definition.
+///
+/// Up to ``listedFigures`` figures in all, caveats name the figures (`x.revenue is an
+/// estimate`); beyond it (a sum of a column, a ranking, a chart of a series) they are summed up,
+/// one line per kind, exactly: the span of the periods, the sources and definitions with their
+/// counts, the statuses with theirs. Both are linear in the number of distinct kinds of figure
+/// after a sort, never pairwise over many figures.
+enum CaveatRules {
+  /// Up to this many figures in all, caveats name the figures; beyond, they are summed up.
+  static let listedFigures = 4
+
+  /// The caveats of weighing `figures` together; `counts[i]` is how many figures `figures[i]`
+  /// stands for (nil: one each). `figures` holds no two equal figures.
+  static func caveats(of figures: [Figure], counts: [Int]? = nil) -> [Caveat] {
+    if figures.isEmpty { return [] }
+    let total = counts?.reduce(0, +) ?? figures.count
+    if total <= listedFigures { return listed(figures) }
+    return summary(figures, counts: counts ?? Array(repeating: 1, count: figures.count), total: total)
+  }
+
+  /// Names joined for a sentence: `a`, `a or b`, `a, b or c`.
+  static func names(_ figures: [Figure], _ conjunction: String = "or") -> String {
+    let all = figures.map(\.name)
+    if all.count <= 1 { return all.first ?? "" }
+    return all.dropLast().joined(separator: ", ") + " \(conjunction) " + all[all.count - 1]
+  }
+
+  /// The caveats of a few figures, naming them.
+  static func listed(_ figures: [Figure]) -> [Caveat] {
+    var result: [Caveat] = []
+    // What a figure lacks is said once, for every figure that lacks it: "none" would claim it.
+    let unsourced = figures.filter { $0.publisher.isEmpty }
+    if !unsourced.isEmpty {
+      result.append(Caveat(.source, figures: unsourced, text: "no source is given for \(names(unsourced))"))
+    }
+    let undated = figures.filter { !$0.periodGiven }
+    if !undated.isEmpty {
+      let written = undated.count == 1 && !undated[0].period.isEmpty ? " (\(undated[0].period))" : ""
+      let consequence = figures.count > 1 ? ", so the periods cannot be compared" : ""
+      result.append(
+        Caveat(.period, figures: undated, text: "no period is given for \(names(undated))\(written)\(consequence)"))
+    }
+    let undefined = figures.filter { $0.definition.isEmpty }
+    if !undefined.isEmpty {
+      result.append(
+        Caveat(.definition, figures: undefined, text: "no definition is given for \(names(undefined))"))
+    }
+    for (index, a) in figures.enumerated() {
+      for b in figures[(index + 1)...] {
+        for caveat in differences(a, b) { Caveat.add(caveat, to: &result) }
+      }
+    }
+    // A claim already said to be weighed against other figures is not said again on its own.
+    let weighedClaims = result.filter { $0.kind == .status }.compactMap(\.figures.first)
+    // What figures say of themselves, once for all that say the same (`a and b are provisional`).
+    var groups: [(kind: Caveat.Kind, values: [String], figures: [Figure])] = []
+    for figure in figures {
+      for caveat in own(figure) where !(caveat.kind == .status && weighedClaims.contains { $0 === figure }) {
+        if let index = groups.firstIndex(where: { $0.kind == caveat.kind && $0.values == caveat.values }) {
+          groups[index].figures.append(figure)
+        } else {
+          groups.append((caveat.kind, caveat.values, [figure]))
+        }
+      }
+    }
+    for group in groups { result.append(ownCaveat(group.kind, group.values, group.figures)) }
+    return result
+  }
+
+  /// What differs between two figures' given fields: periods, definitions (of figures in the
+  /// same unit: a rate's inputs count different things by nature), sources and statuses.
+  static func differences(_ a: Figure, _ b: Figure) -> [Caveat] {
+    var result: [Caveat] = []
+    if a.periodGiven, b.periodGiven {
+      if let spanA = a.span, let spanB = b.span {
+        if let difference = spanA.difference(from: spanB) {
+          result.append(Caveat(.period, figures: [a, b], values: [a.period, b.period], text: difference))
+        }
+      } else if a.period != b.period {
+        result.append(
+          Caveat(
+            .period, figures: [a, b], values: [a.period, b.period],
+            text: "periods differ (\(a.period) vs \(b.period))"))
+      }
+    }
+    let sameUnit = a.unit == b.unit
+    if sameUnit, !a.definition.isEmpty, !b.definition.isEmpty, a.definition != b.definition {
+      result.append(
+        Caveat(
+          .definition, figures: [a, b], values: [a.definition, b.definition],
+          text: "definitions differ (\(a.definition) vs \(b.definition))"))
+    }
+    if !a.publisher.isEmpty, !b.publisher.isEmpty {
+      let primaryA = a.producer ?? a.publisher
+      let primaryB = b.producer ?? b.publisher
+      if a.publisher != b.publisher, primaryA == primaryB {
+        result.append(
+          Caveat(
+            .producer, figures: [a, b], values: [a.publisher, b.publisher],
+            text: "the same figures (\(primaryA)) through different publishers (\(a.publisher) vs \(b.publisher))"))
+      } else if primaryA != primaryB {
+        let (kind, words) =
+          a.publisher == b.publisher ? (Caveat.Kind.producer, "primary sources differ") : (.source, "sources differ")
+        let text =
+          sameUnit
+          ? "\(words) (\(primaryA) vs \(primaryB))"
+          : "combines figures from different sources (\(primaryA) and \(primaryB))"
+        result.append(Caveat(kind, figures: [a, b], values: [primaryA, primaryB], text: text))
+      }
+    }
+    if (a.status == .claimed) != (b.status == .claimed) {
+      let (claim, other) = a.status == .claimed ? (a, b) : (b, a)
+      result.append(
+        Caveat(
+          .status, figures: [claim, other], values: [claim.status.rawValue, other.status.rawValue],
+          text: "a company's claim about itself (\(claim.name)) is weighed against a figure that is not one (\(other.name))"))
+    }
+    return result
+  }
+
+  /// What a figure's reader must know whatever it is weighed against: its status, an
+  /// approximation, a note.
+  static func own(_ figure: Figure) -> [Caveat] {
+    var result: [Caveat] = []
+    if figure.status != .reported { result.append(ownCaveat(.status, [figure.status.rawValue], [figure])) }
+    if let approximation = figure.approximation {
+      result.append(ownCaveat(.approximate, [approximation], [figure]))
+    }
+    if let note = figure.note { result.append(ownCaveat(.note, [note], [figure])) }
+    return result
+  }
+
+  /// The caveat of figures that say the same of themselves: a status, an approximation, a note.
+  static func ownCaveat(_ kind: Caveat.Kind, _ values: [String], _ figures: [Figure]) -> Caveat {
+    let value = values.first ?? ""
+    let named = Caveat.joined(figures.map(\.name))
+    let text: String
+    switch kind {
+    case .status:
+      let status = Figure.Status(rawValue: value) ?? .reported
+      if figures.count == 1 {
+        text = "\(named) is \(status.words ?? value)"
+      } else {
+        text = "\(named) are \(status == .provisional ? "provisional" : status.noun + "s")"
+      }
+    case .approximate:
+      text = "\(named) \(figures.count == 1 ? "is" : "are") approximate (the source says “\(value)”)"
+    default:
+      text = "note on \(named): \(value)"
+    }
+    return Caveat(kind, figures: figures, values: values, text: text)
+  }
+
+  // MARK: Many figures
+
+  /// The caveats of many figures, one line per kind, exact: every count is of all the figures.
+  static func summary(_ figures: [Figure], counts: [Int], total: Int) -> [Caveat] {
+    var result: [Caveat] = []
+    let all = Array(zip(figures, counts))
+    func count(_ items: [(Figure, Int)]) -> Int { items.reduce(0) { $0 + $1.1 } }
+    func ofAll(_ n: Int) -> String { n == total ? "any of the \(total) figures" : "\(n) of the \(total) figures" }
+    func examples(_ items: [(Figure, Int)]) -> String {
+      let named = items.prefix(2).map(\.0.name)
+      let rest = count(items) - named.count
+      return " (" + named.joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "") + ")"
+    }
+    // Periods: the span from the earliest start to the latest end, how many, of what length.
+    let undated = all.filter { !$0.0.periodGiven }
+    let dated = all.filter { $0.0.periodGiven }
+    var periods: [String: (text: String, span: Period?, count: Int)] = [:]
+    for (figure, n) in dated {
+      periods[figure.period, default: (figure.period, figure.span, 0)].count += n
+    }
+    if periods.count > 1 {
+      let spans = periods.values.compactMap(\.span)
+      var text: String
+      let values = periods.values.sorted { ($0.span?.firstDay ?? 0, $0.text) < ($1.span?.firstDay ?? 0, $1.text) }
+        .map(\.text)
+      if spans.count == periods.count, let first = spans.map(\.firstDay).min(), let last = spans.map(\.lastDay).max()
+      {
+        let length = Period.commonLength(spans)
+        let listedPeriods = values.count <= 4 ? ": " + values.joined(separator: ", ") : ""
+        text =
+          "periods differ: \(values.count) \(length.map { $0 + " " } ?? "")periods from \(Period.day(first)) to \(Period.day(last))\(listedPeriods)"
+        if length == nil { text += " (of different lengths)" }
+        if let gap = Period.uncovered(spans, first: first, last: last) { text += "; " + gap }
+      } else {
+        text =
+          "periods differ: \(values.count) periods (\(values.prefix(6).joined(separator: ", "))\(values.count > 6 ? " and \(values.count - 6) more" : ""))"
+      }
+      result.append(Caveat(.period, figures: dated.map(\.0), subjects: [], values: values, text: text))
+    }
+    if !undated.isEmpty {
+      result.append(
+        Caveat(
+          .period, figures: undated.map(\.0), subjects: [],
+          text: "no period is given for \(ofAll(count(undated)))\(examples(undated))"))
+    }
+    // Definitions, within each unit: a rate's inputs count different things by nature.
+    let undefined = all.filter { $0.0.definition.isEmpty }
+    if !undefined.isEmpty {
+      result.append(
+        Caveat(
+          .definition, figures: undefined.map(\.0), subjects: [],
+          text: "no definition is given for \(ofAll(count(undefined)))\(examples(undefined))"))
+    }
+    var units: [String] = []
+    for (figure, _) in all where !units.contains(figure.unit.description) { units.append(figure.unit.description) }
+    for unit in units {
+      let defined = all.filter { !$0.0.definition.isEmpty && $0.0.unit.description == unit }
+      let tally = tallied(defined) { $0.definition }
+      if tally.count > 1 {
+        let among = units.count > 1 ? " among the figures in \(unit.isEmpty ? "no unit" : unit)" : ""
+        result.append(
+          Caveat(
+            .definition, figures: defined.map(\.0), subjects: [], values: tally,
+            text: "definitions differ\(among): \(tally.count) definitions: " + listing(tally)))
+      }
+    }
+    // Sources: who published, and whose figures they are.
+    let unsourced = all.filter { $0.0.publisher.isEmpty }
+    if !unsourced.isEmpty {
+      result.append(
+        Caveat(
+          .source, figures: unsourced.map(\.0), subjects: [],
+          text: "no source is given for \(ofAll(count(unsourced)))\(examples(unsourced))"))
+    }
+    let sourced = all.filter { !$0.0.publisher.isEmpty }
+    let primaries = tallied(sourced) { $0.producer ?? $0.publisher }
+    if primaries.count > 1 {
+      let words =
+        units.count > 1 ? "combines figures from \(primaries.count) sources: " : "sources differ: \(primaries.count) sources: "
+      result.append(
+        Caveat(.source, figures: sourced.map(\.0), subjects: [], values: primaries, text: words + listing(primaries)))
+    }
+    let publishers = tallied(sourced) { $0.publisher }
+    if publishers.count > 1, primaries.count < publishers.count {
+      result.append(
+        Caveat(
+          .producer, figures: sourced.map(\.0), subjects: [], values: publishers,
+          text:
+            "figures of the same primary source through \(publishers.count) publishers: " + listing(publishers)))
+    }
+    // Statuses, approximations and notes, with counts.
+    let unsure = all.filter { $0.0.status != .reported }
+    if !unsure.isEmpty {
+      var byStatus: [(Figure.Status, Int)] = []
+      for status in Figure.Status.allCases where status != .reported {
+        let n = count(unsure.filter { $0.0.status == status })
+        if n > 0 { byStatus.append((status, n)) }
+      }
+      let parts = byStatus.map { plural($0.1, $0.0.noun) }
+      let of = count(unsure) == total ? "" : " among the \(total) figures"
+      var text = Caveat.joined(parts) + of
+      if byStatus.contains(where: { $0.0 == .claimed }), count(unsure.filter { $0.0.status == .claimed }) < total {
+        text += "; companies' claims about themselves are weighed against figures that are not claims"
+      }
+      result.append(
+        Caveat(
+          .status, figures: unsure.map(\.0), subjects: [], values: byStatus.map { "\($0.0.rawValue) (\($0.1))" },
+          text: text))
+    }
+    let approximate = all.filter { $0.0.approximation != nil }
+    if !approximate.isEmpty {
+      let words = tallied(approximate) { "“\($0.approximation ?? "")”" }
+      result.append(
+        Caveat(
+          .approximate, figures: approximate.map(\.0), subjects: [], values: words,
+          text: "\(plural(count(approximate), "figure")) \(count(approximate) == 1 ? "is" : "are") approximate (the sources say \(listing(words)))"))
+    }
+    let noted = all.filter { $0.0.note != nil }
+    if !noted.isEmpty {
+      let notes = tallied(noted) { $0.note ?? "" }
+      result.append(
+        Caveat(.note, figures: noted.map(\.0), subjects: [], values: notes, text: "notes on the figures: " + listing(notes)))
+    }
+    return result
+  }
+
+  /// The distinct values of a field with their counts, most figures first: `Similarweb (60 figures)`.
+  static func tallied(_ items: [(Figure, Int)], _ field: (Figure) -> String) -> [String] {
+    var counts: [String: Int] = [:]
+    var order: [String] = []
+    for (figure, n) in items {
+      let value = field(figure)
+      if counts[value] == nil { order.append(value) }
+      counts[value, default: 0] += n
+    }
+    let sorted = order.enumerated().sorted { a, b in
+      (counts[a.element] ?? 0, b.offset) > (counts[b.element] ?? 0, a.offset)
+    }
+    return sorted.map { "\($0.element) (\(plural(counts[$0.element] ?? 0, "figure")))" }
+  }
+
+  /// Tallied values as a list: every one of them, up to twelve; past that the rest are counted.
+  static func listing(_ tally: [String]) -> String {
+    if tally.count <= 12 { return tally.joined(separator: ", ") }
+    return tally.prefix(12).joined(separator: ", ") + " and \(tally.count - 12) more"
+  }
+}
+
+extension Caveat {
+  /// `a`, `a and b`, `a, b and c`.
+  static func joined(_ parts: [String]) -> String {
+    if parts.count <= 1 { return parts.first ?? "" }
+    return parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
+  }
+}
+
+extension Figure.Status {
+  /// How a caveat says it of one figure, or nil for a reported figure.
+  var words: String? {
+    switch self {
+    case .reported: return nil
+    case .estimated: return "an estimate"
+    case .provisional: return "provisional"
+    case .forecast: return "a forecast"
+    case .claimed: return "a company's claim about itself"
+    }
+  }
+
+  /// The noun for a count of such figures: `3 estimates`.
+  var noun: String {
+    switch self {
+    case .reported: return "reported figure"
+    case .estimated: return "estimate"
+    case .provisional: return "provisional figure"
+    case .forecast: return "forecast"
+    case .claimed: return "company claim"
+    }
+  }
+
+  /// Reads a status as files and `figure()` write it, aliases included: `company claim` and
+  /// `self-reported` are `claimed`, `estimate` is `estimated`.
+  static func read(_ word: String) -> Figure.Status? {
+    let lowered = word.trimmingSpaces.lowercased()
+    if let status = Figure.Status(rawValue: lowered) { return status }
+    switch lowered {
+    case "company claim", "self-reported", "self reported", "claim": return .claimed
+    case "estimate": return .estimated
+    default: return nil
+    }
+  }
+
+  /// The statuses and their aliases, for error notes.
+  static let acceptedWords =
+    "reported, estimated, provisional, forecast, claimed (also \"company claim\", \"self-reported\")"
+}
+
+extension Period {
+  /// A day as `2024-09-30`.
+  static func day(_ days: Int) -> String {
+    let (year, month, day) = civil(days)
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(year)-\(two(month))-\(two(day))"
+  }
+
+  /// The length every span shares, in words (`daily`, `monthly`, `quarterly`, `yearly`), or nil
+  /// when they differ.
+  static func commonLength(_ spans: [Period]) -> String? {
+    func length(_ span: Period) -> String? {
+      let (y1, m1, d1) = civil(span.firstDay)
+      let (y2, m2, _) = civil(span.lastDay)
+      let (ny, nm, nd) = civil(span.lastDay + 1)
+      if span.firstDay == span.lastDay { return "daily" }
+      guard d1 == 1, nd == 1 else { return nil }
+      let months = (ny - y1) * 12 + (nm - m1)
+      _ = (y2, m2)
+      switch months {
+      case 1: return "monthly"
+      case 3 where (m1 - 1) % 3 == 0: return "quarterly"
+      case 12 where m1 == 1: return "yearly"
+      default: return nil
+      }
+    }
+    guard let first = spans.first.flatMap(length) else { return nil }
+    return spans.allSatisfy { length($0) == first } ? first : nil
+  }
+
+  /// What a set of same-length spans leaves out between `first` and `last`, for daily spans:
+  /// `30 of the 91 days have no figure`; nil when they cover every day.
+  static func uncovered(_ spans: [Period], first: Int, last: Int) -> String? {
+    guard spans.allSatisfy({ $0.firstDay == $0.lastDay }) else { return nil }
+    let days = Set(spans.map(\.firstDay)).count
+    let length = last - first + 1
+    let missing = length - days
+    return missing > 0 ? "\(missing) of the \(length) days in that span \(missing == 1 ? "has" : "have") no figure" : nil
+  }
+}
+
+extension CaveatRules {
+  /// The caveats of weighing `values` together: every figure behind them, counted, and what
+  /// their computations said.
+  static func across(_ values: [Value]) -> [Caveat] {
+    let inputs = values.compactMap { Provenance.Input($0.sourcedMeasure) }
+    return Provenance.combine(text: .written(""), precedence: 10, inputs: inputs)?.caveats ?? []
+  }
+}
+
+extension CaveatRules {
+  /// Shares of different wholes (59% of X's users, 57% of Truth Social's) do not add up: their
+  /// sum is no share of anything, and their plain mean is not the share of all the users
+  /// together. The caveat for adding (`mean: false`) or averaging such shares, or nil when the
+  /// figures are not percentages of more than one platform.
+  static func wholes(_ figures: FigureList, mean: Bool) -> Caveat? {
+    var platforms: [String] = []
+    var shares: [Figure] = []
+    for figure in figures where figure.unit.scale == .percent && figure.unit.isDimensionless {
+      shares.append(figure)
+      if !figure.platform.isEmpty, !platforms.contains(figure.platform) { platforms.append(figure.platform) }
+    }
+    guard platforms.count > 1 else { return nil }
+    let wholes = Caveat.joined(platforms.map { $0 + "'s users" })
+    let text =
+      mean
+      ? "the shares are of different wholes (\(wholes)): this mean is unweighted, not the share of all their users together"
+      : "the shares are of different wholes (\(wholes)), so their sum is not a share of anything"
+    return Caveat(.wholes, figures: shares, values: platforms, text: text)
+  }
+}
+
+extension Caveat {
+  /// A few words for the kind of difference, for a one-line summary: `periods differ`, `no
+  /// source given`, `status: estimated`.
+  public var shortForm: String {
+    let differs = values.count >= 2
+    switch kind {
+    case .period: return differs ? "periods differ" : "no period given"
+    case .definition: return differs ? "definitions differ" : "no definition given"
+    case .source: return differs ? "sources differ" : "no source given"
+    case .producer: return "publishers differ"
+    case .status:
+      if values.count == 2 { return "a company's claim weighed against other figures" }
+      return values.isEmpty ? "status" : "status: " + values.joined(separator: ", ")
+    case .unitRead: return "a plain number read in a unit"
+    case .approximate: return "approximate"
+    case .missing: return "a figure missing"
+    case .scale: return "different scales"
+    case .wholes: return "shares of different wholes"
+    case .note: return "a note"
+    }
+  }
+}
+
+extension Value {
+  /// One line saying that a number carries caveats, for a prompt or a terminal under the value:
+  /// `2 caveats: definitions differ; sources differ — caveats(_)`, with `hint` at the end. Nil
+  /// when the value is not a number with caveats (tables, comparisons and charts list theirs).
+  public func caveatLine(hint: String) -> String? {
+    guard case .quantity = self else { return nil }
+    let caveats = structuredCaveats
+    if caveats.isEmpty { return nil }
+    var phrases: [String] = []
+    for caveat in caveats where !phrases.contains(caveat.shortForm) { phrases.append(caveat.shortForm) }
+    return "\(plural(caveats.count, "caveat")): \(phrases.joined(separator: "; ")) — \(hint)"
+  }
+}
