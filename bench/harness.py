@@ -10,8 +10,8 @@ LUA = "/usr/bin/lua5.4" if os.path.exists("/usr/bin/lua5.4") else "lua5.4"
 NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data"]
 # Loading and weighing the user's own data: pq against CPython doing the same work, and pandas
 # as a reference column when a Python with pandas is found. No Lua peer.
-DATA_NAMES = ["csv_load", "json_load", "rank_200k"]
-DATA_FILES = {"csv_load": "wide.csv", "json_load": "records.json", "rank_200k": "wide.csv"}
+DATA_NAMES = ["csv_load", "json_load", "rank_200k", "caveats_10k"]
+DATA_FILES = {"csv_load": "wide.csv", "json_load": "records.json", "rank_200k": "wide.csv", "caveats_10k": "daily.csv"}
 
 
 def timed(name, cmds, runs, check=True):
@@ -44,7 +44,7 @@ def pandas_python():
 def data_table(names, runs):
     """The data benchmarks: median time, peak memory, throughput in MB/s, ratios to CPython."""
     data_folder = os.path.join(ROOT, "bench", "results", "data")
-    if not os.path.exists(os.path.join(data_folder, "records.json")):
+    if not os.path.exists(os.path.join(data_folder, "daily.csv")):
         subprocess.run([PYTHON, os.path.join(ROOT, "bench", "data", "generate.py")], check=True)
     pandas = pandas_python()
     pandas_version = version([pandas, "-c", "import pandas; print('pandas', pandas.__version__)"]) if pandas else "not found"

@@ -325,7 +325,7 @@ import Testing
     #expect(!plain.contains("caveats"))
     let mixed = try show(
       "rank([{name: \"a\", mau: x.mau}, {name: \"b\", mau: as_unit(5, \"users\")}], \"mau\")")
-    #expect(mixed.contains("1 of the ranked values has no source"))
+    #expect(mixed.contains("1 of the 2 values has no source"))
     #expect(!mixed.contains("caveats: none"))
   }
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes the data benchmarks' inputs, deterministically (a fixed LCG, no randomness), into
 bench/results/data/: wide.csv (200,000 rows: name, four metric columns in pq notation, source,
-period) and records.json (the same rows as a JSON list of records). Usage: generate.py [ROWS]"""
+period), records.json (the same rows as a JSON list of records) and daily.csv (10,000 daily
+figures of one platform from 1998-01-01 on, three sources, two definitions, some estimates: a
+long series whose caveats must be summed up). Usage: generate.py [ROWS]"""
+import datetime
 import json
 import os
 import sys
@@ -31,8 +34,28 @@ def rows():
         }
 
 
+def daily():
+    start = datetime.date(1998, 1, 1)
+    state = 777
+    for i in range(10_000):
+        state = (state * 1103515245 + 12345) % 2147483648
+        yield {
+            "name": "Bluesky",
+            "period": (start + datetime.timedelta(days=i)).isoformat(),
+            "signups": f"{state % 900 + 100}K",
+            "source": ["Bluesky", "Similarweb", "Sensor Tower"][i % 3],
+            "definition": ["new accounts a day", "new sign-ups a day"][(i // 1000) % 2],
+            "status": "estimated" if i % 97 == 0 else "reported",
+        }
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "daily.csv"), "w", newline="") as f:
+        keys = ("name", "period", "signups", "source", "definition", "status")
+        f.write(",".join(keys) + "\n")
+        for r in daily():
+            f.write(",".join(r[k] for k in keys) + "\n")
     data = list(rows())
     with open(os.path.join(OUT, "wide.csv"), "w", newline="") as f:
         f.write("name,mau,web_visits,revenue,news_share,source,period\n")

@@ -53,7 +53,7 @@ def test_tables_are_html_and_charts_are_svg(kernel):
     _, messages = run(client, "compare(x, truth)")
     data = results(messages)[0]
     assert data["text/html"].startswith('<table class="pq"><thead><tr><th>metric</th>')
-    assert "<li>revenue: periods cannot be compared" in data["text/html"]
+    assert "<li>revenue: definitions differ (advertising revenue vs revenue)</li>" in data["text/html"]
     assert "caveats:" in data["text/plain"]
     _, messages = run(client, 'chart(with_figure(platforms, "mau"), "mau")')
     data = results(messages)[0]

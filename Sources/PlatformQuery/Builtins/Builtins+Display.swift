@@ -186,19 +186,9 @@ extension Builtins {
     }
     var sources = sourceLines(figures)
     if unsourced > 0 { sources.append("\(plural(unsourced, "figure")) with no source") }
-    var notes: [Caveat] = []
-    // A plain bar beside counts is drawn on their axis: said.
-    if let note = Comparison.unitlessNote(values) { notes.append(note) }
-    if unsourced > 0 {
-      notes.append(
-        Caveat(
-          .source, subjects: values.filter { $0.inputFigures.isEmpty }.map(\.inline),
-          text:
-            "\(unsourced == 1 ? "a figure has" : "\(unsourced) figures have") no source, so nothing can be said about \(unsourced == 1 ? "its" : "their") period or definition"
-        ))
-    }
-    for caveat in caveats(across: values) { Caveat.add(caveat, to: &notes) }
-    return (sources, notes)
+    // A plain bar beside counts is drawn on their axis, bars without a source are counted, and
+    // the figures' fields are weighed: as a ranking says it.
+    return (sources, CaveatRules.weighing(values))
   }
 
   /// Each source once, with its periods: listed when a few (`Similarweb, September 2024`),

@@ -26,6 +26,15 @@ extension Builtins {
       return list.compactMap(Caveat.init)
     }
     if case .record(let record) = value, record.kind == .caveat { return Caveat(value).map { [$0] } ?? [] }
+    // A ranking (`rank`, `top`): what its table says under it, of its metric's values.
+    if case .list(let items) = value, case .record(let first)? = items.first, first.keys.count >= 3,
+      first.keys[0] == "rank", first.keys[1] == "name", let metric = first.keys.last
+    {
+      return CaveatRules.weighing(items.compactMap { item -> Value? in
+        guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else { return nil }
+        return value
+      })
+    }
     switch value {
     case .list, .record:
       // A list of figures or of records (a ranking, a loaded table): their figures weighed
@@ -40,7 +49,7 @@ extension Builtins {
         }
       }
       collect(value)
-      return caveats(across: values)
+      return CaveatRules.weighing(values)
     default:
       return value.provenance?.caveats ?? []
     }

@@ -65,31 +65,24 @@ enum Table {
   /// weighing them all against each other, as `compare` gives for two. Nothing when no value has
   /// a source; "none" only when every value has one and nothing differs.
   static func rankingCaveats(_ items: [Value], metric: String) -> TableModel.Notes? {
-    var provenances: [Provenance?] = []
     var values: [Value] = []
     for item in items {
       guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
         continue
       }
-      provenances.append(value.provenance)
       values.append(value)
     }
-    let unsourced = provenances.filter { $0 == nil }.count
-    // A plain number ranked among counts is read in their unit: said even when nothing has a source.
-    let unitNote = Comparison.unitlessNote(values)
-    guard unsourced < provenances.count || unitNote != nil else { return nil }
-    var notes: [String] = unitNote.map { [$0.description] } ?? []
-    if unsourced == provenances.count {
-      return TableModel.Notes(title: "caveats:", items: notes)
+    // Numbers typed or loaded without any source are ranked without a caveat line (there is
+    // nothing to weigh but the unit they are read in); sourced ones say "none" only when
+    // nothing differs.
+    if !values.contains(where: { !$0.inputFigures.isEmpty }) {
+      return Comparison.unitlessNote(values).map { TableModel.Notes(title: "caveats:", items: [$0.description]) }
     }
-    if unsourced > 0 {
-      notes.append("\(unsourced) of the ranked values \(unsourced == 1 ? "has" : "have") no source")
-    }
-    notes += CaveatRules.across(values).map(\.description)
-    if notes.isEmpty {
+    let caveats = CaveatRules.weighing(values)
+    if caveats.isEmpty {
       return TableModel.Notes(title: "caveats: none (same sources, periods and definitions)", items: [])
     }
-    return TableModel.Notes(title: "caveats:", items: notes)
+    return TableModel.Notes(title: "caveats:", items: caveats.map(\.description))
   }
 
   static func isNil(_ value: Value) -> Bool {

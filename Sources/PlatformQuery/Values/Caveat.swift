@@ -215,7 +215,9 @@ enum CaveatRules {
             text: "periods differ (\(a.period) vs \(b.period))"))
       }
     }
-    let sameUnit = a.unit == b.unit
+    // Figures in different units (revenue and users: a rate) count different things by nature;
+    // a plain number beside a count may count the same thing as it (`registered` beside `mau`).
+    let sameUnit = a.unit == b.unit || a.unit.isNone || b.unit.isNone
     if sameUnit, !a.definition.isEmpty, !b.definition.isEmpty, a.definition != b.definition {
       result.append(
         Caveat(
@@ -336,10 +338,17 @@ enum CaveatRules {
           .definition, figures: undefined.map(\.0), subjects: [],
           text: "no definition is given for \(ofAll(count(undefined)))\(examples(undefined))"))
     }
+    // Grouped by unit only when figures of different units are weighed (a rate's inputs); plain
+    // numbers go with any unit, as `differences` takes them.
     var units: [String] = []
-    for (figure, _) in all where !units.contains(figure.unit.description) { units.append(figure.unit.description) }
+    for (figure, _) in all where !figure.unit.isNone && !units.contains(figure.unit.description) {
+      units.append(figure.unit.description)
+    }
+    if units.count <= 1 { units = [""] }
     for unit in units {
-      let defined = all.filter { !$0.0.definition.isEmpty && $0.0.unit.description == unit }
+      let defined = all.filter {
+        !$0.0.definition.isEmpty && (unit.isEmpty || $0.0.unit.description == unit || $0.0.unit.isNone)
+      }
       let tally = tallied(defined) { $0.definition }
       if tally.count > 1 {
         let among = units.count > 1 ? " among the figures in \(unit.isEmpty ? "no unit" : unit)" : ""
@@ -521,6 +530,29 @@ extension Period {
 }
 
 extension CaveatRules {
+  /// The caveats of values weighed side by side (a ranking, a chart, a list given to
+  /// `caveats`): a plain number read in the others' unit, the values that have no source, then
+  /// what every figure behind them says (``across(_:)``).
+  static func weighing(_ values: [Value]) -> [Caveat] {
+    var result: [Caveat] = []
+    if let note = Comparison.unitlessNote(values) { result.append(note) }
+    let unsourced = values.filter { $0.numericValue != nil && $0.inputFigures.isEmpty }
+    if !unsourced.isEmpty {
+      let n = unsourced.count
+      let which =
+        n == values.count
+        ? (n == 1 ? "the value has" : "none of the \(n) values has") : "\(n) of the \(values.count) values \(n == 1 ? "has" : "have")"
+      result.append(
+        Caveat(
+          .source, subjects: unsourced.map(\.inline),
+          text:
+            "\(which) no source, so nothing can be said about \(n == 1 ? "its" : "their") period or definition"
+        ))
+    }
+    for caveat in across(values) { Caveat.add(caveat, to: &result) }
+    return result
+  }
+
   /// The caveats of weighing `values` together: every figure behind them, counted, and what
   /// their computations said.
   static func across(_ values: [Value]) -> [Caveat] {
