@@ -106,4 +106,23 @@ import Testing
     }
     #expect(Period.day(1970, 1, 1) == 0)
   }
+
+  /// ISO dates, months and years are read by byte (a daily series has a new period every row):
+  /// every day of 1998–2031 reads as itself, and impossible dates are refused as before.
+  @Test func numericNotationReadsEveryDay() {
+    var day = Period.day(1998, 1, 1)
+    while day <= Period.day(2031, 12, 31) {
+      let (y, m, d) = Period.civil(day)
+      let text = "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+      let period = Period.parse(text)
+      #expect(period?.firstDay == day && period?.lastDay == day, "\(text)")
+      day += 1
+    }
+    #expect(Period.parse("2024-09")?.firstDay == Period.day(2024, 9, 1))
+    #expect(Period.parse("2024-09")?.lastDay == Period.day(2024, 9, 30))
+    #expect(Period.parse("2024")?.lastDay == Period.day(2024, 12, 31))
+    for bad in ["2023-02-29", "2024-00", "2024-13", "2024-13-01", "2024-04-31", "0999", "2024-9", "20244", "2024--01"] {
+      #expect(Period.parse(bad) == nil, "\(bad)")
+    }
+  }
 }

@@ -26,8 +26,8 @@ local function caveats(a, b)
   if a.publisher ~= b.publisher then diffs[#diffs + 1] = "sources differ" end
   if a.estimate then diffs[#diffs + 1] = "a is an estimate" end
   if b.estimate then diffs[#diffs + 1] = "b is an estimate" end
-  if #diffs == 0 then return {} end
-  return {table.concat(diffs, "; ")}
+  -- One caveat a difference, as pq lists them.
+  return diffs
 end
 
 local function compare(a, b)

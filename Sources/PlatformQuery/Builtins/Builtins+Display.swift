@@ -196,12 +196,11 @@ extension Builtins {
   static func sourceLines(_ figures: [Figure]) -> [String] {
     var order: [String] = []
     var periods: [String: [Figure]] = [:]
+    var seen: [String: Set<String>] = [:]
     for figure in figures {
       let source = figure.publisher.isEmpty ? "source not given" : figure.publisher
       if periods[source] == nil { order.append(source) }
-      if !(periods[source]?.contains { $0.period == figure.period } ?? false) {
-        periods[source, default: []].append(figure)
-      }
+      if seen[source, default: []].insert(figure.period).inserted { periods[source, default: []].append(figure) }
     }
     return order.map { source in
       let own = periods[source] ?? []

@@ -52,6 +52,8 @@ enum Comparison {
       let right = b.platformField(position + 1) ?? .nil
       var vs = Value.nil
       var row: [Caveat] = []
+      // The caveats of two figures, as values made once per pair and metric (the common row).
+      var pairValues: [Value]?
       if left.numericValue != nil, let y = right.numericValue {
         if left.isPercent, right.isPercent {
           vs =
@@ -81,7 +83,7 @@ enum Comparison {
         }
         if let first = left.asFigure, let second = right.asFigure {
           // Two figures, as the built-in data and most loaded records hold them.
-          if first != second { row += first.caveats(against: second) }
+          if first != second { pairValues = first.caveatValues(against: second, metric: metric.field) }
         } else {
           let sourcedLeft = !left.inputFigures.isEmpty
           let sourcedRight = !right.inputFigures.isEmpty
@@ -107,9 +109,10 @@ enum Comparison {
             .missing, subjects: [missing], values: [source],
             text: String.concatenating(source, " gives no figure for ", missing)))
       }
+      var rowValues = row.map { $0.under(metric: metric.field).value }
+      if let pairValues { rowValues = rowValues.isEmpty ? pairValues : rowValues + pairValues }
       // Marked when a caveat is listed under the metric and there is a result to mark.
-      let marked = vs.numericValue != nil && !row.isEmpty
-      let rowValues = row.map { $0.under(metric: metric.field).value }
+      let marked = vs.numericValue != nil && !rowValues.isEmpty
       caveats += rowValues
       rows.append(
         .record(

@@ -116,6 +116,7 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
   static func span(_ text: String) -> (Int, Int)? {
     if text.isEmpty { return nil }
+    if let numeric = numericSpan(text) { return numeric }
     // A range written with `/`: each side a period.
     if let slash = text.firstIndex(of: "/") {
       guard let start = span(String(text[..<slash]).trimmingSpaces),
@@ -163,6 +164,42 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
       guard let month = number(parts[1], digits: 2), let dayOfMonth = number(parts[2], digits: 2),
         (1...12).contains(month), (1...daysIn(year, month)).contains(dayOfMonth)
       else { return nil }
+      let d = day(year, month, dayOfMonth)
+      return (d, d)
+    default: return nil
+    }
+  }
+
+  /// `2024`, `2024-09` and `2024-09-30` read by byte, without lowering or splitting the text:
+  /// the forms a daily series comes in, one distinct period a row (nil for any other form, which
+  /// `span` reads as before).
+  static func numericSpan(_ text: String) -> (Int, Int)? {
+    var digits: [Int] = []
+    digits.reserveCapacity(8)
+    var dashes: [Int] = []
+    for (index, byte) in text.utf8.enumerated() {
+      if byte >= 0x30, byte <= 0x39 {
+        digits.append(Int(byte - 0x30))
+      } else if byte == UInt8(ascii: "-") {
+        dashes.append(index)
+      } else {
+        return nil
+      }
+    }
+    func value(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + $1 } }
+    let count = text.utf8.count
+    switch (count, dashes) {
+    case (4, []):
+      let year = value(0..<4)
+      return year >= 1000 ? months(year, 1, 12) : nil
+    case (7, [4]):
+      let year = value(0..<4)
+      return year >= 1000 ? months(year, value(4..<6), value(4..<6)) : nil
+    case (10, [4, 7]):
+      let (year, month, dayOfMonth) = (value(0..<4), value(4..<6), value(6..<8))
+      guard year >= 1000, (1...12).contains(month), (1...daysIn(year, month)).contains(dayOfMonth) else {
+        return nil
+      }
       let d = day(year, month, dayOfMonth)
       return (d, d)
     default: return nil

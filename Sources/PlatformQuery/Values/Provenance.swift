@@ -249,9 +249,32 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     return caveats
   }
 
+  /// The caveats against `other` as the row of `metric` in `compare` holds them (caveat
+  /// values under the metric), made once per pair and metric and kept: `compare(x, truth)` in a
+  /// loop would otherwise make the same records every time.
+  func caveatValues(against other: Figure, metric: String) -> [Value] {
+    let serial = other.serial
+    if let values = caveatCache.withLock({ cache -> [Value]? in
+      guard let entry = cache.entries.first(where: { $0.other == serial }), let row = entry.row, row.metric == metric
+      else { return nil }
+      return row.values
+    }) {
+      return values
+    }
+    let values = caveats(against: other).map { $0.under(metric: metric).value }
+    caveatCache.withLock { cache in
+      if let index = cache.entries.firstIndex(where: { $0.other == serial }) {
+        cache.entries[index].row = (metric, values)
+      }
+    }
+    return values
+  }
+
   private struct CaveatEntry: Sendable {
     let other: UInt64
     let caveats: [Caveat]
+    /// `caveats` as a comparison's row of a metric holds them.
+    var row: (metric: String, values: [Value])?
   }
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
