@@ -212,6 +212,19 @@ import Testing
     #expect(!sources.isEmpty)
   }
 
+  @Test func caveatsAHostCanActOn() throws {
+    let pq = Interpreter()
+    // snippet: caveats
+    let r = try pq.evaluate("ratio(x.revenue, truth.revenue)")
+    for caveat in r.structuredCaveats where caveat.kind == .definition {
+      print(caveat.values)  // ["advertising revenue", "revenue"]
+    }
+    // end
+    let definitions = r.structuredCaveats.filter { $0.kind == .definition }.map(\.values)
+    #expect(definitions == [["advertising revenue", "revenue"]])
+    #expect(r.caveatLine(hint: "caveats(_)")?.hasPrefix("3 caveats: no period given; definitions differ") == true)
+  }
+
   @Test func guideSnippetsAreHere() throws {
     let guide = try #require(readText("docs/embedding.md"))
     let source = try #require(readText("Tests/PlatformQueryTests/EmbeddingGuideTests.swift"))

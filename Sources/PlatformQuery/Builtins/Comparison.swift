@@ -104,10 +104,7 @@ enum Comparison {
       } else if left.numericValue != nil || right.numericValue != nil {
         let missing = left.numericValue == nil ? nameA : nameB
         let source = (left.numericValue == nil ? a : b).figureSource(dataName: dataName)
-        row.append(
-          Caveat(
-            .missing, subjects: [missing], values: [source],
-            text: String.concatenating(source, " gives no figure for ", missing)))
+        pairValues = [missingCaveat(source: source, platform: missing, metric: metric.field)]
       }
       var rowValues = row.map { $0.under(metric: metric.field).value }
       if let pairValues { rowValues = rowValues.isEmpty ? pairValues : rowValues + pairValues }
@@ -126,6 +123,30 @@ enum Comparison {
         shape: platformsShape,
         values: [.string(nameA), .string(nameB), .list(consume rows), .list(consume caveats)]))
   }
+
+  /// The caveat value of a row whose figure `source` does not give for `platform`, made once
+  /// for each and kept (a few hundred: `compare` in a loop asks for the same ones).
+  static func missingCaveat(source: String, platform: String, metric: String) -> Value {
+    let key = MissingKey(source: source, platform: platform, metric: metric)
+    if let known = missingCaveats.withLock({ $0[key] }) { return known }
+    let value = Caveat(
+      .missing, subjects: [platform], values: [source], metric: metric,
+      text: String.concatenating(source, " gives no figure for ", platform)
+    ).value
+    missingCaveats.withLock { cache in
+      if cache.count >= 512 { cache.removeAll() }
+      cache[key] = value
+    }
+    return value
+  }
+
+  private struct MissingKey: Hashable {
+    let source: String
+    let platform: String
+    let metric: String
+  }
+
+  private static let missingCaveats = Locked<[MissingKey: Value]>([:])
 
   /// Why two numbers are not compared at all, or nil: a plain number beside a percentage or
   /// points could be read at either scale (`0.5` as 0.5% or 50%), and a share beside a difference
