@@ -201,7 +201,8 @@ import Testing
         if missing == 0 {
           #expect(line == nil, "\(context)")
         } else {
-          let expected = missing == count ? "any of the \(count) figures" : "\(missing) of the \(count) figures"
+          let expected =
+            missing == count ? "any of the \(count) figures" : "\(missing) of the \(count) figures"
           #expect(line?.text.hasPrefix("no \(word) is given for \(expected)") == true, "\(word): \(context)")
         }
       }
@@ -215,7 +216,9 @@ import Testing
         let spans = distinctPeriods.compactMap(Period.parse)
         let first = Period.day(spans.map(\.firstDay).min() ?? 0)
         let last = Period.day(spans.map(\.lastDay).max() ?? 0)
-        #expect(line.text.contains("\(distinctPeriods.count) ") && line.text.contains("from \(first) to \(last)"), "\(context)")
+        #expect(
+          line.text.contains("\(distinctPeriods.count) ") && line.text.contains("from \(first) to \(last)"),
+          "\(context)")
       } else {
         #expect(periodLine == nil, "\(context)")
       }
@@ -244,7 +247,8 @@ import Testing
         #expect(Self.parsed(statusLine?.values ?? []) == statuses, "\(context)")
       }
       #expect(
-        caveats.contains { $0.kind == .approximate } == specs.contains { $0.approximation != nil }, "\(context)")
+        caveats.contains { $0.kind == .approximate } == specs.contains { $0.approximation != nil },
+        "\(context)")
       // At most a line per kind and a few more: never one per figure.
       #expect(caveats.count <= 10, "\(context)")
     }
@@ -258,7 +262,9 @@ import Testing
       let figures = specs.enumerated().map { Self.figure($1, $0) }
       func summary(_ list: [Figure]) -> [String] {
         let inputs = list.map { Provenance.Input(Provenance(figure: $0)) }
-        return Provenance.combine(text: .written("s"), precedence: 10, inputs: inputs)?.caveats.map(\.kind.rawValue).sorted() ?? []
+        return Provenance.combine(text: .written("s"), precedence: 10, inputs: inputs)?.caveats.map(
+          \.kind.rawValue
+        ).sorted() ?? []
       }
       #expect(summary(figures) == summary(figures.reversed()))
     }

@@ -51,7 +51,9 @@ import Testing
     case .long:
       var text = "name,metric,value,source,period,definition,status\n"
       for s in [a, b] {
-        text += [s.name, s.metric, s.value, s.source, s.period, s.definition, s.status].joined(separator: ",") + "\n"
+        text +=
+          [s.name, s.metric, s.value, s.source, s.period, s.definition, s.status].joined(separator: ",")
+          + "\n"
       }
       try file("long.csv", text)
       return ("long.csv", "d[0].value", "d[1].value")
@@ -70,7 +72,8 @@ import Testing
       try file("side.csv", text)
       func field(_ s: Side) -> String {
         s.definition.isEmpty
-          ? "{\"name\": \"\(s.metric)\"}" : "{\"name\": \"\(s.metric)\", \"description\": \"\(s.definition)\"}"
+          ? "{\"name\": \"\(s.metric)\"}"
+          : "{\"name\": \"\(s.metric)\", \"description\": \"\(s.definition)\"}"
       }
       try file(
         "datapackage.json",
@@ -111,7 +114,8 @@ import Testing
       // A JSON record with no provenance field at all holds a plain number, not a figure: the
       // caveats say it has no source, which covers its period and definition.
       func bare(_ s: Side) -> Bool {
-        (shape == .json || shape == .nestedJSON) && s.source.isEmpty && s.period.isEmpty && s.definition.isEmpty
+        (shape == .json || shape == .nestedJSON) && s.source.isEmpty && s.period.isEmpty
+          && s.definition.isEmpty
           && s.status.isEmpty
       }
       let bareSides = [a, b].filter(bare).count
@@ -119,7 +123,8 @@ import Testing
       let kinds = Set(ratio.structuredCaveats.map(\.kind))
       let texts = ratio.caveatTexts
       if bareSides > 0 {
-        #expect(texts.contains { $0.contains("has no source, so nothing can be said") }, "\(texts) — \(context)")
+        #expect(
+          texts.contains { $0.contains("has no source, so nothing can be said") }, "\(texts) — \(context)")
       }
       // Each field: missing on either side, or given on both and different, is named.
       for (field, kind, left, right) in [
@@ -128,7 +133,9 @@ import Testing
       ] {
         if left.isEmpty || right.isEmpty {
           guard bareSides == 0 else { continue }
-          #expect(texts.contains { $0.hasPrefix("no \(field) is given") }, "\(field) missing: \(texts) — \(context)")
+          #expect(
+            texts.contains { $0.hasPrefix("no \(field) is given") }, "\(field) missing: \(texts) — \(context)"
+          )
         } else if left != right {
           #expect(kinds.contains(kind), "\(field) differs: \(texts) — \(context)")
         }
@@ -153,7 +160,9 @@ import Testing
       }
       // (A ranking also says when it reads a plain number in the other's unit: `mau` loads as
       // users, `registered` as a plain number.)
-      #expect(Set(rankedCaveats.compactMap(Caveat.init).map(\.kind)).subtracting([.unitRead]) == kinds, "\(context)")
+      #expect(
+        Set(rankedCaveats.compactMap(Caveat.init).map(\.kind)).subtracting([.unitRead]) == kinds, "\(context)"
+      )
       if bareSides == 0 {
         let summed = try pq.evaluate("\(first) + \(second)")
         #expect(Set(summed.structuredCaveats.map(\.kind)) == kinds, "\(context)")
@@ -181,7 +190,8 @@ import Testing
       #expect(json.contains("\"kind\": " + JSON.string(caveat.kind.rawValue)))
     }
     // Each row carries its own caveats and its mark.
-    let marked = try pq.evaluate("filter(compare(x, truth).rows, fn(r) { r.marked }) |> map(fn(r) { r.metric })")
+    let marked = try pq.evaluate(
+      "filter(compare(x, truth).rows, fn(r) { r.marked }) |> map(fn(r) { r.metric })")
     #expect(marked.description == "[\"revenue\", \"news_share\"]")
     #expect(try pq.evaluate("compare(x, truth).rows[2].caveats[1].kind").description == "definition")
     #expect(

@@ -44,7 +44,10 @@ import Testing
 
   @Test func revenueComparisonCarriesACaveat() throws {
     let caveats = try show("caveats(ratio(x.revenue, truth.revenue))")
-    #expect(caveats.contains("no period is given for x.revenue (not stated; reported November 2024), so the periods cannot be compared"))
+    #expect(
+      caveats.contains(
+        "no period is given for x.revenue (not stated; reported November 2024), so the periods cannot be compared"
+      ))
     #expect(caveats.contains("x.revenue is an estimate"))
     #expect(try show("caveats(x.mau / truth.mau)") == "[]")
   }
@@ -60,7 +63,8 @@ import Testing
     #expect(lines[5].hasPrefix("news_share") && lines[5].hasSuffix("+2 pp *"))
     #expect(
       table.contains(
-        "news_share: no period is given for x.news_share or truth.news_share, so the periods cannot be compared"))
+        "news_share: no period is given for x.news_share or truth.news_share, so the periods cannot be compared"
+      ))
     #expect(
       lines[6].hasPrefix("suspended_accounts") && lines[6].contains("5.3M accounts")
         && lines[6].hasSuffix("—"))
@@ -314,7 +318,10 @@ import Testing
 @Suite struct RankingCaveatTests {
   @Test func rankingRevenueNamesTheCaveats() throws {
     let shown = try show("rank(platforms, \"revenue\")")
-    #expect(shown.contains("caveats:\n  - no period is given for x.revenue (not stated; reported November 2024), so the periods cannot be compared"))
+    #expect(
+      shown.contains(
+        "caveats:\n  - no period is given for x.revenue (not stated; reported November 2024), so the periods cannot be compared"
+      ))
     #expect(shown.contains("x.revenue is an estimate"))
     let top = try show("top(platforms, \"revenue\", 1)")
     #expect(top.contains("x.revenue is an estimate"))
@@ -332,7 +339,10 @@ import Testing
   @Test func theHTMLFormHasTheSameCaveats() throws {
     let (pq, _) = makeInterpreter()
     let html = try #require(try pq.evaluate("rank(platforms, \"revenue\")").html)
-    #expect(html.contains("<li>no period is given for x.revenue (not stated; reported November 2024), so the periods cannot be compared</li>"))
+    #expect(
+      html.contains(
+        "<li>no period is given for x.revenue (not stated; reported November 2024), so the periods cannot be compared</li>"
+      ))
     #expect(html.contains("<li>definitions differ (advertising revenue vs revenue)</li>"))
   }
 }

@@ -222,7 +222,8 @@ import Testing
     // end
     let definitions = r.structuredCaveats.filter { $0.kind == .definition }.map(\.values)
     #expect(definitions == [["advertising revenue", "revenue"]])
-    #expect(r.caveatLine(hint: "caveats(_)")?.hasPrefix("3 caveats: no period given; definitions differ") == true)
+    #expect(
+      r.caveatLine(hint: "caveats(_)")?.hasPrefix("3 caveats: no period given; definitions differ") == true)
   }
 
   @Test func guideSnippetsAreHere() throws {

@@ -177,7 +177,8 @@ import Testing
     let compared = try show("compare(x.news_share, truth.news_share)")
     #expect(!compared.contains("caveats: none"))
     #expect(
-      compared.contains("no period is given for x.news_share or truth.news_share, so the periods cannot be compared")
+      compared.contains(
+        "no period is given for x.news_share or truth.news_share, so the periods cannot be compared")
     )
   }
 

@@ -121,7 +121,9 @@ import Testing
     #expect(Period.parse("2024-09")?.firstDay == Period.day(2024, 9, 1))
     #expect(Period.parse("2024-09")?.lastDay == Period.day(2024, 9, 30))
     #expect(Period.parse("2024")?.lastDay == Period.day(2024, 12, 31))
-    for bad in ["2023-02-29", "2024-00", "2024-13", "2024-13-01", "2024-04-31", "0999", "2024-9", "20244", "2024--01"] {
+    for bad in [
+      "2023-02-29", "2024-00", "2024-13", "2024-13-01", "2024-04-31", "0999", "2024-9", "20244", "2024--01",
+    ] {
       #expect(Period.parse(bad) == nil, "\(bad)")
     }
   }

@@ -142,7 +142,9 @@ import Testing
     #expect(base.caveats(against: others[1]).map(\.text) == ["periods differ (2024 vs 201)"])
     #expect(base.caveats(against: others[3]).isEmpty)
     #expect(
-      base.caveats(against: others[5]).map(\.description) == ["periods differ (2024 vs 205)", "b5.mau is an estimate"])
+      base.caveats(against: others[5]).map(\.description) == [
+        "periods differ (2024 vs 205)", "b5.mau is an estimate",
+      ])
   }
 
   /// A provenance keeps one or two figures without an array (`FigureList`): however many it

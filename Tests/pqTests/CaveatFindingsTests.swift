@@ -38,9 +38,11 @@ import Testing
     #expect(explained.stdout.contains("definitions differ (monthly active users vs registered accounts)"))
     #expect(explained.stdout.contains("sources differ (Meta vs Bluesky)"))
     for call in ["compare(d[0].value, d[2].value)", "rank(d, \"value\")", "share(d[1].value, d[0].value)"] {
-      let shown = pq("let d = load(\"d.csv\"); \(call)", in: dir).stdout + pq(
-        "let d = load(\"d.csv\"); caveats(\(call))", in: dir
-      ).stdout
+      let shown =
+        pq("let d = load(\"d.csv\"); \(call)", in: dir).stdout
+        + pq(
+          "let d = load(\"d.csv\"); caveats(\(call))", in: dir
+        ).stdout
       #expect(!shown.contains("caveats: none"), "\(call)")
       #expect(shown.contains("definitions differ"), "\(call): \(shown)")
     }
@@ -70,7 +72,8 @@ import Testing
     var day = 0
     for month in [9, 10, 11] {
       for d in 1...(month == 9 || month == 11 ? 30 : 31) {
-        csv += "Bluesky,2024-\(month < 10 ? "0" : "")\(month)-\(d < 10 ? "0" : "")\(d),\(1000 + day)K,Bluesky,new accounts\n"
+        csv +=
+          "Bluesky,2024-\(month < 10 ? "0" : "")\(month)-\(d < 10 ? "0" : "")\(d),\(1000 + day)K,Bluesky,new accounts\n"
         day += 1
       }
     }
@@ -92,7 +95,8 @@ import Testing
   @Test func aChartOfADailySeriesSaysItsCaveatsOnce() {
     var csv = "name,period,signups,source,definition,status\n"
     for d in 1...30 {
-      csv += "Bluesky,2024-09-\(d < 10 ? "0" : "")\(d),\(100 + d)K,Bluesky,new accounts,\(d == 3 ? "estimated" : "reported")\n"
+      csv +=
+        "Bluesky,2024-09-\(d < 10 ? "0" : "")\(d),\(100 + d)K,Bluesky,new accounts,\(d == 3 ? "estimated" : "reported")\n"
     }
     let dir = folder(["s.csv": csv])
     let chart = pq("chart(load(\"s.csv\"), \"signups\")", in: dir).stdout
@@ -121,22 +125,34 @@ import Testing
       "caveats(ratio(figure(20M, unit: \"users\", source: \"Bluesky\", period: \"2024-11\", definition: \"d\", status: \"self-reported\"), figure(10M, unit: \"users\", source: \"Bluesky\", period: \"2024-11\", definition: \"d\")))",
       in: dir
     ).stdout
-    #expect(weighed.contains("a company's claim about itself (figure(20M users)) is weighed against a figure that is not one"))
+    #expect(
+      weighed.contains(
+        "a company's claim about itself (figure(20M users)) is weighed against a figure that is not one"))
   }
 
   /// A headline names each side's own definition, and never says "1 times".
   @Test func headlinesUseEachSidesWords() {
     let dir = folder(["d.csv": Self.long])
-    let sentence = pq("let d = load(\"d.csv\"); headline({name: \"X\", v: figure(600M, unit: \"users\", source: \"X\", period: \"2024-11\", definition: \"monthly active users\")}, {name: \"Bluesky\", v: d[1].value}, \"v\")", in: dir).stdout
-    #expect(sentence.hasPrefix("X's monthly active users (600M users) are 30 times Bluesky's registered accounts (20M users)"), "\(sentence)")
-    let close = pq("headline({name: \"Bluesky\", v: figure(3.504M, unit: \"users\", source: \"A\", period: \"2024-11\", definition: \"d\")}, {name: \"Threads\", v: figure(3.496M, unit: \"users\", source: \"A\", period: \"2024-11\", definition: \"d\")}, \"v\")", in: dir).stdout
+    let sentence = pq(
+      "let d = load(\"d.csv\"); headline({name: \"X\", v: figure(600M, unit: \"users\", source: \"X\", period: \"2024-11\", definition: \"monthly active users\")}, {name: \"Bluesky\", v: d[1].value}, \"v\")",
+      in: dir
+    ).stdout
+    #expect(
+      sentence.hasPrefix(
+        "X's monthly active users (600M users) are 30 times Bluesky's registered accounts (20M users)"),
+      "\(sentence)")
+    let close = pq(
+      "headline({name: \"Bluesky\", v: figure(3.504M, unit: \"users\", source: \"A\", period: \"2024-11\", definition: \"d\")}, {name: \"Threads\", v: figure(3.496M, unit: \"users\", source: \"A\", period: \"2024-11\", definition: \"d\")}, \"v\")",
+      in: dir
+    ).stdout
     #expect(close.hasPrefix("Bluesky has 1.002 times Threads's d (3.504M users vs 3.496M users"), "\(close)")
   }
 
   /// Close values are told apart wherever they stand side by side; only equal values tie.
   @Test func closeValuesAreToldApart() {
     let dir = folder([
-      "c.csv": "name,dau,source,period,definition\nBluesky,3.504M,A,2024-11,d\nThreads,3.496M,A,2024-11,d\nMastodon,3.496M,A,2024-11,d\n"
+      "c.csv":
+        "name,dau,source,period,definition\nBluesky,3.504M,A,2024-11,d\nThreads,3.496M,A,2024-11,d\nMastodon,3.496M,A,2024-11,d\n"
     ])
     let ranked = pq("rank(load(\"c.csv\"), \"dau\")", in: dir).stdout
     #expect(ranked.contains("   1  Bluesky   3.504M"), "\(ranked)")
@@ -145,7 +161,8 @@ import Testing
     let compared = pq("let c = load(\"c.csv\"); compare(c[0].dau, c[1].dau)", in: dir).stdout
     #expect(compared.contains("ratio       1.002×"), "\(compared)")
     #expect(compared.contains("value       3.504M        3.496M"))
-    #expect(pq("let c = load(\"c.csv\"); compare(c[1].dau, c[2].dau)", in: dir).stdout.contains("ratio       1×"))
+    #expect(
+      pq("let c = load(\"c.csv\"); compare(c[1].dau, c[2].dau)", in: dir).stdout.contains("ratio       1×"))
     let chart = pq("chart(load(\"c.csv\"), \"dau\")", in: dir).stdout
     #expect(chart.contains("3.504M") && chart.contains("3.496M"), "\(chart)")
   }
@@ -160,7 +177,8 @@ import Testing
     let top = pq("top(load(\"signups.csv\"), \"signups\", 3)", in: dir).stdout
     #expect(top.hasPrefix("rank  name     period      signups\n"), "\(top)")
     #expect(top.contains("   1  Bluesky  2024-11-18     1.2M"))
-    let caveats = pq("let s = load(\"signups.csv\"); caveats(ratio(s[1].signups, s[3].signups))", in: dir).stdout
+    let caveats = pq("let s = load(\"signups.csv\"); caveats(ratio(s[1].signups, s[3].signups))", in: dir)
+      .stdout
     #expect(caveats.contains("\"Bluesky 2024-11-17 signups is an estimate\""), "\(caveats)")
     #expect(!caveats.contains("signups.csv["))
     let explained = pq("let s = load(\"signups.csv\"); explain(s[0].signups + s[3].signups)", in: dir).stdout
@@ -173,12 +191,14 @@ import Testing
     let result = pq("let d = load(\"d.csv\"); d[0].value + d[1].value", in: dir)
     #expect(result.stdout == "295M users\n")
     #expect(
-      result.stderr.hasPrefix("3 caveats: definitions differ; sources differ; status: claimed"), "\(result.stderr)")
+      result.stderr.hasPrefix("3 caveats: definitions differ; sources differ; status: claimed"),
+      "\(result.stderr)")
     #expect(result.stderr.hasSuffix(" — caveats(…) lists them\n"))
     // Like for like: nothing on stderr.
     #expect(pq("ratio(x.mau, truth.mau)", in: dir).stderr == "")
     // `print` in a script is unchanged.
-    let printed = runPQ(["-"], stdin: "let d = load(\"d.csv\")\nprint(d[0].value + d[1].value)\n", directory: dir)
+    let printed = runPQ(
+      ["-"], stdin: "let d = load(\"d.csv\")\nprint(d[0].value + d[1].value)\n", directory: dir)
     #expect(printed.stdout == "295M users\n" && printed.stderr == "")
   }
 
@@ -198,9 +218,11 @@ import Testing
     let dir = folder([:])
     #expect(
       pq("caveats(x.news_share + truth.news_share)", in: dir).stdout.contains(
-        "the shares are of different wholes (X's users and Truth Social's users), so their sum is not a share of anything"))
+        "the shares are of different wholes (X's users and Truth Social's users), so their sum is not a share of anything"
+      ))
     #expect(
-      pq("caveats(mean([x.news_share, truth.news_share]))", in: dir).stdout.contains("this mean is unweighted"))
+      pq("caveats(mean([x.news_share, truth.news_share]))", in: dir).stdout.contains(
+        "this mean is unweighted"))
     #expect(
       pq("caveats(x.mau * x.news_share)", in: dir).stdout.contains(
         "combines figures from different sources (Similarweb and Pew Research)"))

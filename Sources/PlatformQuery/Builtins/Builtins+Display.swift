@@ -8,7 +8,8 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let items = try arguments.list(0)
       for item in items where item.numericValue == nil {
-        throw arguments.error(0, "shown_together needs numbers, and the list holds \(Arithmetic.describe(item))")
+        throw arguments.error(
+          0, "shown_together needs numbers, and the list holds \(Arithmetic.describe(item))")
       }
       // Compact, as a figure is shown (a plain ratio reads `101`, not `100.86`), to the digits
       // that tell the values apart; values of different units each in its own.
@@ -200,13 +201,17 @@ extension Builtins {
     for figure in figures {
       let source = figure.publisher.isEmpty ? "source not given" : figure.publisher
       if periods[source] == nil { order.append(source) }
-      if seen[source, default: []].insert(figure.period).inserted { periods[source, default: []].append(figure) }
+      if seen[source, default: []].insert(figure.period).inserted {
+        periods[source, default: []].append(figure)
+      }
     }
     return order.map { source in
       let own = periods[source] ?? []
       if own.count <= 3 { return source + ", " + own.map(\.period).joined(separator: ", ") }
       let spans = own.compactMap(\.span)
-      if spans.count == own.count, let first = spans.map(\.firstDay).min(), let last = spans.map(\.lastDay).max() {
+      if spans.count == own.count, let first = spans.map(\.firstDay).min(),
+        let last = spans.map(\.lastDay).max()
+      {
         return "\(source), \(own.count) periods from \(Period.day(first)) to \(Period.day(last))"
       }
       return "\(source), \(own.count) periods"

@@ -92,7 +92,8 @@ extension Builtins {
       arguments throws(PQError) in
       let items = try arguments.list(0)
       guard !items.isEmpty else { throw arguments.error(0, "the mean of an empty list is undefined") }
-      return try Arithmetic.apply(.divide, try total(items, arguments, mean: true), .number(Double(items.count)))
+      return try Arithmetic.apply(
+        .divide, try total(items, arguments, mean: true), .number(Double(items.count)))
     },
     NativeFunction(
       "unit(value)", doc: "The unit of a number as text: users, USD, percent, pp, USD per user, or \"\".",

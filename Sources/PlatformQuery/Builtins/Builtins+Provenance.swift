@@ -30,10 +30,13 @@ extension Builtins {
     if case .list(let items) = value, case .record(let first)? = items.first, first.keys.count >= 3,
       first.keys[0] == "rank", first.keys[1] == "name", let metric = first.keys.last
     {
-      return CaveatRules.weighing(items.compactMap { item -> Value? in
-        guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else { return nil }
-        return value
-      })
+      return CaveatRules.weighing(
+        items.compactMap { item -> Value? in
+          guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
+            return nil
+          }
+          return value
+        })
     }
     switch value {
     case .list, .record:

@@ -115,7 +115,9 @@ enum Comparison {
         .record(
           Record(
             shape: rowShape,
-            values: [.string(metric.field), consume left, consume right, consume vs, .bool(marked), .list(rowValues)]
+            values: [
+              .string(metric.field), consume left, consume right, consume vs, .bool(marked), .list(rowValues),
+            ]
           )))
     }
     return .record(
@@ -215,7 +217,8 @@ enum Comparison {
   private static func pointsNote(share: Value, points: Value) -> Caveat {
     Caveat(
       .scale, subjects: [share.inline, points.inline], values: ["\(share.unit)", "\(points.unit)"],
-      text: "\(share.inline) is a share and \(points.inline) a difference of shares, so they are not compared")
+      text: "\(share.inline) is a share and \(points.inline) a difference of shares, so they are not compared"
+    )
   }
 
   /// Ranks records by a metric, largest first; records without a figure follow, unranked.
@@ -274,7 +277,8 @@ enum Comparison {
           Record(
             shape: shape,
             values: showsPeriod
-              ? [rank, record["name"] ?? .nil, period(record, value), value] : [rank, record["name"] ?? .nil, value])))
+              ? [rank, record["name"] ?? .nil, period(record, value), value]
+              : [rank, record["name"] ?? .nil, value])))
     }
     return result
   }

@@ -100,7 +100,11 @@ public enum DataFile {
     let label = path ?? fileName(name)
     switch value {
     case .record(var record) where record.kind == .plain:
-      guard record.values.contains(where: { if case .list = $0 { return true } else if case .record = $0 { return true } else { return false } }) else {
+      guard
+        record.values.contains(where: {
+          if case .list = $0 { return true } else if case .record = $0 { return true } else { return false }
+        })
+      else {
         return
       }
       value = .nil

@@ -77,7 +77,8 @@ enum ComparisonDisplay {
         }
         // Marked as the comparison marked it: a result with caveats listed under its metric.
         if row["marked"]?.isTruthy == true { comparison += " *" }
-        rows.append([row["metric"]?.text ?? ""] + Table.cells([row["a"] ?? .nil, row["b"] ?? .nil]) + [comparison])
+        rows.append(
+          [row["metric"]?.text ?? ""] + Table.cells([row["a"] ?? .nil, row["b"] ?? .nil]) + [comparison])
       }
     }
     return TableModel(rows: rows, rightAligned: [false, true, true, true], caveats: caveats(record))

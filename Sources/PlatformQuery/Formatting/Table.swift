@@ -76,7 +76,9 @@ enum Table {
     // nothing to weigh but the unit they are read in); sourced ones say "none" only when
     // nothing differs.
     if !values.contains(where: { !$0.inputFigures.isEmpty }) {
-      return Comparison.unitlessNote(values).map { TableModel.Notes(title: "caveats:", items: [$0.description]) }
+      return Comparison.unitlessNote(values).map {
+        TableModel.Notes(title: "caveats:", items: [$0.description])
+      }
     }
     let caveats = CaveatRules.weighing(values)
     if caveats.isEmpty {
@@ -111,7 +113,8 @@ enum Table {
     if digits == 3 { return values.map(cell) }
     return values.map { value in
       switch value {
-      case .quantity(let number, _), .number(let number): return NumberFormat.quantity(number, unit, digits: digits)
+      case .quantity(let number, _), .number(let number):
+        return NumberFormat.quantity(number, unit, digits: digits)
       default: return cell(value)
       }
     }

@@ -117,11 +117,14 @@ public struct Caveat: Sendable, Equatable, CustomStringConvertible {
     if let index = list.firstIndex(where: { $0.saysSame(as: caveat) }) {
       let old = list[index]
       var figures = old.figures
-      for figure in caveat.figures where !figures.contains(where: { $0 === figure }) { figures.append(figure) }
+      for figure in caveat.figures where !figures.contains(where: { $0 === figure }) {
+        figures.append(figure)
+      }
       var subjects = old.subjects
       for subject in caveat.subjects where !subjects.contains(subject) { subjects.append(subject) }
       list[index] = Caveat(
-        old.kind, figures: figures, subjects: subjects, values: old.values, metric: old.metric, text: old.text)
+        old.kind, figures: figures, subjects: subjects, values: old.values, metric: old.metric, text: old.text
+      )
     } else {
       list.append(caveat)
     }
@@ -170,7 +173,9 @@ enum CaveatRules {
       let written = undated.count == 1 && !undated[0].period.isEmpty ? " (\(undated[0].period))" : ""
       let consequence = figures.count > 1 ? ", so the periods cannot be compared" : ""
       result.append(
-        Caveat(.period, figures: undated, text: "no period is given for \(names(undated))\(written)\(consequence)"))
+        Caveat(
+          .period, figures: undated, text: "no period is given for \(names(undated))\(written)\(consequence)")
+      )
     }
     let undefined = figures.filter { $0.definition.isEmpty }
     if !undefined.isEmpty {
@@ -231,10 +236,13 @@ enum CaveatRules {
         result.append(
           Caveat(
             .producer, figures: [a, b], values: [a.publisher, b.publisher],
-            text: "the same figures (\(primaryA)) through different publishers (\(a.publisher) vs \(b.publisher))"))
+            text:
+              "the same figures (\(primaryA)) through different publishers (\(a.publisher) vs \(b.publisher))"
+          ))
       } else if primaryA != primaryB {
         let (kind, words) =
-          a.publisher == b.publisher ? (Caveat.Kind.producer, "primary sources differ") : (.source, "sources differ")
+          a.publisher == b.publisher
+          ? (Caveat.Kind.producer, "primary sources differ") : (.source, "sources differ")
         let text =
           sameUnit
           ? "\(words) (\(primaryA) vs \(primaryB))"
@@ -247,7 +255,9 @@ enum CaveatRules {
       result.append(
         Caveat(
           .status, figures: [claim, other], values: [claim.status.rawValue, other.status.rawValue],
-          text: "a company's claim about itself (\(claim.name)) is weighed against a figure that is not one (\(other.name))"))
+          text:
+            "a company's claim about itself (\(claim.name)) is weighed against a figure that is not one (\(other.name))"
+        ))
     }
     return result
   }
@@ -292,7 +302,9 @@ enum CaveatRules {
     var result: [Caveat] = []
     let all = Array(zip(figures, counts))
     func count(_ items: [(Figure, Int)]) -> Int { items.reduce(0) { $0 + $1.1 } }
-    func ofAll(_ n: Int) -> String { n == total ? "any of the \(total) figures" : "\(n) of the \(total) figures" }
+    func ofAll(_ n: Int) -> String {
+      n == total ? "any of the \(total) figures" : "\(n) of the \(total) figures"
+    }
     func examples(_ items: [(Figure, Int)]) -> String {
       let named = items.prefix(2).map(\.0.name)
       let rest = count(items) - named.count
@@ -308,9 +320,12 @@ enum CaveatRules {
     if periods.count > 1 {
       let spans = periods.values.compactMap(\.span)
       var text: String
-      let values = periods.values.sorted { ($0.span?.firstDay ?? 0, $0.text) < ($1.span?.firstDay ?? 0, $1.text) }
-        .map(\.text)
-      if spans.count == periods.count, let first = spans.map(\.firstDay).min(), let last = spans.map(\.lastDay).max()
+      let values = periods.values.sorted {
+        ($0.span?.firstDay ?? 0, $0.text) < ($1.span?.firstDay ?? 0, $1.text)
+      }
+      .map(\.text)
+      if spans.count == periods.count, let first = spans.map(\.firstDay).min(),
+        let last = spans.map(\.lastDay).max()
       {
         let length = Period.commonLength(spans)
         let listedPeriods = values.count <= 4 ? ": " + values.joined(separator: ", ") : ""
@@ -370,9 +385,13 @@ enum CaveatRules {
     let primaries = tallied(sourced) { $0.producer ?? $0.publisher }
     if primaries.count > 1 {
       let words =
-        units.count > 1 ? "combines figures from \(primaries.count) sources: " : "sources differ: \(primaries.count) sources: "
+        units.count > 1
+        ? "combines figures from \(primaries.count) sources: "
+        : "sources differ: \(primaries.count) sources: "
       result.append(
-        Caveat(.source, figures: sourced.map(\.0), subjects: [], values: primaries, text: words + listing(primaries)))
+        Caveat(
+          .source, figures: sourced.map(\.0), subjects: [], values: primaries,
+          text: words + listing(primaries)))
     }
     let publishers = tallied(sourced) { $0.publisher }
     if publishers.count > 1, primaries.count < publishers.count {
@@ -380,7 +399,8 @@ enum CaveatRules {
         Caveat(
           .producer, figures: sourced.map(\.0), subjects: [], values: publishers,
           text:
-            "figures of the same primary source through \(publishers.count) publishers: " + listing(publishers)))
+            "figures of the same primary source through \(publishers.count) publishers: "
+            + listing(publishers)))
     }
     // Statuses, approximations and notes, with counts.
     let unsure = all.filter { $0.0.status != .reported }
@@ -393,12 +413,15 @@ enum CaveatRules {
       let parts = byStatus.map { plural($0.1, $0.0.noun) }
       let of = count(unsure) == total ? "" : " among the \(total) figures"
       var text = Caveat.joined(parts) + of
-      if byStatus.contains(where: { $0.0 == .claimed }), count(unsure.filter { $0.0.status == .claimed }) < total {
+      if byStatus.contains(where: { $0.0 == .claimed }),
+        count(unsure.filter { $0.0.status == .claimed }) < total
+      {
         text += "; companies' claims about themselves are weighed against figures that are not claims"
       }
       result.append(
         Caveat(
-          .status, figures: unsure.map(\.0), subjects: [], values: byStatus.map { "\($0.0.rawValue) (\($0.1))" },
+          .status, figures: unsure.map(\.0), subjects: [],
+          values: byStatus.map { "\($0.0.rawValue) (\($0.1))" },
           text: text))
     }
     let approximate = all.filter { $0.0.approximation != nil }
@@ -407,13 +430,17 @@ enum CaveatRules {
       result.append(
         Caveat(
           .approximate, figures: approximate.map(\.0), subjects: [], values: words,
-          text: "\(plural(count(approximate), "figure")) \(count(approximate) == 1 ? "is" : "are") approximate (the sources say \(listing(words)))"))
+          text:
+            "\(plural(count(approximate), "figure")) \(count(approximate) == 1 ? "is" : "are") approximate (the sources say \(listing(words)))"
+        ))
     }
     let noted = all.filter { $0.0.note != nil }
     if !noted.isEmpty {
       let notes = tallied(noted) { $0.note ?? "" }
       result.append(
-        Caveat(.note, figures: noted.map(\.0), subjects: [], values: notes, text: "notes on the figures: " + listing(notes)))
+        Caveat(
+          .note, figures: noted.map(\.0), subjects: [], values: notes,
+          text: "notes on the figures: " + listing(notes)))
     }
     return result
   }
@@ -525,7 +552,8 @@ extension Period {
     let days = Set(spans.map(\.firstDay)).count
     let length = last - first + 1
     let missing = length - days
-    return missing > 0 ? "\(missing) of the \(length) days in that span \(missing == 1 ? "has" : "have") no figure" : nil
+    return missing > 0
+      ? "\(missing) of the \(length) days in that span \(missing == 1 ? "has" : "have") no figure" : nil
   }
 }
 
@@ -541,7 +569,8 @@ extension CaveatRules {
       let n = unsourced.count
       let which =
         n == values.count
-        ? (n == 1 ? "the value has" : "none of the \(n) values has") : "\(n) of the \(values.count) values \(n == 1 ? "has" : "have")"
+        ? (n == 1 ? "the value has" : "none of the \(n) values has")
+        : "\(n) of the \(values.count) values \(n == 1 ? "has" : "have")"
       result.append(
         Caveat(
           .source, subjects: unsourced.map(\.inline),

@@ -372,7 +372,8 @@ extension NumberFormat {
     var pairs: [(Double, Double)] = []
     for (a, b) in zip(sorted, sorted.dropFirst()) where !Arithmetic.same(a, b) { pairs.append((a, b)) }
     if pairs.isEmpty { return 3 }
-    for digits in 3...15 where pairs.allSatisfy({ quantity($0.0, unit, digits: digits) != quantity($0.1, unit, digits: digits) }) {
+    for digits in 3...15
+    where pairs.allSatisfy({ quantity($0.0, unit, digits: digits) != quantity($0.1, unit, digits: digits) }) {
       return digits
     }
     return 15

@@ -255,7 +255,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   func caveatValues(against other: Figure, metric: String) -> [Value] {
     let serial = other.serial
     if let values = caveatCache.withLock({ cache -> [Value]? in
-      guard let entry = cache.entries.first(where: { $0.other == serial }), let row = entry.row, row.metric == metric
+      guard let entry = cache.entries.first(where: { $0.other == serial }), let row = entry.row,
+        row.metric == metric
       else { return nil }
       return row.values
     }) {
@@ -735,7 +736,8 @@ public final class Provenance: Measure, @unchecked Sendable {
       for (index, figure) in input.figures.enumerated() { add(figure, inputCounts?[index] ?? 1) }
     }
     return Provenance(
-      text: expression, precedence: precedence, figures: figures, givenCaveats: given, counts: counts, unit: unit)
+      text: expression, precedence: precedence, figures: figures, givenCaveats: given, counts: counts,
+      unit: unit)
   }
 }
 
