@@ -139,9 +139,17 @@ extension Builtins {
     guard fields.contains(where: { $0.numericValue != nil }) else {
       throw arguments.error(1, "no record has a figure for '\(metric)'")
     }
+    // Each bar's period: the record's `period`, or its figure's own (see below).
+    var periods: [String?] = []
     for (item, value) in zip(items, fields) {
       guard case .record(let record) = item else { continue }
       let label = record["name"]?.text ?? "\(bars.count + 1)"
+      if case .string(let text)? = record["period"] {
+        periods.append(text)
+      } else {
+        let figures = value.inputFigures
+        periods.append(figures.count == 1 && figures[0].periodGiven ? figures[0].period : nil)
+      }
       if case .nil = value {
         bars.append(BarChart.Bar(label: label, value: nil, shown: ""))
         barValues.append(.nil)
@@ -156,6 +164,17 @@ extension Builtins {
       barValues.append(value)
     }
     try oneScale(values, arguments, argument: 1)
+    // Rows of a long file or a series repeat their names: each bar says which row it is by its
+    // period (the record's `period`, or its figure's own), after the name when names differ.
+    var names = Set<String>()
+    if bars.contains(where: { !names.insert($0.label).inserted }) {
+      for bar in bars { names.insert(bar.label) }
+      let oneName = names.count == 1
+      for index in bars.indices {
+        guard let period = periods[index] else { continue }
+        bars[index].label = oneName ? period : bars[index].label + " " + period
+      }
+    }
     return (metric, bars, unit, values, barValues)
   }
 

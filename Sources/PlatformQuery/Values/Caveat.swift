@@ -182,9 +182,13 @@ enum CaveatRules {
       result.append(
         Caveat(.definition, figures: undefined, text: "no definition is given for \(names(undefined))"))
     }
-    for (index, a) in figures.enumerated() {
-      for b in figures[(index + 1)...] {
-        for caveat in differences(a, b) { Caveat.add(caveat, to: &result) }
+    if figures.count == 2 {
+      result += differences(figures[0], figures[1])
+    } else if figures.count > 2 {
+      // Three or four figures: each kind of difference once, pairwise when two values differ
+      // (`periods are 1 month apart (…)`), listed when more do (`periods differ: 3 periods …`).
+      for kind in [Caveat.Kind.period, .definition, .source, .producer, .status] {
+        result += differing(kind, figures)
       }
     }
     // A claim already said to be weighed against other figures is not said again on its own.
@@ -260,6 +264,58 @@ enum CaveatRules {
         ))
     }
     return result
+  }
+
+  /// The caveats of `kind` between several figures: the pair's caveat when the figures hold two
+  /// different values of the field, one line listing them when they hold more.
+  static func differing(_ kind: Caveat.Kind, _ figures: [Figure]) -> [Caveat] {
+    // One figure for each distinct value of the field (among the figures that give it).
+    func distinct(_ key: (Figure) -> String?) -> [Figure] {
+      var seen = Set<String>()
+      return figures.filter { figure in key(figure).map { seen.insert($0).inserted } ?? false }
+    }
+    let kept: [Figure]
+    switch kind {
+    case .period: kept = distinct { $0.periodGiven ? $0.period : nil }
+    case .definition: kept = distinct { $0.definition.isEmpty ? nil : $0.definition }
+    case .source: kept = distinct { $0.publisher.isEmpty ? nil : $0.producer ?? $0.publisher }
+    case .producer: kept = distinct { $0.publisher.isEmpty ? nil : $0.publisher }
+    case .status: kept = distinct { $0.status == .claimed ? "claimed" : "not claimed" }
+    default: return []
+    }
+    guard kept.count > 1 else { return [] }
+    if kept.count == 2 || kind == .status || kind == .producer {
+      var result: [Caveat] = []
+      for (index, a) in kept.enumerated() {
+        for b in kept[(index + 1)...] {
+          for caveat in differences(a, b) where caveat.kind == kind { Caveat.add(caveat, to: &result) }
+        }
+      }
+      return result
+    }
+    switch kind {
+    case .period:
+      let ordered = kept.sorted { ($0.span?.firstDay ?? 0, $0.period) < ($1.span?.firstDay ?? 0, $1.period) }
+      let values = ordered.map(\.period)
+      var text = "periods differ: \(values.count) periods (\(values.joined(separator: ", ")))"
+      let spans = ordered.compactMap(\.span)
+      if spans.count == ordered.count, let first = spans.map(\.firstDay).min(), let last = spans.map(\.lastDay).max() {
+        text = "periods differ: \(values.count) periods from \(Period.day(first)) to \(Period.day(last)): "
+          + values.joined(separator: ", ")
+      }
+      return [Caveat(.period, figures: kept, values: values, text: text)]
+    case .definition:
+      // Figures in different units count different things by nature (see `differences`).
+      let units = Set(kept.filter { !$0.unit.isNone }.map { $0.unit.description })
+      guard units.count <= 1 else { return [] }
+      let values = kept.map(\.definition)
+      return [Caveat(.definition, figures: kept, values: values, text: "definitions differ: " + values.joined(separator: ", "))]
+    default:
+      let values = kept.map { $0.producer ?? $0.publisher }
+      let units = Set(kept.filter { !$0.unit.isNone }.map { $0.unit.description })
+      let words = units.count > 1 ? "combines figures from \(values.count) sources: " : "sources differ: "
+      return [Caveat(.source, figures: kept, values: values, text: words + values.joined(separator: ", "))]
+    }
   }
 
   /// What a figure's reader must know whatever it is weighed against: its status, an
