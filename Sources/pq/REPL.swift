@@ -182,7 +182,8 @@ final class REPL {
         write("= " + value.inline + "\n")
       }
       // A number with caveats says so under it, in one dim line: they are what pq is for.
-      if let line = value.caveatLine(hint: "caveats(_)") {
+      if var line = value.caveatLine(hint: "caveats(_)") {
+        line = TerminalText.wrap(line, width: Terminal.stdoutIsTerminal ? Terminal.width : nil, indent: 2)
         write(color ? "\u{1b}[2m" + line + "\u{1b}[0m\n" : line + "\n")
       }
     }

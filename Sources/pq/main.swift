@@ -120,7 +120,8 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
           value.rendered(width: Terminal.stdoutIsTerminal ? Terminal.width : nil) + "\n")
       }
       // The caveats a number carries, in one line on stderr: the value on stdout stays clean.
-      if let line = value.caveatLine(hint: "caveats(…) lists them") {
+      if var line = value.caveatLine(hint: "caveats(…) lists them") {
+        line = TerminalText.wrap(line, width: Terminal.stderrIsTerminal ? Terminal.width : nil, indent: 2)
         Output.standardOutput.flush()
         Terminal.writeError((color ? "\u{1b}[2m" + line + "\u{1b}[0m" : line) + "\n")
       }

@@ -450,6 +450,7 @@ func temporaryFolder() -> String {
   @Test(arguments: [
     "source(x.mau)", "table(platforms, [\"name\", \"owner\", \"parent\", \"reach\", \"role\"])", "x",
     "compare(x, truth)", "compare(x.revenue, truth.revenue)", "chart(platforms, \"mau\", log: true)",
+    "ratio(x.revenue, truth.revenue) + figure(1, source: \"A very long source name, to make the line long\")",
     "[{name: \"微博 Weibo\", note: \"中国的社交平台，用户很多，这是一个很长的说明文字，需要换行才能显示完整\"}, {name: \"X 🙂\", note: \"ok\"}]",
   ])
   func fitsEightyColumns(_ expression: String) {
