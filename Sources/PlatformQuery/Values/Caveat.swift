@@ -299,8 +299,11 @@ enum CaveatRules {
       let values = ordered.map(\.period)
       var text = "periods differ: \(values.count) periods (\(values.joined(separator: ", ")))"
       let spans = ordered.compactMap(\.span)
-      if spans.count == ordered.count, let first = spans.map(\.firstDay).min(), let last = spans.map(\.lastDay).max() {
-        text = "periods differ: \(values.count) periods from \(Period.day(first)) to \(Period.day(last)): "
+      if spans.count == ordered.count, let first = spans.map(\.firstDay).min(),
+        let last = spans.map(\.lastDay).max()
+      {
+        text =
+          "periods differ: \(values.count) periods from \(Period.day(first)) to \(Period.day(last)): "
           + values.joined(separator: ", ")
       }
       return [Caveat(.period, figures: kept, values: values, text: text)]
@@ -309,7 +312,11 @@ enum CaveatRules {
       let units = Set(kept.filter { !$0.unit.isNone }.map { $0.unit.description })
       guard units.count <= 1 else { return [] }
       let values = kept.map(\.definition)
-      return [Caveat(.definition, figures: kept, values: values, text: "definitions differ: " + values.joined(separator: ", "))]
+      return [
+        Caveat(
+          .definition, figures: kept, values: values,
+          text: "definitions differ: " + values.joined(separator: ", "))
+      ]
     default:
       let values = kept.map { $0.producer ?? $0.publisher }
       let units = Set(kept.filter { !$0.unit.isNone }.map { $0.unit.description })
