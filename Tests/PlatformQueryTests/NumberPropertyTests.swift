@@ -119,6 +119,31 @@ struct SplitMix {
     #expect(checked == 20000)
   }
 
+  /// `format(v, ",")` writes every whole digit, grouped, at any magnitude (1e21 was `1,e21`):
+  /// no exponent, groups of three, and the text without commas reads back as the same number.
+  @Test func groupedFormatWritesEveryDigit() {
+    var random = SplitMix(state: 77)
+    for _ in 0..<3000 {
+      let exponent = random.int(-9...40)
+      let value = (Double(random.next() % 1_000_000) / 1e5 + 1) * pow(10, Double(exponent))
+      let text = NumberFormat.custom(value, unit: .none, spec: ",") ?? ""
+      #expect(!text.contains("e"), "\(value): \(text)")
+      let whole = text.split(separator: ".")[0].split(separator: ",")
+      #expect(
+        whole.dropFirst().allSatisfy { $0.count == 3 } && (1...3).contains(whole.first?.count ?? 0), "\(text)"
+      )
+      // Whole numbers are written exactly (as the shortest digits that read back); fractions
+      // to the 6 significant digits a plain number shows.
+      let read = Double(text.replacingOccurrences(",", "")) ?? .nan
+      if abs(value) >= 1e15 {
+        #expect(read == value, "\(value): \(text)")
+      } else {
+        #expect(abs(read - value) <= 1e-5 * abs(value), "\(value): \(text)")
+      }
+    }
+    #expect(NumberFormat.custom(1e21, unit: .none, spec: ",") == "1,000,000,000,000,000,000,000")
+  }
+
   @Test func percentagesFromAThousandShowEveryWholeDigit() {
     var random = SplitMix(state: 99)
     for _ in 0..<5000 {

@@ -186,11 +186,32 @@ extension NumberFormat {
       return quantity(value, unit, digits: significantDigits)
     }
     var number = decimals.map { c("%.\($0)f", abs(value)) } ?? plain(abs(value))
-    if grouped { number = group(number) }
+    // Every whole digit, grouped: an exponent form (`1e21`) is written out first, with the
+    // number's shortest digits and zeros (no binary noise: 1e21 is 1,000,000,000,000,000,000,000).
+    if grouped { number = group(positional(number.contains("e") ? written(abs(value)) : number)) }
     if value < 0 { number = "-" + number }
     if unit.isNone { return number }
     if unit.isMoney { return value < 0 ? "-$" + number.dropFirst() : "$" + number }
     return number + " " + unit.name(plural: abs(value) != 1)
+  }
+
+  /// A number written `1.5e21` or `2e-7` in positional notation (`1500000000000000000000`,
+  /// `0.0000002`); other text unchanged.
+  static func positional(_ text: String) -> String {
+    guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }),
+      let exponent = Int(text[text.index(after: e)...])
+    else { return text }
+    let mantissa = text[..<e]
+    let point = mantissa.firstIndex(of: ".")
+    let whole = point.map { mantissa[..<$0] } ?? mantissa
+    let fraction = point.map { mantissa[mantissa.index(after: $0)...] } ?? ""
+    let digits = Array(whole + fraction)
+    let position = whole.count + exponent  // digits before the point
+    if position <= 0 { return "0." + String(repeating: "0", count: -position) + String(digits) }
+    if position >= digits.count {
+      return String(digits) + String(repeating: "0", count: position - digits.count)
+    }
+    return String(digits[..<position]) + "." + String(digits[position...])
   }
 
   static func group(_ number: String) -> String {
