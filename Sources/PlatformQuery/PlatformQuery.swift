@@ -62,7 +62,20 @@ public final class Interpreter {
       }
     }
 
-    /// Which files a script may read and write (`load`, `save`, `import "path"`, `env`).
+    /// Which environment variables `env(name)` may read: a grant of its own, apart from files
+    /// (a host that lets formulas read one folder has not let them read `PATH` or a secret).
+    public enum EnvironmentAccess: Sendable {
+      /// None: `env` is refused. The default for embedding.
+      case none
+      /// The process's environment (the `pq` command).
+      case all
+      /// Only these names, from the process's environment.
+      case names([String])
+      /// These values, given by the host (the process's environment is not read).
+      case values([String: String])
+    }
+
+    /// Which files a script may read and write (`load`, `save`, `import "path"`).
     public enum FileAccess: Sendable {
       /// No file access at all: the default for embedding.
       case none
@@ -89,6 +102,8 @@ public final class Interpreter {
     public var output: @Sendable (String) -> Void = { _ in }
     /// Files the script may touch.
     public var fileAccess: FileAccess = .none
+    /// Environment variables `env` may read; none unless the host grants them.
+    public var environment: EnvironmentAccess = .none
     /// Steps, depth, time and size limits.
     public var limits = Limits()
     /// Whether charts and tables may use Unicode block and rule characters.

@@ -46,6 +46,8 @@ func makeInterpreter(
   }
   settings.fileAccess = .separate(read: folders + options.allowRead, write: folders + options.allowWrite)
   settings.fileAccessHint = "pq grants more with --allow-read DIR (load, import) and --allow-write DIR (save)"
+  // The command is the user's own: its scripts read the environment it was started with.
+  settings.environment = .all
   settings.standardInput = { readStandardInput() }
   settings.unicode = !options.ascii && Terminal.supportsUnicode
   settings.terminalWidth = Terminal.stdoutIsTerminal ? Terminal.width : 80

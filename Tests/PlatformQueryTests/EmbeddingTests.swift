@@ -155,8 +155,29 @@ import Testing
     #expect(
       failure("load(\"\(folder)/../../etc/passwd\")", pq)?.message.contains("outside the allowed folders")
         == true)
-    let open = makeInterpreter(files: .all).0
-    #expect(try open.evaluate("env(\"NO_SUCH_VARIABLE_PQ\")").isNil)
+    // Files are not the environment: a host that grants folders (or every file) has not
+    // granted `env`.
+    for access in [Interpreter.Options.FileAccess.folders([folder]), .all] {
+      let error = try #require(failure("env(\"PATH\")", makeInterpreter(files: access).0))
+      #expect(error.message == "env: not permitted: this interpreter may read no environment variables")
+    }
+  }
+
+  @Test func theEnvironmentIsAGrantOfItsOwn() throws {
+    func interpreter(_ access: Interpreter.Options.EnvironmentAccess) -> Interpreter {
+      var options = Interpreter.Options()
+      options.environment = access
+      return Interpreter(options: options)
+    }
+    let all = interpreter(.all)
+    #expect(try all.evaluate("env(\"NO_SUCH_VARIABLE_PQ\")").isNil)
+    #expect(try all.evaluate("env(\"PATH\")").stringValue == String(cString: getenv("PATH")))
+    let some = interpreter(.names(["PATH"]))
+    #expect(try some.evaluate("env(\"PATH\")").stringValue == String(cString: getenv("PATH")))
+    #expect(failure("env(\"HOME\")", some)?.message.contains("'HOME' is not one of") == true)
+    let given = interpreter(.values(["REGION": "eu"]))
+    #expect(try given.evaluate("env(\"REGION\")").stringValue == "eu")
+    #expect(try given.evaluate("env(\"PATH\")").isNil)
   }
 
   @Test func nativeFunctionThrowing() throws {

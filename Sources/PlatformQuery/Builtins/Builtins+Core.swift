@@ -64,13 +64,18 @@ extension Builtins {
       return value
     },
     NativeFunction(
-      "env(name)", doc: "An environment variable's value, or nil (needs file access).",
+      "env(name)",
+      doc:
+        "An environment variable's value, or nil (the host must grant the environment; the pq command does).",
       example: "env(\"HOME\")"
     ) { arguments throws(PQError) in
-      try arguments.runtime.requireFileAccess("env")
       let name = try arguments.string(0)
-      guard let value = getenv(name) else { return .nil }
-      return .string(String(cString: value))
+      do throws(PQError) {
+        guard let value = try arguments.runtime.environmentValue(name) else { return .nil }
+        return .string(value)
+      } catch {
+        throw arguments.failure(error.message, notes: error.notes)
+      }
     },
   ]
 }

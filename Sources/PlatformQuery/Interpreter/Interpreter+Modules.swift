@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension Interpreter: RuntimeHost {
   func output(_ text: String) { options.output(text) }
 
@@ -14,6 +20,23 @@ extension Interpreter: RuntimeHost {
   }
 
   var standardInput: (@Sendable () -> [UInt8])? { options.standardInput }
+
+  func environmentValue(_ name: String, span: Span?) throws(PQError) -> String? {
+    func fromProcess() -> String? { getenv(name).map { String(cString: $0) } }
+    switch options.environment {
+    case .all: return fromProcess()
+    case .values(let values): return values[name]
+    case .names(let names):
+      if names.contains(name) { return fromProcess() }
+      throw PQError(
+        .runtime, "'\(name)' is not one of the environment variables this interpreter may read",
+        span: span, notes: ["allowed: " + names.joined(separator: ", ")])
+    case .none:
+      throw PQError(
+        .runtime, "not permitted: this interpreter may read no environment variables", span: span,
+        notes: ["the host grants them with Interpreter.Options.environment (file access does not)"])
+    }
+  }
 
   var display: DisplaySettings {
     DisplaySettings(unicode: options.unicode, chartWidth: options.terminalWidth, wrapWidth: options.wrapWidth)

@@ -11,6 +11,9 @@ protocol RuntimeHost: AnyObject {
   func output(_ text: String)
   /// Fails unless `what` (`load`, `save`, `import`, `env`) may touch `path` (any path when nil).
   func checkFileAccess(_ path: String?, what: String, span: Span?) throws(PQError)
+  /// An environment variable's value as the host grants it (nil when unset); fails when the
+  /// host has not granted `env` that name.
+  func environmentValue(_ name: String, span: Span?) throws(PQError) -> String?
   /// The host's standard input for `load("-")`, or nil when there is none.
   var standardInput: (@Sendable () -> [UInt8])? { get }
   /// How output is drawn: Unicode or ASCII, the chart width, the wrap width.
@@ -40,6 +43,12 @@ extension Runtime {
   func requireFileAccess(_ what: String) throws(PQError) {
     guard let host else { throw Runtime.noHost(what) }
     try host.checkFileAccess(nil, what: what, span: nil)
+  }
+
+  /// An environment variable's value, as the host grants it (denied when there is no host).
+  func environmentValue(_ name: String) throws(PQError) -> String? {
+    guard let host else { throw Runtime.noHost("env") }
+    return try host.environmentValue(name, span: nil)
   }
 
   /// Checks a path against the host's file access (denied when there is no host).
