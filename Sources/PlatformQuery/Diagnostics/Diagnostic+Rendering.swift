@@ -35,8 +35,9 @@ extension PQError {
       // A very long line shows a window around the place, so the caret stays on screen.
       if text.count > 120 {
         let characters = Array(text)
+        width = min(width, 60)
         let from = max(0, column - 1 - 50)
-        let to = min(characters.count, column - 1 + max(width, 1) + 50)
+        let to = min(characters.count, column - 1 + width + 50)
         text = (from > 0 ? "…" : "") + String(characters[from..<to]) + (to < characters.count ? "…" : "")
         column = column - from + (from > 0 ? 1 : 0)
         width = min(width, 60)

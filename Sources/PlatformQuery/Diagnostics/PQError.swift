@@ -50,12 +50,48 @@ public struct PQError: Error, Sendable, CustomStringConvertible {
   }
 
   /// Creates an error.
+  /// A message that quotes at most `quoteLimit` characters of any text it quotes (`'…'`): a
+  /// 10 MB cell in a file must not become 20 MB of diagnostics. Cut in the middle, with `…`.
+  static func bounded(_ message: String) -> String {
+    guard message.utf8.count > quoteLimit else { return message }
+    var out = ""
+    var quoted: [Character]?
+    let characters = Array(message)
+    for (index, character) in characters.enumerated() {
+      // A quote opens after a space, a bracket or the start, and closes before a space,
+      // punctuation or the end: an apostrophe (`Social's`) does neither.
+      let before = index > 0 ? characters[index - 1] : " "
+      let after = index + 1 < characters.count ? characters[index + 1] : " "
+      if character == "'", quoted == nil, before == " " || before == "(" || before == "[" || index == 0 {
+        out.append(character)
+        quoted = []
+      } else if character == "'", let inside = quoted, after == " " || after.isPunctuation || after == ")" {
+        out += shortened(inside) + "'"
+        quoted = nil
+      } else if quoted != nil {
+        quoted?.append(character)
+      } else {
+        out.append(character)
+      }
+    }
+    if let inside = quoted { out += shortened(inside) }
+    return out.count > 4 * quoteLimit ? String(out.prefix(4 * quoteLimit)) + "…" : out
+  }
+
+  /// How much of a quoted text a message keeps.
+  static let quoteLimit = 200
+
+  private static func shortened(_ text: [Character]) -> String {
+    text.count <= quoteLimit
+      ? String(text) : String(text[..<(quoteLimit - 40)]) + "…" + String(text[(text.count - 39)...])
+  }
+
   public init(
     _ kind: Kind, _ message: String, source: Source? = nil, span: Span? = nil, notes: [String] = [],
     isUnexpectedEnd: Bool = false
   ) {
     self.kind = kind
-    self.message = message
+    self.message = PQError.bounded(message)
     self.source = source
     self.span = span
     self.notes = notes

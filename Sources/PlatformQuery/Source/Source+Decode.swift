@@ -27,10 +27,20 @@ extension Source {
         let offset = source.lineStarts[line - 1] + Array(prefix.utf8).count
         let what =
           byte == 0 ? "a NUL byte" : "invalid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))"
-        var error = PQError(
-          .syntax, "\(what) at line \(line), column \(column)", source: source,
-          span: Span(start: offset, end: offset + 1),
-          notes: ["pq source must be UTF-8 text"])
+        // A program is refused as a syntax error; a data file (read unindexed by `load`) as
+        // what it is, a file that cannot be read as text.
+        var error =
+          indexesLines
+          ? PQError(
+            .syntax, "\(what) at line \(line), column \(column)", source: source,
+            span: Span(start: offset, end: offset + 1), notes: ["pq source must be UTF-8 text"])
+          : PQError(
+            .runtime, "\(what) at line \(line), column \(column): this data file is not UTF-8 text",
+            source: source,
+            span: Span(start: offset, end: offset + 1),
+            notes: [
+              "pq reads data files as UTF-8; save it as UTF-8 (spreadsheets call it \"CSV UTF-8\") and load it again"
+            ])
         error.isUnexpectedEnd = false
         throw error
       }
