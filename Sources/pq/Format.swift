@@ -14,7 +14,7 @@ func formatFiles(_ paths: [String], checkOnly: Bool) -> ExitCode {
     // A file that cannot be read is reported, and the others are still formatted.
     let source: Source
     do {
-      let bytes = path == "-" ? readStandardInput() : try FileSystem.read(path)
+      let bytes = path == "-" ? readStandardInput() : try FileSystem.read(path, regularOnly: false)
       source = try Source.decode(bytes, name: path == "-" ? "<stdin>" : path)
     } catch let failure as FileSystem.Failure {
       Terminal.writeError("pq: error: \(failure.message)\n")

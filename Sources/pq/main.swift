@@ -66,7 +66,7 @@ func report(_ error: PQError) -> ExitCode {
 
 func readSource(_ path: String) -> Source? {
   do {
-    let bytes = path == "-" ? readStandardInput() : try FileSystem.read(path)
+    let bytes = path == "-" ? readStandardInput() : try FileSystem.read(path, regularOnly: false)
     return try Source.decode(bytes, name: path == "-" ? "<stdin>" : path)
   } catch let failure as FileSystem.Failure {
     Terminal.writeError("pq: error: \(failure.message)\n")
@@ -79,8 +79,15 @@ func readSource(_ path: String) -> Source? {
 }
 
 /// Standard input to its end (what has been read when it fails).
+/// Standard input, whole, up to `FileSystem.defaultReadLimit` (`load("-") < /dev/zero` ends with
+/// an error at the limit, not in the allocator).
 func readStandardInput() -> [UInt8] {
-  (try? FileSystem.readAll(0, name: "<stdin>")) ?? []
+  do throws(FileSystem.Failure) {
+    return try FileSystem.readAll(0, name: "<stdin>")
+  } catch {
+    Terminal.writeError("pq: \(error.message)\n")
+    exit(ExitCode.runtimeError.rawValue)
+  }
 }
 
 func runScript(_ source: Source, _ interpreter: Interpreter) -> ExitCode {

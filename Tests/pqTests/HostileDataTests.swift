@@ -49,6 +49,50 @@ import Testing
     #expect(result.stderr.contains("zzz…zzz"))
   }
 
+  /// A FIFO named like a data file, or a device behind a symbolic link, is refused before it is
+  /// read (a FIFO without a writer used to block `open` forever, past every limit).
+  @Test func onlyRegularFilesAreLoaded() {
+    let dir = folder([:])
+    #expect(mkfifo(dir + "/fifo.csv", 0o644) == 0)
+    #expect(symlink("/dev/zero", dir + "/zero.csv") == 0)
+    let fifo = runPQ(["-e", "load(\"fifo.csv\")"], directory: dir, seconds: 20)
+    #expect(fifo.status == 1)
+    #expect(
+      fifo.stderr.contains("cannot read 'fifo.csv': it is a FIFO (a named pipe); pq reads regular files"))
+    let device = runPQ(["--allow-read", "/dev", "-e", "load(\"zero.csv\")"], directory: dir, seconds: 20)
+    #expect(device.status == 1)
+    #expect(device.stderr.contains("cannot read 'zero.csv': it is a device"), "\(device.stderr)")
+    let imported = runPQ(["-e", "import \"fifo.csv\""], directory: dir, seconds: 20)
+    #expect(imported.status != 0)
+    // The command's own script may still come from a pipe (`pq <(…)`).
+    let piped = runPQ(["/dev/stdin"], stdin: "print(6 * 7)\n", directory: dir)
+    #expect(piped.stdout == "42\n", "\(piped.stderr)")
+  }
+
+  /// A host's memory budget caps what `load` reads; a read that goes on past its limit stops.
+  @Test func readsStopAtTheirLimit() throws {
+    let dir = folder([
+      "big.csv": Array("name,v\n".utf8) + Array(repeating: Array("X,1\n".utf8), count: 2000).flatMap { $0 }
+    ])
+    var options = Interpreter.Options()
+    options.fileAccess = .folders([dir])
+    options.limits.memory = 4096
+    let pq = Interpreter(options: options)
+    do {
+      _ = try pq.evaluate("load(\"\(dir)/big.csv\")")
+      Issue.record("read past the memory budget")
+    } catch {
+      #expect(error.message.contains("is more than the 4 KiB a read may take"), "\(error.message)")
+    }
+    var pipe: [Int32] = [0, 0]
+    #expect(Glibc.pipe(&pipe) == 0)
+    let bytes = [UInt8](repeating: 7, count: 100)
+    _ = bytes.withUnsafeBufferPointer { write(pipe[1], $0.baseAddress, $0.count) }
+    close(pipe[1])
+    #expect(throws: FileSystem.Failure.self) { try FileSystem.readAll(pipe[0], name: "pipe", limit: 10) }
+    close(pipe[0])
+  }
+
   /// An apostrophe in a long message is not a quote: nothing is cut from plain prose.
   @Test func apostrophesAreNotQuotes() {
     let prose = String(repeating: "Truth Social's users ", count: 20)

@@ -43,7 +43,9 @@ extension Builtins {
         throw arguments.error(0, "load reads \(DataFile.extensionsText) files, not '\(path)'")
       }
       let bytes: [UInt8]
-      do throws(FileSystem.Failure) { bytes = try FileSystem.read(path) } catch {
+      // No file larger than the evaluation's memory budget is read (1 GiB without one).
+      let limit = arguments.runtime.limits.memory ?? FileSystem.defaultReadLimit
+      do throws(FileSystem.Failure) { bytes = try FileSystem.read(path, limit: limit) } catch {
         throw arguments.error(0, error.message)
       }
       let source = try Source.decode(bytes, name: path, indexesLines: false)

@@ -23,23 +23,69 @@ public enum FileSystem {
     }
   }
 
-  /// Reads a whole regular file.
-  public static func read(_ path: String) throws(Failure) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+  /// The most bytes a file read takes when the caller names no limit (1 GiB): `/dev/zero` on
+  /// standard input must end in an error, not in the host's allocator.
+  public static let defaultReadLimit = 1 << 30
+
+  /// Reads a whole regular file of at most `limit` bytes. Anything else — a folder, a FIFO, a
+  /// device, a socket, also through a symbolic link — is refused before a byte is read: it is
+  /// opened without blocking (a FIFO with no writer would wait forever in `open`) and checked.
+  ///
+  /// `regularOnly: false` also reads a FIFO or a device (the `pq` command's own script path,
+  /// which may be `<(…)` in a shell), still up to `limit`.
+  public static func read(_ path: String, limit: Int = defaultReadLimit, regularOnly: Bool = true)
+    throws(Failure)
+    -> [UInt8]
+  {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regularOnly ? O_NONBLOCK : 0))
     guard descriptor >= 0 else { throw Failure(message: "cannot read '\(path)': \(describeErrno(errno))") }
     defer { close(descriptor) }
     var status = stat()
-    if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
-      throw Failure(message: "cannot read '\(path)': it is a directory")
+    guard fstat(descriptor, &status) == 0 else {
+      throw Failure(message: "cannot read '\(path)': \(describeErrno(errno))")
     }
-    return try readAll(descriptor, name: path)
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case _ where !regularOnly && status.st_mode & S_IFMT != S_IFDIR: break
+    case S_IFDIR: throw Failure(message: "cannot read '\(path)': it is a directory")
+    case S_IFIFO:
+      throw Failure(message: "cannot read '\(path)': it is a FIFO (a named pipe); pq reads regular files")
+    case S_IFSOCK: throw Failure(message: "cannot read '\(path)': it is a socket; pq reads regular files")
+    default: throw Failure(message: "cannot read '\(path)': it is a device; pq reads regular files")
+    }
+    if Int(status.st_size) > limit {
+      throw Failure(
+        message:
+          "cannot read '\(path)': \(sizeText(Int(status.st_size))) is more than the \(sizeText(limit)) a read may take"
+      )
+    }
+    // A regular file reads as usual once it is known to be one.
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    return try readAll(descriptor, name: path, limit: limit)
   }
 
-  /// Reads a descriptor to its end (a file, or standard input: `readAll(0, name: "<stdin>")`).
-  public static func readAll(_ descriptor: Int32, name: String) throws(Failure) -> [UInt8] {
+  /// `1.5 GiB`, `300 MiB`, `12 KiB` or `700 bytes`.
+  static func sizeText(_ bytes: Int) -> String {
+    for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size {
+      let tenths = Int((Double(bytes) / Double(size) * 10).rounded())
+      return (tenths % 10 == 0 || tenths >= 100 ? String((tenths + 5) / 10) : "\(tenths / 10).\(tenths % 10)")
+        + " " + unit
+    }
+    return "\(bytes) bytes"
+  }
+
+  /// Reads a descriptor to its end (a file, or standard input: `readAll(0, name: "<stdin>")`),
+  /// failing past `limit` bytes (a file that grows, a file in `/proc`, a pipe that never ends).
+  public static func readAll(_ descriptor: Int32, name: String, limit: Int = defaultReadLimit) throws(Failure)
+    -> [UInt8]
+  {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
+      if bytes.count > limit {
+        throw Failure(
+          message: "cannot read '\(name)': it is more than the \(sizeText(limit)) a read may take")
+      }
       let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
