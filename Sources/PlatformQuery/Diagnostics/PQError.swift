@@ -49,7 +49,6 @@ public struct PQError: Error, Sendable, CustomStringConvertible {
     case cancelled
   }
 
-  /// Creates an error.
   /// A message that quotes at most `quoteLimit` characters of any text it quotes (`'…'`): a
   /// 10 MB cell in a file must not become 20 MB of diagnostics. Cut in the middle, with `…`.
   static func bounded(_ message: String) -> String {
@@ -86,6 +85,7 @@ public struct PQError: Error, Sendable, CustomStringConvertible {
       ? String(text) : String(text[..<(quoteLimit - 40)]) + "…" + String(text[(text.count - 39)...])
   }
 
+  /// Creates an error.
   public init(
     _ kind: Kind, _ message: String, source: Source? = nil, span: Span? = nil, notes: [String] = [],
     isUnexpectedEnd: Bool = false

@@ -3,7 +3,7 @@
 ///
 /// Every output — text, `--json`, HTML, SVG footnotes, hover, the machine mode — renders caveats
 /// from these fields; nothing reads a caveat's sentence back. The sentence is made once, by
-/// ``CaveatRules``, from the same fields.
+/// `CaveatRules`, from the same fields.
 public struct Caveat: Sendable, Equatable, CustomStringConvertible {
   /// The kinds of caveat.
   public enum Kind: String, Sendable, CaseIterable {

@@ -453,7 +453,7 @@ public final class Provenance: Measure, @unchecked Sendable {
   /// The distinct figures used, in order of first use. A computation over many figures (a sum of
   /// a loaded column) keeps one figure of each kind — the same unit, source, period, definition,
   /// status, approximation and note, which raise the same caveats — and counts how many each
-  /// stands for (``counts``).
+  /// stands for (`counts`).
   public var figures: [Figure] { figureList.array }
   /// `figures` as kept: one or two without an array (see ``FigureList``).
   let figureList: FigureList
@@ -471,7 +471,7 @@ public final class Provenance: Measure, @unchecked Sendable {
   let givenCaveats: [Caveat]
 
   /// Why weighing the figures behind this value is not like for like: what the computation
-  /// said (``givenCaveats``), then what its figures' fields say (``CaveatRules``), named for a
+  /// said (`givenCaveats`), then what its figures' fields say (`CaveatRules`), named for a
   /// few figures and summed up exactly for many.
   public var caveats: [Caveat] {
     // The common case, two figures (ratio(x.mau, truth.mau)): kept per pair.
