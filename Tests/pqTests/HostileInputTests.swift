@@ -203,6 +203,48 @@ import Testing
     }
     // The killed writers did rewrite the file (else the check above proved nothing).
     #expect(newestRound > 3_000_000)
+    // And left nothing behind: the content is written into an unnamed file until it is whole.
+    let leftovers = Self.names(in: folder).filter { $0 != "data.json" }
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+
+  static func names(in folder: String) -> [String] {
+    guard let listing = opendir(folder) else { return [] }
+    defer { closedir(listing) }
+    var names: [String] = []
+    while let entry = readdir(listing) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name != ".", name != ".." { names.append(name) }
+    }
+    return names
+  }
+
+  /// A save keeps what it replaces: a private file stays private, a symbolic link stays a link
+  /// to the file it names (which is the one written), and a temporary file an older, killed pq
+  /// left beside the target is removed.
+  @Test func savesKeepWhatTheyReplace() throws {
+    let folder = temporaryFolder()
+    let target = folder + "/private.json"
+    try FileSystem.writeAtomically(target, Array("[]".utf8))
+    chmod(target, 0o600)
+    let stale = target + ".tmp-999999-12"
+    close(open(stale, O_WRONLY | O_CREAT, 0o644))
+    let saved = runPQ(["-e", "save([1, 2], \"private.json\")"], directory: folder)
+    #expect(saved.status == 0, "\(saved.stderr)")
+    var info = stat()
+    #expect(stat(target, &info) == 0 && info.st_mode & 0o777 == 0o600)
+    #expect(Self.names(in: folder) == ["private.json"])
+    // `pq fmt` through a link formats the file it names and keeps the link.
+    try FileSystem.writeAtomically(folder + "/real.pq", Array("let   a=1\n".utf8))
+    #expect(symlink("real.pq", folder + "/link.pq") == 0)
+    let formatted = run([pqBinary, "fmt", "link.pq"], stdin: nil, directory: folder, environment: [:])
+    #expect(formatted.status == 0, "\(formatted.stderr)")
+    var link = stat()
+    #expect(lstat(folder + "/link.pq", &link) == 0 && link.st_mode & S_IFMT == S_IFLNK)
+    let bytes = try FileSystem.read(folder + "/real.pq")
+    #expect(String(decoding: bytes, as: UTF8.self) == "let a = 1\n")
   }
 
   /// The `round` at the start of the saved file (`{"round": N, …`), or 0.

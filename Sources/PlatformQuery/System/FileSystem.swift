@@ -97,33 +97,92 @@ public enum FileSystem {
     return bytes
   }
 
-  /// Writes a file whole or not at all: into a temporary file beside it, flushed, then renamed
-  /// over the target.
+  /// Writes a file whole or not at all, keeping what it replaces: the content is written into
+  /// an unnamed file in the target's folder (`O_TMPFILE`: a kill leaves nothing behind), given
+  /// the target's permissions (and owner, when run as root), flushed, named beside the target
+  /// and renamed over it. Through a symbolic link the link's target is written and the link
+  /// stays. Where the file system has no unnamed files, a named temporary file is used, and a
+  /// later save removes any such file a killed pq left.
   public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(Failure) {
-    let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw Failure(message: "cannot write '\(path)': \(describeErrno(errno))") }
+    func failure(_ code: Int32) -> Failure {
+      Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+    }
+    var target = path
+    var link = stat()
+    if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let resolved = canonical(path) {
+      target = resolved
+    }
+    var existing = stat()
+    let replaces = stat(target, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG
+    removeLeftovers(of: target)
+    let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    var named = false
+    var descriptor = open(directory(of: target), O_WRONLY | O_CLOEXEC | unnamedFile, 0o644)
+    if descriptor < 0 {
+      descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      guard descriptor >= 0 else { throw failure(errno) }
+      named = true
+    }
+    func abandon(_ code: Int32) -> Failure {
+      close(descriptor)
+      if named { unlink(temporary) }
+      return failure(code)
+    }
     var written = 0
     while written < bytes.count {
       let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
-        let code = errno
-        close(descriptor)
-        unlink(temporary)
-        throw Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+        throw abandon(errno)
       }
       written += count
     }
-    if fsync(descriptor) != 0 || close(descriptor) != 0 {
-      let code = errno
-      unlink(temporary)
-      throw Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+    if replaces {
+      // The replaced file's permissions (a 0600 file stays private) and, as root, its owner.
+      if geteuid() == 0, fchown(descriptor, existing.st_uid, existing.st_gid) != 0 { throw abandon(errno) }
+      if fchmod(descriptor, existing.st_mode & 0o7777) != 0 { throw abandon(errno) }
     }
-    if rename(temporary, path) != 0 {
+    if fsync(descriptor) != 0 { throw abandon(errno) }
+    if !named {
+      guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0
+      else {
+        throw abandon(errno)
+      }
+      named = true
+    }
+    if close(descriptor) != 0 {
       let code = errno
       unlink(temporary)
-      throw Failure(message: "cannot write '\(path)': \(describeErrno(code))")
+      throw failure(code)
+    }
+    if rename(temporary, target) != 0 {
+      let code = errno
+      unlink(temporary)
+      throw failure(code)
+    }
+  }
+
+  /// `O_TMPFILE`: an unnamed file in a folder (Linux), which the C headers define through a
+  /// macro Swift does not import.
+  static let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY
+
+  /// Removes the temporary files a pq killed while saving `target` left beside it
+  /// (`target.tmp-PID-N` of a process that is gone).
+  static func removeLeftovers(of target: String) {
+    let folder = directory(of: target)
+    let prefix = String(target.split(separator: "/").last ?? "") + ".tmp-"
+    guard let listing = opendir(folder) else { return }
+    defer { closedir(listing) }
+    while let entry = readdir(listing) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard name.hasPrefix(prefix) else { continue }
+      let parts = name.dropFirst(prefix.count).split(separator: "-")
+      guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid != getpid() else {
+        continue
+      }
+      if kill(pid, 0) != 0, errno == ESRCH { unlink(folder + "/" + name) }
     }
   }
 
