@@ -26,6 +26,11 @@ func serveLanguage() -> ExitCode {
           Output.standardOutput.write(String(decoding: LSPFraming.frame(reply), as: UTF8.self))
         }
         Output.standardOutput.flush()
+        // A body that is not JSON may hold the next message's header (a Content-Length too
+        // long): reading goes back to it.
+        if server.lastMessageWasNotJSON, framing.resynchronize() {
+          Terminal.writeError("pq lsp: a message was not JSON; reading again from the header inside it\n")
+        }
       case .malformed(let reason):
         Terminal.writeError("pq lsp: skipped \(reason)\n")
       }

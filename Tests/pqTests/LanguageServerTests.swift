@@ -61,6 +61,34 @@ import Testing
     }
   }
 
+  /// One malformed frame does not spoil the stream: a Content-Length too short, too long or
+  /// missing, or garbage between frames, and the server reads the next message as it was sent.
+  @Test(arguments: ["short", "long", "missing", "garbage"])
+  func theStreamResynchronisesAfterABadFrame(_ fault: String) {
+    func frame(_ body: String, length: Int? = nil) -> String {
+      "Content-Length: \(length ?? body.utf8.count)\r\n\r\n" + body
+    }
+    let notification = "{\"jsonrpc\": \"2.0\", \"method\": \"initialized\", \"params\": {}}"
+    let bad: String
+    switch fault {
+    case "short": bad = frame(notification, length: 10)
+    case "long": bad = frame(notification, length: notification.utf8.count + 30)
+    case "missing": bad = "Content-Type: x\r\n\r\n" + notification
+    default: bad = "garbage that is no header\r\n"
+    }
+    let input =
+      bad
+      + frame(
+        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"initialize\", \"params\": {\"capabilities\": {}}}")
+      + frame("{\"jsonrpc\": \"2.0\", \"id\": 2, \"method\": \"shutdown\"}")
+      + frame("{\"jsonrpc\": \"2.0\", \"method\": \"exit\"}")
+    let result = runPQ(["lsp"], stdin: input)
+    #expect(result.status == 0, "\(fault): \(result.stderr)")
+    let replies = Self.messages(in: result.stdout)
+    #expect(replies.contains { $0["id"]?.text == "1" && $0["result"]?["capabilities"] != nil }, "\(fault)")
+    #expect(replies.contains { $0["id"]?.text == "2" }, "\(fault)")
+  }
+
   /// Frames and bodies that are wrong in every way the issue names get an error reply or are
   /// skipped; the server goes on answering, and ends as the protocol says.
   @Test func hostileInput() {

@@ -20,6 +20,8 @@ public struct LSPFraming {
   var buffer: [UInt8] = []
   var start = 0
   var skipping = 0
+  /// Where the last message's body began in `buffer`, for ``resynchronize()``.
+  var lastBody: Range<Int>?
 
   /// An empty framing.
   public init() {}
@@ -49,6 +51,18 @@ public struct LSPFraming {
       }
       return nil
     }
+    // Bytes that do not begin a header (the rest of a body whose Content-Length was too
+    // short, or garbage): skipped up to the next Content-Length header, where reading resumes.
+    if !startsWithHeaderLine() {
+      guard let next = find(Self.contentLength, from: start + 1) else {
+        let skipped = buffer.count - start
+        start = buffer.count
+        return .malformed("\(skipped) bytes that were not a message header")
+      }
+      let skipped = next - start
+      start = next
+      return .malformed("\(skipped) bytes that were not a message header")
+    }
     let header = String(decoding: buffer[start..<headerEnd], as: UTF8.self)
     var length: Int?
     for line in header.split(separator: "\r\n") {
@@ -73,7 +87,61 @@ public struct LSPFraming {
     guard buffer.count - bodyStart >= length else { return nil }
     let body = Array(buffer[bodyStart..<(bodyStart + length)])
     start = bodyStart + length
+    lastBody = bodyStart..<start
     return .message(body)
+  }
+
+  /// After a body that was not JSON (its Content-Length was too long, taking in the next
+  /// message's header): reading goes back to the first Content-Length header inside that body,
+  /// so the messages after it are read as they were sent. Call it before any more bytes are
+  /// appended. Returns whether a header was found.
+  @discardableResult
+  public mutating func resynchronize() -> Bool {
+    guard let body = lastBody, body.upperBound == start, body.upperBound <= buffer.count else { return false }
+    lastBody = nil
+    guard let header = find(Self.contentLength, from: body.lowerBound + 1), header < body.upperBound else {
+      return false
+    }
+    start = header
+    skipping = 0
+    return true
+  }
+
+  static let contentLength = Array("content-length:".utf8)
+
+  /// Whether the bytes at `start` begin a header line: a field name (letters, digits, `-`)
+  /// and a colon.
+  func startsWithHeaderLine() -> Bool {
+    var index = start
+    while index < buffer.count {
+      let byte = buffer[index]
+      if byte == UInt8(ascii: ":") { return index > start }
+      let letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+      guard letter || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "-") else { return false }
+      index += 1
+    }
+    return true
+  }
+
+  /// The first place at or after `from` where `pattern` (lower case) occurs, letters compared
+  /// without case.
+  func find(_ pattern: [UInt8], from: Int) -> Int? {
+    guard pattern.count > 0, from >= 0 else { return nil }
+    var index = from
+    while index + pattern.count <= buffer.count {
+      var matched = true
+      for offset in 0..<pattern.count {
+        var byte = buffer[index + offset]
+        if byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
+        if byte != pattern[offset] {
+          matched = false
+          break
+        }
+      }
+      if matched { return index }
+      index += 1
+    }
+    return nil
   }
 
   /// The offset of the CR LF CR LF that ends the header block, if it has arrived.

@@ -25,6 +25,9 @@ public final class LanguageServer {
   /// Set once the client sends `exit`: the status the process should end with (0 after a
   /// `shutdown` request, 1 without one).
   public private(set) var exitStatus: Int32?
+  /// Whether the last message given to ``receive(_:)`` was not JSON: its frame was probably
+  /// wrong, and the transport may resynchronise (``LSPFraming/resynchronize()``).
+  public private(set) var lastMessageWasNotJSON = false
 
   /// A server with the built-in data and the prelude, as `pq` itself has them.
   public init() {
@@ -57,7 +60,9 @@ public final class LanguageServer {
     let message: JSONTree
     do {
       message = try JSONTree.parse(body)
+      lastMessageWasNotJSON = false
     } catch {
+      lastMessageWasNotJSON = true
       return [Self.errorResponse(id: .null, .parseError, "the message is not JSON: \(error.message)")]
     }
     guard case .object = message, let method = message["method"]?.string else {
