@@ -129,6 +129,8 @@ struct ProcessResult {
   var termination: Termination = .exited(0)
   /// True when the deadline passed and the harness killed the process group.
   var timedOut = false
+  /// The child's peak resident memory, in KiB (`wait4`'s `ru_maxrss`).
+  var peakKilobytes = 0
 }
 
 /// The environment every child starts with. A test may override any variable or remove it by
@@ -198,9 +200,11 @@ func run(
     deadline: monotonicNow() + seconds)
   if !finished { kill(-pid, SIGKILL) }
   var status: Int32 = 0
-  while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+  var usage = rusage()
+  while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
   let termination = Termination(waitStatus: status)
   var result = ProcessResult(status: 0, stdout: output[0], stderr: output[1], termination: termination)
+  result.peakKilobytes = usage.ru_maxrss
   switch termination {
   case .exited(let code): result.status = code
   case .signalled(let number): result.status = 128 + number

@@ -80,9 +80,15 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let old = try arguments.string(1)
       guard !old.isEmpty else { throw arguments.error(1, "the text to replace cannot be empty") }
-      let result = splitBytes(try arguments.string(0), old).joined(separator: try arguments.string(2))
-      try arguments.runtime.checkSize(result.utf8.count, nil, what: "bytes")
-      return .string(result)
+      let new = try arguments.string(2)
+      let pieces = splitBytes(try arguments.string(0), old)
+      // The result's size, checked and charged before it is made: a million replacements of a
+      // million bytes each is a limit error, not a terabyte asked of the allocator.
+      let (grown, overflow) = (pieces.count - 1).multipliedReportingOverflow(by: new.utf8.count)
+      let kept = pieces.reduce(0) { $0 + $1.utf8.count }
+      let (total, tooMany) = grown.addingReportingOverflow(kept)
+      try arguments.runtime.reserve(overflow || tooMany ? Int.max : total, arguments.span, what: "bytes")
+      return .string(pieces.joined(separator: new))
     },
     NativeFunction(
       "starts_with(text, prefix)", doc: "Whether the text starts with the prefix.",

@@ -101,6 +101,7 @@ final class CompoundAssignNode: Node {
       let element = try appendedElement.evaluate(runtime)
       // Grown in place; past the size limit the longer list stays, and the error says so.
       if let count = runtime.appendInPlace(element, to: target) {
+        try runtime.reserve(1, span)
         try runtime.checkSize(count, span)
         return .nil
       }
@@ -117,6 +118,12 @@ final class CompoundAssignNode: Node {
     if case .number(let a) = left, case .number(let b) = right, op != .divide || b != 0 {
       left = .number(try Arithmetic.plain(op, a, b))
     } else if op == .add, case .list(let more) = right, case .list(var items) = left {
+      do {
+        try runtime.reserve(more.count, span)
+      } catch {
+        runtime.store(left, into: target)
+        throw error
+      }
       left = .nil
       // Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
       let needed = items.count + more.count
@@ -125,6 +132,12 @@ final class CompoundAssignNode: Node {
       left = .list(items)
       try checkGrowth(runtime, items.count, left)
     } else if op == .add, case .string(let more) = right, case .string(var text) = left {
+      do {
+        try runtime.reserve(more.utf8.count, span, what: "bytes")
+      } catch {
+        runtime.store(left, into: target)
+        throw error
+      }
       left = .nil
       text += more
       left = .string(text)

@@ -29,6 +29,20 @@ final class BinaryNode: Node {
 
   /// Every case the plain-number paths do not answer: units, provenance, strings, lists, errors.
   func general(_ a: Value, _ b: Value, _ runtime: Runtime) throws(PQError) -> Value {
+    // A string or list made by `+` is charged before it is made; comparing two lists is work
+    // in proportion to their lengths, counted so the deadline is checked.
+    switch (a, b) {
+    case (.string(let x), .string(let y)) where op == .add:
+      try runtime.reserve(x.utf8.count &+ y.utf8.count, operatorSpan, what: "bytes")
+    case (.list(let x), .list(let y)):
+      if op == .add {
+        try runtime.reserve(x.count &+ y.count, operatorSpan)
+      } else {
+        runtime.steps &+= Swift.min(x.count, y.count)
+        if runtime.steps >= runtime.checkpoint { try runtime.checkLimits(operatorSpan) }
+      }
+    default: break
+    }
     let result: Value
     do {
       result = try Arithmetic.apply(op, a, b)

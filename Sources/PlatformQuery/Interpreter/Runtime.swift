@@ -222,6 +222,22 @@ final class Runtime {
     bytes >= 1 << 20 ? "\(NumberFormat.plain(Double(bytes) / Double(1 << 20))) MiB" : "\(bytes) bytes"
   }
 
+  /// Before a list of `count` elements (or, with `what: "bytes"`, a string of `count` bytes) is
+  /// made: checks it against the size limit and charges it to the memory budget, so that a
+  /// request over the budget is a `memory` limit error, never an allocation the host cannot
+  /// survive; the work of making it counts as steps (a copy of a long list is long work).
+  @inline(__always)
+  func reserve(_ count: Int, _ span: Span?, what: String = "elements") throws(PQError) {
+    try checkSize(count, span, what: what)
+    let work = what == "elements" ? count : count >> 4
+    steps &+= work
+    if let budget = limits.memory {
+      allocated &+= what == "elements" ? count &* Runtime.elementBytes : count
+      if allocated > budget { throw memoryLimit(span) }
+    }
+    if steps >= checkpoint { try checkLimits(span) }
+  }
+
   /// Checks a list length (or, with `what: "bytes"`, a string's) against the size limit and,
   /// before the list or string is made, against the memory budget.
   @inline(__always)
