@@ -264,7 +264,7 @@ public final class Interpreter {
         scope = resolved.globals
         runtime.globals.grow(to: scope.count)
         runtime.begin()
-        return try execute(resolved.body, frameSize: resolved.frameSize, source: source)
+        return try handOver(try execute(resolved.body, frameSize: resolved.frameSize, source: source))
       }
     } catch {
       // A failed input defines nothing: names it introduced are dropped, while assignments it
@@ -456,7 +456,22 @@ public final class Interpreter {
     return try LargeStack.run { () throws(PQError) -> Value in
       claimEvaluationThread()
       if runtime.depth == 0 { runtime.begin() }
-      return try runtime.call(callee, arguments, span: Span(start: 0, end: 0))
+      return try handOver(try runtime.call(callee, arguments, span: Span(start: 0, end: 0)))
+    }
+  }
+
+  /// A result as the host gets it, checked on the evaluation's own deep stack: one that nests
+  /// deeper than `Value.deepestResult` is taken apart here and refused, for the host would free
+  /// it (or print it) by recursion on its own thread's stack.
+  func handOver(_ value: consuming Value) throws(PQError) -> Value {
+    switch value {
+    case .list, .record:
+      guard value.nests(deeperThan: Value.deepestResult) else { return value }
+      Value.dismantle(value)
+      throw PQError.limit(
+        "depth limit reached: the result nests lists or records more than \(Value.deepestResult) deep",
+        nil, reason: .depth)
+    default: return value
     }
   }
 

@@ -403,4 +403,33 @@ enum RequestContext {
     }
     #expect(try pq.evaluate("twice(fn(n) { fn() { n + 41 } })").description == "42")
   }
+
+  /// Values of any depth are let go without recursion on the host's thread: a result nested
+  /// deeper than `Value.deepestResult` is refused (and taken apart on the evaluation's stack),
+  /// and an interpreter whose globals hold a 200,000-deep list is freed on this thread (8 MiB).
+  @Test func deepValuesNeverReachTheHostsStack() throws {
+    do {
+      let pq = Interpreter(options: .init())
+      do {
+        _ = try pq.evaluate("var a = []; for i in range(200000) { a = [a] }; a")
+        Issue.record("a 200,000-deep result was handed over")
+      } catch {
+        #expect(error.limitReason == .depth)
+      }
+      // The input that failed defined nothing, and the interpreter goes on.
+      #expect(try pq.evaluate("len([1])").description == "1")
+      // Shown and written without recursion: a placeholder, or a depth error for JSON.
+      #expect(
+        try pq.evaluate("var d = []; for i in range(20000) { d = [d] }; str(d)").description
+          == "<list nested more than 10000 deep>")
+      var deep = Value.nil
+      for _ in 0..<20_000 { deep = .list([deep]) }
+      #expect(throws: PQError.self) { try JSON.encode(deep) }
+      Value.dismantle(deep)
+      _ = try pq.evaluate("var r = {}; for i in range(200000) { r = {next: r} }; 1")
+    }
+    // Both interpreters above were freed here, with their deep globals.
+    let shallow = try Interpreter().evaluate("[[[1]]]")
+    #expect(shallow.description == "[[[1]]]")
+  }
 }

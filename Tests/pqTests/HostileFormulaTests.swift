@@ -27,6 +27,11 @@ import Testing
     ("sort(range(1000000) |> map(fn(i) { -i }))", ["steps", "memory", "size"]),
     ("fn f(n) { f(n + 1) + 1 }; f(0)", ["depth"]),
     ("while true {}", ["steps", "time"]),
+    // Values nested deeper than a host's stack could free by recursion.
+    ("var a = 1; while true { a = [a] }", ["steps"]),
+    ("fn t() { var a = []; for i in range(100000) { a = [a] }; a }; t()", ["depth"]),
+    ("var r = {}; for i in range(100000) { r = {next: r} }; r", ["depth"]),
+    ("var a = []; for i in range(300000) { a = [a] }; len(str(a)) > 0", ["evaluated"]),
   ]
 
   static var host: String { buildFolder + "pq-embed-example" }
@@ -38,8 +43,13 @@ import Testing
     // `run` records a signal death or a hang as a failure of its own.
     #expect(result.status == 0, "\(formula): \(result.stderr)")
     let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(formula.prefix(30)) } ?? ""
-    #expect(line.contains("refused (limit)"), "\(formula): \(line)")
-    #expect(reasons.contains { line.contains("[limit: \($0)]") }, "\(formula): \(line)")
+    if reasons == ["evaluated"] {
+      // Shown without recursion: a placeholder stands for what nests too deep to write.
+      #expect(line.hasSuffix(" = true"), "\(formula): \(line)")
+    } else {
+      #expect(line.contains("refused (limit)"), "\(formula): \(line)")
+      #expect(reasons.contains { line.contains("[limit: \($0)]") }, "\(formula): \(line)")
+    }
     // The host keeps within the 64 MiB budget, with a margin for the process itself (the
     // data, the runtime, an address-sanitizer build's shadow memory).
     let margin = getenv("ASAN_OPTIONS") != nil ? 1_500_000 : 200_000

@@ -25,6 +25,9 @@ class Machine:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            # Its own session: an interrupt reaches pq once, forwarded by `interrupt`, never
+            # also through the kernel's process group (a second SIGINT could land on the next cell).
+            start_new_session=True,
         )
         self.buffer = bytearray()
         ready = self.read_message()

@@ -1,7 +1,14 @@
 /// JSON reading and writing for pq values, written here so pq needs no Foundation.
 public enum JSON {
   /// A value as JSON text. Quantities become `{"value": n, "unit": "users"}`; functions fail.
+  /// A value nested deeper than `Value.deepestResult` is refused: it would be written by
+  /// recursion, and indented as deep as it nests.
   public static func encode(_ value: Value, pretty: Bool = true) throws(PQError) -> String {
+    if value.nests(deeperThan: Value.deepestResult) {
+      throw PQError.limit(
+        "depth limit reached: the value nests lists or records more than \(Value.deepestResult) deep, too deep to write as JSON",
+        nil, reason: .depth)
+    }
     var out = ""
     try write(value, into: &out, indent: pretty ? 0 : nil)
     return out

@@ -21,20 +21,34 @@ extension Value: CustomStringConvertible {
     }
   }
 
-  /// The one-line form used inside lists and records: strings quoted.
+  /// The one-line form used inside lists and records: strings quoted. A list or record nested
+  /// deeper than `Value.deepestResult` is not written out (it would be written by recursion, as
+  /// deep as it nests): a placeholder says what it is.
   public var inline: String {
+    switch self {
+    case .list, .record:
+      if nests(deeperThan: Value.deepestResult) {
+        return "<\(typeName) nested more than \(Value.deepestResult) deep>"
+      }
+      return inlineText
+    default: return inlineText
+    }
+  }
+
+  /// `inline` without the depth check, for the parts of a value already checked.
+  var inlineText: String {
     switch self {
     case .nil: return "nil"
     case .bool(let b): return b ? "true" : "false"
     case .number(let n): return NumberFormat.plain(n)
     case .quantity(let n, let measure): return NumberFormat.quantity(n, measure.unit)
     case .string(let text): return Value.quote(text)
-    case .list(let items): return "[" + items.map(\.inline).joined(separator: ", ") + "]"
+    case .list(let items): return "[" + items.map(\.inlineText).joined(separator: ", ") + "]"
     case .record(let record):
       if case .module(let name) = record.kind { return "<module \(name)>" }
       if record.kind == .caveat, let caveat = Caveat(self) { return Value.quote(caveat.description) }
       if record.kind == .platform, case .string(let name)? = record["name"] { return "<platform \(name)>" }
-      return "{" + record.pairs.map { "\(Value.key($0.0)): \($0.1.inline)" }.joined(separator: ", ") + "}"
+      return "{" + record.pairs.map { "\(Value.key($0.0)): \($0.1.inlineText)" }.joined(separator: ", ") + "}"
     case .function(let function): return "<fn \(function.name)>"
     }
   }

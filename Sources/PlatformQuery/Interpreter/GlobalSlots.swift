@@ -12,8 +12,16 @@ final class GlobalSlots {
   }
 
   deinit {
-    pointer.deinitialize(count: count)
+    GlobalSlots.release(pointer, count: count)
     pointer.deallocate()
+  }
+
+  /// Deinitializes `count` values, taking lists and records apart without recursion (see
+  /// `Value.dismantle`): an interpreter let go by its host frees its globals on the host's
+  /// thread, whose stack a deeply nested list would overflow.
+  static func release(_ start: UnsafeMutablePointer<Value>, count: Int) {
+    // Each value moved straight into `dismantle`, so that it holds the only reference.
+    for index in 0..<count { Value.dismantle((start + index).move()) }
   }
 
   /// A global's value; plain numbers are rebuilt rather than copied (see `LocalGetNode`).
@@ -66,7 +74,7 @@ final class GlobalSlots {
   /// Drops the slots from `newCount` on.
   func shrink(to newCount: Int) {
     guard newCount < count else { return }
-    (pointer + newCount).deinitialize(count: count - newCount)
+    GlobalSlots.release(pointer + newCount, count: count - newCount)
     count = newCount
   }
 }

@@ -83,7 +83,7 @@ extension Interpreter {
       return try LargeStack.run { () throws(PQError) -> Value in
         claimEvaluationThread()
         runtime.begin()
-        return try execute(program.body, frameSize: program.frameSize, source: program.source)
+        return try handOver(try execute(program.body, frameSize: program.frameSize, source: program.source))
       }
     } catch {
       runtime.abandon()

@@ -51,7 +51,7 @@ final class Runtime {
   }
 
   deinit {
-    stack.deinitialize(count: capacity)
+    GlobalSlots.release(stack, count: capacity)
     stack.deallocate()
   }
 
