@@ -83,6 +83,25 @@ import Testing
     session.handle(
       line: Self.request([("id", .int(3)), ("op", .string("evaluate")), ("code", .string("x"))]))
     #expect(recorder.take().last?["html"]?.string?.contains("<td>70.4M users</td>") == true)
+    // A number with caveats carries them, field by field, and the prompt's line.
+    session.handle(
+      line: Self.request([
+        ("id", .int(4)), ("op", .string("evaluate")), ("code", .string("ratio(x.revenue, truth.revenue)")),
+      ]))
+    let ratio = recorder.take().last
+    #expect(
+      ratio?["caveat_line"]?.string?.hasPrefix("3 caveats: no period given; definitions differ") == true)
+    guard case .array(let caveats)? = ratio?["caveats"], caveats.count == 3 else {
+      Issue.record("no caveats in \(String(describing: ratio))")
+      return
+    }
+    #expect(caveats[1]["kind"] == .string("definition"))
+    #expect(caveats[1]["values"] == .array([.string("advertising revenue"), .string("revenue")]))
+    session.handle(
+      line: Self.request([
+        ("id", .int(5)), ("op", .string("evaluate")), ("code", .string("ratio(x.mau, truth.mau)")),
+      ]))
+    #expect(recorder.take().last?["caveats"] == nil)
   }
 
   @Test func errorsCarryTheDiagnosticAndDefineNothing() {

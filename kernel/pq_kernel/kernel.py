@@ -2,6 +2,7 @@
 value comes back as rich output (tables as HTML, charts as SVG, always with plain text); print
 goes to stdout; errors come back as error replies with pq's diagnostic and caret."""
 import fnmatch
+import html
 import os
 import shutil
 
@@ -76,6 +77,14 @@ class PQKernel(Kernel):
             data = {"text/plain": result["text"]}
             if "html" in result:
                 data["text/html"] = result["html"]
+            if "caveat_line" in result:
+                # A number with caveats says so under it, as at pq's prompt.
+                line = result["caveat_line"]
+                data["text/plain"] += "\n" + line
+                data["text/html"] = (
+                    "<div>" + html.escape(result["text"]) + "</div>"
+                    + '<div style="opacity: 0.6">' + html.escape(line) + "</div>"
+                )
             if "svg" in result:
                 data["image/svg+xml"] = result["svg"]
             self.send_response(

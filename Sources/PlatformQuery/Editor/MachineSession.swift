@@ -161,6 +161,22 @@ public final class MachineSession {
     ]
     if let html = value.html { fields.append(("html", .string(html))) }
     if let svg = value.svg { fields.append(("svg", .string(svg))) }
+    // A number that carries caveats: each caveat's fields, and the one line the prompt shows.
+    if let line = value.caveatLine(hint: "caveats(_)") {
+      fields.append(("caveat_line", .string(line)))
+      fields.append(
+        (
+          "caveats",
+          .array(
+            value.structuredCaveats.map { caveat in
+              .object([
+                ("kind", .string(caveat.kind.rawValue)), ("text", .string(caveat.text)),
+                ("subjects", .array(caveat.subjects.map { .string($0) })),
+                ("values", .array(caveat.values.map { .string($0) })),
+              ])
+            })
+        ))
+    }
     if case .function = value {
     } else if value.svg == nil, let json = try? JSON.encode(value, pretty: false),
       let tree = try? JSONTree.parse(Array(json.utf8))

@@ -402,20 +402,17 @@ enum CaveatRules {
       }
       result.append(Caveat(.period, figures: dated.map(\.0), subjects: [], values: values, text: text))
     }
-    if !undated.isEmpty {
+    // Figures that lack a field, counted, with the first two named.
+    func lacking(_ kind: Caveat.Kind, _ field: String, _ items: [(Figure, Int)]) {
+      guard !items.isEmpty else { return }
       result.append(
         Caveat(
-          .period, figures: undated.map(\.0), subjects: [],
-          text: "no period is given for \(ofAll(count(undated)))\(examples(undated))"))
+          kind, figures: items.map(\.0), subjects: [],
+          text: "no \(field) is given for \(ofAll(count(items)))\(examples(items))"))
     }
+    lacking(.period, "period", undated)
     // Definitions, within each unit: a rate's inputs count different things by nature.
-    let undefined = all.filter { $0.0.definition.isEmpty }
-    if !undefined.isEmpty {
-      result.append(
-        Caveat(
-          .definition, figures: undefined.map(\.0), subjects: [],
-          text: "no definition is given for \(ofAll(count(undefined)))\(examples(undefined))"))
-    }
+    lacking(.definition, "definition", all.filter { $0.0.definition.isEmpty })
     // Grouped by unit only when figures of different units are weighed (a rate's inputs); plain
     // numbers go with any unit, as `differences` takes them.
     var units: [String] = []
@@ -437,13 +434,7 @@ enum CaveatRules {
       }
     }
     // Sources: who published, and whose figures they are.
-    let unsourced = all.filter { $0.0.publisher.isEmpty }
-    if !unsourced.isEmpty {
-      result.append(
-        Caveat(
-          .source, figures: unsourced.map(\.0), subjects: [],
-          text: "no source is given for \(ofAll(count(unsourced)))\(examples(unsourced))"))
-    }
+    lacking(.source, "source", all.filter { $0.0.publisher.isEmpty })
     let sourced = all.filter { !$0.0.publisher.isEmpty }
     let primaries = tallied(sourced) { $0.producer ?? $0.publisher }
     if primaries.count > 1 {
