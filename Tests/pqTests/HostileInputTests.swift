@@ -213,9 +213,7 @@ import Testing
     defer { closedir(listing) }
     var names: [String] = []
     while let entry = readdir(listing) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) {
-        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      let name = FileSystem.entryName(entry)
       if name != ".", name != ".." { names.append(name) }
     }
     return names

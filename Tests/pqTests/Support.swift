@@ -299,9 +299,7 @@ func scripts(in folder: String) -> [String] {
   defer { closedir(directory) }
   var found: [String] = []
   while let entry = readdir(directory) {
-    let name = withUnsafePointer(to: entry.pointee.d_name) {
-      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-    }
+    let name = FileSystem.entryName(entry)
     if name.hasSuffix(".pq") { found.append(name) }
   }
   return found.sorted()

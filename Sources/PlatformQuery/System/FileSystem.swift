@@ -162,6 +162,13 @@ public enum FileSystem {
     }
   }
 
+  /// The name in a `readdir` entry, read up to its NUL where it lies: an entry is only as long
+  /// as its name, so copying the whole 256-byte `d_name` field reads past it.
+  public static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+    let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+    return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+  }
+
   /// `O_TMPFILE`: an unnamed file in a folder (Linux), which the C headers define through a
   /// macro Swift does not import.
   static let unnamedFile: Int32 = 0o20000000 | O_DIRECTORY
@@ -174,9 +181,7 @@ public enum FileSystem {
     guard let listing = opendir(folder) else { return }
     defer { closedir(listing) }
     while let entry = readdir(listing) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) {
-        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      let name = entryName(entry)
       guard name.hasPrefix(prefix) else { continue }
       let parts = name.dropFirst(prefix.count).split(separator: "-")
       guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid != getpid() else {
@@ -197,9 +202,7 @@ public enum FileSystem {
     defer { closedir(directory) }
     var result: [String] = []
     while let entry = readdir(directory) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
+      let name = entryName(entry)
       guard name != ".", name != "..", name.hasPrefix(namePart),
         !name.hasPrefix(".") || namePart.hasPrefix(".")
       else { continue }
