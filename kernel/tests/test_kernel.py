@@ -48,6 +48,16 @@ def test_cells_share_bindings_and_print_goes_to_stdout(kernel):
     assert results(messages)[0]["text/plain"] == "141M users"
 
 
+def test_a_number_with_caveats_says_so_under_it(kernel):
+    _, client = kernel
+    _, messages = run(client, "x.news_share + truth.news_share")
+    data = results(messages)[0]
+    assert data["text/plain"].startswith("116%\n2 caveats: shares of different wholes")
+    assert "opacity" in data["text/html"] and "caveats(_)" in data["text/html"]
+    _, messages = run(client, "ratio(x.mau, truth.mau)")
+    assert results(messages)[0]["text/plain"] == "101"
+
+
 def test_tables_are_html_and_charts_are_svg(kernel):
     _, client = kernel
     _, messages = run(client, "compare(x, truth)")
