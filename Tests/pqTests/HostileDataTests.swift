@@ -93,6 +93,26 @@ import Testing
     close(pipe[0])
   }
 
+  /// Wide inputs are read in time linear in their size: a JSON object of 500,000 keys (minutes
+  /// before), a CSV header of 100,000 columns, `--check` of 100,000 `let`s and a record literal
+  /// of 100,000 fields each finish well inside the harness's deadline, which fails a hang.
+  @Test func wideInputsAreNotQuadratic() {
+    let keys = (0..<500_000).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
+    let columns = (0..<100_000).map { "c\($0)" }.joined(separator: ",")
+    let ones = [String](repeating: "1", count: 100_000).joined(separator: ",")
+    let dir = folder([
+      "keys.json": Array(("{" + keys + "}").utf8),
+      "cols.csv": Array("name,\(columns)\nX,\(ones)\n".utf8),
+      "lets.pq": Array((0..<100_000).map { "let v\($0) = \($0)\n" }.joined().utf8),
+      "record.pq": Array(
+        ("print(len(keys({" + (0..<100_000).map { "k\($0): \($0)" }.joined(separator: ", ") + "})))\n").utf8),
+    ])
+    #expect(runPQ(["-e", "len(keys(load(\"keys.json\")))"], directory: dir).stdout == "500000\n")
+    #expect(runPQ(["-e", "len(keys(load(\"cols.csv\")[0]))"], directory: dir).stdout == "100001\n")
+    #expect(runPQ(["--check", "lets.pq"], directory: dir).status == 0)
+    #expect(runPQ(["record.pq"], directory: dir).stdout == "100000\n")
+  }
+
   /// An apostrophe in a long message is not a quote: nothing is cut from plain prose.
   @Test func apostrophesAreNotQuotes() {
     let prose = String(repeating: "Truth Social's users ", count: 20)

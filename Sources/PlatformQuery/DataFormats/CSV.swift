@@ -85,6 +85,7 @@ extension DataFile {
     var reader = CSVRows(source)
     guard let header = try reader.next() else { return .list([]) }
     var names: [String] = []
+    var seenNames = Set<String>()
     var units: [Unit?] = []
     var unitInHeader: [Bool] = []
     for (title, offset) in header {
@@ -106,7 +107,8 @@ extension DataFile {
         unit = parsed
         name = String(name[..<open]).trimmingSpaces
       }
-      if name.isEmpty || names.contains(name) {
+      // A set, not a scan: a header of 100,000 columns was quadratic.
+      if name.isEmpty || !seenNames.insert(name).inserted {
         throw PQError(
           .runtime, name.isEmpty ? "empty column name in the header" : "duplicate column '\(name)'",
           source: source, span: Span(start: offset, end: offset + max(1, title.utf8.count)))
@@ -118,7 +120,9 @@ extension DataFile {
     var records: [Value] = []
     // Provenance columns (`source`, `period`, …) apply to the row's figures; a long-form file
     // (`name, metric, value`) has one figure a row, its metric named in a cell.
-    let provenanceColumns = names.indices.filter { csvProvenanceColumns.contains(names[$0]) }
+    // In order for reading (the first bad cell is the one reported), as a set for membership.
+    let provenanceColumnList = names.indices.filter { csvProvenanceColumns.contains(names[$0]) }
+    let provenanceColumns = Set(provenanceColumnList)
     let nameColumn = names.firstIndex(of: "name")
     let metricColumn = names.firstIndex(of: "metric")
     let valueColumn = names.firstIndex(of: "value")
@@ -174,7 +178,7 @@ extension DataFile {
       if !provenanceColumns.isEmpty || package != nil {
         let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
         var given: [String: (String, Int)] = [:]
-        for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
+        for column in provenanceColumnList where !row[column].0.trimmingSpaces.isEmpty {
           given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
         }
         // What the row does not say, the data package may: its sources.
@@ -408,9 +412,10 @@ extension DataFile {
   /// row whose figures have different sources or periods, or a value computed from figures.
   static func writeCSV(_ items: [Value]) throws(PQError) -> String {
     var columns: [String] = []
+    var seen = Set<String>()
     for item in items {
       guard case .record(let record) = item else { continue }
-      for key in record.keys where !columns.contains(key) { columns.append(key) }
+      for key in record.keys where seen.insert(key).inserted { columns.append(key) }
     }
     var units: [String: Unit] = [:]
     var rowProvenance: [[String: String]] = []

@@ -302,6 +302,8 @@ extension Parser {
     defer { depth -= 1 }
     let open = advance()
     var entries: [(key: String, keySpan: Span, value: Expr)] = []
+    // Keys seen, by hash: a literal of 100,000 fields was quadratic.
+    var seen = Set<String>()
     skipNewlines()
     while !check(.rightBrace) {
       let key: String
@@ -318,7 +320,7 @@ extension Parser {
         throw expected("a field name in the record")
       }
       advance()
-      if entries.contains(where: { $0.key == key }) {
+      if !seen.insert(key).inserted {
         throw error("duplicate field '\(key)' in record", keySpan)
       }
       try expect(.colon, "after the field name")

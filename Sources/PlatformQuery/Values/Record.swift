@@ -124,10 +124,16 @@ public struct Record: @unchecked Sendable {
   public init(_ pairs: [(String, Value)], kind: RecordKind = .plain) {
     var keys: [String] = []
     var values: [Value] = []
+    keys.reserveCapacity(pairs.count)
+    values.reserveCapacity(pairs.count)
+    // Duplicates found by scanning for a few keys, by hashing for many (a JSON object of
+    // 500,000 keys was quadratic).
+    var positions: [String: Int]? = pairs.count > Shape.scannedKeys ? [:] : nil
     for (key, value) in pairs {
-      if let existing = keys.firstIndex(of: key) {
+      if let existing = positions != nil ? positions?[key] : keys.firstIndex(of: key) {
         values[existing] = value
       } else {
+        positions?[key] = keys.count
         keys.append(key)
         values.append(value)
       }
