@@ -249,7 +249,18 @@ public final class Interpreter {
     try run(source, mode: .script)
   }
 
+  /// Refuses a source longer than the size limit before it is parsed: parsing and resolving are
+  /// linear in its length, so the limit bounds their time too.
+  func checkSourceSize(_ source: Source) throws(PQError) {
+    let length = source.text.utf8.count
+    guard length > options.limits.maximumLength else { return }
+    throw PQError.limit(
+      "size limit reached: the source is \(length) bytes, more than the \(options.limits.maximumLength) allowed",
+      nil, reason: .size)
+  }
+
   func run(_ source: Source, mode: ResolutionMode) throws(PQError) -> Value {
+    try checkSourceSize(source)
     let savedScope = scope
     let savedCount = runtime.globals.count
     let outermost = try beginEvaluation()

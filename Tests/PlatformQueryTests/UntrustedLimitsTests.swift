@@ -425,11 +425,41 @@ enum RequestContext {
       var deep = Value.nil
       for _ in 0..<20_000 { deep = .list([deep]) }
       #expect(throws: PQError.self) { try JSON.encode(deep) }
-      Value.dismantle(deep)
+      Value.dismantle(consume deep)
       _ = try pq.evaluate("var r = {}; for i in range(200000) { r = {next: r} }; 1")
     }
     // Both interpreters above were freed here, with their deep globals.
     let shallow = try Interpreter().evaluate("[[[1]]]")
     #expect(shallow.description == "[[[1]]]")
+  }
+
+  /// Equality of values nested 300,000 deep runs on this thread's 8 MiB stack (Swift's `==` and
+  /// pq's `==` both use a worklist), and a source longer than the size limit is refused before
+  /// it is parsed.
+  @Test func deepEqualityAndLongSources() throws {
+    var a = Value.nil
+    var b = Value.nil
+    for _ in 0..<300_000 {
+      a = .list([a])
+      b = .list([b])
+    }
+    #expect(a == b)
+    #expect(try Arithmetic.equal(a, b))
+    #expect(a != .list([.list([.number(1)])]))
+    // Freed on a worklist: letting them go by recursion would overflow this thread's stack.
+    Value.dismantle(consume a)
+    Value.dismantle(consume b)
+    var options = Interpreter.Options()
+    options.limits = .untrusted
+    let pq = Interpreter(options: options)
+    let formula = "{" + (0..<100_000).map { "k\($0): \($0)" }.joined(separator: ", ") + "}"
+    do {
+      _ = try pq.evaluate(formula)
+      Issue.record("a 1.4 MB formula was parsed under Limits.untrusted")
+    } catch {
+      #expect(error.limitReason == .size)
+      #expect(error.message.hasPrefix("size limit reached: the source is"))
+    }
+    #expect(throws: PQError.self) { try pq.compile(formula) }
   }
 }

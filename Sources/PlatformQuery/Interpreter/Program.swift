@@ -56,6 +56,7 @@ extension Interpreter {
   /// and name errors are thrown here, as `check` reports them; so is a top-level definition.
   public func compile(_ text: String, name: String = "<formula>") throws(PQError) -> Program {
     let source = Source(name: name, text: text)
+    try checkSourceSize(source)
     let tree = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
     for statement in tree.statements {
       switch statement.kind {

@@ -83,15 +83,23 @@ extension Value: Equatable {
   /// figure with an unsourced one. `hasSameNumber(as:)` compares numbers and units alone, as
   /// pq's own `==` does.
   public static func == (lhs: Value, rhs: Value) -> Bool {
-    switch (lhs, rhs) {
-    case (.list(let left), .list(let right)):
-      return left.count == right.count && zip(left, right).allSatisfy { $0 == $1 }
-    case (.record(let left), .record(let right)):
-      return left.keys == right.keys && zip(left.values, right.values).allSatisfy { $0 == $1 }
-    default:
-      guard lhs.hasSameNumber(as: rhs) else { return false }
-      return lhs.figures == rhs.figures
+    // Item by item on a worklist, never by recursion: values of any depth compare on any thread.
+    var pending: [(Value, Value)] = [(lhs, rhs)]
+    while let (a, b) = pending.popLast() {
+      switch (a, b) {
+      case (.list(let left), .list(let right)):
+        guard left.count == right.count else { return false }
+        for index in left.indices.reversed() { pending.append((left[index], right[index])) }
+      case (.record(let left), .record(let right)):
+        guard left.keys == right.keys else { return false }
+        for index in left.values.indices.reversed() {
+          pending.append((left.values[index], right.values[index]))
+        }
+      default:
+        guard a.hasSameNumber(as: b), a.figures == b.figures else { return false }
+      }
     }
+    return true
   }
 
   /// Equality as pq's `==` has it: numbers to 15 significant digits and with the same unit,
