@@ -5,6 +5,7 @@ extension Builtins {
       example: "print(\"X has\", x.mau)"
     ) { arguments throws(PQError) in
       let width = arguments.runtime.wrapWidth
+      for value in arguments.values { try arguments.runtime.reserveText(of: value, arguments.span) }
       arguments.runtime.output(
         arguments.values.map { $0.rendered(width: width) }.joined(separator: " ") + "\n")
       return .nil
@@ -52,6 +53,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       // A number's text without the display's dispatch over every kind of value.
       if case .number(let n) = arguments.first { return .string(NumberFormat.plain(n)) }
+      try arguments.runtime.reserveText(of: arguments[0], arguments.span)
       return .string(arguments[0].description)
     },
     NativeFunction(

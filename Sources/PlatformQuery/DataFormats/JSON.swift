@@ -9,13 +9,20 @@ public enum JSON {
         "depth limit reached: the value nests lists or records more than \(Value.deepestResult) deep, too deep to write as JSON",
         nil, reason: .depth)
     }
+    let size = value.textSize(atMost: 1 << 30)
+    if size > 1 << 30 {
+      throw PQError.limit(
+        "size limit reached: the value is more than 1 GiB as JSON", nil, reason: .size)
+    }
     var out = ""
     try write(value, into: &out, indent: pretty ? 0 : nil)
     return out
   }
 
   static func write(_ value: Value, into out: inout String, indent: Int?) throws(PQError) {
-    let next = indent.map { $0 + 1 }
+    // Indented to 32 levels; deeper parts are written on one line, so that a deeply nested
+    // value is not mostly indentation (its size grew as the square of its depth).
+    let next = indent.flatMap { $0 >= 32 ? nil : $0 + 1 }
     switch value {
     case .nil: out += "null"
     case .bool(let b): out += b ? "true" : "false"

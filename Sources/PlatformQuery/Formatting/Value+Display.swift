@@ -30,6 +30,10 @@ extension Value: CustomStringConvertible {
       if nests(deeperThan: Value.deepestResult) {
         return "<\(typeName) nested more than \(Value.deepestResult) deep>"
       }
+      // A value built of itself (`a = [a, a]` in a loop) is small in memory and vast as text.
+      if textSize(atMost: Value.longestText) > Value.longestText {
+        return "<\(typeName) of more than \(Value.longestText) bytes as text>"
+      }
       return inlineText
     default: return inlineText
     }

@@ -253,7 +253,10 @@ final class InterpolationNode: Node {
     for part in parts {
       switch part {
       case .text(let text): result += text
-      case .code(let node): result += try node.evaluate(runtime).text
+      case .code(let node):
+        let value = try node.evaluate(runtime)
+        if case .number = value {} else { try runtime.reserveText(of: value, span) }
+        result += value.text
       }
       try runtime.checkSize(result.utf8.count, span, what: "bytes")
     }

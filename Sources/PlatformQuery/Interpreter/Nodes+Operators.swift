@@ -34,13 +34,14 @@ final class BinaryNode: Node {
     switch (a, b) {
     case (.string(let x), .string(let y)) where op == .add:
       try runtime.reserve(x.utf8.count &+ y.utf8.count, operatorSpan, what: "bytes")
+    case (.list(let x), .list(let y)) where op == .add:
+      try runtime.reserve(x.count &+ y.count, operatorSpan)
     case (.list(let x), .list(let y)):
-      if op == .add {
-        try runtime.reserve(x.count &+ y.count, operatorSpan)
-      } else {
-        runtime.steps &+= Swift.min(x.count, y.count)
-        if runtime.steps >= runtime.checkpoint { try runtime.checkLimits(operatorSpan) }
-      }
+      runtime.steps &+= Swift.min(x.count, y.count)
+      if runtime.steps >= runtime.checkpoint { try runtime.checkLimits(operatorSpan) }
+      if op == .equal || op == .notEqual { return .bool(try equalCounted(a, b, runtime) == (op == .equal)) }
+    case (.record, .record) where op == .equal || op == .notEqual:
+      return .bool(try equalCounted(a, b, runtime) == (op == .equal))
     default: break
     }
     let result: Value
@@ -55,6 +56,20 @@ final class BinaryNode: Node {
     default: break
     }
     return result
+  }
+
+  /// Equality of two lists or records, its work counted as steps as it goes (a value built of
+  /// itself is exponentially large as a tree: the limits must be able to stop the walk).
+  func equalCounted(_ a: Value, _ b: Value, _ runtime: Runtime) throws(PQError) -> Bool {
+    let span = operatorSpan
+    do {
+      return try Arithmetic.equalNested(a, b) { (work: Int) throws(PQError) in
+        runtime.steps &+= work
+        if runtime.steps >= runtime.checkpoint { try runtime.checkLimits(span) }
+      }
+    } catch {
+      throw error.kind == .limit ? error : annotate(error, a, b, runtime)
+    }
   }
 
   /// Points the error at the operator and, when an operand is a platform metric the article

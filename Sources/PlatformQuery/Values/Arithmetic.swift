@@ -355,9 +355,19 @@ enum Arithmetic {
 
   /// Lists and records compared item by item on a worklist, first items first, never by
   /// recursion: two lists nested 900,000 deep compare in constant stack.
-  static func equalNested(_ lhs: Value, _ rhs: Value) throws(PQError) -> Bool {
+  ///
+  /// Parts that share their storage are equal without being walked (`a == a`, and a value
+  /// built of itself, `a = [a, a]`); `check`, when given, is called every 65,536 pairs with that
+  /// count, so that a long comparison counts its work and stops at the limits.
+  static func equalNested(
+    _ lhs: Value, _ rhs: Value, check: ((Int) throws(PQError) -> Void)? = nil
+  ) throws(PQError) -> Bool {
     var pending: [(Value, Value)] = [(lhs, rhs)]
+    var compared = 0
     while let (a, b) = pending.popLast() {
+      compared &+= 1
+      if compared & 0xFFFF == 0, let check { try check(0x10000) }
+      if let left = a.storageAddress, left == b.storageAddress { continue }
       switch (a, b) {
       case (.list(let x), .list(let y)):
         guard x.count == y.count else { return false }

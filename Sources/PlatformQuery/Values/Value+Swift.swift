@@ -86,6 +86,8 @@ extension Value: Equatable {
     // Item by item on a worklist, never by recursion: values of any depth compare on any thread.
     var pending: [(Value, Value)] = [(lhs, rhs)]
     while let (a, b) = pending.popLast() {
+      // Parts that share their storage are equal without being walked.
+      if let left = a.storageAddress, left == b.storageAddress { continue }
       switch (a, b) {
       case (.list(let left), .list(let right)):
         guard left.count == right.count else { return false }
