@@ -275,7 +275,8 @@ public final class Interpreter {
         scope = resolved.globals
         runtime.globals.grow(to: scope.count)
         runtime.begin()
-        return try handOver(try execute(resolved.body, frameSize: resolved.frameSize, source: source))
+        return try handOver(
+          try execute(resolved.body, frameSize: resolved.frameSize, source: source), from: source)
       }
     } catch {
       // A failed input defines nothing: names it introduced are dropped, while assignments it
@@ -474,14 +475,27 @@ public final class Interpreter {
   /// A result as the host gets it, checked on the evaluation's own deep stack: one that nests
   /// deeper than `Value.deepestResult` is taken apart here and refused, for the host would free
   /// it (or print it) by recursion on its own thread's stack.
-  func handOver(_ value: consuming Value) throws(PQError) -> Value {
+  /// The error points at the last line of `source`, whose value the result is.
+  func handOver(_ value: consuming Value, from source: Source? = nil) throws(PQError) -> Value {
     switch value {
     case .list, .record:
       guard value.nests(deeperThan: Value.deepestResult) else { return value }
       Value.dismantle(value)
-      throw PQError.limit(
+      var span: Span?
+      if let source {
+        let bytes = Array(source.text.utf8)
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 32 || bytes[end - 1] == 13 { end -= 1 }
+        var start = end
+        while start > 0, bytes[start - 1] != 10 { start -= 1 }
+        span = Span(start: start, end: max(start + 1, end))
+      }
+      var error = PQError.limit(
         "depth limit reached: the result nests lists or records more than \(Value.deepestResult) deep",
-        nil, reason: .depth)
+        span, reason: .depth)
+      error.source = source
+      error.notes = ["a value this deep cannot be shown or handed over; return a part of it, or its len()"]
+      throw error
     default: return value
     }
   }

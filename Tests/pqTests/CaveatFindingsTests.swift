@@ -8,15 +8,7 @@ import Testing
 /// X, with the figures in the shapes newsrooms get them), through the real binary.
 @Suite struct CaveatFindingsTests {
   /// A folder holding `files`, for a run with it as the working folder.
-  func folder(_ files: [String: String]) -> String {
-    let dir = temporaryFolder()
-    for (name, text) in files {
-      let descriptor = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-      _ = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
-      close(descriptor)
-    }
-    return dir
-  }
+  func folder(_ files: [String: String]) -> String { makeFolder(files.mapValues { Array($0.utf8) }) }
 
   func pq(_ expression: String, in dir: String) -> ProcessResult {
     runPQ(["-e", expression], directory: dir)

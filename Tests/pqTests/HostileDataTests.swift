@@ -8,15 +8,7 @@ import Testing
 /// Data files as an attacker or a broken export makes them, through the real binary: they are
 /// refused as data (exit 1, a note about the file), and diagnostics stay short.
 @Suite struct HostileDataTests {
-  func folder(_ files: [String: [UInt8]]) -> String {
-    let dir = temporaryFolder()
-    for (name, bytes) in files {
-      let descriptor = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-      _ = bytes.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
-      close(descriptor)
-    }
-    return dir
-  }
+  func folder(_ files: [String: [UInt8]]) -> String { makeFolder(files) }
 
   /// Invalid UTF-8 or a NUL byte in a data file is the file's problem, not a syntax error in the
   /// program: exit 1, and a note saying how to save the file.

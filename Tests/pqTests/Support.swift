@@ -304,3 +304,14 @@ func scripts(in folder: String) -> [String] {
   }
   return found.sorted()
 }
+
+/// A new folder holding `files` (name → bytes), for a run with it as the working folder.
+func makeFolder(_ files: [String: [UInt8]]) -> String {
+  let dir = temporaryFolder()
+  for (name, bytes) in files {
+    let descriptor = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    _ = bytes.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+  }
+  return dir
+}

@@ -236,12 +236,6 @@ extension Builtins {
       return "\(source), \(own.count) periods"
     }
   }
-
-  /// The caveats of weighing several values against each other: all their figures, counted,
-  /// and what their computations said (see ``CaveatRules``).
-  static func caveats(across values: [Value]) -> [Caveat] {
-    CaveatRules.across(values)
-  }
 }
 
 extension String {

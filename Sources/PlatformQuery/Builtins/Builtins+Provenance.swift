@@ -27,16 +27,8 @@ extension Builtins {
     }
     if case .record(let record) = value, record.kind == .caveat { return Caveat(value).map { [$0] } ?? [] }
     // A ranking (`rank`, `top`): what its table says under it, of its metric's values.
-    if case .list(let items) = value, case .record(let first)? = items.first, first.keys.count >= 3,
-      first.keys[0] == "rank", first.keys[1] == "name", let metric = first.keys.last
-    {
-      return CaveatRules.weighing(
-        items.compactMap { item -> Value? in
-          guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
-            return nil
-          }
-          return value
-        })
+    if case .list(let items) = value, let ranked = Table.rankedValues(items) {
+      return CaveatRules.weighing(ranked)
     }
     switch value {
     case .list, .record:

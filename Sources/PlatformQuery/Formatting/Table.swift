@@ -53,25 +53,30 @@ enum Table {
     }
     for position in records.indices { rows.append(columnCells.map { $0[position] }) }
     var model = TableModel(rows: rows, rightAligned: numeric)
-    if columns.count == 3 || (columns.count == 4 && columns[2] == "period"), columns[0] == "rank",
-      columns[1] == "name", let metric = columns.last
-    {
-      model.caveats = rankingCaveats(items, metric: metric)
-    }
+    if let ranked = rankedValues(items, columns: columns) { model.caveats = rankingCaveats(ranked) }
     return model
+  }
+
+  /// The ranked values of a ranking (`rank`, `top`: columns `rank`, `name`, perhaps `period`,
+  /// then the metric), or nil for a list that is not one.
+  static func rankedValues(_ items: [Value], columns: [String]? = nil) -> [Value]? {
+    guard case .record(let first)? = items.first else { return nil }
+    let keys = columns ?? first.keys
+    guard keys.count == 3 || (keys.count == 4 && keys[2] == "period"), keys[0] == "rank", keys[1] == "name",
+      let metric = keys.last
+    else { return nil }
+    return items.compactMap { item -> Value? in
+      guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
+        return nil
+      }
+      return value
+    }
   }
 
   /// Under a ranking (`rank`, `top`), what makes its figures not like for like: the caveats of
   /// weighing them all against each other, as `compare` gives for two. Nothing when no value has
   /// a source; "none" only when every value has one and nothing differs.
-  static func rankingCaveats(_ items: [Value], metric: String) -> TableModel.Notes? {
-    var values: [Value] = []
-    for item in items {
-      guard case .record(let record) = item, let value = record[metric], value.numericValue != nil else {
-        continue
-      }
-      values.append(value)
-    }
+  static func rankingCaveats(_ values: [Value]) -> TableModel.Notes? {
     // Numbers typed or loaded without any source are ranked without a caveat line (there is
     // nothing to weigh but the unit they are read in); sourced ones say "none" only when
     // nothing differs.

@@ -84,7 +84,9 @@ extension Interpreter {
       return try LargeStack.run { () throws(PQError) -> Value in
         claimEvaluationThread()
         runtime.begin()
-        return try handOver(try execute(program.body, frameSize: program.frameSize, source: program.source))
+        return try handOver(
+          try execute(program.body, frameSize: program.frameSize, source: program.source),
+          from: program.source)
       }
     } catch {
       runtime.abandon()

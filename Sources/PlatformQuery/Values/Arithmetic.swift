@@ -358,9 +358,12 @@ enum Arithmetic {
   ///
   /// Parts that share their storage are equal without being walked (`a == a`, and a value
   /// built of itself, `a = [a, a]`); `check`, when given, is called every 65,536 pairs with that
-  /// count, so that a long comparison counts its work and stops at the limits.
+  /// count, so that a long comparison counts its work and stops at the limits. `leaf` compares
+  /// the values that are not both lists or both records (pq's `==` by default; Swift's `==`
+  /// also compares their sources).
   static func equalNested(
-    _ lhs: Value, _ rhs: Value, check: ((Int) throws(PQError) -> Void)? = nil
+    _ lhs: Value, _ rhs: Value, check: ((Int) throws(PQError) -> Void)? = nil,
+    leaf: (Value, Value) throws(PQError) -> Bool = Arithmetic.equalItems
   ) throws(PQError) -> Bool {
     var pending: [(Value, Value)] = [(lhs, rhs)]
     var compared = 0
@@ -376,7 +379,7 @@ enum Arithmetic {
         guard x.keys == y.keys else { return false }
         for index in x.values.indices.reversed() { pending.append((x.values[index], y.values[index])) }
       default:
-        guard try equalItems(a, b) else { return false }
+        guard try leaf(a, b) else { return false }
       }
     }
     return true

@@ -391,7 +391,9 @@ enum CaveatRules {
         let last = spans.map(\.lastDay).max()
       {
         let length = Period.commonLength(spans)
-        let listedPeriods = values.count <= 4 ? ": " + values.joined(separator: ", ") : ""
+        // Each period named, up to twelve (as sources and definitions are); a long series is
+        // its count, length and span.
+        let listedPeriods = values.count <= 12 ? ": " + values.joined(separator: ", ") : ""
         text =
           "periods differ: \(values.count) \(length.map { $0 + " " } ?? "")periods from \(Period.day(first)) to \(Period.day(last))\(listedPeriods)"
         if length == nil { text += " (of different lengths)" }
@@ -582,12 +584,10 @@ extension Period {
   static func commonLength(_ spans: [Period]) -> String? {
     func length(_ span: Period) -> String? {
       let (y1, m1, d1) = civil(span.firstDay)
-      let (y2, m2, _) = civil(span.lastDay)
       let (ny, nm, nd) = civil(span.lastDay + 1)
       if span.firstDay == span.lastDay { return "daily" }
       guard d1 == 1, nd == 1 else { return nil }
       let months = (ny - y1) * 12 + (nm - m1)
-      _ = (y2, m2)
       switch months {
       case 1: return "monthly"
       case 3 where (m1 - 1) % 3 == 0: return "quarterly"

@@ -83,25 +83,13 @@ extension Value: Equatable {
   /// figure with an unsourced one. `hasSameNumber(as:)` compares numbers and units alone, as
   /// pq's own `==` does.
   public static func == (lhs: Value, rhs: Value) -> Bool {
-    // Item by item on a worklist, never by recursion: values of any depth compare on any thread.
-    var pending: [(Value, Value)] = [(lhs, rhs)]
-    while let (a, b) = pending.popLast() {
-      // Parts that share their storage are equal without being walked.
-      if let left = a.storageAddress, left == b.storageAddress { continue }
-      switch (a, b) {
-      case (.list(let left), .list(let right)):
-        guard left.count == right.count else { return false }
-        for index in left.indices.reversed() { pending.append((left[index], right[index])) }
-      case (.record(let left), .record(let right)):
-        guard left.keys == right.keys else { return false }
-        for index in left.values.indices.reversed() {
-          pending.append((left.values[index], right.values[index]))
-        }
-      default:
-        guard a.hasSameNumber(as: b), a.figures == b.figures else { return false }
-      }
-    }
-    return true
+    // Item by item on pq's worklist (never by recursion: values of any depth compare on any
+    // thread), each leaf with its sources.
+    let same = try? Arithmetic.equalNested(
+      lhs, rhs,
+      leaf: { (a: Value, b: Value) throws(PQError) -> Bool in a.hasSameNumber(as: b) && a.figures == b.figures
+      })
+    return same ?? false
   }
 
   /// Equality as pq's `==` has it: numbers to 15 significant digits and with the same unit,
