@@ -33,29 +33,39 @@ extension Runtime {
   }
 
   /// Appends `element` to the list a variable holds, in its slot: the list's new length, or
-  /// nil (and nothing changed) when the variable holds no list.
+  /// nil (and nothing changed) when the variable holds no list. A list another binding still
+  /// holds is copied first, and the copy is charged (`chargeCopy`).
   @inline(__always)
-  func appendInPlace(_ element: Value, to storage: Storage) -> Int? {
+  func appendInPlace(_ element: Value, to storage: Storage, _ span: Span) throws(PQError) -> Int? {
+    let grown: (count: Int, copied: Bool)?
     switch storage {
-    case .local(let slot): return Runtime.append(element, to: localPointer(slot))
-    case .global(let index): return Runtime.append(element, to: globals.slot(index))
+    case .local(let slot): grown = Runtime.append(element, to: localPointer(slot))
+    case .global(let index): grown = Runtime.append(element, to: globals.slot(index))
     case .environment(let hops, let index):
-      return environment(hops).withUnsafeMutablePointerToElements { Runtime.append(element, to: $0 + index) }
+      grown = environment(hops).withUnsafeMutablePointerToElements { Runtime.append(element, to: $0 + index) }
     }
+    guard let grown else { return nil }
+    if grown.copied { try chargeCopy(grown.count - 1, span) }
+    return grown.count
   }
 
   /// The list in `slot` is moved out (no retain, so it is uniquely referenced and grows in
   /// place), appended to, and moved back: `xs += [x]` without copying or counting references.
   /// Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
+  /// `copied` is true when the list was shared and had to be copied to grow (its storage moved
+  /// although it had room).
   @inline(__always)
-  static func append(_ element: Value, to slot: UnsafeMutablePointer<Value>) -> Int? {
+  static func append(_ element: Value, to slot: UnsafeMutablePointer<Value>) -> (count: Int, copied: Bool)? {
     guard case .list = slot.pointee else { return nil }
     var items = takeList(slot)
-    if items.count == items.capacity { items.reserveCapacity(items.count + items.count / 2 + 1) }
+    let hadRoom = items.count < items.capacity
+    let before = items.withUnsafeBufferPointer { $0.baseAddress }
+    if !hadRoom { items.reserveCapacity(items.count + items.count / 2 + 1) }
     items.append(element)
+    let copied = hadRoom && items.withUnsafeBufferPointer { $0.baseAddress } != before
     let count = items.count
     slot.initialize(to: .list(items))
-    return count
+    return (count, copied)
   }
 
   /// The list in `slot`, moved out and the slot left uninitialized. The moved value ends with
@@ -65,6 +75,56 @@ extension Runtime {
   private static func takeList(_ slot: UnsafeMutablePointer<Value>) -> [Value] {
     if case .list(let items) = slot.move() { return items }
     return []
+  }
+
+  /// Makes `items` the only holder of its storage before it is changed in place, copying it
+  /// when another value still shares it (value semantics); the copy is counted and charged.
+  @inline(__always)
+  func makeUnique(_ items: inout [Value], _ span: Span) throws(PQError) {
+    let before = items.withUnsafeBufferPointer { $0.baseAddress }
+    let after = items.withUnsafeMutableBufferPointer { UnsafePointer($0.baseAddress) }
+    if before != after { try chargeCopy(items.count, span) }
+  }
+
+  /// A shared list or record copied so that one holder could change it: counted in `copies`
+  /// and charged as the making of a list of `count` elements (steps and memory budget).
+  func chargeCopy(_ count: Int, _ span: Span) throws(PQError) {
+    copies &+= 1
+    try reserve(count, span)
+  }
+}
+
+extension Value {
+  /// The list this value holds, moved out and the value left nil: the list returned holds the
+  /// only reference this value had, so a change to it copies nothing unless another value
+  /// shares it. Nil for any other value (which is left as it was).
+  @inline(__always)
+  mutating func takeList() -> [Value]? {
+    guard case .list = self else { return nil }
+    var taken = Value.nil
+    swap(&self, &taken)
+    if case .list(let items) = consume taken { return items }
+    return nil
+  }
+
+  /// The record this value holds, moved out as `takeList` moves a list.
+  @inline(__always)
+  mutating func takeRecord() -> Record? {
+    guard case .record = self else { return nil }
+    var taken = Value.nil
+    swap(&self, &taken)
+    if case .record(let record) = consume taken { return record }
+    return nil
+  }
+
+  /// The string this value holds, moved out as `takeList` moves a list.
+  @inline(__always)
+  mutating func takeString() -> String? {
+    guard case .string = self else { return nil }
+    var taken = Value.nil
+    swap(&self, &taken)
+    if case .string(let text) = consume taken { return text }
+    return nil
   }
 }
 
@@ -100,7 +160,7 @@ final class CompoundAssignNode: Node {
     if appendsOne {
       let element = try appendedElement.evaluate(runtime)
       // Grown in place; past the size limit the longer list stays, and the error says so.
-      if let count = runtime.appendInPlace(element, to: target) {
+      if let count = try runtime.appendInPlace(element, to: target, span) {
         try runtime.reserve(1, span)
         try runtime.checkSize(count, span)
         return .nil
@@ -113,58 +173,45 @@ final class CompoundAssignNode: Node {
   /// `target op= right` for an already evaluated right side.
   func combine(_ right: Value, _ runtime: Runtime) throws(PQError) -> Value {
     var left = runtime.take(target)
-    // Each case lets go of `left` before growing its payload, so the list or string is
-    // uniquely referenced and grows in place (no tuple switch: it would hold a second copy).
+    defer { runtime.store(left, into: target) }
+    try CompoundAssignNode.update(&left, op, right, runtime, span: span, operatorSpan: operatorSpan)
+    return .nil
+  }
+
+  /// `left op= right` in place: a list or string that `left` alone holds grows without being
+  /// copied. On an error `left` holds what it held before, except that a list or string grown
+  /// past the size limit stays grown (the error says so).
+  static func update(
+    _ left: inout Value, _ op: BinaryOperator, _ right: Value, _ runtime: Runtime, span: Span,
+    operatorSpan: Span
+  ) throws(PQError) {
     if case .number(let a) = left, case .number(let b) = right, op != .divide || b != 0 {
       left = .number(try Arithmetic.plain(op, a, b))
-    } else if op == .add, case .list(let more) = right, case .list(var items) = left {
-      do {
-        try runtime.reserve(more.count, span)
-      } catch {
-        runtime.store(left, into: target)
-        throw error
-      }
-      left = .nil
-      // Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
+    } else if op == .add, case .list(let more) = right, var items = left.takeList() {
+      defer { left = .list(items) }
+      try runtime.reserve(more.count, span)
       let needed = items.count + more.count
-      if needed > items.capacity { items.reserveCapacity(Swift.max(needed, items.count + items.count / 2)) }
-      items.append(contentsOf: more)
-      left = .list(items)
-      try checkGrowth(runtime, items.count, left)
-    } else if op == .add, case .string(let more) = right, case .string(var text) = left {
-      do {
-        try runtime.reserve(more.utf8.count, span, what: "bytes")
-      } catch {
-        runtime.store(left, into: target)
-        throw error
+      if needed > items.capacity {
+        // Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
+        items.reserveCapacity(Swift.max(needed, items.count + items.count / 2))
+      } else {
+        try runtime.makeUnique(&items, span)
       }
-      left = .nil
+      items.append(contentsOf: more)
+      try runtime.checkSize(items.count, span)
+    } else if op == .add, case .string(let more) = right, var text = left.takeString() {
+      defer { left = .string(text) }
+      try runtime.reserve(more.utf8.count, span, what: "bytes")
       text += more
-      left = .string(text)
-      try checkGrowth(runtime, text.utf8.count, left)
+      try runtime.checkSize(text.utf8.count, span, what: "bytes")
     } else {
       do {
         left = try Arithmetic.apply(op, left, right)
       } catch {
-        runtime.store(left, into: target)
         var error = error
         error.span = operatorSpan
         throw error
       }
-    }
-    runtime.store(left, into: target)
-    return .nil
-  }
-}
-
-extension CompoundAssignNode {
-  /// Fails when a grown list or string passes the size limit, keeping the value stored.
-  func checkGrowth(_ runtime: Runtime, _ count: Int, _ value: Value) throws(PQError) {
-    do {
-      try runtime.checkSize(count, span)
-    } catch {
-      runtime.store(value, into: target)
-      throw error
     }
   }
 }
@@ -175,13 +222,29 @@ enum PathStep {
   case index(Node)
 }
 
+/// The index values of an assignment path, evaluated before the variable is taken out of its
+/// slot (so that `xs[xs[0]] = v` reads `xs` whole). The first is held in place: a path of one
+/// index, the common `xs[i] = v`, makes no array.
+struct PathKeys {
+  var first: Value = .nil
+  var rest: [Value] = []
+
+  subscript(index: Int) -> Value { index == 0 ? first : rest[index - 1] }
+}
+
 /// `r.field = v`, `xs[i] = v`, `r.xs[0] += v`: changes a part of a variable's value in place.
+/// The variable's value is moved out of its slot, changed where it lies — each list and record
+/// on the path is changed in place when nothing else holds it, and copied (and the copy
+/// charged, `Runtime.chargeCopy`) when another value shares it — and moved back: amortised
+/// O(1) for a value one variable holds, and value semantics for a shared one.
 final class PathAssignNode: Node {
   let target: Storage
   let path: [PathStep]
   let op: BinaryOperator?
   let value: Node
   let operatorSpan: Span
+  /// The index nodes of the path, in order.
+  let indexNodes: [Node]
 
   init(target: Storage, path: [PathStep], op: BinaryOperator?, value: Node, operatorSpan: Span, span: Span) {
     self.target = target
@@ -189,50 +252,47 @@ final class PathAssignNode: Node {
     self.op = op
     self.value = value
     self.operatorSpan = operatorSpan
+    self.indexNodes = path.compactMap { if case .index(let node) = $0 { node } else { nil } }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let newValue = try value.evaluate(runtime)
-    var keys: [Value] = []
-    for step in path {
-      if case .index(let node) = step { keys.append(try node.evaluate(runtime)) }
+    var keys = PathKeys()
+    for (position, node) in indexNodes.enumerated() {
+      let key = try node.evaluate(runtime)
+      if position == 0 { keys.first = key } else { keys.rest.append(key) }
     }
     var root = runtime.take(target)
-    do {
-      try assign(&root, step: 0, keyIndex: 0, keys: keys, newValue)
-    } catch {
-      runtime.store(root, into: target)
-      throw error
-    }
-    runtime.store(root, into: target)
+    defer { runtime.store(root, into: target) }
+    try assign(&root, step: 0, keyIndex: 0, keys: keys, newValue, runtime)
     return .nil
   }
 
-  func assign(_ container: inout Value, step: Int, keyIndex: Int, keys: [Value], _ newValue: Value)
-    throws(PQError)
-  {
+  func assign(
+    _ container: inout Value, step: Int, keyIndex: Int, keys: PathKeys, _ newValue: Value, _ runtime: Runtime
+  ) throws(PQError) {
     let isLast = step == path.count - 1
     switch path[step] {
     case .field(let name, let span):
       try assignField(
-        &container, name, span: span, isLast: isLast, step: step, keyIndex: keyIndex, keys: keys, newValue)
+        &container, name, span: span, isLast: isLast, step: step, keyIndex: keyIndex, keys: keys, newValue,
+        runtime)
     case .index(let node):
       let key = keys[keyIndex]
-      switch container {
-      case .list(var items):
-        let position = try Indexing.position(key, count: items.count, what: "list", span: node.span)
-        container = .nil
+      if var items = container.takeList() {
         defer { container = .list(items) }
-        if isLast {
-          items[position] = op == nil ? newValue : try combine(op ?? .add, items[position], newValue)
+        let position = try Indexing.position(key, count: items.count, what: "list", span: node.span)
+        try runtime.makeUnique(&items, span)
+        if !isLast {
+          try assign(&items[position], step: step + 1, keyIndex: keyIndex + 1, keys: keys, newValue, runtime)
+        } else if let op {
+          try CompoundAssignNode.update(
+            &items[position], op, newValue, runtime, span: span, operatorSpan: operatorSpan)
         } else {
-          var inner = items[position]
-          items[position] = .nil
-          defer { items[position] = inner }
-          try assign(&inner, step: step + 1, keyIndex: keyIndex + 1, keys: keys, newValue)
+          items[position] = newValue
         }
-      case .record:
+      } else if case .record = container {
         guard case .string(let name) = key else {
           throw PQError(
             .runtime, "a record is indexed by a field name string, not \(Arithmetic.describe(key))",
@@ -240,8 +300,8 @@ final class PathAssignNode: Node {
         }
         try assignField(
           &container, name, span: node.span, isLast: isLast, step: step, keyIndex: keyIndex + 1, keys: keys,
-          newValue)
-      default:
+          newValue, runtime)
+      } else {
         throw PQError(.runtime, "cannot set an element of \(Arithmetic.describe(container))", span: node.span)
       }
     }
@@ -249,36 +309,25 @@ final class PathAssignNode: Node {
 
   func assignField(
     _ container: inout Value, _ name: String, span: Span, isLast: Bool, step: Int, keyIndex: Int,
-    keys: [Value],
-    _ newValue: Value
+    keys: PathKeys, _ newValue: Value, _ runtime: Runtime
   ) throws(PQError) {
-    guard case .record(var record) = container else {
+    guard var record = container.takeRecord() else {
       throw PQError(.runtime, "cannot set field '\(name)' of \(Arithmetic.describe(container))", span: span)
     }
-    container = .nil
     defer { container = .record(record) }
-    if isLast {
-      if let op {
-        guard let old = record[name] else { throw FieldNode.missing(name, in: record, span: span) }
-        record[name] = try combine(op, old, newValue)
-      } else {
-        record[name] = newValue
-      }
+    guard let position = record.shape.position(of: name) else {
+      guard isLast, op == nil else { throw FieldNode.missing(name, in: record, span: span) }
+      if record.appendField(name, newValue) { try runtime.chargeCopy(record.count, self.span) }
       return
     }
-    guard var inner = record[name] else { throw FieldNode.missing(name, in: record, span: span) }
-    record[name] = .nil
-    defer { record[name] = inner }
-    try assign(&inner, step: step + 1, keyIndex: keyIndex, keys: keys, newValue)
-  }
-
-  func combine(_ op: BinaryOperator, _ old: Value, _ new: Value) throws(PQError) -> Value {
-    do {
-      return try Arithmetic.apply(op, old, new)
-    } catch {
-      var error = error
-      error.span = operatorSpan
-      throw error
+    try runtime.makeUnique(&record.values, self.span)
+    if !isLast {
+      try assign(&record.values[position], step: step + 1, keyIndex: keyIndex, keys: keys, newValue, runtime)
+    } else if let op {
+      try CompoundAssignNode.update(
+        &record.values[position], op, newValue, runtime, span: self.span, operatorSpan: operatorSpan)
+    } else {
+      record.values[position] = newValue
     }
   }
 }

@@ -168,6 +168,9 @@ final class Runtime {
 
   /// Bytes of lists and strings made in this evaluation, for the memory budget.
   var allocated = 0
+  /// Lists and records copied because another value shared them when one holder changed them
+  /// in place (`chargeCopy`): what the tests of in-place updates count.
+  var copies = 0
   /// "the article" or "the dataset", for messages about a missing figure.
   var dataName = "the article"
 

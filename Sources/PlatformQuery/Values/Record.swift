@@ -4,8 +4,12 @@ import Synchronization
 /// lookups can be cached by identity.
 /// The shape also holds what the records stand for, so that a record is two words (shape and
 /// values) and a `Value` stays small enough to copy and return in registers.
-final class Shape: Sendable {
-  let keys: [String]
+///
+/// `@unchecked Sendable`: a shape is changed only by `append`, which its record calls only when
+/// it holds the one reference to the shape (`isKnownUniquelyReferenced`), so a shape another
+/// thread can see is never changed.
+final class Shape: @unchecked Sendable {
+  private(set) var keys: [String]
   let kind: RecordKind
 
   /// Where `name` and the five platform metrics (`Metric.all`) sit in this shape, a byte each
@@ -58,7 +62,7 @@ final class Shape: Sendable {
   static let scannedKeys = 12
 
   /// The positions of the keys of a larger shape.
-  private let table: [String: Int]?
+  private var table: [String: Int]?
 
   /// The position of `key`, or nil; the last, should a key appear twice.
   func position(of key: String) -> Int? {
@@ -74,6 +78,21 @@ final class Shape: Sendable {
   static let empty = Shape(keys: [])
 
   func adding(_ key: String) -> Shape { Shape(keys: keys + [key], kind: kind, file: file) }
+
+  /// Adds `key` at the end of this shape, which only its caller's record holds: positions
+  /// already found stay right (a `FieldNode`'s cache holds its shape, so a cached shape is
+  /// never changed).
+  fileprivate func append(_ key: String) {
+    keys.append(key)
+    if table != nil {
+      table?[key] = keys.count - 1
+    } else if keys.count > Shape.scannedKeys {
+      var positions: [String: Int] = [:]
+      for (position, key) in keys.enumerated() { positions[key] = position }
+      table = positions
+    }
+    platformPositions.store(0, ordering: .relaxed)
+  }
 
   /// The same keys standing for another kind of record.
   func with(kind: RecordKind) -> Shape {
@@ -160,10 +179,28 @@ public struct Record: @unchecked Sendable {
       if let position = shape.position(of: key) {
         if let newValue { values[position] = newValue } else { remove(key) }
       } else if let newValue {
-        shape = shape.adding(key)
-        values.append(newValue)
+        appendField(key, newValue)
       }
     }
+  }
+
+  /// Adds a field the record lacks, at the end. The shape grows in place when this record
+  /// alone holds it, so a record built a key at a time is linear, not quadratic. True when the
+  /// record's storage was shared with another value and had to be copied.
+  @discardableResult
+  mutating func appendField(_ key: String, _ value: Value) -> Bool {
+    var copied = false
+    if isKnownUniquelyReferenced(&shape) {
+      shape.append(key)
+    } else {
+      copied = !shape.keys.isEmpty
+      shape = shape.adding(key)
+    }
+    let hadRoom = values.count < values.capacity
+    let before = values.withUnsafeBufferPointer { $0.baseAddress }
+    values.append(value)
+    if hadRoom, values.withUnsafeBufferPointer({ $0.baseAddress }) != before { copied = true }
+    return copied
   }
 
   /// Who gives this platform's figures, for a note about one it lacks: the file it was loaded
