@@ -7,7 +7,11 @@ PQ = os.path.join(ROOT, ".build", "release", "pq")
 # The fastest CPython on Debian is its own build; a python3 on PATH may be a pyenv shim.
 PYTHON = next((p for p in ["/usr/bin/python3.11", "/usr/bin/python3"] if os.path.exists(p)), sys.executable)
 LUA = "/usr/bin/lua5.4" if os.path.exists("/usr/bin/lua5.4") else "lua5.4"
-NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data"]
+NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data",
+         # The programs people write first (issue 32): while loops, in-place updates, records,
+         # strings, calls, each the plainest way in each language.
+         "sieve", "gcd", "nbody", "binary_trees", "spectral_norm", "fannkuch", "string_build",
+         "counting", "fields", "sort_key", "json_roundtrip"]
 # Loading and weighing the user's own data: pq against CPython doing the same work, and pandas
 # as a reference column when a Python with pandas is found. No Lua peer.
 DATA_NAMES = ["csv_load", "json_load", "rank_200k", "caveats_10k"]
