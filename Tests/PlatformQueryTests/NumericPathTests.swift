@@ -122,15 +122,24 @@ import Testing
       "s = (s + \(i) * 7) mod 1000003\nt = s / (\(i) - \(divisor))\nif \(i) == 7 { t = \"late\" }\nu = t"
     }
     // A body of one numeric store runs in a loop of its own (`ForRangeNode.runOneStore`).
+    // Compound stores (`s += i * 7`) are numeric too (`NumericCompoundNode`).
     func bodies(_ i: String, _ divisor: String) -> [String] {
-      [body(i, divisor), "s = (s + \(i) * 7) mod 1000003", "s = s / (\(i) - \(divisor))"]
+      [
+        body(i, divisor), "s = (s + \(i) * 7) mod 1000003", "s = s / (\(i) - \(divisor))",
+        "s += \(i) * 7\nt -= s / (\(i) - \(divisor))\nu *= \(i) + 2", "s /= \(i) - \(divisor)",
+        "s += \(i)\nif \(i) == 5 { s = \"five\" }\nt += s",
+      ]
     }
+    // Each body in a range loop and in a while loop (whose statements run as `LoopBody` does),
+    // in a function (locals) and at the top (globals).
     func programs(_ i: String) -> [String] {
       ["4", "40"].flatMap { divisor in
         bodies(i, divisor).flatMap { body in
           [
             "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u] }\nf()",
             "var s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u]",
+            "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u] }\nf()",
+            "var s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u]",
           ]
         }
       }
@@ -171,9 +180,57 @@ import Testing
       if let block = node as? BlockNode { pending += block.statements }
     }
     let loop = try #require(loops.first)
-    #expect(loop.bodyStoresNumbers)
+    #expect(loop.loopBody.storesNumbers)
     guard case .storeLocal = loop.bodyPlan[0], case .general = loop.bodyPlan[1] else {
       Issue.record("plan: \(loop.bodyPlan)")
+      return
+    }
+  }
+
+  /// `xs[i]` and `xs[i] = v` on a variable's list read and change the element where it lies
+  /// (`IndexNode.baseSlot`, `PathAssignNode.isOneIndex`); they answer as the ordinary path does
+  /// (reached through `[xs][0]` and a record field, which are never in place) for every kind of
+  /// index and container.
+  @Test func indexingInPlaceAnswersAsTheOrdinaryPath() throws {
+    let containers = ["[1, 2, [3]]", "\"abc\"", "{a: 1}", "nil", "[]", "x"]
+    let indices = ["0", "2", "-1", "1.5", "3", "\"a\"", "nil", "1e308", "20%", "9007199254740993"]
+    for container in containers {
+      for index in indices {
+        let read = Self.outcome("fn f(xs, i) { xs[i] }\nf(\(container), \(index))", makeInterpreter().0)
+        let readOrdinary = Self.outcome(
+          "fn f(xs, i) { [xs][0][[i][0]] }\nf(\(container), \(index))", makeInterpreter().0)
+        #expect(read == readOrdinary, "\(container)[\(index)]")
+        let globalRead = Self.outcome("var xs = \(container)\nvar i = \(index)\nxs[i]", makeInterpreter().0)
+        #expect(globalRead == readOrdinary, "global \(container)[\(index)]")
+        for op in ["=", "+="] {
+          let write = Self.outcome(
+            "fn f(xs, i) { var ys = xs\nys[i] \(op) 5\nys }\nf(\(container), \(index))", makeInterpreter().0)
+          let writeOrdinary = Self.outcome(
+            "fn f(xs, i) { var w = {ys: xs}\nw.ys[i] \(op) 5\nw.ys }\nf(\(container), \(index))",
+            makeInterpreter().0)
+          #expect(write == writeOrdinary, "\(container)[\(index)] \(op) 5")
+        }
+      }
+    }
+  }
+
+  /// A while loop plans its body too, and `x += e` is a numeric store in it.
+  @Test func whileLoopsPlanTheirNumericStores() throws {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate("fn f() { var s = 0\nvar i = 0\nwhile i < 3 { s += i * 2\nprint(s)\ni += 1 }\ns }")
+    guard case .function(let function) = try pq.evaluate("f") else {
+      throw PQError(.runtime, "not a function")
+    }
+    var loops: [WhileNode] = []
+    var pending: [Node] = [function.code]
+    while let node = pending.popLast() {
+      if let loop = node as? WhileNode { loops.append(loop) }
+      if let block = node as? BlockNode { pending += block.statements }
+    }
+    let plan = try #require(loops.first).loopBody.plan
+    guard plan.count == 3, case .storeLocal = plan[0], case .general = plan[1], case .storeLocal = plan[2]
+    else {
+      Issue.record("plan: \(plan)")
       return
     }
   }

@@ -83,13 +83,42 @@ final class IndexNode: Node {
   let base: Node
   let index: Node
 
+  /// The slot of a base that is a local's (≥ 0) or a global's (< 0: -1 - index) name, read in
+  /// place when the index has a numeric form, computed without side effects (`numericIndex`):
+  /// `xs[i]`, `v[j + 1]`. `Int.min` when there is none.
+  let baseSlot: Int
+  /// The index as a `NumericNode` (a placeholder when `baseSlot` is `Int.min`).
+  let numericIndex: NumericNode
+
   init(base: Node, index: Node, span: Span) {
     self.base = base
     self.index = index
+    let numeric = NumericNode.operand(index)
+    numericIndex = numeric ?? NumericConstant(.nan, general: index)
+    if numeric != nil {
+      switch base {
+      case let local as LocalGetNode: baseSlot = local.slot
+      case let global as GlobalGetNode: baseSlot = -1 - global.index
+      default: baseSlot = .min
+      }
+    } else {
+      baseSlot = .min
+    }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if baseSlot != .min {
+      // The element of a list read where it lies, without copying the list out of its slot;
+      // anything else (a negative index, a string, an error to report) as below.
+      let n = numericIndex.number(runtime)
+      let slot = baseSlot >= 0 ? runtime.localPointer(baseSlot) : runtime.globals.slot(-1 - baseSlot)
+      if n >= 0, case .list(let items) = slot.pointee, n < Double(items.count), n == n.rounded(.towardZero) {
+        let element = items[Int(n)]
+        if case .number(let number) = element { return .number(number) }
+        return element
+      }
+    }
     let container = try base.evaluate(runtime)
     let key = try index.evaluate(runtime)
     return try Indexing.get(container, key, indexSpan: index.span)

@@ -72,9 +72,20 @@ extension Runtime {
   /// this statement, so the list returned is the only reference (held in a `switch` subject
   /// instead, it would live on through the append and force a copy of the whole list).
   @inline(__always)
-  private static func takeList(_ slot: UnsafeMutablePointer<Value>) -> [Value] {
+  static func takeList(_ slot: UnsafeMutablePointer<Value>) -> [Value] {
     if case .list(let items) = slot.move() { return items }
     return []
+  }
+
+  /// The slot of a local or a global, whose value can be changed where it lies; nil for a
+  /// captured variable.
+  @inline(__always)
+  func pointer(_ storage: Storage) -> UnsafeMutablePointer<Value>? {
+    switch storage {
+    case .local(let slot): return localPointer(slot)
+    case .global(let index): return globals.slot(index)
+    case .environment: return nil
+    }
   }
 
   /// Makes `items` the only holder of its storage before it is changed in place, copying it
@@ -216,6 +227,35 @@ final class CompoundAssignNode: Node {
   }
 }
 
+/// `x op= e` where `x op e` has a numeric form (`i += 1`, `s -= d * 2`, `n mod= 7`): over plain
+/// numbers the result is computed as `NumericNode`s compute it (the same as `CompoundAssignNode`'s
+/// `Arithmetic.plain`) and stored as a number; otherwise — NaN: a unit, text, a list, an error
+/// to report — `general` runs the statement from the start (the right side is pure, so
+/// evaluating it again changes nothing). Loops store its number directly (`LoopStatement`).
+final class NumericCompoundNode: Node {
+  let target: Storage
+  let numeric: NumericNode
+  let general: CompoundAssignNode
+
+  init(target: Storage, numeric: NumericNode, general: CompoundAssignNode) {
+    self.target = target
+    self.numeric = numeric
+    self.general = general
+    super.init(span: general.span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let number = numeric.number(runtime)
+    if number.isNaN { return try general.evaluate(runtime) }
+    switch target {
+    case .local(let slot): runtime.localPointer(slot).storeNumber(number)
+    case .global(let index): runtime.globals.storeNumber(number, at: index)
+    case .environment(let hops, let index): runtime.environment(hops)[index] = .number(number)
+    }
+    return .nil
+  }
+}
+
 /// One step of an assignment path: `.name` or `[index]`.
 enum PathStep {
   case field(String, Span)
@@ -245,6 +285,10 @@ final class PathAssignNode: Node {
   let operatorSpan: Span
   /// The index nodes of the path, in order.
   let indexNodes: [Node]
+  /// Whether the path is one index: `xs[i] = v`.
+  let isOneIndex: Bool
+  /// That index (a placeholder otherwise: a non-optional field is read without a retain).
+  let oneIndex: Node
 
   init(target: Storage, path: [PathStep], op: BinaryOperator?, value: Node, operatorSpan: Span, span: Span) {
     self.target = target
@@ -253,15 +297,41 @@ final class PathAssignNode: Node {
     self.value = value
     self.operatorSpan = operatorSpan
     self.indexNodes = path.compactMap { if case .index(let node) = $0 { node } else { nil } }
+    self.isOneIndex = path.count == 1 && indexNodes.count == 1
+    self.oneIndex = isOneIndex ? indexNodes[0] : CallNode.absent
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let newValue = try value.evaluate(runtime)
     var keys = PathKeys()
-    for (position, node) in indexNodes.enumerated() {
-      let key = try node.evaluate(runtime)
-      if position == 0 { keys.first = key } else { keys.rest.append(key) }
+    if isOneIndex {
+      keys.first = try oneIndex.evaluate(runtime)
+      // `xs[i] = v`, `xs[i] += v` on a local's or a global's list, i a whole number in range:
+      // the element is changed in the list in its slot. Anything else (a negative or bad
+      // index, not a list) takes the general path, which also reports the errors.
+      if case .number(let n) = keys.first, n >= 0, let slot = runtime.pointer(target),
+        case .list = slot.pointee
+      {
+        var items = Runtime.takeList(slot)
+        defer { slot.initialize(to: .list(items)) }
+        if n < Double(items.count), n == n.rounded(.towardZero) {
+          let position = Int(n)
+          try runtime.makeUnique(&items, span)
+          if let op {
+            try CompoundAssignNode.update(
+              &items[position], op, newValue, runtime, span: span, operatorSpan: operatorSpan)
+          } else {
+            items[position] = newValue
+          }
+          return .nil
+        }
+      }
+    } else {
+      for (position, node) in indexNodes.enumerated() {
+        let key = try node.evaluate(runtime)
+        if position == 0 { keys.first = key } else { keys.rest.append(key) }
+      }
     }
     var root = runtime.take(target)
     defer { runtime.store(root, into: target) }

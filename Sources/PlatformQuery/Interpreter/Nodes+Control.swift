@@ -70,28 +70,44 @@ final class IfNode: Node {
   }
 }
 
-/// `while c { … }`
+/// `while c { … }`. A body without captured variables runs its statements here, numeric stores
+/// directly (`LoopBody`), as `for … in range` runs its body.
 final class WhileNode: Node {
   let condition: Node
-  let body: Node
+  let body: BlockNode
+  let loopBody: LoopBody
 
-  init(condition: Node, body: Node, span: Span) {
+  init(condition: Node, body: BlockNode, span: Span) {
     self.condition = condition
     self.body = body
+    self.loopBody = LoopBody(body)
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    if body.environmentSize == 0, body.isStatementPosition {
+      if loopBody.storesNumbers {
+        try runInFrame(runtime, numeric: true)
+      } else {
+        try runInFrame(runtime, numeric: false)
+      }
+      return .nil
+    }
     while true {
       try runtime.tick(span)
       guard try condition.test(runtime) else { return .nil }
       _ = try body.evaluate(runtime)
-      if runtime.flow != .normal {
-        if runtime.flow == .returnValue { return .nil }
-        let stop = runtime.flow == .breakLoop
-        runtime.flow = .normal
-        if stop { return .nil }
-      }
+      if runtime.finishIteration() { return .nil }
+    }
+  }
+
+  @inline(__always)
+  func runInFrame(_ runtime: Runtime, numeric: Bool) throws(PQError) {
+    while true {
+      try runtime.tick(span)
+      guard try condition.test(runtime) else { return }
+      try loopBody.run(runtime, numeric: numeric)
+      if runtime.finishIteration() { return }
     }
   }
 }
@@ -171,9 +187,8 @@ final class ForRangeNode: Node {
   let body: BlockNode
 
   /// How each statement of the body runs: numeric stores directly (see `LoopStatement`).
-  let bodyPlan: [LoopStatement]
-  /// Whether any statement of the body is a numeric store.
-  let bodyStoresNumbers: Bool
+  let loopBody: LoopBody
+  var bodyPlan: [LoopStatement] { loopBody.plan }
 
   init(variable: Storage?, start: Node?, end: Node, step: Node?, body: BlockNode, span: Span) {
     self.variable = variable
@@ -181,8 +196,7 @@ final class ForRangeNode: Node {
     self.end = end
     self.step = step
     self.body = body
-    bodyPlan = body.statements.map(LoopStatement.init)
-    bodyStoresNumbers = bodyPlan.contains { if case .general = $0 { false } else { true } }
+    loopBody = LoopBody(body)
     super.init(span: span)
   }
 
@@ -210,7 +224,7 @@ final class ForRangeNode: Node {
         return .nil
       }
       // Two copies of the loop, one that looks for numeric stores and one that need not.
-      if bodyStoresNumbers {
+      if loopBody.storesNumbers {
         try runInFrame(runtime, slot, from, to, by, numeric: true)
       } else {
         try runInFrame(runtime, slot, from, to, by, numeric: false)
@@ -237,46 +251,67 @@ extension ForRangeNode {
   func runInFrame(_ runtime: Runtime, _ slot: Int, _ from: Double, _ to: Double, _ by: Double, numeric: Bool)
     throws(PQError)
   {
-    let statements = body.unownedStatements
-    let plan = bodyPlan
-    let count = statements.count
     var current = from
     while by > 0 ? current < to : current > to {
       try runtime.tick(span)
       runtime.localPointer(slot).storeNumber(current)
-      var index = 0
-      while index < count {
-        // A numeric store (`s = (s + i * 7) mod 1000003`) stores its number directly: no value
-        // returned and destroyed, no control flow to check.
-        if numeric {
-          switch plan[index] {
-          case .storeLocal(let target, let expression):
-            let number = expression._withUnsafeGuaranteedRef { $0.number(runtime) }
-            if !number.isNaN {
-              runtime.localPointer(target).storeNumber(number)
-              index += 1
-              continue
-            }
-          case .storeGlobal(let target, let expression):
-            let number = expression._withUnsafeGuaranteedRef { $0.number(runtime) }
-            if !number.isNaN {
-              runtime.globals.storeNumber(number, at: target)
-              index += 1
-              continue
-            }
-          case .general: break
-          }
-        }
-        do {
-          _ = try statements.evaluate(index, runtime)
-        } catch {
-          if !error.isControlSignal { throw error }
-        }
-        if runtime.flow != .normal { break }
-        index += 1
-      }
+      try loopBody.run(runtime, numeric: numeric)
       if runtime.finishIteration() { break }
       current += by
+    }
+  }
+}
+
+/// A loop body's statements as a loop runs them in its frame (a body without captured
+/// variables, in statement position), as `BlockNode.evaluateStatements` runs them, without a
+/// call per iteration to the block: numeric stores (`s = (s + i * 7) mod 1000003`, `i += 1`)
+/// store their number directly, with no value returned and destroyed and no control flow to
+/// check (see `LoopStatement`).
+struct LoopBody {
+  let statements: UnownedNodes
+  let plan: [LoopStatement]
+  /// Whether any statement is a numeric store: loops keep two copies of their loop, one that
+  /// looks at `plan` and one that need not.
+  let storesNumbers: Bool
+
+  init(_ body: BlockNode) {
+    statements = body.unownedStatements
+    plan = body.statements.map(LoopStatement.init)
+    storesNumbers = plan.contains { if case .general = $0 { false } else { true } }
+  }
+
+  /// Runs the statements once, stopping at the first that sets `runtime.flow`.
+  @inline(__always)
+  func run(_ runtime: Runtime, numeric: Bool) throws(PQError) {
+    let count = statements.count
+    var index = 0
+    while index < count {
+      if numeric {
+        switch plan[index] {
+        case .storeLocal(let target, let expression):
+          let number = expression._withUnsafeGuaranteedRef { $0.number(runtime) }
+          if !number.isNaN {
+            runtime.localPointer(target).storeNumber(number)
+            index += 1
+            continue
+          }
+        case .storeGlobal(let target, let expression):
+          let number = expression._withUnsafeGuaranteedRef { $0.number(runtime) }
+          if !number.isNaN {
+            runtime.globals.storeNumber(number, at: target)
+            index += 1
+            continue
+          }
+        case .general: break
+        }
+      }
+      do {
+        _ = try statements.evaluate(index, runtime)
+      } catch {
+        if !error.isControlSignal { throw error }
+      }
+      if runtime.flow != .normal { return }
+      index += 1
     }
   }
 }
@@ -327,6 +362,10 @@ enum LoopStatement {
       self = .storeLocal(store.slot, Unmanaged.passUnretained(numeric))
     } else if let store = statement as? GlobalSetNode, let numeric = store.value as? NumericNode {
       self = .storeGlobal(store.index, Unmanaged.passUnretained(numeric))
+    } else if let store = statement as? NumericCompoundNode, case .local(let slot) = store.target {
+      self = .storeLocal(slot, Unmanaged.passUnretained(store.numeric))
+    } else if let store = statement as? NumericCompoundNode, case .global(let index) = store.target {
+      self = .storeGlobal(index, Unmanaged.passUnretained(store.numeric))
     } else {
       self = .general
     }

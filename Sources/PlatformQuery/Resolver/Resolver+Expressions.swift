@@ -141,8 +141,20 @@ extension Resolver {
         target: storage, path: path, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
     }
     if let compound {
-      return CompoundAssignNode(
+      let general = CompoundAssignNode(
         target: storage, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
+      // `i += 1`, `s -= x * 2`: over plain numbers, the sum as the numeric nodes compute it.
+      let read: Node =
+        switch storage {
+        case .local(let slot): LocalGetNode(slot: slot, span: root.span)
+        case .global(let index): GlobalGetNode(index: index, name: name, span: root.span)
+        case .environment(let hops, let index): EnvironmentGetNode(hops: hops, index: index, span: root.span)
+        }
+      let sum = BinaryNode(compound, read, valueNode, operatorSpan: operatorSpan, span: span)
+      if let numeric = NumericNode.lift(sum) as? NumericNode {
+        return NumericCompoundNode(target: storage, numeric: numeric, general: general)
+      }
+      return general
     }
     switch storage {
     case .local(let slot): return LocalSetNode(slot: slot, value: valueNode, span: span)

@@ -1,15 +1,20 @@
 extension Resolver {
   /// Resolves a block in a new scope.
   mutating func resolveBlock(_ block: Block, statementPosition: Bool) -> Node {
+    simplified(resolveBlockNode(block, statementPosition: statementPosition))
+  }
+
+  /// The block as a `BlockNode`, never simplified to its one statement (a loop runs the
+  /// statements of its body itself).
+  mutating func resolveBlockNode(_ block: Block, statementPosition: Bool) -> BlockNode {
     let savedSlot = functions[functionDepth].nextSlot
     pushScope()
     prepareEnvironment(for: declarationsToHoist(block.statements))
     hoist(block.statements)
     let nodes = resolveStatements(block.statements)
     let environmentSize = popScope(releasingTo: savedSlot)
-    return simplified(
-      BlockNode(
-        nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span))
+    return BlockNode(
+      nodes, environmentSize: environmentSize, isStatementPosition: statementPosition, span: block.span)
   }
 
   /// A block of one expression with no environment runs as that expression, saving a node per
@@ -57,7 +62,7 @@ extension Resolver {
     case .whileLoop(let condition, let body):
       let test = resolve(condition)
       functions[functionDepth].loopDepth += 1
-      let block = resolveBlock(body, statementPosition: true)
+      let block = resolveBlockNode(body, statementPosition: true)
       functions[functionDepth].loopDepth -= 1
       return WhileNode(condition: test, body: block, span: span)
     case .forLoop(let first, let second, let sequence, let body):
