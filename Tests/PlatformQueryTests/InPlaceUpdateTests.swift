@@ -96,6 +96,37 @@ import Testing
         == "[[5, 6], [0, 6], true, true]")
   }
 
+  /// Record literals with the same keys share one shape (so a field's cached position serves
+  /// all of them); records of other shapes read and set through the same nodes get their own
+  /// fields, whichever order their keys are in.
+  @Test func fieldsAreFoundInEveryShape() throws {
+    let (pq, _) = makeInterpreter()
+    guard case .list(let items) = try pq.evaluate("[{a: 1, b: 2}, {a: 3, b: 4}]"),
+      case .record(let first) = items[0], case .record(let second) = items[1]
+    else {
+      Issue.record("not two records")
+      return
+    }
+    #expect(first.shape === second.shape)
+    let script = """
+      var rows = [{a: 1, b: 2}, {b: 20, a: 10}, {c: 0, a: 100, b: 200}, {a: 1000, b: 2000}]
+      var sums = [0, 0]
+      for round in range(3) {
+        for i in range(len(rows)) {
+          sums[0] += rows[i].a
+          sums[1] += rows[i].b
+          rows[i].a += 1
+          rows[i]["b"] -= 1
+        }
+      }
+      """
+    try pq.run(script: script, name: "shapes")
+    #expect(try show("sums", pq) == "[3345, 6654]")
+    #expect(
+      try show("[rows[1].a, rows[1].b, rows[2].c, keys(rows[2])]", pq) == "[13, 17, 0, [\"c\", \"a\", \"b\"]]"
+    )
+  }
+
   /// A failed update leaves the variable as it was, wherever on the path it fails.
   @Test func aFailedUpdateChangesNothing() throws {
     let (pq, _) = makeInterpreter()

@@ -235,3 +235,16 @@ import Testing
     }
   }
 }
+
+/// The tables of powers of ten are written as literals (static data, no first-use check); they
+/// must hold what `Arithmetic.power` computes.
+@Suite struct ArithmeticTablesTests {
+  @Test func literalTablesMatchTheComputedPowers() {
+    #expect(Arithmetic.powersOfTen == (0...22).map { Arithmetic.power(10, Double($0)) })
+    #expect(NumberFormat.powersOfTen == (0...15).map { Arithmetic.power(10, Double($0)) })
+    let bounds = (-23...16).map { k in
+      k >= 0 ? Arithmetic.power(10, Double(k)) : 1 / Arithmetic.power(10, Double(-k))
+    }
+    #expect(Arithmetic.decadeBounds.map(\.bitPattern) == bounds.map(\.bitPattern))
+  }
+}

@@ -3,8 +3,8 @@ final class FieldNode: Node {
   let base: Node
   let name: String
   let nameSpan: Span
-  var cachedShape: Shape?
-  var cachedIndex = 0
+  /// Where the field was in the last shape seen.
+  var lookup: FieldLookup
   /// The frame slot of a base that is a local's name (`r.users`), else -1: the field is then
   /// read from the record in place.
   let localSlot: Int
@@ -13,6 +13,7 @@ final class FieldNode: Node {
     self.base = base
     self.name = name
     self.nameSpan = nameSpan
+    self.lookup = FieldLookup(name)
     self.localSlot = (base as? LocalGetNode)?.slot ?? -1
     super.init(span: span)
   }
@@ -20,25 +21,17 @@ final class FieldNode: Node {
   override var fieldPath: (base: Node, field: String)? { (base, name) }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    if localSlot >= 0, let cachedShape {
+    if localSlot >= 0 {
       let slot = runtime.localPointer(localSlot)
-      if case .record(let record) = slot.pointee, record.shape === cachedShape {
-        let result = record.values[cachedIndex]
+      if case .record(let record) = slot.pointee, let index = lookup.position(in: record.shape) {
+        let result = record.values[index]
         if case .nil = result {} else { return result }
       }
     }
     let value = try base.evaluate(runtime)
     guard case .record(let record) = value else { throw notARecord(value, runtime) }
-    let index: Int
-    if record.shape === cachedShape {
-      index = cachedIndex
-    } else {
-      guard let found = record.shape.position(of: name) else {
-        throw FieldNode.missing(name, in: record, span: nameSpan)
-      }
-      cachedShape = record.shape
-      cachedIndex = found
-      index = found
+    guard let index = lookup.position(in: record.shape) else {
+      throw FieldNode.missing(name, in: record, span: nameSpan)
     }
     let result = record.values[index]
     if case .nil = result {

@@ -262,6 +262,16 @@ enum PathStep {
   case index(Node)
 }
 
+/// The position of each field step of a path in the last shape seen (`FieldLookup`), kept
+/// apart from the steps so that they stay plain values.
+final class PathLookups {
+  var fields: [FieldLookup]
+
+  init(_ path: [PathStep]) {
+    fields = path.map { if case .field(let name, _) = $0 { FieldLookup(name) } else { FieldLookup("") } }
+  }
+}
+
 /// The index values of an assignment path, evaluated before the variable is taken out of its
 /// slot (so that `xs[xs[0]] = v` reads `xs` whole). The first is held in place: a path of one
 /// index, the common `xs[i] = v`, makes no array.
@@ -285,10 +295,23 @@ final class PathAssignNode: Node {
   let operatorSpan: Span
   /// The index nodes of the path, in order.
   let indexNodes: [Node]
-  /// Whether the path is one index: `xs[i] = v`.
-  let isOneIndex: Bool
-  /// That index (a placeholder otherwise: a non-optional field is read without a retain).
-  let oneIndex: Node
+  /// The first index node (a placeholder when there is none: a non-optional field is read
+  /// without a retain).
+  let firstIndex: Node
+  /// The paths changed in their slot without the general walk (`changeInSlot`).
+  let form: Form
+
+  enum Form {
+    /// `xs[i] = v`
+    case index
+    /// `r.k = v`
+    case field
+    /// `rows[i].k = v`
+    case indexField
+    case other
+  }
+  /// Where each `.name` step's field was last found.
+  let lookups: PathLookups
 
   init(target: Storage, path: [PathStep], op: BinaryOperator?, value: Node, operatorSpan: Span, span: Span) {
     self.target = target
@@ -297,46 +320,95 @@ final class PathAssignNode: Node {
     self.value = value
     self.operatorSpan = operatorSpan
     self.indexNodes = path.compactMap { if case .index(let node) = $0 { node } else { nil } }
-    self.isOneIndex = path.count == 1 && indexNodes.count == 1
-    self.oneIndex = isOneIndex ? indexNodes[0] : CallNode.absent
+    self.firstIndex = indexNodes.first ?? CallNode.absent
+    switch (path.first, path.count) {
+    case (.index, 1): form = .index
+    case (.field, 1): form = .field
+    case (.index, 2): if case .field = path[1] { form = .indexField } else { form = .other }
+    default: form = .other
+    }
+    self.lookups = PathLookups(path)
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let newValue = try value.evaluate(runtime)
     var keys = PathKeys()
-    if isOneIndex {
-      keys.first = try oneIndex.evaluate(runtime)
-      // `xs[i] = v`, `xs[i] += v` on a local's or a global's list, i a whole number in range:
-      // the element is changed in the list in its slot. Anything else (a negative or bad
-      // index, not a list) takes the general path, which also reports the errors.
-      if case .number(let n) = keys.first, n >= 0, let slot = runtime.pointer(target),
-        case .list = slot.pointee
-      {
-        var items = Runtime.takeList(slot)
-        defer { slot.initialize(to: .list(items)) }
-        if n < Double(items.count), n == n.rounded(.towardZero) {
-          let position = Int(n)
-          try runtime.makeUnique(&items, span)
-          if let op {
-            try CompoundAssignNode.update(
-              &items[position], op, newValue, runtime, span: span, operatorSpan: operatorSpan)
-          } else {
-            items[position] = newValue
-          }
-          return .nil
-        }
-      }
-    } else {
+    if indexNodes.count == 1 {
+      keys.first = try firstIndex.evaluate(runtime)
+    } else if !indexNodes.isEmpty {
       for (position, node) in indexNodes.enumerated() {
         let key = try node.evaluate(runtime)
         if position == 0 { keys.first = key } else { keys.rest.append(key) }
       }
     }
+    if form != .other, let slot = runtime.pointer(target),
+      try changeInSlot(slot, keys.first, newValue, runtime)
+    {
+      return .nil
+    }
     var root = runtime.take(target)
     defer { runtime.store(root, into: target) }
     try assign(&root, step: 0, keyIndex: 0, keys: keys, newValue, runtime)
     return .nil
+  }
+
+  /// The common short paths on a local's or a global's value, changed where it lies: a list
+  /// element by a whole index in range (`xs[i] op= v`), a record's existing field (`r.k op= v`)
+  /// and a field of a list's record (`rows[i].k op= v`). False — nothing changed — for anything
+  /// else (a negative or bad index, a missing field, another kind of value), which the general
+  /// walk then does, with its errors.
+  @inline(__always)
+  func changeInSlot(_ slot: UnsafeMutablePointer<Value>, _ key: Value, _ newValue: Value, _ runtime: Runtime)
+    throws(PQError) -> Bool
+  {
+    switch form {
+    case .index, .indexField:
+      guard case .number(let n) = key, n >= 0, case .list = slot.pointee else { return false }
+      var items = Runtime.takeList(slot)
+      defer { slot.initialize(to: .list(items)) }
+      guard n < Double(items.count), n == n.rounded(.towardZero) else { return false }
+      let position = Int(n)
+      if form == .index {
+        try runtime.makeUnique(&items, span)
+        try set(&items[position], newValue, runtime)
+        return true
+      }
+      // No binding of the element here: one would hold its fields through the change and
+      // force a copy of them.
+      guard case .record = items[position] else { return false }
+      try runtime.makeUnique(&items, span)
+      guard var record = items[position].takeRecord() else { return false }
+      defer { items[position] = .record(record) }
+      return try setField(&record, step: 1, newValue, runtime)
+    case .field:
+      guard var record = slot.pointee.takeRecord() else { return false }
+      defer { slot.pointee = .record(record) }
+      return try setField(&record, step: 0, newValue, runtime)
+    case .other:
+      return false
+    }
+  }
+
+  /// Sets or combines the field of `path[step]` if `record` has it.
+  @inline(__always)
+  func setField(_ record: inout Record, step: Int, _ newValue: Value, _ runtime: Runtime) throws(PQError)
+    -> Bool
+  {
+    guard let position = lookups.fields[step].position(in: record.shape) else { return false }
+    try runtime.makeUnique(&record.values, span)
+    try set(&record.values[position], newValue, runtime)
+    return true
+  }
+
+  /// `place = newValue`, or `place op= newValue`.
+  @inline(__always)
+  func set(_ place: inout Value, _ newValue: Value, _ runtime: Runtime) throws(PQError) {
+    if let op {
+      try CompoundAssignNode.update(&place, op, newValue, runtime, span: span, operatorSpan: operatorSpan)
+    } else {
+      place = newValue
+    }
   }
 
   func assign(
@@ -385,7 +457,14 @@ final class PathAssignNode: Node {
       throw PQError(.runtime, "cannot set field '\(name)' of \(Arithmetic.describe(container))", span: span)
     }
     defer { container = .record(record) }
-    guard let position = record.shape.position(of: name) else {
+    // A `.name` step's position is cached; a `["name"]` step's name may differ each time.
+    let found: Int?
+    if case .field = path[step] {
+      found = lookups.fields[step].position(in: record.shape)
+    } else {
+      found = record.shape.position(of: name)
+    }
+    guard let position = found else {
       guard isLast, op == nil else { throw FieldNode.missing(name, in: record, span: span) }
       if record.appendField(name, newValue) { try runtime.chargeCopy(record.count, self.span) }
       return

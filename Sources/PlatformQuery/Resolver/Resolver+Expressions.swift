@@ -31,7 +31,7 @@ extension Resolver {
       return ListNode(elements.map { resolve($0) }, span: span)
     case .record(let entries):
       return RecordNode(
-        shape: Shape(keys: entries.map(\.key)), fields: entries.map { resolve($0.value) }, span: span)
+        shape: globals.shape(for: entries.map(\.key)), fields: entries.map { resolve($0.value) }, span: span)
     case .negate(let operand):
       if case .number(let value, let unit) = operand.kind {
         return resolve(Expr(kind: .number(-value, unit), span: span))

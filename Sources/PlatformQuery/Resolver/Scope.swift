@@ -13,6 +13,21 @@ struct GlobalScope {
   /// (`Interpreter.Options.protectsGlobals`).
   var protects = false
 
+  /// The shapes of record literals, one per list of keys: `{x: 1, y: 2}` written in two places
+  /// makes records of one shape, so a field read or set on either finds its cached position
+  /// (n-body's five planets, each its own literal, missed the cache on every read). Kept for
+  /// up to `internedShapes` lists of keys.
+  var shapes: [[String]: Shape] = [:]
+  static let internedShapes = 4096
+
+  /// The shared shape of a record literal with these keys.
+  mutating func shape(for keys: [String]) -> Shape {
+    if let shape = shapes[keys] { return shape }
+    let shape = Shape(keys: keys)
+    if shapes.count < GlobalScope.internedShapes { shapes[keys] = shape }
+    return shape
+  }
+
   mutating func define(_ name: String, mutable: Bool, isBuiltin: Bool) -> Int {
     let index = count
     count += 1

@@ -218,7 +218,9 @@ enum NumberFormat {
     return text
   }
 
-  static let powersOfTen: [Double] = (0...15).map { Arithmetic.power(10, Double($0)) }
+  static let powersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+  ]
 
   /// `value` with `decimals` decimals and trailing zeros removed, computed with integers when
   /// the scaled value is exact enough (`scaled`); nil otherwise (the caller falls back to printf).

@@ -44,7 +44,16 @@ final class Shape: @unchecked Sendable {
   /// loaded file's platform is not the article's.
   let file: String?
 
+  /// A number no other shape has had in this process: caches of field positions
+  /// (`FieldLookup`) remember a shape by it rather than hold the shape (a held shape is shared,
+  /// so a record growing a key at a time would copy its keys each time), and never mistake a
+  /// new shape at a freed one's address for it.
+  let id: UInt64
+
+  private static let lastID = Atomic<UInt64>(0)
+
   init(keys: [String], kind: RecordKind = .plain, file: String? = nil) {
+    self.id = Shape.lastID.wrappingAdd(1, ordering: .relaxed).newValue
     self.keys = keys
     self.kind = kind
     self.file = file
@@ -80,8 +89,7 @@ final class Shape: @unchecked Sendable {
   func adding(_ key: String) -> Shape { Shape(keys: keys + [key], kind: kind, file: file) }
 
   /// Adds `key` at the end of this shape, which only its caller's record holds: positions
-  /// already found stay right (a `FieldNode`'s cache holds its shape, so a cached shape is
-  /// never changed).
+  /// already found stay right, so caches of them (`FieldLookup`) stay true.
   fileprivate func append(_ key: String) {
     keys.append(key)
     if table != nil {
@@ -222,5 +230,27 @@ public struct Record: @unchecked Sendable {
     keys.remove(at: position)
     values.remove(at: position)
     shape = Shape(keys: keys, kind: shape.kind, file: shape.file)
+  }
+}
+
+/// A field name and where it was in the last record shape seen, remembered by the shape's `id`:
+/// `r.users` read or set in a loop finds its position without comparing names.
+struct FieldLookup {
+  let name: String
+  private var shapeID: UInt64 = 0
+  private var index = 0
+
+  init(_ name: String) {
+    self.name = name
+  }
+
+  /// The field's position in `shape`, or nil when the shape lacks it.
+  @inline(__always)
+  mutating func position(in shape: Shape) -> Int? {
+    if shape.id == shapeID { return index }
+    guard let found = shape.position(of: name) else { return nil }
+    shapeID = shape.id
+    index = found
+    return found
   }
 }
