@@ -178,7 +178,17 @@ final class CompoundAssignNode: Node {
       }
       return try combine(.list([element]), runtime)
     }
-    return try combine(try value.evaluate(runtime), runtime)
+    let right = try value.evaluate(runtime)
+    // A local's or a global's plain number and a plain number (`s += f(x) * v[j]`): the result
+    // as the numeric nodes compute it, stored in place; anything else (a unit, an error to
+    // report) through `combine`.
+    if case .number(let b) = right, let slot = runtime.pointer(target), case .number(let a) = slot.pointee,
+      case .number(let result)? = op.numbers(a, b)
+    {
+      slot.storeNumber(result)
+      return .nil
+    }
+    return try combine(right, runtime)
   }
 
   /// `target op= right` for an already evaluated right side.

@@ -236,6 +236,15 @@ final class NumericRemainder: NumericBinary {
     }
     let y = rightNumber(runtime)
     guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
+    // Whole operands within ±9e15 (`x mod y` in Euclid's loop) divide as integers here.
+    if abs(x) < 9.0e15, abs(y) < 9.0e15 {
+      let a = Int64(x)
+      let b = Int64(y)
+      if Double(a) == x, Double(b) == y {
+        let r = a % b
+        return Double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
+      }
+    }
     return Arithmetic.remainder(x, y)
   }
 }

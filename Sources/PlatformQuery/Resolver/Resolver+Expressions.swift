@@ -157,10 +157,10 @@ extension Resolver {
       return general
     }
     switch storage {
-    case .local(let slot): return LocalSetNode(slot: slot, value: valueNode, span: span)
+    case .local(let slot): return LocalSetNode(slot: slot, value: Resolver.stored(valueNode), span: span)
     case .environment(let hops, let index):
-      return EnvironmentSetNode(hops: hops, index: index, value: valueNode, span: span)
-    case .global(let index): return GlobalSetNode(index: index, value: valueNode, span: span)
+      return EnvironmentSetNode(hops: hops, index: index, value: Resolver.stored(valueNode), span: span)
+    case .global(let index): return GlobalSetNode(index: index, value: Resolver.stored(valueNode), span: span)
     }
   }
 }

@@ -109,12 +109,26 @@ extension Resolver {
 
   /// A node that stores a value into a freshly declared name.
   func setter(_ place: LocalBinding.Place, value: Node, span: Span) -> Node {
+    let value = Resolver.stored(value)
     switch place {
     case .slot(let slot): return LocalSetNode(slot: slot, value: value, span: span)
     case .global(let index): return GlobalSetNode(index: index, value: value, span: span)
     case .environment(_, let index):
       // Declared in the innermost scope, whose environment is the current one.
       return EnvironmentSetNode(hops: 0, index: index, value: value, span: span)
+    }
+  }
+
+  /// The value of a store as the store evaluates it: a variable read or a number constant in
+  /// its numeric form (`let t = y`, `x = 0`), so that a plain number is stored without making a
+  /// `Value` and a loop counts the store among its numeric ones (`LoopStatement`); anything
+  /// else as it is. A numeric read of something that is not a plain number gives NaN and reads
+  /// it as usual.
+  static func stored(_ value: Node) -> Node {
+    switch value {
+    case is LocalGetNode, is GlobalGetNode, is EnvironmentGetNode, is ConstantNode:
+      return NumericNode.operand(value) ?? value
+    default: return value
     }
   }
 
