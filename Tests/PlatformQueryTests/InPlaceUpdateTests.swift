@@ -334,3 +334,26 @@ struct UpdateModel {
     }
   }
 }
+
+/// A large shape finds its keys through `KeyTable`; it must find what a scan finds (the last of
+/// a repeated key), for shapes made whole and grown a key at a time, and nothing for keys it
+/// lacks.
+@Suite struct KeyTableTests {
+  @Test func largeShapesFindWhatAScanFinds() {
+    var random = SplitMix(state: 38)
+    for round in 0..<40 {
+      let count = random.int(0...300)
+      let keys = (0..<count).map { _ in random.int(0...5) == 0 ? "" : "k\(random.int(0...(count + 5)))é" }
+      let whole = Shape(keys: keys)
+      let grown = Shape(keys: [])
+      var record = Record(shape: grown, values: [])
+      for key in keys where record.shape.position(of: key) == nil { record.appendField(key, .nil) }
+      let probes = keys + (0..<20).map { "absent\($0)" } + ["k", "K1é"]
+      for probe in probes {
+        #expect(whole.position(of: probe) == keys.lastIndex(of: probe), "round \(round): \(probe)")
+        #expect(
+          record.shape.position(of: probe) == record.keys.firstIndex(of: probe), "round \(round): \(probe)")
+      }
+    }
+  }
+}

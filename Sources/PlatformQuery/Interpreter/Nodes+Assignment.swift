@@ -106,6 +106,12 @@ extension Runtime {
 }
 
 extension Value {
+  /// Whether this is a record (of any kind).
+  var isRecord: Bool {
+    if case .record = self { return true }
+    return false
+  }
+
   /// The list this value holds, moved out and the value left nil: the list returned holds the
   /// only reference this value had, so a change to it copies nothing unless another value
   /// shares it. Nil for any other value (which is left as it was).
@@ -373,6 +379,18 @@ final class PathAssignNode: Node {
     throws(PQError) -> Bool
   {
     switch form {
+    case .index where slot.pointee.isRecord:
+      // `counts[word] = n`: a record's field by a name string, added when missing.
+      guard case .string(let name) = key, var record = slot.pointee.takeRecord() else { return false }
+      defer { slot.pointee = .record(record) }
+      if let position = record.shape.position(of: name) {
+        try runtime.makeUnique(&record.values, span)
+        try set(&record.values[position], newValue, runtime)
+      } else {
+        guard op == nil else { return false }
+        if record.appendField(name, newValue) { try runtime.chargeCopy(record.count, span) }
+      }
+      return true
     case .index, .indexField:
       guard case .number(let n) = key, n >= 0, case .list = slot.pointee else { return false }
       var items = Runtime.takeList(slot)

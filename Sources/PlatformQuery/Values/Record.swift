@@ -57,13 +57,7 @@ final class Shape: @unchecked Sendable {
     self.keys = keys
     self.kind = kind
     self.file = file
-    if keys.count > Shape.scannedKeys {
-      var table: [String: Int] = [:]
-      for (position, key) in keys.enumerated() { table[key] = position }
-      self.table = table
-    } else {
-      table = nil
-    }
+    table = keys.count > Shape.scannedKeys ? KeyTable(keys) : nil
   }
 
   /// Shapes of up to this many keys find a key by comparing it with each: cheaper than hashing
@@ -71,11 +65,11 @@ final class Shape: @unchecked Sendable {
   static let scannedKeys = 12
 
   /// The positions of the keys of a larger shape.
-  private var table: [String: Int]?
+  private var table: KeyTable?
 
   /// The position of `key`, or nil; the last, should a key appear twice.
   func position(of key: String) -> Int? {
-    if let table { return table[key] }
+    if let table { return table.position(of: key, in: keys) }
     var position = keys.count - 1
     while position >= 0 {
       if keys[position] == key { return position }
@@ -93,11 +87,9 @@ final class Shape: @unchecked Sendable {
   fileprivate func append(_ key: String) {
     keys.append(key)
     if table != nil {
-      table?[key] = keys.count - 1
+      table?.insert(keys.count - 1, of: keys)
     } else if keys.count > Shape.scannedKeys {
-      var positions: [String: Int] = [:]
-      for (position, key) in keys.enumerated() { positions[key] = position }
-      table = positions
+      table = KeyTable(keys)
     }
     platformPositions.store(0, ordering: .relaxed)
   }
@@ -252,5 +244,66 @@ struct FieldLookup {
     shapeID = shape.id
     index = found
     return found
+  }
+}
+
+/// The positions of a large shape's keys: an open-addressing table of positions, hashed by
+/// FNV-1a over the key's UTF-8 bytes. A `[String: Int]` hashes with SipHash, which cost about
+/// 400 instructions a lookup of a short key (keyed counting over 2,000 keys, bench/README.md).
+/// A later duplicate key takes the earlier one's place, as the shape's `position(of:)` finds the
+/// last.
+struct KeyTable {
+  /// Position + 1 of the key in each slot, 0 for an empty slot; a power of two long, at most
+  /// half full.
+  private var slots: [Int32]
+
+  init(_ keys: [String]) {
+    var capacity = 16
+    while capacity < keys.count * 2 { capacity *= 2 }
+    slots = Array(repeating: 0, count: capacity)
+    for position in keys.indices { insert(position, of: keys) }
+  }
+
+  /// Over the bytes in place (`withUTF8`: iterating `utf8` of a small string took 200
+  /// instructions for a five-byte key).
+  static func hash(_ key: String) -> UInt64 {
+    var text = key
+    return text.withUTF8 { bytes in
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in bytes {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+      }
+      return hash ^ (hash >> 29)
+    }
+  }
+
+  func position(of key: String, in keys: [String]) -> Int? {
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: KeyTable.hash(key)) & mask
+    while true {
+      let entry = Int(slots[slot])
+      if entry == 0 { return nil }
+      if keys[entry - 1] == key { return entry - 1 }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// Records that `keys[position]` is at `position`, growing the table past half full.
+  mutating func insert(_ position: Int, of keys: [String]) {
+    if (position + 1) * 2 > slots.count {
+      self = KeyTable(Array(keys[0...position]))
+      return
+    }
+    let mask = slots.count - 1
+    let key = keys[position]
+    var slot = Int(truncatingIfNeeded: KeyTable.hash(key)) & mask
+    while slots[slot] != 0 {
+      if keys[Int(slots[slot]) - 1] == key {
+        slots[slot] = Int32(position + 1)
+        return
+      }
+      slot = (slot + 1) & mask
+    }
+    slots[slot] = Int32(position + 1)
   }
 }
