@@ -168,11 +168,12 @@ public final class NativeFunction: @unchecked Sendable {
 
 /// The arguments of a native call, with checked accessors whose errors all read alike.
 struct Arguments {
-  /// Up to two positional arguments are held in place (most built-ins take one or two, and a
-  /// call then needs no array); more are all in `rest`.
+  /// Up to three positional arguments are held in place (most built-ins take one to three:
+  /// `get(r, k, 0)`, `slice(xs, 1, 3)`, and a call then needs no array); more are all in `rest`.
   let first: Value
   let second: Value
-  /// Three or more positional arguments, else nil; and the named arguments, nil when there are
+  let third: Value
+  /// Four or more positional arguments, else nil; and the named arguments, nil when there are
   /// none. Optional rather than empty so that the common call has nothing to release (an empty
   /// array or dictionary is still a reference the call retains and releases).
   private let rest: [Value]?
@@ -187,13 +188,15 @@ struct Arguments {
 
   init(values: [Value], named: [String: Value], runtime: Runtime, span: Span, function: NativeFunction) {
     count = values.count
-    if count > 2 {
+    if count > 3 {
       first = .nil
       second = .nil
+      third = .nil
       rest = values
     } else {
       first = count > 0 ? values[0] : .nil
       second = count > 1 ? values[1] : .nil
+      third = count > 2 ? values[2] : .nil
       rest = nil
     }
     self.namedArguments = named.isEmpty ? nil : named
@@ -202,9 +205,13 @@ struct Arguments {
     self.function = function
   }
 
-  init(first: Value, second: Value, count: Int, runtime: Runtime, span: Span, function: NativeFunction) {
+  init(
+    first: Value, second: Value, third: Value = .nil, count: Int, runtime: Runtime, span: Span,
+    function: NativeFunction
+  ) {
     self.first = first
     self.second = second
+    self.third = third
     self.rest = nil
     self.count = count
     self.namedArguments = nil
@@ -225,6 +232,7 @@ struct Arguments {
     case 0: return []
     case 1: return [first]
     case 2: return [first, second]
+    case 3: return [first, second, third]
     default: return rest ?? []
     }
   }
@@ -232,7 +240,7 @@ struct Arguments {
   subscript(index: Int) -> Value {
     guard index < count else { return .nil }
     if let rest { return rest[index] }
-    return index == 0 ? first : second
+    return index == 0 ? first : index == 1 ? second : third
   }
 
   /// An error about argument `index`, pointing at it.

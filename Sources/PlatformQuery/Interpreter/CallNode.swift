@@ -89,6 +89,14 @@ final class CallNode: Node {
             span: span, function: native)
           return try runtime.callNative(native, &gathered, callSite: self)
         }
+        if count == 3 {
+          // Three (`get(r, k, 0)`) also in place: an array of them was made and freed per call.
+          var gathered = Arguments(
+            first: try first.evaluate(runtime), second: try second.evaluate(runtime),
+            third: try unownedArguments.evaluate(2, runtime), count: 3, runtime: runtime, span: span,
+            function: native)
+          return try runtime.callNative(native, &gathered, callSite: self)
+        }
         return try runtime.callNative(
           native, try unownedArguments.evaluateAll(runtime), named: [:], callSite: self)
       }
