@@ -165,20 +165,27 @@ import Testing
     }
   }
 
-  /// The loop's plan finds the numeric stores (else the test above compares the ordinary
-  /// statements with themselves).
-  @Test func rangeLoopsPlanTheirNumericStores() throws {
+  /// The statements of type `T` in the blocks of function `f` that `source` defines.
+  static func statements<T: Node>(of type: T.Type, in source: String) throws -> [T] {
     let (pq, _) = makeInterpreter()
-    _ = try pq.evaluate("fn f() { var s = 0\nfor i in range(3) { s = s + i * 2\nprint(s) }\ns }")
+    _ = try pq.evaluate(source)
     guard case .function(let function) = try pq.evaluate("f") else {
       throw PQError(.runtime, "not a function")
     }
-    var loops: [ForRangeNode] = []
+    var found: [T] = []
     var pending: [Node] = [function.code]
     while let node = pending.popLast() {
-      if let loop = node as? ForRangeNode { loops.append(loop) }
+      if let match = node as? T { found.append(match) }
       if let block = node as? BlockNode { pending += block.statements }
     }
+    return found
+  }
+
+  /// The loop's plan finds the numeric stores (else the test above compares the ordinary
+  /// statements with themselves).
+  @Test func rangeLoopsPlanTheirNumericStores() throws {
+    let loops = try Self.statements(
+      of: ForRangeNode.self, in: "fn f() { var s = 0\nfor i in range(3) { s = s + i * 2\nprint(s) }\ns }")
     let loop = try #require(loops.first)
     #expect(loop.loopBody.storesNumbers)
     guard case .storeLocal = loop.bodyPlan[0], case .general = loop.bodyPlan[1] else {
@@ -216,17 +223,9 @@ import Testing
 
   /// A while loop plans its body too, and `x += e` is a numeric store in it.
   @Test func whileLoopsPlanTheirNumericStores() throws {
-    let (pq, _) = makeInterpreter()
-    _ = try pq.evaluate("fn f() { var s = 0\nvar i = 0\nwhile i < 3 { s += i * 2\nprint(s)\ni += 1 }\ns }")
-    guard case .function(let function) = try pq.evaluate("f") else {
-      throw PQError(.runtime, "not a function")
-    }
-    var loops: [WhileNode] = []
-    var pending: [Node] = [function.code]
-    while let node = pending.popLast() {
-      if let loop = node as? WhileNode { loops.append(loop) }
-      if let block = node as? BlockNode { pending += block.statements }
-    }
+    let loops = try Self.statements(
+      of: WhileNode.self,
+      in: "fn f() { var s = 0\nvar i = 0\nwhile i < 3 { s += i * 2\nprint(s)\ni += 1 }\ns }")
     let plan = try #require(loops.first).loopBody.plan
     guard plan.count == 3, case .storeLocal = plan[0], case .general = plan[1], case .storeLocal = plan[2]
     else {
