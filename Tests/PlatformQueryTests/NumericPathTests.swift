@@ -247,3 +247,25 @@ import Testing
     #expect(Arithmetic.decadeBounds.map(\.bitPattern) == bounds.map(\.bitPattern))
   }
 }
+
+/// `v == nil` and `v != nil` are answered by `NilTestNode`; they must answer as the general
+/// equality does (reached with nil read through an index, which the resolver does not see).
+@Suite struct NilTestTests {
+  @Test func nilTestsAnswerAsGeneralEquality() throws {
+    let values = [
+      "1", "0", "\"\"", "\"a\"", "[]", "[nil]", "{}", "{a: nil}", "nil", "x.mau", "truth.mau", "5%",
+      "true", "false", "fn() { 1 }", "x", "2pp",
+    ]
+    let (pq, _) = makeInterpreter()
+    for value in values {
+      for (fast, general) in [
+        ("(\(value)) == nil", "(\(value)) == [nil][0]"), ("(\(value)) != nil", "(\(value)) != [nil][0]"),
+        ("nil == (\(value))", "[nil][0] == (\(value))"), ("nil != (\(value))", "[nil][0] != (\(value))"),
+      ] {
+        #expect(try show(fast, pq) == show(general, pq), "\(fast)")
+      }
+    }
+    let node = try NumericPathTests.resolvedExpression("fn f(t) { t.left == nil }")
+    #expect(node is NilTestNode)
+  }
+}

@@ -27,19 +27,23 @@ final class ConstantNode: Node {
   let value: Value
   /// The number of a plain-number constant: returning `.number(n)` avoids a generic enum copy.
   let number: Double?
-  /// 0 or 1 for `false` or `true`, else -1: also returned without the generic copy.
+  /// 0 or 1 for `false` or `true`, 2 for `nil`, else -1: also returned without the generic copy.
   let truth: Int8
 
   init(_ value: Value, span: Span) {
     self.value = value
     if case .number(let n) = value { number = n } else { number = nil }
-    if case .bool(let b) = value { truth = b ? 1 : 0 } else { truth = -1 }
+    switch value {
+    case .bool(let b): truth = b ? 1 : 0
+    case .nil: truth = 2
+    default: truth = -1
+    }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     if let number { return .number(number) }
-    if truth >= 0 { return .bool(truth == 1) }
+    if truth >= 0 { return truth == 2 ? .nil : .bool(truth == 1) }
     return value
   }
 

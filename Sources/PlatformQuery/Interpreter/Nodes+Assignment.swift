@@ -213,7 +213,12 @@ final class CompoundAssignNode: Node {
     operatorSpan: Span
   ) throws(PQError) {
     if case .number(let a) = left, case .number(let b) = right, op != .divide || b != 0 {
-      left = .number(try Arithmetic.plain(op, a, b))
+      // As `BinaryNode` computes plain numbers; nil (a result to report) through `plain`.
+      if case .number(let result)? = op.numbers(a, b) {
+        left = .number(result)
+      } else {
+        left = .number(try Arithmetic.plain(op, a, b))
+      }
     } else if op == .add, case .list(let more) = right, var items = left.takeList() {
       defer { left = .list(items) }
       try runtime.reserve(more.count, span)

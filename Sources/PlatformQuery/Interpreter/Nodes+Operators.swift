@@ -312,3 +312,27 @@ final class OrNode: Node {
     return try right.test(runtime)
   }
 }
+
+/// `v == nil`, `v != nil` (either side): whether the value is nil, which is all equality with
+/// nil asks (nothing else equals nil), without the general equality (`tree.left == nil` in a
+/// recursive walk). `NilTestTests` holds it to `BinaryNode`'s answers.
+final class NilTestNode: Node {
+  let operand: Node
+  let negated: Bool
+
+  init(_ operand: Node, negated: Bool, span: Span) {
+    self.operand = operand
+    self.negated = negated
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    .bool(try test(runtime))
+  }
+
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    let value = try operand.evaluate(runtime)
+    if case .nil = value { return !negated }
+    return negated
+  }
+}

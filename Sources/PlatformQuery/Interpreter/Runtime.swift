@@ -37,6 +37,10 @@ final class Runtime {
 
   /// Records that a field read gave nil.
   func noteNilField(_ node: ObjectIdentifier, platform: String?, source: String) {
+    // The same read again (a loop testing `t.left == nil`): already the latest entry.
+    if let last = nilFields.last, last.node == node, last.platform == platform, last.source == source {
+      return
+    }
     nilFields.removeAll { $0.node == node }
     if nilFields.count >= 8 { nilFields.removeFirst() }
     nilFields.append((node, platform, source))

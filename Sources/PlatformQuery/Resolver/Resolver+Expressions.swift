@@ -40,6 +40,12 @@ extension Resolver {
     case .not(let operand):
       return NotNode(resolve(operand), span: span)
     case .binary(let op, let left, let right, let operatorSpan):
+      if op == .equal || op == .notEqual, case .nilLiteral = right.kind {
+        return NilTestNode(resolve(left), negated: op == .notEqual, span: span)
+      }
+      if op == .equal || op == .notEqual, case .nilLiteral = left.kind {
+        return NilTestNode(resolve(right), negated: op == .notEqual, span: span)
+      }
       let node = BinaryNode(op, resolve(left), resolve(right), operatorSpan: operatorSpan, span: span)
       if let local = node.left as? LocalGetNode, let constant = node.right as? ConstantNode,
         let number = constant.number
