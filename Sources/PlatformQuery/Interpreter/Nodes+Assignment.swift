@@ -319,6 +319,9 @@ final class PathAssignNode: Node {
   /// The first index node (a placeholder when there is none: a non-optional field is read
   /// without a retain).
   let firstIndex: Node
+  /// The first index in its numeric form, when it has one (`numericIndexIsSet`).
+  let numericIndex: NumericNode
+  let numericIndexIsSet: Bool
   /// The paths changed in their slot without the general walk (`changeInSlot`).
   let form: Form
 
@@ -342,6 +345,9 @@ final class PathAssignNode: Node {
     self.operatorSpan = operatorSpan
     self.indexNodes = path.compactMap { if case .index(let node) = $0 { node } else { nil } }
     self.firstIndex = indexNodes.first ?? CallNode.absent
+    let numeric = indexNodes.first.flatMap(NumericNode.operand)
+    self.numericIndex = numeric ?? NumericConstant(.nan, general: CallNode.absent)
+    self.numericIndexIsSet = numeric != nil
     switch (path.first, path.count) {
     case (.index, 1): form = .index
     case (.field, 1): form = .field
@@ -354,6 +360,20 @@ final class PathAssignNode: Node {
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     let newValue = try value.evaluate(runtime)
+    // `xs[i] = v` with a numeric index (`i`, `j + 1`: pure, so computing it twice is safe): the
+    // element set in the list in its slot without making a key value.
+    if form == .index, numericIndexIsSet, let slot = runtime.pointer(target), case .list = slot.pointee {
+      let n = numericIndex.number(runtime)
+      if n >= 0 {
+        var items = Runtime.takeList(slot)
+        defer { slot.initialize(to: .list(items)) }
+        if n < Double(items.count), n == n.rounded(.towardZero) {
+          try runtime.makeUnique(&items, span)
+          try set(&items[Int(n)], newValue, runtime)
+          return .nil
+        }
+      }
+    }
     var keys = PathKeys()
     if indexNodes.count == 1 {
       keys.first = try firstIndex.evaluate(runtime)
