@@ -269,3 +269,33 @@ import Testing
     #expect(node is NilTestNode)
   }
 }
+
+/// `Source.firstInvalidByte` passes eight ASCII bytes at a time; it must find what a byte-by-byte
+/// scan finds — the first NUL or invalid UTF-8 byte — wherever it falls in a word.
+@Suite struct UTF8ScanTests {
+  static func reference(_ bytes: [UInt8]) -> Int? {
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0 || !Source.validSequence(bytes, at: index) { return index }
+      index += byte < 0x80 ? 1 : Source.sequenceLength(byte)
+    }
+    return nil
+  }
+
+  @Test func findsWhatAByteScanFinds() {
+    var random = SplitMix(state: 40)
+    let pieces: [[UInt8]] = [
+      Array("a".utf8), Array("é".utf8), Array("€".utf8), Array("😀".utf8), [0], [0x80], [0xC3], [0xE2, 0x82],
+      [0xFF], Array("plain ascii text\n".utf8), [0x7F], [0xF4, 0x90, 0x80, 0x80], [0xED, 0xA0, 0x80],
+    ]
+    for _ in 0..<3000 {
+      var bytes: [UInt8] = []
+      for _ in 0..<random.int(0...12) {
+        let piece = pieces[random.int(0...(random.int(0...3) == 0 ? pieces.count - 1 : 0))]
+        for _ in 0..<random.int(1...9) { bytes += piece }
+      }
+      #expect(Source.firstInvalidByte(bytes) == Self.reference(bytes), "\(bytes)")
+    }
+  }
+}

@@ -129,6 +129,9 @@ public enum DataFile {
     var origins = OriginCache(file: label)
     var periods: [String: Period] = [:]
     let source = Source(name: name, text: "")
+    // Where the provenance columns, the name and the other fields are, worked out once per
+    // shape (a file's records share one): names compared per row cost a tenth of a load.
+    var plan = RowPlan(shape: Shape.empty)
     for index in items.indices {
       // Lists and records inside the list's items, each under its own path.
       if case .list = items[index] {
@@ -139,13 +142,17 @@ public enum DataFile {
         continue
       }
       guard case .record(var record) = items[index], record.kind == .plain else { continue }
-      for key in record.keys {
-        guard let field = record[key] else { continue }
-        if case .list = field {} else if case .record = field {} else { continue }
-        var nested = field
-        record[key] = .nil
-        try withRowProvenance(&nested, name: name, path: "\(label)[\(index)].\(key)")
-        record[key] = nested
+      if record.shape.id != plan.shapeID { plan = RowPlan(shape: record.shape) }
+      for position in record.values.indices {
+        if case .list = record.values[position] {
+        } else if case .record = record.values[position] {
+        } else {
+          continue
+        }
+        var nested = record.values[position]
+        record.values[position] = .nil
+        try withRowProvenance(&nested, name: name, path: "\(label)[\(index)].\(record.keys[position])")
+        record.values[position] = nested
       }
       items[index] = .record(record)
       // A record whose numbers are all figures already (a file pq saved) has nothing to take.
@@ -153,8 +160,8 @@ public enum DataFile {
       // The list's copy is let go first, so the record's values are changed in place.
       items[index] = .nil
       var given: [String: (String, Int)] = [:]
-      for key in csvProvenanceColumns {
-        if case .string(let text)? = record[key], !text.trimmingSpaces.isEmpty {
+      for (key, position) in plan.provenance {
+        if case .string(let text) = record.values[position], !text.trimmingSpaces.isEmpty {
           given[key] = (text.trimmingSpaces, 0)
         }
       }
@@ -170,14 +177,36 @@ public enum DataFile {
         throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
       }
       var made: [(String, Figure.Origin)] = []
-      let platform = record["name"]?.text ?? "record \(index)"
-      for (key, field) in record.pairs
-      where !csvProvenanceColumns.contains(key) && key != "name" && DataFile.takesRowProvenance(field) {
+      let platform = plan.name.map { record.values[$0].text } ?? "record \(index)"
+      for (key, position) in plan.figures where DataFile.takesRowProvenance(record.values[position]) {
+        let field = record.values[position]
         let shared = figureOrigin(origin, definition: nil, cache: &origins, made: &made)
-        record[key] = rowFigure(
+        record.values[position] = rowFigure(
           field.numericValue ?? 0, field.unit, name: platform, field: key, origin: shared, row: index)
       }
       items[index] = .record(record)
+    }
+  }
+
+  /// Where a shape's provenance columns (`csvProvenanceColumns`), its `name` and its other
+  /// fields are, for `withRowProvenance`. A repeated key counts where the record finds it.
+  struct RowPlan {
+    let shapeID: UInt64
+    var provenance: [(key: String, position: Int)] = []
+    var figures: [(key: String, position: Int)] = []
+    var name: Int?
+
+    init(shape: Shape) {
+      shapeID = shape.id
+      for (position, key) in shape.keys.enumerated() where shape.position(of: key) == position {
+        if csvProvenanceColumns.contains(key) {
+          provenance.append((key, position))
+        } else if key == "name" {
+          name = position
+        } else {
+          figures.append((key, position))
+        }
+      }
     }
   }
 
