@@ -299,3 +299,26 @@ import Testing
     }
   }
 }
+
+/// `Literal.parseFull` gives up at once on text that starts with no digit, `.` or `$`: the
+/// lexer must read no number from any such text.
+@Suite struct LiteralGuardTests {
+  @Test func theLexerReadsNoNumberFromOtherStarts() {
+    var random = SplitMix(state: 41)
+    let starts = [
+      "a", "P", "H1 ", "Q", "e", "E", "x", "_", "#", "%", "€", "£", "é", "(", "[", "\"", "'", "pp", "K", "M",
+      "B", "T", "—", "nan", "inf", "Infinity", "NaN", "0x",
+    ]
+    let rest = ["", "1", "2024", ".5", "M", "%", "pp", "e3", "0", "1,000", " ", "$", "K", "-", "1_000"]
+    for _ in 0..<4000 {
+      var text = starts[random.int(0...(starts.count - 1))]
+      for _ in 0..<random.int(0...3) { text += rest[random.int(0...(rest.count - 1))] }
+      if let first = text.utf8.first,
+        isDigit(first) || first == UInt8(ascii: ".") || first == UInt8(ascii: "$")
+      {
+        continue
+      }
+      #expect(Literal.lexed(text, negative: false) == nil, "\(text)")
+    }
+  }
+}

@@ -184,6 +184,17 @@ enum Literal {
       trimmed = groups.joined()
     }
     guard !trimmed.isEmpty, !trimmed.hasPrefix("-"), !trimmed.hasPrefix("+") else { return nil }
+    // A number literal starts with a digit, `.` or `$`: text that does not (a name, a source,
+    // a period like `H1 2024`) is no number, without making a lexer for it (a tenth of a JSON
+    // load went to lexing every name and source).
+    guard let first = trimmed.utf8.first,
+      isDigit(first) || first == UInt8(ascii: ".") || first == UInt8(ascii: "$")
+    else { return nil }
+    return lexed(trimmed, negative: negative)
+  }
+
+  /// `text` (trimmed, unsigned, without separators) read by the lexer as one number literal.
+  static func lexed(_ trimmed: String, negative: Bool) -> Value? {
     var lexer = Lexer(source: Source(name: "<number>", text: trimmed))
     guard let token = try? lexer.lexToken(), lexer.position == lexer.bytes.count,
       case .number(let value, let unit) = token.kind
