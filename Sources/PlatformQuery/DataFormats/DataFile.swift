@@ -132,6 +132,7 @@ public enum DataFile {
     // Where the provenance columns, the name and the other fields are, worked out once per
     // shape (a file's records share one): names compared per row cost a tenth of a load.
     var plan = RowPlan(shape: Shape.empty)
+    var rowOrigins: [[String]: RowOrigin] = [:]
     for index in items.indices {
       // Lists and records inside the list's items, each under its own path.
       if case .list = items[index] {
@@ -142,7 +143,10 @@ public enum DataFile {
         continue
       }
       guard case .record(var record) = items[index], record.kind == .plain else { continue }
-      if record.shape.id != plan.shapeID { plan = RowPlan(shape: record.shape) }
+      if record.shape.id != plan.shapeID {
+        plan = RowPlan(shape: record.shape)
+        rowOrigins = [:]
+      }
       for position in record.values.indices {
         if case .list = record.values[position] {
         } else if case .record = record.values[position] {
@@ -159,22 +163,36 @@ public enum DataFile {
       guard record.values.contains(where: DataFile.takesRowProvenance) else { continue }
       // The list's copy is let go first, so the record's values are changed in place.
       items[index] = .nil
-      var given: [String: (String, Int)] = [:]
-      for (key, position) in plan.provenance {
-        if case .string(let text) = record.values[position], !text.trimmingSpaces.isEmpty {
-          given[key] = (text.trimmingSpaces, 0)
+      // The row's provenance texts, in the plan's order ("" for none): rows that say the same
+      // share the origin read from them (`rowOrigin` is a function of the texts alone).
+      var texts: [String] = []
+      texts.reserveCapacity(plan.provenance.count)
+      for (_, position) in plan.provenance {
+        if case .string(let text) = record.values[position] {
+          texts.append(text.trimmingSpaces)
+        } else {
+          texts.append("")
         }
       }
-      guard !given.isEmpty else {
+      guard texts.contains(where: { !$0.isEmpty }) else {
         items[index] = .record(record)
         continue
       }
       let origin: RowOrigin
-      do {
-        origin = try rowOrigin(given: given, source: source, periods: &periods)
-      } catch {
-        items[index] = .record(record)
-        throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
+      if let known = rowOrigins[texts] {
+        origin = known
+      } else {
+        var given: [String: (String, Int)] = [:]
+        for (slot, (key, _)) in plan.provenance.enumerated() where !texts[slot].isEmpty {
+          given[key] = (texts[slot], 0)
+        }
+        do {
+          origin = try rowOrigin(given: given, source: source, periods: &periods)
+        } catch {
+          items[index] = .record(record)
+          throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
+        }
+        if rowOrigins.count < 4096 { rowOrigins[texts] = origin }
       }
       var made: [(String, Figure.Origin)] = []
       let platform = plan.name.map { record.values[$0].text } ?? "record \(index)"
