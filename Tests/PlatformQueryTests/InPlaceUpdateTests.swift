@@ -339,6 +339,14 @@ struct UpdateModel {
 /// a repeated key), for shapes made whole and grown a key at a time, and nothing for keys it
 /// lacks.
 @Suite struct KeyTableTests {
+  /// The JSON reader's table of figure keys answers as the set it is made from.
+  @Test func figureKeysAreFoundByTheirTable() {
+    for key in JSON.figureKeys { #expect(JSON.isFigureKey(key), "\(key)") }
+    for key in ["value", "unit", "name", "Source", "periods", "", "sourc", "mau", "quote "] {
+      #expect(JSON.isFigureKey(key) == JSON.figureKeys.contains(key), "\(key)")
+    }
+  }
+
   @Test func largeShapesFindWhatAScanFinds() {
     var random = SplitMix(state: 38)
     for round in 0..<40 {

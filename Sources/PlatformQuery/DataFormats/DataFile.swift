@@ -132,7 +132,7 @@ public enum DataFile {
     // Where the provenance columns, the name and the other fields are, worked out once per
     // shape (a file's records share one): names compared per row cost a tenth of a load.
     var plan = RowPlan(shape: Shape.empty)
-    var rowOrigins: [[String]: RowOrigin] = [:]
+    var rowOrigins: [[String]: (RowOrigin, Figure.Origin)] = [:]
     for index in items.indices {
       // Lists and records inside the list's items, each under its own path.
       if case .list = items[index] {
@@ -178,9 +178,11 @@ public enum DataFile {
         items[index] = .record(record)
         continue
       }
+      // Every figure of the row has the row's origin (a JSON row gives no definitions per field).
       let origin: RowOrigin
+      let shared: Figure.Origin
       if let known = rowOrigins[texts] {
-        origin = known
+        (origin, shared) = known
       } else {
         var given: [String: (String, Int)] = [:]
         for (slot, (key, _)) in plan.provenance.enumerated() where !texts[slot].isEmpty {
@@ -192,13 +194,13 @@ public enum DataFile {
           items[index] = .record(record)
           throw PQError(.runtime, "record \(index) of \(name): \(error.message)", notes: error.notes)
         }
-        if rowOrigins.count < 4096 { rowOrigins[texts] = origin }
+        var made: [(String, Figure.Origin)] = []
+        shared = figureOrigin(origin, definition: nil, cache: &origins, made: &made)
+        if rowOrigins.count < 4096 { rowOrigins[texts] = (origin, shared) }
       }
-      var made: [(String, Figure.Origin)] = []
       let platform = plan.name.map { record.values[$0].text } ?? "record \(index)"
       for (key, position) in plan.figures where DataFile.takesRowProvenance(record.values[position]) {
         let field = record.values[position]
-        let shared = figureOrigin(origin, definition: nil, cache: &origins, made: &made)
         record.values[position] = rowFigure(
           field.numericValue ?? 0, field.unit, name: platform, field: key, origin: shared, row: index)
       }
