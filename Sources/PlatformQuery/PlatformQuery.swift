@@ -96,7 +96,8 @@ public final class Interpreter {
 
     /// The platform data.
     public var dataset: DataChoice = .builtIn
-    /// Whether `stdlib/prelude.pq` runs at start.
+    /// Whether the prelude (`stdlib/prelude.pq`) is available: its names are defined at start and
+    /// it runs when a source first uses one of them.
     public var loadsPrelude = true
     /// Where `print` output goes: a closure that receives each piece of text (lines end in "\n").
     public var output: @Sendable (String) -> Void = { _ in }

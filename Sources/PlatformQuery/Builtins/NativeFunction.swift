@@ -1,5 +1,9 @@
 /// A function written in Swift that pq code calls like any other: declared once with its name,
 /// arity, one-line doc and example, which `help` shows.
+///
+/// `@unchecked Sendable`: `body` is not typed `@Sendable` (the built-ins' closures capture
+/// nothing, and a host's function reaches it only through `register`, which requires a
+/// `@Sendable` closure); every stored property is a constant.
 public final class NativeFunction: @unchecked Sendable {
   /// The name pq code calls it by.
   public let name: String

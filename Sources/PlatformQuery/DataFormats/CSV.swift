@@ -209,11 +209,6 @@ extension DataFile {
     return platformsIfNamed(.list(records), file: fileName(source.name))
   }
 
-  /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
-  /// way a bare number in a percent column is read as a percentage: `57` under `news_share` could
-  /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
-  /// A figure of a loaded row, its provenance from the row's provenance cells; a period or a
-  /// status that cannot be read is an error at its cell.
   /// What a row's provenance cells say, read once for all the row's figures.
   struct RowOrigin: Hashable {
     var publisher = ""
@@ -335,6 +330,9 @@ extension DataFile {
       Figure(platform: name, field: field, row: row, value: number, unit: unit, origin: origin))
   }
 
+  /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
+  /// way a bare number in a percent column is read as a percentage: `57` under `news_share` could
+  /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
   static func cell(
     _ raw: String, unit: Unit?, headed: Bool = false, column: String, source: Source, offset: Int
   ) throws(PQError) -> Value {
@@ -507,8 +505,6 @@ extension DataFile {
     return String(decoding: bytes, as: UTF8.self)
   }
 }
-
-/// Numbers written in full, without loss.
 
 /// What a Frictionless Data Package descriptor (`datapackage.json` beside a CSV file) says of
 /// that file: the package's (or the resource's) first source, and each field's description (a

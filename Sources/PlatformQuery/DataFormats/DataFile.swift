@@ -239,11 +239,11 @@ public enum DataFile {
     }
   }
 
-  /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
-  /// `file` is the file the records were loaded from (see ``Shape/file``).
   /// A path's last component, which names a loaded file's figures and platforms.
   static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
+  /// Records with a `name` field become platforms, so `compare`, `rank` and `chart` treat them alike.
+  /// `file` is the file the records were loaded from (see ``Shape/file``).
   static func platformsIfNamed(_ value: Value, file: String) -> Value {
     if case .record(var record) = value, case .string? = record["name"], record.kind == .plain {
       record.shape = Shape(keys: record.shape.keys, kind: .platform, file: file)

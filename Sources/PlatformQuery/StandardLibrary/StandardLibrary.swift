@@ -1,5 +1,6 @@
-/// The standard library written in pq, embedded in the binary: the prelude, which runs at start,
-/// and modules that `import NAME` loads.
+/// The standard library written in pq, embedded in the binary: the prelude, which runs when a
+/// source first uses one of its names (`Interpreter.loadPrelude`), and modules that `import NAME`
+/// loads.
 enum StandardLibrary {
   /// The prelude sources in load order.
   static let prelude: [(name: String, text: String)] = [

@@ -116,13 +116,9 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     case claimed
   }
 
-  /// What `explain` shows of the figure, made when asked (a loaded file has hundreds of
-  /// thousands of figures, most never explained): the value with its unit (`70.4M users`), the
-  /// label's width in columns, and the source line (`Similarweb, September 2024: monthly active
-  /// users`).
-  var shownValue: String { display.shown }
-  var labelWidth: Int { display.labelWidth }
-  var shownValueWidth: Int { display.shownWidth }
+  /// The source line `explain` and hover show (`Similarweb, September 2024: monthly active
+  /// users`), made when asked with the rest of the figure's display parts (a loaded file has
+  /// hundreds of thousands of figures, most never explained).
   var sourceLine: String { display.sourceLine }
 
   /// The display parts, made on first use and kept.

@@ -130,7 +130,7 @@ public enum RecordKind: Sendable, Equatable {
 }
 
 /// Named fields in insertion order.
-public struct Record: @unchecked Sendable {
+public struct Record: Sendable {
   var shape: Shape
   var values: [Value]
   /// What the record stands for.

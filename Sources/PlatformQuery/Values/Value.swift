@@ -142,6 +142,10 @@ public enum Value: @unchecked Sendable {
 /// (bench/README.md, "loading the user's own data"). A computed value's ``Provenance`` is its
 /// measure too when it was made for the value's unit (`ratio(x.mau, truth.mau)` is
 /// `.quantity(101…, provenance)`): one object for the result of a computation, not two.
+///
+/// `@unchecked Sendable`: a class that is not final cannot be checked as `Sendable`, and `Figure`
+/// and `Provenance` subclass it. Its stored properties are constants of `Sendable` types; the
+/// subclasses' mutable caches are behind locks or atomics (`Locked`, `Atomic`).
 public class Measure: @unchecked Sendable {
   /// The unit.
   public final let unit: Unit
