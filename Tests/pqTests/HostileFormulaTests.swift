@@ -32,6 +32,12 @@ import Testing
     ("fn t() { var a = []; for i in range(100000) { a = [a] }; a }; t()", ["depth"]),
     ("var r = {}; for i in range(100000) { r = {next: r} }; r", ["depth"]),
     ("var a = []; for i in range(300000) { a = [a] }; len(str(a)) > 0", ["size", "memory", "evaluated"]),
+    // In-place updates: a value put inside itself, a record grown a key at a time, a shared
+    // list changed (and so copied) every round.
+    ("var a = [0]; while true { a[0] = a }", ["steps", "time"]),
+    ("var r = {x: [0]}; while true { r.x[0] = r }", ["steps", "time"]),
+    ("var r = {}; var i = 0; while true { r[\"k\\(i)\"] = i; i += 1 }", ["steps", "time", "memory"]),
+    ("var a = range(900000); var keep = []; while true { keep = a; a[0] = 1 }", ["memory", "steps"]),
   ]
 
   static var host: String { buildFolder + "pq-embed-example" }
