@@ -322,3 +322,37 @@ import Testing
     }
   }
 }
+
+/// A long string of one-byte characters is indexed by byte (`Runtime.isPlainASCII`); any string
+/// must give the characters Swift gives, whatever it holds (multi-byte characters, combining
+/// marks, "\r\n", which is one character), and the same errors.
+@Suite struct StringIndexTests {
+  @Test func indexingGivesTheCharacters() throws {
+    var random = SplitMix(state: 42)
+    let pieces = ["a", "b", " ", "7", "é", "e\u{301}", "\r\n", "\r", "\n", "😀", "\t", "Z"]
+    let (pq, _) = makeInterpreter(prelude: false)
+    for round in 0..<60 {
+      var text = ""
+      let plain = round % 2 == 0
+      for _ in 0..<random.int(30...90) {
+        text +=
+          plain
+          ? ["a", "b", " ", "7", "Z", "\r", "\n"][random.int(0...6)]
+          : pieces[random.int(0...(pieces.count - 1))]
+      }
+      try pq.setGlobal("s", .string(text))
+      let characters = Array(text)
+      guard
+        case .list(let got) = try pq.evaluate("var out = []\nfor i in range(len(s)) { out += [s[i]] }\nout")
+      else {
+        Issue.record("not a list")
+        continue
+      }
+      #expect(
+        got.map(\.description) == characters.map { Value.string(String($0)).description },
+        "\(text.debugDescription)")
+      #expect(try show("s[-1]", pq) == Value.string(String(characters[characters.count - 1])).description)
+      #expect(failure("s[\(characters.count)]", pq)?.message.contains("out of range") == true)
+    }
+  }
+}

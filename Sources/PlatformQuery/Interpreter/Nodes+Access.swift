@@ -114,6 +114,15 @@ final class IndexNode: Node {
     }
     let container = try base.evaluate(runtime)
     let key = try index.evaluate(runtime)
+    if case .string(let text) = container, text.utf8.count > 32, runtime.isPlainASCII(text) {
+      // One byte a character (`Runtime.isPlainASCII`): the character found by its offset, not by
+      // splitting the whole string into characters (`for i in range(len(s)) { s[i] }` was
+      // quadratic).
+      let count = text.utf8.count
+      let position = try Indexing.position(key, count: count, what: "string", span: index.span)
+      let byte = text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: position)]
+      return .string(String(decoding: CollectionOfOne(byte), as: UTF8.self))
+    }
     return try Indexing.get(container, key, indexSpan: index.span)
   }
 }

@@ -35,6 +35,38 @@ final class Runtime {
   /// `source` is who gives the platform's figures (`Record.figureSource`).
   var nilFields: [(node: ObjectIdentifier, platform: String?, source: String)] = []
 
+  /// The last string `isPlainASCII` looked at, and its answer. The string is held, so its
+  /// storage cannot be freed and another string's take its address while it is here.
+  private var asciiCache: (text: String, isPlain: Bool)?
+
+  /// Whether every character of `text` is one ASCII byte (no byte over 0x7F, and no "\r\n",
+  /// which is one character of two bytes): then the i-th character is the i-th byte. Worked out
+  /// once for the string a loop keeps indexing (found by its storage), O(n) the first time.
+  func isPlainASCII(_ text: String) -> Bool {
+    if let cached = asciiCache, Runtime.sameStorage(cached.text, text) { return cached.isPlain }
+    var previous: UInt8 = 0
+    var plain = true
+    for byte in text.utf8 {
+      if byte >= 0x80 || (previous == 13 && byte == 10) {
+        plain = false
+        break
+      }
+      previous = byte
+    }
+    asciiCache = (text, plain)
+    return plain
+  }
+
+  /// Whether two strings share their UTF-8 storage (copies of one string do); false for strings
+  /// without contiguous storage.
+  static func sameStorage(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count,
+      let first = a.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }),
+      let second = b.utf8.withContiguousStorageIfAvailable({ $0.baseAddress })
+    else { return false }
+    return first == second
+  }
+
   /// Records that a field read gave nil.
   func noteNilField(_ node: ObjectIdentifier, platform: String?, source: String) {
     // The same read again (a loop testing `t.left == nil`): already the latest entry.
