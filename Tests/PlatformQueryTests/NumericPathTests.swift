@@ -195,7 +195,7 @@ import Testing
   }
 
   /// `xs[i]` and `xs[i] = v` on a variable's list read and change the element where it lies
-  /// (`IndexNode.baseSlot`, `PathAssignNode.isOneIndex`); they answer as the ordinary path does
+  /// (`IndexNode.baseSlot`, `PathAssignNode.form`); they answer as the ordinary path does
   /// (reached through `[xs][0]` and a record field, which are never in place) for every kind of
   /// index and container.
   @Test func indexingInPlaceAnswersAsTheOrdinaryPath() throws {
