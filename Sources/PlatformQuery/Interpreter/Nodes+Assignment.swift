@@ -362,17 +362,10 @@ final class PathAssignNode: Node {
     let newValue = try value.evaluate(runtime)
     // `xs[i] = v` with a numeric index (`i`, `j + 1`: pure, so computing it twice is safe): the
     // element set in the list in its slot without making a key value.
-    if form == .index, numericIndexIsSet, let slot = runtime.pointer(target), case .list = slot.pointee {
-      let n = numericIndex.number(runtime)
-      if n >= 0 {
-        var items = Runtime.takeList(slot)
-        defer { slot.initialize(to: .list(items)) }
-        if n < Double(items.count), n == n.rounded(.towardZero) {
-          try runtime.makeUnique(&items, span)
-          try set(&items[Int(n)], newValue, runtime)
-          return .nil
-        }
-      }
+    if form == .index, numericIndexIsSet, let slot = runtime.pointer(target),
+      try setElement(slot, numericIndex.number(runtime), newValue, runtime)
+    {
+      return .nil
     }
     var keys = PathKeys()
     if indexNodes.count == 1 {
@@ -416,17 +409,15 @@ final class PathAssignNode: Node {
         if record.appendField(name, newValue) { try runtime.chargeCopy(record.count, span) }
       }
       return true
-    case .index, .indexField:
+    case .index:
+      guard case .number(let n) = key else { return false }
+      return try setElement(slot, n, newValue, runtime)
+    case .indexField:
       guard case .number(let n) = key, n >= 0, case .list = slot.pointee else { return false }
       var items = Runtime.takeList(slot)
       defer { slot.initialize(to: .list(items)) }
       guard n < Double(items.count), n == n.rounded(.towardZero) else { return false }
       let position = Int(n)
-      if form == .index {
-        try runtime.makeUnique(&items, span)
-        try set(&items[position], newValue, runtime)
-        return true
-      }
       // No binding of the element here: one would hold its fields through the change and
       // force a copy of them.
       guard case .record = items[position] else { return false }
@@ -441,6 +432,21 @@ final class PathAssignNode: Node {
     case .other:
       return false
     }
+  }
+
+  /// Sets or combines element `n` of the list in `slot` when `n` is a whole number in range;
+  /// false (nothing changed) for anything else.
+  @inline(__always)
+  func setElement(_ slot: UnsafeMutablePointer<Value>, _ n: Double, _ newValue: Value, _ runtime: Runtime)
+    throws(PQError) -> Bool
+  {
+    guard n >= 0, case .list = slot.pointee else { return false }
+    var items = Runtime.takeList(slot)
+    defer { slot.initialize(to: .list(items)) }
+    guard n < Double(items.count), n == n.rounded(.towardZero) else { return false }
+    try runtime.makeUnique(&items, span)
+    try set(&items[Int(n)], newValue, runtime)
+    return true
   }
 
   /// Sets or combines the field of `path[step]` if `record` has it.
@@ -479,13 +485,10 @@ final class PathAssignNode: Node {
         defer { container = .list(items) }
         let position = try Indexing.position(key, count: items.count, what: "list", span: node.span)
         try runtime.makeUnique(&items, span)
-        if !isLast {
-          try assign(&items[position], step: step + 1, keyIndex: keyIndex + 1, keys: keys, newValue, runtime)
-        } else if let op {
-          try CompoundAssignNode.update(
-            &items[position], op, newValue, runtime, span: span, operatorSpan: operatorSpan)
+        if isLast {
+          try set(&items[position], newValue, runtime)
         } else {
-          items[position] = newValue
+          try assign(&items[position], step: step + 1, keyIndex: keyIndex + 1, keys: keys, newValue, runtime)
         }
       } else if case .record = container {
         guard case .string(let name) = key else {
@@ -523,13 +526,10 @@ final class PathAssignNode: Node {
       return
     }
     try runtime.makeUnique(&record.values, self.span)
-    if !isLast {
-      try assign(&record.values[position], step: step + 1, keyIndex: keyIndex, keys: keys, newValue, runtime)
-    } else if let op {
-      try CompoundAssignNode.update(
-        &record.values[position], op, newValue, runtime, span: self.span, operatorSpan: operatorSpan)
+    if isLast {
+      try set(&record.values[position], newValue, runtime)
     } else {
-      record.values[position] = newValue
+      try assign(&record.values[position], step: step + 1, keyIndex: keyIndex, keys: keys, newValue, runtime)
     }
   }
 }
