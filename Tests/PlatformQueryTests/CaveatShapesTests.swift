@@ -199,3 +199,24 @@ import Testing
         == "[\"advertising revenue\", \"revenue\"]")
   }
 }
+
+/// A typed number added to or subtracted from sourced figures has no source, and the result's
+/// caveats say so, whichever side it is on and however the sum is written; a multiple or a zero
+/// is not such a number.
+@Suite struct TypedNumberCaveatTests {
+  @Test func aTypedTermIsNamed() throws {
+    let (pq, _) = makeInterpreter()
+    for formula in [
+      "x.mau + 5M", "5M + x.mau", "x.mau - 5M", "var r = {u: x.mau}\nr.u += 5M\nr.u",
+      "var l = [x.mau]\nl[0] -= 1000\nl[0]", "var s = x.mau\ns += 5M\ns", "ratio(x.mau + 5M, truth.mau)",
+    ] {
+      let value = try pq.evaluate(formula)
+      let caveats = value.provenance?.caveats ?? []
+      #expect(caveats.contains { $0.kind == .source && $0.text.contains("has no source") }, "\(formula)")
+    }
+    for formula in ["x.mau * 2", "x.mau + 0", "x.mau - truth.mau", "x.mau / 1000"] {
+      let caveats = try pq.evaluate(formula).provenance?.caveats ?? []
+      #expect(!caveats.contains { $0.text.contains("has no source") }, "\(formula)")
+    }
+  }
+}

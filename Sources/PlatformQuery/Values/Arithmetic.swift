@@ -333,6 +333,13 @@ enum Arithmetic {
     {
       provenance = combined.adding([wholes])
     }
+    // x.mau + 5M: the typed number has no source, so the sum is not "sourced" throughout.
+    let typed: Value? = lhs.sourcedMeasure == nil ? lhs : rhs.sourcedMeasure == nil ? rhs : nil
+    if op == .add || op == .subtract, let combined = provenance, let typed,
+      typed.numericValue.map({ $0 != 0 }) == true
+    {
+      provenance = combined.adding([CaveatRules.typedNumber(typed.inline, added: op == .add)])
+    }
     return Value.make(result, unit, provenance)
   }
 

@@ -649,6 +649,14 @@ extension CaveatRules {
   /// sum is no share of anything, and their plain mean is not the share of all the users
   /// together. The caveat for adding (`mean: false`) or averaging such shares, or nil when the
   /// figures are not percentages of more than one platform.
+  /// A number with no source added to or subtracted from a sourced one (`x.mau + 5M`): the
+  /// result is only as good as the typed number, and its caveats must not read "none".
+  static func typedNumber(_ shown: String, added: Bool) -> Caveat {
+    Caveat(
+      .source, subjects: [shown],
+      text: "\(shown) has no source: it was \(added ? "added to" : "subtracted from") the sourced figures")
+  }
+
   static func wholes(_ figures: FigureList, mean: Bool) -> Caveat? {
     var platforms: [String] = []
     var shares: [Figure] = []
