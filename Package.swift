@@ -13,12 +13,15 @@ let package = Package(
   targets: [
     .target(
       name: "PlatformQuery",
+      dependencies: ["CSwiftRuntime"],
       resources: [
         .embedInCode("../../stdlib/prelude.pq"),
         .embedInCode("../../stdlib/stats.pq"),
         .embedInCode("../../stdlib/platforms.json"),
       ]
     ),
+    // A header only: one entry point of the Swift runtime (see its header).
+    .systemLibrary(name: "CSwiftRuntime"),
     .systemLibrary(
       name: "CEditLine",
       pkgConfig: "libedit",

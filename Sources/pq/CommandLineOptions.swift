@@ -31,6 +31,16 @@ struct CommandLineOptions {
   /// Folders granted with `--allow-read` and `--allow-write`.
   var allowRead: [String] = []
   var allowWrite: [String] = []
+  /// `--max-memory`: the resident-memory ceiling in bytes; nil for none (`--max-memory none`).
+  /// By default three quarters of the memory the process may use.
+  var maximumMemory: Int? = CommandLineOptions.defaultMaximumMemory
+
+  /// Three quarters of the machine's memory (or its container's limit), or 8 GiB where that
+  /// cannot be read.
+  static var defaultMaximumMemory: Int {
+    guard let available = ProcessMemory.available() else { return 8 << 30 }
+    return available / 4 * 3
+  }
 
   struct UsageError: Error {
     var message: String
@@ -40,7 +50,7 @@ struct CommandLineOptions {
   static let flags = [
     "-e", "-i", "--json", "--check", "--help", "--version", "--color", "--no-prelude", "--ascii",
     "--allow-read",
-    "--allow-write",
+    "--allow-write", "--max-memory",
   ]
 
   static let usage = """
@@ -66,6 +76,8 @@ struct CommandLineOptions {
       --json                      with -e: print the value as JSON
       --allow-read DIR            let scripts load and import files in DIR too (repeatable)
       --allow-write DIR           let scripts save files in DIR too (repeatable)
+      --max-memory SIZE|none      stop a script that would hold more memory than SIZE (as in
+                                  512M, 8G; default: three quarters of this machine's memory)
 
     scripts may read and write the working folder and their own folder; load("-") reads stdin
 
@@ -89,7 +101,8 @@ struct CommandLineOptions {
       var parsed = try parse(Array(arguments.dropFirst()))
       guard case .repl = parsed.action else {
         throw UsageError(
-          message: "pq machine takes only options (--no-prelude, --allow-read DIR, --allow-write DIR)",
+          message:
+            "pq machine takes only options (--no-prelude, --allow-read DIR, --allow-write DIR, --max-memory SIZE)",
           hint: "pq machine")
       }
       parsed.action = .machine
@@ -145,6 +158,9 @@ struct CommandLineOptions {
       case "--ascii": options.ascii = true
       case "--allow-read": options.allowRead.append(try value("a folder, as in: --allow-read ~/data"))
       case "--allow-write": options.allowWrite.append(try value("a folder, as in: --allow-write ~/out"))
+      case "--max-memory":
+        let text = try value("a size, as in: --max-memory 8G")
+        options.maximumMemory = try parseSize(text)
       case "--color", "--colour":
         let text = try value("auto, always or never")
         guard let choice = ColorChoice(rawValue: text) else {
@@ -170,6 +186,27 @@ struct CommandLineOptions {
       throw UsageError(message: "--json goes with -e", hint: "pq -e 'x.mau' --json")
     }
     return options
+  }
+
+  /// A size for `--max-memory`: a whole number of bytes with an optional binary suffix (K, M,
+  /// G, T, also KiB, MB, …: all powers of 1024), or `none`.
+  static func parseSize(_ text: String) throws(UsageError) -> Int? {
+    if text.lowercased() == "none" { return nil }
+    let digits = text.prefix { $0.isASCII && $0.isNumber }
+    let suffix = text.dropFirst(digits.count).uppercased()
+    let shifts = ["": 0, "B": 0, "K": 10, "M": 20, "G": 30, "T": 40]
+    let letter =
+      suffix.hasSuffix("IB")
+      ? String(suffix.dropLast(2))
+      : suffix.hasSuffix("B") && suffix.count == 2 ? String(suffix.dropLast()) : suffix
+    guard let number = Int(digits), number > 0, let shift = shifts[letter],
+      number <= Int.max >> shift
+    else {
+      throw UsageError(
+        message: "--max-memory takes a size such as 512M, 8G or 8GiB, or none, not '\(text)'",
+        hint: "pq --max-memory 8G script.pq")
+    }
+    return number << shift
   }
 
   /// `pq fmt [--check] [--ascii] FILE…`.

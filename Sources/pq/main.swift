@@ -54,6 +54,9 @@ func makeInterpreter(
   settings.wrapWidth = Terminal.stdoutIsTerminal ? Terminal.width : nil
   settings.arguments = arguments
   settings.protectsGlobals = false
+  settings.limits.residentMemory = options.maximumMemory
+  settings.limits.residentMemoryHint =
+    "pq's ceiling is set with --max-memory SIZE (as in 16G) or --max-memory none"
   return Interpreter(options: settings)
 }
 

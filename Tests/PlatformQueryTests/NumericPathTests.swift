@@ -340,7 +340,7 @@ import Testing
           ? ["a", "b", " ", "7", "Z", "\r", "\n"][random.int(0...6)]
           : pieces[random.int(0...(pieces.count - 1))]
       }
-      try pq.setGlobal("s", .string(text))
+      pq.setGlobal("s", .string(text))
       let characters = Array(text)
       guard
         case .list(let got) = try pq.evaluate("var out = []\nfor i in range(len(s)) { out += [s[i]] }\nout")

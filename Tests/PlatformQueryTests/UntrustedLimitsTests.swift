@@ -75,6 +75,56 @@ import Testing
     #expect((try? pq.evaluate("len(range(99999))").description) == "99999")
   }
 
+  /// Every kind of value made counts against the budget: records, list literals, closures, the
+  /// copy a shared list or string makes to grow. Each formula makes far more than 8 MiB and
+  /// none is stopped by another limit.
+  @Test func everyValueMadeIsCharged() {
+    let formulas = [
+      "for i in range(200000) { let r = {a: i, b: i, c: i, d: i} }",
+      "for i in range(200000) { let l = [i, i, i, i] }",
+      "var f = fn() { 1 }; for i in range(200000) { let g = f; f = fn() { g() } }",
+      "let s = repeat(\"a\", 100000); for i in range(200) { var t = s; t += \"x\" }",
+      "let l = range(100000); for i in range(200) { var t = l; t += [1] }",
+      "for i in range(200000) { let r = record([[\"a\", i], [\"b\", i]]) }",
+    ]
+    for formula in formulas {
+      #expect(reason(interpreter(Limits(memory: 8 << 20)), formula) == .memory, "\(formula)")
+      // Without a budget each runs to the end.
+      #expect(throws: Never.self, "\(formula)") { try interpreter(Limits()).evaluate(formula) }
+    }
+    // An unshared string or list grows in place, charged only for what it gains.
+    let pq = interpreter(Limits(memory: 8 << 20))
+    #expect(throws: Never.self) {
+      try pq.evaluate("var t = repeat(\"a\", 100000); for i in range(20000) { t += \"xyz\" }")
+    }
+  }
+
+  /// The ceiling on resident memory measures what is alive: a loop that makes and frees far more
+  /// than the ceiling runs; one that keeps it is stopped, with the host's hint.
+  @Test func theResidentCeilingMeasuresWhatIsAlive() throws {
+    #if os(Linux)
+      let resident = try #require(ProcessMemory.resident())
+      #expect(resident > 0)
+      #expect(try #require(ProcessMemory.available()) > resident)
+      var limits = Limits()
+      limits.residentMemory = resident + (96 << 20)
+      limits.residentMemoryHint = "raise it"
+      let pq = interpreter(limits)
+      #expect(
+        try pq.evaluate("var n = 0; for i in range(100) { n += len(range(500000)) }; n").description
+          == "50000000")
+      do {
+        _ = try pq.evaluate(
+          "var keep = []; for i in range(100) { keep += [range(500000) |> map(fn(x) { x + i })] }")
+        Issue.record("not stopped")
+      } catch {
+        #expect(error.limitReason == .memory)
+        #expect(error.message.contains("the process would hold more than its ceiling"), "\(error.message)")
+        #expect(error.notes == ["raise it"])
+      }
+    #endif
+  }
+
   @Test func everyLimitSaysWhichItIs() {
     #expect(reason(interpreter(Limits(steps: 1000)), "while true {}") == .steps)
     #expect(reason(interpreter(Limits(callDepth: 50)), "fn f(n) { f(n + 1) }; f(0)") == .depth)

@@ -60,8 +60,11 @@ import Testing
     fclose(file)
     let result = run(
       [
-        "/bin/sh", "-c", "exec swiftc -emit-sil -o /dev/null -swift-version 6 -I \"$1\" \"$2\"", "sh",
-        buildFolder + "Modules", path,
+        // As SwiftPM compiles a client: the library's module, and the header-only C module it
+        // imports.
+        "/bin/sh", "-c", "exec swiftc -emit-sil -o /dev/null -swift-version 6 -I \"$1\" -I \"$3\" \"$2\"",
+        "sh",
+        buildFolder + "Modules", path, repositoryRoot + "/Sources/CSwiftRuntime",
       ],
       stdin: nil, directory: folder,
       environment: [

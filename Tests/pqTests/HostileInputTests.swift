@@ -104,6 +104,37 @@ import Testing
     }
   }
 
+  /// The command's ceiling on the memory it holds (`--max-memory`): a script that would hold
+  /// more stops with a limit error and a note saying how to raise it, and its peak stays near
+  /// the ceiling; one that makes far more than the ceiling but frees it as it goes runs to the
+  /// end; a size that cannot be read is a usage error.
+  @Test func theMemoryCeilingStopsWhatWouldHoldTooMuch() {
+    let bomb =
+      "var l = [1]; for i in range(19) { l += l }; var m = []; for i in range(400) { m += [l + [i]] }; len(m)"
+    let stopped = runPQ(["--max-memory", "300M", "-e", bomb])
+    #expect(stopped.status == 1, "\(stopped.stderr)")
+    #expect(
+      stopped.stderr.contains(
+        "error (limit): memory limit reached: the process would hold more than its ceiling of 300 MiB"),
+      "\(stopped.stderr)")
+    #expect(stopped.stderr.contains("note: pq's ceiling is set with --max-memory SIZE"), "\(stopped.stderr)")
+    let margin = getenv("ASAN_OPTIONS") != nil ? 1_500_000 : 100_000
+    #expect(stopped.peakKilobytes < 300 * 1024 + margin, "\(stopped.peakKilobytes) KiB")
+    // 2.4 GB of lists made and let go, under a 200 MiB ceiling.
+    let churn = runPQ([
+      "--max-memory=200M", "-e", "var n = 0; for i in range(200) { let l = range(500000); n += len(l) }; n",
+    ])
+    #expect(churn.status == 0, "\(churn.stderr)")
+    #expect(churn.stdout == "100000000\n")
+    #expect(runPQ(["--max-memory", "none", "-e", "1 + 1"]).stdout == "2\n")
+    #expect(runPQ(["--max-memory", "2GiB", "-e", "1 + 1"]).stdout == "2\n")
+    for bad in ["12Q", "0", "-5M", "", "99999999999T"] {
+      let refused = runPQ(["--max-memory", bad, "-e", "1"])
+      #expect(refused.status == 2, "\(bad)")
+      #expect(refused.stderr.contains("--max-memory takes a size such as 512M"), "\(bad): \(refused.stderr)")
+    }
+  }
+
   @Test func runawayRecursion() {
     let result = script("fn f(n) { f(n + 1) }\nf(0)")
     #expect(result.status == 1)

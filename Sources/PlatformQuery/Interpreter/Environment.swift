@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The fixed part of an environment: the enclosing one and the number of slots.
 struct EnvironmentHeader {
   let parent: Environment?
@@ -18,9 +24,28 @@ final class Environment: ManagedBuffer<EnvironmentHeader, Value> {
   }
 
   deinit {
-    // Slot by slot: `deinitialize(count:)` goes through the runtime's generic array destroy.
     withUnsafeMutablePointers { header, elements in
-      for index in 0..<header.pointee.count { (elements + index).deinitialize(count: 1) }
+      let count = header.pointee.count
+      var holdsContainers = false
+      for index in 0..<count where (elements + index).pointee.isContainerOrFunction {
+        holdsContainers = true
+        break
+      }
+      // Slot by slot: `deinitialize(count:)` goes through the runtime's generic array destroy.
+      guard holdsContainers else {
+        for index in 0..<count { (elements + index).deinitialize(count: 1) }
+        return
+      }
+      // A closure's environment may hold a closure whose environment holds another, as deep
+      // as a loop made them (`let g = f; f = fn() { g() }`): freed by recursion, such a chain
+      // would overflow the stack of the thread that lets it go. Functions, lists and records
+      // are moved to this thread's queue and freed there one at a time instead.
+      let queue = PendingReleases.current
+      for index in 0..<count {
+        let value = (elements + index).move()
+        if value.isContainerOrFunction { queue.values.append(value) }
+      }
+      queue.drain()
     }
   }
 
@@ -37,6 +62,55 @@ final class Environment: ManagedBuffer<EnvironmentHeader, Value> {
   func clear() {
     withUnsafeMutablePointerToElements { elements in
       for index in 0..<header.count { elements[index] = .nil }
+    }
+  }
+}
+
+/// Values whose freeing an environment's `deinit` put off (one queue per thread), so that
+/// freeing a chain of closures never recurses: the outermost `deinit` on the thread frees them,
+/// one at a time; an environment freed meanwhile only adds its values to the queue.
+final class PendingReleases {
+  var values: [Value] = []
+  var draining = false
+
+  /// Frees the queued values unless an outer `deinit` on this thread is already doing so.
+  func drain() {
+    guard !draining else { return }
+    draining = true
+    while let value = values.popLast() { Value.dismantle(value) }
+    draining = false
+  }
+
+  /// This thread's queue, made on first use and freed when the thread ends.
+  static var current: PendingReleases {
+    let key = PendingReleases.key
+    if let existing = pthread_getspecific(key) {
+      return Unmanaged<PendingReleases>.fromOpaque(existing).takeUnretainedValue()
+    }
+    let queue = PendingReleases()
+    pthread_setspecific(key, Unmanaged.passRetained(queue).toOpaque())
+    return queue
+  }
+
+  private static let key: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key) { pointer in
+      #if canImport(Darwin)
+        Unmanaged<PendingReleases>.fromOpaque(pointer).release()
+      #else
+        if let pointer { Unmanaged<PendingReleases>.fromOpaque(pointer).release() }
+      #endif
+    }
+    return key
+  }()
+}
+
+extension Value {
+  /// Whether this is a list, a record or a function: a value whose freeing may free others.
+  var isContainerOrFunction: Bool {
+    switch self {
+    case .list, .record, .function: return true
+    default: return false
     }
   }
 }

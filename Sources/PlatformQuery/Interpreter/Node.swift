@@ -225,7 +225,9 @@ final class ListNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    .list(try unownedElements.evaluateAll(runtime))
+    let items = try unownedElements.evaluateAll(runtime)
+    try runtime.charge(Runtime.containerBytes(items.count), span)
+    return .list(items)
   }
 }
 
@@ -243,7 +245,10 @@ final class RecordNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    .record(Record(shape: shape, values: try unownedFields.evaluateAll(runtime)))
+    let values = try unownedFields.evaluateAll(runtime)
+    // The record object and its values (the shape is shared by every record this node makes).
+    try runtime.charge(Runtime.containerBytes(values.count) &+ 48, span)
+    return .record(Record(shape: shape, values: values))
   }
 }
 
@@ -287,7 +292,12 @@ final class ClosureNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    .function(Function(prototype: prototype, environment: runtime.env))
+    // The function, and the environment it keeps alive (charged again by each closure that
+    // captures it: a little more than is made, never less).
+    let captured = runtime.env
+    try runtime.charge(
+      Runtime.closureBytes &+ (captured.map { Runtime.environmentBytes($0.header.count) } ?? 0), span)
+    return .function(Function(prototype: prototype, environment: captured))
   }
 }
 

@@ -34,10 +34,11 @@ extension Runtime {
 
   /// Appends `element` to the list a variable holds, in its slot: the list's new length, or
   /// nil (and nothing changed) when the variable holds no list. A list another binding still
-  /// holds is copied first, and the copy is charged (`chargeCopy`).
+  /// holds is copied first, and the copy is charged (`chargeCopy`); a list without room is
+  /// charged for the room it gains (charged just after it is made: the size limit bounds it).
   @inline(__always)
   func appendInPlace(_ element: Value, to storage: Storage, _ span: Span) throws(PQError) -> Int? {
-    let grown: (count: Int, copied: Bool)?
+    let grown: (count: Int, copied: Bool, gained: Int)?
     switch storage {
     case .local(let slot): grown = Runtime.append(element, to: localPointer(slot))
     case .global(let index): grown = Runtime.append(element, to: globals.slot(index))
@@ -46,6 +47,7 @@ extension Runtime {
     }
     guard let grown else { return nil }
     if grown.copied { try chargeCopy(grown.count - 1, span) }
+    if grown.gained > 0 { try reserve(grown.gained, span) }
     return grown.count
   }
 
@@ -53,19 +55,32 @@ extension Runtime {
   /// place), appended to, and moved back: `xs += [x]` without copying or counting references.
   /// Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
   /// `copied` is true when the list was shared and had to be copied to grow (its storage moved
-  /// although it had room).
+  /// although it had room, or it had no room and another value held it); `gained` is the room
+  /// an unshared list without room gained by moving to larger storage.
   @inline(__always)
-  static func append(_ element: Value, to slot: UnsafeMutablePointer<Value>) -> (count: Int, copied: Bool)? {
+  static func append(
+    _ element: Value, to slot: UnsafeMutablePointer<Value>
+  ) -> (count: Int, copied: Bool, gained: Int)? {
     guard case .list = slot.pointee else { return nil }
     var items = takeList(slot)
     let hadRoom = items.count < items.capacity
     let before = items.withUnsafeBufferPointer { $0.baseAddress }
-    if !hadRoom { items.reserveCapacity(items.count + items.count / 2 + 1) }
+    var copied = false
+    var gained = 0
+    if !hadRoom {
+      let capacity = items.count + items.count / 2 + 1
+      if items.isEmpty || Value.hasUniqueStorage(&items) != false {
+        gained = capacity - items.count
+      } else {
+        copied = true
+      }
+      items.reserveCapacity(capacity)
+    }
     items.append(element)
-    let copied = hadRoom && items.withUnsafeBufferPointer { $0.baseAddress } != before
+    if hadRoom { copied = items.withUnsafeBufferPointer { $0.baseAddress } != before }
     let count = items.count
     slot.initialize(to: .list(items))
-    return (count, copied)
+    return (count, copied, gained)
   }
 
   /// The list in `slot`, moved out and the slot left uninitialized. The moved value ends with
@@ -221,21 +236,39 @@ final class CompoundAssignNode: Node {
       }
     } else if op == .add, case .list(let more) = right, var items = left.takeList() {
       defer { left = .list(items) }
-      try runtime.reserve(more.count, span)
       let needed = items.count + more.count
       if needed > items.capacity {
         // Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
-        items.reserveCapacity(Swift.max(needed, items.count + items.count / 2))
+        // Charged before it is made: the room it gains (a list built by `+=` is charged about
+        // one and a half times its length) or, when another value shares the list, the whole
+        // copy.
+        let capacity = Swift.max(needed, items.count + items.count / 2)
+        try runtime.checkSize(needed, span)
+        let shared = Value.hasUniqueStorage(&items).map { !$0 } ?? true
+        try runtime.reserve(shared ? capacity : capacity - items.count, span)
+        items.reserveCapacity(capacity)
       } else {
+        try runtime.reserve(more.count, span)
         try runtime.makeUnique(&items, span)
       }
       items.append(contentsOf: more)
       try runtime.checkSize(items.count, span)
     } else if op == .add, case .string(let more) = right, var text = left.takeString() {
       defer { left = .string(text) }
-      try runtime.reserve(more.utf8.count, span, what: "bytes")
-      text += more
-      try runtime.checkSize(text.utf8.count, span, what: "bytes")
+      let length = text.utf8.count
+      try runtime.checkSize(length &+ more.utf8.count, span, what: "bytes")
+      if length <= 4096 {
+        try runtime.reserve(more.utf8.count, span, what: "bytes")
+        text += more
+      } else {
+        // A long string that another value shares is copied whole to grow, and one without
+        // room is moved to larger storage: either way its storage moves, and the new storage
+        // is charged whole (after it is made, but the size limit above bounds it).
+        let before = text.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+        text += more
+        let after = text.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+        try runtime.reserve(before == after ? more.utf8.count : text.utf8.count, span, what: "bytes")
+      }
     } else {
       do {
         left = try Arithmetic.apply(op, left, right)

@@ -163,6 +163,7 @@ final class Runtime {
   /// Resets counters before a top-level evaluation.
   func begin() {
     allocated = 0
+    memoryCheckpoint = nextMemoryCheckpoint()
     steps = 0
     depth = 0
     flow = .normal
@@ -202,8 +203,12 @@ final class Runtime {
     }
   }
 
-  /// Bytes of lists and strings made in this evaluation, for the memory budget.
+  /// Bytes of lists, strings, records and closures made in this evaluation, for the memory
+  /// budget and the resident-memory ceiling.
   var allocated = 0
+  /// When `allocated` passes this, `checkMemory` runs: the budget, and every 16 MiB made, the
+  /// process's resident memory against the ceiling. One comparison on the common path.
+  var memoryCheckpoint = Int.max
   /// Lists and records copied because another value shared them when one holder changed them
   /// in place (`chargeCopy`): what the tests of in-place updates count.
   var copies = 0
@@ -215,8 +220,9 @@ final class Runtime {
 
   /// Counts a built-in's work after it returns: one step per call plus one per element it
   /// returned or was given (so `sum(range(5000000))` counts as five million steps, and the time
-  /// and cancellation checks come at least that often), and the bytes of a list or string it
-  /// made against the memory budget. A host's own native function may take any time, so the
+  /// and cancellation checks come at least that often), and the bytes of a list, string or
+  /// record it returned against the memory budget (a value it passed through unchanged is
+  /// charged again: a little more than is made, never less). A host's own native function may take any time, so the
   /// deadline and cancellation are checked after every one.
   @inline(__always)
   func account(_ result: Value, _ arguments: borrowing Arguments, _ native: NativeFunction) throws(PQError) {
@@ -229,15 +235,16 @@ final class Runtime {
     case .string(let text):
       bytes = text.utf8.count
       work &+= bytes >> 4
+    case .record(let record):
+      work &+= record.count
+      bytes = Runtime.containerBytes(record.count)
     default: break
     }
     if arguments.count > 0 { work &+= Runtime.size(arguments.first) }
     if arguments.count > 1 { work &+= Runtime.size(arguments.second) }
     steps &+= work
-    if bytes > 4096, let budget = limits.memory {
-      allocated &+= bytes
-      if allocated > budget { throw memoryLimit(arguments.span) }
-    }
+    allocated &+= bytes
+    if allocated > memoryCheckpoint { try checkMemory(arguments.span, request: bytes) }
     if native.isHostFunction { try checkTimeAndCancellation(arguments.span) }
     if steps >= checkpoint { try checkLimits(arguments.span) }
   }
@@ -251,14 +258,41 @@ final class Runtime {
     }
   }
 
-  func memoryLimit(_ span: Span?) -> PQError {
-    PQError.limit(
-      "memory limit reached: more than \(Runtime.megabytes(limits.memory ?? 0)) of lists and strings in one evaluation",
-      span, reason: .memory)
+  /// How often the resident memory is read while an evaluation makes values: every 16 MiB.
+  static let residentCheckInterval = 16 << 20
+
+  /// Where the next `checkMemory` comes: at the budget, or sooner when a ceiling on resident
+  /// memory is set.
+  func nextMemoryCheckpoint() -> Int {
+    let budget = limits.memory ?? .max
+    guard limits.residentMemory != nil else { return budget }
+    return Swift.min(budget, allocated &+ Runtime.residentCheckInterval)
+  }
+
+  /// Checks the memory budget and the resident-memory ceiling once `allocated` (which already
+  /// counts `request`, the bytes about to be made) has passed `memoryCheckpoint`.
+  func checkMemory(_ span: Span?, request: Int) throws(PQError) {
+    if let budget = limits.memory, allocated > budget {
+      throw PQError.limit(
+        "memory limit reached: more than \(Runtime.megabytes(budget)) of values made in one evaluation",
+        span, reason: .memory)
+    }
+    if let ceiling = limits.residentMemory, let resident = ProcessMemory.resident(),
+      request > ceiling || resident > ceiling &- request
+    {
+      var error = PQError.limit(
+        "memory limit reached: the process would hold more than its ceiling of \(Runtime.megabytes(ceiling))"
+          + " (it holds \(Runtime.megabytes(resident)), and \(Runtime.megabytes(request)) more were asked for)",
+        span, reason: .memory)
+      if let hint = limits.residentMemoryHint { error.notes.append(hint) }
+      throw error
+    }
+    memoryCheckpoint = nextMemoryCheckpoint()
   }
 
   static func megabytes(_ bytes: Int) -> String {
-    bytes >= 1 << 20 ? "\(NumberFormat.plain(Double(bytes) / Double(1 << 20))) MiB" : "\(bytes) bytes"
+    if bytes >= 1 << 30 { return "\(NumberFormat.plain(Double(bytes) / Double(1 << 30))) GiB" }
+    return bytes >= 1 << 20 ? "\(NumberFormat.plain(Double(bytes) / Double(1 << 20))) MiB" : "\(bytes) bytes"
   }
 
   /// Before a list of `count` elements (or, with `what: "bytes"`, a string of `count` bytes) is
@@ -270,12 +304,25 @@ final class Runtime {
     try checkSize(count, span, what: what)
     let work = what == "elements" ? count : count >> 4
     steps &+= work
-    if let budget = limits.memory {
-      allocated &+= what == "elements" ? count &* Runtime.elementBytes : count
-      if allocated > budget { throw memoryLimit(span) }
-    }
+    let bytes = what == "elements" ? count &* Runtime.elementBytes : count
+    allocated &+= bytes
+    if allocated > memoryCheckpoint { try checkMemory(span, request: bytes) }
     if steps >= checkpoint { try checkLimits(span) }
   }
+
+  /// Charges `bytes` a value just made takes (a list or record literal, a closure) to the memory
+  /// budget: no steps, no size check, one comparison unless a check is due.
+  @inline(__always)
+  func charge(_ bytes: Int, _ span: Span?) throws(PQError) {
+    allocated &+= bytes
+    if allocated > memoryCheckpoint { try checkMemory(span, request: bytes) }
+  }
+
+  /// What the budget counts for a list or record of `count` elements (their storage and its
+  /// header) and for a closure (the function object and the environment it keeps alive).
+  static func containerBytes(_ count: Int) -> Int { 32 &+ count &* elementBytes }
+  static let closureBytes = 160
+  static func environmentBytes(_ slots: Int) -> Int { 48 &+ slots &* elementBytes }
 
   /// Checks a list length (or, with `what: "bytes"`, a string's) against the size limit and,
   /// before the list or string is made, against the memory budget.
@@ -287,9 +334,12 @@ final class Runtime {
         "size limit reached: \(shown) \(what) is more than the \(limits.maximumLength) allowed", span,
         reason: .size)
     }
-    if let budget = limits.memory {
-      let bytes = what == "elements" ? count &* Runtime.elementBytes : count
-      if allocated &+ bytes > budget { throw memoryLimit(span) }
+    let bytes = what == "elements" ? count &* Runtime.elementBytes : count
+    if allocated &+ bytes > memoryCheckpoint {
+      // Checked as if made, then uncharged: the caller charges what it makes.
+      allocated &+= bytes
+      defer { allocated &-= bytes }
+      try checkMemory(span, request: bytes)
     }
   }
 }

@@ -1,3 +1,5 @@
+internal import CSwiftRuntime
+
 /// Values of any depth, handled without recursion on the caller's stack: how deep a value nests,
 /// and freeing one. Swift frees a list of lists by recursion, one level at a time, and a list
 /// nested half a million deep (`while true { a = [a] }`) would overflow a host thread's 8 MB
@@ -81,12 +83,9 @@ extension Value {
   /// holds is only released (its last holder frees it); one held only here is emptied onto the
   /// worklist first. Shared parts are never walked twice.
   static func dismantle(_ value: consuming Value) {
-    switch value {
-    case .list, .record: break
-    default: return
-    }
+    guard value.isListOrRecord else { return }
     var pending: [Value] = []
-    pending.append(value)
+    pending.append(consume value)
     while var current = pending.popLast() {
       // The items moved out of the list or record; `current` lets go of it first, so that
       // they are held here alone unless another value shares them.
@@ -101,6 +100,14 @@ extension Value {
     }
   }
 
+  /// Whether this is a list or a record.
+  var isListOrRecord: Bool {
+    switch self {
+    case .list, .record: return true
+    default: return false
+    }
+  }
+
   /// The items of a list or the fields of a record, moved out of `value`, which is left nil.
   private static func takeItems(_ value: inout Value) -> [Value] {
     let moved = value
@@ -112,15 +119,36 @@ extension Value {
     }
   }
 
-  /// Whether `items` held the only reference to its storage. When it did not, `items` is now a
-  /// private copy (whose elements the shared storage still holds, so letting it go frees
-  /// nothing by recursion). The copy costs the list's length each time a shared list is
-  /// reached: a value built as `a = a + [a]` frees in time cubic in its length (bounded by the
-  /// step limit that bounded its making).
+  /// Whether `items` holds the only reference to its storage. It does not copy the storage to
+  /// find out (a walk that copied each shared list it reached would free a value built as
+  /// `a = a + [b]; b = a` in time cubic in its length), except where an array is not one
+  /// reference to its storage: then a shared `items` becomes a private copy.
   private static func isUnique(_ items: inout [Value]) -> Bool {
+    if let unique = hasUniqueStorage(&items) { return unique }
     let before = items.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
     let after = items.withUnsafeMutableBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
     return before == after
+  }
+
+  /// Whether `items` holds the only reference to its storage (false for the shared empty
+  /// storage), found without copying it; nil where that cannot be known
+  /// so (where an array is not a single reference to its storage object, as on platforms that
+  /// bridge to Objective-C).
+  @inline(__always)
+  static func hasUniqueStorage(_ items: inout [Value]) -> Bool? {
+    #if canImport(ObjectiveC)
+      return nil
+    #else
+      // Without Objective-C bridging, an array is one strong reference to its storage object.
+      // Its bits are read as a plain pointer and handed to the runtime's uniqueness test: a
+      // reference loaded the usual way would be retained for the test in a debug build, and
+      // every array found shared.
+      guard MemoryLayout<[Value]>.size == MemoryLayout<UnsafeRawPointer>.size else { return nil }
+      let storage = withUnsafePointer(to: &items) {
+        UnsafeRawPointer($0).load(as: UnsafeRawPointer.self)
+      }
+      return pq_isUniquelyReferenced(storage)
+    #endif
   }
 }
 
