@@ -15,7 +15,7 @@ extension Builtins {
       for piece in pieces {
         if case .string(let text) = piece { total += text.utf8.count }
       }
-      try arguments.runtime.checkSize(total, nil, what: "bytes")
+      try arguments.runtime.checkSize(total, nil, what: .bytes)
       // The bytes are copied straight into the new string's storage; short pieces (most are a
       // few bytes: `str(i mod 97)`) byte by byte rather than through `memmove`.
       let separatorBytes = Array(separator.utf8)
@@ -87,7 +87,7 @@ extension Builtins {
       let (grown, overflow) = (pieces.count - 1).multipliedReportingOverflow(by: new.utf8.count)
       let kept = pieces.reduce(0) { $0 + $1.utf8.count }
       let (total, tooMany) = grown.addingReportingOverflow(kept)
-      try arguments.runtime.reserve(overflow || tooMany ? Int.max : total, arguments.span, what: "bytes")
+      try arguments.runtime.reserve(overflow || tooMany ? Int.max : total, arguments.span, what: .bytes)
       return .string(pieces.joined(separator: new))
     },
     NativeFunction(
@@ -108,7 +108,7 @@ extension Builtins {
       let count = try arguments.integer(1)
       guard count >= 0 else { throw arguments.error(1, "the count cannot be negative") }
       let (total, overflow) = text.utf8.count.multipliedReportingOverflow(by: count)
-      try arguments.runtime.checkSize(overflow ? Int.max : total, nil, what: "bytes")
+      try arguments.runtime.checkSize(overflow ? Int.max : total, nil, what: .bytes)
       return .string(String(repeating: text, count: count))
     },
     NativeFunction(
@@ -118,7 +118,7 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let text = arguments[0].text
       let width = try arguments.integer(1)
-      try arguments.runtime.checkSize(width, nil, what: "characters")
+      try arguments.runtime.checkSize(width, nil, what: .characters)
       let missing = max(0, width - text.characterCount)
       let align = arguments.optional(2) == nil ? "left" : try arguments.string(2)
       switch align {

@@ -24,28 +24,24 @@ final class Environment: ManagedBuffer<EnvironmentHeader, Value> {
   }
 
   deinit {
+    // A closure's environment may hold a closure whose environment holds another, as deep as
+    // a loop made them (`let g = f; f = fn() { g() }`): freed by recursion, such a chain would
+    // overflow the stack of the thread that lets it go. Functions, lists and records are moved
+    // to this thread's queue and freed there one at a time instead; other values are destroyed
+    // in place, slot by slot (`deinitialize(count:)` would go through the runtime's generic
+    // array destroy).
     withUnsafeMutablePointers { header, elements in
-      let count = header.pointee.count
-      var holdsContainers = false
-      for index in 0..<count where (elements + index).pointee.isContainerOrFunction {
-        holdsContainers = true
-        break
+      var queue: PendingReleases?
+      for index in 0..<header.pointee.count {
+        let slot = elements + index
+        if slot.pointee.isContainerOrFunction {
+          if queue == nil { queue = PendingReleases.current }
+          queue?.values.append(slot.move())
+        } else {
+          slot.deinitialize(count: 1)
+        }
       }
-      // Slot by slot: `deinitialize(count:)` goes through the runtime's generic array destroy.
-      guard holdsContainers else {
-        for index in 0..<count { (elements + index).deinitialize(count: 1) }
-        return
-      }
-      // A closure's environment may hold a closure whose environment holds another, as deep
-      // as a loop made them (`let g = f; f = fn() { g() }`): freed by recursion, such a chain
-      // would overflow the stack of the thread that lets it go. Functions, lists and records
-      // are moved to this thread's queue and freed there one at a time instead.
-      let queue = PendingReleases.current
-      for index in 0..<count {
-        let value = (elements + index).move()
-        if value.isContainerOrFunction { queue.values.append(value) }
-      }
-      queue.drain()
+      queue?.drain()
     }
   }
 

@@ -276,7 +276,7 @@ final class InterpolationNode: Node {
         if case .number = value {} else { try runtime.reserveText(of: value, span) }
         result += value.text
       }
-      try runtime.checkSize(result.utf8.count, span, what: "bytes")
+      try runtime.checkSize(result.utf8.count, span, what: .bytes)
     }
     return .string(result)
   }

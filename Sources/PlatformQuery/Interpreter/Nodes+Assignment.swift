@@ -256,9 +256,9 @@ final class CompoundAssignNode: Node {
     } else if op == .add, case .string(let more) = right, var text = left.takeString() {
       defer { left = .string(text) }
       let length = text.utf8.count
-      try runtime.checkSize(length &+ more.utf8.count, span, what: "bytes")
+      try runtime.checkSize(length &+ more.utf8.count, span, what: .bytes)
       if length <= 4096 {
-        try runtime.reserve(more.utf8.count, span, what: "bytes")
+        try runtime.reserve(more.utf8.count, span, what: .bytes)
         text += more
       } else {
         // A long string that another value shares is copied whole to grow, and one without
@@ -267,7 +267,7 @@ final class CompoundAssignNode: Node {
         let before = text.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
         text += more
         let after = text.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
-        try runtime.reserve(before == after ? more.utf8.count : text.utf8.count, span, what: "bytes")
+        try runtime.reserve(before == after ? more.utf8.count : text.utf8.count, span, what: .bytes)
       }
     } else {
       do {

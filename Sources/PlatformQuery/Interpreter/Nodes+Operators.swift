@@ -33,7 +33,7 @@ final class BinaryNode: Node {
     // in proportion to their lengths, counted so the deadline is checked.
     switch (a, b) {
     case (.string(let x), .string(let y)) where op == .add:
-      try runtime.reserve(x.utf8.count &+ y.utf8.count, operatorSpan, what: "bytes")
+      try runtime.reserve(x.utf8.count &+ y.utf8.count, operatorSpan, what: .bytes)
     case (.list(let x), .list(let y)) where op == .add:
       try runtime.reserve(x.count &+ y.count, operatorSpan)
     case (.list(let x), .list(let y)):
@@ -51,7 +51,7 @@ final class BinaryNode: Node {
       throw annotate(error, a, b, runtime)
     }
     switch result {
-    case .string(let text): try runtime.checkSize(text.utf8.count, operatorSpan, what: "bytes")
+    case .string(let text): try runtime.checkSize(text.utf8.count, operatorSpan, what: .bytes)
     case .list(let items): try runtime.checkSize(items.count, operatorSpan)
     default: break
     }

@@ -295,16 +295,16 @@ final class Runtime {
     return bytes >= 1 << 20 ? "\(NumberFormat.plain(Double(bytes) / Double(1 << 20))) MiB" : "\(bytes) bytes"
   }
 
-  /// Before a list of `count` elements (or, with `what: "bytes"`, a string of `count` bytes) is
+  /// Before a list of `count` elements (or, with `what: .bytes`, a string of `count` bytes) is
   /// made: checks it against the size limit and charges it to the memory budget, so that a
   /// request over the budget is a `memory` limit error, never an allocation the host cannot
   /// survive; the work of making it counts as steps (a copy of a long list is long work).
   @inline(__always)
-  func reserve(_ count: Int, _ span: Span?, what: String = "elements") throws(PQError) {
+  func reserve(_ count: Int, _ span: Span?, what: Counted = .elements) throws(PQError) {
     try checkSize(count, span, what: what)
-    let work = what == "elements" ? count : count >> 4
+    let work = what == .elements ? count : count >> 4
     steps &+= work
-    let bytes = what == "elements" ? count &* Runtime.elementBytes : count
+    let bytes = what == .elements ? count &* Runtime.elementBytes : count
     allocated &+= bytes
     if allocated > memoryCheckpoint { try checkMemory(span, request: bytes) }
     if steps >= checkpoint { try checkLimits(span) }
@@ -324,17 +324,23 @@ final class Runtime {
   static let closureBytes = 160
   static func environmentBytes(_ slots: Int) -> Int { 48 &+ slots &* elementBytes }
 
-  /// Checks a list length (or, with `what: "bytes"`, a string's) against the size limit and,
+  /// What a size counts: a list's elements, a string's bytes or its characters.
+  enum Counted: String {
+    case elements, bytes, characters
+  }
+
+  /// Checks a list length (or, with `what: .bytes`, a string's) against the size limit and,
   /// before the list or string is made, against the memory budget.
   @inline(__always)
-  func checkSize(_ count: Int, _ span: Span?, what: String = "elements") throws(PQError) {
+  func checkSize(_ count: Int, _ span: Span?, what: Counted = .elements) throws(PQError) {
     if count > limits.maximumLength {
       let shown = count == Int.max ? "more" : "\(count)"
       throw PQError.limit(
-        "size limit reached: \(shown) \(what) is more than the \(limits.maximumLength) allowed", span,
+        "size limit reached: \(shown) \(what.rawValue) is more than the \(limits.maximumLength) allowed",
+        span,
         reason: .size)
     }
-    let bytes = what == "elements" ? count &* Runtime.elementBytes : count
+    let bytes = what == .elements ? count &* Runtime.elementBytes : count
     if allocated &+ bytes > memoryCheckpoint {
       // Checked as if made, then uncharged: the caller charges what it makes.
       allocated &+= bytes

@@ -187,10 +187,10 @@ extension Runtime {
     switch value {
     case .string(let text):
       // Short texts, the common case, cost nothing more.
-      if text.utf8.count > 4096 { try reserve(text.utf8.count, span, what: "bytes") }
+      if text.utf8.count > 4096 { try reserve(text.utf8.count, span, what: .bytes) }
     case .list, .record:
       let size = value.textSize(atMost: limits.maximumLength)
-      if size > 4096 { try reserve(size, span, what: "bytes") }
+      if size > 4096 { try reserve(size, span, what: .bytes) }
     default: break
     }
   }
