@@ -232,16 +232,31 @@ public final class Interpreter {
   }
 
   /// Parses and resolves source without running it, reporting every syntax and name error.
+  /// The size limit, the time limit and a cancellation hold as for an evaluation.
   public func check(_ text: String, name: String = "<input>") throws(PQError) {
-    let source = Source(name: name, text: text)
-    let program = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
-    _ = try Resolver.resolve(program, mode: .script, globals: scope)
+    try check(Source(name: name, text: text))
   }
 
   /// Checks a source that is already decoded.
   public func check(_ source: Source) throws(PQError) {
-    let program = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
-    _ = try Resolver.resolve(program, mode: .script, globals: scope)
+    _ = try prepare(source, mode: .script)
+  }
+
+  /// Parses and resolves a source for `check` and `compile`, under the limits: the size limit
+  /// first, then the deadline and a cancellation, checked as it parses and resolves (not reset
+  /// when called back from a native function inside an evaluation, whose limits then hold).
+  func prepare(_ source: Source, mode: ResolutionMode) throws(PQError) -> (SyntaxTree, Resolver.Output) {
+    try checkSourceSize(source)
+    let outermost = try beginEvaluation()
+    defer { if outermost { endEvaluation() } }
+    return try LargeStack.run { () throws(PQError) in
+      if outermost {
+        claimEvaluationThread()
+        runtime.begin()
+      }
+      let tree = try Parser.parse(source, interruption: runtime)
+      return (tree, try Resolver.resolve(tree, mode: mode, globals: scope, interruption: runtime))
+    }
   }
 
   /// Runs a decoded source as a script.
@@ -269,13 +284,15 @@ public final class Interpreter {
     do {
       return try LargeStack.run { () throws(PQError) -> Value in
         claimEvaluationThread()
-        let program = try Parser.parse(source)
-        let resolved = try Resolver.resolve(program, mode: mode, globals: scope)
+        // The deadline runs from here: parsing and resolving are timed and cancellable too.
+        runtime.begin()
+        let program = try Parser.parse(source, interruption: runtime)
+        let resolved = try Resolver.resolve(program, mode: mode, globals: scope, interruption: runtime)
         loadPrelude(ifReading: resolved.usedGlobals)
         fillBuiltInData(ifReading: resolved.usedGlobals)
         scope = resolved.globals
         runtime.globals.grow(to: scope.count)
-        runtime.begin()
+        runtime.continueAfterPreparing()
         return try handOver(
           try execute(resolved.body, frameSize: resolved.frameSize, source: source), from: source)
       }

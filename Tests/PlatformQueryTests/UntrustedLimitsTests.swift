@@ -511,5 +511,43 @@ enum RequestContext {
       #expect(error.message.hasPrefix("size limit reached: the source is"))
     }
     #expect(throws: PQError.self) { try pq.compile(formula) }
+    #expect(throws: PQError.self) { try pq.check(formula) }
+  }
+
+  /// Parsing and resolving run under the deadline: a long source whose deadline passes while it
+  /// is read stops with the time limit, not with the syntax error at its end or a value; so do
+  /// `compile` and `check`, and a cancellation stops a resolve.
+  @Test func parsingAndResolvingAreTimed() throws {
+    let limits = UntrustedLimitsTests()
+    let (interpreter, reason) = (limits.interpreter, limits.reason)
+    let pq = interpreter(Limits(seconds: 1e-6))
+    let fields = (0..<20_000).map { "k\($0): \($0)" }.joined(separator: ", ")
+    for formula in ["{\(fields)} +", "{\(fields)}.k5"] {
+      #expect(reason(pq, formula) == .time, "\(formula.suffix(10))")
+      #expect(throws: PQError.self) { try pq.compile(formula) }
+      #expect(throws: PQError.self) { try pq.check(formula) }
+    }
+    // Without a time limit, the same sources parse: a syntax error and a value.
+    let unlimited = interpreter(Limits())
+    #expect(reason(unlimited, "{\(fields)} +") == nil)
+    #expect(try unlimited.evaluate("{\(fields)}.k5").description == "5")
+    // The resolver on its own, with a cancelled evaluation.
+    let runtime = Runtime(limits: Limits(), cancellation: CancellationFlag())
+    runtime.cancellation.begin()
+    runtime.cancellation.cancel()
+    let tree = try Parser.parse(Source(name: "<t>", text: "[\(fields.replacingColons)]"))
+    do {
+      _ = try Resolver.resolve(tree, mode: .script, globals: GlobalScope(), interruption: runtime)
+      Issue.record("a cancelled resolve finished")
+    } catch {
+      #expect(error.limitReason == .cancelled)
+    }
+  }
+}
+
+extension String {
+  /// `k1: 1, k2: 2` as `k1, 1, k2, 2`: list elements.
+  fileprivate var replacingColons: String {
+    split(separator: ":").joined(separator: ",")
   }
 }

@@ -85,9 +85,10 @@ extension Interpreter: RuntimeHost {
     }
     loading.append(key)
     defer { loading.removeLast() }
-    let program = try Parser.parse(moduleSource)
+    let program = try Parser.parse(moduleSource, interruption: runtime)
     let moduleName = isPath ? String((name.split(separator: "/").last ?? "").prefix { $0 != "." }) : name
-    let resolved = try Resolver.resolve(program, mode: .module, globals: scope, moduleName: moduleName)
+    let resolved = try Resolver.resolve(
+      program, mode: .module, globals: scope, moduleName: moduleName, interruption: runtime)
     loadPrelude(ifReading: resolved.usedGlobals)
     fillBuiltInData(ifReading: resolved.usedGlobals)
     let value = try execute(resolved.body, frameSize: resolved.frameSize, source: moduleSource)

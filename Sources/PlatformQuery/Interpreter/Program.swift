@@ -54,10 +54,10 @@ public final class Program {
 extension Interpreter {
   /// Parses and resolves a formula once, for ``Program/evaluate()`` to run many times. Syntax
   /// and name errors are thrown here, as `check` reports them; so is a top-level definition.
+  /// The size limit, the time limit and a cancellation hold while it compiles.
   public func compile(_ text: String, name: String = "<formula>") throws(PQError) -> Program {
     let source = Source(name: name, text: text)
-    try checkSourceSize(source)
-    let tree = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
+    let (tree, resolved) = try prepare(source, mode: .script)
     for statement in tree.statements {
       switch statement.kind {
       case .binding, .function, .importModule:
@@ -66,9 +66,6 @@ extension Interpreter {
           notes: ["put definitions inside a block: { let a = x.mau; a * 2 }, or use setGlobal from Swift"])
       default: break
       }
-    }
-    let resolved = try LargeStack.run { () throws(PQError) in
-      try Resolver.resolve(tree, mode: .script, globals: scope)
     }
     loadPrelude(ifReading: resolved.usedGlobals)
     fillBuiltInData(ifReading: resolved.usedGlobals)

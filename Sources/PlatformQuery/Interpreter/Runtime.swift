@@ -175,6 +175,35 @@ final class Runtime {
     }
   }
 
+  /// After parsing and resolving, which `begin` timed: the counters start again for running,
+  /// while the deadline keeps running from `begin`.
+  func continueAfterPreparing() {
+    let deadline = self.deadline
+    begin()
+    self.deadline = deadline
+  }
+
+  /// Runs pq's own code (the prelude, loaded on first use) outside the limits of the
+  /// evaluation that needed it: it cannot be stopped half-loaded by a deadline, a cancellation
+  /// or a step count the formula has used up, and its work is not charged to the formula. The
+  /// counters are put back afterwards.
+  func withoutLimits<T>(_ body: () throws(PQError) -> T) throws(PQError) -> T {
+    let saved = (limits, steps, checkpoint, deadline, allocated, memoryCheckpoint)
+    limits = Limits(callDepth: saved.0.callDepth)
+    deadline = .max
+    checkpoint = .max
+    memoryCheckpoint = .max
+    ignoresCancellation = true
+    defer {
+      (limits, steps, checkpoint, deadline, allocated, memoryCheckpoint) = saved
+      ignoresCancellation = false
+    }
+    return try body()
+  }
+
+  /// Set while `withoutLimits` runs pq's own code.
+  var ignoresCancellation = false
+
   static func now() -> UInt64 { Clock.nanoseconds() }
 
   /// Counts one step (a loop iteration or a call) and, every few thousand, checks the limits.
@@ -192,9 +221,20 @@ final class Runtime {
     checkpoint = min(limits.steps.map { $0 + 1 } ?? .max, steps &+ 4096)
   }
 
+  /// The error a cancellation or the passed deadline makes, or nil: for the parser and the
+  /// resolver, which collect errors rather than throw them.
+  func interruption(_ span: Span?) -> PQError? {
+    do {
+      try checkTimeAndCancellation(span)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
   /// The checks that do not depend on counting: a cancellation and the deadline.
   func checkTimeAndCancellation(_ span: Span?) throws(PQError) {
-    if cancellation.isCancelled {
+    if cancellation.isCancelled, !ignoresCancellation {
       throw PQError.limit("interrupted", span, reason: .cancelled)
     }
     if deadline != .max, Runtime.now() >= deadline {

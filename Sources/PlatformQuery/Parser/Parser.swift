@@ -6,6 +6,12 @@ struct Parser {
   var index = 0
   var errors: [PQError] = []
   var depth = 0
+  /// What stops a long parse: the evaluation's deadline and cancellation, checked every 4,096
+  /// tokens. Nil when nothing evaluates (`pq --check`, the editor).
+  var interruption: Runtime?
+  /// The limit error that stopped the parse; the parser then skips to the end.
+  var interrupted: PQError?
+  var advances = 0
 
   /// How deeply expressions and blocks may nest before the parser refuses.
   static let maximumNesting = 256
@@ -17,10 +23,12 @@ struct Parser {
 
   /// Parses a whole source into a program, or throws its first syntax error (with the rest as
   /// follow-ups).
-  static func parse(_ source: Source) throws(PQError) -> SyntaxTree {
+  static func parse(_ source: Source, interruption: Runtime? = nil) throws(PQError) -> SyntaxTree {
     let tokens = try Lexer.tokenize(source)
     var parser = Parser(source: source, tokens: tokens)
+    parser.interruption = interruption
     let statements = parser.parseProgram()
+    if let interrupted = parser.interrupted { throw interrupted }
     if var first = parser.errors.first {
       first.followUps = Array(parser.errors.dropFirst().prefix(9))
       throw first
@@ -43,6 +51,13 @@ struct Parser {
   mutating func advance() -> Token {
     let token = tokens[index]
     if index < tokens.count - 1 { index += 1 }
+    advances &+= 1
+    if advances & 4095 == 0, let interruption, interrupted == nil,
+      let error = interruption.interruption(nil)
+    {
+      interrupted = error
+      index = tokens.count - 1
+    }
     return token
   }
 

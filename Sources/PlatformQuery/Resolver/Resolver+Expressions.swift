@@ -3,6 +3,11 @@ extension Resolver {
   /// on as flow; elsewhere they throw a control signal (see `BlockNode`).
   mutating func resolve(_ expression: Expr, statementPosition: Bool = false) -> Node {
     let span = expression.span
+    resolved &+= 1
+    if resolved & 4095 == 0, let interruption, interrupted == nil {
+      interrupted = interruption.interruption(span)
+    }
+    if interrupted != nil { return ConstantNode(.nil, span: span) }
     switch expression.kind {
     case .number(let value, let unit):
       switch unit {

@@ -23,6 +23,11 @@ struct Resolver {
   /// Existing global slots the source's top-level definitions of these names go into instead
   /// of new ones (the prelude's, see `Interpreter.loadPrelude`).
   var placing: [String: Int] = [:]
+  /// What stops a long resolve: the evaluation's deadline and cancellation, checked every 4,096
+  /// expressions. Once it fires, the rest resolves to placeholders and the limit error is thrown.
+  var interruption: Runtime?
+  var interrupted: PQError?
+  var resolved = 0
 
   init(source: Source, mode: ResolutionMode, globals: GlobalScope, captured: Set<Int>) {
     self.source = source
@@ -44,18 +49,22 @@ struct Resolver {
   /// Resolves a program. Runs twice: the first pass finds which variables closures capture.
   static func resolve(
     _ program: SyntaxTree, mode: ResolutionMode, globals: GlobalScope, moduleName: String = "",
-    placing: [String: Int] = [:]
+    placing: [String: Int] = [:], interruption: Runtime? = nil
   )
     throws(PQError) -> Output
   {
     var first = Resolver(source: program.source, mode: mode, globals: globals, captured: [])
     first.moduleName = moduleName
     first.placing = placing
+    first.interruption = interruption
     _ = first.resolveTop(program.statements)
+    if let interrupted = first.interrupted { throw interrupted }
     var second = Resolver(source: program.source, mode: mode, globals: globals, captured: first.discovered)
     second.moduleName = moduleName
     second.placing = placing
+    second.interruption = interruption
     let body = second.resolveTop(program.statements)
+    if let interrupted = second.interrupted { throw interrupted }
     if var error = second.errors.first {
       error.followUps = Array(second.errors.dropFirst().prefix(9))
       throw error

@@ -112,13 +112,17 @@ extension Interpreter {
     do {
       try LargeStack.run { () throws(PQError) in
         claimEvaluationThread()
-        // Nested in an evaluation (an import, a prompt input being resolved), its counters stay.
         if outermost { runtime.begin() }
-        for (name, text) in StandardLibrary.prelude {
-          let source = Source(name: name, text: text)
-          let program = try Parser.parse(source)
-          let resolved = try Resolver.resolve(program, mode: .prompt, globals: scope, placing: slots)
-          _ = try execute(resolved.body, frameSize: resolved.frameSize, source: source)
+        // Nested in an evaluation (one being prepared, an import), outside its limits: the
+        // prelude is pq's own code, and a formula's deadline or used-up steps must not stop it
+        // half-loaded.
+        try runtime.withoutLimits { () throws(PQError) in
+          for (name, text) in StandardLibrary.prelude {
+            let source = Source(name: name, text: text)
+            let program = try Parser.parse(source)
+            let resolved = try Resolver.resolve(program, mode: .prompt, globals: scope, placing: slots)
+            _ = try execute(resolved.body, frameSize: resolved.frameSize, source: source)
+          }
         }
       }
     } catch {
