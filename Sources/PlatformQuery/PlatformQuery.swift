@@ -242,6 +242,21 @@ public final class Interpreter {
     _ = try prepare(source, mode: .script)
   }
 
+  /// Runs the editor's work on a document (a parse) as one evaluation, so that
+  /// `cancellation.cancel()` from another thread stops it; nested in an evaluation, inside
+  /// that one.
+  func analysisStep<T>(_ body: (Runtime) throws(PQError) -> T) throws(PQError) -> T {
+    let outermost = try beginEvaluation()
+    defer { if outermost { endEvaluation() } }
+    return try LargeStack.run { () throws(PQError) -> T in
+      if outermost {
+        claimEvaluationThread()
+        runtime.begin()
+      }
+      return try body(runtime)
+    }
+  }
+
   /// Parses and resolves a source for `check` and `compile`, under the limits: the size limit
   /// first, then the deadline and a cancellation, checked as it parses and resolves (not reset
   /// when called back from a native function inside an evaluation, whose limits then hold).

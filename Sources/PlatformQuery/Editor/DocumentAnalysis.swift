@@ -31,7 +31,20 @@ struct DocumentAnalysis {
   /// Documents larger than this are kept but not analysed.
   static let largestAnalysed = 4 << 20
 
-  init(source: Source, interpreter: Interpreter) {
+  /// Whether the text was analysed to the end: false when a newer change stopped the analysis
+  /// or made the server skip it (its problems and declarations are then not known).
+  var isAnalysed = true
+
+  /// A document kept without analysis (a newer change superseded it).
+  init(unanalysed source: Source) {
+    self.source = source
+    isAnalysed = false
+  }
+
+  /// Analyses a document. `stop` is asked between the stages, and a cancellation of the
+  /// interpreter's evaluation stops the parse and resolve inside them: either leaves the
+  /// analysis not `isAnalysed`.
+  init(source: Source, interpreter: Interpreter, stop: () -> Bool = { false }) {
     self.source = source
     guard source.bytes.count <= DocumentAnalysis.largestAnalysed else {
       problems = [
@@ -42,22 +55,44 @@ struct DocumentAnalysis {
       ]
       return
     }
+    if stop() {
+      isAnalysed = false
+      return
+    }
     do {
-      program = try LargeStack.run { () throws(PQError) in try Parser.parse(source) }
+      program = try interpreter.analysisStep { (runtime) throws(PQError) in
+        try Parser.parse(source, interruption: runtime)
+      }
     } catch {
-      problems = [error] + error.followUps
+      if error.limitReason == .cancelled {
+        isAnalysed = false
+      } else {
+        problems = [error] + error.followUps
+      }
       return
     }
     guard let program else { return }
     let whole = 0..<(source.bytes.count + 1)
     collect(program.statements, visible: whole, topLevel: true)
     boundNames = Set(declarations.map(\.name))
+    if stop() {
+      isAnalysed = false
+      return
+    }
     do {
       try interpreter.check(source)
     } catch {
+      if error.limitReason == .cancelled {
+        isAnalysed = false
+        return
+      }
       var first = error
       first.followUps = []
       problems = [first] + error.followUps
+    }
+    if stop() {
+      isAnalysed = false
+      return
     }
     var checker = UnitChecker(interpreter: interpreter, bound: boundNames, source: source)
     checker.check(program.statements)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// pq's language server (LSP 3.17) without its transport: it takes the body of each message the
 /// client sends and returns the bodies to send back, in order. `pq lsp` puts it on stdin and
 /// stdout with ``LSPFraming``; a test or another front end can drive it directly.
@@ -19,9 +21,19 @@ public final class LanguageServer {
   }
 
   let interpreter: Interpreter
+  /// Stops an analysis that a newer change to its document has made useless; safe to call from
+  /// the thread that reads the transport.
+  public let interrupter: AnalysisInterrupter
   var documents: [String: Document] = [:]
   var initialized = false
   var shutdownRequested = false
+  /// Set while a change that a later one supersedes is handled.
+  var skipsAnalysis = false
+  /// Diagnostics of a document analysed on demand while a request was handled: sent before
+  /// the request's answer.
+  var earlyNotifications: [String] = []
+  /// How many analyses a newer change stopped (or made the server skip): for tests.
+  public private(set) var analysesInterrupted = 0
   /// Set once the client sends `exit`: the status the process should end with (0 after a
   /// `shutdown` request, 1 without one).
   public private(set) var exitStatus: Int32?
@@ -34,10 +46,15 @@ public final class LanguageServer {
     var options = Interpreter.Options()
     options.output = { _ in }
     options.fileAccess = .none
+    // The editor runs nothing a document says; its limits bound the analysis: sources as
+    // large as it analyses, parsed and resolved within ten seconds.
     options.limits = .untrusted
+    options.limits.maximumLength = DocumentAnalysis.largestAnalysed
+    options.limits.seconds = 10
     // As in the pq command: a script may define its own `share` or `per_user`.
     options.protectsGlobals = false
     interpreter = Interpreter(options: options)
+    interrupter = AnalysisInterrupter(cancellation: interpreter.cancellation)
   }
 
   /// JSON-RPC 2.0 and LSP error codes.
@@ -55,13 +72,55 @@ public final class LanguageServer {
     var message: String
   }
 
+  /// One message as it arrived: its body read as JSON once, on whichever thread reads the
+  /// transport, and the document it opens, changes or closes, if any.
+  public struct Incoming: Sendable {
+    let message: Result<JSONTree, JSON.ParseError>
+    /// The URI of the document a `didOpen`, `didChange` or `didClose` notification is about.
+    public let changedDocument: String?
+    /// Whether the body was not JSON: its frame was probably wrong, and the transport may
+    /// resynchronise (``LSPFraming/resynchronize()``).
+    public var isNotJSON: Bool {
+      if case .failure = message { return true }
+      return false
+    }
+
+    /// Reads a message body.
+    public init(_ body: [UInt8]) {
+      do {
+        let tree = try JSONTree.parse(body)
+        message = .success(tree)
+        switch tree["method"]?.string {
+        case "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose":
+          changedDocument = tree["params"]?["textDocument"]?["uri"]?.string
+        default:
+          changedDocument = nil
+        }
+      } catch {
+        message = .failure(error)
+        changedDocument = nil
+      }
+    }
+  }
+
   /// Handles one message body and returns the message bodies to send, in order.
   public func receive(_ body: [UInt8]) -> [String] {
+    receive(Incoming(body))
+  }
+
+  /// Handles one message read by ``Incoming/init(_:)`` (perhaps on another thread, which
+  /// told ``interrupter`` of it as it arrived) and returns the message bodies to send. With
+  /// `supersededByLaterChange` (a later change to the same document is already waiting), a
+  /// change is applied to the text without analysing it.
+  public func receive(_ incoming: Incoming, supersededByLaterChange: Bool = false) -> [String] {
+    skipsAnalysis = supersededByLaterChange
+    defer { skipsAnalysis = false }
     let message: JSONTree
-    do {
-      message = try JSONTree.parse(body)
+    switch incoming.message {
+    case .success(let tree):
+      message = tree
       lastMessageWasNotJSON = false
-    } catch {
+    case .failure(let error):
       lastMessageWasNotJSON = true
       return [Self.errorResponse(id: .null, .parseError, "the message is not JSON: \(error.message)")]
     }
@@ -80,13 +139,14 @@ public final class LanguageServer {
       return [Self.errorResponse(id: .null, .invalidRequest, "a request id must be a number or a string")]
     }
     var out: [String] = []
+    earlyNotifications = []
     do {
       let result = try handleRequest(method, params, notifications: &out)
       out.insert(JSONTree.object([("jsonrpc", .string("2.0")), ("id", id), ("result", result)]).text, at: 0)
     } catch {
       out.insert(Self.errorResponse(id: id, error.code, error.message), at: 0)
     }
-    return out
+    return earlyNotifications + out
   }
 
   static func validID(_ id: JSONTree) -> JSONTree? {
@@ -174,6 +234,15 @@ public final class LanguageServer {
       throw Failure(
         code: .invalidParams, message: "pq has not opened \(uri): send textDocument/didOpen first")
     }
+    guard document.analysis.isAnalysed else {
+      // A change whose analysis a newer one stopped or skipped, asked about before the newer
+      // change came: analysed now, to the end, and its diagnostics published first.
+      let analysis = analyse(uri, document.source, interruptible: false)
+      documents[uri]?.analysis = analysis
+      earlyNotifications.append(
+        publish(uri, analysis.problems, source: document.source, version: document.version))
+      return documents[uri] ?? document
+    }
     return document
   }
 
@@ -233,14 +302,36 @@ public final class LanguageServer {
 
   func update(_ uri: String, text: String, version: Int) -> [String] {
     let source = Source(name: Self.path(of: uri) ?? uri, text: text)
-    var analysis = DocumentAnalysis(source: source, interpreter: interpreter)
+    // A newer change to the same document, already waiting (`skipsAnalysis`) or arriving
+    // while this one is analysed, makes the analysis useless: it stops, and only the text is
+    // kept (the newer change applies to it and publishes the diagnostics).
+    let analysis =
+      skipsAnalysis ? DocumentAnalysis(unanalysed: source) : analyse(uri, source, interruptible: true)
+    documents[uri] = Document(uri: uri, version: version, analysis: analysis)
+    guard analysis.isAnalysed else {
+      analysesInterrupted += 1
+      return []
+    }
+    return [publish(uri, analysis.problems, source: source, version: version)]
+  }
+
+  /// Analyses a document's new text; interruptible, a newer change to it stops the analysis
+  /// (the result is then not analysed). While a line is half typed (or the text not analysed),
+  /// its names stay known from the last text that parsed.
+  func analyse(_ uri: String, _ source: Source, interruptible: Bool) -> DocumentAnalysis {
+    var analysis: DocumentAnalysis
+    if interruptible {
+      interrupter.begin(uri)
+      analysis = DocumentAnalysis(source: source, interpreter: interpreter) { self.interrupter.isSuperseded }
+      if interrupter.end() { analysis = DocumentAnalysis(unanalysed: source) }
+    } else {
+      analysis = DocumentAnalysis(source: source, interpreter: interpreter)
+    }
     if analysis.program == nil, let previous = documents[uri]?.analysis {
-      // While a line is half typed, its names stay known from the last text that parsed.
       analysis.declarations = previous.declarations
       analysis.boundNames = previous.boundNames
     }
-    documents[uri] = Document(uri: uri, version: version, analysis: analysis)
-    return [publish(uri, analysis.problems, source: source, version: version)]
+    return analysis
   }
 
   func publish(_ uri: String, _ problems: [PQError], source: Source?, version: Int?) -> String {
@@ -355,5 +446,59 @@ enum PositionEncoding {
       character >= 0
     else { return nil }
     return offset(in: source, line: line, character: character)
+  }
+}
+
+/// Stops the language server's analysis of a document when a newer change to it arrives. The
+/// transport's reading thread tells it of every message as it arrives (``arrived(_:)``); the
+/// server, on its own thread, marks which document it analyses. A change to that document
+/// cancels the analysis: parsing and resolving stop at their next check, and no diagnostics are
+/// published for the text it replaced (the newer change publishes them).
+///
+/// Its state is atomics only, and it holds the interpreter's cancellation flag without
+/// counting a reference: the reading thread touches no reference count the server's thread
+/// also changes, so it is safe even in a program built with non-atomic reference counts (the
+/// `pq` command is).
+public final class AnalysisInterrupter: Sendable {
+  /// A hash of the URI being analysed, or 0.
+  private let analysing = Atomic<UInt64>(0)
+  private let superseded = Atomic<Bool>(false)
+  /// Kept alive by the interpreter, which outlives this object's use.
+  private let cancellation: Unmanaged<CancellationFlag>
+
+  init(cancellation: CancellationFlag) {
+    self.cancellation = Unmanaged.passUnretained(cancellation)
+  }
+
+  /// Called by the transport's reading thread for each message as it arrives, before the
+  /// server handles it.
+  public func arrived(_ incoming: LanguageServer.Incoming) {
+    guard let uri = incoming.changedDocument else { return }
+    let hash = AnalysisInterrupter.hash(uri)
+    guard analysing.load(ordering: .acquiring) == hash else { return }
+    superseded.store(true, ordering: .releasing)
+    cancellation._withUnsafeGuaranteedRef { $0.cancel() }
+  }
+
+  /// The server begins analysing `uri`.
+  func begin(_ uri: String) {
+    superseded.store(false, ordering: .releasing)
+    analysing.store(AnalysisInterrupter.hash(uri), ordering: .releasing)
+  }
+
+  /// Whether a newer change has made the running analysis useless.
+  var isSuperseded: Bool { superseded.load(ordering: .acquiring) }
+
+  /// The analysis ended; whether it was superseded.
+  func end() -> Bool {
+    analysing.store(0, ordering: .releasing)
+    return superseded.exchange(false, ordering: .acquiringAndReleasing)
+  }
+
+  /// FNV-1a of the URI's bytes, never 0.
+  static func hash(_ uri: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in uri.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash == 0 ? 1 : hash
   }
 }
