@@ -87,8 +87,9 @@ import Testing
       #expect(reasons.contains { line.contains("[limit: \($0)]") }, "\(formula): \(line)")
     }
     // The host keeps within the 64 MiB budget, with a margin for the process itself (the
-    // data, the runtime, an address-sanitizer build's shadow memory).
-    let margin = getenv("ASAN_OPTIONS") != nil ? 1_500_000 : 200_000
+    // data, the runtime, about 20 MB; an address-sanitizer build's shadow memory). The worst
+    // formula here peaks at 82 MB in a debug build.
+    let margin = getenv("ASAN_OPTIONS") != nil ? 1_500_000 : 40_000
     #expect(result.peakKilobytes < 64 * 1024 + margin, "\(formula): \(result.peakKilobytes) KiB")
   }
 }
