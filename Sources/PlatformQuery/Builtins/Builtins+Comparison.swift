@@ -2,23 +2,27 @@ extension Builtins {
   /// The result of a named derivation (`ratio(a, b)`) carrying its inputs' provenance.
   static func derived(_ name: String, _ a: Value, _ b: Value, _ result: Value) -> Value {
     guard let number = result.numericValue else { return result }
-    return derived(name, a, b, number: number, unit: result.unit)
+    return derived(name, a, b, number: number, unit: result.unit, margin: Margin.of(result))
   }
 
-  /// `derived` for a result given as its number and unit.
-  static func derived(_ name: String, _ a: Value, _ b: Value, number: Double, unit: Unit) -> Value {
+  /// `derived` for a result given as its number, unit and margin of error (nil: exact; a
+  /// result of inputs with margins that carries none says so in its caveats).
+  static func derived(
+    _ name: String, _ a: Value, _ b: Value, number: Double, unit: Unit, margin: Margin? = nil
+  )
+    -> Value
+  {
     // Two figures (`ratio(x.mau, truth.mau)`, each row of `compare`): their provenance made at
     // once, as the general path below makes it (bench/README.md, "2026-12-02 (late morning)").
     if let figureA = a.asFigure, let figureB = b.asFigure {
-      return .quantity(
-        number,
-        Provenance.ofTwo(
-          figureA, figureB, text: .call(name, .figure(figureA), .figure(figureB)), precedence: 10, unit: unit)
-      )
+      let provenance = Provenance.ofTwo(
+        figureA, figureB, text: .call(name, .figure(figureA), .figure(figureB)), precedence: 10, unit: unit)
+      if margin == nil { return .quantity(number, provenance) }
+      return Value.make(number, unit, provenance, margin: margin)
     }
     let left = a.sourcedMeasure
     let right = b.sourcedMeasure
-    if left == nil, right == nil { return Value.make(number, unit, nil) }
+    if left == nil, right == nil { return Value.make(number, unit, nil, margin: margin) }
     let text = Provenance.Text.call(name, Provenance.Part(a, left), Provenance.Part(b, right))
     var provenance = Provenance.combine(text: text, precedence: 10, left, right, unit: unit)
     // Weighing a sourced figure against a bare number: the number's side has no source, and
@@ -27,13 +31,16 @@ extension Builtins {
       let unsourced = left == nil ? a : b
       provenance = combined.adding([Provenance.noSource(unsourced)])
     }
-    return Value.make(number, unit, provenance)
+    return Value.make(number, unit, provenance, margin: margin)
   }
 
   /// `ratio(a, b)`: a / b in the unit their division gives, with both inputs' provenance.
   static func ratio(_ a: Value, _ b: Value) throws(PQError) -> Value {
-    let quotient = try Arithmetic.plain(.divide, a.numericValue ?? 0, b.numericValue ?? 0)
-    return derived("ratio", a, b, number: quotient, unit: a.unit / b.unit)
+    let x = a.numericValue ?? 0
+    let y = b.numericValue ?? 0
+    let quotient = try Arithmetic.plain(.divide, x, y)
+    let margin = try Margin.propagate(.divide, x, y, Margin.of(a), Margin.of(b))
+    return derived("ratio", a, b, number: quotient, unit: a.unit / b.unit, margin: margin)
   }
 
   /// Two numbers for a comparison built-in, with errors that name the missing figure.
@@ -59,7 +66,18 @@ extension Builtins {
     guard a != 0 else {
       throw PQError(.runtime, "pct_change: the starting figure is 0, so the change has no percentage")
     }
-    return derived("pct_change", from, to, Value.make((b - a) / abs(a), .percent, nil))
+    // (b - a) / |a| = b/a - 1 to first order: d/da = -b/a², d/db = 1/a.
+    var margin: Margin?
+    let ma = Margin.of(from)
+    let mb = Margin.of(to)
+    if ma != nil || mb != nil {
+      let x = (ma?.halfWidth ?? 0) * b / (a * a)
+      let y = (mb?.halfWidth ?? 0) / a
+      margin = Margin(
+        halfWidth: (x * x + y * y).squareRoot(), confidence: try Margin.combinedConfidence(ma, mb),
+        isCombined: ma != nil && mb != nil)
+    }
+    return derived("pct_change", from, to, number: (b - a) / abs(a), unit: .percent, margin: margin)
   }
 
   static let data: [NativeFunction] = [
@@ -94,7 +112,9 @@ extension Builtins {
       let (a, b) = try numbers(arguments)
       try sameUnit(arguments, a, b)
       guard let whole = b.numericValue, whole != 0 else { throw arguments.error(1, "the whole is 0") }
-      return derived("share", a, b, Value.make((a.numericValue ?? 0) / whole, .percent, nil))
+      let part = a.numericValue ?? 0
+      let margin = try Margin.propagate(.divide, part, whole, Margin.of(a), Margin.of(b))
+      return derived("share", a, b, number: part / whole, unit: .percent, margin: margin)
     },
     NativeFunction(
       "compare(a, b)",
@@ -125,6 +145,29 @@ extension Builtins {
       let n = arguments.optional(2) == nil ? 3 : try arguments.integer(2)
       guard n >= 0 else { throw arguments.error(2, "n cannot be negative") }
       return .list(try Comparison.rank(arguments, limit: n))
+    },
+    NativeFunction(
+      "margin(value)",
+      doc:
+        "The margin of error of a number, in its unit (a percentage's in points), or nil when it has none. Its confidence: explain(value).",
+      example: "margin(figure(59%, margin: 3pp, confidence: 95%))"
+    ) { arguments throws(PQError) in
+      let value = arguments[0]
+      guard value.numericValue != nil else { throw arguments.typeError(0, "a number") }
+      guard let margin = Margin.of(value) else { return .nil }
+      let unit = value.unit.isDimensionless && value.unit.scale == .percent ? Unit.points : value.unit
+      return Value.make(margin.halfWidth, unit, nil)
+    },
+    NativeFunction(
+      "within_margin(a, b)",
+      doc:
+        "True when the gap between two figures lies within their combined margin of error: no difference worth reporting. False when it does not, or neither has a margin.",
+      example: "within_margin(figure(59%, margin: 3pp), figure(57%, margin: 3pp))"
+    ) { arguments throws(PQError) in
+      let (a, b) = try numbers(arguments)
+      try sameUnit(arguments, a, b)
+      _ = try Margin.combinedConfidence(Margin.of(a), Margin.of(b))
+      return .bool(Margin.gap(a, b)?.within ?? false)
     },
     NativeFunction(
       "platform(name)", doc: "The platform with this name (case-insensitive; former names too).",

@@ -173,6 +173,7 @@ extension Builtins {
     if result.unit.scale == .percent, let wholes = CaveatRules.wholes(provenance.figureList, mean: mean) {
       provenance = provenance.adding([wholes])
     }
-    return Value.make(result.numericValue ?? 0, result.unit, provenance)
+    // The sum's margin, in quadrature as `+` makes it (a mean divides it as it divides the sum).
+    return Value.make(result.numericValue ?? 0, result.unit, provenance, margin: Margin.of(result))
   }
 }

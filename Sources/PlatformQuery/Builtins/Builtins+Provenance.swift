@@ -122,21 +122,51 @@ extension Builtins {
       status = known
     }
     let stored = shown / unit.shownFactor
+    let margin = try figureMargin(arguments, value: Value.make(stored, unit, nil))
     let label = try text("label") ?? "figure(\(NumberFormat.quantity(stored, unit)))"
     let figure = Figure(
       platform: "", field: "", label: label, value: stored, unit: unit, publisher: try text("source") ?? "",
       period: periodText, definition: try text("definition") ?? "", quote: try text("quote") ?? "",
       statedAs: "",
       periodGiven: periodGiven, producer: try text("producer"), status: status, url: try text("url"),
-      published: try text("published"), accessed: try text("accessed"), note: try text("note"))
+      published: try text("published"), accessed: try text("accessed"), note: try text("note"),
+      margin: margin)
     return Dataset.figureValue(figure)
+  }
+
+  /// `margin:` and `confidence:` of `figure(…)`: the margin as `value ± margin` reads it, and
+  /// the confidence as a percentage (`95%`) or a fraction (`0.95`). A confidence without a
+  /// margin is refused: it would describe nothing.
+  static func figureMargin(_ arguments: Arguments, value: Value) throws(PQError) -> Margin? {
+    let width = arguments.named["margin"] ?? .nil
+    let level = arguments.named["confidence"] ?? .nil
+    if case .nil = width {
+      if case .nil = level { return nil }
+      throw arguments.failure("confidence: goes with margin:, the margin of error it describes")
+    }
+    var confidence: Double?
+    if case .nil = level {
+    } else {
+      guard let fraction = level.numericValue, level.unit.isNone || level.isPercent, fraction > 0,
+        fraction < 1
+      else {
+        throw arguments.failure(
+          "confidence: must be a percentage between 0% and 100%, such as 95%, not \(level.inline)")
+      }
+      confidence = fraction
+    }
+    do {
+      return Margin.of(try Margin.attach(width, to: value, confidence: confidence))
+    } catch {
+      throw arguments.failure("margin: " + error.message, notes: error.notes)
+    }
   }
 
   static let provenance: [NativeFunction] = [
     NativeFunction(
-      "figure(value)", named: provenanceFields + ["unit", "label"],
+      "figure(value)", named: provenanceFields + ["unit", "label", "margin", "confidence"],
       doc:
-        "A figure of your own with its provenance: unit:, source:, producer:, period:, definition:, status:, url:, published:, accessed:, quote:, note:.",
+        "A figure of your own with its provenance: unit:, source:, producer:, period:, definition:, status:, url:, published:, accessed:, quote:, note:, and the margin of error its source gives (margin:, confidence:).",
       example:
         "figure(72.9M, unit: \"users\", source: \"Similarweb\", period: \"2024-10\", definition: \"monthly active users on the mobile apps\")"
     ) { arguments throws(PQError) in try makeFigure(arguments) },
@@ -195,6 +225,10 @@ extension Builtins {
       text.append(
         inline.characterCount > 60 ? "\(value.typeName) built from \(inputs.count) figures" : inline)
     }
+    if let margin = Margin.of(value), let number = value.numericValue {
+      text.append("\nmargin of error: ")
+      text.append(margin.interval(around: number, unit: value.unit))
+    }
     text.append("\ninputs:")
     // Each figure's display parts, made once per figure and kept (Figure.display).
     var labelWidth = 0
@@ -219,9 +253,12 @@ extension Builtins {
     }
     let notes = caveats(of: value)
     if notes.isEmpty {
+      let exact = Margin.of(value) == nil
       text.append(
         inputs.count == 1
-          ? "\ncaveats: none (sourced, dated and stated exactly)"
+          ? (exact
+            ? "\ncaveats: none (sourced, dated and stated exactly)"
+            : "\ncaveats: none (sourced and dated; stated with the margin of error above)")
           : "\ncaveats: none (same sources, periods and definitions)")
     } else {
       text.append("\ncaveats:")

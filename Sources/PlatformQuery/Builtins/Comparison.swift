@@ -26,6 +26,7 @@ enum Comparison {
           .scale, subjects: [a.inline, b.inline], values: ["\(a.unit)", "\(b.unit)"],
           text: "different units (\(a.unit) and \(b.unit)): only the ratio is meaningful"))
     }
+    if let judgement = CaveatRules.marginJudgement(a, b) { caveats.insert(judgement, at: 0) }
     for side in [a, b] where side.inputFigures.isEmpty { caveats.append(Provenance.noSource(side)) }
     for caveat in CaveatRules.across([a, b]) { Caveat.add(caveat, to: &caveats) }
     return .record(
@@ -55,6 +56,7 @@ enum Comparison {
       // The caveats of two figures, as values made once per pair and metric (the common row).
       var pairValues: [Value]?
       if left.numericValue != nil, let y = right.numericValue {
+        if let judgement = CaveatRules.marginJudgement(left, right) { row.append(judgement) }
         if left.isPercent, right.isPercent {
           vs =
             (try? Builtins.derived(
@@ -254,31 +256,47 @@ enum Comparison {
       if periods.count > 1 { break }
     }
     let showsPeriod = periods.count > 1
-    // Every row has the same fields: one shape for the ranking.
-    let shape = Shape(keys: showsPeriod ? ["rank", "name", "period", metric] : ["rank", "name", metric])
+    // Places first: equal figures share one, and so does a figure whose gap to the one above
+    // lies within their combined margin of error (a lead within the margin is no lead), with a
+    // note saying so.
+    var rows: [(record: Record, value: Value, place: Int?, note: String?)] = []
     var ranked = 0
     var place = 0
-    var previous: Double?
+    var previous: Value?
     for entry in ordered {
       guard case .list(let pair) = entry, case .record(let record) = pair[0] else { continue }
       let value = pair[1]
-      let number = value.numericValue
-      if let number {
-        if previous.map({ !Arithmetic.same($0 * factor, number * factor) }) ?? true { place = ranked + 1 }
+      var note: String?
+      if let number = value.numericValue {
+        let above = previous?.numericValue
+        let equal = above.map { Arithmetic.same($0 * factor, number * factor) } ?? false
+        if !equal, let previous, let gap = Margin.gap(previous, value), gap.within {
+          let name = rows.last?.record["name"].map(\.text) ?? "the one above"
+          note =
+            "tied with \(name): the gap lies within the margin of error (±\(gap.margin.shown(in: value.unit)))"
+        } else if !equal {
+          place = ranked + 1
+        }
         if let limit, place > limit { break }
         ranked += 1
-        previous = number
-      } else if limit != nil {
-        break
+        previous = value
+        rows.append((record, value, place, note))
+      } else {
+        if limit != nil { break }
+        rows.append((record, value, nil, nil))
       }
-      let rank: Value = number != nil ? .number(Double(place)) : .nil
-      result.append(
-        .record(
-          Record(
-            shape: shape,
-            values: showsPeriod
-              ? [rank, record["name"] ?? .nil, period(record, value), value]
-              : [rank, record["name"] ?? .nil, value])))
+    }
+    // Every row has the same fields: one shape for the ranking (a `note` when a tie needs one).
+    let notes = rows.contains { $0.note != nil }
+    var keys = showsPeriod ? ["rank", "name", "period", metric] : ["rank", "name", metric]
+    if notes { keys.append("note") }
+    let shape = Shape(keys: keys)
+    for row in rows {
+      var values: [Value] = [row.place.map { .number(Double($0)) } ?? .nil, row.record["name"] ?? .nil]
+      if showsPeriod { values.append(period(row.record, row.value)) }
+      values.append(row.value)
+      if notes { values.append(row.note.map { .string($0) } ?? .nil) }
+      result.append(.record(Record(shape: shape, values: values)))
     }
     return result
   }

@@ -185,22 +185,26 @@ extension DataFile {
         if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
         let origin = try rowOrigin(given: given, source: source, periods: &periods)
         var made: [(String, Figure.Origin)] = []
-        for index in pairs.indices
-        where !provenanceColumns.contains(index) && index != unitColumn && index != metricColumn
-          && index != nameColumn
-        {
-          let unit: Unit
+        let figureColumns = pairs.indices.filter { index in
+          guard !provenanceColumns.contains(index), index != unitColumn, index != metricColumn,
+            index != nameColumn
+          else { return false }
           switch pairs[index].1 {
-          case .number: unit = .none
-          case .quantity(_, let measure): unit = measure.unit
-          default: continue
+          case .number, .quantity: return true
+          default: return false
           }
+        }
+        let margin = try rowMargin(
+          given: given, figures: figureColumns.map { (names[$0], pairs[$0].1) }, source: source)
+        for index in figureColumns {
+          let unit = pairs[index].1.unit
           let field = longForm && index == valueColumn ? metric : names[index]
           // …and each field's description, its definition.
           let shared = figureOrigin(
             origin, definition: package?.fields[field]?.description, cache: &origins, made: &made)
           pairs[index].1 = rowFigure(
-            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber)
+            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
+            margin: margin)
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -322,12 +326,61 @@ extension DataFile {
   /// One figure of a row, labelled as the user reaches it: `pew.csv[0].news_share` (the file's
   /// name is the origin's).
   static func rowFigure(
-    _ number: Double, _ unit: Unit, name: String, field: String, origin: Figure.Origin, row: Int
+    _ number: Double, _ unit: Unit, name: String, field: String, origin: Figure.Origin, row: Int,
+    margin: Margin? = nil
   )
     -> Value
   {
     Dataset.figureValue(
-      Figure(platform: name, field: field, row: row, value: number, unit: unit, origin: origin))
+      Figure(
+        platform: name, field: field, row: row, value: number, unit: unit, margin: margin, origin: origin))
+  }
+
+  /// The margin of error a row's `margin` and `confidence` cells give its one figure, read as
+  /// `value ± margin` reads it (a percentage's margin in points: `3pp`); nil without a margin
+  /// cell. A margin is one figure's: a row of several figures with one is an error at the cell,
+  /// as is a confidence without a margin.
+  static func rowMargin(given: [String: (String, Int)], figures: [(String, Value)], source: Source)
+    throws(PQError) -> Margin?
+  {
+    func failure(_ key: String, _ message: String, notes: [String] = []) -> PQError {
+      let (text, offset) = given[key] ?? ("", 0)
+      return PQError(
+        .runtime, message, source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+        notes: notes)
+    }
+    guard let (text, _) = given["margin"] else {
+      if given["confidence"] != nil {
+        throw failure("confidence", "a confidence goes with a margin, and this row's margin cell is empty")
+      }
+      return nil
+    }
+    guard figures.count == 1, let (column, value) = figures.first else {
+      throw failure(
+        "margin",
+        figures.isEmpty
+          ? "this row has a margin of error but no figure"
+          : "a margin column gives one figure's margin, and this row has \(figures.count) (\(figures.map(\.0).joined(separator: ", ")))",
+        notes: ["write one figure a row: name, metric, value, margin, confidence"])
+    }
+    guard let width = Literal.parse(text) else {
+      throw failure(
+        "margin", "'\(text)' in column 'margin' is not a number", notes: ["write it as 3pp, 2M or 1,000"])
+    }
+    var confidence: Double?
+    if let (level, _) = given["confidence"] {
+      guard let read = Literal.parse(level), let fraction = read.numericValue,
+        read.unit.isNone || read.isPercent, fraction > 0, fraction < 1
+      else {
+        throw failure("confidence", "'\(level)' in column 'confidence' is not a confidence such as 95%")
+      }
+      confidence = fraction
+    }
+    do {
+      return Margin.of(try Margin.attach(width, to: value, confidence: confidence))
+    } catch {
+      throw failure("margin", "\(column)'s margin: " + error.message, notes: error.notes)
+    }
   }
 
   /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
@@ -381,7 +434,8 @@ extension DataFile {
   /// The provenance columns a CSV file may have, read into each figure of the row: the fields
   /// of `figure()`, plus `period_note` (the words for a period that is not given) and
   /// `approximate` (the word that marks an approximate figure, as "roughly").
-  static let csvProvenanceColumns = Builtins.provenanceFields + ["period_note", "approximate"]
+  static let csvProvenanceColumns =
+    Builtins.provenanceFields + ["period_note", "approximate", "margin", "confidence"]
 
   /// A figure's provenance as the cells of the CSV provenance columns.
   static func provenanceCells(_ figure: Figure) -> [String: String] {
@@ -401,7 +455,19 @@ extension DataFile {
     cells["quote"] = figure.quote
     cells["note"] = figure.note
     cells["approximate"] = figure.approximation
+    if let margin = figure.margin { cells.merge(marginCells(margin, unit: figure.unit)) { $1 } }
     return cells.filter { !$0.value.isEmpty }
+  }
+
+  /// A margin of error as the cells of the `margin` and `confidence` columns: `3pp` for a
+  /// percentage's, `95%`.
+  static func marginCells(_ margin: Margin, unit: Unit) -> [String: String] {
+    let marginUnit = unit.isDimensionless && unit.scale == .percent ? Unit.points : unit
+    var cells = ["margin": cellText(Value.make(margin.halfWidth, marginUnit, nil))]
+    if let confidence = margin.confidence {
+      cells["confidence"] = cellText(Value.make(confidence, .percent, nil))
+    }
+    return cells
   }
 
   /// Writes records as CSV: a header from the union of keys, units in the header where a column
@@ -420,10 +486,29 @@ extension DataFile {
     for (index, item) in items.enumerated() {
       guard case .record(let record) = item else { continue }
       var shared: [String: String]?
+      var uncertain: [String] = []
       let hasOwnColumns = record.keys.contains { csvProvenanceColumns.contains($0) }
       for (column, value) in record.pairs {
         if value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
-        guard let provenance = value.provenance, !hasOwnColumns else { continue }
+        if Margin.of(value) != nil { uncertain.append(column) }
+        // A margin has a column only beside the one figure it belongs to (a row with provenance
+        // columns of its own, as loaded, keeps its `margin` cell).
+        let ownMargin = hasOwnColumns && record["margin"] != nil
+        if !uncertain.isEmpty, !ownMargin,
+          hasOwnColumns || record.pairs.filter({ $0.1.numericValue != nil }).count > 1
+        {
+          throw PQError(
+            .runtime,
+            "a CSV row holds one margin of error, for one figure, and \(record["name"]?.text ?? "row \(index + 1)")'s \(uncertain[0]) has one beside other figures",
+            notes: [
+              "save as .json, which keeps every figure's margin, or as one figure a row (name, metric, value)"
+            ])
+        }
+        guard let provenance = value.provenance, !hasOwnColumns else {
+          // A number typed with a margin (`59% ± 3pp`): no source, but its margin is kept.
+          if let margin = Margin.of(value) { shared = marginCells(margin, unit: value.unit) }
+          continue
+        }
         let label = record["name"].map { "\($0.text)'s \(column)" } ?? "row \(index + 1)'s \(column)"
         guard provenance.figureList.count == 1, provenance.expression == provenance.figureList[0].label else {
           throw PQError(

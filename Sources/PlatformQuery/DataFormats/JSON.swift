@@ -37,17 +37,25 @@ public enum JSON {
       }
       let shown = try number(n, shownIn: measure.unit)
       guard let provenance = measure.provenance else {
+        if let margin = measure.margin {
+          out += "{\"value\": \(shown)"
+          if !measure.unit.isNone { out += ", \"unit\": \(string(unitName(measure.unit)))" }
+          out += marginMembers(margin, unit: measure.unit) + "}"
+          return
+        }
         out +=
           measure.unit.isNone ? shown : "{\"value\": \(shown), \"unit\": \(string(unitName(measure.unit)))}"
         return
       }
       if provenance.figureList.count == 1, provenance.expression == provenance.figureList[0].label,
-        provenance.figureList[0].value == n, provenance.figureList[0].unit == measure.unit
+        provenance.figureList[0].value == n, provenance.figureList[0].unit == measure.unit,
+        provenance.figureList[0].margin == measure.margin
       {
         figureObject(provenance.figureList[0], into: &out)
       } else {
         out += "{\"value\": \(shown)"
         if !measure.unit.isNone { out += ", \"unit\": \(string(unitName(measure.unit)))" }
+        if let margin = measure.margin { out += marginMembers(margin, unit: measure.unit) }
         out += ", \"expression\": \(string(provenance.expression)), \"inputs\": ["
         for (index, figure) in provenance.figureList.enumerated() {
           if index > 0 { out += ", " }
@@ -145,14 +153,25 @@ public enum JSON {
     if !figure.quote.isEmpty { field("quote", figure.quote) }
     if !figure.statedAs.isEmpty { field("stated_as", figure.statedAs) }
     if let note = figure.note { field("note", note) }
+    if let margin = figure.margin { out += marginMembers(margin, unit: figure.unit) }
     out += "}"
+  }
+
+  /// `, "margin": 3, "confidence": 0.95`: the margin in the value's scale as shown (3 for a
+  /// percentage's 3 points), the confidence as a fraction.
+  static func marginMembers(_ margin: Margin, unit: Unit) -> String {
+    var members = ", \"margin\": " + ((try? number(margin.halfWidth, shownIn: unit)) ?? "0")
+    if let confidence = margin.confidence {
+      members += ", \"confidence\": " + NumberFormat.written(confidence)
+    }
+    return members
   }
 
   /// The keys a figure object may have besides `value` and `unit`.
   static let figureKeys: Set<String> = [
     "label", "platform", "field", "source", "producer", "period", "period_note", "definition", "status",
     "url",
-    "published", "accessed", "approximate", "quote", "stated_as", "note",
+    "published", "accessed", "approximate", "quote", "stated_as", "note", "margin", "confidence",
   ]
 
   /// `figureKeys` in order, and their table: asked of every key of a file, where a `Set`'s
@@ -202,8 +221,15 @@ public enum JSON {
       unit.shownFactor == 1 ? shown : valueText.flatMap { NumberFormat.decimal($0, shift: -2) } ?? shown / 100
     // A figure says it is one: a unit, a source or a label (pq writes one on every figure).
     // `{"value": 3, "note": "x"}` stays a record.
-    if fields["unit"] == nil, fields["source"] == nil, fields["label"] == nil, !isComputed { return nil }
-    if fields.count == 1, fields["unit"] != nil { return Value.make(stored, unit, nil) }
+    if fields["unit"] == nil, fields["source"] == nil, fields["label"] == nil, fields["margin"] == nil,
+      !isComputed
+    {
+      return nil
+    }
+    let margin = try readMargin(fields, unit: unit)
+    let onlyMeasure =
+      fields.count == [fields["unit"], fields["margin"], fields["confidence"]].compactMap { $0 }.count
+    if onlyMeasure { return Value.make(stored, unit, nil, margin: margin) }
     func text(_ key: String) -> String? {
       if case .string(let text)? = fields[key], !text.isEmpty { return text }
       return nil
@@ -248,7 +274,7 @@ public enum JSON {
       let provenance = Provenance(
         text: .written(Provenance.bounded(text("expression") ?? "")), precedence: 10, figures: figures,
         givenCaveats: given, counts: counts)
-      return Value.make(stored, unit, provenance)
+      return Value.make(stored, unit, provenance, margin: margin)
     }
     var status = Figure.Status.reported
     if let word = text("status") {
@@ -281,13 +307,38 @@ public enum JSON {
       return Dataset.figureValue(
         Figure(
           platform: text("platform") ?? "", field: text("field") ?? place.key, row: place.row, value: stored,
-          unit: unit, origin: origin))
+          unit: unit, margin: margin, origin: origin))
     }
     let figure = Figure(
       platform: text("platform") ?? "", field: text("field") ?? "",
       label: text("label") ?? "figure(\(NumberFormat.quantity(stored, unit)))", value: stored, unit: unit,
-      origin: origin)
+      margin: margin, origin: origin)
     return Dataset.figureValue(figure)
+  }
+
+  /// A figure object's `margin` (in the value's scale as shown) and `confidence` (a fraction, or
+  /// a percentage written as pq writes one), or nil without a margin; what cannot be a margin or
+  /// a confidence is an error, not dropped.
+  static func readMargin(_ fields: Fields, unit: Unit) throws(ParseError) -> Margin? {
+    guard let given = fields["margin"] else {
+      if fields["confidence"] != nil {
+        throw ParseError(message: "a confidence goes with a margin, and this figure has none", offset: 0)
+      }
+      return nil
+    }
+    guard case .number(let shown) = given, shown.isFinite, shown >= 0 else {
+      throw ParseError(message: "a margin is a number that is not negative, not \(given.inline)", offset: 0)
+    }
+    var confidence: Double?
+    if let level = fields["confidence"] {
+      guard let fraction = level.numericValue, level.unit.isNone || level.isPercent, fraction > 0,
+        fraction < 1
+      else {
+        throw ParseError(message: "a confidence is a fraction such as 0.95, not \(level.inline)", offset: 0)
+      }
+      confidence = fraction
+    }
+    return Margin(halfWidth: shown / unit.shownFactor, confidence: confidence)
   }
 
   /// What reading figure objects keeps for the rest of the file: periods and units read once,
@@ -327,7 +378,8 @@ public enum JSON {
   /// The keys of a figure object besides `value`, and of a computed value's object.
   static let figureKeysAndUnit = figureKeys.union(["unit"])
   static let computedKeys: Set<String> = [
-    "unit", "expression", "inputs", "inputs_not_listed", "input_counts", "caveats_given",
+    "unit", "expression", "inputs", "inputs_not_listed", "input_counts", "caveats_given", "margin",
+    "confidence",
   ]
 
   /// The members of an object other than `value`, looked up by key.

@@ -45,7 +45,7 @@ extension Value: CustomStringConvertible {
     case .nil: return "nil"
     case .bool(let b): return b ? "true" : "false"
     case .number(let n): return NumberFormat.plain(n)
-    case .quantity(let n, let measure): return NumberFormat.quantity(n, measure.unit)
+    case .quantity(let n, let measure): return NumberFormat.quantity(n, measure.unit, margin: measure.margin)
     case .string(let text): return Value.quote(text)
     case .list(let items): return "[" + items.map(\.inlineText).joined(separator: ", ") + "]"
     case .record(let record):

@@ -241,7 +241,7 @@ final class NegateNode: Node {
         Provenance.combine(
           "-" + ($0.precedence < 4 ? "(\($0.expression))" : $0.expression), precedence: 4, [$0])
       }
-      return Value.make(-n, measure.unit, provenance ?? nil)
+      return Value.make(-n, measure.unit, provenance ?? nil, margin: measure.margin)
     default:
       if case .nil = value, let note = MissingFigure.note(for: operand, runtime) {
         throw PQError(.runtime, note.message, span: operand.span, notes: note.notes)
@@ -334,5 +334,31 @@ final class NilTestNode: Node {
     let value = try operand.evaluate(runtime)
     if case .nil = value { return !negated }
     return negated
+  }
+}
+
+/// `value ± margin` (also `+-`): the value with a margin of error (`Margin.attach`).
+final class MarginNode: Node {
+  let value: Node
+  let margin: Node
+  let operatorSpan: Span
+
+  init(_ value: Node, _ margin: Node, operatorSpan: Span, span: Span) {
+    self.value = value
+    self.margin = margin
+    self.operatorSpan = operatorSpan
+    super.init(span: span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let number = try value.evaluate(runtime)
+    let width = try margin.evaluate(runtime)
+    do {
+      return try Margin.attach(width, to: number)
+    } catch {
+      var error = error
+      error.span = operatorSpan
+      throw error
+    }
   }
 }

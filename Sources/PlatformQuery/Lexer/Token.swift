@@ -35,6 +35,8 @@ enum Symbol: String, Sendable, CaseIterable {
   case assign = "=", equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">"
   case greaterEqual = ">=", pipe = "|>", plusAssign = "+=", minusAssign = "-=", starAssign = "*="
   case slashAssign = "/="
+  /// `±` (also written `+-`): a figure's margin of error, `59% ± 3pp`.
+  case plusMinus = "±"
 
   /// The symbol that starts with `byte` (followed by `next`, 0 at the end), and how many
   /// bytes it takes; nil when none does. Integers are compared, no string is made.
@@ -55,7 +57,10 @@ enum Symbol: String, Sendable, CaseIterable {
     case UInt8(ascii: ":"): return (.colon, 1)
     case UInt8(ascii: ";"): return (.semicolon, 1)
     case UInt8(ascii: "^"): return (.caret, 1)
-    case UInt8(ascii: "+"): return either(.plusAssign, after: "=", .plus)
+    case UInt8(ascii: "+"):
+      if next == UInt8(ascii: "-") { return (.plusMinus, 2) }
+      return either(.plusAssign, after: "=", .plus)
+    case 0xC2 where next == 0xB1: return (.plusMinus, 2)
     case UInt8(ascii: "-"): return either(.minusAssign, after: "=", .minus)
     case UInt8(ascii: "*"): return either(.starAssign, after: "=", .star)
     case UInt8(ascii: "/"): return either(.slashAssign, after: "=", .slash)

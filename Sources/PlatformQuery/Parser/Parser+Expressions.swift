@@ -62,12 +62,12 @@ extension Parser {
     return try parseComparison()
   }
 
-  /// comparison := additive (('==' | '!=' | '<' | '<=' | '>' | '>=') additive)?
+  /// comparison := margin (('==' | '!=' | '<' | '<=' | '>' | '>=') margin)?
   mutating func parseComparison() throws(PQError) -> Expr {
-    let left = try parseAdditive()
+    let left = try parseMargin()
     guard let op = comparisonOperator() else { return left }
     let operatorSpan = advance().span
-    let right = try parseAdditive()
+    let right = try parseMargin()
     if comparisonOperator() != nil {
       throw error(
         "comparisons cannot be chained", current.span,
@@ -88,6 +88,21 @@ extension Parser {
     case .greaterEqual: return .greaterEqual
     default: return nil
     }
+  }
+
+  /// margin := additive (('±' | '+-') additive)?: `59% ± 3pp`, `x.mau - 1M ± 2M`.
+  mutating func parseMargin() throws(PQError) -> Expr {
+    let left = try parseAdditive()
+    guard check(.plusMinus) else { return left }
+    let operatorSpan = advance().span
+    let right = try parseAdditive()
+    if check(.plusMinus) {
+      throw error(
+        "a figure has one margin of error", current.span,
+        notes: ["write 'a ± m' once; margins of sums and differences are combined for you"])
+    }
+    return Expr(
+      kind: .binary(.margin, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
   }
 
   /// additive := multiplicative (('+' | '-') multiplicative)*

@@ -8,6 +8,8 @@ struct Expr: Sendable {
 enum BinaryOperator: String, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "mod", power = "^"
   case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+  /// `value ± margin`: the value with a margin of error.
+  case margin = "±"
 
   var isComparison: Bool {
     switch self {
@@ -20,6 +22,7 @@ enum BinaryOperator: String, Sendable {
   var precedence: Int {
     switch self {
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 1
+    case .margin: return 1
     case .add, .subtract: return 2
     case .multiply, .divide, .remainder: return 3
     case .power: return 5

@@ -97,6 +97,9 @@ enum Arithmetic {
       return try finite(result, op, a, b)
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
       return op.compare(a, b) == true ? 1 : 0
+    case .margin:
+      // Made by `MarginNode`, never by plain arithmetic.
+      throw PQError(.runtime, "a margin of error goes with a quantity: write 59% ± 3pp")
     }
   }
 
@@ -325,7 +328,9 @@ enum Arithmetic {
       return .bool(try plain(op, a * factor, b * factor) != 0)
     }
     let result = try plain(op, a, b)
-    guard tracking else { return Value.make(result, unit, nil) }
+    // Margins of error carried to first order (Margin.propagate); nil for exact numbers.
+    let margin = try Margin.propagate(op, a, b, Margin.of(lhs), Margin.of(rhs))
+    guard tracking else { return Value.make(result, unit, nil, margin: margin) }
     var provenance = combine(op, lhs, rhs, unit: unit)
     // 59% + 57%: shares of different platforms' users add up to no share of anything.
     if op == .add, unit.scale == .percent, let combined = provenance,
@@ -340,7 +345,7 @@ enum Arithmetic {
     {
       provenance = combined.adding([CaveatRules.typedNumber(typed.inline, added: op == .add)])
     }
-    return Value.make(result, unit, provenance)
+    return Value.make(result, unit, provenance, margin: margin)
   }
 
   /// The provenance of `lhs op rhs`, made for a result in `unit`; nil when neither side has any.

@@ -31,6 +31,8 @@ public struct Caveat: Sendable, Equatable, CustomStringConvertible {
     case wholes
     /// A note the figure's source attaches to it.
     case note
+    /// Margins of error: combined assuming independent samples, or not carried into a result.
+    case margin
   }
 
   /// What kind of difference this is.
@@ -640,7 +642,8 @@ extension CaveatRules {
   /// their computations said.
   static func across(_ values: [Value]) -> [Caveat] {
     let inputs = values.compactMap { Provenance.Input($0.sourcedMeasure) }
-    return Provenance.combine(text: .written(""), precedence: 10, inputs: inputs)?.caveats ?? []
+    return Provenance.combine(text: .written(""), precedence: 10, inputs: inputs)?.caveats(ofResult: false)
+      ?? []
   }
 }
 
@@ -655,6 +658,54 @@ extension CaveatRules {
     Caveat(
       .source, subjects: [shown],
       text: "\(shown) has no source: it was \(added ? "added to" : "subtracted from") the sourced figures")
+  }
+
+  /// A margin combined from several figures' margins: the formulas assume the figures come
+  /// from independent samples.
+  static func combinedMargin(_ margin: Margin, unit: Unit) -> Caveat {
+    Caveat(
+      .margin, subjects: [],
+      text: "the margin of error combines its inputs' margins assuming independent samples (to first order)")
+  }
+
+  /// Figures with a margin of error behind a result that carries none (a built-in that does not
+  /// propagate margins): said, so that the result is not read as exact.
+  static func uncarriedMargins(_ figures: FigureList) -> Caveat? {
+    let uncertain = figures.filter { $0.margin != nil }
+    guard !uncertain.isEmpty else { return nil }
+    let listed = uncertain.prefix(3).map { "\($0.name) ±\($0.margin?.shown(in: $0.unit) ?? "")" }
+    let more = uncertain.count > 3 ? " and \(uncertain.count - 3) more" : ""
+    return Caveat(
+      .margin, figures: Array(uncertain),
+      text:
+        "the margin of error of \(listed.joined(separator: ", "))\(more) is not carried into this result: it is less certain than it looks"
+    )
+  }
+
+  /// Two figures weighed against each other when either has a margin of error: the gap within
+  /// their combined margin is no difference worth reporting (AP style: a lead within the
+  /// margin of error is not a lead); margins at different confidences cannot be combined, so
+  /// the gap cannot be judged. Nil when neither has a margin or the gap is larger.
+  static func marginJudgement(_ a: Value, _ b: Value) -> Caveat? {
+    let ma = Margin.of(a)
+    let mb = Margin.of(b)
+    guard ma != nil || mb != nil else { return nil }
+    let subjects = [a.inline, b.inline]
+    var comparable = true
+    do { _ = try Margin.combinedConfidence(ma, mb) } catch { comparable = false }
+    if !comparable, let ma, let mb {
+      return Caveat(
+        .margin, figures: Array(a.inputFigures) + Array(b.inputFigures), subjects: subjects,
+        text:
+          "their margins of error are at different confidence levels (\(ma.confidenceText), \(mb.confidenceText)): whether the gap means anything cannot be said"
+      )
+    }
+    guard let (margin, within) = Margin.gap(a, b), within else { return nil }
+    let level =
+      margin.confidence.map { " at " + NumberFormat.percentage($0 * 100, digits: 3) + "% confidence" } ?? ""
+    return Caveat(
+      .margin, figures: Array(a.inputFigures) + Array(b.inputFigures), subjects: subjects,
+      text: "within the margin of error (±\(margin.shown(in: a.unit))\(level)): not a meaningful difference")
   }
 
   static func wholes(_ figures: FigureList, mean: Bool) -> Caveat? {
@@ -693,6 +744,7 @@ extension Caveat {
     case .scale: return "different scales"
     case .wholes: return "shares of different wholes"
     case .note: return "a note"
+    case .margin: return text.hasPrefix("within") ? "within the margin of error" : "margin of error"
     }
   }
 }

@@ -337,6 +337,14 @@ enum NumberFormat {
     return digits >= 4
   }
 
+  /// A quantity with its margin of error, when it has one: `59% ± 3 pp`, `2 pp ± 4.2 pp`,
+  /// `70.4M users ± 2M users`, `1.04 ± 0.07`.
+  static func quantity(_ value: Double, _ unit: Unit, margin: Margin?, digits: Int = 3) -> String {
+    let shown = quantity(value, unit, digits: digits)
+    guard let margin else { return shown }
+    return shown + " ± " + margin.shown(in: unit)
+  }
+
   /// A quantity in its unit: `70.4M users`, `$2.6M`, `57%`, `2 pp`, `$2.84 per user`.
   static func quantity(_ value: Double, _ unit: Unit, digits: Int = 3) -> String {
     if unit.factors.isEmpty {

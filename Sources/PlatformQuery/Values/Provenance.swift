@@ -124,7 +124,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The display parts, made on first use and kept.
   var display: Display {
     if let display = caveatCache.withLock({ $0.display }) { return display }
-    let shown = NumberFormat.quantity(value, unit)
+    let shown = NumberFormat.quantity(value, unit, margin: margin)
     let display = Display(
       shown: shown, shownWidth: shown.displayWidth, labelWidth: label.displayWidth,
       sourceLine: (publisher.isEmpty ? "source not given" : publisher) + ", " + period + ": "
@@ -145,7 +145,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
-    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil
+    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil,
+    margin: Margin? = nil
   ) {
     self.init(
       platform: platform, field: field, label: label, value: value, unit: unit, publisher: publisher,
@@ -153,7 +154,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
       definition: definition, quote: quote, statedAs: statedAs, isEstimate: isEstimate,
       approximation: approximation,
       periodGiven: periodGiven, producer: producer, status: status, url: url, published: published,
-      accessed: accessed, note: note, span: periodGiven ? Period.parse(period) : nil)
+      accessed: accessed, note: note, span: periodGiven ? Period.parse(period) : nil, margin: margin)
   }
 
   /// Creates a figure whose period is already read (a file's rows share a few periods: each
@@ -162,10 +163,11 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
-    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil, span: Period?
+    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil, span: Period?,
+    margin: Margin? = nil
   ) {
     self.init(
-      platform: platform, field: field, label: label, value: value, unit: unit,
+      platform: platform, field: field, label: label, value: value, unit: unit, margin: margin,
       origin: Origin(
         publisher: publisher, period: period, definition: definition, quote: quote, statedAs: statedAs,
         approximation: approximation, periodGiven: periodGiven, span: span, producer: producer,
@@ -174,25 +176,31 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   }
 
   /// Creates a figure with an origin it may share with others.
-  init(platform: String, field: String, label: String, value: Double, unit: Unit, origin: Origin) {
+  init(
+    platform: String, field: String, label: String, value: Double, unit: Unit, margin: Margin? = nil,
+    origin: Origin
+  ) {
     self.platform = platform
     self.field = field
     self.storedLabel = label
     self.row = -1
     self.value = value
     self.origin = origin
-    super.init(figureUnit: unit)
+    super.init(figureUnit: unit, margin: margin)
   }
 
   /// Creates the figure of a file's row, labelled `file[row].field` (`origin.file`).
-  init(platform: String, field: String, row: Int, value: Double, unit: Unit, origin: Origin) {
+  init(
+    platform: String, field: String, row: Int, value: Double, unit: Unit, margin: Margin? = nil,
+    origin: Origin
+  ) {
     self.platform = platform
     self.field = field
     self.storedLabel = ""
     self.row = max(0, row)
     self.value = value
     self.origin = origin
-    super.init(figureUnit: unit)
+    super.init(figureUnit: unit, margin: margin)
   }
 
   /// Figures are equal when every part is.
@@ -469,13 +477,22 @@ public final class Provenance: Measure, @unchecked Sendable {
   /// Why weighing the figures behind this value is not like for like: what the computation
   /// said (`givenCaveats`), then what its figures' fields say (`CaveatRules`), named for a
   /// few figures and summed up exactly for many.
-  public var caveats: [Caveat] {
+  public var caveats: [Caveat] { caveats(ofResult: true) }
+
+  /// The caveats; `ofResult` false for the caveats of figures weighed side by side (`compare`),
+  /// which are no computed result that could carry their margins.
+  func caveats(ofResult: Bool) -> [Caveat] {
+    var result: [Caveat]
     // The common case, two figures (ratio(x.mau, truth.mau)): kept per pair.
     if counts == nil, figureList.count == 2, givenCaveats.isEmpty {
-      return figureList[0].caveats(against: figureList[1])
+      result = figureList[0].caveats(against: figureList[1])
+    } else {
+      result = givenCaveats
+      for caveat in CaveatRules.caveats(of: figures, counts: counts) { Caveat.add(caveat, to: &result) }
     }
-    var result = givenCaveats
-    for caveat in CaveatRules.caveats(of: figures, counts: counts) { Caveat.add(caveat, to: &result) }
+    if ofResult, margin == nil, let uncarried = CaveatRules.uncarriedMargins(figureList) {
+      result.append(uncarried)
+    }
     return result
   }
 
@@ -508,7 +525,7 @@ public final class Provenance: Measure, @unchecked Sendable {
 
   init(
     text: Text, precedence: Int, figureList: FigureList, givenCaveats: [Caveat], counts: [Int]? = nil,
-    unit: Unit = .none
+    unit: Unit = .none, margin: Margin? = nil
   ) {
     self.text = text
     self.precedence = precedence
@@ -516,7 +533,7 @@ public final class Provenance: Measure, @unchecked Sendable {
     self.givenCaveats = givenCaveats
     self.counts = counts
     self.figureCount = counts?.reduce(0, +) ?? figureList.count
-    super.init(provenanceUnit: unit)
+    super.init(provenanceUnit: unit, margin: margin)
   }
 
   /// An expression cut to 240 characters. The byte count bounds the character count, so the
@@ -533,7 +550,7 @@ public final class Provenance: Measure, @unchecked Sendable {
   func renamed(text: Text, precedence: Int = 10, unit: Unit = .none) -> Provenance {
     Provenance(
       text: text, precedence: precedence, figureList: figureList, givenCaveats: givenCaveats, counts: counts,
-      unit: unit)
+      unit: unit, margin: margin)
   }
 
   /// The same provenance with more caveats given.
@@ -542,14 +559,26 @@ public final class Provenance: Measure, @unchecked Sendable {
     for caveat in caveats { Caveat.add(caveat, to: &given) }
     return Provenance(
       text: text, precedence: precedence, figureList: figureList, givenCaveats: given, counts: counts,
-      unit: unit)
+      unit: unit, margin: margin)
+  }
+
+  /// The same provenance for a value with the margin of error `margin` (nil: exact), with the
+  /// caveat a combined margin needs.
+  func withMargin(_ margin: Margin?) -> Provenance {
+    var given = givenCaveats
+    if let margin, margin.isCombined {
+      Caveat.add(CaveatRules.combinedMargin(margin, unit: unit), to: &given)
+    }
+    return Provenance(
+      text: text, precedence: precedence, figureList: figureList, givenCaveats: given, counts: counts,
+      unit: unit, margin: margin)
   }
 
   /// Provenance of a single figure.
   convenience init(figure: Figure) {
     self.init(
       text: .figure(figure), precedence: 10, figureList: FigureList(single: figure), givenCaveats: [],
-      unit: figure.unit)
+      unit: figure.unit, margin: figure.margin)
   }
 
   /// Combines the inputs of a computation into the provenance of its result: their figures,

@@ -130,7 +130,22 @@ public enum Value: @unchecked Sendable {
       return .quantity(value, Measure(unit: unit))
     }
     if provenance.unit == unit { return .quantity(value, provenance) }
-    return .quantity(value, Measure(unit: unit, provenance: provenance))
+    return .quantity(value, Measure(unit: unit, provenance: provenance, margin: provenance.margin))
+  }
+
+  /// `make` for a value with a margin of error (nil: exact, as `make`). A plain number with a
+  /// margin is a quantity without a unit.
+  static func make(_ value: Double, _ unit: Unit, _ provenance: Provenance?, margin: Margin?) -> Value {
+    guard let margin else {
+      // A provenance made for a value with a margin, reused for an exact one, loses it.
+      if let provenance, provenance.margin != nil {
+        let exact: Margin? = nil
+        return make(value, unit, provenance.withMargin(exact))
+      }
+      return make(value, unit, provenance)
+    }
+    guard let provenance else { return .quantity(value, Measure(unit: unit, margin: margin)) }
+    return make(value, unit, provenance.margin === margin ? provenance : provenance.withMargin(margin))
   }
 }
 
@@ -173,6 +188,8 @@ public class Measure: @unchecked Sendable {
   private final let heldProvenance: Provenance?
   /// What this measure is: a plain one, a ``Figure`` or a ``Provenance``.
   final let kind: Kind
+  /// The number's margin of error, or nil for a number stated or computed exactly.
+  public final let margin: Margin?
   /// True when this measure is a ``Figure``.
   final var isFigure: Bool { kind == .figure }
 
@@ -193,10 +210,11 @@ public class Measure: @unchecked Sendable {
   }
 
   /// Creates a measure.
-  public init(unit: Unit, provenance: Provenance? = nil) {
+  public init(unit: Unit, provenance: Provenance? = nil, margin: Margin? = nil) {
     self.unit = unit
     self.heldProvenance = provenance
     self.kind = .plain
+    self.margin = margin
   }
 
   /// The one measure without provenance for each of the common units, or nil.
@@ -219,17 +237,19 @@ public class Measure: @unchecked Sendable {
   }
 
   /// The measure part of a figure.
-  init(figureUnit unit: Unit) {
+  init(figureUnit unit: Unit, margin: Margin?) {
     self.unit = unit
     self.heldProvenance = nil
     self.kind = .figure
+    self.margin = margin
   }
 
-  /// The measure part of a provenance: the unit of the value it was made for.
-  init(provenanceUnit unit: Unit) {
+  /// The measure part of a provenance: the unit and margin of the value it was made for.
+  init(provenanceUnit unit: Unit, margin: Margin? = nil) {
     self.unit = unit
     self.heldProvenance = nil
     self.kind = .provenance
+    self.margin = margin
   }
 }
 

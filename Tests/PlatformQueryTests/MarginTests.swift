@@ -1,0 +1,244 @@
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Margins of error: written, carried through arithmetic to first order, judged when figures are
+/// weighed, and kept through files. Every expected margin below is computed by hand from the
+/// formulas in docs/data.md ("Margins").
+@Suite struct MarginTests {
+  /// The margin of an evaluated value in its stored scale, and its confidence.
+  func margin(_ formula: String) throws -> Margin? {
+    let (pq, _) = makeInterpreter()
+    return Margin.of(try pq.evaluate(formula))
+  }
+
+  /// (formula, value as shown, half-width in the stored scale by hand)
+  static let propagation: [(String, String, Double)] = [
+    ("59% ± 3pp", "59% ± 3 pp", 0.03),
+    ("59% +- 3pp", "59% ± 3 pp", 0.03),
+    ("(59% ± 3pp) - (57% ± 3pp)", "2 pp ± 4.2 pp", (0.03 * 0.03 + 0.03 * 0.03).squareRoot()),
+    ("(100 ± 3) + (50 ± 4)", "150 ± 5", 5),
+    ("(100 ± 3) + 7", "107 ± 3", 3),
+    ("(100 ± 3) * 2", "200 ± 6", 6),
+    ("2 * (100 ± 3)", "200 ± 6", 6),
+    ("(100 ± 3) / 4", "25 ± 0.75", 0.75),
+    // a·b: √((b·ma)² + (a·mb)²) = √((20·3)² + (100·2)²) = √(3600 + 40000)
+    ("(100 ± 3) * (20 ± 2)", "2K ± 209", (3600.0 + 40000).squareRoot()),
+    // a/b: √((ma/b)² + (a·mb/b²)²) = √((3/20)² + (100·2/400)²) = √(0.0225 + 0.25)
+    ("(100 ± 3) / (20 ± 2)", "5 ± 0.52", (0.0225 + 0.25).squareRoot()),
+    // aⁿ: |n·aⁿ⁻¹|·ma = 2·10·0.5
+    ("(10 ± 0.5) ^ 2", "100 ± 10", 10),
+    ("-(100 ± 3)", "-100 ± 3", 3),
+    ("70M ± 2M", "70M ± 2M", 2e6),
+    // diff, ratio, share: as - and / make them.
+    ("diff(59% ± 3pp, 57% ± 3pp)", "2 pp ± 4.2 pp", (0.0018).squareRoot()),
+    ("ratio(100 ± 3, 20 ± 2)", "5 ± 0.52", (0.0225 + 0.25).squareRoot()),
+    // pct_change(a, b) = b/a − 1: √((b·ma/a²)² + (mb/a)²) = √((120·10/10000)² + (12/100)²)
+    ("pct_change(100 ± 10, 120 ± 12)", "20% ± 17 pp", (0.0144 + 0.0144).squareRoot()),
+    ("sum([100 ± 3, 50 ± 4])", "150 ± 5", 5),
+    ("mean([100 ± 3, 50 ± 4])", "75 ± 2.5", 2.5),
+  ]
+
+  @Test(arguments: propagation.indices)
+  func marginsAreCarriedToFirstOrder(_ index: Int) throws {
+    let (formula, shown, width) = Self.propagation[index]
+    #expect(try show(formula) == shown, "\(formula)")
+    let found = try #require(try margin(formula), "\(formula)")
+    #expect(abs(found.halfWidth - width) <= 1e-12 * max(1, abs(width)), "\(formula): \(found.halfWidth)")
+  }
+
+  @Test func confidenceIsKeptCombinedOrRefused() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(
+      source: Source(
+        name: "<t>",
+        text: """
+          let a = figure(59%, source: "Pew", period: "2024", definition: "d", margin: 3pp, confidence: 95%)
+          let b = figure(57%, source: "Pew", period: "2024", definition: "d", margin: 3pp, confidence: 95%)
+          let c = figure(50%, source: "Pew", period: "2024", margin: 2pp, confidence: 90%)
+          let d = figure(50%, source: "Pew", period: "2024", margin: 2pp)
+          """))
+    #expect(Margin.of(try pq.evaluate("a - b"))?.confidence == 0.95)
+    #expect(Margin.of(try pq.evaluate("a * 2"))?.confidence == 0.95)
+    // Not stated on one side: not stated for the result.
+    #expect(Margin.of(try pq.evaluate("a - d"))?.confidence == nil)
+    for formula in ["a - c", "ratio(a, c)", "pct_change(a, c)", "within_margin(a, c)"] {
+      #expect(throws: PQError.self, "\(formula)") { try pq.evaluate(formula) }
+    }
+    #expect(
+      try show("explain(a - b)", pq).contains(
+        "margin of error: ±4.2 pp at 95% confidence: -2.24 pp to 6.24 pp"))
+    #expect(
+      try show("explain(a)", pq).contains(
+        "caveats: none (sourced and dated; stated with the margin of error above)"))
+    #expect(try show("explain(d)", pq).contains("±2 pp (confidence not stated): 48% to 52%"))
+  }
+
+  @Test func badMarginsAreRefusedWithASuggestion() throws {
+    let (pq, _) = makeInterpreter()
+    let cases: [(String, String)] = [
+      ("59% ± 3%", "the margin of a percentage is written in points"),
+      ("59% ± 3", "the margin of a percentage is written in points"),
+      ("5 ± -1", "a margin of error cannot be negative"),
+      ("(5 ± 1) ± 1", "already has a margin of error (±1)"),
+      ("5 ± 1 ± 1", "a figure has one margin of error"),
+      ("\"a\" ± 1", "a margin of error goes with a number"),
+      ("x.mau ± 3%", "the margin 3% is not in the unit of 70.4M users"),
+      ("(5 ± 1) mod 2", "cannot take the remainder of a figure with a margin of error"),
+      ("2 ^ (2 ± 1)", "cannot raise to a power that has a margin of error"),
+      ("figure(5, confidence: 95%)", "confidence: goes with margin:"),
+      ("figure(5, margin: 1, confidence: 95)", "confidence: must be a percentage between 0% and 100%"),
+    ]
+    for (formula, message) in cases {
+      do {
+        _ = try pq.evaluate(formula)
+        Issue.record("\(formula) was accepted")
+      } catch {
+        #expect(error.message.contains(message), "\(formula): \(error.message)")
+      }
+    }
+  }
+
+  /// A margin typed for a sourced figure is no margin its source gave: said. The article's
+  /// figures have none. A figure with a margin behind a result that carries none is said too.
+  @Test func nothingIsInventedOrSilentlyDropped() throws {
+    let (pq, _) = makeInterpreter()
+    let typed = try pq.evaluate("caveats(x.news_share ± 3pp)")
+    #expect(typed.inline.contains("the margin of error ±3 pp was typed, not given by the source of 59%"))
+    for platform in ["x", "truth"] {
+      for metric in Metric.all {
+        let value = try pq.evaluate("get(\(platform), \"\(metric.field)\")")
+        #expect(Margin.of(value) == nil, "\(platform).\(metric.field)")
+      }
+    }
+    // A comparison of two figures' margins as figures side by side says nothing of margins not
+    // carried; a result made without its inputs' margins says so.
+    try pq.run(source: Source(name: "<t>", text: "let a = figure(10M, source: \"A\", margin: 1M)"))
+    let compared = try pq.evaluate("compare(a, x.mau).caveats").inline
+    #expect(!compared.contains("is not carried"), "\(compared)")
+    let provenance = try #require(try pq.evaluate("a * 2").provenance)
+    let dropped = Provenance(
+      text: .written("f(a)"), precedence: 10, figureList: provenance.figureList, givenCaveats: [])
+    #expect(
+      dropped.caveats.contains { $0.kind == .margin && $0.text.contains("is not carried into this result") })
+  }
+
+  /// Generated pairs of figures with margins: a gap larger than the combined margin is never
+  /// called "within", and one smaller always is, in `within_margin`, `compare` and `rank`.
+  @Test func theJudgementFollowsTheGapAndTheCombinedMargin() throws {
+    var random = SplitMix(state: 36)
+    let (pq, _) = makeInterpreter()
+    for _ in 0..<300 {
+      let a = Double(random.int(0...1000)) / 10
+      let b = Double(random.int(0...1000)) / 10
+      let ma = Double(random.int(0...80)) / 10
+      let mb = Double(random.int(0...80)) / 10
+      let combined = (ma * ma + mb * mb).squareRoot()
+      let gap = abs(a - b)
+      // Too close to call in floating point: skipped, not guessed.
+      if abs(gap - combined) < 1e-6 || a == b { continue }
+      let within = gap < combined
+      pq.setGlobal("a", try pq.evaluate("\(a)% ± \(ma)pp"))
+      pq.setGlobal("b", try pq.evaluate("\(b)% ± \(mb)pp"))
+      #expect(try pq.evaluate("within_margin(a, b)") == .bool(within), "\(a) ± \(ma) vs \(b) ± \(mb)")
+      let caveats = try pq.evaluate("compare(a, b).caveats").inline
+      #expect(caveats.contains("not a meaningful difference") == within, "\(a) ± \(ma) vs \(b) ± \(mb)")
+      let ranked = try pq.evaluate("rank([{name: \"A\", v: a}, {name: \"B\", v: b}], \"v\")")
+      guard case .list(let rows) = ranked, rows.count == 2, case .record(let first) = rows[0],
+        case .record(let second) = rows[1]
+      else {
+        Issue.record("rank gave \(ranked)")
+        continue
+      }
+      #expect((first["rank"] == second["rank"]) == within, "\(a) ± \(ma) vs \(b) ± \(mb): \(ranked)")
+    }
+  }
+
+  @Test func headlinesWriteNoLeadWithinTheMargin() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(
+      source: Source(
+        name: "<t>",
+        text: """
+          let ps = [
+            {name: "A", share: figure(59%, source: "Pew", period: "2024", margin: 3pp, confidence: 95%)},
+            {name: "B", share: figure(57%, source: "Pew", period: "2024", margin: 3pp, confidence: 95%)},
+            {name: "C", share: figure(40%, source: "Pew", period: "2024", margin: 3pp, confidence: 95%)},
+          ]
+          """))
+    let close = try show("headline(ps[0], ps[1], \"share\")", pq)
+    #expect(close.contains("A and B have about the same share"), "\(close)")
+    #expect(close.contains("the gap of 2 pp ± 4.2 pp lies within its margin of error"), "\(close)")
+    #expect(!close.contains("above"), "\(close)")
+    let far = try show("headline(ps[0], ps[2], \"share\")", pq)
+    #expect(far.contains("19 pp above"), "\(far)")
+    let table = try show("rank(ps, \"share\")", pq)
+    #expect(table.contains("tied with A: the gap lies within the margin of error (±4.2 pp)"), "\(table)")
+    // Figures without margins rank and read exactly as before: no note column.
+    #expect(!(try show("rank(platforms, \"mau\")", pq)).contains("note"))
+  }
+
+  /// Margins and confidences survive save and load, in CSV (one figure a row) and JSON (any
+  /// figure, computed values and plain numbers too).
+  @Test func marginsSurviveSaveAndLoad() throws {
+    let folder = "/tmp/pq-margins-\(getpid())"
+    mkdir(folder, 0o755)
+    defer {
+      for name in ["in.csv", "out.csv", "out.json", "typed.json", "typed.csv"] { unlink(folder + "/" + name) }
+      rmdir(folder)
+    }
+    let csv = """
+      name,metric,value,source,period,margin,confidence
+      X,news_share,59%,Pew Research,2024,3pp,95%
+      Truth Social,news_share,57%,Pew Research,2024,2.5pp,90%
+      Bluesky,mau,20M,Own count,2024,1.5M,
+      """
+    let file = fopen(folder + "/in.csv", "w")
+    fputs(csv, file)
+    fclose(file)
+    let (pq, _) = makeInterpreter(files: .folders([folder]))
+    try pq.run(
+      source: Source(
+        name: "\(folder)/t.pq",
+        text: """
+          let d = load("\(folder)/in.csv")
+          save(d, "\(folder)/out.csv")
+          save(d, "\(folder)/out.json")
+          save([{name: "t", v: 59% ± 3pp, w: 100 ± 3, c: d[0].value - (50% ± 1pp)}], "\(folder)/typed.json")
+          save([{name: "t", v: 59% ± 3pp}], "\(folder)/typed.csv")
+          """))
+    for name in ["in.csv", "out.csv", "out.json"] {
+      let loaded = try pq.evaluate("load(\"\(folder)/\(name)\")")
+      guard case .list(let rows) = loaded, rows.count == 3 else {
+        Issue.record("\(name): \(loaded)")
+        continue
+      }
+      let expected: [(Double, Double?)] = [(0.03, 0.95), (0.025, 0.90), (1.5e6, nil)]
+      for (row, (width, confidence)) in zip(rows, expected) {
+        guard case .record(let record) = row, let value = record["value"], let margin = Margin.of(value)
+        else {
+          Issue.record("\(name): no margin in \(row)")
+          continue
+        }
+        #expect(abs(margin.halfWidth - width) < 1e-12 * max(1, width), "\(name)")
+        #expect(margin.confidence == confidence, "\(name)")
+      }
+    }
+    for (field, shown) in [("v", "59% ± 3 pp"), ("w", "100 ± 3"), ("c", "9 pp ± 3.2 pp")] {
+      #expect(try pq.evaluate("load(\"\(folder)/typed.json\")[0].\(field)").inline == shown, "\(field)")
+    }
+    #expect(try pq.evaluate("load(\"\(folder)/typed.csv\")[0].v").inline == "59% ± 3 pp")
+    // A wide row cannot hold several figures' margins: refused, not dropped.
+    do {
+      _ = try pq.evaluate(
+        "save([{name: \"a\", m: 5 ± 1, n: 6 ± 1}], \"\(folder)/typed.csv\")")
+      Issue.record("a row of two margins was saved as CSV")
+    } catch {
+      #expect(error.message.contains("a CSV row holds one margin of error"), "\(error.message)")
+    }
+  }
+}
