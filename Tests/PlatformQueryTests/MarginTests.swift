@@ -66,6 +66,14 @@ import Testing
     #expect(Margin.of(try pq.evaluate("a * 2"))?.confidence == 0.95)
     // Not stated on one side: not stated for the result.
     #expect(Margin.of(try pq.evaluate("a - d"))?.confidence == nil)
+    // Built-ins that move a number keep its margin; log10 carries it to first order; format
+    // writes it; value() is the bare number by definition.
+    #expect(try show("round(59.4% ± 3pp)") == "59% ± 3 pp")
+    #expect(try show("abs(-5 ± 1)") == "5 ± 1")
+    #expect(try show("as_unit(59 ± 3, \"%\")") == "59% ± 3 pp")
+    #expect(try show("format(1234567 ± 1000, \",\")") == "1,234,567 ± 1,000")
+    #expect(try show("log10(100 ± 3)") == "2 ± 0.013")
+    #expect(try show("value(59% ± 3pp)") == "59")
     for formula in ["a - c", "ratio(a, c)", "pct_change(a, c)", "within_margin(a, c)"] {
       #expect(throws: PQError.self, "\(formula)") { try pq.evaluate(formula) }
     }
@@ -175,7 +183,7 @@ import Testing
     #expect(close.contains("the gap of 2 pp ± 4.2 pp lies within its margin of error"), "\(close)")
     #expect(!close.contains("above"), "\(close)")
     let far = try show("headline(ps[0], ps[2], \"share\")", pq)
-    #expect(far.contains("19 pp above"), "\(far)")
+    #expect(far.contains("59% ± 3 pp, 19 pp ± 4.2 pp above C's 40% ± 3 pp"), "\(far)")
     let table = try show("rank(ps, \"share\")", pq)
     #expect(table.contains("tied with A: the gap lies within the margin of error (±4.2 pp)"), "\(table)")
     // Figures without margins rank and read exactly as before: no note column.

@@ -22,7 +22,9 @@ extension Builtins {
       }
       return .list(
         items.map { item in
-          .string(NumberFormat.quantity(item.numericValue ?? 0, item.unit, digits: digits[item.unit] ?? 3))
+          .string(
+            NumberFormat.quantity(
+              item.numericValue ?? 0, item.unit, margin: Margin.of(item), digits: digits[item.unit] ?? 3))
         })
     },
     NativeFunction(

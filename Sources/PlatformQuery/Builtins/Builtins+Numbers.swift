@@ -15,7 +15,8 @@ extension Builtins {
       let provenance = measure.provenance.map {
         Provenance.combine("\(name)(\($0.expression))", precedence: 10, [$0])
       }
-      return Value.make(transform(n), measure.unit, provenance ?? nil)
+      // abs, round, floor and ceil move the number, not its uncertainty: the margin stays.
+      return Value.make(transform(n), measure.unit, provenance ?? nil, margin: measure.margin)
     default: throw arguments.typeError(0, "a number")
     }
   }
@@ -72,6 +73,14 @@ extension Builtins {
       arguments throws(PQError) in
       let n = try arguments.number(0)
       guard n > 0 else { throw arguments.error(0, "log10 needs a positive number") }
+      // To first order, d log10(n) = dn / (n ln 10).
+      if let margin = Margin.of(arguments[0]) {
+        return Value.make(
+          log10(n), .none, nil,
+          margin: Margin(
+            halfWidth: margin.halfWidth / (n * 2.302585092994046), confidence: margin.confidence,
+            isCombined: margin.isCombined))
+      }
       return .number(log10(n))
     },
     NativeFunction(
@@ -104,7 +113,8 @@ extension Builtins {
       return .string(unit.isNone ? "" : unit.description)
     },
     NativeFunction(
-      "value(n)", doc: "The bare number as shown, without unit or sources (57% gives 57, 2 pp gives 2).",
+      "value(n)",
+      doc: "The bare number as shown, without unit, sources or margin of error (57% gives 57, 2 pp gives 2).",
       example: "value(x.mau)"
     ) { arguments throws(PQError) in
       let n = try arguments.number(0)
@@ -122,7 +132,15 @@ extension Builtins {
       guard let unit = Unit.parse(name) else {
         throw arguments.error(1, "'\(name)' is not a unit", notes: [Unit.namingNote])
       }
-      return Value.make(shown / unit.shownFactor, unit, arguments[0].provenance)
+      // The margin is read in the new unit as the number is (as shown: 3 of a plain 59 is 3 pp
+      // of 59%).
+      let margin = Margin.of(arguments[0]).map {
+        Margin(
+          halfWidth: $0.halfWidth * arguments[0].unit.shownFactor / unit.shownFactor,
+          confidence: $0.confidence,
+          isCombined: $0.isCombined)
+      }
+      return Value.make(shown / unit.shownFactor, unit, arguments[0].provenance, margin: margin)
     },
   ]
 

@@ -148,6 +148,15 @@ extension Builtins {
         throw arguments.error(
           1, "'\(spec)' is not a format", notes: ["use \".2f\", \".3\", \",\", \",.1f\" or \"%\""])
       }
+      // The margin of error in the same format: a figure is never written as if exact.
+      if let margin = Margin.of(arguments[0]) {
+        let unit =
+          arguments[0].unit.isDimensionless && arguments[0].unit.scale == .percent
+          ? Unit.points : arguments[0].unit
+        let width =
+          NumberFormat.custom(margin.halfWidth, unit: unit, spec: spec) ?? margin.shown(in: arguments[0].unit)
+        return .string(text + " ± " + width)
+      }
       return .string(text)
     },
   ]
