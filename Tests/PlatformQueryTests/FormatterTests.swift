@@ -82,7 +82,9 @@ import Testing
     } catch {
       // Only a script with a syntax error may be refused, and then with the parser's error.
       #expect(error.kind == .syntax, "\(path): \(error)")
-      #expect(throws: PQError.self) { try Parser.parse(Source(name: path, text: text)) }
+      #expect(throws: PQError.self) {
+        try LargeStack.run { () throws(PQError) in try Parser.parse(Source(name: path, text: text)) }
+      }
       return
     }
     #expect(try CodeFormatter.format(once, name: path) == once)

@@ -190,6 +190,25 @@ import Testing
     #expect(!(try show("rank(platforms, \"mau\")", pq)).contains("note"))
   }
 
+  /// Charts draw a margin as an error bar, in text (shaded from the low end to the high end)
+  /// and in SVG (a line with end caps); a chart without margins is drawn as before.
+  @Test func chartsDrawErrorBars() throws {
+    let (pq, _) = makeInterpreter()
+    let text = try show("chart([{name: \"A\", v: 59% ± 3pp}, {name: \"C\", v: 40%}], \"v\")", pq)
+    let lines = text.split(separator: "\n").map(String.init)
+    let bar = try #require(lines.first { $0.hasPrefix("A ") })
+    // 56% to 62% of a scale whose end is 62%: the shading starts 56/62 of the way along.
+    let solid = bar.filter { $0 == "█" }.count
+    let shaded = bar.filter { $0 == "▒" }.count
+    #expect(shaded > 0 && solid > 0, "\(bar)")
+    #expect(abs(Double(solid) / Double(solid + shaded) - 56.0 / 62.0) < 0.03, "\(bar)")
+    #expect(text.contains("(▒: the margin of error, from its low end to its high end)"))
+    let svg = try show("svg(chart([{name: \"A\", v: 59% ± 3pp}, {name: \"C\", v: 40%}], \"v\"))", pq)
+    #expect(svg.split(separator: "\n").filter { $0.contains("class=\"error-bar\"") }.count == 1, "\(svg)")
+    let plain = try show("chart([{name: \"A\", v: 59%}, {name: \"C\", v: 40%}], \"v\")", pq)
+    #expect(!plain.contains("▒") && !plain.contains("margin"))
+  }
+
   /// Margins and confidences survive save and load, in CSV (one figure a row) and JSON (any
   /// figure, computed values and plain numbers too).
   @Test func marginsSurviveSaveAndLoad() throws {
@@ -240,10 +259,16 @@ import Testing
       #expect(try pq.evaluate("load(\"\(folder)/typed.json\")[0].\(field)").inline == shown, "\(field)")
     }
     #expect(try pq.evaluate("load(\"\(folder)/typed.csv\")[0].v").inline == "59% ± 3 pp")
-    // A wide row cannot hold several figures' margins: refused, not dropped.
+    // Margins without a stated confidence are written as the ranges they describe, any number
+    // of them in a row, and read back as they were.
+    _ = try pq.evaluate("save([{name: \"a\", m: 5 ± 1, n: 600K..700K}], \"\(folder)/typed.csv\")")
+    #expect(try pq.evaluate("load(\"\(folder)/typed.csv\")[0].m").inline == "5 ± 1")
+    #expect(try pq.evaluate("load(\"\(folder)/typed.csv\")[0].n").inline == "650K ± 50K")
+    // A wide row cannot hold several margins with confidences: refused, not dropped.
     do {
       _ = try pq.evaluate(
-        "save([{name: \"a\", m: 5 ± 1, n: 6 ± 1}], \"\(folder)/typed.csv\")")
+        "save([{name: \"a\", m: figure(5, margin: 1, confidence: 95%), n: figure(6, margin: 1, confidence: 95%)}], \"\(folder)/typed.csv\")"
+      )
       Issue.record("a row of two margins was saved as CSV")
     } catch {
       #expect(error.message.contains("a CSV row holds one margin of error"), "\(error.message)")

@@ -74,10 +74,35 @@ import Testing
 
   static var host: String { buildFolder + "pq-embed-example" }
 
+  /// Runs `argv` under a small Python parent that reports the child's peak memory: `wait4` on a
+  /// child forked from the test runner would count the runner's pages the child shared between
+  /// fork and exec (hundreds of MB while the suite runs in parallel). A child killed by a signal
+  /// kills the parent with the same signal, so `run` still sees it.
+  static func measured(_ argv: [String]) -> ProcessResult {
+    let parent = [
+      "import os, resource, subprocess, sys",
+      "r = subprocess.run(sys.argv[1:])",
+      "sys.stderr.write('peak-kib %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+      "sys.stderr.flush()",
+      "if r.returncode < 0: os.kill(os.getpid(), -r.returncode)",
+      "sys.exit(r.returncode)",
+    ].joined(separator: "\n")
+    var result = run(
+      ["/usr/bin/python3", "-c", parent] + argv, stdin: nil, directory: "/tmp", environment: [:], seconds: 120)
+    let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+    if let line = lines.last(where: { $0.hasPrefix("peak-kib ") }), let kib = Int(line.dropFirst(9)) {
+      result.peakKilobytes = kib
+      result.stderr = lines.filter { !$0.hasPrefix("peak-kib ") }.joined(separator: "\n")
+    } else {
+      Issue.record("no peak memory reported: \(result.stderr)")
+    }
+    return result
+  }
+
   @Test(arguments: formulas.indices)
   func aHostileFormulaIsRefusedWithoutHarm(_ index: Int) {
     let (formula, reasons) = Self.formulas[index]
-    let result = run([Self.host, formula], stdin: nil, directory: "/tmp", environment: [:], seconds: 120)
+    let result = Self.measured([Self.host, formula])
     // `run` records a signal death or a hang as a failure of its own.
     #expect(result.status == 0, "\(formula): \(result.stderr)")
     let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(formula.prefix(30)) } ?? ""
@@ -91,11 +116,10 @@ import Testing
       #expect(reasons.contains { line.contains("[limit: \($0)]") }, "\(formula): \(line)")
     }
     // The host keeps within the 64 MiB budget, with a margin for the process itself (the
-    // data, the runtime; an address-sanitizer build's shadow memory) and for what `wait4`
-    // counts besides: the test runner's pages the child shared between fork and exec (up to
-    // 140 MB while the suite runs in parallel). Measured alone (`/usr/bin/time -f %M`), the
-    // worst formula here peaks at 82 MB in a debug build.
-    let margin = getenv("ASAN_OPTIONS") != nil ? 1_500_000 : 200_000
+    // data, the runtime, about 20 MB; the measuring parent's pages, about 10 MB; an
+    // address-sanitizer build's shadow memory). The worst formula here peaks at 82 MB in a
+    // debug build.
+    let margin = getenv("ASAN_OPTIONS") != nil ? 1_500_000 : 48_000
     #expect(result.peakKilobytes < 64 * 1024 + margin, "\(formula): \(result.peakKilobytes) KiB")
   }
 }

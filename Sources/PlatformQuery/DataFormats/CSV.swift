@@ -202,9 +202,10 @@ extension DataFile {
           // …and each field's description, its definition.
           let shared = figureOrigin(
             origin, definition: package?.fields[field]?.description, cache: &origins, made: &made)
+          // A range cell (`600K..700K`) carries its own margin.
           pairs[index].1 = rowFigure(
             pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
-            margin: margin)
+            margin: Margin.of(pairs[index].1) ?? margin)
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -386,6 +387,31 @@ extension DataFile {
   /// One cell. `headed` says the unit was written in the header (`share (%)`), which is the only
   /// way a bare number in a percent column is read as a percentage: `57` under `news_share` could
   /// be 57% or 0.57 as a fraction, so it is an error rather than a guess.
+  /// The two ends of a range cell (`600K..700K`, `$1M..$2M`, `55%..61%`): text that starts as
+  /// a number does and has `..` once between two non-empty ends; nil for any other text.
+  static func intervalEnds(_ text: String) -> (String, String)? {
+    let bytes = Array(text.utf8)
+    guard let first = bytes.first,
+      (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "$")
+        || first == UInt8(ascii: "-")
+    else { return nil }
+    var found: Int?
+    var index = 0
+    while index + 1 < bytes.count {
+      if bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: ".") {
+        guard found == nil else { return nil }
+        found = index
+        index += 2
+        continue
+      }
+      index += 1
+    }
+    guard let found, found > 0, found + 2 < bytes.count else { return nil }
+    return (
+      String(decoding: bytes[..<found], as: UTF8.self), String(decoding: bytes[(found + 2)...], as: UTF8.self)
+    )
+  }
+
   static func cell(
     _ raw: String, unit: Unit?, headed: Bool = false, column: String, source: Source, offset: Int
   ) throws(PQError) -> Value {
@@ -393,6 +419,19 @@ extension DataFile {
     if text.isEmpty { return .nil }
     if text == "true" { return .bool(true) }
     if text == "false" { return .bool(false) }
+    // A range a source states (`600K..700K`): its midpoint, with half its width as the margin.
+    if let (low, high) = intervalEnds(text) {
+      let lowValue = try cell(low, unit: unit, headed: headed, column: column, source: source, offset: offset)
+      let highValue = try cell(
+        high, unit: unit, headed: headed, column: column, source: source, offset: offset)
+      do throws(PQError) {
+        return try Margin.interval(lowValue, highValue)
+      } catch {
+        throw PQError(
+          .runtime, "'\(text)' in column '\(column)': " + error.message, source: source,
+          span: Span(start: offset, end: offset + raw.utf8.count), notes: error.notes)
+      }
+    }
     // A code with a leading zero (a ZIP code, `08123`) is text, not the number 8123.
     guard !Literal.looksLikeCode(text), let number = Literal.parse(text) else {
       if unit != nil {
@@ -483,17 +522,23 @@ extension DataFile {
     }
     var units: [String: Unit] = [:]
     var rowProvenance: [[String: String]] = []
+    var rowRanges: [Set<String>] = []
     for (index, item) in items.enumerated() {
       guard case .record(let record) = item else { continue }
       var shared: [String: String]?
       var uncertain: [String] = []
+      var ranges: Set<String> = []
       let hasOwnColumns = record.keys.contains { csvProvenanceColumns.contains($0) }
+      // A row with provenance columns of its own, as loaded, keeps its `margin` cell.
+      let ownMargin = hasOwnColumns && record["margin"] != nil
       for (column, value) in record.pairs {
         if value.numericValue != nil, !value.unit.isNone { units[column] = value.unit }
-        if Margin.of(value) != nil { uncertain.append(column) }
-        // A margin has a column only beside the one figure it belongs to (a row with provenance
-        // columns of its own, as loaded, keeps its `margin` cell).
-        let ownMargin = hasOwnColumns && record["margin"] != nil
+        // A margin without a stated confidence is written as the range it describes
+        // (`600K..700K`), in its own cell; one with a confidence needs the margin columns.
+        if let margin = Margin.of(value), !ownMargin {
+          if margin.confidence == nil { ranges.insert(column) } else { uncertain.append(column) }
+        }
+        // A margin has a column only beside the one figure it belongs to.
         if !uncertain.isEmpty, !ownMargin,
           hasOwnColumns || record.pairs.filter({ $0.1.numericValue != nil }).count > 1
         {
@@ -505,8 +550,10 @@ extension DataFile {
             ])
         }
         guard let provenance = value.provenance, !hasOwnColumns else {
-          // A number typed with a margin (`59% ± 3pp`): no source, but its margin is kept.
-          if let margin = Margin.of(value) { shared = marginCells(margin, unit: value.unit) }
+          // A number typed with a margin and a confidence: no source, but its margin is kept.
+          if let margin = Margin.of(value), !ranges.contains(column), !ownMargin {
+            shared = marginCells(margin, unit: value.unit)
+          }
           continue
         }
         let label = record["name"].map { "\($0.text)'s \(column)" } ?? "row \(index + 1)'s \(column)"
@@ -516,7 +563,11 @@ extension DataFile {
             "a CSV file cannot hold where \(label) came from: it is computed (\(provenance.expression))",
             notes: ["save as .json, which keeps every input's source, or keep value(…) only, on purpose"])
         }
-        let cells = provenanceCells(provenance.figureList[0])
+        var cells = provenanceCells(provenance.figureList[0])
+        if ranges.contains(column) || ownMargin {
+          cells["margin"] = nil
+          cells["confidence"] = nil
+        }
         if let shared, shared != cells {
           throw PQError(
             .runtime,
@@ -528,6 +579,7 @@ extension DataFile {
         shared = cells
       }
       rowProvenance.append(shared ?? [:])
+      rowRanges.append(ranges)
     }
     let extra = csvProvenanceColumns.filter { key in
       !columns.contains(key) && rowProvenance.contains { $0[key] != nil }
@@ -544,13 +596,27 @@ extension DataFile {
     for item in items {
       guard case .record(let record) = item else { continue }
       let cells =
-        columns.map { escape(cellText(record[$0] ?? .nil)) }
+        columns.map { column in
+          let value = record[column] ?? .nil
+          if rowRanges[row].contains(column), let margin = Margin.of(value) {
+            return escape(rangeText(value, margin))
+          }
+          return escape(cellText(value))
+        }
         + extra.map { escape(rowProvenance[row][$0] ?? "") }
       // A row of one empty cell is written `""`, or it would read back as a blank line.
       lines.append(cells == [""] ? "\"\"" : cells.joined(separator: ","))
       row += 1
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A number with a margin as the range it describes: `600000..700000`, `56%..62%`.
+  static func rangeText(_ value: Value, _ margin: Margin) -> String {
+    let number = value.numericValue ?? 0
+    let low = (try? Arithmetic.plain(.subtract, number, margin.halfWidth)) ?? number - margin.halfWidth
+    let high = (try? Arithmetic.plain(.add, number, margin.halfWidth)) ?? number + margin.halfWidth
+    return cellText(Value.make(low, value.unit, nil)) + ".." + cellText(Value.make(high, value.unit, nil))
   }
 
   static func cellText(_ value: Value) -> String {

@@ -11,6 +11,46 @@ enum BarChart {
     var label: String
     var value: Double?
     var shown: String
+    /// The half-width of the value's margin of error, drawn as an error bar.
+    var margin: Double? = nil
+  }
+
+  /// The ends of each bar's error bar as fractions of the full width (nil without a margin),
+  /// on the scale `fractions` uses.
+  static func errorBars(_ bars: [Bar], logarithmic: Bool) -> [(low: Double, high: Double)?] {
+    let scale = Scale(bars, logarithmic: logarithmic)
+    return bars.map { bar in
+      guard let value = bar.value, let margin = bar.margin, margin > 0 else { return nil }
+      return (scale.fraction(value - margin), scale.fraction(value + margin))
+    }
+  }
+
+  /// Where a value lies along the bars: of the largest value (or the largest end of an error
+  /// bar, so that every error bar fits), or on a log scale of the decades from one below the
+  /// smallest value.
+  struct Scale {
+    let logarithmic: Bool
+    let maximum: Double
+    let floorExponent: Double
+    let ceilingExponent: Double
+
+    init(_ bars: [Bar], logarithmic: Bool) {
+      self.logarithmic = logarithmic
+      let positive = bars.compactMap(\.value).filter { $0 > 0 }
+      maximum = bars.compactMap { bar in bar.value.map { $0 + (bar.margin ?? 0) } }.max() ?? 0
+      let bottom = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
+      floorExponent = bottom
+      let top = bars.compactMap { bar in bar.value.map { $0 + (bar.margin ?? 0) } }.filter { $0 > 0 }.max()
+      ceilingExponent = top.map { max(log10($0).rounded(.up), bottom + 1) } ?? 1
+    }
+
+    func fraction(_ value: Double) -> Double {
+      let fraction =
+        logarithmic
+        ? (value > 0 ? (log10(value) - floorExponent) / (ceilingExponent - floorExponent) : 0)
+        : (maximum > 0 ? max(0, value) / maximum : 0)
+      return min(1, max(0, fraction))
+    }
   }
 
   /// Draws bars scaled to fit `width` columns; on a log scale, bar length follows the order of
@@ -19,11 +59,8 @@ enum BarChart {
     let labelWidth = min(24, bars.map(\.label.displayWidth).max() ?? 0)
     let valueWidth = bars.map(\.shown.displayWidth).max() ?? 0
     var barWidth = max(10, width - labelWidth - valueWidth - 4)
-    let positive = bars.compactMap(\.value).filter { $0 > 0 }
-    let maximum = bars.compactMap(\.value).max() ?? 0
-    let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
-    let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
-    let decades = max(1, Int(ceilingExponent - floorExponent))
+    let scale = Scale(bars, logarithmic: logarithmic)
+    let decades = max(1, Int(scale.ceilingExponent - scale.floorExponent))
     if logarithmic {
       // A whole number of columns per decade, so that the legend states the scale exactly.
       barWidth = max(decades, barWidth / decades * decades)
@@ -35,15 +72,21 @@ enum BarChart {
         lines.append("\(label)  (no figure)")
         continue
       }
-      var fraction: Double
-      if logarithmic {
-        fraction = value > 0 ? (log10(value) - floorExponent) / (ceilingExponent - floorExponent) : 0
-      } else {
-        fraction = maximum > 0 ? max(0, value) / maximum : 0
+      var drawn = draw(scale.fraction(value) * Double(barWidth), unicode: unicode)
+      // An error bar: the columns from the low end to the high end of the margin shaded (`▒`,
+      // `~` in ASCII), the bar solid up to the low end.
+      if let margin = bar.margin, margin > 0 {
+        let low = Int((scale.fraction(value - margin) * Double(barWidth)).rounded())
+        let high = max(low + 1, Int((scale.fraction(value + margin) * Double(barWidth)).rounded()))
+        drawn =
+          String(repeating: unicode ? "█" : "#", count: low)
+          + String(repeating: unicode ? "▒" : "~", count: high - low)
       }
-      fraction = min(1, max(0, fraction))
-      let drawn = draw(fraction * Double(barWidth), unicode: unicode)
       lines.append("\(label)  \(drawn.padding(barWidth))  \(bar.shown)")
+    }
+    if bars.contains(where: { ($0.margin ?? 0) > 0 }) {
+      lines.append(
+        "(\(unicode ? "▒" : "~"): the margin of error, from its low end to its high end)")
     }
     if logarithmic {
       let perDecade = barWidth / decades
@@ -56,27 +99,15 @@ enum BarChart {
   /// The decades a log scale spans: from one below the smallest positive figure to the one
   /// above the largest.
   static func decades(_ bars: [Bar]) -> Int {
-    let positive = bars.compactMap(\.value).filter { $0 > 0 }
-    let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
-    let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
-    return max(1, Int(ceilingExponent - floorExponent))
+    let scale = Scale(bars, logarithmic: true)
+    return max(1, Int(scale.ceilingExponent - scale.floorExponent))
   }
 
-  /// Each bar's length as a fraction of the full width (nil for a bar without a figure): of the
-  /// largest value, or on a log scale of the decades from one below the smallest value.
+  /// Each bar's length as a fraction of the full width (nil for a bar without a figure), on
+  /// the chart's `Scale`.
   static func fractions(_ bars: [Bar], logarithmic: Bool) -> [Double?] {
-    let positive = bars.compactMap(\.value).filter { $0 > 0 }
-    let maximum = bars.compactMap(\.value).max() ?? 0
-    let floorExponent = positive.min().map { log10($0).rounded(.down) - 1 } ?? 0
-    let ceilingExponent = positive.max().map { max(log10($0).rounded(.up), floorExponent + 1) } ?? 1
-    return bars.map { bar in
-      guard let value = bar.value else { return nil }
-      let fraction =
-        logarithmic
-        ? (value > 0 ? (log10(value) - floorExponent) / (ceilingExponent - floorExponent) : 0)
-        : (maximum > 0 ? max(0, value) / maximum : 0)
-      return min(1, max(0, fraction))
-    }
+    let scale = Scale(bars, logarithmic: logarithmic)
+    return bars.map { bar in bar.value.map(scale.fraction) }
   }
 
   static func draw(_ length: Double, unicode: Bool) -> String {

@@ -32,7 +32,7 @@ enum Chart {
         bars.append(
           BarChart.Bar(
             label: bar["label"]?.text ?? "", value: value.numericValue,
-            shown: value.numericValue == nil ? "" : text))
+            shown: value.numericValue == nil ? "" : text, margin: Margin.of(value)?.halfWidth))
       }
     }
     var sources: [String] = []

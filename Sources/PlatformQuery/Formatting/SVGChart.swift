@@ -20,6 +20,7 @@ enum SVGChart {
   ) -> String {
 
     let fractions = BarChart.fractions(bars, logarithmic: logarithmic)
+    let errorBars = BarChart.errorBars(bars, logarithmic: logarithmic)
     let notes = footnotes.flatMap { wrapped($0, columns: 110) }
     let height = top + Double(bars.count) * rowHeight + 16 + Double(notes.count) * 16 + 12
     var out = ""
@@ -49,7 +50,20 @@ enum SVGChart {
       let length = max(fraction * plotWidth, fraction > 0 ? 1 : 0)
       out += "  <rect class=\"bar\" x=\"\(px(labelWidth + 10))\" y=\"\(px(y))\" width=\"\(px(length))\" "
       out += "height=\"\(px(barHeight))\" fill=\"\(barColour)\"/>\n"
-      out += "  <text x=\"\(px(labelWidth + 16 + length))\" y=\"\(textY)\" font-size=\"13\" fill=\"#222222\">"
+      // An error bar: a line from the margin's low end to its high end, with end caps.
+      var labelX = labelWidth + 16 + length
+      if let (low, high) = errorBars[index] {
+        let (x1, x2, middle) = (
+          labelWidth + 10 + low * plotWidth, labelWidth + 10 + high * plotWidth, y + barHeight / 2
+        )
+        out += "  <g class=\"error-bar\" stroke=\"#111111\" stroke-width=\"1.5\">"
+        out += "<line x1=\"\(px(x1))\" y1=\"\(px(middle))\" x2=\"\(px(x2))\" y2=\"\(px(middle))\"/>"
+        out += "<line x1=\"\(px(x1))\" y1=\"\(px(middle - 6))\" x2=\"\(px(x1))\" y2=\"\(px(middle + 6))\"/>"
+        out +=
+          "<line x1=\"\(px(x2))\" y1=\"\(px(middle - 6))\" x2=\"\(px(x2))\" y2=\"\(px(middle + 6))\"/></g>\n"
+        labelX = max(labelX, x2 + 6)
+      }
+      out += "  <text x=\"\(px(labelX))\" y=\"\(textY)\" font-size=\"13\" fill=\"#222222\">"
       out += "\(escape(bar.shown))</text>\n"
     }
     var y = top + Double(bars.count) * rowHeight + 16

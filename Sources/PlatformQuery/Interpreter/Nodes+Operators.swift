@@ -337,15 +337,18 @@ final class NilTestNode: Node {
   }
 }
 
-/// `value ± margin` (also `+-`): the value with a margin of error (`Margin.attach`).
+/// `value ± margin` (also `+-`): the value with a margin of error (`Margin.attach`); with
+/// `interval`, `low..high`: the midpoint with half the width (`Margin.interval`).
 final class MarginNode: Node {
   let value: Node
   let margin: Node
+  let interval: Bool
   let operatorSpan: Span
 
-  init(_ value: Node, _ margin: Node, operatorSpan: Span, span: Span) {
+  init(_ value: Node, _ margin: Node, interval: Bool = false, operatorSpan: Span, span: Span) {
     self.value = value
     self.margin = margin
+    self.interval = interval
     self.operatorSpan = operatorSpan
     super.init(span: span)
   }
@@ -354,6 +357,7 @@ final class MarginNode: Node {
     let number = try value.evaluate(runtime)
     let width = try margin.evaluate(runtime)
     do {
+      if interval { return try Margin.interval(number, width) }
       return try Margin.attach(width, to: number)
     } catch {
       var error = error

@@ -37,6 +37,8 @@ enum Symbol: String, Sendable, CaseIterable {
   case slashAssign = "/="
   /// `±` (also written `+-`): a figure's margin of error, `59% ± 3pp`.
   case plusMinus = "±"
+  /// `..`: an interval, `600K..700K` (its midpoint with half its width as the margin).
+  case dotDot = ".."
 
   /// The symbol that starts with `byte` (followed by `next`, 0 at the end), and how many
   /// bytes it takes; nil when none does. Integers are compared, no string is made.
@@ -53,7 +55,7 @@ enum Symbol: String, Sendable, CaseIterable {
     case UInt8(ascii: "{"): return (.leftBrace, 1)
     case UInt8(ascii: "}"): return (.rightBrace, 1)
     case UInt8(ascii: ","): return (.comma, 1)
-    case UInt8(ascii: "."): return (.dot, 1)
+    case UInt8(ascii: "."): return either(.dotDot, after: ".", .dot)
     case UInt8(ascii: ":"): return (.colon, 1)
     case UInt8(ascii: ";"): return (.semicolon, 1)
     case UInt8(ascii: "^"): return (.caret, 1)

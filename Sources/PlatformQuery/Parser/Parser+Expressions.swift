@@ -90,19 +90,21 @@ extension Parser {
     }
   }
 
-  /// margin := additive (('±' | '+-') additive)?: `59% ± 3pp`, `x.mau - 1M ± 2M`.
+  /// margin := additive (('±' | '+-' | '..') additive)?: `59% ± 3pp`, `x.mau - 1M ± 2M`,
+  /// `600K..700K`.
   mutating func parseMargin() throws(PQError) -> Expr {
     let left = try parseAdditive()
-    guard check(.plusMinus) else { return left }
+    let op: BinaryOperator
+    if check(.plusMinus) { op = .margin } else if check(.dotDot) { op = .interval } else { return left }
     let operatorSpan = advance().span
     let right = try parseAdditive()
-    if check(.plusMinus) {
+    if check(.plusMinus) || check(.dotDot) {
       throw error(
         "a figure has one margin of error", current.span,
         notes: ["write 'a ± m' once; margins of sums and differences are combined for you"])
     }
     return Expr(
-      kind: .binary(.margin, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
+      kind: .binary(op, left, right, operatorSpan: operatorSpan), span: left.span.joined(right.span))
   }
 
   /// additive := multiplicative (('+' | '-') multiplicative)*

@@ -51,8 +51,9 @@ extension Resolver {
       if op == .equal || op == .notEqual, case .nilLiteral = left.kind {
         return NilTestNode(resolve(right), negated: op == .notEqual, span: span)
       }
-      if op == .margin {
-        return MarginNode(resolve(left), resolve(right), operatorSpan: operatorSpan, span: span)
+      if op == .margin || op == .interval {
+        return MarginNode(
+          resolve(left), resolve(right), interval: op == .interval, operatorSpan: operatorSpan, span: span)
       }
       let node = BinaryNode(op, resolve(left), resolve(right), operatorSpan: operatorSpan, span: span)
       if let local = node.left as? LocalGetNode, let constant = node.right as? ConstantNode,

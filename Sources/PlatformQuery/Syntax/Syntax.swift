@@ -10,6 +10,8 @@ enum BinaryOperator: String, Sendable {
   case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
   /// `value ± margin`: the value with a margin of error.
   case margin = "±"
+  /// `low..high`: the interval's midpoint, with half its width as the margin of error.
+  case interval = ".."
 
   var isComparison: Bool {
     switch self {
@@ -22,7 +24,7 @@ enum BinaryOperator: String, Sendable {
   var precedence: Int {
     switch self {
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 1
-    case .margin: return 1
+    case .margin, .interval: return 1
     case .add, .subtract: return 2
     case .multiply, .divide, .remainder: return 3
     case .power: return 5

@@ -97,7 +97,7 @@ enum Arithmetic {
       return try finite(result, op, a, b)
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
       return op.compare(a, b) == true ? 1 : 0
-    case .margin:
+    case .margin, .interval:
       // Made by `MarginNode`, never by plain arithmetic.
       throw PQError(.runtime, "a margin of error goes with a quantity: write 59% ± 3pp")
     }

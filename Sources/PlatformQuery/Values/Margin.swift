@@ -181,3 +181,38 @@ extension Margin {
     return Value.make(number, unit, provenance.adding([typed]), margin: margin)
   }
 }
+
+extension Margin {
+  /// `low..high`: an interval given as its ends (`600K..700K`, a range a source states) read as
+  /// its midpoint with half its width as the margin, confidence not stated. The ends are in one
+  /// unit, the low end first; ends with sources or margins of their own are refused (an interval
+  /// of figures is no figure).
+  static func interval(_ low: Value, _ high: Value) throws(PQError) -> Value {
+    guard let a = low.numericValue, let b = high.numericValue else {
+      let bad = low.numericValue == nil ? low : high
+      throw PQError(.runtime, "an interval is written with two numbers, not \(Arithmetic.describe(bad))")
+    }
+    guard Arithmetic.additiveUnit(.subtract, low.unit, high.unit) != nil, low.unit == high.unit else {
+      throw PQError(
+        .runtime, "the ends of an interval are in one unit, not \(low.unit) and \(high.unit)",
+        notes: ["write both ends the same way: 600K..700K, 55%..61%"])
+    }
+    guard a <= b else {
+      throw PQError(
+        .runtime,
+        "an interval is written low end first: \(high.inline)..\(low.inline), not \(low.inline)..\(high.inline)"
+      )
+    }
+    if low.sourcedMeasure != nil || high.sourcedMeasure != nil || of(low) != nil || of(high) != nil {
+      throw PQError(
+        .runtime, "an interval is written with typed numbers",
+        notes: [
+          "for a figure with a source and a range, use figure(midpoint, margin: half the width, source: …)"
+        ])
+    }
+    // Sum and difference as `+` and `-` make them (decimal, as written), halved exactly.
+    let sum = (try? Arithmetic.plain(.add, a, b)) ?? a + b
+    let width = (try? Arithmetic.plain(.subtract, b, a)) ?? b - a
+    return Value.make(sum / 2, low.unit, nil, margin: Margin(halfWidth: width / 2))
+  }
+}

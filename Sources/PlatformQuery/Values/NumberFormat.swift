@@ -340,9 +340,13 @@ enum NumberFormat {
   /// A quantity with its margin of error, when it has one: `59% ± 3 pp`, `2 pp ± 4.2 pp`,
   /// `70.4M users ± 2M users`, `1.04 ± 0.07`.
   static func quantity(_ value: Double, _ unit: Unit, margin: Margin?, digits: Int = 3) -> String {
-    let shown = quantity(value, unit, digits: digits)
-    guard let margin else { return shown }
-    return shown + " ± " + margin.shown(in: unit)
+    guard let margin else { return quantity(value, unit, digits: digits) }
+    // A count names its unit once: `650K ± 50K users`, not `650K users ± 50K users`.
+    if !unit.factors.isEmpty, !unit.isMoney, unit.factors.allSatisfy({ $0.power > 0 }) {
+      return compact(value, digits: digits) + " ± " + compact(margin.halfWidth, digits: 2) + " "
+        + unit.name(plural: true)
+    }
+    return quantity(value, unit, digits: digits) + " ± " + margin.shown(in: unit)
   }
 
   /// A quantity in its unit: `70.4M users`, `$2.6M`, `57%`, `2 pp`, `$2.84 per user`.
