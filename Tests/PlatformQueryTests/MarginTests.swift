@@ -255,6 +255,15 @@ import Testing
         #expect(margin.confidence == confidence, "\(name)")
       }
     }
+    // A Data Package beside the file: its margin and confidence columns read as without one.
+    let descriptor = fopen(folder + "/datapackage.json", "w")
+    fputs(
+      "{\"name\": \"m\", \"resources\": [{\"name\": \"in\", \"path\": \"in.csv\", \"schema\": {\"fields\": [{\"name\": \"name\"}, {\"name\": \"metric\"}, {\"name\": \"value\"}, {\"name\": \"source\"}, {\"name\": \"period\"}, {\"name\": \"margin\", \"description\": \"margin of error\"}, {\"name\": \"confidence\"}]}}]}",
+      descriptor)
+    fclose(descriptor)
+    defer { unlink(folder + "/datapackage.json") }
+    #expect(try pq.evaluate("load(\"\(folder)/in.csv\")[0].value").inline == "59% ± 3 pp")
+    #expect(Margin.of(try pq.evaluate("load(\"\(folder)/in.csv\")[0].value"))?.confidence == 0.95)
     for (field, shown) in [("v", "59% ± 3 pp"), ("w", "100 ± 3"), ("c", "9 pp ± 3.2 pp")] {
       #expect(try pq.evaluate("load(\"\(folder)/typed.json\")[0].\(field)").inline == shown, "\(field)")
     }

@@ -199,4 +199,26 @@ import Testing
     #expect(result.stdout == "\u{FFFD} é → 🙂 7\n")
   }
 
+  /// Margins of error through the release command: the judgement of `compare`, `--json`, a
+  /// script with `±` and `..` that `--check` accepts, and a refusal with its suggestion.
+  @Test func marginsThroughTheCommand() {
+    let figures =
+      "figure(59%, source: \"S\", period: \"2024\", margin: 3pp, confidence: 95%), figure(57%, source: \"S\", period: \"2024\", margin: 3pp, confidence: 95%)"
+    let compared = runPQ(["-e", "compare(\(figures))"])
+    #expect(compared.status == 0, "\(compared.stderr)")
+    #expect(compared.stdout.contains("2 pp ± 4.2 pp"), "\(compared.stdout)")
+    #expect(
+      compared.stdout.contains(
+        "within the margin of error (±4.2 pp at 95% confidence): not a meaningful difference"),
+      "\(compared.stdout)")
+    let json = runPQ(["-e", "59% ± 3pp", "--json"])
+    #expect(json.stdout == "{\"value\": 59, \"unit\": \"%\", \"margin\": 3}\n", "\(json.stdout)")
+    let checked = runPQ(["--check", "-"], stdin: "let a = 59% ± 3pp\nlet b = 600K..700K\nprint(a, b)\n")
+    #expect(checked.status == 0, "\(checked.stderr)")
+    let refused = runPQ(["-e", "59% ± 3%"])
+    #expect(refused.status == 1)
+    #expect(
+      refused.stderr.contains("note: write 59% ± 3pp: ± 3% could mean 3 points or 3% of 59%"),
+      "\(refused.stderr)")
+  }
 }

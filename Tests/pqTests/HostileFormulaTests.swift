@@ -88,7 +88,8 @@ import Testing
       "sys.exit(r.returncode)",
     ].joined(separator: "\n")
     var result = run(
-      ["/usr/bin/python3", "-c", parent] + argv, stdin: nil, directory: "/tmp", environment: [:], seconds: 120)
+      ["/usr/bin/python3", "-c", parent] + argv, stdin: nil, directory: "/tmp", environment: [:], seconds: 120
+    )
     let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
     if let line = lines.last(where: { $0.hasPrefix("peak-kib ") }), let kib = Int(line.dropFirst(9)) {
       result.peakKilobytes = kib

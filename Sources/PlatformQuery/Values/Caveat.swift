@@ -623,15 +623,15 @@ extension CaveatRules {
     let unsourced = values.filter { $0.numericValue != nil && $0.inputFigures.isEmpty }
     if !unsourced.isEmpty {
       let n = unsourced.count
+      // "none of the 3 values has no source" said the opposite of what it meant.
       let which =
         n == values.count
-        ? (n == 1 ? "the value has" : "none of the \(n) values has")
-        : "\(n) of the \(values.count) values \(n == 1 ? "has" : "have")"
+        ? (n == 1 ? "the value has no source" : "none of the \(n) values has a source")
+        : "\(n) of the \(values.count) values \(n == 1 ? "has" : "have") no source"
       result.append(
         Caveat(
           .source, subjects: unsourced.map(\.inline),
-          text:
-            "\(which) no source, so nothing can be said about \(n == 1 ? "its" : "their") period or definition"
+          text: "\(which), so nothing can be said about \(n == 1 ? "its" : "their") period or definition"
         ))
     }
     for caveat in across(values) { Caveat.add(caveat, to: &result) }
