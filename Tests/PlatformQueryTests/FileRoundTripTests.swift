@@ -131,12 +131,12 @@ import Testing
   @Test func loadedRecordsShowAndSaveTheirOwnColumns() throws {
     let dir = folder()
     let (pq, _) = makeInterpreter(files: .folders([dir]))
-    let csv = "name,news_share,month,source\nX,12%,2024-10,Pew Research\n"
+    let csv = "name,news_share,wave,source\nX,12%,2024-10,Pew Research\n"
     try FileSystem.writeAtomically("\(dir)/own.csv", Array(csv.utf8))
     let shown = try pq.evaluate("load(\"\(dir)/own.csv\")").description
     #expect(
       shown
-        == "name  news_share  month    source\n────  ──────────  ───────  ────────────\nX            12%  2024-10  Pew Research"
+        == "name  news_share  wave     source\n────  ──────────  ───────  ────────────\nX            12%  2024-10  Pew Research"
     )
     _ = try pq.evaluate("save(load(\"\(dir)/own.csv\"), \"\(dir)/again.csv\")")
     #expect(String(decoding: try FileSystem.read("\(dir)/again.csv"), as: UTF8.self) == csv)

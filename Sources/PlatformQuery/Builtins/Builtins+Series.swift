@@ -37,11 +37,34 @@ extension Builtins {
       found.append((span.firstDay, span.lastDay, value))
     }
     guard !found.isEmpty else {
-      throw arguments.failure(
-        "no row has a figure for \(platform)'s \(metric)",
-        notes: [
-          "series reads rows with a 'name' column and either a '\(metric)' column or 'metric' and 'value' columns"
-        ])
+      // What the rows do have: the platform's names and metrics, with the closest to the one
+      // asked for.
+      var names: [String] = []
+      var metrics: [String] = []
+      for row in rows {
+        guard case .record(let record) = row else { continue }
+        if case .string(let name)? = record["name"], !names.contains(name) { names.append(name) }
+        if case .string(let rowMetric)? = record["metric"] {
+          if !metrics.contains(rowMetric) { metrics.append(rowMetric) }
+        } else {
+          for (key, value) in record.pairs where value.numericValue != nil && !metrics.contains(key) {
+            metrics.append(key)
+          }
+        }
+      }
+      var notes: [String] = []
+      if !names.contains(where: { $0.lowercased() == platform.lowercased() }) {
+        notes += Suggestion.note(for: platform, in: names)
+        notes.append("names: " + names.prefix(12).joined(separator: ", ") + (names.count > 12 ? ", …" : ""))
+      } else {
+        notes += Suggestion.note(for: metric, in: metrics)
+        notes.append(
+          "metrics: " + metrics.prefix(12).joined(separator: ", ") + (metrics.count > 12 ? ", …" : ""))
+      }
+      notes.append(
+        "series reads rows with a 'name' column and either a '\(metric)' column or 'metric' and 'value' columns"
+      )
+      throw arguments.failure("no row has a figure for \(platform)'s \(metric)", notes: notes)
     }
     return found.sorted { ($0.start, $0.end) < ($1.start, $1.end) }.map(\.value)
   }

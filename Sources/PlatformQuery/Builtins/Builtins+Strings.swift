@@ -1,9 +1,16 @@
 extension Builtins {
   static let strings: [NativeFunction] = [
     NativeFunction(
-      "join(list, separator?)", doc: "The elements' text joined by the separator (\"\" by default).",
+      "join(list, separator?)", named: ["on", "keep"],
+      doc:
+        "The elements' text joined by the separator (\"\" by default). Given two lists of records, joins them by a field (on: \"name\"; keep: \"left\" keeps rows without a match): each figure keeps its own sources.",
       example: "join([\"a\", \"b\"], \", \")"
     ) { arguments throws(PQError) in
+      if case .list? = arguments.optional(1) { return try joinRecords(arguments) }
+      if !arguments.named.isEmpty {
+        throw arguments.failure(
+          "on: and keep: go with two lists of records, as in join(users, news, on: \"name\")")
+      }
       let separator = arguments.optional(1) == nil ? "" : try arguments.string(1)
       let items = try arguments.list(0)
       // The size is checked before the text is built, and the bytes are gathered in one buffer
@@ -273,5 +280,103 @@ extension Builtins {
     }
     pieces.append(String(decoding: bytes[start...], as: UTF8.self))
     return pieces
+  }
+}
+
+extension Builtins {
+  /// `join(a, b, on: "name", keep: "inner"|"left")`: each record of `a` with the fields of the
+  /// records of `b` whose `on` field matches (case and surrounding spaces aside), one row per
+  /// match; `keep: "left"` also keeps the rows of `a` without one, their `b` fields empty. A
+  /// field both sides have besides the key is kept from each, `b`'s with `_2` added. Each figure
+  /// keeps its own provenance. Names that did not match are reported in one line.
+  static func joinRecords(_ arguments: Arguments) throws(PQError) -> Value {
+    let left = try arguments.list(0)
+    let right = try arguments.list(1)
+    var key = "name"
+    if let given = arguments.named["on"] {
+      guard case .string(let text) = given, !text.isEmpty else {
+        throw arguments.failure("on: is the name of a field, as in on: \"name\"")
+      }
+      key = text
+    }
+    var keepsLeft = false
+    if let given = arguments.named["keep"] {
+      guard case .string(let word) = given, word == "left" || word == "inner" else {
+        throw arguments.failure(
+          "keep: is \"inner\" (rows that match, the default) or \"left\" (every row of the first list)")
+      }
+      keepsLeft = word == "left"
+    }
+    func records(_ items: [Value], _ position: Int, _ side: String) throws(PQError) -> [Record] {
+      var result: [Record] = []
+      for (index, item) in items.enumerated() {
+        guard case .record(let record) = item else {
+          throw arguments.error(
+            position, "row \(index) of the \(side) list is \(Arithmetic.describe(item)), not a record")
+        }
+        guard let value = record[key], !value.isNil else {
+          throw arguments.error(
+            position, "row \(index) of the \(side) list has no '\(key)'",
+            notes: ["fields: " + record.keys.joined(separator: ", ")])
+        }
+        result.append(record)
+      }
+      return result
+    }
+    let first = try records(left, 0, "first")
+    let second = try records(right, 1, "second")
+    func match(_ record: Record) -> String { (record[key]?.text ?? "").trimmingSpaces.lowercased() }
+    var byKey: [String: [Int]] = [:]
+    for (index, record) in second.enumerated() { byKey[match(record), default: []].append(index) }
+    // The second list's fields, in order, renamed where the first list has them too.
+    var secondKeys: [String] = []
+    for record in second {
+      for field in record.keys where field != key && !secondKeys.contains(field) { secondKeys.append(field) }
+    }
+    var firstKeys: [String] = []
+    for record in first {
+      for field in record.keys where !firstKeys.contains(field) { firstKeys.append(field) }
+    }
+    let renamed = secondKeys.map { firstKeys.contains($0) ? $0 + "_2" : $0 }
+    var rows: [Value] = []
+    var unmatchedFirst: [String] = []
+    var matchedKeys = Set<String>()
+    for record in first {
+      let found = byKey[match(record)] ?? []
+      if found.isEmpty {
+        unmatchedFirst.append(record[key]?.text ?? "")
+        guard keepsLeft else { continue }
+      }
+      for index in found.isEmpty ? [nil] : found.map(Optional.some) {
+        var pairs = firstKeys.map { ($0, record[$0] ?? .nil) }
+        for (field, name) in zip(secondKeys, renamed) {
+          pairs.append((name, index.flatMap { second[$0][field] } ?? .nil))
+        }
+        rows.append(.record(Record(pairs, kind: record.kind)))
+      }
+      if !found.isEmpty { matchedKeys.insert(match(record)) }
+    }
+    try arguments.runtime.reserve(rows.count, arguments.span)
+    var unmatchedSecond: [String] = []
+    for record in second where !matchedKeys.contains(match(record)) {
+      let name = record[key]?.text ?? ""
+      if !unmatchedSecond.contains(name) { unmatchedSecond.append(name) }
+    }
+    if !unmatchedFirst.isEmpty || !unmatchedSecond.isEmpty {
+      var parts: [String] = []
+      if !unmatchedFirst.isEmpty {
+        parts.append(
+          "only in the first list: " + unmatchedFirst.prefix(8).joined(separator: ", ")
+            + (unmatchedFirst.count > 8 ? " and \(unmatchedFirst.count - 8) more" : "")
+            + (keepsLeft ? " (kept, without the second list's fields)" : ""))
+      }
+      if !unmatchedSecond.isEmpty {
+        parts.append(
+          "only in the second: " + unmatchedSecond.prefix(8).joined(separator: ", ")
+            + (unmatchedSecond.count > 8 ? " and \(unmatchedSecond.count - 8) more" : ""))
+      }
+      arguments.runtime.output("join: \(key)s that did not match — " + parts.joined(separator: "; ") + "\n")
+    }
+    return .list(rows)
   }
 }

@@ -117,6 +117,15 @@ extension DataFile {
       units.append(unit)
       unitInHeader.append(headed)
     }
+    // The usual headers of downloaded tables read as pq's: `platform` as `name`; `date`,
+    // `year` or `month` as `period` (the first of them, when the file has no `name` or `period`
+    // of its own).
+    if !names.contains("name"), let index = names.firstIndex(of: "platform") { names[index] = "name" }
+    if !names.contains("period"),
+      let index = names.firstIndex(where: { ["date", "year", "month"].contains($0) })
+    {
+      names[index] = "period"
+    }
     var records: [Value] = []
     // Provenance columns (`source`, `period`, …) apply to the row's figures; a long-form file
     // (`name, metric, value`) has one figure a row, its metric named in a cell.
@@ -132,6 +141,12 @@ extension DataFile {
     let shape = Shape(keys: names)
     var origins = OriginCache(file: fileName(source.name))
     var rowNumber = -1
+    // Per column: whether it holds a number, and its first cell of text that is not one (with
+    // where it is): a column of numbers with `20 million` in one row is an error at that cell,
+    // not a text field that fails far away in `rank` or `sum`.
+    var holdsNumbers = [Bool](repeating: false, count: names.count)
+    var firstText: [(text: String, offset: Int)?] = Array(repeating: nil, count: names.count)
+    var markers: [(row: Int, column: Int)] = []
     while let row = try reader.next() {
       rowNumber += 1
       guard row.count == names.count else {
@@ -175,6 +190,19 @@ extension DataFile {
                 source: source, offset: offset)
           ))
       }
+      for (column, pair) in pairs.enumerated()
+      where !provenanceColumns.contains(column) && column != nameColumn && column != unitColumn
+        && column != metricColumn
+      {
+        switch pair.1 {
+        case .number, .quantity: holdsNumbers[column] = true
+        case .string(let text) where DataFile.missingMarkers.contains(text):
+          // `NA`, `n/a`, `-`: no figure, in a column of numbers (made empty below).
+          markers.append((rowNumber, column))
+        case .string(let text) where firstText[column] == nil: firstText[column] = (text, row[column].1)
+        default: break
+        }
+      }
       if !provenanceColumns.isEmpty || package != nil {
         let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
         var given: [String: (String, Int)] = [:]
@@ -211,8 +239,31 @@ extension DataFile {
       // Every row has the header's columns: one shape for the whole file.
       records.append(.record(Record(shape: shape, values: pairs.map(\.1))))
     }
+    // A marker of no figure (`NA`, `-`) in a column of numbers is an empty cell, as pandas
+    // reads it; in a column of text it stays text.
+    for (row, column) in markers where holdsNumbers[column] {
+      guard case .record(var record) = records[row] else { continue }
+      records[row] = .nil
+      record.values[column] = .nil
+      records[row] = .record(record)
+    }
+    for column in names.indices where holdsNumbers[column] {
+      guard let (text, offset) = firstText[column] else { continue }
+      throw PQError(
+        .runtime, "'\(text)' in column '\(names[column])' is not a number, and the column's other cells are",
+        source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+        notes: [
+          "write numbers as pq reads them: 20M, 1.5B, 20,000,000, 57%, $2.6M; leave a cell empty when there is no figure"
+        ])
+    }
     return platformsIfNamed(.list(records), file: fileName(source.name))
   }
+
+  /// Cells that mean "no figure" in a column of numbers, as spreadsheets and statistics
+  /// packages write it; read as empty cells (docs/data.md, "Files").
+  static let missingMarkers: Set<String> = [
+    "NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL", "-", "–", "—",
+  ]
 
   /// What a row's provenance cells say, read once for all the row's figures.
   struct RowOrigin: Hashable {

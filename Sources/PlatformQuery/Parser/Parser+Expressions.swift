@@ -225,6 +225,11 @@ extension Parser {
         label = name
         advance()
         advance()
+      } else if case .identifier(let name) = kind, tokens[index + 1].kind.isSymbol(.assign) {
+        // `desc=true`, as Python writes it.
+        throw error(
+          "named arguments use ':', not '='", tokens[index + 1].span,
+          notes: ["write \(name): and the value, as in chart(d, \"mau\", log: true)"])
       } else if arguments.contains(where: { $0.label != nil }) {
         throw error("a positional argument cannot follow a named one", current.span)
       }

@@ -71,9 +71,28 @@ extension Resolver {
     case .or(let left, let right):
       return OrNode(resolve(left), resolve(right), span: span)
     case .call(let callee, let arguments):
+      // `rank(d, users)`: a built-in that takes a field's name, given a bare name that is not
+      // defined, was most likely meant the name in quotes.
+      var fieldNames = false
+      if case .name(let function) = callee.kind, Resolver.takesFieldName.contains(function),
+        globals.names[function]?.isBuiltin == true,
+        !scopes.contains(where: { !$0.isGlobal && $0.names[function] != nil })
+      {
+        fieldNames = true
+      }
+      let resolvedCallee = resolve(callee)
+      var resolvedArguments: [Node] = []
+      for (position, argument) in arguments.enumerated() {
+        if fieldNames, position > 0, argument.label == nil, case .name(let name) = argument.value.kind,
+          lookup(name) == nil
+        {
+          quotedFieldHint = name
+        }
+        resolvedArguments.append(resolve(argument.value))
+        quotedFieldHint = nil
+      }
       return CallNode(
-        callee: resolve(callee), arguments: arguments.map { resolve($0.value) },
-        labels: arguments.map(\.label),
+        callee: resolvedCallee, arguments: resolvedArguments, labels: arguments.map(\.label),
         source: source, span: span)
     case .index(let base, let index):
       return IndexNode(base: resolve(base), index: resolve(index), span: span)
@@ -94,6 +113,7 @@ extension Resolver {
   mutating func resolveName(_ name: String, span: Span) -> Node {
     guard let (binding, scope) = lookup(name) else {
       var notes = Suggestion.note(for: name, in: visibleNames())
+      if quotedFieldHint == name { notes = ["did you mean \"\(name)\" (a field name, in quotes)?"] }
       if mode == .module, globals.names[name] != nil {
         notes.append("a module sees only built-ins and its own names")
       }

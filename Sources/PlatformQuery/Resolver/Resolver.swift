@@ -28,6 +28,13 @@ struct Resolver {
   var interruption: Runtime?
   var interrupted: PQError?
   var resolved = 0
+  /// A name being resolved as an argument of a built-in that takes a field's name
+  /// (`rank(d, users)`): if it is not defined, the error suggests it in quotes.
+  var quotedFieldHint: String?
+  /// The built-ins whose arguments after the first name a field or metric.
+  static let takesFieldName: Set<String> = [
+    "rank", "top", "series", "get", "has", "chart", "sort_by", "latest",
+  ]
 
   init(source: Source, mode: ResolutionMode, globals: GlobalScope, captured: Set<Int>) {
     self.source = source

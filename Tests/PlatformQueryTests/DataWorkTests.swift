@@ -1,0 +1,137 @@
+import Testing
+
+@testable import PlatformQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The data work of a story (issue 35, first part): files as reporters download them (`platform`
+/// and `date` headers, `NA` cells, a stray `20 million`), joining two files by name, and errors
+/// that say what to do.
+@Suite struct DataWorkTests {
+  /// A folder of files for one test, removed afterwards.
+  final class Folder {
+    let path = "/tmp/pq-datawork-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    var names: [String] = []
+    init() { mkdir(path, 0o755) }
+    func write(_ name: String, _ text: String) {
+      let file = fopen(path + "/" + name, "w")
+      fputs(text, file)
+      fclose(file)
+      names.append(name)
+    }
+    deinit {
+      for name in names { unlink(path + "/" + name) }
+      rmdir(path)
+    }
+  }
+
+  @Test func downloadedHeadersReadAsPqs() throws {
+    let folder = Folder()
+    folder.write(
+      "a.csv",
+      "platform,date,users\nbluesky,2024-01-05,10M\nbluesky,2024-02-05,12M\nthreads,2024-01-05,100M\n")
+    let (pq, _) = makeInterpreter(files: .folders([folder.path]))
+    let rows = try pq.evaluate("load(\"\(folder.path)/a.csv\")")
+    guard case .list(let items) = rows, case .record(let first)? = items.first else {
+      Issue.record("\(rows)")
+      return
+    }
+    #expect(first.keys == ["name", "period", "users"])
+    #expect(
+      try pq.evaluate("series(load(\"\(folder.path)/a.csv\"), \"bluesky\", \"users\")").inline == "[10M, 12M]"
+    )
+    // Ranked by name, not "—" for every name.
+    #expect(try show("rank(load(\"\(folder.path)/a.csv\"), \"users\")", pq).contains("threads"))
+  }
+
+  @Test func aStrayWordInAColumnOfNumbersIsAnErrorAtItsCell() throws {
+    let folder = Folder()
+    folder.write("mix.csv", "name,users\nA,10M\nB,20 million\nC,5M\n")
+    folder.write("na.csv", "name,users,note\nA,10M,-\nB,NA,fine\nC,n/a,-\n")
+    let (pq, _) = makeInterpreter(files: .folders([folder.path]))
+    do {
+      _ = try pq.evaluate("load(\"\(folder.path)/mix.csv\")")
+      Issue.record("a column of numbers with '20 million' loaded")
+    } catch {
+      #expect(
+        error.message == "'20 million' in column 'users' is not a number, and the column's other cells are")
+      #expect(
+        error.location?.line == 3 && error.location?.column == 3, "\(String(describing: error.location))")
+      #expect(error.source?.name.hasSuffix("mix.csv") == true)
+      #expect(error.notes.first?.contains("20M") == true)
+    }
+    // NA, n/a and - are no figure in a column of numbers, and stay text in a column of text.
+    let rows = try pq.evaluate("load(\"\(folder.path)/na.csv\")")
+    #expect(try pq.evaluate("load(\"\(folder.path)/na.csv\")[1].users") == .nil)
+    #expect(try pq.evaluate("load(\"\(folder.path)/na.csv\")[2].users") == .nil)
+    #expect(try pq.evaluate("load(\"\(folder.path)/na.csv\")[0].note") == .string("-"))
+    _ = rows
+  }
+
+  @Test func errorsSayWhatToDo() throws {
+    let (pq, _) = makeInterpreter()
+    let quoted = try #require(failure("rank(platforms, mau)", pq))
+    #expect(quoted.message == "'mau' is not defined")
+    #expect(quoted.notes == ["did you mean \"mau\" (a field name, in quotes)?"])
+    // A name that is defined is not second-guessed; a function the user defined is not a built-in.
+    #expect(failure("let mau = \"mau\"\nrank(platforms, mau)", pq) == nil)
+    let local = try #require(failure("fn rank(a, b) { b }\nrank(platforms, mau)", pq))
+    #expect(local.notes != ["did you mean \"mau\" (a field name, in quotes)?"])
+    let equals = try #require(failure("chart(platforms, \"mau\", log=true)", pq))
+    #expect(equals.message == "named arguments use ':', not '='")
+    #expect(equals.notes.first?.hasPrefix("write log: and the value") == true)
+    let folder = Folder()
+    folder.write("s.csv", "name,period,users,visits\nbluesky,2024-01,10M,5M\nbluesky,2024-02,12M,6M\n")
+    let (files, _) = makeInterpreter(files: .folders([folder.path]))
+    let metric = try #require(failure("series(load(\"\(folder.path)/s.csv\"), \"bluesky\", \"user\")", files))
+    #expect(metric.notes.contains("did you mean 'users'?"), "\(metric.notes)")
+    #expect(metric.notes.contains("metrics: users, visits"), "\(metric.notes)")
+    let name = try #require(failure("series(load(\"\(folder.path)/s.csv\"), \"blusky\", \"users\")", files))
+    #expect(name.notes.contains("names: bluesky"), "\(name.notes)")
+  }
+
+  @Test func twoFilesJoinByName() throws {
+    let folder = Folder()
+    folder.write(
+      "users.csv",
+      "name,users,source,period\nX,600M,Company,2024\nBluesky,20M,Company,2024\nMastodon,8M,Own,2024\n")
+    folder.write(
+      "news.csv",
+      "platform,news_share,source,period\nx,59%,Pew,2024\nbluesky,40%,Pew,2024\nThreads,10%,Pew,2024\n")
+    let (pq, output) = makeInterpreter(files: .folders([folder.path]))
+    try pq.run(
+      source: Source(
+        name: "\(folder.path)/t.pq",
+        text: """
+          let users = load("\(folder.path)/users.csv")
+          let news = load("\(folder.path)/news.csv")
+          let inner = join(users, news)
+          let left = join(users, news, on: "name", keep: "left")
+          """))
+    #expect(try pq.evaluate("len(inner)") == .number(2))
+    #expect(try pq.evaluate("len(left)") == .number(3))
+    #expect(try pq.evaluate("inner[0].name") == .string("X"))
+    #expect(try pq.evaluate("inner[0].news_share").inline == "59%")
+    #expect(try pq.evaluate("left[2].news_share") == .nil)
+    // Each figure keeps its own source; a field both files have is kept from each.
+    #expect(try pq.evaluate("source(inner[0].news_share)[0].publisher") == .string("Pew"))
+    #expect(try pq.evaluate("source(inner[0].users)[0].publisher") == .string("Company"))
+    #expect(try pq.evaluate("inner[0].source_2") == .string("Pew"))
+    #expect(try show("ratio(inner[0].users, inner[1].users)", pq) == "30")
+    #expect(
+      output.contents.contains(
+        "join: names that did not match — only in the first list: Mastodon; only in the second: Threads"),
+      "\(output.contents)")
+    for (formula, message) in [
+      ("join(users, news, keep: \"outer\")", "keep: is \"inner\""),
+      ("join(users, news, on: \"nope\")", "has no 'nope'"),
+      ("join(users, [1])", "not a record"),
+      ("join([\"a\"], \", \", on: \"x\")", "on: and keep: go with two lists of records"),
+    ] {
+      let error = try #require(failure(formula, pq), "\(formula)")
+      #expect(error.message.contains(message), "\(formula): \(error.message)")
+    }
+  }
+}
