@@ -134,4 +134,54 @@ import Testing
       #expect(error.message.contains(message), "\(formula): \(error.message)")
     }
   }
+
+  /// A table with one column per period loads one figure a cell, its period the header; `load`
+  /// says what the file does not (metric, unit, source, definition, status), and the file's own
+  /// columns win.
+  @Test func periodsAsColumnsLoadOneFigureACell() throws {
+    let folder = Folder()
+    folder.write("wide.csv", "platform,2022,2023,2024\nX,400M,500M,600M\nBluesky,,10M,20M\n")
+    folder.write("own.csv", "name,source,2023-Q1,2023-Q2\nX,Own count,1M,2M\n")
+    folder.write("noname.csv", "2022,2023\n1,2\n")
+    folder.write("bad.csv", "name,2022,2023\nX,1,two\n")
+    let (pq, _) = makeInterpreter(files: .folders([folder.path]))
+    let path = folder.path
+    try pq.run(
+      source: Source(
+        name: "\(path)/t.pq",
+        text: """
+          let d = load("\(path)/wide.csv", metric: "users", unit: "users", source: "Company reports", definition: "registered accounts", status: "estimated")
+          let plain = load("\(path)/wide.csv")
+          let own = load("\(path)/own.csv", source: "Told")
+          """))
+    // Five cells with figures (the empty one is no figure), oldest first in a series.
+    #expect(try pq.evaluate("len(d)") == .number(5))
+    #expect(try pq.evaluate("series(d, \"X\", \"users\")").inline == "[400M users, 500M users, 600M users]")
+    let figure = try #require(try pq.evaluate("d[1].users").asFigure)
+    #expect(figure.period == "2023" && figure.periodGiven)
+    #expect(figure.publisher == "Company reports")
+    #expect(figure.definition == "registered accounts")
+    #expect(figure.status == .estimated)
+    #expect(try pq.evaluate("d[1].period") == .string("2023"))
+    // Without metric: the figures are "value", plain numbers.
+    #expect(try pq.evaluate("plain[0].value").inline == "400M")
+    // The file's own source column wins over what load was told.
+    #expect(try pq.evaluate("own[1].value").asFigure?.publisher == "Own count")
+    #expect(try pq.evaluate("own[1].value").asFigure?.period == "2023-Q2")
+    for (file, message) in [
+      ("noname.csv", "a file with periods as columns (2022, …) needs a 'name' column"),
+      ("bad.csv", "'two' under 2023 is not a number"),
+    ] {
+      let error = try #require(failure("load(\"\(path)/\(file)\")", pq))
+      #expect(error.message == message, "\(file): \(error.message)")
+    }
+    for (options, message) in [
+      ("status: \"guess\"", "status: 'guess' is not a status"),
+      ("unit: \"???\"", "unit: '???' is not a unit"),
+      ("metric: 5", "metric: must be text"),
+    ] {
+      let error = try #require(failure("load(\"\(path)/wide.csv\", \(options))", pq), "\(options)")
+      #expect(error.message.contains(message), "\(options): \(error.message)")
+    }
+  }
 }

@@ -22,11 +22,13 @@ extension Builtins {
 
   static let files: [NativeFunction] = [
     NativeFunction(
-      "load(path)",
-      doc: "Reads your own figures from a .csv or .json file (or \"-\", stdin), provenance and all.",
+      "load(path)", named: ["metric", "unit", "source", "definition", "status"],
+      doc:
+        "Reads your own figures from a .csv or .json file (or \"-\", stdin), provenance and all. For a CSV file, metric:, unit:, source:, definition: and status: say what the file does not.",
       example: "load(\"examples/data/platforms.csv\")"
     ) { arguments throws(PQError) in
       let path = try arguments.string(0)
+      let told = try loadOptions(arguments)
       if path == "-" {
         // Standard input: JSON when it starts with `[` or `{`, else CSV.
         guard let read = arguments.runtime.standardInput else {
@@ -34,9 +36,14 @@ extension Builtins {
         }
         let source = try Source.decode(read(), name: "<stdin>", indexesLines: false)
         let first = source.bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-        let format =
-          first == UInt8(ascii: "[") || first == UInt8(ascii: "{") ? DataFile.jsonFormat : DataFile.csvFormat
-        return try format.read(source)
+        let isJSON = first == UInt8(ascii: "[") || first == UInt8(ascii: "{")
+        if let told {
+          guard !isJSON else {
+            throw arguments.failure("metric:, unit:, source:, definition: and status: go with CSV files")
+          }
+          return try DataFile.readCSV(source, package: told)
+        }
+        return try (isJSON ? DataFile.jsonFormat : DataFile.csvFormat).read(source)
       }
       try arguments.runtime.checkPath(path, "load")
       guard let format = DataFile.format(for: path) else {
@@ -49,9 +56,23 @@ extension Builtins {
         throw arguments.error(0, error.message)
       }
       let source = try Source.decode(bytes, name: path, indexesLines: false)
-      // A CSV file may have a Frictionless Data Package descriptor beside it.
-      if format.extensions == ["csv"], let package = try dataPackage(beside: path, arguments) {
-        return try DataFile.readCSV(source, package: package)
+      // A CSV file may have a Frictionless Data Package descriptor beside it; what `load` was
+      // told adds to it (the file's own columns win over both).
+      if format.extensions == ["csv"] {
+        let package = try dataPackage(beside: path, arguments)
+        if package != nil || told != nil {
+          var merged = package ?? DataPackage()
+          if let told {
+            merged.source = told.source ?? merged.source
+            merged.metric = told.metric
+            merged.unit = told.unit
+            merged.definition = told.definition
+            merged.status = told.status
+          }
+          return try DataFile.readCSV(source, package: merged)
+        }
+      } else if told != nil {
+        throw arguments.failure("metric:, unit:, source:, definition: and status: go with CSV files")
       }
       return try format.read(source)
     },
@@ -77,4 +98,37 @@ extension Builtins {
       return .nil
     },
   ]
+}
+
+extension Builtins {
+  /// What `load(path, metric:, unit:, source:, definition:, status:)` was told, or nil when
+  /// nothing: each checked as `figure(…)` checks it.
+  static func loadOptions(_ arguments: Arguments) throws(PQError) -> DataPackage? {
+    guard !arguments.named.isEmpty else { return nil }
+    func text(_ key: String) throws(PQError) -> String? {
+      guard let given = arguments.named[key] else { return nil }
+      guard case .string(let text) = given, !text.isEmpty else {
+        throw arguments.failure("\(key): must be text, not \(Arithmetic.describe(given))")
+      }
+      return text
+    }
+    var told = DataPackage()
+    told.source = try text("source")
+    told.metric = try text("metric")
+    told.definition = try text("definition")
+    if let name = try text("unit") {
+      guard let unit = Unit.parse(name) else {
+        throw arguments.failure("unit: '\(name)' is not a unit", notes: [Unit.namingNote])
+      }
+      told.unit = unit
+    }
+    if let word = try text("status") {
+      guard Figure.Status.read(word) != nil else {
+        throw arguments.failure(
+          "status: '\(word)' is not a status", notes: ["statuses: " + Figure.Status.acceptedWords])
+      }
+      told.status = word
+    }
+    return told
+  }
 }

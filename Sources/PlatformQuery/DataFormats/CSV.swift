@@ -126,6 +126,33 @@ extension DataFile {
     {
       names[index] = "period"
     }
+    // Periods as columns (`name, 2022, 2023, 2024`): one figure a cell, its period the header,
+    // its metric the one `load(…, metric:)` names ("value" without one).
+    let periodColumns = names.indices.filter { index in
+      names[index] != "name" && !csvProvenanceColumns.contains(names[index])
+        && Period.parse(names[index]) != nil
+        && names[index].first.map { $0.isNumber } == true
+    }
+    let metricOfPeriods = package?.metric ?? "value"
+    if !periodColumns.isEmpty {
+      guard names.contains("name") else {
+        let offset = header[periodColumns[0]].1
+        throw PQError(
+          .runtime, "a file with periods as columns (\(names[periodColumns[0]]), …) needs a 'name' column",
+          source: source, span: Span(start: offset, end: offset + names[periodColumns[0]].utf8.count),
+          notes: ["head the column of platform names 'name' or 'platform'"])
+      }
+      if names.contains("period") {
+        throw PQError(
+          .runtime, "this file has periods as columns and a 'period' column too", source: source,
+          span: Span(start: 0, end: 1), notes: ["keep one: the period of each figure is its column's header"])
+      }
+      let unit = package?.unit ?? Metric.named(metricOfPeriods)?.unit
+      for index in periodColumns where !unitInHeader[index] {
+        units[index] = unit
+        unitInHeader[index] = package?.unit != nil
+      }
+    }
     var records: [Value] = []
     // Provenance columns (`source`, `period`, …) apply to the row's figures; a long-form file
     // (`name, metric, value`) has one figure a row, its metric named in a cell.
@@ -203,6 +230,13 @@ extension DataFile {
         default: break
         }
       }
+      if !periodColumns.isEmpty {
+        try appendPeriodRows(
+          pairs: pairs, row: row, rowNumber: rowNumber, names: names, periodColumns: periodColumns,
+          header: header, metric: metricOfPeriods, provenanceColumns: provenanceColumnList, package: package,
+          source: source, periods: &periods, origins: &origins, into: &records)
+        continue
+      }
       if !provenanceColumns.isEmpty || package != nil {
         let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
         var given: [String: (String, Int)] = [:]
@@ -211,6 +245,7 @@ extension DataFile {
         }
         // What the row does not say, the data package may: its sources.
         if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
+        if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
         let origin = try rowOrigin(given: given, source: source, periods: &periods)
         var made: [(String, Figure.Origin)] = []
         let figureColumns = pairs.indices.filter { index in
@@ -229,7 +264,8 @@ extension DataFile {
           let field = longForm && index == valueColumn ? metric : names[index]
           // …and each field's description, its definition.
           let shared = figureOrigin(
-            origin, definition: package?.fields[field]?.description, cache: &origins, made: &made)
+            origin, definition: package?.fields[field]?.description ?? package?.definition, cache: &origins,
+            made: &made)
           // A range cell (`600K..700K`) carries its own margin.
           pairs[index].1 = rowFigure(
             pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
@@ -264,6 +300,52 @@ extension DataFile {
   static let missingMarkers: Set<String> = [
     "NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL", "-", "–", "—",
   ]
+
+  /// The records of one row of a file with periods as columns: one a cell with a figure,
+  /// `{name, period, <metric>, …the row's other columns}`, the figure's period its column's
+  /// header and its provenance the row's cells and what `load` was told.
+  static func appendPeriodRows(
+    pairs: [(String, Value)], row: [(String, Int)], rowNumber: Int, names: [String], periodColumns: [Int],
+    header: [(String, Int)], metric: String, provenanceColumns: [Int], package: DataPackage?, source: Source,
+    periods: inout [String: Period], origins: inout OriginCache, into records: inout [Value]
+  ) throws(PQError) {
+    guard let nameColumn = names.firstIndex(of: "name") else { return }
+    let name = row[nameColumn].0.trimmingSpaces
+    var given: [String: (String, Int)] = [:]
+    for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
+      given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+    }
+    if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
+    if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
+    let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }
+    let shape = Shape(keys: ["name", "period", metric] + others.map { names[$0] })
+    for column in periodColumns {
+      let cell = pairs[column].1
+      guard let number = cell.numericValue else {
+        if case .nil = cell { continue }
+        let (text, offset) = row[column]
+        throw PQError(
+          .runtime, "'\(text.trimmingSpaces)' under \(names[column]) is not a number", source: source,
+          span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+          notes: [
+            "numbers may be written 70.4M, $2B, 57% or 1,000; leave the cell empty when there is no figure"
+          ])
+      }
+      var cellGiven = given
+      cellGiven["period"] = (names[column], header[column].1)
+      let origin = try rowOrigin(given: cellGiven, source: source, periods: &periods)
+      var made: [(String, Figure.Origin)] = []
+      let shared = figureOrigin(
+        origin, definition: package?.fields[metric]?.description ?? package?.definition, cache: &origins,
+        made: &made)
+      let figure = rowFigure(
+        number, cell.unit, name: name, field: metric, origin: shared, row: records.count,
+        margin: Margin.of(cell))
+      var values: [Value] = [.string(name), .string(names[column]), figure]
+      for index in others { values.append(pairs[index].1) }
+      records.append(.record(Record(shape: shape, values: values)))
+    }
+  }
 
   /// What a row's provenance cells say, read once for all the row's figures.
   struct RowOrigin: Hashable {
@@ -719,6 +801,13 @@ struct DataPackage {
 
   var source: String?
   var fields: [String: Field] = [:]
+  /// What `load(path, metric:, unit:, definition:, status:)` says for every figure the file does
+  /// not describe itself: the metric a file with periods as columns holds, its unit, its
+  /// definition and status.
+  var metric: String?
+  var unit: Unit?
+  var definition: String?
+  var status: String?
 
   /// The descriptor's entry for the resource at `fileName`, or nil when it lists none.
   static func read(_ descriptor: Value, for fileName: String) throws(PQError) -> DataPackage? {
