@@ -184,4 +184,74 @@ import Testing
       #expect(error.message.contains(message), "\(options): \(error.message)")
     }
   }
+
+  @Test func isoWeeksAreReadAndFound() throws {
+    #expect(Period.isoWeek(of: Period.day(2024, 12, 30)) == (2025, 1))
+    #expect(Period.isoWeek(of: Period.day(2021, 1, 3)) == (2020, 53))
+    #expect(Period.isoWeek(of: Period.day(2024, 10, 28)) == (2024, 44))
+    let week = try #require(Period.parse("2024-W44"))
+    #expect(week.firstDay == Period.day(2024, 10, 28) && week.lastDay == Period.day(2024, 11, 3))
+    #expect(Period.parse("2020-W53") != nil)
+    #expect(Period.parse("2021-W53") == nil)
+    #expect(Period.parse("2024-W00") == nil)
+    // Every day of six years lies in the week whose label reads back as a period holding it.
+    for day in Period.day(2019, 1, 1)...Period.day(2025, 12, 31) {
+      let bucket = Builtins.bucket(day, per: "week")
+      let period = try #require(Period.parse(bucket.label))
+      #expect(period.firstDay <= day && day <= period.lastDay && period.firstDay == bucket.first)
+    }
+  }
+
+  /// Daily figures grouped into weeks, months and years: one record a bucket, its sum or mean
+  /// carrying every figure's provenance, and a short bucket saying how short it is.
+  @Test func groupingABySeriesPeriod() throws {
+    let folder = Folder()
+    var lines = ["name,period,users,source"]
+    // 28 October to 6 December 2024, the Wednesdays after the 17th missing.
+    var day = Period.day(2024, 10, 28)
+    var kept = 0
+    while day <= Period.day(2024, 12, 6) {
+      let (y, m, d) = Period.civil(day)
+      if !(Period.weekday(day) == 2 && day > Period.day(2024, 11, 17)) {
+        lines.append("X,\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d),1000,Counter")
+        kept += 1
+      }
+      day += 1
+    }
+    folder.write("daily.csv", lines.joined(separator: "\n") + "\n")
+    let (pq, _) = makeInterpreter(files: .folders([folder.path]))
+    try pq.run(
+      source: Source(
+        name: "\(folder.path)/t.pq",
+        text: "let s = series(load(\"\(folder.path)/daily.csv\"), \"X\", \"users\")"))
+    let weeks = try pq.evaluate("group(s, sum, per: \"week\")")
+    guard case .list(let rows) = weeks else {
+      Issue.record("\(weeks)")
+      return
+    }
+    #expect(rows.count == 6)
+    #expect(try pq.evaluate("group(s, sum, per: \"week\")[0].period") == .string("2024-W44"))
+    #expect(try pq.evaluate("group(s, sum, per: \"week\")[0].value").inline == "7K")
+    #expect(try pq.evaluate("group(s, sum, per: \"week\")[0].covers") == .string("all"))
+    #expect(try pq.evaluate("group(s, sum, per: \"week\")[3].covers") == .string("6 of 7 days"))
+    #expect(try pq.evaluate("group(s, sum, per: \"week\")[5].covers") == .string("4 of 7 days"))
+    let short = try pq.evaluate("caveats(group(s, sum, per: \"week\")[5].value)").inline
+    #expect(short.contains("the data covers 4 of the 7 days of 2024-W49"), "\(short)")
+    // The sum of all buckets is the sum of the series: nothing dropped or counted twice.
+    #expect(
+      try pq.evaluate("sum(map(group(s, sum, per: \"month\"), fn(r) { r.value })) == sum(s)") == .bool(true))
+    #expect(try pq.evaluate("group(s, mean, per: \"month\")[1].value").inline == "1K")
+    #expect(try pq.evaluate("len(source(group(s, sum, per: \"year\")[0].value))") == .number(Double(kept)))
+    #expect(try pq.evaluate("group(s, max, per: \"year\")[0].value").inline == "1K")
+    for (formula, message) in [
+      ("group(s, sum)", "group needs per:"),
+      ("group(s, sum, per: \"day\")", "group needs per:"),
+      ("group(s, len, per: \"week\")", "not len"),
+      ("group([1, 2], sum, per: \"week\")", "has no period of its own"),
+      ("group([figure(5, source: \"a\", period: \"2024-10\")], sum, per: \"week\")", "more than one week"),
+    ] {
+      let error = try #require(failure(formula, pq), "\(formula)")
+      #expect(error.message.contains(message), "\(formula): \(error.message)")
+    }
+  }
 }

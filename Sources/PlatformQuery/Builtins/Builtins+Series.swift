@@ -80,5 +80,130 @@ extension Builtins {
       doc: "The figure of the newest period in series(rows, platform, metric).",
       example: "latest(load(\"examples/data/monthly.csv\"), \"X\", \"mau\")"
     ) { arguments throws(PQError) in try seriesFigures(arguments).last ?? .nil },
+    NativeFunction(
+      "group(values, aggregate)", named: ["per"],
+      doc:
+        "A series grouped into weeks (ISO, 2024-W44), months, quarters or years (per:), each bucket's figures combined by sum, mean, min, max or latest: one record {period, value} a bucket, with a caveat when the data covers only part of it.",
+      example: "group(series(load(\"examples/data/monthly.csv\"), \"X\", \"mau\"), mean, per: \"quarter\")"
+    ) { arguments throws(PQError) in try group(arguments) },
   ]
+
+  /// The buckets `group` knows, longest last.
+  static let groupBuckets = ["week", "month", "quarter", "year"]
+
+  /// The bucket a day falls in: its label and its first and last day.
+  static func bucket(_ day: Int, per: String) -> (label: String, first: Int, last: Int) {
+    let (year, month, _) = Period.civil(day)
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    switch per {
+    case "week":
+      let (isoYear, week) = Period.isoWeek(of: day)
+      let first = Period.isoWeekOne(isoYear) + 7 * (week - 1)
+      return ("\(isoYear)-W\(two(week))", first, first + 6)
+    case "month":
+      return (
+        "\(year)-\(two(month))", Period.day(year, month, 1),
+        Period.day(year, month, Period.daysIn(year, month))
+      )
+    case "quarter":
+      let quarter = (month - 1) / 3
+      return (
+        "\(year)-Q\(quarter + 1)", Period.day(year, quarter * 3 + 1, 1),
+        Period.day(year, quarter * 3 + 3, Period.daysIn(year, quarter * 3 + 3))
+      )
+    default:
+      return ("\(year)", Period.day(year, 1, 1), Period.day(year, 12, 31))
+    }
+  }
+
+  /// `group(values, aggregate, per:)`: the figures of a series (each with a period) put in the
+  /// buckets their periods lie in, each bucket's combined by the aggregate, oldest first. A
+  /// figure whose period spans two buckets (a month grouped by week) is refused, as is one
+  /// without a period: nothing is guessed.
+  static func group(_ arguments: Arguments) throws(PQError) -> Value {
+    let items = try arguments.list(0)
+    let aggregate: String
+    switch arguments[1] {
+    case .function(let function): aggregate = function.name
+    case .string(let name): aggregate = name
+    default: throw arguments.typeError(1, "sum, mean, min, max or latest")
+    }
+    guard ["sum", "mean", "min", "max", "latest"].contains(aggregate) else {
+      throw arguments.error(
+        1, "group combines a bucket's figures by sum, mean, min, max or latest, not \(aggregate)")
+    }
+    guard case .string(let per)? = arguments.named["per"], groupBuckets.contains(per) else {
+      throw arguments.failure(
+        "group needs per: \"week\", \"month\", \"quarter\" or \"year\"",
+        notes: ["as in group(s, sum, per: \"month\")"])
+    }
+    var buckets: [String: (first: Int, last: Int, items: [(value: Value, first: Int, last: Int)])] = [:]
+    for (index, item) in items.enumerated() {
+      guard item.numericValue != nil else {
+        throw arguments.error(0, "item \(index) is \(Arithmetic.describe(item)), not a figure")
+      }
+      let figures = item.inputFigures
+      guard figures.count == 1, let figure = figures.first, let span = figure.span else {
+        throw arguments.error(
+          0, "item \(index) (\(item.inline)) has no period of its own, so it has no bucket",
+          notes: ["group the figures of series(rows, platform, metric), each with its period"])
+      }
+      let start = bucket(span.firstDay, per: per)
+      guard span.lastDay <= start.last else {
+        throw arguments.error(
+          0, "\(figure.name) covers \(figure.period), more than one \(per)",
+          notes: [
+            "group by a longer period (" + groupBuckets.drop { $0 != per }.dropFirst().joined(separator: ", ")
+              + ")"
+          ])
+      }
+      buckets[start.label, default: (start.first, start.last, [])].items.append(
+        (item, span.firstDay, span.lastDay))
+    }
+    var rows: [(label: String, value: Value, covers: String?)] = []
+    for (label, bucket) in buckets.sorted(by: { $0.value.first < $1.value.first }) {
+      let values = bucket.items.map(\.value)
+      var result: Value
+      switch aggregate {
+      case "sum": result = try total(values, arguments, mean: false)
+      case "mean":
+        result = try Arithmetic.apply(
+          .divide, try total(values, arguments, mean: true), .number(Double(values.count)))
+      case "latest": result = bucket.items.max { ($0.last, $0.first) < ($1.last, $1.first) }?.value ?? .nil
+      default:
+        var best = values[0]
+        for value in values.dropFirst() {
+          let smaller = try Arithmetic.apply(.less, value, best, tracking: false)
+          if smaller.isTruthy == (aggregate == "min") { best = value }
+        }
+        result = best
+      }
+      // Days of the bucket with data: a week of three daily figures is not a whole week.
+      var covered = Set<Int>()
+      for item in bucket.items { for day in item.first...item.last { covered.insert(day) } }
+      let length = bucket.last - bucket.first + 1
+      var covers: String?
+      if covered.count < length {
+        covers = "\(covered.count) of \(length) days"
+        let caveat = Caveat(
+          .period, figures: Array(values.flatMap(\.inputFigures)), values: [label],
+          text: "the data covers \(covered.count) of the \(length) days of \(label)")
+        let provenance =
+          result.provenance ?? Provenance(expression: result.inline, figures: Array(result.inputFigures))
+        result = Value.make(
+          result.numericValue ?? 0, result.unit, provenance.adding([caveat]), margin: Margin.of(result))
+      }
+      rows.append((label, result, covers))
+    }
+    // A bucket the data only partly covers says so in a column of its own, not only in the
+    // caveats of its value: a table of weekly sums shows which weeks are short.
+    let partial = rows.contains { $0.covers != nil }
+    let shape = Shape(keys: partial ? ["period", "value", "covers"] : ["period", "value"])
+    return .list(
+      rows.map { row in
+        var values: [Value] = [.string(row.label), row.value]
+        if partial { values.append(row.covers.map { .string($0) } ?? .string("all")) }
+        return .record(Record(shape: shape, values: values))
+      })
+  }
 }

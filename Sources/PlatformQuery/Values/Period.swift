@@ -15,7 +15,7 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
   /// The forms `Period.parse` reads, for error notes.
   public static let acceptedForms =
-    "2024, 2024-09, 2024-09-30, 2024-Q3, 2024-H1, 2024-S1, 2024-M09, 2024-01/2024-09, September 2024, January–September 2024, first half of 2024, Q3 2024"
+    "2024, 2024-09, 2024-09-30, 2024-Q3, 2024-H1, 2024-S1, 2024-M09, 2024-W44 (ISO week), 2024-01/2024-09, September 2024, January–September 2024, first half of 2024, Q3 2024"
 
   /// Reads a period, or nil when the text is not one of the accepted forms.
   public static func parse(_ written: String) -> Period? {
@@ -159,6 +159,13 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
       if tag.hasPrefix("m"), let month = number(tag.dropFirst(), digits: 2) {
         return months(year, month, month)
       }
+      // An ISO week: `2024-W44`, Monday to Sunday.
+      if tag.hasPrefix("w"), let week = number(tag.dropFirst(), digits: 2), week >= 1,
+        week <= weeksIn(isoYear: year)
+      {
+        let first = isoWeekOne(year) + 7 * (week - 1)
+        return (first, first + 6)
+      }
       return quarterOrHalf(String(tag), year)
     case 3:
       guard let month = number(parts[1], digits: 2), let dayOfMonth = number(parts[2], digits: 2),
@@ -226,6 +233,25 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
     case 4, 6, 9, 11: return 30
     default: return 31
     }
+  }
+
+  /// The day of the week of a day number, Monday 0 to Sunday 6 (1970-01-01 was a Thursday).
+  static func weekday(_ days: Int) -> Int { ((days % 7) + 7 + 3) % 7 }
+
+  /// The Monday that starts ISO week 1 of `year`: the week with the year's first Thursday.
+  static func isoWeekOne(_ year: Int) -> Int {
+    let fourth = day(year, 1, 4)
+    return fourth - weekday(fourth)
+  }
+
+  /// 52 or 53.
+  static func weeksIn(isoYear year: Int) -> Int { (isoWeekOne(year + 1) - isoWeekOne(year)) / 7 }
+
+  /// The ISO week a day falls in, as its year and number.
+  static func isoWeek(of days: Int) -> (year: Int, week: Int) {
+    let thursday = days - weekday(days) + 3
+    let year = civil(thursday).year
+    return (year, (thursday - isoWeekOne(year)) / 7 + 1)
   }
 
   /// Days since 1970-01-01 of a date (the civil-from-days algorithm, inverted).
