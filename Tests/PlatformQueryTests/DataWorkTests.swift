@@ -254,4 +254,29 @@ import Testing
       #expect(error.message.contains(message), "\(formula): \(error.message)")
     }
   }
+
+  /// A rate per n of a base: per 100 adults, with the sources and caveats of both and the base's
+  /// margin carried.
+  @Test func ratesPerHundred() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.run(
+      source: Source(
+        name: "<t>", text: "let adults = figure(262M, unit: \"adults\", source: \"Census\", period: \"2024\")"
+      ))
+    #expect(try show("per(x.mau, adults, 100)", pq) == "26.9 users per 100 adults")
+    #expect(try show("per(x.revenue, adults, 1)", pq).hasPrefix("$"))
+    #expect(try show("per(x.revenue, adults, 1)", pq).hasSuffix(" per adult"))
+    #expect(try show("per(20M, 262M, 1000)", pq) == "76.3 per 1000")
+    let caveats = try pq.evaluate("caveats(per(x.mau, adults, 100))").inline
+    #expect(caveats.contains("combines figures from different sources (Similarweb and Census)"), "\(caveats)")
+    #expect(try show("per(100 ± 10, 1000, 100)", pq) == "10 per 100 ± 1 per 100")
+    for (formula, message) in [
+      ("per(x.mau, adults, 0)", "n is how many of the base"),
+      ("per(x.mau, 0, 100)", "the base is 0"),
+      ("per(x.mau, x.revenue / x.mau, 100)", "a base that counts one thing"),
+    ] {
+      let error = try #require(failure(formula, pq), "\(formula)")
+      #expect(error.message.contains(message), "\(formula): \(error.message)")
+    }
+  }
 }
