@@ -14,8 +14,8 @@ NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data
          "counting", "fields", "sort_key", "json_roundtrip"]
 # Loading and weighing the user's own data: pq against CPython doing the same work, and pandas
 # as a reference column when a Python with pandas is found. No Lua peer.
-DATA_NAMES = ["csv_load", "json_load", "rank_200k", "caveats_10k"]
-DATA_FILES = {"csv_load": "wide.csv", "json_load": "records.json", "rank_200k": "wide.csv", "caveats_10k": "daily.csv"}
+DATA_NAMES = ["csv_load", "json_load", "rank_200k", "caveats_10k", "join_group"]
+DATA_FILES = {"csv_load": "wide.csv", "json_load": "records.json", "rank_200k": "wide.csv", "caveats_10k": "daily.csv", "join_group": "wide.csv"}
 
 
 def timed(name, cmds, runs, check=True):

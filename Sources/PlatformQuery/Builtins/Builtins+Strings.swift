@@ -338,23 +338,42 @@ extension Builtins {
       for field in record.keys where !firstKeys.contains(field) { firstKeys.append(field) }
     }
     let renamed = secondKeys.map { firstKeys.contains($0) ? $0 + "_2" : $0 }
+    // One shape for every row; a record's values copied by position when it has the shape its
+    // list's first record has (a loaded file's rows all do), else found by key.
+    let kind = first.first?.kind ?? .plain
+    let shape = Shape(keys: firstKeys + renamed, kind: kind == .platform ? .platform : .plain)
+    let firstShape = first.first?.shape
+    let secondShape = second.first?.shape
+    let secondPositions = secondShape.map { shape in secondKeys.map { shape.keys.firstIndex(of: $0) } }
+    func firstValues(_ record: Record) -> [Value] {
+      if let firstShape, record.shape === firstShape, firstShape.keys == firstKeys { return record.values }
+      return firstKeys.map { record[$0] ?? .nil }
+    }
+    func secondValues(_ index: Int?) -> [Value] {
+      guard let index else { return Array(repeating: .nil, count: secondKeys.count) }
+      let record = second[index]
+      if let secondShape, let secondPositions, record.shape === secondShape {
+        return secondPositions.map { $0.map { record.values[$0] } ?? .nil }
+      }
+      return secondKeys.map { record[$0] ?? .nil }
+    }
     var rows: [Value] = []
+    rows.reserveCapacity(first.count)
     var unmatchedFirst: [String] = []
     var matchedKeys = Set<String>()
     for record in first {
-      let found = byKey[match(record)] ?? []
+      let matchKey = match(record)
+      let found = byKey[matchKey] ?? []
       if found.isEmpty {
         unmatchedFirst.append(record[key]?.text ?? "")
         guard keepsLeft else { continue }
+      } else {
+        matchedKeys.insert(matchKey)
       }
+      let own = firstValues(record)
       for index in found.isEmpty ? [nil] : found.map(Optional.some) {
-        var pairs = firstKeys.map { ($0, record[$0] ?? .nil) }
-        for (field, name) in zip(secondKeys, renamed) {
-          pairs.append((name, index.flatMap { second[$0][field] } ?? .nil))
-        }
-        rows.append(.record(Record(pairs, kind: record.kind)))
+        rows.append(.record(Record(shape: shape, values: own + secondValues(index))))
       }
-      if !found.isEmpty { matchedKeys.insert(match(record)) }
     }
     try arguments.runtime.reserve(rows.count, arguments.span)
     var unmatchedSecond: [String] = []
