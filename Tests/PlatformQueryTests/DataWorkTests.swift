@@ -279,4 +279,20 @@ import Testing
       #expect(error.message.contains(message), "\(formula): \(error.message)")
     }
   }
+
+  /// Tab inside `rank(d, "` offers the loaded file's columns, not the article's metrics.
+  @Test func completionOffersTheLoadedColumns() throws {
+    let folder = Folder()
+    folder.write("s.csv", "name,period,registered,visits\nbluesky,2024-01,10M,5M\n")
+    let (pq, _) = makeInterpreter(files: .folders([folder.path]))
+    try pq.run(source: Source(name: "<t>", text: "let d = load(\"\(folder.path)/s.csv\")"))
+    let line = "rank(d, \"re"
+    #expect(pq.completions(for: line, cursor: line.count).candidates == ["registered"])
+    let all = "top(d, \""
+    #expect(
+      pq.completions(for: all, cursor: all.count).candidates == ["name", "period", "registered", "visits"])
+    // The article's metrics where the list is not a loaded one.
+    let article = "rank(platforms, \"ma"
+    #expect(pq.completions(for: article, cursor: article.count).candidates == ["mau"])
+  }
 }

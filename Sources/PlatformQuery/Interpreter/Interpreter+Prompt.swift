@@ -83,7 +83,25 @@ extension Interpreter {
       return (quote + 1, FileSystem.completions(of: typed))
     }
     if Interpreter.metricFunctions.contains(function) {
-      let metrics = Metric.all.map(\.field) + ["name"]
+      // The fields of the list the call is about (`rank(d, "` offers d's columns), when its
+      // first argument is a name or a path of fields; else the article's metrics.
+      var metrics = Metric.all.map(\.field) + ["name"]
+      if position >= 0, position + 1 < quote {
+        let first = String(characters[(position + 1)..<quote]).split(separator: ",").first.map {
+          String($0).trimmingSpaces
+        }
+        if let first, !first.isEmpty,
+          first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
+          case .list(let items)? = value(atPath: first)
+        {
+          var keys: [String] = []
+          for item in items.prefix(50) {
+            guard case .record(let record) = item else { continue }
+            for key in record.keys where !keys.contains(key) { keys.append(key) }
+          }
+          if !keys.isEmpty { metrics = keys }
+        }
+      }
       return (quote + 1, metrics.filter { $0.hasPrefix(typed) }.sorted())
     }
     return (quote + 1, [])
