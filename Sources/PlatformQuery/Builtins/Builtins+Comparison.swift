@@ -184,7 +184,7 @@ extension Builtins {
       let value = arguments[0]
       guard value.numericValue != nil else { throw arguments.typeError(0, "a number") }
       guard let margin = Margin.of(value) else { return .nil }
-      let unit = value.unit.isDimensionless && value.unit.scale == .percent ? Unit.points : value.unit
+      let unit = Margin.unit(for: value.unit)
       return Value.make(margin.halfWidth, unit, nil)
     },
     NativeFunction(

@@ -157,9 +157,7 @@ extension Builtins {
       }
       // The margin of error in the same format: a figure is never written as if exact.
       if let margin = Margin.of(arguments[0]) {
-        let unit =
-          arguments[0].unit.isDimensionless && arguments[0].unit.scale == .percent
-          ? Unit.points : arguments[0].unit
+        let unit = Margin.unit(for: arguments[0].unit)
         let width =
           NumberFormat.custom(margin.halfWidth, unit: unit, spec: spec) ?? margin.shown(in: arguments[0].unit)
         return .string(text + " ± " + width)

@@ -634,7 +634,7 @@ extension DataFile {
   /// A margin of error as the cells of the `margin` and `confidence` columns: `3pp` for a
   /// percentage's, `95%`.
   static func marginCells(_ margin: Margin, unit: Unit) -> [String: String] {
-    let marginUnit = unit.isDimensionless && unit.scale == .percent ? Unit.points : unit
+    let marginUnit = Margin.unit(for: unit)
     var cells = ["margin": cellText(Value.make(margin.halfWidth, marginUnit, nil))]
     if let confidence = margin.confidence {
       cells["confidence"] = cellText(Value.make(confidence, .percent, nil))

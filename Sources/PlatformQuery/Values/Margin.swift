@@ -30,13 +30,16 @@ public final class Margin: Sendable, Equatable, CustomStringConvertible {
   /// `± 3 pp` for a margin of a value in `unit`.
   public var description: String { "± \(NumberFormat.plain(halfWidth))" }
 
+  /// The unit a margin of a value in `unit` is written in: a percentage's in points (the
+  /// margin of 59% is 3 pp, not 3%), any other in the value's own unit.
+  static func unit(for unit: Unit) -> Unit {
+    unit.isDimensionless && unit.scale == .percent ? .points : unit
+  }
+
   /// The margin written in `unit`, the unit of the figure it belongs to: a percentage's in
   /// points (`3 pp`), a count's as a count (`2M users`), money as money. Two significant digits.
   func shown(in unit: Unit) -> String {
-    if unit.factors.isEmpty, unit.scale == .percent {
-      return NumberFormat.quantity(halfWidth, .points, digits: 2)
-    }
-    return NumberFormat.quantity(halfWidth, unit, digits: 2)
+    NumberFormat.quantity(halfWidth, Margin.unit(for: unit), digits: 2)
   }
 
   /// `±3 pp at 95% confidence: 56% to 62%` for a margin of `value`.
