@@ -14,6 +14,9 @@ import Testing
     ("if not(a)and b or c{1}", "if not (a) and b or c { 1 }\n"),
     ("let m = 7 mod 2 ; let n = m*2", "let m = 7 mod 2; let n = m * 2\n"),
     ("total+=1", "total += 1\n"),
+    // Margins keep the sign as written; an interval is written close.
+    ("let a = 59%±3pp;let b = 59%  +-  3pp", "let a = 59% ± 3pp; let b = 59% +- 3pp\n"),
+    ("let r = 600K .. 700K; let s = 1 ..-2", "let r = 600K..700K; let s = 1..-2\n"),
     // Records keep their braces tight, blocks get a space; empty ones are `{}`.
     ("let rec = { name :\"X\",size : 2 }", "let rec = {name: \"X\", size: 2}\n"),
     ("let e = {  }", "let e = {}\n"),

@@ -273,7 +273,8 @@ struct Layout {
     let right = tokens[b].kind
     if case .symbol(let symbol) = right {
       switch symbol {
-      case .comma, .semicolon, .rightParen, .rightBracket, .colon: return false
+      // An interval is written close: `600K..700K`.
+      case .comma, .semicolon, .rightParen, .rightBracket, .colon, .dotDot: return false
       case .dot:
         if case .number = left { return true }
         return false
@@ -302,7 +303,7 @@ struct Layout {
     }
     if case .symbol(let symbol) = left {
       switch symbol {
-      case .leftParen, .leftBracket: return false
+      case .leftParen, .leftBracket, .dotDot: return false
       case .dot:
         if case .identifier = right { return false }
         return true
