@@ -117,35 +117,6 @@ extension Builtins {
       return derived("share", a, b, number: part / whole, unit: .percent, margin: margin)
     },
     NativeFunction(
-      "per(value, base, n)",
-      doc:
-        "A rate per n units of the base: per(users, adults, 100) is users per 100 adults, with the sources and caveats of both.",
-      example: "per(x.mau, figure(262M, unit: \"adults\", source: \"Census\", period: \"2024\"), 100)"
-    ) { arguments throws(PQError) in
-      let (a, b) = try numbers(arguments)
-      guard let count = arguments[2].numericValue, arguments[2].unit.isNone, count > 0, count.isFinite else {
-        throw arguments.error(
-          2, "n is how many of the base the rate is per: a positive plain number, such as 100")
-      }
-      guard let base = b.numericValue, base != 0 else { throw arguments.error(1, "the base is 0") }
-      let x = a.numericValue ?? 0
-      // The base's unit as `100 adults`, so the rate reads `7.63 users per 100 adults`.
-      let written = NumberFormat.plain(count)
-      let baseUnit: Unit
-      if b.unit.isNone {
-        baseUnit = Unit.base(written)
-      } else if b.unit.factors.count == 1, b.unit.factors[0].power == 1, b.unit.scale == .none {
-        let name = b.unit.factors[0].name
-        baseUnit = count == 1 ? Unit.base(name) : Unit.base(written + " " + Unit.plural(name))
-      } else {
-        throw arguments.error(1, "per needs a base that counts one thing (adults, users), not \(b.unit)")
-      }
-      let margin = try Margin.propagate(.divide, x, base, Margin.of(a), Margin.of(b)).map {
-        Margin(halfWidth: $0.halfWidth * count, confidence: $0.confidence, isCombined: $0.isCombined)
-      }
-      return derived("per", a, b, number: x / base * count, unit: a.unit / baseUnit, margin: margin)
-    },
-    NativeFunction(
       "compare(a, b)",
       doc: "Two figures (both, difference, ratio, change, caveats) or two platforms side by side.",
       example: "compare(x, truth)"
@@ -197,6 +168,35 @@ extension Builtins {
       try sameUnit(arguments, a, b)
       _ = try Margin.combinedConfidence(Margin.of(a), Margin.of(b))
       return .bool(Margin.gap(a, b)?.within ?? false)
+    },
+    NativeFunction(
+      "per(value, base, n)",
+      doc:
+        "A rate per n units of the base: per(users, adults, 100) is users per 100 adults, with the sources and caveats of both.",
+      example: "per(x.mau, figure(262M, unit: \"adults\", source: \"Census\", period: \"2024\"), 100)"
+    ) { arguments throws(PQError) in
+      let (a, b) = try numbers(arguments)
+      guard let count = arguments[2].numericValue, arguments[2].unit.isNone, count > 0, count.isFinite else {
+        throw arguments.error(
+          2, "n is how many of the base the rate is per: a positive plain number, such as 100")
+      }
+      guard let base = b.numericValue, base != 0 else { throw arguments.error(1, "the base is 0") }
+      let x = a.numericValue ?? 0
+      // The base's unit as `100 adults`, so the rate reads `7.63 users per 100 adults`.
+      let written = NumberFormat.plain(count)
+      let baseUnit: Unit
+      if b.unit.isNone {
+        baseUnit = Unit.base(written)
+      } else if b.unit.factors.count == 1, b.unit.factors[0].power == 1, b.unit.scale == .none {
+        let name = b.unit.factors[0].name
+        baseUnit = count == 1 ? Unit.base(name) : Unit.base(written + " " + Unit.plural(name))
+      } else {
+        throw arguments.error(1, "per needs a base that counts one thing (adults, users), not \(b.unit)")
+      }
+      let margin = try Margin.propagate(.divide, x, base, Margin.of(a), Margin.of(b)).map {
+        Margin(halfWidth: $0.halfWidth * count, confidence: $0.confidence, isCombined: $0.isCombined)
+      }
+      return derived("per", a, b, number: x / base * count, unit: a.unit / baseUnit, margin: margin)
     },
     NativeFunction(
       "platform(name)", doc: "The platform with this name (case-insensitive; former names too).",
