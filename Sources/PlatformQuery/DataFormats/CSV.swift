@@ -248,7 +248,7 @@ extension DataFile {
         if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
         let origin = try rowOrigin(given: given, source: source, periods: &periods)
         var made: [(String, Figure.Origin)] = []
-        let figureColumns = pairs.indices.filter { index in
+        func isFigureColumn(_ index: Int) -> Bool {
           guard !provenanceColumns.contains(index), index != unitColumn, index != metricColumn,
             index != nameColumn
           else { return false }
@@ -257,9 +257,15 @@ extension DataFile {
           default: return false
           }
         }
-        let margin = try rowMargin(
-          given: given, figures: figureColumns.map { (names[$0], pairs[$0].1) }, source: source)
-        for index in figureColumns {
+        // Only a row with a margin or confidence cell lists its figures for `rowMargin` (most
+        // rows have none: no list is made for them).
+        var margin: Margin?
+        if given["margin"] != nil || given["confidence"] != nil {
+          margin = try rowMargin(
+            given: given, figures: pairs.indices.filter(isFigureColumn).map { (names[$0], pairs[$0].1) },
+            source: source)
+        }
+        for index in pairs.indices where isFigureColumn(index) {
           let unit = pairs[index].1.unit
           let field = longForm && index == valueColumn ? metric : names[index]
           // …and each field's description, its definition.
@@ -523,6 +529,18 @@ extension DataFile {
   /// The two ends of a range cell (`600K..700K`, `$1M..$2M`, `55%..61%`): text that starts as
   /// a number does and has `..` once between two non-empty ends; nil for any other text.
   static func intervalEnds(_ text: String) -> (String, String)? {
+    // Most cells have no `..`: found without copying the text (this runs for every cell).
+    var previousDot = false
+    var hasDots = false
+    for byte in text.utf8 {
+      let dot = byte == UInt8(ascii: ".")
+      if dot, previousDot {
+        hasDots = true
+        break
+      }
+      previousDot = dot
+    }
+    guard hasDots else { return nil }
     let bytes = Array(text.utf8)
     guard let first = bytes.first,
       (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "$")
