@@ -207,3 +207,120 @@ extension Builtins {
       })
   }
 }
+
+extension Builtins {
+  /// `join(a, b, on: "name", keep: "inner"|"left")`: each record of `a` with the fields of the
+  /// records of `b` whose `on` field matches (case and surrounding spaces aside), one row per
+  /// match; `keep: "left"` also keeps the rows of `a` without one, their `b` fields empty. A
+  /// field both sides have besides the key is kept from each, `b`'s with `_2` added. Each figure
+  /// keeps its own provenance. Names that did not match are reported in one line.
+  static func joinRecords(_ arguments: Arguments) throws(PQError) -> Value {
+    let left = try arguments.list(0)
+    let right = try arguments.list(1)
+    var key = "name"
+    if let given = arguments.named["on"] {
+      guard case .string(let text) = given, !text.isEmpty else {
+        throw arguments.failure("on: is the name of a field, as in on: \"name\"")
+      }
+      key = text
+    }
+    var keepsLeft = false
+    if let given = arguments.named["keep"] {
+      guard case .string(let word) = given, word == "left" || word == "inner" else {
+        throw arguments.failure(
+          "keep: is \"inner\" (rows that match, the default) or \"left\" (every row of the first list)")
+      }
+      keepsLeft = word == "left"
+    }
+    func records(_ items: [Value], _ position: Int, _ side: String) throws(PQError) -> [Record] {
+      var result: [Record] = []
+      for (index, item) in items.enumerated() {
+        guard case .record(let record) = item else {
+          throw arguments.error(
+            position, "row \(index) of the \(side) list is \(Arithmetic.describe(item)), not a record")
+        }
+        guard let value = record[key], !value.isNil else {
+          throw arguments.error(
+            position, "row \(index) of the \(side) list has no '\(key)'",
+            notes: ["fields: " + record.keys.joined(separator: ", ")])
+        }
+        result.append(record)
+      }
+      return result
+    }
+    let first = try records(left, 0, "first")
+    let second = try records(right, 1, "second")
+    func match(_ record: Record) -> String { (record[key]?.text ?? "").trimmingSpaces.lowercased() }
+    var byKey: [String: [Int]] = [:]
+    for (index, record) in second.enumerated() { byKey[match(record), default: []].append(index) }
+    // The second list's fields, in order, renamed where the first list has them too.
+    var secondKeys: [String] = []
+    for record in second {
+      for field in record.keys where field != key && !secondKeys.contains(field) { secondKeys.append(field) }
+    }
+    var firstKeys: [String] = []
+    for record in first {
+      for field in record.keys where !firstKeys.contains(field) { firstKeys.append(field) }
+    }
+    let renamed = secondKeys.map { firstKeys.contains($0) ? $0 + "_2" : $0 }
+    // One shape for every row; a record's values copied by position when it has the shape its
+    // list's first record has (a loaded file's rows all do), else found by key.
+    let kind = first.first?.kind ?? .plain
+    let shape = Shape(keys: firstKeys + renamed, kind: kind == .platform ? .platform : .plain)
+    let firstShape = first.first?.shape
+    let secondShape = second.first?.shape
+    let secondPositions = secondShape.map { shape in secondKeys.map { shape.keys.firstIndex(of: $0) } }
+    func firstValues(_ record: Record) -> [Value] {
+      if let firstShape, record.shape === firstShape, firstShape.keys == firstKeys { return record.values }
+      return firstKeys.map { record[$0] ?? .nil }
+    }
+    func secondValues(_ index: Int?) -> [Value] {
+      guard let index else { return Array(repeating: .nil, count: secondKeys.count) }
+      let record = second[index]
+      if let secondShape, let secondPositions, record.shape === secondShape {
+        return secondPositions.map { $0.map { record.values[$0] } ?? .nil }
+      }
+      return secondKeys.map { record[$0] ?? .nil }
+    }
+    var rows: [Value] = []
+    rows.reserveCapacity(first.count)
+    var unmatchedFirst: [String] = []
+    var matchedKeys = Set<String>()
+    for record in first {
+      let matchKey = match(record)
+      let found = byKey[matchKey] ?? []
+      if found.isEmpty {
+        unmatchedFirst.append(record[key]?.text ?? "")
+        guard keepsLeft else { continue }
+      } else {
+        matchedKeys.insert(matchKey)
+      }
+      let own = firstValues(record)
+      for index in found.isEmpty ? [nil] : found.map(Optional.some) {
+        rows.append(.record(Record(shape: shape, values: own + secondValues(index))))
+      }
+    }
+    try arguments.runtime.reserve(rows.count, arguments.span)
+    var unmatchedSecond: [String] = []
+    for record in second where !matchedKeys.contains(match(record)) {
+      let name = record[key]?.text ?? ""
+      if !unmatchedSecond.contains(name) { unmatchedSecond.append(name) }
+    }
+    if !unmatchedFirst.isEmpty || !unmatchedSecond.isEmpty {
+      var parts: [String] = []
+      if !unmatchedFirst.isEmpty {
+        parts.append(
+          "only in the first list: " + unmatchedFirst.prefix(8).joined(separator: ", ")
+            + (unmatchedFirst.count > 8 ? " and \(unmatchedFirst.count - 8) more" : "")
+            + (keepsLeft ? " (kept, without the second list's fields)" : ""))
+      }
+      if !unmatchedSecond.isEmpty {
+        parts.append(
+          "only in the second: " + unmatchedSecond.prefix(8).joined(separator: ", ")
+            + (unmatchedSecond.count > 8 ? " and \(unmatchedSecond.count - 8) more" : ""))
+      }
+      arguments.runtime.output("join: \(key)s that did not match — " + parts.joined(separator: "; ") + "\n")
+    }
+    return .list(rows)
+  }
+}

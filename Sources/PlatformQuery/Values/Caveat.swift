@@ -671,8 +671,9 @@ extension CaveatRules {
   /// Figures with a margin of error behind a result that carries none (a built-in that does not
   /// propagate margins): said, so that the result is not read as exact.
   static func uncarriedMargins(_ figures: FigureList) -> Caveat? {
+    // Asked of every result's caveats: most have no figure with a margin, and make no list.
+    guard figures.contains(where: { $0.margin != nil }) else { return nil }
     let uncertain = figures.filter { $0.margin != nil }
-    guard !uncertain.isEmpty else { return nil }
     let listed = uncertain.prefix(3).map { "\($0.name) ±\($0.margin?.shown(in: $0.unit) ?? "")" }
     let more = uncertain.count > 3 ? " and \(uncertain.count - 3) more" : ""
     return Caveat(
