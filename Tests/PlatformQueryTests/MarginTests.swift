@@ -74,6 +74,8 @@ import Testing
     #expect(try show("format(1234567 ± 1000, \",\")") == "1,234,567 ± 1,000")
     #expect(try show("log10(100 ± 3)") == "2 ± 0.013")
     #expect(try show("value(59% ± 3pp)") == "59")
+    // A margin too large for a number is refused, not dropped.
+    #expect(throws: PQError.self) { try pq.evaluate("(1 ± 1e308) * 10") }
     for formula in ["a - c", "ratio(a, c)", "pct_change(a, c)", "within_margin(a, c)"] {
       #expect(throws: PQError.self, "\(formula)") { try pq.evaluate(formula) }
     }
@@ -186,6 +188,19 @@ import Testing
     #expect(far.contains("59% ± 3 pp, 19 pp ± 4.2 pp above C's 40% ± 3 pp"), "\(far)")
     let table = try show("rank(ps, \"share\")", pq)
     #expect(table.contains("tied with A: the gap lies within the margin of error (±4.2 pp)"), "\(table)")
+    // Ties do not chain: each figure is weighed against the first of its place, so a long list
+    // of overlapping neighbours is not one tie from top to bottom.
+    let ladder = (0..<20).map { "{name: \"P\($0)\", v: \(90 - 3 * $0)% ± 2.5pp}" }.joined(separator: ", ")
+    let ranked = try pq.evaluate("rank([\(ladder)], \"v\")")
+    guard case .list(let ladderRows) = ranked, case .record(let last) = ladderRows.last else {
+      Issue.record("\(ranked)")
+      return
+    }
+    #expect(last["rank"] != .number(1), "\(ranked)")
+    // 3 points apart, margins 2.5 pp each (combined 3.5 pp): each ties with the next, but P2 is
+    // 6 points below P0, the first of the place.
+    #expect(try pq.evaluate("rank([\(ladder)], \"v\")[1].rank") == .number(1))
+    #expect(try pq.evaluate("rank([\(ladder)], \"v\")[2].rank") == .number(3))
     // Figures without margins rank and read exactly as before: no note column.
     #expect(!(try show("rank(platforms, \"mau\")", pq)).contains("note"))
   }

@@ -256,13 +256,15 @@ enum Comparison {
       if periods.count > 1 { break }
     }
     let showsPeriod = periods.count > 1
-    // Places first: equal figures share one, and so does a figure whose gap to the one above
-    // lies within their combined margin of error (a lead within the margin is no lead), with a
-    // note saying so.
+    // Places first: equal figures share one, and so does a figure whose gap to the first of its
+    // place lies within their combined margin of error (a lead within the margin is no lead),
+    // with a note saying so. Weighed against the first of the place, not the one just above, so
+    // that ties do not chain down a long list (99% ± 5 pp is not tied with 0% ± 1 pp).
     var rows: [(record: Record, value: Value, place: Int?, note: String?)] = []
     var ranked = 0
     var place = 0
     var previous: Value?
+    var leader: (value: Value, name: String)?
     for entry in ordered {
       guard case .list(let pair) = entry, case .record(let record) = pair[0] else { continue }
       let value = pair[1]
@@ -270,12 +272,12 @@ enum Comparison {
       if let number = value.numericValue {
         let above = previous?.numericValue
         let equal = above.map { Arithmetic.same($0 * factor, number * factor) } ?? false
-        if !equal, let previous, let gap = Margin.gap(previous, value), gap.within {
-          let name = rows.last?.record["name"].map(\.text) ?? "the one above"
+        if !equal, let leader, let gap = Margin.gap(leader.value, value), gap.within {
           note =
-            "tied with \(name): the gap lies within the margin of error (±\(gap.margin.shown(in: value.unit)))"
+            "tied with \(leader.name): the gap lies within the margin of error (±\(gap.margin.shown(in: value.unit)))"
         } else if !equal {
           place = ranked + 1
+          leader = (value, record["name"]?.text ?? "row \(ranked + 1)")
         }
         if let limit, place > limit { break }
         ranked += 1

@@ -95,7 +95,10 @@ public final class Margin: Sendable, Equatable, CustomStringConvertible {
     default:
       return nil
     }
-    guard width.isFinite else { return nil }
+    // A margin too large for a number is refused, never dropped: the result would read as exact.
+    guard width.isFinite else {
+      throw PQError(.runtime, "the margin of error of this result is too large for a number")
+    }
     return Margin(halfWidth: width, confidence: confidence, isCombined: combined)
   }
 
