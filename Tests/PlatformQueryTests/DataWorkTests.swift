@@ -295,4 +295,67 @@ import Testing
     let article = "rank(platforms, \"ma"
     #expect(pq.completions(for: article, cursor: article.count).candidates == ["mau"])
   }
+
+  /// A name the second list has more than once repeats the first list's rows: said in one line.
+  /// A name the first list repeats (a series joined to one row a platform) is the usual case and
+  /// says nothing.
+  @Test func namesRepeatedInTheSecondListAreReported() throws {
+    let (pq, output) = makeInterpreter()
+    let joined = try pq.evaluate(
+      """
+      join([{name: "X", users: 1}, {name: "Bluesky", users: 2}],
+           [{name: "x", share: 1}, {name: "X ", share: 2}, {name: "Bluesky", share: 3}])
+      """)
+    guard case .list(let rows) = joined else {
+      Issue.record("\(joined)")
+      return
+    }
+    #expect(rows.count == 3)
+    #expect(
+      output.contents.contains(
+        "join: 1 name appears more than once in the second list, so the first list's rows with it are repeated, once for each: x (2 rows)"
+      ), "\(output.contents)")
+    let quiet = makeInterpreter()
+    _ = try quiet.0.evaluate(
+      "join([{name: \"X\", p: 1}, {name: \"X\", p: 2}, {name: \"Y\", p: 3}], [{name: \"X\", s: 1}, {name: \"Y\", s: 2}])"
+    )
+    #expect(quiet.1.contents.isEmpty, "\(quiet.1.contents)")
+  }
+
+  /// `join` against a nested loop over generated lists: names in any case and with spaces,
+  /// repeated on either side, missing on either side; inner and left; every row in the first
+  /// list's order, paired with the second's rows in theirs.
+  @Test func joinMatchesANestedLoopOnGeneratedLists() throws {
+    var random = SplitMix(state: 0x0000_701B)
+    let names = ["X", "x", " X", "Bluesky", "bluesky ", "Threads", "Mastodon", "Truth"]
+    for round in 0..<60 {
+      let first = (0..<random.int(0...8)).map { (names[random.int(0...(names.count - 1))], $0) }
+      let second = (0..<random.int(0...8)).map { (names[random.int(0...(names.count - 1))], 100 + $0) }
+      func list(_ rows: [(String, Int)], _ field: String) -> String {
+        "[" + rows.map { "{name: \"\($0.0)\", \(field): \($0.1)}" }.joined(separator: ", ") + "]"
+      }
+      func key(_ name: String) -> String { name.trimmingSpaces.lowercased() }
+      for keep in ["inner", "left"] {
+        var expected: [String] = []
+        for (name, a) in first {
+          let matches = second.filter { key($0.0) == key(name) }
+          if matches.isEmpty, keep == "left" { expected.append("\(a)/nil") }
+          for (_, b) in matches { expected.append("\(a)/\(b)") }
+        }
+        let (pq, _) = makeInterpreter()
+        let formula =
+          "map(join(\(list(first, "a")), \(list(second, "b")), keep: \"\(keep)\"), fn(r) { if has(r, \"b\") { \"\\(r.a)/\\(r.b)\" } else { \"\\(r.a)/nil\" } })"
+        let result = try pq.evaluate(formula)
+        guard case .list(let items) = result else {
+          Issue.record("round \(round): \(result)")
+          continue
+        }
+        let got = items.map { item -> String in
+          if case .string(let text) = item { return text }
+          return item.inline
+        }
+        #expect(got == expected, "round \(round), \(keep): \(formula)")
+      }
+    }
+  }
 }

@@ -251,18 +251,46 @@ extension Builtins {
     let first = try records(left, 0, "first")
     let second = try records(right, 1, "second")
     func match(_ record: Record) -> String { (record[key]?.text ?? "").trimmingSpaces.lowercased() }
-    var byKey: [String: [Int]] = [:]
-    for (index, record) in second.enumerated() { byKey[match(record), default: []].append(index) }
-    // The second list's fields, in order, renamed where the first list has them too.
-    var secondKeys: [String] = []
-    for record in second {
-      for field in record.keys where field != key && !secondKeys.contains(field) { secondKeys.append(field) }
+    // The second list's rows by name, as groups of rows in order: a table from name to group,
+    // and each row's next in its group (no list made a name).
+    var groupOf: [String: Int] = [:]
+    groupOf.reserveCapacity(second.count)
+    var groupFirst: [Int] = []
+    var groupLast: [Int] = []
+    var groupSize: [Int] = []
+    var nextInGroup = [Int](repeating: -1, count: second.count)
+    for (index, record) in second.enumerated() {
+      let name = match(record)
+      if let group = groupOf[name] {
+        nextInGroup[groupLast[group]] = index
+        groupLast[group] = index
+        groupSize[group] += 1
+      } else {
+        groupOf[name] = groupFirst.count
+        groupFirst.append(index)
+        groupLast.append(index)
+        groupSize.append(1)
+      }
     }
-    var firstKeys: [String] = []
-    for record in first {
-      for field in record.keys where !firstKeys.contains(field) { firstKeys.append(field) }
+    // Each list's fields, in order of first appearance: a shape's keys are read once, not once
+    // a row (a loaded file's rows share one shape).
+    func fields(_ records: [Record], except skipped: String?) -> [String] {
+      var fields: [String] = []
+      var seen = Set<String>()
+      var lastShape: Shape?
+      for record in records where lastShape !== record.shape {
+        lastShape = record.shape
+        for field in record.keys where field != skipped && seen.insert(field).inserted {
+          fields.append(field)
+        }
+      }
+      return fields
     }
-    let renamed = secondKeys.map { firstKeys.contains($0) ? $0 + "_2" : $0 }
+    // The second list's fields, renamed where the first list has them too.
+    let secondKeys = fields(second, except: key)
+    let firstKeys = fields(first, except: nil)
+    let firstKeySet = Set(firstKeys)
+    let renamed = secondKeys.map { firstKeySet.contains($0) ? $0 + "_2" : $0 }
     // One shape for every row; a record's values copied by position when it has the shape its
     // list's first record has (a loaded file's rows all do), else found by key.
     let kind = first.first?.kind ?? .plain
@@ -270,41 +298,65 @@ extension Builtins {
     let firstShape = first.first?.shape
     let secondShape = second.first?.shape
     let secondPositions = secondShape.map { shape in secondKeys.map { shape.keys.firstIndex(of: $0) } }
-    func firstValues(_ record: Record) -> [Value] {
-      if let firstShape, record.shape === firstShape, firstShape.keys == firstKeys { return record.values }
-      return firstKeys.map { record[$0] ?? .nil }
-    }
-    func secondValues(_ index: Int?) -> [Value] {
-      guard let index else { return Array(repeating: .nil, count: secondKeys.count) }
-      let record = second[index]
-      if let secondShape, let secondPositions, record.shape === secondShape {
-        return secondPositions.map { $0.map { record.values[$0] } ?? .nil }
+    let firstInOrder = firstShape?.keys == firstKeys
+    let width = shape.keys.count
+    // A joined row: the first record's values, then the second's (nil for a row kept alone).
+    func joined(_ record: Record, _ index: Int?) -> Value {
+      var values: [Value] = []
+      values.reserveCapacity(width)
+      if let firstShape, firstInOrder, record.shape === firstShape {
+        values.append(contentsOf: record.values)
+      } else {
+        for field in firstKeys { values.append(record[field] ?? .nil) }
       }
-      return secondKeys.map { record[$0] ?? .nil }
+      if let index {
+        let other = second[index]
+        if let secondShape, let secondPositions, other.shape === secondShape {
+          for position in secondPositions { values.append(position.map { other.values[$0] } ?? .nil) }
+        } else {
+          for field in secondKeys { values.append(other[field] ?? .nil) }
+        }
+      } else {
+        for _ in secondKeys { values.append(.nil) }
+      }
+      return .record(Record(shape: shape, values: values))
     }
     var rows: [Value] = []
     rows.reserveCapacity(first.count)
     var unmatchedFirst: [String] = []
-    var matchedKeys = Set<String>()
+    var matched = [Bool](repeating: false, count: groupFirst.count)
+    // Names the second list has more than once: each row of the first list with that name is
+    // paired with each of them, so the first list's rows are repeated (reported below).
+    var repeated: [(name: String, rows: Int)] = []
     for record in first {
-      let matchKey = match(record)
-      let found = byKey[matchKey] ?? []
-      if found.isEmpty {
+      guard let group = groupOf[match(record)] else {
         unmatchedFirst.append(record[key]?.text ?? "")
-        guard keepsLeft else { continue }
-      } else {
-        matchedKeys.insert(matchKey)
+        if keepsLeft { rows.append(joined(record, nil)) }
+        continue
       }
-      let own = firstValues(record)
-      for index in found.isEmpty ? [nil] : found.map(Optional.some) {
-        rows.append(.record(Record(shape: shape, values: own + secondValues(index))))
+      if !matched[group] {
+        matched[group] = true
+        if groupSize[group] > 1 {
+          repeated.append((second[groupFirst[group]][key]?.text ?? "", groupSize[group]))
+        }
+      }
+      var index = groupFirst[group]
+      while index >= 0 {
+        rows.append(joined(record, index))
+        index = nextInGroup[index]
       }
     }
     try arguments.runtime.reserve(rows.count, arguments.span)
-    var unmatchedSecond: [String] = []
-    for record in second where !matchedKeys.contains(match(record)) {
-      let name = record[key]?.text ?? ""
-      if !unmatchedSecond.contains(name) { unmatchedSecond.append(name) }
+    let unmatchedSecond = groupFirst.indices.filter { !matched[$0] }.map {
+      second[groupFirst[$0]][key]?.text ?? ""
+    }
+    if !repeated.isEmpty {
+      let listed = repeated.prefix(8).map { "\($0.name) (\($0.rows) rows)" }.joined(separator: ", ")
+      arguments.runtime.output(
+        "join: \(plural(repeated.count, key)) \(repeated.count == 1 ? "appears" : "appear") more than once in the second list, so the first list's rows with "
+          + (repeated.count == 1 ? "it" : "them") + " are repeated, once for each: " + listed
+          + (repeated.count > 8 ? " and \(repeated.count - 8) more" : "")
+          + " — group the second list first, or join on a field that names one row\n")
     }
     if !unmatchedFirst.isEmpty || !unmatchedSecond.isEmpty {
       var parts: [String] = []

@@ -20,18 +20,58 @@ extension DataFile {
     /// The next row of (cell, byte offset), or nil at the end. A blank line is skipped; a line
     /// holding only `""` is a row with one empty cell.
     mutating func next() throws(PQError) -> [(String, Int)]? {
-      let bytes = source.bytes
       var row: [(String, Int)] = []
+      return try next(into: &row) ? row : nil
+    }
+
+    /// Reads the next row into `row` (its room kept from the row before), or returns false at
+    /// the end. An unquoted cell is made from the file's bytes in place; only a cell with quotes
+    /// is copied a byte at a time (its doubled quotes made one).
+    mutating func next(into row: inout [(String, Int)]) throws(PQError) -> Bool {
+      row.removeAll(keepingCapacity: true)
+      // Over the bytes in place, with the position in a local: a byte costs a few instructions,
+      // where the stored position and checked subscripts cost about fifty.
+      let (found, end, unterminated) = source.bytes.withUnsafeBufferPointer { bytes in
+        Self.scanRow(bytes, from: index, into: &row)
+      }
+      index = end
+      if let unterminated {
+        throw PQError(
+          .runtime, "unterminated quoted cell", source: source,
+          span: Span(start: unterminated, end: unterminated + 1))
+      }
+      return found
+    }
+
+    /// Reads one row from `start`: whether a row was found, where the next begins, and where an
+    /// unterminated quote began. A blank line is skipped; a line holding only `""` is a row with
+    /// one empty cell.
+    private static func scanRow(
+      _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: inout [(String, Int)]
+    )
+      -> (Bool, Int, Int?)
+    {
+      let count = bytes.count
+      var index = start
       var cell: [UInt8] = []
+      // Whether the cell is being copied (it has had a quote); else it is bytes[cellStart..<index].
+      var copying = false
       var cellStart = index
       var quoted = false
       var quoteStart = 0
       var rowHadQuote = false
-      while index < bytes.count {
+      let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
+      let carriageReturn = UInt8(ascii: "\r")
+      func text(upTo end: Int) -> String {
+        copying
+          ? String(decoding: cell, as: UTF8.self)
+          : String(decoding: UnsafeBufferPointer(rebasing: bytes[cellStart..<end]), as: UTF8.self)
+      }
+      while index < count {
         let byte = bytes[index]
         if quoted {
-          if byte == UInt8(ascii: "\"") {
-            if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+          if byte == quote {
+            if index + 1 < count, bytes[index + 1] == quote {
               cell.append(byte)
               index += 1
             } else {
@@ -40,41 +80,38 @@ extension DataFile {
           } else {
             cell.append(byte)
           }
-        } else if byte == UInt8(ascii: "\""), cell.isEmpty {
-          quoted = true
-          rowHadQuote = true
-          quoteStart = index
-        } else if byte == UInt8(ascii: ",") {
-          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        } else if byte == comma {
+          row.append((text(upTo: index), cellStart))
           cell.removeAll(keepingCapacity: true)
+          copying = false
           cellStart = index + 1
-        } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-          if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
-            index += 1
-          }
+        } else if byte == newline || byte == carriageReturn {
+          row.append((text(upTo: index), cellStart))
+          if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
           index += 1
-          row.append((String(decoding: cell, as: UTF8.self), cellStart))
-          if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return row }
+          if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return (true, index, nil) }
           rowHadQuote = false
           row.removeAll(keepingCapacity: true)
           cell.removeAll(keepingCapacity: true)
+          copying = false
           cellStart = index
           continue
-        } else {
+        } else if byte == quote, copying ? cell.isEmpty : index == cellStart {
+          quoted = true
+          copying = true
+          rowHadQuote = true
+          quoteStart = index
+        } else if copying {
           cell.append(byte)
         }
         index += 1
       }
-      if quoted {
-        throw PQError(
-          .runtime, "unterminated quoted cell", source: source,
-          span: Span(start: quoteStart, end: quoteStart + 1))
+      if quoted { return (false, index, quoteStart) }
+      if (copying && !cell.isEmpty) || (!copying && index > cellStart) || !row.isEmpty {
+        row.append((text(upTo: index), cellStart))
+        return (true, index, nil)
       }
-      if !cell.isEmpty || !row.isEmpty {
-        row.append((String(decoding: cell, as: UTF8.self), cellStart))
-        return row
-      }
-      return nil
+      return (false, index, nil)
     }
   }
 
@@ -166,15 +203,31 @@ extension DataFile {
     let longForm = metricColumn != nil && valueColumn != nil
     var periods: [String: Period] = [:]
     let shape = Shape(keys: names)
+    // A row with a name stands for a platform (as `platformsIfNamed` makes it): its shape is
+    // chosen as the row is made, not by a second pass over the rows.
+    let platformShape = Shape(keys: names, kind: .platform, file: fileName(source.name))
     var origins = OriginCache(file: fileName(source.name))
     var rowNumber = -1
     // Per column: whether it holds a number, and its first cell of text that is not one (with
     // where it is): a column of numbers with `20 million` in one row is an error at that cell,
     // not a text field that fails far away in `rank` or `sum`.
+    // What each column is, decided once: a cell asks an array, not a set.
+    let isTextColumn = names.indices.map { index in
+      provenanceColumns.contains(index) || index == unitColumn || index == metricColumn || index == nameColumn
+    }
+    let marginColumns = provenanceColumnList.filter { names[$0] == "margin" || names[$0] == "confidence" }
+    // Rows share a few provenances: a row's origin (and the figure origins made from it) is read
+    // once for each distinct set of provenance cells — the row before's first, then a table —
+    // not rebuilt key by key for every row.
+    let originColumns = provenanceColumnList.filter { !marginColumns.contains($0) }
+    var lastCells: [String]?
+    var lastProvenance = RowProvenance(origin: RowOrigin())
+    var provenanceByCells: [[String]: RowProvenance] = [:]
     var holdsNumbers = [Bool](repeating: false, count: names.count)
     var firstText: [(text: String, offset: Int)?] = Array(repeating: nil, count: names.count)
     var markers: [(row: Int, column: Int)] = []
-    while let row = try reader.next() {
+    var row: [(String, Int)] = []
+    while try reader.next(into: &row) {
       rowNumber += 1
       guard row.count == names.count else {
         let offset = row.first?.1 ?? 0
@@ -183,7 +236,9 @@ extension DataFile {
           source: source,
           span: Span(start: offset, end: offset + 1))
       }
-      var pairs: [(String, Value)] = []
+      // The row's values in the header's order (its names are the shape's).
+      var values: [Value] = []
+      values.reserveCapacity(names.count)
       let metric = metricColumn.map { row[$0].0.trimmingSpaces } ?? ""
       for (column, (text, offset)) in row.enumerated() {
         var unit = units[column]
@@ -205,23 +260,17 @@ extension DataFile {
             unit = Metric.named(metric)?.unit
           }
         }
-        let isProvenance = provenanceColumns.contains(column)
-        pairs.append(
-          (
-            names[column],
-            isProvenance || column == unitColumn || column == metricColumn || column == nameColumn
-              ? (text.trimmingSpaces.isEmpty ? .nil : .string(text.trimmingSpaces))
-              : try cell(
-                text, unit: unit, headed: headed,
-                column: longForm && column == valueColumn ? metric : names[column],
-                source: source, offset: offset)
-          ))
+        let trimmed = isTextColumn[column] ? text.trimmingSpaces : ""
+        values.append(
+          isTextColumn[column]
+            ? (trimmed.isEmpty ? .nil : .string(trimmed))
+            : try cell(
+              text, unit: unit, headed: headed,
+              column: longForm && column == valueColumn ? metric : names[column],
+              source: source, offset: offset))
       }
-      for (column, pair) in pairs.enumerated()
-      where !provenanceColumns.contains(column) && column != nameColumn && column != unitColumn
-        && column != metricColumn
-      {
-        switch pair.1 {
+      for (column, value) in values.enumerated() where !isTextColumn[column] {
+        switch value {
         case .number, .quantity: holdsNumbers[column] = true
         case .string(let text) where DataFile.missingMarkers.contains(text):
           // `NA`, `n/a`, `-`: no figure, in a column of numbers (made empty below).
@@ -232,27 +281,39 @@ extension DataFile {
       }
       if !periodColumns.isEmpty {
         try appendPeriodRows(
-          pairs: pairs, row: row, rowNumber: rowNumber, names: names, periodColumns: periodColumns,
+          values: values, row: row, rowNumber: rowNumber, names: names, periodColumns: periodColumns,
           header: header, metric: metricOfPeriods, provenanceColumns: provenanceColumnList, package: package,
           source: source, periods: &periods, origins: &origins, into: &records)
         continue
       }
       if !provenanceColumns.isEmpty || package != nil {
         let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
-        var given: [String: (String, Int)] = [:]
-        for column in provenanceColumnList where !row[column].0.trimmingSpaces.isEmpty {
-          given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+        func given(_ columns: [Int]) -> [String: (String, Int)] {
+          var given: [String: (String, Int)] = [:]
+          for column in columns where !row[column].0.trimmingSpaces.isEmpty {
+            given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+          }
+          // What the row does not say, the data package may: its sources.
+          if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
+          if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
+          return given
         }
-        // What the row does not say, the data package may: its sources.
-        if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
-        if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
-        let origin = try rowOrigin(given: given, source: source, periods: &periods)
-        var made: [(String, Figure.Origin)] = []
+        let cells = originColumns.map { row[$0].0.trimmingSpaces }
+        var provenance: RowProvenance
+        var known = true
+        if cells == lastCells {
+          provenance = lastProvenance
+        } else if let table = provenanceByCells[cells] {
+          provenance = table
+        } else {
+          known = false
+          provenance = RowProvenance(
+            origin: try rowOrigin(given: given(originColumns), source: source, periods: &periods))
+        }
+        let madeBefore = provenance.made.count
         func isFigureColumn(_ index: Int) -> Bool {
-          guard !provenanceColumns.contains(index), index != unitColumn, index != metricColumn,
-            index != nameColumn
-          else { return false }
-          switch pairs[index].1 {
+          guard !isTextColumn[index] else { return false }
+          switch values[index] {
           case .number, .quantity: return true
           default: return false
           }
@@ -260,26 +321,35 @@ extension DataFile {
         // Only a row with a margin or confidence cell lists its figures for `rowMargin` (most
         // rows have none: no list is made for them).
         var margin: Margin?
-        if given["margin"] != nil || given["confidence"] != nil {
+        if marginColumns.contains(where: { !row[$0].0.trimmingSpaces.isEmpty }) {
           margin = try rowMargin(
-            given: given, figures: pairs.indices.filter(isFigureColumn).map { (names[$0], pairs[$0].1) },
-            source: source)
+            given: given(provenanceColumnList),
+            figures: values.indices.filter(isFigureColumn).map { (names[$0], values[$0]) }, source: source)
         }
-        for index in pairs.indices where isFigureColumn(index) {
-          let unit = pairs[index].1.unit
+        for index in values.indices where isFigureColumn(index) {
+          let unit = values[index].unit
           let field = longForm && index == valueColumn ? metric : names[index]
           // …and each field's description, its definition.
           let shared = figureOrigin(
-            origin, definition: package?.fields[field]?.description ?? package?.definition, cache: &origins,
-            made: &made)
+            provenance.origin, definition: package?.fields[field]?.description ?? package?.definition,
+            cache: &origins, made: &provenance.made)
           // A range cell (`600K..700K`) carries its own margin.
-          pairs[index].1 = rowFigure(
-            pairs[index].1.numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
-            margin: Margin.of(pairs[index].1) ?? margin)
+          values[index] = rowFigure(
+            values[index].numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
+            margin: Margin.of(values[index]) ?? margin)
+        }
+        if !known || provenance.made.count != madeBefore, provenanceByCells.count < OriginCache.limit {
+          provenanceByCells[cells] = provenance
+        }
+        if cells != lastCells || provenance.made.count != madeBefore {
+          lastCells = cells
+          lastProvenance = provenance
         }
       }
       // Every row has the header's columns: one shape for the whole file.
-      records.append(.record(Record(shape: shape, values: pairs.map(\.1))))
+      var named = false
+      if let nameColumn, case .string = values[nameColumn] { named = true }
+      records.append(.record(Record(shape: named ? platformShape : shape, values: values)))
     }
     // A marker of no figure (`NA`, `-`) in a column of numbers is an empty cell, as pandas
     // reads it; in a column of text it stays text.
@@ -298,7 +368,8 @@ extension DataFile {
           "write numbers as pq reads them: 20M, 1.5B, 20,000,000, 57%, $2.6M; leave a cell empty when there is no figure"
         ])
     }
-    return platformsIfNamed(.list(records), file: fileName(source.name))
+    return periodColumns.isEmpty
+      ? .list(records) : platformsIfNamed(.list(records), file: fileName(source.name))
   }
 
   /// Cells that mean "no figure" in a column of numbers, as spreadsheets and statistics
@@ -311,7 +382,7 @@ extension DataFile {
   /// `{name, period, <metric>, …the row's other columns}`, the figure's period its column's
   /// header and its provenance the row's cells and what `load` was told.
   static func appendPeriodRows(
-    pairs: [(String, Value)], row: [(String, Int)], rowNumber: Int, names: [String], periodColumns: [Int],
+    values cells: [Value], row: [(String, Int)], rowNumber: Int, names: [String], periodColumns: [Int],
     header: [(String, Int)], metric: String, provenanceColumns: [Int], package: DataPackage?, source: Source,
     periods: inout [String: Period], origins: inout OriginCache, into records: inout [Value]
   ) throws(PQError) {
@@ -326,7 +397,7 @@ extension DataFile {
     let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }
     let shape = Shape(keys: ["name", "period", metric] + others.map { names[$0] })
     for column in periodColumns {
-      let cell = pairs[column].1
+      let cell = cells[column]
       guard let number = cell.numericValue else {
         if case .nil = cell { continue }
         let (text, offset) = row[column]
@@ -348,7 +419,7 @@ extension DataFile {
         number, cell.unit, name: name, field: metric, origin: shared, row: records.count,
         margin: Margin.of(cell))
       var values: [Value] = [.string(name), .string(names[column]), figure]
-      for index in others { values.append(pairs[index].1) }
+      for index in others { values.append(cells[index]) }
       records.append(.record(Record(shape: shape, values: values)))
     }
   }
@@ -422,6 +493,13 @@ extension DataFile {
     origin.readTexts(text)
     origin.definition = text("definition")
     return origin
+  }
+
+  /// A row's origin as its provenance cells say it, with the figure origins made from it (one
+  /// per definition), kept for the rows that have the same cells.
+  struct RowProvenance {
+    var origin: RowOrigin
+    var made: [(String, Figure.Origin)] = []
   }
 
   /// The origins made for one file's figures. Rows share a few distinct provenances (sources ×
@@ -568,6 +646,13 @@ extension DataFile {
   ) throws(PQError) -> Value {
     let text = raw.trimmingSpaces
     if text.isEmpty { return .nil }
+    // Most cells are one plain number (`70.4M`, `$2B`, `57%`): read in one pass over the bytes,
+    // which no range, code or word passes.
+    if let number = Literal.parseSimple(text) {
+      return try fitted(
+        number, text: text, raw: raw, unit: unit, headed: headed, column: column, source: source,
+        offset: offset)
+    }
     if text == "true" { return .bool(true) }
     if text == "false" { return .bool(false) }
     // A range a source states (`600K..700K`): its midpoint, with half its width as the margin.
@@ -593,6 +678,17 @@ extension DataFile {
       }
       return .string(text)
     }
+    return try fitted(
+      number, text: text, raw: raw, unit: unit, headed: headed, column: column, source: source, offset: offset
+    )
+  }
+
+  /// A number read from a cell, given its column's unit: a bare number takes it (a percentage
+  /// only when the header says so), a number with another unit is an error at the cell.
+  static func fitted(
+    _ number: Value, text: String, raw: String, unit: Unit?, headed: Bool, column: String, source: Source,
+    offset: Int
+  ) throws(PQError) -> Value {
     guard let unit, let value = number.numericValue else { return number }
     if number.unit.isNone {
       if unit.shownFactor != 1 {

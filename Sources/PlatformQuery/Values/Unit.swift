@@ -230,11 +230,14 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
 extension StringProtocol {
   var trimmingSpaces: String {
     // Most text (every cell of a clean file) has nothing to trim.
-    if let text = self as? String, let first = text.utf8.first, let last = text.utf8.last,
-      first != 0x20, first != 0x09, first != 0x0D, first != 0x0A,
-      last != 0x20, last != 0x09, last != 0x0D, last != 0x0A
-    {
-      return text
+    // Checked over the bytes in place: `utf8.last` walks back through the view's indices.
+    if let text = self as? String {
+      let clean = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        return first != 0x20 && first != 0x09 && first != 0x0D && first != 0x0A && last != 0x20
+          && last != 0x09 && last != 0x0D && last != 0x0A
+      }
+      if clean == true { return text }
     }
     var slice = Substring(self)
     while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
