@@ -43,6 +43,14 @@ extension DataFile {
       return found
     }
 
+    /// A cell's text: the bytes it copied (it had quotes), else its bytes in the file.
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, copied: [UInt8]?)
+      -> String
+    {
+      if let copied { return String(decoding: copied, as: UTF8.self) }
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
     /// Reads one row from `start`: whether a row was found, where the next begins, and where an
     /// unterminated quote began. A blank line is skipped; a line holding only `""` is a row with
     /// one empty cell.
@@ -62,11 +70,8 @@ extension DataFile {
       var rowHadQuote = false
       let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
       let carriageReturn = UInt8(ascii: "\r")
-      func text(upTo end: Int) -> String {
-        copying
-          ? String(decoding: cell, as: UTF8.self)
-          : String(decoding: UnsafeBufferPointer(rebasing: bytes[cellStart..<end]), as: UTF8.self)
-      }
+      // Not a nested function: one that captured `copying`, `cell` and `cellStart` would keep
+      // them in boxes on the heap, a load and a store a byte.
       while index < count {
         let byte = bytes[index]
         if quoted {
@@ -81,12 +86,12 @@ extension DataFile {
             cell.append(byte)
           }
         } else if byte == comma {
-          row.append((text(upTo: index), cellStart))
+          row.append((Self.text(bytes, cellStart..<index, copied: copying ? cell : nil), cellStart))
           cell.removeAll(keepingCapacity: true)
           copying = false
           cellStart = index + 1
         } else if byte == newline || byte == carriageReturn {
-          row.append((text(upTo: index), cellStart))
+          row.append((Self.text(bytes, cellStart..<index, copied: copying ? cell : nil), cellStart))
           if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
           index += 1
           if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return (true, index, nil) }
@@ -108,7 +113,7 @@ extension DataFile {
       }
       if quoted { return (false, index, quoteStart) }
       if (copying && !cell.isEmpty) || (!copying && index > cellStart) || !row.isEmpty {
-        row.append((text(upTo: index), cellStart))
+        row.append((Self.text(bytes, cellStart..<index, copied: copying ? cell : nil), cellStart))
         return (true, index, nil)
       }
       return (false, index, nil)
@@ -299,18 +304,20 @@ extension DataFile {
           return given
         }
         let cells = originColumns.map { row[$0].0.trimmingSpaces }
-        var provenance: RowProvenance
-        var known = true
+        let provenance: RowProvenance
         if cells == lastCells {
           provenance = lastProvenance
-        } else if let table = provenanceByCells[cells] {
-          provenance = table
         } else {
-          known = false
-          provenance = RowProvenance(
-            origin: try rowOrigin(given: given(originColumns), source: source, periods: &periods))
+          if let table = provenanceByCells[cells] {
+            provenance = table
+          } else {
+            provenance = RowProvenance(
+              origin: try rowOrigin(given: given(originColumns), source: source, periods: &periods))
+            if provenanceByCells.count < OriginCache.limit { provenanceByCells[cells] = provenance }
+          }
+          lastCells = cells
+          lastProvenance = provenance
         }
-        let madeBefore = provenance.made.count
         func isFigureColumn(_ index: Int) -> Bool {
           guard !isTextColumn[index] else { return false }
           switch values[index] {
@@ -337,13 +344,6 @@ extension DataFile {
           values[index] = rowFigure(
             values[index].numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
             margin: Margin.of(values[index]) ?? margin)
-        }
-        if !known || provenance.made.count != madeBefore, provenanceByCells.count < OriginCache.limit {
-          provenanceByCells[cells] = provenance
-        }
-        if cells != lastCells || provenance.made.count != madeBefore {
-          lastCells = cells
-          lastProvenance = provenance
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -497,9 +497,11 @@ extension DataFile {
 
   /// A row's origin as its provenance cells say it, with the figure origins made from it (one
   /// per definition), kept for the rows that have the same cells.
-  struct RowProvenance {
-    var origin: RowOrigin
+  /// A class: rows share it, and a struct of fourteen fields would be copied for every row.
+  final class RowProvenance {
+    let origin: RowOrigin
     var made: [(String, Figure.Origin)] = []
+    init(origin: RowOrigin) { self.origin = origin }
   }
 
   /// The origins made for one file's figures. Rows share a few distinct provenances (sources ×
