@@ -114,6 +114,9 @@ public final class Interpreter {
     /// When output goes to a terminal this many columns wide: `print` fits tables to it
     /// (cells wrap inside their columns). Nil, the default, wraps nothing, as for a pipe or file.
     public var wrapWidth: Int?
+    /// The form `print` writes tables and charts in (`pq --format`): text by default; Markdown,
+    /// CSV, JSON or HTML for output that goes into a story or another program.
+    public var tableFormat = OutputFormat.text
     /// The values of `args` for scripts.
     public var arguments: [String] = []
     /// Whether code may not redefine a built-in or a global the host set (`let ratio = 0` is

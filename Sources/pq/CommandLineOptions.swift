@@ -15,6 +15,8 @@ struct CommandLineOptions {
     case languageServer
     /// `pq machine`: the machine mode (JSON lines) on stdin and stdout.
     case machine
+    /// `pq render STORY.md [-o OUT] [--strict]`: a story's `{{ expr }}` and `pq` blocks rendered.
+    case render(path: String, output: String?, strict: Bool)
     case help
     case version
   }
@@ -25,6 +27,8 @@ struct CommandLineOptions {
 
   var action = Action.repl
   var json = false
+  /// `--format`: how `-e` writes its value and a script's `print` its tables (nil: not given).
+  var format: OutputFormat?
   var color = ColorChoice.auto
   var prelude = true
   var ascii = false
@@ -50,7 +54,7 @@ struct CommandLineOptions {
   static let flags = [
     "-e", "-i", "--json", "--check", "--help", "--version", "--color", "--no-prelude", "--ascii",
     "--allow-read",
-    "--allow-write", "--max-memory",
+    "--allow-write", "--max-memory", "--format",
   ]
 
   static let usage = """
@@ -67,13 +71,19 @@ struct CommandLineOptions {
       pq lsp                  the language server, on stdin and stdout, for editors
       pq machine [OPTIONS]    the machine mode: JSON lines on stdin and stdout, for notebooks and
                               other programs (docs/notebooks.md)
+      pq render STORY.md [-o OUT.html|OUT.md] [--strict]
+                              a Markdown story with {{ expr }} and ```pq blocks, its numbers
+                              footnoted with their sources and caveats (docs/publishing.md);
+                              --strict fails when a rendered number carries caveats
       pq --help | --version
 
     options:
       --color auto|always|never   colour diagnostics (auto: only on a terminal, never with NO_COLOR)
       --no-prelude                do not load stdlib/prelude.pq
       --ascii                     write pure ASCII: tables, charts, quotes, diagnostics
-      --json                      with -e: print the value as JSON
+      --json                      with -e: print the value as JSON (--format json)
+      --format FORMAT             text, markdown, csv, json or html: how -e writes its value and a
+                                  script prints its tables and charts
       --allow-read DIR            let scripts load and import files in DIR too (repeatable)
       --allow-write DIR           let scripts save files in DIR too (repeatable)
       --max-memory SIZE|none      stop a script that would hold more memory than SIZE (as in
@@ -97,6 +107,7 @@ struct CommandLineOptions {
       }
       options.action = .languageServer
       return options
+    case "render": return try parseRender(Array(arguments.dropFirst()))
     case "machine":
       var parsed = try parse(Array(arguments.dropFirst()))
       guard case .repl = parsed.action else {
@@ -154,6 +165,14 @@ struct CommandLineOptions {
         }
         try choose(.check(paths))
       case "--json": options.json = true
+      case "--format":
+        let text = try value("a format: \(OutputFormat.names)")
+        guard let format = OutputFormat(rawValue: text) else {
+          throw UsageError(
+            message: "--format takes \(OutputFormat.names), not '\(text)'",
+            hint: "pq -e 'rank(platforms, \"mau\")' --format markdown")
+        }
+        options.format = format
       case "--no-prelude": options.prelude = false
       case "--ascii": options.ascii = true
       case "--allow-read": options.allowRead.append(try value("a folder, as in: --allow-read ~/data"))
@@ -185,7 +204,87 @@ struct CommandLineOptions {
     } else if options.json {
       throw UsageError(message: "--json goes with -e", hint: "pq -e 'x.mau' --json")
     }
+    if options.json, let format = options.format, format != .json {
+      throw UsageError(message: "--json and --format \(format.rawValue) ask for two forms", hint: "give one")
+    }
+    if options.format != nil {
+      switch options.action {
+      case .expression, .script, .stdin: break
+      case .repl where !Terminal.stdinIsTerminal: break
+      default:
+        throw UsageError(
+          message: "--format goes with -e or a script (at the prompt, :format)",
+          hint: "pq -e 'x.mau' --format markdown")
+      }
+    }
     return options
+  }
+
+  /// `pq render STORY.md [-o OUT] [--strict]` and the options every run takes.
+  static func parseRender(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+    var options = CommandLineOptions()
+    var path: String?
+    var output: String?
+    var strict = false
+    var index = 0
+    let usage = "pq render STORY.md [-o OUT.html|OUT.md] [--strict]"
+    while index < arguments.count {
+      let argument = arguments[index]
+      index += 1
+      func value(_ what: String) throws(UsageError) -> String {
+        guard index < arguments.count else {
+          throw UsageError(message: "\(argument) needs \(what)", hint: usage)
+        }
+        index += 1
+        return arguments[index - 1]
+      }
+      switch argument {
+      case "-o", "--output": output = try value("a file to write, as in: -o story.html")
+      case "--strict": strict = true
+      case "--no-prelude": options.prelude = false
+      case "--ascii": options.ascii = true
+      case "--allow-read": options.allowRead.append(try value("a folder"))
+      case "--allow-write": options.allowWrite.append(try value("a folder"))
+      case "--max-memory": options.maximumMemory = try parseSize(try value("a size, as in: --max-memory 8G"))
+      case "--color", "--colour":
+        let text = try value("auto, always or never")
+        guard let choice = ColorChoice(rawValue: text) else {
+          throw UsageError(message: "--color takes auto, always or never, not '\(text)'", hint: nil)
+        }
+        options.color = choice
+      default:
+        if argument.hasPrefix("-"), argument != "-" {
+          throw UsageError(message: "unknown option '\(argument)' for pq render", hint: usage)
+        }
+        guard path == nil else {
+          throw UsageError(
+            message: "pq render takes one story, and was given '\(path ?? "")' and '\(argument)'", hint: usage
+          )
+        }
+        path = argument
+      }
+    }
+    guard let path else { throw UsageError(message: "pq render needs a Markdown story", hint: usage) }
+    if let output {
+      guard Self.renderFormat(output) != nil else {
+        throw UsageError(
+          message: "pq render writes .html or .md, and '\(output)' is neither",
+          hint: "-o story.html or -o story.out.md")
+      }
+      if output == path {
+        throw UsageError(message: "-o \(output) would write over the story itself", hint: "-o story.out.md")
+      }
+    }
+    options.action = .render(path: path, output: output, strict: strict)
+    return options
+  }
+
+  /// The form `-o` asks for by its extension.
+  static func renderFormat(_ path: String) -> Story.Format? {
+    let lowered = path.lowercased()
+    if lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") { return .html }
+    if lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") { return .markdown }
+    return nil
   }
 
   /// A size for `--max-memory`: a whole number of bytes with an optional binary suffix (K, M,

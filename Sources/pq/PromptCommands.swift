@@ -59,6 +59,14 @@ extension REPL {
       return false
     },
     PromptCommand(
+      names: [":format"], usage: ":format [FORMAT]",
+      help: "show values as text, markdown, csv, json or html (no FORMAT: the one in use)",
+      needsArgument: false, takesFile: false
+    ) { repl, argument in
+      repl.setFormat(argument)
+      return false
+    },
+    PromptCommand(
       names: [":quit", ":q", ":exit"], usage: ":quit", help: "leave (Ctrl-D does too)", needsArgument: false,
       takesFile: false
     ) { repl, _ in

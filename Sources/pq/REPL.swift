@@ -16,6 +16,8 @@ final class REPL {
   /// The inputs that succeeded, for `:save`, and whether each gave a value (which the prompt
   /// echoed and bound to `_`).
   var inputs: [(text: String, gaveValue: Bool)] = []
+  /// How values are echoed (`:format`): text, or the form a story or another program takes.
+  var format = OutputFormat.text
 
   init(makeInterpreter: @escaping () -> Interpreter, color: Bool) {
     self.makeInterpreter = makeInterpreter
@@ -168,7 +170,30 @@ final class REPL {
     }
   }
 
+  /// `:format markdown`: later values are echoed in that form (their caveats with them).
+  func setFormat(_ argument: String) {
+    guard !argument.isEmpty else {
+      write(
+        "values are shown as \(format.rawValue) (:format \(OutputFormat.allCases.map(\.rawValue).joined(separator: "|")))\n"
+      )
+      return
+    }
+    guard let chosen = OutputFormat(rawValue: argument) else {
+      Terminal.writeError("error: :format takes \(OutputFormat.names), not '\(argument)'\n")
+      return
+    }
+    format = chosen
+  }
+
   func echo(_ value: Value) {
+    if format != .text, !value.isNilValue {
+      do {
+        write(try value.written(as: format, width: Terminal.stdoutIsTerminal ? Terminal.width : nil) + "\n")
+      } catch {
+        Terminal.writeError(error.rendered(color: color) + "\n")
+      }
+      return
+    }
     switch value {
     case .nil:
       return

@@ -55,6 +55,7 @@ func makeInterpreter(
   settings.arguments = arguments
   settings.protectsGlobals = false
   settings.limits.residentMemory = options.maximumMemory
+  settings.tableFormat = options.format ?? .text
   settings.limits.residentMemoryHint =
     "pq's ceiling is set with --max-memory SIZE (as in 16G) or --max-memory none"
   return Interpreter(options: settings)
@@ -127,6 +128,11 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
       let value = try interpreter.run(source: Source(name: "-e", text: text))
       if options.json {
         Output.standardOutput.write(try JSON.encode(value) + "\n")
+      } else if let format = options.format, format != .text {
+        // Every form but text carries the caveats with the value (a footnote, a column, JSON).
+        Output.standardOutput.write(
+          try value.written(as: format, width: Terminal.stdoutIsTerminal ? Terminal.width : nil) + "\n")
+        return status
       } else {
         Output.standardOutput.write(
           value.rendered(width: Terminal.stdoutIsTerminal ? Terminal.width : nil) + "\n")
@@ -165,6 +171,8 @@ func perform(_ action: CommandLineOptions.Action) -> ExitCode {
     status = serveLanguage()
   case .machine:
     status = serveMachine()
+  case .render(let path, let output, let strict):
+    status = renderStory(path: path, output: output, strict: strict)
   case .interactive:
     break
   }

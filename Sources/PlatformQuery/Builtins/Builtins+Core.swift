@@ -6,8 +6,15 @@ extension Builtins {
     ) { arguments throws(PQError) in
       let width = arguments.runtime.wrapWidth
       for value in arguments.values { try arguments.runtime.reserveText(of: value, arguments.span) }
-      arguments.runtime.output(
-        arguments.values.map { $0.rendered(width: width) }.joined(separator: " ") + "\n")
+      // Tables and charts in the form the host asked for (`pq --format markdown`).
+      let format = arguments.runtime.display.tableFormat
+      var texts: [String] = []
+      for value in arguments.values {
+        texts.append(
+          format != .text && value.isTableLike
+            ? try value.written(as: format, width: width) : value.rendered(width: width))
+      }
+      arguments.runtime.output(texts.joined(separator: " ") + "\n")
       return .nil
     },
     NativeFunction(

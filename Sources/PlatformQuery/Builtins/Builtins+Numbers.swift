@@ -6,14 +6,17 @@
 
 extension Builtins {
   /// Applies a function to a number, keeping its unit and provenance.
-  static func mapNumber(_ arguments: Arguments, _ name: String, _ transform: (Double) -> Double)
+  static func mapNumber(
+    _ arguments: Arguments, _ name: String, extra: String = "", _ transform: (Double) -> Double
+  )
     throws(PQError) -> Value
   {
     switch arguments[0] {
     case .number(let n): return .number(transform(n))
     case .quantity(let n, let measure):
+      // The expression says every argument (`round(r, 1)`), so an explanation reads as called.
       let provenance = measure.provenance.map {
-        Provenance.combine("\(name)(\($0.expression))", precedence: 10, [$0])
+        Provenance.combine("\(name)(\($0.expression)\(extra))", precedence: 10, [$0])
       }
       // abs, round, floor and ceil move the number, not its uncertainty: the margin stays.
       return Value.make(transform(n), measure.unit, provenance ?? nil, margin: measure.margin)
@@ -30,7 +33,7 @@ extension Builtins {
     guard (-15...15).contains(digits) else { throw arguments.error(1, "digits must be between -15 and 15") }
     let factor = arguments[0].unit.shownFactor
     let scale = Arithmetic.power(10, Double(digits))
-    return try mapNumber(arguments, name) { n in
+    return try mapNumber(arguments, name, extra: arguments.optional(1) == nil ? "" : ", \(digits)") { n in
       let shown = n * factor * scale
       // The shown number is rounded as its decimal text reads, not as its binary value: 0.5% is
       // 0.5 even though 0.005 × 100 is 0.49999999999999994.

@@ -762,7 +762,7 @@ extension DataFile {
   /// is not a known metric, numbers as pq writes them, and the provenance of each row's figures
   /// in provenance columns. What the wide form cannot hold is an error, never a silent loss: a
   /// row whose figures have different sources or periods, or a value computed from figures.
-  static func writeCSV(_ items: [Value]) throws(PQError) -> String {
+  static func writeCSV(_ items: [Value], lineEnding: String = "\n") throws(PQError) -> String {
     var columns: [String] = []
     var seen = Set<String>()
     for item in items {
@@ -857,7 +857,7 @@ extension DataFile {
       lines.append(cells == [""] ? "\"\"" : cells.joined(separator: ","))
       row += 1
     }
-    return lines.joined(separator: "\n") + "\n"
+    return lines.joined(separator: lineEnding) + lineEnding
   }
 
   /// A number with a margin as the range it describes: `600000..700000`, `56%..62%`.

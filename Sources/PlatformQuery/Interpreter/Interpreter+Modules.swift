@@ -39,7 +39,9 @@ extension Interpreter: RuntimeHost {
   }
 
   var display: DisplaySettings {
-    DisplaySettings(unicode: options.unicode, chartWidth: options.terminalWidth, wrapWidth: options.wrapWidth)
+    DisplaySettings(
+      unicode: options.unicode, chartWidth: options.terminalWidth, wrapWidth: options.wrapWidth,
+      tableFormat: options.tableFormat)
   }
 
   func globalValue(_ name: String) -> Value? { self[name] }

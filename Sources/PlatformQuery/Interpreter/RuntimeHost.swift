@@ -30,6 +30,8 @@ struct DisplaySettings {
   var chartWidth = 80
   /// The terminal width tables wrap to, or nil for no wrapping.
   var wrapWidth: Int?
+  /// The form `print` writes tables and charts in.
+  var tableFormat = OutputFormat.text
 }
 
 extension Runtime {
