@@ -226,6 +226,23 @@ import Testing
       r.caveatLine(hint: "caveats(_)")?.hasPrefix("3 caveats: no period given; definitions differ") == true)
   }
 
+  @Test func aStoryRenderedByAHost() throws {
+    let pq = Interpreter()
+    let markdown = "X: {{ x.mau }}. Revenue: {{ x.revenue }}.\n"
+    var published: [String] = []
+    func publish(_ page: String) { published.append(page) }
+    // snippet: story
+    let story = Source(name: "story.md", text: markdown)
+    let page = try Story.render(story, as: .html, in: pq)
+    publish(page.text)  // one HTML page, footnotes linked
+    for item in page.caveated {  // what `--strict` would list
+      print("\(item.location): \(item.expression) = \(item.shown): \(item.caveats)")
+    }
+    // end
+    #expect(published.first?.contains("<li id=\"note-1\">Source: Similarweb") == true)
+    #expect(page.caveated.map(\.expression) == ["x.revenue"])
+  }
+
   @Test func guideSnippetsAreHere() throws {
     let guide = try #require(readText("docs/embedding.md"))
     let source = try #require(readText("Tests/PlatformQueryTests/EmbeddingGuideTests.swift"))

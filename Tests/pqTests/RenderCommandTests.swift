@@ -98,4 +98,20 @@ import Testing
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("--format takes text, markdown, csv, json or html, not 'pdf'"))
   }
+
+  /// `:format` at the prompt: later values in that form, an unknown one refused, the prompt going on.
+  @Test func formatAtThePrompt() {
+    let result = runPQ(
+      ["-i", "/dev/null"],
+      stdin: ":format markdown\nx.mau\n:format pdf\n:format\n:format csv\ntop(platforms, \"mau\", 1)\n:format text\n1 + 1\n")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout.contains(
+        "70.4M users[^1]\n\n[^1]: Source: Similarweb, September 2024 (monthly active users on the mobile apps).\n"),
+      "\(result.stdout)")
+    #expect(result.stderr.contains("error: :format takes text, markdown, csv, json or html, not 'pdf'"))
+    #expect(result.stdout.contains("values are shown as markdown"))
+    #expect(result.stdout.contains("rank,name,mau,source,period,definition,quote\r\n1,X,70400000,"))
+    #expect(result.stdout.contains("= 2\n"))
+  }
 }
