@@ -103,11 +103,14 @@ import Testing
   @Test func formatAtThePrompt() {
     let result = runPQ(
       ["-i", "/dev/null"],
-      stdin: ":format markdown\nx.mau\n:format pdf\n:format\n:format csv\ntop(platforms, \"mau\", 1)\n:format text\n1 + 1\n")
+      stdin:
+        ":format markdown\nx.mau\n:format pdf\n:format\n:format csv\ntop(platforms, \"mau\", 1)\n:format text\n1 + 1\n"
+    )
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
       result.stdout.contains(
-        "70.4M users[^1]\n\n[^1]: Source: Similarweb, September 2024 (monthly active users on the mobile apps).\n"),
+        "70.4M users[^1]\n\n[^1]: Source: Similarweb, September 2024 (monthly active users on the mobile apps).\n"
+      ),
       "\(result.stdout)")
     #expect(result.stderr.contains("error: :format takes text, markdown, csv, json or html, not 'pdf'"))
     #expect(result.stdout.contains("values are shown as markdown"))
