@@ -1,23 +1,72 @@
 extension Builtins {
-  /// The data package entry for a CSV file from a `datapackage.json` in its folder, when there
-  /// is one that the script may read and that lists the file.
-  static func dataPackage(beside path: String, _ arguments: Arguments) throws(PQError) -> DataPackage? {
+  /// The data package entry for a CSV file from a `datapackage.json` in its folder, or in the
+  /// folder above it (`data/x.csv` listed by the package at the top), when the script may read
+  /// one that lists the file; with the folder the descriptor is in (a resource's parts are
+  /// relative to it).
+  static func dataPackage(beside path: String, _ arguments: Arguments) throws(PQError) -> (
+    DataPackage, String
+  )? {
     let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
-    let descriptorPath = (folder.isEmpty ? "" : folder + "/") + "datapackage.json"
-    guard (try? arguments.runtime.checkPath(descriptorPath, "load")) != nil,
-      let bytes = try? FileSystem.read(descriptorPath)
-    else { return nil }
-    let text = try Source.decode(bytes, name: descriptorPath).text
-    let descriptor: Value
-    do throws(JSON.ParseError) {
-      descriptor = try JSON.parse(text, readNotation: false)
-    } catch {
-      throw PQError(
-        .runtime, "invalid JSON: \(error.message)", source: Source(name: descriptorPath, text: text),
-        span: Span(start: error.offset, end: error.offset + 1))
-    }
     let fileName = path.split(separator: "/").last.map(String.init) ?? path
-    return try DataPackage.read(descriptor, for: fileName)
+    var candidates = [(folder.isEmpty ? "/" : folder, fileName)]
+    // One folder up: the file's path from there is its folder's name and its own.
+    let folderName = folder.split(separator: "/").last.map(String.init) ?? ""
+    if folder == "." {
+      candidates.append(
+        (
+          "..",
+          (FileSystem.currentDirectory().split(separator: "/").last.map(String.init) ?? "") + "/" + fileName
+        ))
+    } else if !folderName.isEmpty, folderName != "..", folderName != "." {
+      let parent =
+        folder.contains("/") ? String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)]) : "."
+      candidates.append((parent.isEmpty ? "/" : parent, folderName + "/" + fileName))
+    }
+    for (place, relative) in candidates {
+      let descriptorPath = (place == "/" ? "" : place) + "/datapackage.json"
+      guard (try? arguments.runtime.checkPath(descriptorPath, "load")) != nil,
+        let bytes = try? FileSystem.read(descriptorPath)
+      else { continue }
+      let text = try Source.decode(bytes, name: descriptorPath).text
+      let descriptor: Value
+      do throws(JSON.ParseError) {
+        descriptor = try JSON.parse(text, readNotation: false)
+      } catch {
+        throw PQError(
+          .runtime, "invalid JSON: \(error.message)", source: Source(name: descriptorPath, text: text),
+          span: Span(start: error.offset, end: error.offset + 1))
+      }
+      if let package = try DataPackage.read(descriptor, for: relative, descriptorName: descriptorPath) {
+        return (package, place)
+      }
+    }
+    return nil
+  }
+
+  /// The bytes of a resource in several files, read in order as one table (a part's own header
+  /// row, when it repeats the first's, is not a row); the source is named after all of them.
+  static func multipartSource(
+    _ package: DataPackage, folder: String, limit: Int, _ arguments: Arguments
+  ) throws(PQError) -> Source {
+    var bytes: [UInt8] = []
+    var header: [UInt8]?
+    for part in package.parts {
+      let path = part.hasPrefix("/") ? part : (folder == "/" ? "" : folder) + "/" + part
+      try arguments.runtime.checkPath(path, "load")
+      var read: [UInt8]
+      do throws(FileSystem.Failure) { read = try FileSystem.read(path, limit: limit) } catch {
+        throw arguments.error(0, "part '\(part)' of this resource: " + error.message)
+      }
+      let firstLine = Array(read.prefix { $0 != 0x0A })
+      if let header, package.header, firstLine == header {
+        read = Array(read.dropFirst(firstLine.count + 1))
+      } else if header == nil {
+        header = firstLine
+      }
+      if !bytes.isEmpty, bytes.last != 0x0A { bytes.append(0x0A) }
+      bytes += read
+    }
+    return try Source.decode(bytes, name: package.parts.joined(separator: " + "), indexesLines: false)
   }
 
   static let files: [NativeFunction] = [
@@ -55,11 +104,26 @@ extension Builtins {
       do throws(FileSystem.Failure) { bytes = try FileSystem.read(path, limit: limit) } catch {
         throw arguments.error(0, error.message)
       }
-      let source = try Source.decode(bytes, name: path, indexesLines: false)
+      var source = try Source.decode(bytes, name: path, indexesLines: false)
       // A CSV file may have a Frictionless Data Package descriptor beside it; what `load` was
       // told adds to it (the file's own columns win over both).
       if format.extensions == ["csv"] {
-        let package = try dataPackage(beside: path, arguments)
+        let found = try dataPackage(beside: path, arguments)
+        if let (package, folder) = found, package.parts.count > 1 {
+          source = try multipartSource(package, folder: folder, limit: limit, arguments)
+        }
+        let package = found?.0
+        // Without a descriptor, a header of semicolons or tabs (and no comma) says the file's
+        // delimiter; a semicolon file writes decimal commas. Said in one line.
+        if package == nil, let delimiter = DataFile.sniffedDelimiter(source.bytes) {
+          let semicolons = delimiter == UInt8(ascii: ";")
+          arguments.runtime.output(
+            "load: \(DataFile.fileName(path)) is separated by \(semicolons ? "semicolons" : "tabs") (its header has no comma)"
+              + (semicolons ? "; read with decimal commas (1.234,5 is 1234.5)" : "") + "\n")
+          var dialect = DataFile.Dialect()
+          dialect.delimiter = delimiter
+          return try DataFile.readCSV(source, package: told, dialect: dialect, decimalComma: semicolons)
+        }
         if package != nil || told != nil {
           var merged = package ?? DataPackage()
           if let told {

@@ -11,11 +11,34 @@ extension DataFile {
 
   /// Reads CSV text one row at a time, so that a large file's records are made as its rows are
   /// read instead of after all its cells are held at once.
+  /// How a CSV file is written: RFC 4180 (comma, double quotes, doubled quotes) unless a data
+  /// package's `dialect` or the file's extension (`.tsv`) says otherwise.
+  struct Dialect: Equatable, Sendable {
+    var delimiter = UInt8(ascii: ",")
+    /// nil: no quoting (`quoteChar: ""`).
+    var quote: UInt8? = UInt8(ascii: "\"")
+    /// Whether a quote inside a quoted cell is written twice.
+    var doubleQuote = true
+    /// A character that makes the next one literal, inside and outside quotes.
+    var escape: UInt8?
+    /// Whether spaces after a delimiter are dropped.
+    var skipInitialSpace = false
+    /// Lines starting with this character are comments, skipped.
+    var comment: UInt8?
+
+    static let rfc4180 = Dialect()
+    static let tabs = Dialect(delimiter: 0x09)
+  }
+
   struct CSVRows {
     let source: Source
+    let dialect: Dialect
     private var index = 0
 
-    init(_ source: Source) { self.source = source }
+    init(_ source: Source, dialect: Dialect = .rfc4180) {
+      self.source = source
+      self.dialect = dialect
+    }
 
     /// The next row of (cell, byte offset), or nil at the end. A blank line is skipped; a line
     /// holding only `""` is a row with one empty cell.
@@ -32,7 +55,9 @@ extension DataFile {
       // Over the bytes in place, with the position in a local: a byte costs a few instructions,
       // where the stored position and checked subscripts cost about fifty.
       let (found, end, unterminated) = source.bytes.withUnsafeBufferPointer { bytes in
-        Self.scanRow(bytes, from: index, into: &row)
+        dialect == .rfc4180
+          ? Self.scanRow(bytes, from: index, into: &row)
+          : Self.scanRow(bytes, from: index, dialect: dialect, into: &row)
       }
       index = end
       if let unterminated {
@@ -49,6 +74,92 @@ extension DataFile {
     {
       if let copied { return String(decoding: copied, as: UTF8.self) }
       return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// `scanRow` for another dialect: the delimiter, quote and escape characters as given,
+    /// comment lines skipped, spaces after a delimiter dropped when asked. (The RFC 4180 reader
+    /// below is the fast path every file without a dialect takes.)
+    private static func scanRow(
+      _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, dialect: Dialect, into row: inout [(String, Int)]
+    ) -> (Bool, Int, Int?) {
+      let count = bytes.count
+      var index = start
+      var cell: [UInt8] = []
+      var cellStart = index
+      var quoted = false
+      var quoteStart = 0
+      var rowHadQuote = false
+      var atCellStart = true
+      let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+      while index < count {
+        let byte = bytes[index]
+        if let comment = dialect.comment, row.isEmpty, cell.isEmpty, !quoted, index == cellStart,
+          byte == comment,
+          index == start || bytes[index - 1] == newline || bytes[index - 1] == carriageReturn
+        {
+          // A comment line: skipped to its end.
+          while index < count, bytes[index] != newline, bytes[index] != carriageReturn { index += 1 }
+          if index < count, bytes[index] == carriageReturn, index + 1 < count, bytes[index + 1] == newline {
+            index += 1
+          }
+          index += 1
+          cellStart = index
+          continue
+        }
+        if let escape = dialect.escape, byte == escape, index + 1 < count {
+          cell.append(bytes[index + 1])
+          index += 2
+          atCellStart = false
+          continue
+        }
+        if quoted {
+          if byte == dialect.quote {
+            if dialect.doubleQuote, index + 1 < count, bytes[index + 1] == byte {
+              cell.append(byte)
+              index += 1
+            } else {
+              quoted = false
+            }
+          } else {
+            cell.append(byte)
+          }
+        } else if byte == dialect.delimiter {
+          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+          cell.removeAll(keepingCapacity: true)
+          cellStart = index + 1
+          atCellStart = true
+          if dialect.skipInitialSpace {
+            while cellStart < count, bytes[cellStart] == 0x20 { cellStart += 1 }
+            index = cellStart
+            continue
+          }
+        } else if byte == newline || byte == carriageReturn {
+          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+          if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
+          index += 1
+          if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return (true, index, nil) }
+          rowHadQuote = false
+          row.removeAll(keepingCapacity: true)
+          cell.removeAll(keepingCapacity: true)
+          cellStart = index
+          atCellStart = true
+          continue
+        } else if byte == dialect.quote, atCellStart || cell.isEmpty {
+          quoted = true
+          rowHadQuote = true
+          quoteStart = index
+        } else {
+          cell.append(byte)
+        }
+        atCellStart = false
+        index += 1
+      }
+      if quoted { return (false, index, quoteStart) }
+      if !cell.isEmpty || !row.isEmpty {
+        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        return (true, index, nil)
+      }
+      return (false, index, nil)
     }
 
     /// Reads one row from `start`: whether a row was found, where the next begins, and where an
@@ -123,9 +234,25 @@ extension DataFile {
   /// Reads a CSV file with a header row into records. Empty cells are nil; numbers may use pq
   /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
   /// its plain numbers that unit.
-  static func readCSV(_ source: Source, package: DataPackage? = nil) throws(PQError) -> Value {
-    var reader = CSVRows(source)
-    guard let header = try reader.next() else { return .list([]) }
+  static func readCSV(
+    _ source: Source, package: DataPackage? = nil, dialect given: Dialect? = nil, decimalComma: Bool = false
+  ) throws(PQError) -> Value {
+    var reader = CSVRows(source, dialect: package?.dialect ?? given ?? .rfc4180)
+    let header: [(String, Int)]
+    if let package, !package.header {
+      // No header row: the schema's fields name the columns, in order.
+      guard !package.orderedFields.isEmpty else {
+        throw PQError(
+          .runtime,
+          "\(package.descriptorName) says this file has no header row, and its schema names no fields",
+          source: source, span: Span(start: 0, end: 1),
+          notes: ["list the columns as schema.fields, or set dialect.header to true"])
+      }
+      header = package.orderedFields.map { ($0.name, 0) }
+    } else {
+      guard let first = try reader.next() else { return .list([]) }
+      header = first
+    }
     var names: [String] = []
     var seenNames = Set<String>()
     var units: [Unit?] = []
@@ -159,6 +286,39 @@ extension DataFile {
       units.append(unit)
       unitInHeader.append(headed)
     }
+    // The fields a data package types: each read by its type, not by pq's notation. Every field
+    // its schema lists must be a column (a column it does not list is read as pq reads any).
+    var declared: [DataPackage.Field?] = Array(repeating: nil, count: names.count)
+    if let package {
+      for (index, name) in names.enumerated() {
+        if let field = package.field(named: name),
+          field.type != nil || field.missingValues != nil
+            || field.constraints.required || field.constraints.unique
+        {
+          declared[index] = field
+        }
+      }
+      for field in package.orderedFields where field.type != nil {
+        let found = names.contains {
+          $0 == field.name || (!package.caseSensitiveHeader && $0.lowercased() == field.name.lowercased())
+        }
+        guard found else {
+          throw PQError(
+            .runtime, "field '\(field.name)' of \(package.descriptorName) is not a column of this file",
+            source: source,
+            span: Span(start: 0, end: max(1, header.first?.0.utf8.count ?? 1)),
+            notes: ["its columns: " + names.joined(separator: ", ")])
+        }
+      }
+    }
+    let primaryColumns = (package?.primaryKey ?? []).compactMap { key in
+      names.firstIndex {
+        $0 == key || (!(package?.caseSensitiveHeader ?? true) && $0.lowercased() == key.lowercased())
+      }
+    }
+    var uniqueSeen: [Int: Set<String>] = [:]
+    var keysSeen = Set<[String]>()
+    let missingValues = package?.missingValues ?? [""]
     // The usual headers of downloaded tables read as pq's: `platform` as `name`; `date`,
     // `year` or `month` as `period` (the first of them, when the file has no `name` or `period`
     // of its own).
@@ -265,16 +425,51 @@ extension DataFile {
             unit = Metric.named(metric)?.unit
           }
         }
+        if let field = declared[column], let package {
+          let value = try field.read(
+            text, missing: missingValues, unit: unit, headed: headed, source: source, offset: offset,
+            descriptor: package.descriptorName)
+          if field.constraints.unique, !value.isNilValue,
+            !uniqueSeen[column, default: []].insert(text).inserted
+          {
+            throw PQError(
+              .runtime,
+              "'\(text)' appears twice in field '\(field.name)', which \(package.descriptorName) says is unique",
+              source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)))
+          }
+          values.append(value)
+          continue
+        }
+        if missingValues.count > 1 || missingValues.first != "", missingValues.contains(text) {
+          values.append(.nil)
+          continue
+        }
         let trimmed = isTextColumn[column] ? text.trimmingSpaces : ""
         values.append(
           isTextColumn[column]
             ? (trimmed.isEmpty ? .nil : .string(trimmed))
             : try cell(
-              text, unit: unit, headed: headed,
+              decimalComma ? Self.decimalCommaRead(text) : text, unit: unit, headed: headed,
               column: longForm && column == valueColumn ? metric : names[column],
               source: source, offset: offset))
       }
-      for (column, value) in values.enumerated() where !isTextColumn[column] {
+      if !primaryColumns.isEmpty, let package {
+        let key = primaryColumns.map { row[$0].0 }
+        if let empty = primaryColumns.first(where: { values[$0].isNilValue }) {
+          throw PQError(
+            .runtime,
+            "this row has no '\(names[empty])', part of the primary key of \(package.descriptorName)",
+            source: source, span: Span(start: row[empty].1, end: row[empty].1 + 1))
+        }
+        guard keysSeen.insert(key).inserted else {
+          let offset = row[primaryColumns[0]].1
+          throw PQError(
+            .runtime,
+            "a second row with the primary key \(key.joined(separator: ", ")) (\(package.primaryKey.joined(separator: ", ")) in \(package.descriptorName))",
+            source: source, span: Span(start: offset, end: offset + max(1, key[0].utf8.count)))
+        }
+      }
+      for (column, value) in values.enumerated() where !isTextColumn[column] && declared[column] == nil {
         switch value {
         case .number, .quantity: holdsNumbers[column] = true
         case .string(let text) where DataFile.missingMarkers.contains(text):
@@ -301,6 +496,12 @@ extension DataFile {
           // What the row does not say, the data package may: its sources.
           if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
           if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
+          if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
+          if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
+          if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
+          if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
+          if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
+          if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
           return given
         }
         let cells = originColumns.map { row[$0].0.trimmingSpaces }
@@ -372,6 +573,28 @@ extension DataFile {
       ? .list(records) : platformsIfNamed(.list(records), file: fileName(source.name))
   }
 
+  /// A cell of a semicolon-separated export as pq notation: `1.234,5` is 1234.5 (a comma the
+  /// decimal mark, a dot grouping thousands, as such files write them); other text unchanged.
+  static func decimalCommaRead(_ text: String) -> String {
+    guard text.contains(","),
+      text.allSatisfy({
+        $0.isNumber || $0 == "," || $0 == "." || $0 == "-" || $0 == " " || $0 == "%" || $0 == "$" || $0 == "€"
+      })
+    else { return text }
+    let digits = String(text.filter { $0 != "." && $0 != " " }.map { $0 == "," ? "." : $0 })
+    return digits.filter { $0 == "." }.count == 1 ? digits : text
+  }
+
+  /// The delimiter of a `.csv` file without a descriptor whose header has no comma but has
+  /// semicolons or tabs (spreadsheets in much of Europe write `;`), or nil for a comma.
+  static func sniffedDelimiter(_ bytes: [UInt8]) -> UInt8? {
+    let header = bytes.prefix { $0 != 0x0A && $0 != 0x0D }
+    guard !header.contains(UInt8(ascii: ",")) else { return nil }
+    if header.contains(UInt8(ascii: ";")) { return UInt8(ascii: ";") }
+    if header.contains(0x09) { return 0x09 }
+    return nil
+  }
+
   /// Cells that mean "no figure" in a column of numbers, as spreadsheets and statistics
   /// packages write it; read as empty cells (docs/data.md, "Files").
   static let missingMarkers: Set<String> = [
@@ -394,6 +617,9 @@ extension DataFile {
     }
     if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
     if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
+    if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
+    if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
+    if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
     let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }
     let shape = Shape(keys: ["name", "period", metric] + others.map { names[$0] })
     for column in periodColumns {
@@ -441,6 +667,7 @@ extension DataFile {
     var published: String?
     var accessed: String?
     var note: String?
+    var license: String?
 
     /// Sets the fields both formats read the same way from their columns or members (`source`,
     /// `period` or `period_note`, `quote`, `approximate`, `producer`, `url`, `published`,
@@ -455,6 +682,7 @@ extension DataFile {
       url = text("url")
       published = text("published")
       accessed = text("accessed")
+      license = text("license")
       note = text("note")
     }
   }
@@ -523,7 +751,7 @@ extension DataFile {
         statedAs: key.statedAs, approximation: key.approximation, periodGiven: key.periodGiven,
         span: key.span,
         producer: key.producer, status: key.status, url: key.url, published: key.published,
-        accessed: key.accessed, note: key.note, file: file)
+        accessed: key.accessed, note: key.note, license: key.license, file: file)
       if known.count < OriginCache.limit { known[key] = made }
       return made
     }
@@ -740,6 +968,7 @@ extension DataFile {
     cells["url"] = figure.url
     cells["published"] = figure.published
     cells["accessed"] = figure.accessed
+    cells["license"] = figure.license
     cells["quote"] = figure.quote
     cells["note"] = figure.note
     cells["approximate"] = figure.approximation
@@ -903,67 +1132,5 @@ extension DataFile {
     }
     bytes.append(UInt8(ascii: "\""))
     return String(decoding: bytes, as: UTF8.self)
-  }
-}
-
-/// What a Frictionless Data Package descriptor (`datapackage.json` beside a CSV file) says of
-/// that file: the package's (or the resource's) first source, and each field's description (a
-/// figure's definition) and unit. It supplies only what the file's own columns do not say.
-struct DataPackage {
-  struct Field {
-    var description: String?
-    var unit: Unit?
-  }
-
-  var source: String?
-  var fields: [String: Field] = [:]
-  /// What `load(path, metric:, unit:, definition:, status:)` says for every figure the file does
-  /// not describe itself: the metric a file with periods as columns holds, its unit, its
-  /// definition and status.
-  var metric: String?
-  var unit: Unit?
-  var definition: String?
-  var status: String?
-
-  /// The descriptor's entry for the resource at `fileName`, or nil when it lists none.
-  static func read(_ descriptor: Value, for fileName: String) throws(PQError) -> DataPackage? {
-    guard case .record(let package) = descriptor, case .list(let resources)? = package["resources"] else {
-      return nil
-    }
-    let stem = fileName.split(separator: ".").first.map(String.init) ?? fileName
-    for item in resources {
-      guard case .record(let resource) = item else { continue }
-      let path = resource["path"]?.text ?? ""
-      let matches = path == fileName || path.hasSuffix("/" + fileName) || resource["name"]?.text == stem
-      guard matches else { continue }
-      var result = DataPackage()
-      result.source = firstSourceTitle(resource["sources"]) ?? firstSourceTitle(package["sources"])
-      if case .record(let schema)? = resource["schema"], case .list(let fields)? = schema["fields"] {
-        for field in fields {
-          guard case .record(let entry) = field, case .string(let name)? = entry["name"] else { continue }
-          var unit: Unit?
-          if case .string(let unitName)? = entry["unit"] {
-            guard let parsed = Unit.parse(unitName) else {
-              throw PQError(
-                .runtime, "datapackage.json: unknown unit '\(unitName)' for field '\(name)'",
-                notes: [Unit.namingNote])
-            }
-            unit = parsed
-          }
-          result.fields[name] = Field(
-            description: entry["description"].flatMap {
-              if case .string(let text) = $0 { text } else { nil }
-            }, unit: unit)
-        }
-      }
-      return result
-    }
-    return nil
-  }
-
-  static func firstSourceTitle(_ value: Value?) -> String? {
-    guard case .list(let sources)? = value, case .record(let first)? = sources.first else { return nil }
-    if case .string(let title)? = first["title"] { return title }
-    return nil
   }
 }

@@ -18,6 +18,27 @@ public enum DataFile {
     extensions: ["csv"], read: { source throws(PQError) in try readCSV(source) },
     write: { value throws(PQError) in try csv(value) })
 
+  /// Tab-separated values: CSV's rules with tabs between cells; read, never written (save .csv).
+  static let tsvFormat = DataFormat(
+    extensions: ["tsv", "tab"], read: { source throws(PQError) in try readCSV(source, dialect: .tabs) },
+    write: { _ throws(PQError) in
+      throw PQError(
+        .runtime, "pq reads .tsv files but writes tables as .csv", notes: ["save(rows, \"rows.csv\")"])
+    })
+
+  /// JSON Lines (`.jsonl`, `.ndjson`): one JSON value a line, the usual shape of API exports; read
+  /// as the list of them, each record as a JSON file's record is read. Written one a line.
+  static let jsonLinesFormat = DataFormat(
+    extensions: ["jsonl", "ndjson"], read: { source throws(PQError) in try jsonLines(source) },
+    write: { value throws(PQError) in
+      guard case .list(let items) = value else {
+        throw PQError(.runtime, "a .jsonl file holds a list, one item a line")
+      }
+      var out = ""
+      for item in items { out += try JSON.encode(item, pretty: false) + "\n" }
+      return out
+    })
+
   /// SVG: charts only, written and never read.
   static let svgFormat = DataFormat(
     extensions: ["svg"],
@@ -32,7 +53,7 @@ public enum DataFile {
     })
 
   /// Every format, for `load` and `save`.
-  static let formats = [jsonFormat, csvFormat, svgFormat]
+  static let formats = [jsonFormat, csvFormat, tsvFormat, jsonLinesFormat, svgFormat]
 
   /// The format a path's extension chooses, or nil.
   static func format(for path: String) -> DataFormat? {
@@ -69,6 +90,32 @@ public enum DataFile {
   /// Reads JSON text as `load` reads a .json file (pq number notation in strings is read as numbers).
   public static func value(json text: String, name: String = "<json>") throws(PQError) -> Value {
     try value(json: Source(name: name, text: text, bytes: Array(text.utf8), indexesLines: false))
+  }
+
+  /// Reads JSON Lines: each non-blank line one JSON value; an error is at its line and column in
+  /// the file.
+  static func jsonLines(_ source: Source) throws(PQError) -> Value {
+    let bytes = source.bytes
+    var items: [Value] = []
+    var start = 0
+    while start < bytes.count {
+      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      let line = Array(bytes[start..<end])
+      if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+        do throws(JSON.ParseError) {
+          items.append(try JSON.parse(bytes: line, readNotation: true, file: fileName(source.name)))
+        } catch {
+          throw PQError(
+            .runtime, "invalid JSON on this line: \(error.message)", source: source,
+            span: Span(start: start + error.offset, end: start + error.offset + 1),
+            notes: ["a .jsonl file holds one JSON value a line"])
+        }
+      }
+      start = end + 1
+    }
+    var parsed = Value.list(items)
+    try withRowProvenance(&parsed, name: source.name)
+    return platformsIfNamed(parsed, file: fileName(source.name))
   }
 
   /// Reads a JSON source, its bytes parsed where they are.

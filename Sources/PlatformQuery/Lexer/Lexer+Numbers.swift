@@ -175,6 +175,8 @@ enum Literal {
     var trimmed = text.trimmingSpaces
     // pq shows points with a space (`2 pp`), and reads them back.
     if trimmed.hasSuffix(" pp") { trimmed = String(trimmed.dropLast(3)).trimmingSpaces + "pp" }
+    // Exports often write a space before the sign: `59 %` is 59%.
+    if trimmed.hasSuffix(" %") { trimmed = String(trimmed.dropLast(2)).trimmingSpaces + "%" }
     var negative = false
     if trimmed.hasPrefix("-") {
       negative = true

@@ -50,6 +50,9 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   public var published: String? { origin.published }
   /// When the figure was read, as written.
   public var accessed: String? { origin.accessed }
+  /// The licence the figure's data is published under, when its file says (a data package's
+  /// `licenses`).
+  public var license: String? { origin.license }
   /// Anything else the reader should know.
   public var note: String? { origin.note }
 
@@ -77,12 +80,14 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     let published: String?
     let accessed: String?
     let note: String?
+    /// The licence the data is published under (a data package's `licenses`).
+    let license: String?
 
     init(
       publisher: String, period: String, definition: String, quote: String, statedAs: String,
       approximation: String?, periodGiven: Bool, span: Period?, producer: String?, status: Status,
       url: String?,
-      published: String?, accessed: String?, note: String?, file: String = ""
+      published: String?, accessed: String?, note: String?, license: String? = nil, file: String = ""
     ) {
       self.file = file
       self.publisher = publisher
@@ -99,6 +104,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
       self.published = published
       self.accessed = accessed
       self.note = note
+      self.license = license
     }
   }
 
@@ -146,7 +152,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
     url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil,
-    margin: Margin? = nil
+    license: String? = nil, margin: Margin? = nil
   ) {
     self.init(
       platform: platform, field: field, label: label, value: value, unit: unit, publisher: publisher,
@@ -154,7 +160,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
       definition: definition, quote: quote, statedAs: statedAs, isEstimate: isEstimate,
       approximation: approximation,
       periodGiven: periodGiven, producer: producer, status: status, url: url, published: published,
-      accessed: accessed, note: note, span: periodGiven ? Period.parse(period) : nil, margin: margin)
+      accessed: accessed, note: note, license: license, span: periodGiven ? Period.parse(period) : nil,
+      margin: margin)
   }
 
   /// Creates a figure whose period is already read (a file's rows share a few periods: each
@@ -163,8 +170,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     platform: String, field: String, label: String, value: Double, unit: Unit, publisher: String,
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
-    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil, span: Period?,
-    margin: Margin? = nil
+    url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil,
+    license: String? = nil, span: Period?, margin: Margin? = nil
   ) {
     self.init(
       platform: platform, field: field, label: label, value: value, unit: unit, margin: margin,
@@ -172,7 +179,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
         publisher: publisher, period: period, definition: definition, quote: quote, statedAs: statedAs,
         approximation: approximation, periodGiven: periodGiven, span: span, producer: producer,
         status: status ?? (isEstimate ? .estimated : .reported), url: url, published: published,
-        accessed: accessed, note: note))
+        accessed: accessed, note: note, license: license))
   }
 
   /// Creates a figure with an origin it may share with others.
@@ -212,7 +219,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
         && lhs.definition == rhs.definition && lhs.quote == rhs.quote && lhs.isEstimate == rhs.isEstimate
         && lhs.approximation == rhs.approximation && lhs.periodGiven == rhs.periodGiven
         && lhs.producer == rhs.producer && lhs.status == rhs.status && lhs.url == rhs.url
-        && lhs.published == rhs.published && lhs.accessed == rhs.accessed && lhs.note == rhs.note)
+        && lhs.published == rhs.published && lhs.accessed == rhs.accessed && lhs.note == rhs.note
+        && lhs.license == rhs.license)
   }
 
   /// True when the two figures raise the same caveats against any other: the same unit,
@@ -372,6 +380,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     if let published { result.append(("published", published)) }
     if let accessed { result.append(("accessed", accessed)) }
     if let note { result.append(("note", note)) }
+    if let license { result.append(("license", license)) }
     return result
   }
 
