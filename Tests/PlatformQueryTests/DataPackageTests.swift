@@ -266,6 +266,25 @@ import Testing
         == "\"One folder up\"")
   }
 
+  /// Times, a translated title, a resource type, and a file of the same name in another folder
+  /// (another resource: not this file's).
+  @Test func timesAndWhichFileAResourceIs() throws {
+    try write("dt.csv", "when,at\n2024-09-30T14:05:00Z,14:05:00\n")
+    try descriptor(
+      """
+      {"path": "dt.csv", "type": "table", "scheme": "file", "title@de": "Zeiten",
+       "schema": {"fields": [{"name": "when", "type": "datetime"}, {"name": "at", "type": "time"}]}}
+      """)
+    #expect(cells(try load("dt.csv")) == [["2024-09-30T14:05:00Z", "14:05:00"]])
+    try write("dt.csv", "when,at\n2024-09-30 25h,14:05:00\n")
+    #expect(loadFailure("dt.csv")?.message.hasPrefix("'2024-09-30 25h' is not a date and time") == true)
+    try write("other/dt.csv", "name,users\nX,10M\n")
+    // The descriptor lists dt.csv at the top, not other/dt.csv: nothing of it applies there.
+    #expect(cells(try load("other/dt.csv")) == [["X", "10000000"]])
+    try descriptor("{\"path\": \"dt.csv\", \"type\": \"geojson\"}")
+    #expect(loadFailure("dt.csv")?.message.contains("has type 'geojson', and pq reads tables") == true)
+  }
+
   /// Common exports outside any package: a semicolon file with decimal commas (said in one
   /// line), tab-separated values, JSON Lines with errors at their line, `59 %` in a cell.
   @Test func exportsAsTheyCome() throws {

@@ -11,7 +11,7 @@
 struct DataPackage {
   /// A field's type, as Table Schema names it: the ones pq reads.
   enum FieldType: String, CaseIterable {
-    case string, number, integer, boolean, date, year, yearmonth, any
+    case string, number, integer, boolean, date, datetime, time, year, yearmonth, any
   }
 
   /// A field's constraints (Table Schema): checked on every cell, a violation an error at it.
@@ -90,10 +90,10 @@ struct DataPackage {
   ]
   static let packageDescriptive: Set<String> = [
     "name", "id", "profile", "title", "description", "homepage", "version", "keywords", "image", "created",
-    "$schema",
+    "$schema", "organization", "bytes", "hash",
   ]
   static let resourceApplied: Set<String> = [
-    "path", "name", "schema", "dialect", "encoding", "sources", "licenses", "missingValues",
+    "path", "name", "schema", "dialect", "encoding", "sources", "licenses", "missingValues", "type", "scheme",
   ]
   static let resourceDescriptive: Set<String> = [
     "title", "description", "format", "mediatype", "bytes", "hash", "profile", "$schema", "homepage",
@@ -136,9 +136,11 @@ struct DataPackage {
         paths = items.compactMap { if case .string(let text) = $0 { text } else { nil } }
       default: break
       }
+      // A path is the file's path from the descriptor's folder (`./` aside): a file of the same
+      // name in another folder is another resource.
+      func normalized(_ path: String) -> String { path.hasPrefix("./") ? String(path.dropFirst(2)) : path }
       let matches =
-        paths.contains { $0 == relativePath || $0 == fileName || $0.hasSuffix("/" + fileName) }
-        || (paths.isEmpty && resource["name"]?.text == stem)
+        paths.contains { normalized($0) == relativePath } || (paths.isEmpty && resource["name"]?.text == stem)
       guard matches else { continue }
       // The whole descriptor is checked only for the resource read: another resource's oddities
       // do not stop this file.
@@ -146,6 +148,13 @@ struct DataPackage {
         package, applied: packageApplied, descriptive: packageDescriptive, at: "the package", failure)
       let place = "resource \(resource["name"]?.text ?? String(position))"
       try checkKeys(resource, applied: resourceApplied, descriptive: resourceDescriptive, at: place, failure)
+      // Data Package v2's `type` and frictionless-py's `scheme` say what a CSV file already is.
+      if let type = resource["type"], type.text != "table" {
+        throw failure("\(place) has type '\(type.text)', and pq reads tables")
+      }
+      if let scheme = resource["scheme"], scheme.text != "file" {
+        throw failure("\(place) has scheme '\(scheme.text)', and pq reads files")
+      }
       if resource["data"] != nil {
         throw failure("\(place) has inline data, and pq reads a resource's file")
       }
@@ -186,7 +195,11 @@ struct DataPackage {
     _ record: Record, applied: Set<String>, descriptive: Set<String>, at place: String,
     _ failure: (String, [String]) -> PQError
   ) throws(PQError) {
-    for key in record.keys where !applied.contains(key) && !descriptive.contains(key) {
+    // A translated descriptive property (`title@de`) is descriptive too.
+    func isDescriptive(_ key: String) -> Bool {
+      descriptive.contains(key) || descriptive.contains(String(key.prefix { $0 != "@" }))
+    }
+    for key in record.keys where !applied.contains(key) && !isDescriptive(key) {
       throw failure(
         "'\(key)' in \(place) is not something pq applies, and it will not ignore it",
         ["pq applies " + applied.sorted().joined(separator: ", ") + "; remove '\(key)' to load the file"])
@@ -303,6 +316,7 @@ struct DataPackage {
         let accepted: [FieldType: Set<String>] = [
           .string: ["default", "email", "uri", "uuid"], .number: ["default"], .integer: ["default"],
           .boolean: ["default"], .year: ["default"], .yearmonth: ["default"], .any: ["default"],
+          .datetime: ["default", "any"], .time: ["default", "any"],
         ]
         if let type = field.type, type != .date, !(accepted[type]?.contains(format) ?? false) {
           throw failure("\(at): format '\(format)' is not one pq applies to a \(type.rawValue)", [])
@@ -483,6 +497,23 @@ extension DataPackage.Field {
           "'\(text)' is not a year and month, \(declared)", ["a year and month is written 2024-09"])
       }
       value = .string(text)
+    case .datetime:
+      // ISO 8601, kept as written: a date, `T`, a time (and a zone).
+      let date = String(text.prefix(10))
+      let rest = text.dropFirst(10)
+      guard Self.isoDate(date, format: "default") != nil, rest.first == "T" || rest.first == " ",
+        Self.isTime(String(rest.dropFirst()))
+      else {
+        throw failure(
+          "'\(text)' is not a date and time, \(declared)", ["a date and time is written 2024-09-30T14:05:00Z"]
+        )
+      }
+      value = .string(text)
+    case .time:
+      guard Self.isTime(text) else {
+        throw failure("'\(text)' is not a time, \(declared)", ["a time is written 14:05:00"])
+      }
+      value = .string(text)
     case .date:
       guard let iso = Self.isoDate(text, format: format ?? "default") else {
         throw failure(
@@ -538,6 +569,18 @@ extension DataPackage.Field {
       }
     }
     return number
+  }
+
+  /// `14:05:00`, with an optional fraction and zone (`Z`, `+01:00`).
+  static func isTime(_ text: String) -> Bool {
+    let parts = text.prefix(8).split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 3,
+      parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+      let hours = Int(parts[0]), let minutes = Int(parts[1]), let seconds = Int(parts[2]),
+      hours < 24, minutes < 60, seconds < 61
+    else { return false }
+    let rest = text.dropFirst(8)
+    return rest.allSatisfy { $0.isASCII && ($0.isNumber || ".:+-Z".contains($0)) }
   }
 
   /// A date cell as `YYYY-MM-DD`: ISO by default and for `any`; a pattern of `%Y`, `%m`, `%d`
