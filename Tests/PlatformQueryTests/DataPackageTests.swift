@@ -316,6 +316,12 @@ import Testing
     let saved = String(decoding: try FileSystem.read(dir + "/b.jsonl"), as: UTF8.self)
     #expect(saved.split(separator: "\n").count == 2, "\(saved)")
     #expect(throws: PQError.self) { try pq.evaluate("save([{a: 1}], \"\(dir)/x.tsv\")") }
+    // A decimal comma in a comma-separated file: an error that names the quirk.
+    try write("dc.csv", "name,users\nX,\"1,5\"\nY,2\n")
+    let quirk = try #require(loadFailure("dc.csv"))
+    #expect(
+      quirk.notes.contains { $0.hasPrefix("'1,5' looks like a number with a decimal comma") },
+      "\(quirk.notes)")
     // With a descriptor nothing is guessed: its dialect gives the delimiter, and a decimal comma
     // is read only where a field's decimalChar says so.
     try write(

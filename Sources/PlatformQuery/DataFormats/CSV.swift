@@ -567,7 +567,12 @@ extension DataFile {
         source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
         notes: [
           "write numbers as pq reads them: 20M, 1.5B, 20,000,000, 57%, $2.6M; leave a cell empty when there is no figure"
-        ])
+        ]
+          // A quirk of an export, said as such: a decimal comma in a comma-separated file.
+          + (Literal.parse(decimalCommaRead(text)) != nil && decimalCommaRead(text) != text
+            ? [
+              "'\(text)' looks like a number with a decimal comma: pq reads those in semicolon-separated files, or where a datapackage.json gives the field \"decimalChar\": \",\""
+            ] : []))
     }
     return periodColumns.isEmpty
       ? .list(records) : platformsIfNamed(.list(records), file: fileName(source.name))
