@@ -242,6 +242,7 @@ import Testing
       explained.contains("license: CC-BY-4.0 (https://creativecommons.org/licenses/by/4.0/)"), "\(explained)")
     #expect(explained.contains("url: https://example.org/data"), "\(explained)")
     #expect(explained.contains("primary source: Jane Doe (author)"), "\(explained)")
+    #expect(explained.contains("dataset: P (https://example.org)"), "\(explained)")
     // A licence is not a caveat.
     #expect(try pq.evaluate("caveats(load(\"\(dir)/k.csv\")[0].users)").inline.contains("licen") == false)
     // And it survives save and load as JSON.
@@ -299,8 +300,17 @@ import Testing
       cells(try pq.evaluate("load(\"\(dir)/eu.csv\")")) == [["X", "1234.5", "59%"], ["Y", "2.5", "40.5%"]])
     #expect(
       output.contents
-        == "load: eu.csv is separated by semicolons (its header has no comma); read with decimal commas (1.234,5 is 1234.5)\n"
+        == "load: eu.csv is separated by semicolons (its header has no comma); users and share have decimal commas (1.234,5 is 1234.5)\n"
     )
+    // Decided column by column, never guessed: a comma before three digits alone could be
+    // either; a dot between thousands reads as one beside a decimal comma; `1,234.5` is not one.
+    try write("amb.csv", "name;users\nX;1,000\nY;12,345\n")
+    let ambiguous = try #require(loadFailure("amb.csv"))
+    #expect(
+      ambiguous.message.hasPrefix("'1,000' in column 'users' could be read with a decimal comma"),
+      "\(ambiguous.message)")
+    try write("mix.csv", "name;a;b;c\nX;1,000;1.234;1,234.5\nY;2,5;2,5;3\n")
+    #expect(cells(try load("mix.csv")) == [["X", "1", "1234", "1234.5"], ["Y", "2.5", "2.5", "3"]])
     #expect(cells(try pq.evaluate("load(\"\(dir)/t.tsv\")")) == [["X", "10000000"]])
     #expect(cells(try pq.evaluate("load(\"\(dir)/a.jsonl\")")) == [["X", "10M", "API"], ["Y", "5"]])
     #expect(try pq.evaluate("source(load(\"\(dir)/a.jsonl\")[0].users)[0].publisher") == .string("API"))

@@ -117,12 +117,20 @@ extension Builtins {
         // delimiter; a semicolon file writes decimal commas. Said in one line.
         if package == nil, let delimiter = DataFile.sniffedDelimiter(source.bytes) {
           let semicolons = delimiter == UInt8(ascii: ";")
-          arguments.runtime.output(
-            "load: \(DataFile.fileName(path)) is separated by \(semicolons ? "semicolons" : "tabs") (its header has no comma)"
-              + (semicolons ? "; read with decimal commas (1.234,5 is 1234.5)" : "") + "\n")
           var dialect = DataFile.Dialect()
           dialect.delimiter = delimiter
-          return try DataFile.readCSV(source, package: told, dialect: dialect, decimalComma: semicolons)
+          let (columns, names) =
+            semicolons ? try DataFile.decimalCommaColumns(source, dialect: dialect) : ([], [])
+          let listed =
+            names.count > 1
+            ? names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "") : names.first ?? ""
+          let commas =
+            names.isEmpty
+            ? "" : "; \(listed) \(names.count == 1 ? "has" : "have") decimal commas (1.234,5 is 1234.5)"
+          arguments.runtime.output(
+            "load: \(DataFile.fileName(path)) is separated by \(semicolons ? "semicolons" : "tabs") (its header has no comma)"
+              + commas + "\n")
+          return try DataFile.readCSV(source, package: told, dialect: dialect, decimalCommaColumns: columns)
         }
         if package != nil || told != nil {
           var merged = package ?? DataPackage()

@@ -53,7 +53,7 @@ extension Builtins {
   /// The provenance fields `figure()` takes and `source()` gives, in order.
   static let provenanceFields = [
     "source", "producer", "period", "definition", "status", "url", "published", "accessed", "quote", "note",
-    "license",
+    "license", "dataset",
   ]
 
   /// A figure's provenance as a record: what `source()` gives, one per figure.
@@ -131,7 +131,7 @@ extension Builtins {
       statedAs: "",
       periodGiven: periodGiven, producer: try text("producer"), status: status, url: try text("url"),
       published: try text("published"), accessed: try text("accessed"), note: try text("note"),
-      license: try text("license"), margin: margin)
+      license: try text("license"), dataset: try text("dataset"), margin: margin)
     return Dataset.figureValue(figure)
   }
 

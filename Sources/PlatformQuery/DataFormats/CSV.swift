@@ -235,7 +235,8 @@ extension DataFile {
   /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
   /// its plain numbers that unit.
   static func readCSV(
-    _ source: Source, package: DataPackage? = nil, dialect given: Dialect? = nil, decimalComma: Bool = false
+    _ source: Source, package: DataPackage? = nil, dialect given: Dialect? = nil,
+    decimalCommaColumns: Set<Int> = []
   ) throws(PQError) -> Value {
     var reader = CSVRows(source, dialect: package?.dialect ?? given ?? .rfc4180)
     let header: [(String, Int)]
@@ -449,7 +450,8 @@ extension DataFile {
           isTextColumn[column]
             ? (trimmed.isEmpty ? .nil : .string(trimmed))
             : try cell(
-              decimalComma ? Self.decimalCommaRead(text) : text, unit: unit, headed: headed,
+              decimalCommaColumns.contains(column) ? Self.decimalCommaRead(text) : text, unit: unit,
+              headed: headed,
               column: longForm && column == valueColumn ? metric : names[column],
               source: source, offset: offset))
       }
@@ -497,9 +499,11 @@ extension DataFile {
           if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
           if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
           if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
+          if given["dataset"] == nil, let dataset = package?.dataset { given["dataset"] = (dataset, 0) }
           if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
           if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
           if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
+          if given["dataset"] == nil, let dataset = package?.dataset { given["dataset"] = (dataset, 0) }
           if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
           if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
           return given
@@ -569,7 +573,7 @@ extension DataFile {
           "write numbers as pq reads them: 20M, 1.5B, 20,000,000, 57%, $2.6M; leave a cell empty when there is no figure"
         ]
           // A quirk of an export, said as such: a decimal comma in a comma-separated file.
-          + (Literal.parse(decimalCommaRead(text)) != nil && decimalCommaRead(text) != text
+          + (decimalCommaNumber(text).map { $0 != text && Literal.parse($0) != nil } == true
             ? [
               "'\(text)' looks like a number with a decimal comma: pq reads those in semicolon-separated files, or where a datapackage.json gives the field \"decimalChar\": \",\""
             ] : []))
@@ -578,16 +582,88 @@ extension DataFile {
       ? .list(records) : platformsIfNamed(.list(records), file: fileName(source.name))
   }
 
-  /// A cell of a semicolon-separated export as pq notation: `1.234,5` is 1234.5 (a comma the
-  /// decimal mark, a dot grouping thousands, as such files write them); other text unchanged.
-  static func decimalCommaRead(_ text: String) -> String {
-    guard text.contains(","),
-      text.allSatisfy({
-        $0.isNumber || $0 == "," || $0 == "." || $0 == "-" || $0 == " " || $0 == "%" || $0 == "$" || $0 == "€"
-      })
-    else { return text }
-    let digits = String(text.filter { $0 != "." && $0 != " " }.map { $0 == "," ? "." : $0 })
-    return digits.filter { $0 == "." }.count == 1 ? digits : text
+  /// A number written with a decimal comma as pq notation: `1.234,5` is `1234.5`, `40,5%` is
+  /// `40.5%`, `1.234` is `1234` (a dot groups thousands); nil for text that is not such a number.
+  static func decimalCommaNumber(_ text: String) -> String? {
+    let trimmed = text.trimmingSpaces
+    var body = Substring(trimmed)
+    var prefix = ""
+    var suffix = ""
+    if body.hasPrefix("-") {
+      prefix = "-"
+      body = body.dropFirst()
+    }
+    if body.hasPrefix("$") {
+      prefix += "$"
+      body = body.dropFirst()
+    }
+    if body.hasSuffix("%") {
+      suffix = "%"
+      body = body.dropLast()
+    }
+    body = Substring(body.trimmingSpaces)
+    let parts = body.split(separator: ",", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return nil }
+    let groups = whole.split(separator: ".", omittingEmptySubsequences: false)
+    guard groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+      groups.dropFirst().allSatisfy({ $0.count == 3 }), groups[0].count <= (groups.count > 1 ? 3 : 15)
+    else { return nil }
+    var out = prefix + groups.joined()
+    if parts.count == 2 {
+      guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+      out += "." + parts[1]
+    }
+    return out + suffix
+  }
+
+  /// A cell of a column read with decimal commas, as pq notation (text that is no such number
+  /// unchanged: it is then read, or refused, as any cell).
+  static func decimalCommaRead(_ text: String) -> String { decimalCommaNumber(text) ?? text }
+
+  /// The columns of a semicolon-separated export that write decimal commas: every number-like
+  /// cell reads as one, and at least one cannot be read otherwise (`2,5`, `1.234,5`). A column
+  /// whose separators could be read either way (`1,000` or `1.234` alone: one, or a thousand) is
+  /// refused at its first such cell rather than guessed.
+  static func decimalCommaColumns(_ source: Source, dialect: Dialect) throws(PQError) -> (Set<Int>, [String])
+  {
+    var reader = CSVRows(source, dialect: dialect)
+    guard let header = try reader.next() else { return ([], []) }
+    var sure = Set<Int>()
+    var against = Set<Int>()
+    var ambiguous: [Int: (String, Int)] = [:]
+    var row: [(String, Int)] = []
+    while try reader.next(into: &row) {
+      for (column, (text, offset)) in row.enumerated() where column < header.count {
+        let cell = text.trimmingSpaces
+        guard cell.contains(",") || cell.contains(".") else { continue }
+        guard let read = decimalCommaNumber(cell) else {
+          // A number only pq's own notation reads (`1,234.5`, `2.5`): not a decimal-comma column.
+          if Literal.parse(cell) != nil { against.insert(column) }
+          continue
+        }
+        let commaDigits = cell.split(separator: ",").dropFirst().first.map { $0.filter(\.isNumber).count }
+        let either =
+          (cell.contains(",") && !cell.contains(".") && commaDigits == 3)
+          || (!cell.contains(",") && Literal.parse(cell) != nil)
+        if either {
+          if ambiguous[column] == nil { ambiguous[column] = (cell, offset) }
+        } else if read != cell {
+          sure.insert(column)
+        }
+      }
+    }
+    let decided = sure.subtracting(against)
+    for (column, (text, offset)) in ambiguous.sorted(by: { $0.key < $1.key })
+    where !decided.contains(column) && !against.contains(column) {
+      throw PQError(
+        .runtime,
+        "'\(text)' in column '\(header[column].0.trimmingSpaces)' could be read with a decimal comma, as semicolon files write numbers, or not: pq does not guess",
+        source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+        notes: [
+          "write the numbers without separators, or describe the column in a datapackage.json with \"decimalChar\" and \"groupChar\""
+        ])
+    }
+    return (decided, decided.sorted().map { header[$0].0.trimmingSpaces })
   }
 
   /// The delimiter of a `.csv` file without a descriptor whose header has no comma but has
@@ -623,6 +699,7 @@ extension DataFile {
     if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
     if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
     if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
+    if given["dataset"] == nil, let dataset = package?.dataset { given["dataset"] = (dataset, 0) }
     if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
     if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
     let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }
@@ -673,6 +750,7 @@ extension DataFile {
     var accessed: String?
     var note: String?
     var license: String?
+    var dataset: String?
 
     /// Sets the fields both formats read the same way from their columns or members (`source`,
     /// `period` or `period_note`, `quote`, `approximate`, `producer`, `url`, `published`,
@@ -688,6 +766,7 @@ extension DataFile {
       published = text("published")
       accessed = text("accessed")
       license = text("license")
+      dataset = text("dataset")
       note = text("note")
     }
   }
@@ -756,7 +835,8 @@ extension DataFile {
         statedAs: key.statedAs, approximation: key.approximation, periodGiven: key.periodGiven,
         span: key.span,
         producer: key.producer, status: key.status, url: key.url, published: key.published,
-        accessed: key.accessed, note: key.note, license: key.license, file: file)
+        accessed: key.accessed, note: key.note, license: key.license,
+        dataset: key.dataset, file: file)
       if known.count < OriginCache.limit { known[key] = made }
       return made
     }
@@ -974,6 +1054,7 @@ extension DataFile {
     cells["published"] = figure.published
     cells["accessed"] = figure.accessed
     cells["license"] = figure.license
+    cells["dataset"] = figure.dataset
     cells["quote"] = figure.quote
     cells["note"] = figure.note
     cells["approximate"] = figure.approximation

@@ -70,6 +70,8 @@ struct DataPackage {
   var descriptorName = "datapackage.json"
   /// The licences, kept with each figure (`explain` shows them).
   var license: String?
+  /// The package's title (else name) and homepage, kept with each figure as its dataset.
+  var dataset: String?
   /// The contributors, kept as each figure's producer where the file names none.
   var contributors: String?
   /// The first source's `path` (a link), kept as each figure's url.
@@ -165,6 +167,13 @@ struct DataPackage {
       result.sourceLink = firstSourcePath(resource["sources"]) ?? firstSourcePath(package["sources"])
       result.license = licenses(resource["licenses"] ?? package["licenses"])
       result.contributors = contributors(package["contributors"])
+      let title = package["title"]?.text ?? package["name"]?.text
+      let homepage = package["homepage"]?.text
+      if let title {
+        result.dataset = homepage.map { "\(title) (\($0))" } ?? title
+      } else {
+        result.dataset = homepage
+      }
       if case .string(let encoding)? = resource["encoding"] {
         let name = encoding.lowercased().filter { $0 != "-" && $0 != "_" }
         guard name == "utf8" || name == "ascii" || name == "usascii" else {

@@ -154,6 +154,7 @@ public enum JSON {
     if !figure.statedAs.isEmpty { field("stated_as", figure.statedAs) }
     if let note = figure.note { field("note", note) }
     if let license = figure.license { field("license", license) }
+    if let dataset = figure.dataset { field("dataset", dataset) }
     if let margin = figure.margin { out += marginMembers(margin, unit: figure.unit) }
     out += "}"
   }
@@ -172,7 +173,8 @@ public enum JSON {
   static let figureKeys: Set<String> = [
     "label", "platform", "field", "source", "producer", "period", "period_note", "definition", "status",
     "url",
-    "published", "accessed", "approximate", "quote", "stated_as", "note", "license", "margin", "confidence",
+    "published", "accessed", "approximate", "quote", "stated_as", "note", "license", "dataset", "margin",
+    "confidence",
   ]
 
   /// `figureKeys` in order, and their table: asked of every key of a file, where a `Set`'s

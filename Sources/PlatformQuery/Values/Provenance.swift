@@ -53,6 +53,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The licence the figure's data is published under, when its file says (a data package's
   /// `licenses`).
   public var license: String? { origin.license }
+  /// The dataset the figure is part of, when its file says (a data package's title and homepage).
+  public var dataset: String? { origin.dataset }
   /// Anything else the reader should know.
   public var note: String? { origin.note }
 
@@ -82,12 +84,15 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     let note: String?
     /// The licence the data is published under (a data package's `licenses`).
     let license: String?
+    /// The dataset the figure is part of: a data package's title and homepage.
+    let dataset: String?
 
     init(
       publisher: String, period: String, definition: String, quote: String, statedAs: String,
       approximation: String?, periodGiven: Bool, span: Period?, producer: String?, status: Status,
       url: String?,
-      published: String?, accessed: String?, note: String?, license: String? = nil, file: String = ""
+      published: String?, accessed: String?, note: String?, license: String? = nil, dataset: String? = nil,
+      file: String = ""
     ) {
       self.file = file
       self.publisher = publisher
@@ -105,6 +110,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
       self.accessed = accessed
       self.note = note
       self.license = license
+      self.dataset = dataset
     }
   }
 
@@ -152,7 +158,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
     url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil,
-    license: String? = nil, margin: Margin? = nil
+    license: String? = nil, dataset: String? = nil, margin: Margin? = nil
   ) {
     self.init(
       platform: platform, field: field, label: label, value: value, unit: unit, publisher: publisher,
@@ -160,7 +166,8 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
       definition: definition, quote: quote, statedAs: statedAs, isEstimate: isEstimate,
       approximation: approximation,
       periodGiven: periodGiven, producer: producer, status: status, url: url, published: published,
-      accessed: accessed, note: note, license: license, span: periodGiven ? Period.parse(period) : nil,
+      accessed: accessed, note: note, license: license, dataset: dataset,
+      span: periodGiven ? Period.parse(period) : nil,
       margin: margin)
   }
 
@@ -171,7 +178,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     period: String, definition: String, quote: String, statedAs: String, isEstimate: Bool = false,
     approximation: String? = nil, periodGiven: Bool = true, producer: String? = nil, status: Status? = nil,
     url: String? = nil, published: String? = nil, accessed: String? = nil, note: String? = nil,
-    license: String? = nil, span: Period?, margin: Margin? = nil
+    license: String? = nil, dataset: String? = nil, span: Period?, margin: Margin? = nil
   ) {
     self.init(
       platform: platform, field: field, label: label, value: value, unit: unit, margin: margin,
@@ -179,7 +186,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
         publisher: publisher, period: period, definition: definition, quote: quote, statedAs: statedAs,
         approximation: approximation, periodGiven: periodGiven, span: span, producer: producer,
         status: status ?? (isEstimate ? .estimated : .reported), url: url, published: published,
-        accessed: accessed, note: note, license: license))
+        accessed: accessed, note: note, license: license, dataset: dataset))
   }
 
   /// Creates a figure with an origin it may share with others.
@@ -220,7 +227,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
         && lhs.approximation == rhs.approximation && lhs.periodGiven == rhs.periodGiven
         && lhs.producer == rhs.producer && lhs.status == rhs.status && lhs.url == rhs.url
         && lhs.published == rhs.published && lhs.accessed == rhs.accessed && lhs.note == rhs.note
-        && lhs.license == rhs.license)
+        && lhs.license == rhs.license && lhs.dataset == rhs.dataset)
   }
 
   /// True when the two figures raise the same caveats against any other: the same unit,
@@ -380,6 +387,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     if let published { result.append(("published", published)) }
     if let accessed { result.append(("accessed", accessed)) }
     if let note { result.append(("note", note)) }
+    if let dataset { result.append(("dataset", dataset)) }
     if let license { result.append(("license", license)) }
     return result
   }
