@@ -52,6 +52,7 @@ import Testing
       ("{{   }}", "'{{ }}' holds no expression", 1, 1),
       ("see {{ rank(platforms, \"mau\") }}\n", "is a table", 1, 5),
       ("{{ print(1) }}\n", "printed output inside a sentence", 1, 1),
+      ("Truth suspended {{ truth.suspended_accounts }} accounts.\n", "is nil: there is no value", 1, 17),
       ("{{ a }}\n```pq\nlet a = 1\n```\n", "'a' is not defined", 1, 4),
       ("```pq\nlet a = 1\nlet b = a +\n```\n", "", 3, 0),
     ]
@@ -112,6 +113,16 @@ import Testing
     #expect(text.contains("Caveats: none (same sources, periods and definitions)."), "\(text)")
     #expect(!text.contains("unused"), "\(text)")
     #expect(text.hasSuffix("After.\n"), "\(text)")
+  }
+
+  /// A table of computed numbers lists their caveats under it, and `--strict` finds them: a
+  /// ratio of figures from different periods is not like for like, whichever column it is in.
+  @Test func aTableOfComputedNumbersKeepsTheirCaveats() throws {
+    let rendered = try Self.render(
+      "```pq\n[{name: \"X\", per_user: ratio(x.revenue, x.mau)}]\n```\n")
+    #expect(rendered.text.contains("Caveats:\n\n- "), "\(rendered.text)")
+    #expect(rendered.text.contains("x.revenue is an estimate"), "\(rendered.text)")
+    #expect(rendered.caveated.count == 1)
   }
 
   @Test func bindingsRunInDocumentOrder() throws {

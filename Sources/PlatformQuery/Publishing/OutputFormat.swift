@@ -95,6 +95,7 @@ extension Value {
       let header = caveats.isEmpty ? "value" : "value,caveats"
       let cell: String
       switch self {
+      case .nil: cell = ""
       case .string(let text): cell = text
       case .number, .quantity: cell = DataFile.cellText(self)
       default: cell = inline

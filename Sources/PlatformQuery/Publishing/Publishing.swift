@@ -72,7 +72,8 @@ enum Publishing {
   }
 
   /// A table's caveats: those it shows under it (a ranking's ties, a comparison's weighing),
-  /// then each cell's own (an estimate, an approximate figure), each said once.
+  /// then each number's own — a figure's (an estimate) and a computed cell's (periods that differ
+  /// behind a ratio) — each said once.
   static func caveats(ofTable value: Value) -> [String] {
     var items: [String] = []
     if case .record(let record) = value, record.kind == .chart {
@@ -87,7 +88,8 @@ enum Publishing {
     case .record(let record) where record.kind != .chart: cells = record.values
     default: break
     }
-    for cell in cells where cell.isFigure {
+    for cell in cells {
+      guard case .quantity = cell else { continue }
       for caveat in cell.caveatTexts where !items.contains(caveat) { items.append(caveat) }
     }
     return items

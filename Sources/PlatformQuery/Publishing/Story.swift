@@ -82,9 +82,14 @@ public enum Story {
             notes: ["print in a fenced pq block, where the output is shown under it"])
         }
         rendered += 1
+        // A missing figure would leave a gap in the sentence that nobody sees: refused.
         if case .nil = value {
-          outputs.append("")
-          continue
+          throw PQError(
+            .runtime, "{{ \(text) }} is nil: there is no value to put in the sentence", source: story,
+            span: Span(start: start, end: range.upperBound + 2),
+            notes: [
+              "the data may have no such figure; say so in the text, or compute in a pq block with if … == nil { … } else { … }"
+            ])
         }
         outputs.append(
           format == .markdown
