@@ -240,9 +240,36 @@ public final class Interpreter {
     try check(Source(name: name, text: text))
   }
 
-  /// Checks a source that is already decoded.
+  /// Checks a source that is already decoded: syntax, names, and the unit errors that are
+  /// certain before running — an operation on known values (literals, the built-in figures, `let`
+  /// bindings of them) that running would refuse, with the message running would give. The first
+  /// problem is thrown, the others are its `followUps`.
   public func check(_ source: Source) throws(PQError) {
-    _ = try prepare(source, mode: .script)
+    let (tree, _) = try prepare(source, mode: .script)
+    var checker = UnitChecker(
+      interpreter: self, bound: UnitChecker.declaredNames(tree.statements), source: source)
+    checker.check(tree.statements)
+    guard var first = checker.problems.first else { return }
+    first.followUps = Array(checker.problems.dropFirst())
+    throw first
+  }
+
+  /// The unit of a formula's result when it is known before running (a ratio of users is a plain
+  /// number, `x.revenue / x.mau` is USD per user), after checking it as `check` does; nil when the
+  /// result's unit depends on what only running knows. A host checks a formula's unit before it
+  /// evaluates a stranger's formula.
+  public func resultUnit(of text: String, name: String = "<input>") throws(PQError) -> Unit? {
+    let source = Source(name: name, text: text)
+    let (tree, _) = try prepare(source, mode: .script)
+    var checker = UnitChecker(
+      interpreter: self, bound: UnitChecker.declaredNames(tree.statements), source: source)
+    let result = checker.result(of: tree.statements)
+    if var first = checker.problems.first {
+      first.followUps = Array(checker.problems.dropFirst())
+      throw first
+    }
+    guard let result, result.numericValue != nil else { return nil }
+    return result.unit
   }
 
   /// Runs the editor's work on a document (a parse) as one evaluation, so that

@@ -65,7 +65,8 @@ struct CommandLineOptions {
       pq FILE.pq [ARGS…]      run a script; `args` holds ARGS
       pq -e 'EXPR'            evaluate and print the value (--json for JSON)
       pq -i FILE.pq           run a script, then open the prompt with its bindings
-      pq --check FILE.pq…     parse and resolve only
+      pq --check FILE.pq…     parse, resolve and check units (x.mau + x.revenue, also through
+                              let bindings) without running
       pq fmt [--check] FILE…  format scripts in place in the one canonical style (no FILE: stdin
                               to stdout); --check only names the files that would change
       pq lsp                  the language server, on stdin and stdout, for editors

@@ -78,7 +78,7 @@ import Testing
     let good = runPQ(["--check", "examples/args.pq"])
     #expect(good.status == 0)
     #expect(good.stdout == "" && good.stderr == "")
-    let failsWhenRun = runPQ(["--check", "-"], stdin: "print(\"ran\")\n1 / 0\n")
+    let failsWhenRun = runPQ(["--check", "-"], stdin: "print(\"ran\")\nerror(\"stop\")\n")
     #expect(failsWhenRun.status == 0)
     #expect(failsWhenRun.stdout == "" && failsWhenRun.stderr == "")
     let bad = runPQ(["--check", "-"], stdin: "print(\n")
