@@ -59,6 +59,11 @@ struct DocumentAnalysis {
       isAnalysed = false
       return
     }
+    // The text the rest of the analysis reads: the document, or — when it has syntax errors —
+    // the document with the lines of its broken statements blanked, so that the names,
+    // definitions and unit errors of the rest are still known while a line is being typed.
+    var analysed = source
+    var recovered = false
     do {
       program = try interpreter.analysisStep { (runtime) throws(PQError) in
         try Parser.parse(source, interruption: runtime)
@@ -66,10 +71,16 @@ struct DocumentAnalysis {
     } catch {
       if error.limitReason == .cancelled {
         isAnalysed = false
-      } else {
-        problems = [error] + error.followUps
+        return
       }
-      return
+      problems = [error] + error.followUps
+      guard let (text, tree) = DocumentAnalysis.recover(source, from: problems, interpreter: interpreter)
+      else {
+        return
+      }
+      analysed = text
+      program = tree
+      recovered = true
     }
     guard let program else { return }
     let whole = 0..<(source.bytes.count + 1)
@@ -81,15 +92,19 @@ struct DocumentAnalysis {
     }
     do {
       // Parsed and resolved as `check` does; the unit checker below is this analysis's own.
-      _ = try interpreter.prepare(source, mode: .script)
+      _ = try interpreter.prepare(analysed, mode: .script)
     } catch {
       if error.limitReason == .cancelled {
         isAnalysed = false
         return
       }
-      var first = error
-      first.followUps = []
-      problems = [first] + error.followUps
+      // In a recovered text a name defined on a broken line is missing: its uses are not
+      // reported (they would be noise under the syntax error, not news).
+      if !recovered {
+        var first = error
+        first.followUps = []
+        problems = [first] + error.followUps
+      }
     }
     if stop() {
       isAnalysed = false
@@ -97,8 +112,81 @@ struct DocumentAnalysis {
     }
     var checker = UnitChecker(interpreter: interpreter, bound: boundNames, source: source)
     checker.check(program.statements)
-    problems += checker.problems
+    problems += checker.problems.map { problem in
+      var problem = problem
+      problem.pointing(from: analysed, to: source)
+      return problem
+    }
     problems.sort { ($0.span?.start ?? 0) < ($1.span?.start ?? 0) }
+  }
+
+  /// The document with the lines of its syntax errors blanked (bytes made spaces, line breaks
+  /// kept, so every offset is the document's) until it parses, and its tree; nil when it does not
+  /// within a few rounds. A statement left open to the end (`fn f() {` never closed) is blanked
+  /// from its first line.
+  static func recover(_ source: Source, from errors: [PQError], interpreter: Interpreter) -> (
+    Source, SyntaxTree
+  )? {
+    var bytes = source.bytes
+    var pending = errors
+    for _ in 0..<32 {
+      var changed = false
+      for error in pending {
+        let offset = min(error.span?.start ?? bytes.count, bytes.count)
+        var start = offset
+        while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+        var end = offset
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        let atEnd =
+          error.isUnexpectedEnd
+          || bytes[offset...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        let lineIsBlank = bytes[start..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        func beginsStatement(_ lineStart: Int) -> Bool {
+          guard let first = bytes[lineStart...].first else { return false }
+          return first != 0x20 && first != 0x09 && first != 0x0A && first != 0x0D
+            && first != UInt8(ascii: "}")
+            && first != UInt8(ascii: ")") && first != UInt8(ascii: "]")
+        }
+        // An error at the first word of a statement's line (`let` after `let b = (a +`) belongs to
+        // the statement before, left open: that one is blanked, from its first line.
+        let firstWord = bytes[start..<offset].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        if !atEnd, !lineIsBlank, firstWord, beginsStatement(start), start > 0 {
+          end = start - 1
+          start = end
+          while start > 0 {
+            var previous = start - 1
+            while previous > 0, bytes[previous - 1] != 0x0A { previous -= 1 }
+            start = previous
+            if beginsStatement(start) { break }
+          }
+        } else if (atEnd && !beginsStatement(start)) || lineIsBlank {
+          // Back to the line the open statement began on: the last line starting in column 1.
+          while start > 0 {
+            var previous = start - 1
+            while previous > 0, bytes[previous - 1] != 0x0A { previous -= 1 }
+            start = previous
+            if beginsStatement(start) { break }
+          }
+        }
+        if atEnd { end = bytes.count }
+        for index in start..<end where bytes[index] != 0x0A && bytes[index] != 0x20 {
+          bytes[index] = 0x20
+          changed = true
+        }
+      }
+      guard changed else { return nil }
+      let candidate = Source(name: source.name, text: String(decoding: bytes, as: UTF8.self))
+      do {
+        let tree = try interpreter.analysisStep { (runtime) throws(PQError) in
+          try Parser.parse(candidate, interruption: runtime)
+        }
+        return (candidate, tree)
+      } catch {
+        if error.limitReason == .cancelled { return nil }
+        pending = [error] + error.followUps
+      }
+    }
+    return nil
   }
 
   // MARK: Declarations
