@@ -50,8 +50,12 @@ if diagnostics then
     messages[#messages + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message)
   end
   local all = table.concat(messages, ' | ')
-  -- `let café` stops the parse: a syntax error is all that can be known.
-  check(#diagnostics == 1 and all:find("^3:7 unexpected character 'é'") ~= nil, 'syntax diagnostics: ' .. all)
+  -- `let café` is a syntax error; the rest of the file is still read (its broken line blanked),
+  -- so the unit error on line 2 is reported beside it.
+  check(
+    #diagnostics == 2 and all:find("^1:20 cannot add USD and users") ~= nil
+      and all:find("| 3:7 unexpected character 'é'", 1, true) ~= nil,
+    'syntax diagnostics: ' .. all)
 end
 
 -- Fix the last line; the unit error and the undefined name come back.
