@@ -239,6 +239,16 @@ import Testing
     }
   }
 
+  /// The private-use characters the HTML renderer marks values with may be in a story's own text
+  /// (FuzzStory found a crash): they come out exactly as written, and values where they belong.
+  @Test func theRenderersMarkersInTheStorysText() throws {
+    let story = "a \u{E000} b \u{E000}3\u{E001} \u{E000}\u{E001}x {{ 1 + 1 }} \u{E000}9999999999\u{E001}\n"
+    let page = try Self.render(story, as: .html).text
+    #expect(
+      page.contains("<p>a \u{E000} b \u{E000}3\u{E001} \u{E000}\u{E001}x 2 \u{E000}9999999999\u{E001}</p>"),
+      "\(page)")
+  }
+
   /// Random bytes of the characters that matter never crash or hang the renderer: it renders, or
   /// it fails with an error inside the story.
   @Test func hostileStoriesFailInsideTheStory() {

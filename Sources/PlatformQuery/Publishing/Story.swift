@@ -382,7 +382,7 @@ public enum Story {
     var blocks: Set<Int> = []
     for piece in pieces {
       switch piece {
-      case .prose(let text): markdown += text
+      case .prose(let text): markdown += escapingMarkers(text)
       case .inline:
         markdown += marker(next)
         next += 1
@@ -437,14 +437,29 @@ public enum Story {
         index += 1
         continue
       }
+      // A marker is U+E000, digits, U+E001; U+E000 right before U+E001 is the story's own
+      // U+E000 (escaped by `escapingMarkers`); anything else is text, kept as it is.
       var end = index + 1
       var number = 0
-      while end < scalars.count, scalars[end] != "\u{E001}" {
+      var digits = 0
+      while end < scalars.count, digits < 9, scalars[end].value >= 0x30, scalars[end].value <= 0x39 {
         number = number * 10 + Int(scalars[end].value) - 0x30
+        digits += 1
         end += 1
       }
-      guard number >= 0, number < outputs.count else {
+      guard end < scalars.count, scalars[end] == "\u{E001}" else {
+        out.append(scalars[index])
+        index += 1
+        continue
+      }
+      if digits == 0 {
+        out.append("\u{E000}")
         index = end + 1
+        continue
+      }
+      guard number < outputs.count else {
+        out.append(scalars[index])
+        index += 1
         continue
       }
       if blocks.contains(number) {
@@ -460,6 +475,18 @@ public enum Story {
       }
       out.append(contentsOf: outputs[number].unicodeScalars)
       index = end + 1
+    }
+    return String(out)
+  }
+
+  /// The story's own U+E000 (a private-use character no story needs, but one may hold) written
+  /// as a marker without digits, which `substitute` turns back into it.
+  static func escapingMarkers(_ text: String) -> String {
+    guard text.unicodeScalars.contains("\u{E000}") else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      out.append(scalar)
+      if scalar == "\u{E000}" { out.append("\u{E001}") }
     }
     return String(out)
   }
