@@ -495,17 +495,7 @@ extension DataFile {
           for column in columns where !row[column].0.trimmingSpaces.isEmpty {
             given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
           }
-          // What the row does not say, the data package may: its sources.
-          if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
-          if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
-          if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
-          if given["dataset"] == nil, let dataset = package?.dataset { given["dataset"] = (dataset, 0) }
-          if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
-          if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
-          if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
-          if given["dataset"] == nil, let dataset = package?.dataset { given["dataset"] = (dataset, 0) }
-          if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
-          if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
+          package?.supply(&given)
           return given
         }
         let cells = originColumns.map { row[$0].0.trimmingSpaces }
@@ -696,12 +686,7 @@ extension DataFile {
     for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
       given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
     }
-    if given["source"] == nil, let packaged = package?.source { given["source"] = (packaged, 0) }
-    if given["status"] == nil, let packaged = package?.status { given["status"] = (packaged, 0) }
-    if given["license"] == nil, let license = package?.license { given["license"] = (license, 0) }
-    if given["dataset"] == nil, let dataset = package?.dataset { given["dataset"] = (dataset, 0) }
-    if given["producer"] == nil, let people = package?.contributors { given["producer"] = (people, 0) }
-    if given["url"] == nil, let link = package?.sourceLink { given["url"] = (link, 0) }
+    package?.supply(&given)
     let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }
     let shape = Shape(keys: ["name", "period", metric] + others.map { names[$0] })
     for column in periodColumns {

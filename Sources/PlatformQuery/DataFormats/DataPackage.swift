@@ -77,6 +77,18 @@ struct DataPackage {
   /// The first source's `path` (a link), kept as each figure's url.
   var sourceLink: String?
 
+  /// What a row's provenance cells do not say, the package (or `load`'s options) may: its
+  /// source, status, licence, dataset, contributors and source link, for the cells left empty.
+  func supply(_ given: inout [String: (String, Int)]) {
+    let supplied: [(String, String?)] = [
+      ("source", source), ("status", status), ("license", license), ("dataset", dataset),
+      ("producer", contributors), ("url", sourceLink),
+    ]
+    for (key, value) in supplied where given[key] == nil {
+      if let value { given[key] = (value, 0) }
+    }
+  }
+
   /// The field a column's name is, by the header-matching rule.
   func field(named name: String) -> Field? {
     if let exact = fields[name] { return exact }
