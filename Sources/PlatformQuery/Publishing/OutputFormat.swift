@@ -89,7 +89,7 @@ extension Value {
           rows[0].append("caveats")
           for index in rows.indices.dropFirst() { rows[index].append(caveats.items.joined(separator: "; ")) }
         }
-        return rows.map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\r\n")
+        return rows.map { $0.map(DataFile.escape).joined(separator: ",") }.joined(separator: "\r\n")
       }
       let caveats = caveatTexts
       let header = caveats.isEmpty ? "value" : "value,caveats"
@@ -100,24 +100,9 @@ extension Value {
       case .number, .quantity: cell = DataFile.cellText(self)
       default: cell = inline
       }
-      return header + "\r\n" + CSVText.field(cell)
-        + (caveats.isEmpty ? "" : "," + CSVText.field(caveats.joined(separator: "; ")))
+      return header + "\r\n" + DataFile.escape(cell)
+        + (caveats.isEmpty ? "" : "," + DataFile.escape(caveats.joined(separator: "; ")))
     }
-  }
-}
-
-/// Quoting of CSV fields (RFC 4180): a field with a comma, a quote or a line break is quoted,
-/// its quotes doubled.
-enum CSVText {
-  static func field(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-      return text
-    }
-    var out = "\""
-    for character in text {
-      if character == "\"" { out += "\"\"" } else { out.append(character) }
-    }
-    return out + "\""
   }
 }
 

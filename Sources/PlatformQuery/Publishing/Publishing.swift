@@ -24,7 +24,7 @@ enum Publishing {
     if !caveats.isEmpty {
       text +=
         (text.isEmpty ? "" : " ") + (caveats.count == 1 ? "Caveat: " : "Caveats: ")
-        + caveats.map(sentence).joined(separator: " ")
+        + sentence(caveats.joined(separator: "; "))
     }
     return text
   }
