@@ -7,6 +7,9 @@ let package = Package(
   platforms: [.macOS(.v15), .iOS(.v18)],
   products: [
     .library(name: "PlatformQuery", targets: ["PlatformQuery"]),
+    // The language server, machine mode, formatter and prompt services, for an editor or a
+    // notebook host; a host that only evaluates formulas needs none of it.
+    .library(name: "PlatformQueryTools", targets: ["PlatformQueryTools"]),
     .executable(name: "pq", targets: ["pq"]),
     .executable(name: "pq-embed-example", targets: ["pq-embed-example"]),
   ],
@@ -20,6 +23,10 @@ let package = Package(
         .embedInCode("../../stdlib/platforms.json"),
       ]
     ),
+    // The tools built on the library that a host embedding pq does not need: the language server,
+    // the machine mode a notebook kernel drives, the code formatter, and the prompt's completion
+    // and inspection. They reach the lexer, parser and syntax through `package` access.
+    .target(name: "PlatformQueryTools", dependencies: ["PlatformQuery"]),
     // A header only: one entry point of the Swift runtime (see its header).
     .systemLibrary(name: "CSwiftRuntime"),
     .systemLibrary(
@@ -27,17 +34,23 @@ let package = Package(
       pkgConfig: "libedit",
       providers: [.apt(["libedit-dev"])]
     ),
-    .executableTarget(name: "pq", dependencies: ["PlatformQuery", "CEditLine"]),
+    .executableTarget(name: "pq", dependencies: ["PlatformQuery", "PlatformQueryTools", "CEditLine"]),
     .executableTarget(
       name: "pq-embed-example", dependencies: ["PlatformQuery"], path: "examples/embed", exclude: ["main.out"]
     ),
+    // What the test targets share: an interpreter whose output is kept, the repository's files,
+    // temporary folders, a seeded generator.
+    .target(name: "PQTestSupport", dependencies: ["PlatformQuery"], path: "Tests/Support"),
     .testTarget(
       name: "PlatformQueryTests",
-      dependencies: ["PlatformQuery"],
+      dependencies: ["PlatformQuery", "PQTestSupport"],
       exclude: ["Programs"]
     ),
     .testTarget(
-      name: "pqTests", dependencies: ["pq", "pq-embed-example", "PlatformQuery"], exclude: ["LSPSessions"]),
+      name: "PlatformQueryToolsTests", dependencies: ["PlatformQueryTools", "PlatformQuery", "PQTestSupport"]),
+    .testTarget(
+      name: "pqTests", dependencies: ["pq", "pq-embed-example", "PlatformQuery", "PlatformQueryTools"],
+      exclude: ["LSPSessions"]),
   ],
   swiftLanguageModes: [.v6]
 )

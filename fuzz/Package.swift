@@ -9,8 +9,15 @@ let rootFolder = #filePath.split(separator: "/").dropLast(2).last.map(String.ini
 let package = Package(
   name: "pq-fuzz",
   dependencies: [.package(path: "..")],
-  targets: ["FuzzParse", "FuzzEvaluate", "FuzzLoad", "FuzzNumbers", "FuzzLSP", "FuzzFormat", "FuzzDeep", "FuzzStory"].map { name in
-    .executableTarget(name: name, dependencies: [.product(name: "PlatformQuery", package: rootFolder)])
+  targets: [
+    "FuzzParse", "FuzzEvaluate", "FuzzLoad", "FuzzNumbers", "FuzzLSP", "FuzzFormat", "FuzzDeep", "FuzzStory",
+  ].map { name in
+    .executableTarget(
+      name: name,
+      dependencies: [
+        .product(name: "PlatformQuery", package: rootFolder),
+        .product(name: "PlatformQueryTools", package: rootFolder),
+      ])
   },
   swiftLanguageModes: [.v6]
 )

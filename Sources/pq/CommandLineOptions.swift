@@ -1,4 +1,5 @@
 import PlatformQuery
+import PlatformQueryTools
 
 /// The parsed command line.
 struct CommandLineOptions {

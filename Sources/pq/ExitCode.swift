@@ -1,4 +1,5 @@
 import PlatformQuery
+import PlatformQueryTools
 
 /// The exit statuses of the `pq` command.
 enum ExitCode: Int32 {

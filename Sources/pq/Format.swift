@@ -1,4 +1,5 @@
 import PlatformQuery
+import PlatformQueryTools
 
 /// `pq fmt [--check] FILE…`: formats each file in place (only when its layout changes, and by
 /// an atomic rename, so a failure never leaves half a file). With `--check` nothing is written:

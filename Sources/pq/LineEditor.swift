@@ -1,5 +1,6 @@
 import CEditLine
 import PlatformQuery
+import PlatformQueryTools
 import Synchronization
 
 #if canImport(Glibc)

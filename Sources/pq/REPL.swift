@@ -1,4 +1,5 @@
 import PlatformQuery
+import PlatformQueryTools
 
 #if canImport(Glibc)
   import Glibc

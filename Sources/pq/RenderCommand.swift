@@ -1,4 +1,5 @@
 import PlatformQuery
+import PlatformQueryTools
 import Synchronization
 
 /// `pq render STORY.md [-o OUT] [--strict]`: renders the story (docs/publishing.md) and writes

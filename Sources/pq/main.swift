@@ -1,5 +1,6 @@
 import CEditLine
 import PlatformQuery
+import PlatformQueryTools
 
 #if canImport(Glibc)
   import Glibc

@@ -438,9 +438,9 @@ public enum JSON {
   }
 
   /// A JSON parse failure at a byte offset.
-  struct ParseError: Error {
-    var message: String
-    var offset: Int
+  package struct ParseError: Error {
+    package var message: String
+    package var offset: Int
   }
 
   /// Parses JSON text. Strings in pq number notation (`"70.4M"`, `"$2B"`, `"57%"`) become

@@ -1,7 +1,7 @@
 /// A JSON document as a plain tree, for protocols (the language server, the machine mode) rather
 /// than data: no pq notation, no figures. Numbers keep the text they were written with, so a
 /// request id comes back exactly as it was sent.
-enum JSONTree: Equatable, Sendable {
+package enum JSONTree: Equatable, Sendable {
   case null
   case bool(Bool)
   /// A number as written (`1`, `-0.5e3`); valid RFC 8259 when it came from the parser.
@@ -11,7 +11,7 @@ enum JSONTree: Equatable, Sendable {
   /// Members in their order; a repeated key keeps its first value for lookups.
   case object([(String, JSONTree)])
 
-  static func == (a: JSONTree, b: JSONTree) -> Bool {
+  package static func == (a: JSONTree, b: JSONTree) -> Bool {
     switch (a, b) {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y
@@ -25,10 +25,10 @@ enum JSONTree: Equatable, Sendable {
   }
 
   /// A whole number as a JSON number.
-  static func int(_ n: Int) -> JSONTree { .number(String(n)) }
+  package static func int(_ n: Int) -> JSONTree { .number(String(n)) }
 
   /// Parses one JSON document (RFC 8259, as strict as pq's data reader).
-  static func parse(_ bytes: [UInt8]) throws(JSON.ParseError) -> JSONTree {
+  package static func parse(_ bytes: [UInt8]) throws(JSON.ParseError) -> JSONTree {
     var parser = JSONParser(bytes: bytes, readNotation: false)
     parser.skipSpace()
     let tree = try parser.parseTree(depth: 0)
@@ -40,40 +40,40 @@ enum JSONTree: Equatable, Sendable {
   }
 
   /// The member of an object, or nil.
-  subscript(key: String) -> JSONTree? {
+  package subscript(key: String) -> JSONTree? {
     guard case .object(let members) = self else { return nil }
     return members.first { $0.0 == key }?.1
   }
 
-  var string: String? {
+  package var string: String? {
     if case .string(let text) = self { return text }
     return nil
   }
 
   /// A number that is a whole number in `Int`'s range.
-  var int: Int? {
+  package var int: Int? {
     if case .number(let text) = self { return Int(text) ?? Double(text).flatMap { Int(exactly: $0) } }
     return nil
   }
 
-  var bool: Bool? {
+  package var bool: Bool? {
     if case .bool(let value) = self { return value }
     return nil
   }
 
-  var array: [JSONTree]? {
+  package var array: [JSONTree]? {
     if case .array(let items) = self { return items }
     return nil
   }
 
   /// Compact JSON text.
-  var text: String {
+  package var text: String {
     var out = ""
     write(into: &out)
     return out
   }
 
-  func write(into out: inout String) {
+  package func write(into out: inout String) {
     switch self {
     case .null: out += "null"
     case .bool(let value): out += value ? "true" : "false"

@@ -1,8 +1,8 @@
 /// Did-you-mean suggestions from edit distance (also for front ends: the `pq` command's
 /// options and prompt commands).
-public enum Suggestion {
+package enum Suggestion {
   /// The candidate closest to `name`, if it is close enough to be a plausible typo.
-  public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+  package static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
     let lowered = name.lowercased()
     var best: (String, Int)?
     for candidate in candidates where candidate != name {
@@ -22,7 +22,7 @@ public enum Suggestion {
   }
 
   /// Levenshtein distance between two strings, by characters.
-  public static func editDistance(_ a: String, _ b: String) -> Int {
+  package static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
     if a.isEmpty { return b.count }

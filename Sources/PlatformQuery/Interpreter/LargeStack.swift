@@ -6,7 +6,7 @@
 
 /// Runs work on a thread whose stack is large enough for the call-depth limit, so deep pq
 /// recursion ends in a depth error rather than a native stack overflow.
-enum LargeStack {
+package enum LargeStack {
   /// Bytes of stack for evaluation threads: room for the default depth limit in debug builds.
   static let size = 1 << 30
 
@@ -34,7 +34,7 @@ enum LargeStack {
 
   /// Runs `body` on a thread with a large stack and waits for it (inline when the current
   /// thread's stack is large already).
-  static func run<T>(_ body: () throws(PQError) -> T) throws(PQError) -> T {
+  package static func run<T>(_ body: () throws(PQError) -> T) throws(PQError) -> T {
     if currentStackIsLarge { return try body() }
     var result: Result<T, PQError>?
     withoutActuallyEscaping(body) { body in

@@ -13,7 +13,7 @@ enum Flow: UInt8 {
 
 /// The mutable state of one evaluation: the value stack, globals, environment chain, control
 /// flow and limit counters. One per `Interpreter`; never shared between threads.
-final class Runtime {
+package final class Runtime {
   var stack: UnsafeMutablePointer<Value>
   var capacity: Int
   var framePointer = 0

@@ -1,17 +1,17 @@
 /// Turns source bytes into tokens, applying pq's line-continuation rules.
-struct Lexer {
+package struct Lexer {
   let source: Source
   let bytes: [UInt8]
-  var position: Int
+  package var position: Int
 
-  init(source: Source) {
+  package init(source: Source) {
     self.source = source
     self.bytes = source.bytes
     self.position = 0
   }
 
   /// Lexes the whole source into tokens ending with `.eof`.
-  static func tokenize(_ source: Source) throws(PQError) -> [Token] {
+  package static func tokenize(_ source: Source) throws(PQError) -> [Token] {
     var lexer = Lexer(source: source)
     lexer.skipShebang()
     var tokens = try lexer.lexTokens(insideInterpolation: false)
@@ -19,7 +19,7 @@ struct Lexer {
     return filterNewlines(tokens)
   }
 
-  mutating func skipShebang() {
+  package mutating func skipShebang() {
     if bytes.count >= 2, bytes[0] == UInt8(ascii: "#"), bytes[1] == UInt8(ascii: "!") {
       while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
     }
@@ -91,7 +91,7 @@ struct Lexer {
     }
   }
 
-  mutating func lexToken() throws(PQError) -> Token {
+  package mutating func lexToken() throws(PQError) -> Token {
     let start = position
     let byte = bytes[position]
     if isDigit(byte)
@@ -270,10 +270,10 @@ struct Lexer {
 }
 
 func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
-func isIdentifierStart(_ byte: UInt8) -> Bool {
+package func isIdentifierStart(_ byte: UInt8) -> Bool {
   (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95
 }
-func isIdentifierPart(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
+package func isIdentifierPart(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
 
 /// Whether `text` is a name pq code can write (a binding, a field after a dot, a function):
 /// ASCII letters, digits and `_`, not starting with a digit, and not a keyword.

@@ -1,11 +1,11 @@
 /// A lexical token with its source span.
-struct Token: Sendable {
-  var kind: TokenKind
-  var span: Span
+package struct Token: Sendable {
+  package var kind: TokenKind
+  package var span: Span
 }
 
 /// What a literal number's notation says about its unit.
-enum LiteralUnit: Sendable, Equatable {
+package enum LiteralUnit: Sendable, Equatable {
   case none
   /// `$2.6M`: US dollars.
   case money
@@ -16,19 +16,19 @@ enum LiteralUnit: Sendable, Equatable {
 }
 
 /// A piece of a string literal: raw text or an interpolated expression's tokens.
-enum StringPart: Sendable {
+package enum StringPart: Sendable {
   case text(String)
   case code([Token], Span)
 }
 
 /// The reserved words of pq.
-enum Keyword: String, Sendable, CaseIterable {
+package enum Keyword: String, Sendable, CaseIterable {
   case `let`, `var`, `fn`, `if`, `else`, `for`, `in`, `while`, `break`, `continue`, `return`
   case and, or, not, `true`, `false`, `nil`, `import`, `as`, mod
 }
 
 /// Operators and punctuation.
-enum Symbol: String, Sendable, CaseIterable {
+package enum Symbol: String, Sendable, CaseIterable {
   case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
   case leftBrace = "{", rightBrace = "}", comma = ",", dot = ".", colon = ":", semicolon = ";"
   case plus = "+", minus = "-", star = "*", slash = "/", caret = "^"
@@ -42,7 +42,7 @@ enum Symbol: String, Sendable, CaseIterable {
 
   /// The symbol that starts with `byte` (followed by `next`, 0 at the end), and how many
   /// bytes it takes; nil when none does. Integers are compared, no string is made.
-  static func match(_ byte: UInt8, _ next: UInt8) -> (symbol: Symbol, length: Int)? {
+  package static func match(_ byte: UInt8, _ next: UInt8) -> (symbol: Symbol, length: Int)? {
     func either(_ two: Symbol, after second: Character, _ one: Symbol?) -> (Symbol, Int)? {
       if next == second.asciiValue { return (two, 2) }
       return one.map { ($0, 1) }
@@ -77,7 +77,7 @@ enum Symbol: String, Sendable, CaseIterable {
 }
 
 /// The kinds of token.
-enum TokenKind: Sendable {
+package enum TokenKind: Sendable {
   case number(Double, LiteralUnit)
   case string([StringPart])
   case identifier(String)
@@ -87,7 +87,7 @@ enum TokenKind: Sendable {
   case eof
 
   /// How the token is named in "expected …, found …" messages.
-  var summary: String {
+  package var summary: String {
     switch self {
     case .number: return "a number"
     case .string: return "a string"
@@ -99,18 +99,18 @@ enum TokenKind: Sendable {
     }
   }
 
-  func isSymbol(_ symbol: Symbol) -> Bool {
+  package func isSymbol(_ symbol: Symbol) -> Bool {
     if case .symbol(let s) = self { return s == symbol }
     return false
   }
 
-  func isKeyword(_ keyword: Keyword) -> Bool {
+  package func isKeyword(_ keyword: Keyword) -> Bool {
     if case .keyword(let k) = self { return k == keyword }
     return false
   }
 
   /// True for tokens after which a line break does not end the statement.
-  var continuesLine: Bool {
+  package var continuesLine: Bool {
     switch self {
     case .symbol(let s):
       switch s {

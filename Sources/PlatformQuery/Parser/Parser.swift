@@ -1,6 +1,6 @@
 /// A recursive-descent parser over the lexer's tokens. It collects syntax errors, recovering at
 /// statement boundaries so that one mistake reports once, not as a cascade.
-struct Parser {
+package struct Parser {
   let source: Source
   var tokens: [Token]
   var index = 0
@@ -23,7 +23,7 @@ struct Parser {
 
   /// Parses a whole source into a program, or throws its first syntax error (with the rest as
   /// follow-ups).
-  static func parse(_ source: Source, interruption: Runtime? = nil) throws(PQError) -> SyntaxTree {
+  package static func parse(_ source: Source, interruption: Runtime? = nil) throws(PQError) -> SyntaxTree {
     let tokens = try Lexer.tokenize(source)
     var parser = Parser(source: source, tokens: tokens)
     parser.interruption = interruption

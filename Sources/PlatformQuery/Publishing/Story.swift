@@ -509,7 +509,7 @@ public enum Story {
 
 extension PQError {
   /// Points an error found in `piece` (a story with all but one expression blanked) at `story`.
-  mutating func pointing(from piece: Source, to story: Source) {
+  package mutating func pointing(from piece: Source, to story: Source) {
     if source === piece { source = story }
     for index in followUps.indices { followUps[index].pointing(from: piece, to: story) }
   }

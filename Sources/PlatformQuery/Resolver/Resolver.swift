@@ -2,7 +2,7 @@
 /// frame slots, variables captured by closures become environment slots, top-level names become
 /// globals. Reports undefined names (with a did-you-mean), assignment to `let`, and `break` or
 /// `return` out of place, all before anything runs.
-struct Resolver {
+package struct Resolver {
   let source: Source
   let mode: ResolutionMode
   var moduleName = ""
@@ -45,7 +45,7 @@ struct Resolver {
   }
 
   /// The resolved program: a body to run in a frame of `frameSize` slots.
-  struct Output {
+  package struct Output {
     var body: BlockNode
     var frameSize: Int
     var globals: GlobalScope

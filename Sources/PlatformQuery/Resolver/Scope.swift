@@ -37,7 +37,7 @@ struct GlobalScope {
 }
 
 /// How the top level of a source is treated.
-enum ResolutionMode {
+package enum ResolutionMode {
   /// A script: top-level names are globals; defining one twice is an error.
   case script
   /// A prompt input: top-level names are globals; `let` may shadow an earlier one.

@@ -7,10 +7,10 @@ public final class Source: Sendable {
   public var text: String { storedText ?? String(decoding: bytes, as: UTF8.self) }
   private let storedText: String?
   /// The text as UTF-8 bytes, which the lexer scans.
-  let bytes: [UInt8]
+  package let bytes: [UInt8]
   /// Byte offset at which each line starts; `lineStarts[0] == 0`. Kept for program text;
   /// for a data file (tens of megabytes, read once) made only when an error needs a position.
-  var lineStarts: [Int] { indexedLines ?? Source.lineStarts(of: bytes) }
+  package var lineStarts: [Int] { indexedLines ?? Source.lineStarts(of: bytes) }
   private let indexedLines: [Int]?
 
   /// Creates a source from its name and text.
@@ -62,7 +62,7 @@ public final class Source: Sendable {
   }
 
   /// The source text covered by a span.
-  func slice(_ span: Span) -> String {
+  package func slice(_ span: Span) -> String {
     let lower = max(0, min(span.start, bytes.count))
     let upper = max(lower, min(span.end, bytes.count))
     return String(decoding: bytes[lower..<upper], as: UTF8.self)

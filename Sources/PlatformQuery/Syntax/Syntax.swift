@@ -1,11 +1,11 @@
 /// An expression node of the syntax tree, with the span of source it came from.
-struct Expr: Sendable {
-  var kind: ExprKind
-  var span: Span
+package struct Expr: Sendable {
+  package var kind: ExprKind
+  package var span: Span
 }
 
 /// Binary operators, named by what they do.
-enum BinaryOperator: String, Sendable {
+package enum BinaryOperator: String, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "mod", power = "^"
   case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
   /// `value ± margin`: the value with a margin of error.
@@ -13,7 +13,7 @@ enum BinaryOperator: String, Sendable {
   /// `low..high`: the interval's midpoint, with half its width as the margin of error.
   case interval = ".."
 
-  var isComparison: Bool {
+  package var isComparison: Bool {
     switch self {
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
     default: return false
@@ -21,7 +21,7 @@ enum BinaryOperator: String, Sendable {
   }
 
   /// Binding strength for printing derivations: higher binds tighter.
-  var precedence: Int {
+  package var precedence: Int {
     switch self {
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 1
     case .margin, .interval: return 1
@@ -33,34 +33,34 @@ enum BinaryOperator: String, Sendable {
 }
 
 /// A call argument, optionally named (`chart(ps, "mau", log: true)`).
-struct Argument: Sendable {
-  var label: String?
-  var value: Expr
+package struct Argument: Sendable {
+  package var label: String?
+  package var value: Expr
 }
 
 /// A piece of an interpolated string.
-enum InterpolationPart: Sendable {
+package enum InterpolationPart: Sendable {
   case text(String)
   case code(Expr)
 }
 
 /// A function literal or declaration.
-struct FunctionSyntax: Sendable {
-  var name: String?
-  var nameSpan: Span?
-  var parameters: [(name: String, span: Span)]
-  var body: Block
-  var span: Span
+package struct FunctionSyntax: Sendable {
+  package var name: String?
+  package var nameSpan: Span?
+  package var parameters: [(name: String, span: Span)]
+  package var body: Block
+  package var span: Span
 }
 
 /// A `{ … }` sequence of statements; its value is the last expression statement's.
-struct Block: Sendable {
-  var statements: [Statement]
-  var span: Span
+package struct Block: Sendable {
+  package var statements: [Statement]
+  package var span: Span
 }
 
 /// The kinds of expression.
-indirect enum ExprKind: Sendable {
+package indirect enum ExprKind: Sendable {
   case number(Double, LiteralUnit)
   case string(String)
   case interpolation([InterpolationPart])
@@ -83,13 +83,13 @@ indirect enum ExprKind: Sendable {
 }
 
 /// A statement.
-struct Statement: Sendable {
-  var kind: StatementKind
-  var span: Span
+package struct Statement: Sendable {
+  package var kind: StatementKind
+  package var span: Span
 }
 
 /// The kinds of statement.
-enum StatementKind: Sendable {
+package enum StatementKind: Sendable {
   case expression(Expr)
   case binding(name: String, nameSpan: Span, mutable: Bool, value: Expr)
   case function(FunctionSyntax)
@@ -104,7 +104,7 @@ enum StatementKind: Sendable {
 }
 
 /// A parsed program: its statements and the source they came from.
-struct SyntaxTree: Sendable {
-  var statements: [Statement]
-  var source: Source
+package struct SyntaxTree: Sendable {
+  package var statements: [Statement]
+  package var source: Source
 }

@@ -5,11 +5,11 @@
 #endif
 
 /// File reading and atomic writing on top of the C library (no Foundation needed).
-public enum FileSystem {
+package enum FileSystem {
   /// A file-system failure, with a message fit for a diagnostic.
-  public struct Failure: Error, Sendable {
+  package struct Failure: Error, Sendable {
     /// What went wrong, naming the path.
-    public var message: String
+    package var message: String
   }
 
   static func describeErrno(_ code: Int32) -> String {
@@ -25,7 +25,7 @@ public enum FileSystem {
 
   /// The most bytes a file read takes when the caller names no limit (1 GiB): `/dev/zero` on
   /// standard input must end in an error, not in the host's allocator.
-  public static let defaultReadLimit = 1 << 30
+  package static let defaultReadLimit = 1 << 30
 
   /// Reads a whole regular file of at most `limit` bytes. Anything else — a folder, a FIFO, a
   /// device, a socket, also through a symbolic link — is refused before a byte is read: it is
@@ -33,7 +33,7 @@ public enum FileSystem {
   ///
   /// `regularOnly: false` also reads a FIFO or a device (the `pq` command's own script path,
   /// which may be `<(…)` in a shell), still up to `limit`.
-  public static func read(_ path: String, limit: Int = defaultReadLimit, regularOnly: Bool = true)
+  package static func read(_ path: String, limit: Int = defaultReadLimit, regularOnly: Bool = true)
     throws(Failure)
     -> [UInt8]
   {
@@ -76,7 +76,8 @@ public enum FileSystem {
 
   /// Reads a descriptor to its end (a file, or standard input: `readAll(0, name: "<stdin>")`),
   /// failing past `limit` bytes (a file that grows, a file in `/proc`, a pipe that never ends).
-  public static func readAll(_ descriptor: Int32, name: String, limit: Int = defaultReadLimit) throws(Failure)
+  package static func readAll(_ descriptor: Int32, name: String, limit: Int = defaultReadLimit)
+    throws(Failure)
     -> [UInt8]
   {
     var bytes: [UInt8] = []
@@ -103,7 +104,7 @@ public enum FileSystem {
   /// and renamed over it. Through a symbolic link the link's target is written and the link
   /// stays. Where the file system has no unnamed files, a named temporary file is used, and a
   /// later save removes any such file a killed pq left.
-  public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+  package static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(Failure) {
     func failure(_ code: Int32) -> Failure {
       Failure(message: "cannot write '\(path)': \(describeErrno(code))")
     }
@@ -164,7 +165,7 @@ public enum FileSystem {
 
   /// The name in a `readdir` entry, read up to its NUL where it lies: an entry is only as long
   /// as its name, so copying the whole 256-byte `d_name` field reads past it.
-  public static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+  package static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
     let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
     return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
   }
@@ -191,50 +192,28 @@ public enum FileSystem {
     }
   }
 
-  /// The names in a folder that complete a partly typed path (`examples/da` → `examples/data/`),
-  /// folders with a trailing `/`, hidden files only when the typed name starts with `.`; sorted.
-  public static func completions(of typed: String) -> [String] {
-    let slash = typed.lastIndex(of: "/")
-    let folderPart = slash.map { String(typed[...$0]) } ?? ""
-    let namePart = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
-    let folder = folderPart.isEmpty ? "." : folderPart
-    guard let directory = opendir(folder) else { return [] }
-    defer { closedir(directory) }
-    var result: [String] = []
-    while let entry = readdir(directory) {
-      let name = entryName(entry)
-      guard name != ".", name != "..", name.hasPrefix(namePart),
-        !name.hasPrefix(".") || namePart.hasPrefix(".")
-      else { continue }
-      var info = stat()
-      let isFolder = stat(folderPart + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-      result.append(folderPart + name + (isFolder ? "/" : ""))
-    }
-    return result.sorted()
-  }
-
   /// The absolute, symlink-free form of a path, or nil when it does not exist.
-  public static func canonical(_ path: String) -> String? {
+  package static func canonical(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
   }
 
   /// The current working directory.
-  public static func currentDirectory() -> String {
+  package static func currentDirectory() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     guard getcwd(&buffer, buffer.count) != nil else { return "." }
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// The folder part of a path (`.` when it has none).
-  static func directory(of path: String) -> String {
+  package static func directory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
   /// `path` relative to `base` unless it is absolute.
-  static func join(_ base: String, _ path: String) -> String {
+  package static func join(_ base: String, _ path: String) -> String {
     path.hasPrefix("/") || base == "." ? path : base + "/" + path
   }
 }

@@ -131,7 +131,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The source line `explain` and hover show (`Similarweb, September 2024: monthly active
   /// users`), made when asked with the rest of the figure's display parts (a loaded file has
   /// hundreds of thousands of figures, most never explained).
-  var sourceLine: String { display.sourceLine }
+  package var sourceLine: String { display.sourceLine }
 
   /// The display parts, made on first use and kept.
   var display: Display {
@@ -400,7 +400,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The caveats of this figure alone (shown by `explain` of a single figure): what "none"
   /// would otherwise wrongly claim of it (no source, no period, no definition), then its
   /// status, approximation and note.
-  var soloCaveats: [Caveat] { CaveatRules.listed([self]) }
+  package var soloCaveats: [Caveat] { CaveatRules.listed([self]) }
 
   /// Hashes the identifying parts.
   public func hash(into hasher: inout Hasher) {

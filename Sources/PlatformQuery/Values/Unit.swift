@@ -228,7 +228,7 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension StringProtocol {
-  var trimmingSpaces: String {
+  package var trimmingSpaces: String {
     // Most text (every cell of a clean file) has nothing to trim.
     // Checked over the bytes in place: `utf8.last` walks back through the view's indices.
     if let text = self as? String {

@@ -1,6 +1,7 @@
 // `pq fmt` on arbitrary text: it formats (keeping every token, which the formatter checks itself)
 // or reports the syntax error, and formatting its own output changes nothing.
 import PlatformQuery
+import PlatformQueryTools
 
 /// The libFuzzer entry point: one input, returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -3,6 +3,7 @@
 // about at positions taken from the input. Every reply must be one JSON object; nothing may
 // crash or hang.
 import PlatformQuery
+import PlatformQueryTools
 
 nonisolated(unsafe) let server = LanguageServer()
 nonisolated(unsafe) var initialized = false

@@ -1,0 +1,359 @@
+import PQTestSupport
+import Testing
+
+@testable import PlatformQuery
+
+/// Arithmetic over variables is computed on plain `Double`s when it can be (`NumericNode`) and
+/// by the ordinary nodes otherwise. These tests hold the two to the same answers: every shape of
+/// expression, over every kind of operand, read from locals, globals and captured variables,
+/// must give what the ordinary nodes give for the same operands read through an index (which
+/// the numeric path never takes) — the same value, or the same error.
+@Suite struct NumericPathTests {
+  static let operands = [
+    "3", "0", "-7", "2.5", "0.1", "1e308", "-1e308", "9007199254740993", "20%", "5pp", "$4", "x.mau",
+    "\"a\"", "nil", "true", "[1]",
+  ]
+  static let shapes = [
+    "a + b", "a - b", "a * b", "a / b", "a mod b", "(a + b * 7) mod 1000003", "a - b - 1", "a / 2 + b",
+    "a < b", "a <= b", "a > b", "a >= b", "a == b", "a != b", "a * 3 < b + 1", "-a + b",
+    // Constant divisors: whole ones are divided as integers (`NumericRemainder.integerDivisor`).
+    "(a - b) mod 3", "(a + b) mod -7", "(a * b) mod 0.5", "(a + b) mod 9007199254740993",
+  ]
+
+  /// The value's display, or the error's message and notes.
+  static func outcome(_ source: String, _ interpreter: Interpreter) -> String {
+    do {
+      return "value " + (try interpreter.evaluate(source).description)
+    } catch {
+      return "error " + error.message + " " + error.notes.joined(separator: "; ")
+    }
+  }
+
+  @Test(arguments: shapes)
+  func sameAnswersAsTheOrdinaryNodes(shape: String) throws {
+    let (pq, _) = makeInterpreter()
+    // The shapes use no other letters a or b.
+    let general = shape.map { $0 == "a" || $0 == "b" ? "[\($0)][0]" : String($0) }.joined()
+    _ = try pq.evaluate(
+      """
+      fn local(a, b) { \(shape) }
+      fn captured(a, b) { fn() { \(shape) } }
+      fn reference(a, b) { \(general) }
+      var a = 0
+      var b = 0
+      """)
+    for left in Self.operands {
+      for right in Self.operands {
+        let expected = Self.outcome("reference(\(left), \(right))", pq)
+        #expect(Self.outcome("local(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
+        #expect(
+          Self.outcome("captured(\(left), \(right))()", pq) == expected, "\(shape) with \(left), \(right)")
+        _ = try pq.evaluate("a = \(left)\nb = \(right)")
+        #expect(Self.outcome(shape, pq) == expected, "\(shape) with globals \(left), \(right)")
+      }
+    }
+  }
+
+  /// The numeric path is taken for these shapes (else the test above compares the ordinary nodes
+  /// with themselves).
+  @Test func arithmeticOverVariablesIsNumeric() throws {
+    let node = try Self.resolvedExpression("fn f(a, b) { (a + b * 7) mod 1000003 }")
+    #expect(node is NumericRemainder)
+    let comparison = try Self.resolvedExpression("fn f(a, b) { a * 3 < b + 1 }")
+    #expect(comparison is NumericComparison)
+    let mixed = try Self.resolvedExpression("fn f(a, b) { a + len(b) }")
+    #expect(!(mixed is NumericNode))
+  }
+
+  /// The last expression of the first function's body in `source`, as resolved.
+  static func resolvedExpression(_ source: String) throws -> Node {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate(source)
+    let value = try pq.evaluate("f")
+    guard case .function(let function) = value else { throw PQError(.runtime, "not a function") }
+    var body = function.code
+    while let block = body as? BlockNode, let last = block.statements.last { body = last }
+    return body
+  }
+
+  /// Errors from the fallback point where the ordinary nodes point: at the operator.
+  @Test func errorsPointAtTheOperator() {
+    let error = failure("fn f(a, b) { (a + b) / (a - b) }\nf(2, 2)")
+    #expect(error?.message.contains("division by zero") == true)
+    #expect(error?.location?.line == 1)
+    #expect(error?.location?.column == 22)
+    let overflow = failure("fn f(a) { a * a * a }\nf(1e200)")
+    #expect(overflow?.location?.line == 1)
+    #expect(overflow?.location?.column == 13)
+  }
+
+  /// The loop over a range with a local variable runs its statements itself; `break`,
+  /// `continue` (as statements and inside expressions) and errors behave as in any loop.
+  @Test func rangeLoopsKeepTheirControlFlow() throws {
+    #expect(
+      try show(
+        """
+        fn f() {
+          var s = 0
+          for i in range(20) {
+            if i == 3 { continue }
+            let stop = if i == 9 { break } else { false }
+            s = s + i
+          }
+          s
+        }
+        f()
+        """) == "33")
+    #expect(try show("fn f() { var s = 0\nfor i in range(10, 0, -3) { s = s * 10 + i }\ns }\nf()") == "10741")
+    #expect(try show("fn f() { var s = 1%\nfor i in range(3) { s = s + 1pp }\ns }\nf()") == "4%")
+    let error = failure(
+      "fn f() { var s = 0\nfor i in range(5) { s = s + if i == 3 { \"x\" } else { i } }\ns }\nf()")
+    #expect(error?.location?.line == 2)
+  }
+
+  /// A range loop stores numeric expressions directly (`LoopStatement`); it must answer as the
+  /// ordinary statements do — the same values, the same errors on the same line — for locals
+  /// and globals, whatever the variables held before and whatever they come to hold.
+  @Test(arguments: ["3", "2.5", "\"a\"", "nil", "$4", "20%", "x.mau", "0", "1e308"])
+  func numericStoresInLoopsAnswerAsOrdinaryStatements(start: String) throws {
+    // `[i][0]` is never numeric: the reference runs every statement as an ordinary one.
+    // With 4, `t` divides by zero in the fifth round; with 40 the loop finishes, `t` and `u`
+    // holding text after the eighth round and numbers again after the ninth.
+    func body(_ i: String, _ divisor: String) -> String {
+      "s = (s + \(i) * 7) mod 1000003\nt = s / (\(i) - \(divisor))\nif \(i) == 7 { t = \"late\" }\nu = t"
+    }
+    // A body of one numeric store runs in a loop of its own (`ForRangeNode.runOneStore`).
+    // Compound stores (`s += i * 7`) are numeric too (`NumericCompoundNode`).
+    func bodies(_ i: String, _ divisor: String) -> [String] {
+      [
+        body(i, divisor), "s = (s + \(i) * 7) mod 1000003", "s = s / (\(i) - \(divisor))",
+        "s += \(i) * 7\nt -= s / (\(i) - \(divisor))\nu *= \(i) + 2", "s /= \(i) - \(divisor)",
+        "s += \(i)\nif \(i) == 5 { s = \"five\" }\nt += s",
+      ]
+    }
+    // Each body in a range loop and in a while loop (whose statements run as `LoopBody` does),
+    // in a function (locals) and at the top (globals).
+    func programs(_ i: String) -> [String] {
+      ["4", "40"].flatMap { divisor in
+        bodies(i, divisor).flatMap { body in
+          [
+            "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u] }\nf()",
+            "var s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u]",
+            "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u] }\nf()",
+            "var s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u]",
+          ]
+        }
+      }
+    }
+    // Numbers compared bit for bit, not as shown.
+    func exact(_ value: Value) -> String {
+      switch value {
+      case .number(let n): return "\(n.bitPattern)"
+      case .quantity(let n, _): return "\(n.bitPattern) \(value.description)"
+      case .list(let items): return items.map(exact).joined(separator: ", ")
+      default: return value.description
+      }
+    }
+    func outcome(_ source: String) -> String {
+      do {
+        return "value " + exact(try makeInterpreter().0.evaluate(source))
+      } catch {
+        return "error \(error.message) on line \(error.location?.line ?? 0)"
+      }
+    }
+    for (fast, ordinary) in zip(programs("i"), programs("[i][0]")) {
+      #expect(outcome(fast) == outcome(ordinary), "starting from \(start)")
+    }
+  }
+
+  /// The statements of type `T` in the blocks of function `f` that `source` defines.
+  static func statements<T: Node>(of type: T.Type, in source: String) throws -> [T] {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate(source)
+    guard case .function(let function) = try pq.evaluate("f") else {
+      throw PQError(.runtime, "not a function")
+    }
+    var found: [T] = []
+    var pending: [Node] = [function.code]
+    while let node = pending.popLast() {
+      if let match = node as? T { found.append(match) }
+      if let block = node as? BlockNode { pending += block.statements }
+    }
+    return found
+  }
+
+  /// The loop's plan finds the numeric stores (else the test above compares the ordinary
+  /// statements with themselves).
+  @Test func rangeLoopsPlanTheirNumericStores() throws {
+    let loops = try Self.statements(
+      of: ForRangeNode.self, in: "fn f() { var s = 0\nfor i in range(3) { s = s + i * 2\nprint(s) }\ns }")
+    let loop = try #require(loops.first)
+    #expect(loop.loopBody.storesNumbers)
+    guard case .storeLocal = loop.bodyPlan[0], case .general = loop.bodyPlan[1] else {
+      Issue.record("plan: \(loop.bodyPlan)")
+      return
+    }
+  }
+
+  /// `xs[i]` and `xs[i] = v` on a variable's list read and change the element where it lies
+  /// (`IndexNode.baseSlot`, `PathAssignNode.form`); they answer as the ordinary path does
+  /// (reached through `[xs][0]` and a record field, which are never in place) for every kind of
+  /// index and container.
+  @Test func indexingInPlaceAnswersAsTheOrdinaryPath() throws {
+    let containers = ["[1, 2, [3]]", "\"abc\"", "{a: 1}", "nil", "[]", "x"]
+    let indices = ["0", "2", "-1", "1.5", "3", "\"a\"", "nil", "1e308", "20%", "9007199254740993"]
+    for container in containers {
+      for index in indices {
+        let read = Self.outcome("fn f(xs, i) { xs[i] }\nf(\(container), \(index))", makeInterpreter().0)
+        let readOrdinary = Self.outcome(
+          "fn f(xs, i) { [xs][0][[i][0]] }\nf(\(container), \(index))", makeInterpreter().0)
+        #expect(read == readOrdinary, "\(container)[\(index)]")
+        let globalRead = Self.outcome("var xs = \(container)\nvar i = \(index)\nxs[i]", makeInterpreter().0)
+        #expect(globalRead == readOrdinary, "global \(container)[\(index)]")
+        for op in ["=", "+="] {
+          let write = Self.outcome(
+            "fn f(xs, i) { var ys = xs\nys[i] \(op) 5\nys }\nf(\(container), \(index))", makeInterpreter().0)
+          let writeOrdinary = Self.outcome(
+            "fn f(xs, i) { var w = {ys: xs}\nw.ys[i] \(op) 5\nw.ys }\nf(\(container), \(index))",
+            makeInterpreter().0)
+          #expect(write == writeOrdinary, "\(container)[\(index)] \(op) 5")
+        }
+      }
+    }
+  }
+
+  /// A while loop plans its body too, and `x += e` is a numeric store in it.
+  @Test func whileLoopsPlanTheirNumericStores() throws {
+    let loops = try Self.statements(
+      of: WhileNode.self,
+      in: "fn f() { var s = 0\nvar i = 0\nwhile i < 3 { s += i * 2\nprint(s)\ni += 1 }\ns }")
+    let plan = try #require(loops.first).loopBody.plan
+    guard plan.count == 3, case .storeLocal = plan[0], case .general = plan[1], case .storeLocal = plan[2]
+    else {
+      Issue.record("plan: \(plan)")
+      return
+    }
+  }
+}
+
+/// The tables of powers of ten are written as literals (static data, no first-use check); they
+/// must hold what `Arithmetic.power` computes.
+@Suite struct ArithmeticTablesTests {
+  @Test func literalTablesMatchTheComputedPowers() {
+    #expect(Arithmetic.powersOfTen == (0...22).map { Arithmetic.power(10, Double($0)) })
+    #expect(NumberFormat.powersOfTen == (0...15).map { Arithmetic.power(10, Double($0)) })
+    let bounds = (-23...16).map { k in
+      k >= 0 ? Arithmetic.power(10, Double(k)) : 1 / Arithmetic.power(10, Double(-k))
+    }
+    #expect(Arithmetic.decadeBounds.map(\.bitPattern) == bounds.map(\.bitPattern))
+  }
+}
+
+/// `v == nil` and `v != nil` are answered by `NilTestNode`; they must answer as the general
+/// equality does (reached with nil read through an index, which the resolver does not see).
+@Suite struct NilTestTests {
+  @Test func nilTestsAnswerAsGeneralEquality() throws {
+    let values = [
+      "1", "0", "\"\"", "\"a\"", "[]", "[nil]", "{}", "{a: nil}", "nil", "x.mau", "truth.mau", "5%",
+      "true", "false", "fn() { 1 }", "x", "2pp",
+    ]
+    let (pq, _) = makeInterpreter()
+    for value in values {
+      for (fast, general) in [
+        ("(\(value)) == nil", "(\(value)) == [nil][0]"), ("(\(value)) != nil", "(\(value)) != [nil][0]"),
+        ("nil == (\(value))", "[nil][0] == (\(value))"), ("nil != (\(value))", "[nil][0] != (\(value))"),
+      ] {
+        #expect(try show(fast, pq) == show(general, pq), "\(fast)")
+      }
+    }
+    let node = try NumericPathTests.resolvedExpression("fn f(t) { t.left == nil }")
+    #expect(node is NilTestNode)
+  }
+}
+
+/// `Source.firstInvalidByte` passes eight ASCII bytes at a time; it must find what a byte-by-byte
+/// scan finds — the first NUL or invalid UTF-8 byte — wherever it falls in a word.
+@Suite struct UTF8ScanTests {
+  static func reference(_ bytes: [UInt8]) -> Int? {
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0 || !Source.validSequence(bytes, at: index) { return index }
+      index += byte < 0x80 ? 1 : Source.sequenceLength(byte)
+    }
+    return nil
+  }
+
+  @Test func findsWhatAByteScanFinds() {
+    var random = SplitMix(state: 40)
+    let pieces: [[UInt8]] = [
+      Array("a".utf8), Array("é".utf8), Array("€".utf8), Array("😀".utf8), [0], [0x80], [0xC3], [0xE2, 0x82],
+      [0xFF], Array("plain ascii text\n".utf8), [0x7F], [0xF4, 0x90, 0x80, 0x80], [0xED, 0xA0, 0x80],
+    ]
+    for _ in 0..<3000 {
+      var bytes: [UInt8] = []
+      for _ in 0..<random.int(0...12) {
+        let piece = pieces[random.int(0...(random.int(0...3) == 0 ? pieces.count - 1 : 0))]
+        for _ in 0..<random.int(1...9) { bytes += piece }
+      }
+      #expect(Source.firstInvalidByte(bytes) == Self.reference(bytes), "\(bytes)")
+    }
+  }
+}
+
+/// `Literal.parseFull` gives up at once on text that starts with no digit, `.` or `$`: the
+/// lexer must read no number from any such text.
+@Suite struct LiteralGuardTests {
+  @Test func theLexerReadsNoNumberFromOtherStarts() {
+    var random = SplitMix(state: 41)
+    let starts = [
+      "a", "P", "H1 ", "Q", "e", "E", "x", "_", "#", "%", "€", "£", "é", "(", "[", "\"", "'", "pp", "K", "M",
+      "B", "T", "—", "nan", "inf", "Infinity", "NaN", "0x",
+    ]
+    let rest = ["", "1", "2024", ".5", "M", "%", "pp", "e3", "0", "1,000", " ", "$", "K", "-", "1_000"]
+    for _ in 0..<4000 {
+      var text = starts[random.int(0...(starts.count - 1))]
+      for _ in 0..<random.int(0...3) { text += rest[random.int(0...(rest.count - 1))] }
+      if let first = text.utf8.first,
+        isDigit(first) || first == UInt8(ascii: ".") || first == UInt8(ascii: "$")
+      {
+        continue
+      }
+      #expect(Literal.lexed(text, negative: false) == nil, "\(text)")
+    }
+  }
+}
+
+/// A long string of one-byte characters is indexed by byte (`Runtime.isPlainASCII`); any string
+/// must give the characters Swift gives, whatever it holds (multi-byte characters, combining
+/// marks, "\r\n", which is one character), and the same errors.
+@Suite struct StringIndexTests {
+  @Test func indexingGivesTheCharacters() throws {
+    var random = SplitMix(state: 42)
+    let pieces = ["a", "b", " ", "7", "é", "e\u{301}", "\r\n", "\r", "\n", "😀", "\t", "Z"]
+    let (pq, _) = makeInterpreter(prelude: false)
+    for round in 0..<60 {
+      var text = ""
+      let plain = round % 2 == 0
+      for _ in 0..<random.int(30...90) {
+        text +=
+          plain
+          ? ["a", "b", " ", "7", "Z", "\r", "\n"][random.int(0...6)]
+          : pieces[random.int(0...(pieces.count - 1))]
+      }
+      pq.setGlobal("s", .string(text))
+      let characters = Array(text)
+      guard
+        case .list(let got) = try pq.evaluate("var out = []\nfor i in range(len(s)) { out += [s[i]] }\nout")
+      else {
+        Issue.record("not a list")
+        continue
+      }
+      #expect(
+        got.map(\.description) == characters.map { Value.string(String($0)).description },
+        "\(text.debugDescription)")
+      #expect(try show("s[-1]", pq) == Value.string(String(characters[characters.count - 1])).description)
+      #expect(failure("s[\(characters.count)]", pq)?.message.contains("out of range") == true)
+    }
+  }
+}
