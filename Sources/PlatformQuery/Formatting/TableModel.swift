@@ -73,26 +73,3 @@ enum Markup {
     return out
   }
 }
-
-extension Value {
-  /// The value as an HTML fragment when it displays as a table — a list of records, a platform,
-  /// a comparison — with the same cells and caveats as its text display; nil for other values.
-  public var html: String? {
-    switch self {
-    case .list(let items) where Table.isTabular(items): return Table.model(items).html
-    case .record(let record):
-      switch record.kind {
-      case .platform: return PlatformCard.model(record).html
-      case .comparison, .platformComparison: return ComparisonDisplay.model(record).html
-      default: return nil
-      }
-    default: return nil
-    }
-  }
-
-  /// The value as an SVG document when it is a chart (what `svg(chart(…))` gives); nil otherwise.
-  public var svg: String? {
-    guard case .record(let record) = self, record.kind == .chart else { return nil }
-    return Chart.svg(record)
-  }
-}
