@@ -27,6 +27,8 @@ func serveLanguage() -> ExitCode {
     return .runtimeError
   }
   let (readEnd, writeEnd) = (ends[0], ends[1])
+  // Retained for the reading thread, which runs until the process ends (it is detached and
+  // never joined): the interrupter must outlive any message it reads.
   guard startReadingThread(writeEnd, Unmanaged.passRetained(server.interrupter)) else {
     Terminal.writeError("pq lsp: could not start the reading thread\n")
     return .runtimeError

@@ -65,6 +65,8 @@ func installTerminationHandlers(_ flag: CancellationFlag) {
     // Started under nohup (SIGHUP ignored): keep it ignored, as shells do.
     var current = sigaction()
     sigaction(signalNumber, nil, &current)
+    // SIG_IGN is the C macro `(void (*)(int))1`, which Swift does not import: the handler is
+    // compared by its bits.
     if let handler = current.__sigaction_handler.sa_handler,
       unsafeBitCast(handler, to: Int.self) == 1  // SIG_IGN
     {
@@ -116,7 +118,9 @@ final class PlainLineReader: LineReader {
   func finish() {}
 }
 
-/// The pointer of the cancellation flag the SIGINT handler sets (0 when none).
+/// The pointer of the cancellation flag the SIGINT handler sets (0 when none). A C signal
+/// handler cannot capture context, so the flag is reached through this global, unretained: the
+/// prompt keeps its interpreter (and the flag) alive as long as the handler is installed.
 let interruptTarget = Atomic<UInt>(0)
 
 /// Installs a SIGINT handler that cancels the running evaluation and interrupts line reading.
@@ -160,6 +164,8 @@ final class EditLineReader: LineReader {
     self.complete = complete
     pq_el_set_editor(editor, "emacs")
     pq_el_set_history(editor, history)
+    // libedit's callbacks are C functions: they find this reader through the editor's client
+    // data, unretained, for the editor lives no longer than the reader (`deinit` ends it).
     pq_el_set_client_data(editor, Unmanaged.passUnretained(self).toOpaque())
     pq_el_set_prompt(editor) { editor in
       guard let editor, let data = pq_el_get_client_data(editor) else { return nil }

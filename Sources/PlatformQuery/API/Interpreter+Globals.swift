@@ -58,12 +58,12 @@ extension Interpreter {
     defineNative(NativeFunction(name: name, arity: arity, doc: doc, body: body))
   }
 
-  /// Registers a native function that receives a `NativeCall`: its arguments, the interpreter
-  /// (not retained), and whether the evaluation was cancelled, so a long native can stop early.
+  /// Registers a native function that receives a `NativeCall`: its arguments, calls back into
+  /// pq, and whether the evaluation was cancelled, so a long native can stop early.
   /// An error it throws is reported at the call. Same rules as `register`.
   public func registerWithContext(
     _ name: String, arity: Int? = nil, doc: String = "", replacing: Bool = false,
-    _ body: @escaping @Sendable (NativeCall) throws -> Value
+    _ body: @escaping @Sendable (borrowing NativeCall) throws -> Value
   ) throws(PQError) {
     let parameters = arity.map { count in (0..<count).map { "a\($0 + 1)" } } ?? ["...values"]
     try register(name, parameters: parameters, doc: doc, replacing: replacing, body)
@@ -78,7 +78,7 @@ extension Interpreter {
   /// `register`.
   public func register(
     _ name: String, parameters: [String], doc: String = "", example: String = "", replacing: Bool = false,
-    _ body: @escaping @Sendable (NativeCall) throws -> Value
+    _ body: @escaping @Sendable (borrowing NativeCall) throws -> Value
   ) throws(PQError) {
     if let problem = NativeFunction.problem(withParameters: parameters) {
       throw PQError(.runtime, "cannot register '\(name)': \(problem)")

@@ -330,8 +330,13 @@ struct Arguments {
 }
 
 /// What a native function registered with `registerWithContext` or
-/// `register(_:parameters:…)` receives.
-public struct NativeCall: @unchecked Sendable {
+/// `register(_:parameters:…)` receives: the call, lent to the function for its duration.
+///
+/// Noncopyable and received `borrowing`, so a host can keep nothing of the call past it: it
+/// cannot be stored, captured or returned (its arguments, which are values, can). That is what
+/// makes calling back into pq through it (`call(_:_:)`) safe: it holds its interpreter
+/// unretained, and the interpreter is alive for as long as the call lasts.
+public struct NativeCall: ~Copyable {
   /// The arguments, in order.
   public let arguments: [Value]
   /// The function's name, as pq code calls it.
@@ -339,12 +344,21 @@ public struct NativeCall: @unchecked Sendable {
   /// The function's parameter names as registered (`"digits?"`, `"...rest"` as written), or
   /// `a1`, `a2`, … for a function registered with an arity.
   public let parameters: [String]
+  /// The interpreter the call runs in, unretained: a strong reference from a function it holds
+  /// would be a cycle, and the call cannot outlive the evaluation that made it.
   let interpreterReference: Unmanaged<Interpreter>
   let cancellation: CancellationFlag
 
-  /// The interpreter that called the function. Not retained: a native must not keep it
-  /// beyond the call (capturing it strongly in the function would leak it).
-  public var interpreter: Interpreter { interpreterReference.takeUnretainedValue() }
+  /// Calls a pq function value (an argument, or a global) from inside the native function: a
+  /// script calling Swift calling pq. It runs inside the same evaluation, under its limits.
+  public func call(_ function: Value, _ arguments: [Value]) throws(PQError) -> Value {
+    try interpreterReference.takeUnretainedValue().call(function, arguments)
+  }
+
+  /// The value of a global of the calling interpreter (a built-in, the data, a binding), or nil.
+  public func global(_ name: String) -> Value? {
+    interpreterReference.takeUnretainedValue()[name]
+  }
 
   /// True when the evaluation that called the function was cancelled: a long native should
   /// check it now and then and stop (throwing anything; pq reports the cancellation).

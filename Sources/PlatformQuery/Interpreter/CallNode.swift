@@ -32,6 +32,8 @@ final class CallNode: Node {
   }
 
   /// Stands in for a missing first or second argument; never evaluated, never changed.
+  /// `nonisolated(unsafe)`: a node is a class and not `Sendable`, but this one holds a constant
+  /// and is never evaluated or changed, so every interpreter may share it.
   nonisolated(unsafe) static let absent = ConstantNode(.nil, span: Span(start: 0, end: 0))
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {

@@ -84,6 +84,7 @@ final class PendingReleases {
       return Unmanaged<PendingReleases>.fromOpaque(existing).takeUnretainedValue()
     }
     let queue = PendingReleases()
+    // Retained for the thread: the key's destructor releases it when the thread ends.
     pthread_setspecific(key, Unmanaged.passRetained(queue).toOpaque())
     return queue
   }

@@ -13,6 +13,9 @@
 /// The thread runs the jobs given to it, in order, until `finish()` and the queue is empty; it
 /// is started by `LargeStack.spawn`, which marks it as an evaluation thread so that the
 /// evaluation inside runs inline.
+///
+/// `@unchecked Sendable` (a `TaskExecutor` must be): its mutable state, the queue and the
+/// finished flag, is read and written only with `mutex` held.
 final class EvaluationExecutor: TaskExecutor, @unchecked Sendable {
   private var mutex = pthread_mutex_t()
   private var condition = pthread_cond_t()

@@ -10,6 +10,9 @@ package enum LargeStack {
   /// Bytes of stack for evaluation threads: room for the default depth limit in debug builds.
   static let size = 1 << 30
 
+  /// The work handed to a new thread. `@unchecked Sendable`: `work` is not `@Sendable` (it
+  /// captures the caller's state), and it is safe to run on the new thread because the caller
+  /// waits for it to finish (`run` joins the thread) before it touches that state again.
   fileprivate final class Job: @unchecked Sendable {
     let work: () -> Void
     init(_ work: @escaping () -> Void) { self.work = work }

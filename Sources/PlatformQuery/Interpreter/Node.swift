@@ -327,7 +327,9 @@ final class FunctionPrototype {
     self.span = span
   }
 
-  /// What a native `Function` holds in place of a prototype; never run.
+  /// What a native `Function` holds in place of a prototype; never run. `nonisolated(unsafe)`:
+  /// a prototype is a class with mutable caches, but this one is never run, so nothing ever
+  /// changes it, and every interpreter may share it.
   nonisolated(unsafe) static let native = FunctionPrototype(
     name: "<native>", parameterCount: 0, capturedParameters: [], frameSize: 0, environmentSize: 0,
     body: ConstantNode(.nil, span: Span(start: 0, end: 0)), source: Source(name: "<native>", text: ""),

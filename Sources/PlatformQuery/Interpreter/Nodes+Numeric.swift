@@ -117,6 +117,8 @@ final class NumericCaptured: NumericNode {
   }
 
   override func number(_ runtime: Runtime) -> Double {
+    // The environment is held by the chain the runtime holds for the whole read; reading it
+    // unmanaged spares a retain and release.
     let environment = Unmanaged.passUnretained(runtime.environment(hops))
     return environment._withUnsafeGuaranteedRef { environment in
       if case .number(let n) = environment[index] { return n }

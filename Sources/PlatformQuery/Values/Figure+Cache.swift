@@ -11,6 +11,11 @@ extension Figure {
   }
 
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
+  ///
+  /// A figure is immutable and shared between threads, and most figures are never compared, so
+  /// the cache is made on first use by whichever thread needs it. Its address is kept in an
+  /// `Atomic<UInt>` (an atomic cannot hold a class reference) as a retained reference: the first
+  /// thread to store it wins, a loser releases its own, and `deinit` releases the stored one.
   var caveatCache: Locked<FigureCache> {
     let address = cacheAddress.load(ordering: .acquiring)
     if address != 0 { return Figure.cache(at: address) }

@@ -4,6 +4,10 @@ import Synchronization
 /// counts, and the sentence it comes from. Immutable; shared by every value computed from it.
 ///
 /// A figure is also the ``Measure`` of its own value (its unit, and itself as the provenance).
+///
+/// `@unchecked Sendable`, restated from ``Measure`` as Swift requires: its stored properties are
+/// constants of `Sendable` types, and its one cache is behind a lock, published through an
+/// atomic (`Figure+Cache.swift`).
 public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The platform's name, e.g. `Truth Social`.
   public let platform: String

@@ -4,6 +4,9 @@
 /// A provenance is also a ``Measure``: the measure of the value it was made for, whose unit is
 /// its `unit` (``Unit/none`` unless made for a value with a unit). A computed value is then one
 /// object rather than a measure holding a provenance.
+///
+/// `@unchecked Sendable`, restated from ``Measure`` as Swift requires: every stored property is a
+/// constant of a `Sendable` type.
 public final class Provenance: Measure, @unchecked Sendable {
   /// The computation, e.g. `x.mau / truth.mau`.
   public var expression: String {

@@ -2,6 +2,11 @@
 ///
 /// Function values refer to the interpreter that made them; they may be passed between threads
 /// but should be called only through that interpreter.
+///
+/// `@unchecked Sendable`: every payload is `Sendable` but `Function`, whose pq closures hold an
+/// environment of mutable slots. A value may cross threads (a host keeps a result, a notebook
+/// hands one over), and a function in it runs only through its interpreter, which runs one
+/// evaluation at a time and refuses a second thread (`Interpreter.beginEvaluation`).
 public enum Value: @unchecked Sendable {
   /// The absent value; also a metric the article gives no figure for.
   case `nil`

@@ -54,7 +54,9 @@ public final class MachineSession {
     }
   }
 
-  /// A weak reference that can cross into the `@Sendable` output closure.
+  /// A weak reference that can cross into the `@Sendable` output closure. `@unchecked
+  /// Sendable`: a weak reference is not checkable, and the closure is called only from the
+  /// session's own evaluations, on the thread that handles its lines.
   final class Box: @unchecked Sendable {
     weak var session: MachineSession?
     init(_ session: MachineSession) { self.session = session }

@@ -197,8 +197,8 @@ import Testing
   @Test func scriptCallsSwiftCallsPQ() throws {
     let pq = makeInterpreter().0
     try pq.registerWithContext("twice", arity: 2, doc: "Calls f(f(v)).") { call in
-      let once = try call.interpreter.call(call.arguments[0], [call.arguments[1]])
-      return try call.interpreter.call(call.arguments[0], [once])
+      let once = try call.call(call.arguments[0], [call.arguments[1]])
+      return try call.call(call.arguments[0], [once])
     }
     #expect(try pq.evaluate("twice(fn(v) { v * 3 }, 2)").description == "18")
     #expect(try pq.evaluate("twice(fn(v) { twice(fn(w) { w + 1 }, v) }, 0)").description == "4")

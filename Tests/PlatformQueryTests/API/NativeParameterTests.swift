@@ -62,6 +62,22 @@ import Testing
     #expect(failure("total()", pq)?.notes.contains("usage: total(first, ...rest)") == true)
   }
 
+  /// A native reads the caller's globals and calls pq back through the call it is lent, the
+  /// only way it reaches the interpreter.
+  @Test func theCallReadsGlobalsAndCallsBack() throws {
+    let (pq, _) = makeInterpreter()
+    try pq.evaluate("let base = 10")
+    try pq.register("scaled", parameters: ["f"]) { call in
+      let base = call.global("base") ?? .nil
+      #expect(call.global("no_such_global") == nil)
+      return try call.call(call.argument("f") ?? .nil, [base])
+    }
+    #expect(try show("scaled(fn(n) { n * 3 })", pq) == "30")
+    #expect(try show("scaled(fn(n) { x.mau })", pq) == "70.4M users")
+    // An error in the function called back is reported as pq reports any.
+    #expect(failure("scaled(fn(n) { x.mau + x.revenue })", pq)?.message == "cannot add users and USD")
+  }
+
   @Test func malformedRegistrationsAreRefused() {
     let (pq, _) = makeInterpreter()
     let cases: [(String, [String], String)] = [

@@ -453,7 +453,7 @@ enum RequestContext {
     let pq = Interpreter()
     try pq.register("twice", parameters: ["f"]) { call in
       let f = call.argument("f") ?? .nil
-      return try call.interpreter.call(try call.interpreter.call(f, [Value(1)]), [])
+      return try call.call(try call.call(f, [Value(1)]), [])
     }
     #expect(try pq.evaluate("twice(fn(n) { fn() { n + 41 } })").description == "42")
   }
