@@ -106,4 +106,47 @@ import Testing
       """, "perTask")
     #expect(perTask.ok, "\(perTask.output)")
   }
+
+  /// A native function is lent its `NativeCall`: keeping it past the call (storing it, moving it
+  /// out) does not compile; reading it inside the call does. (Capturing it in an escaping
+  /// closure does not build either, but Swift 6.3.1's move checker crashes on it rather than
+  /// report an error, so it is not a case here.)
+  @Test func aNativeCallCannotBeKept() {
+    for (name, keeping) in [
+      ("stored", "kept = call"),
+      ("moved", "let mine = call; _ = mine"),
+    ] {
+      let result = compiles(
+        """
+        import PlatformQuery
+        nonisolated(unsafe) var kept: NativeCall? = nil
+        func register(_ pq: Interpreter) throws {
+          try pq.register("keep", parameters: ["v"]) { call in
+            \(keeping)
+            return .nil
+          }
+        }
+        """, "keep-\(name)")
+      #expect(!result.ok, "\(name): keeping the call compiled")
+      // Refused for keeping the call, not for anything else in the snippet.
+      // Refused for keeping the call (line 4 is the closure's first line, 5 the statement that
+      // keeps it), not for anything else in the snippet.
+      let errors = result.output.split(separator: "\n").filter { $0.hasPrefix("/") && $0.contains("error:") }
+      #expect(
+        !errors.isEmpty && errors.allSatisfy { $0.contains(".swift:4:") || $0.contains(".swift:5:") },
+        "\(name): \(result.output)")
+    }
+    let inside = compiles(
+      """
+      import PlatformQuery
+      func register(_ pq: Interpreter) throws {
+        try pq.register("twice", parameters: ["f", "v"]) { call in
+          let arguments = call.arguments
+          let once = try call.call(arguments[0], [arguments[1]])
+          return try call.call(arguments[0], [once])
+        }
+      }
+      """, "inside")
+    #expect(inside.ok, "\(inside.output)")
+  }
 }
