@@ -123,3 +123,12 @@ final class Output: Sendable {
     state.buffer.removeAll(keepingCapacity: true)
   }
 }
+
+/// Text laid out for a terminal, for front ends (the prompt's banner and help).
+enum TerminalText {
+  /// The text wrapped at spaces to `width` columns (display columns: wide characters count
+  /// two), later lines of a wrapped line indented by `indent`; unchanged when `width` is nil.
+  static func wrap(_ text: String, width: Int?, indent: Int = 0) -> String {
+    Table.wrapLines(text, width: width, indent: indent)
+  }
+}

@@ -1,5 +1,5 @@
 /// Aligned text tables for lists of records and platforms.
-enum Table {
+package enum Table {
   /// True when a list is non-empty and holds only records (platforms included).
   static func isTabular(_ items: [Value]) -> Bool {
     guard !items.isEmpty else { return false }
@@ -262,7 +262,7 @@ enum Table {
 
   /// Text wrapped to a width at spaces, later lines indented by `indent` columns: caveats,
   /// help and banners on a terminal. Without a width the text is left as it is.
-  static func wrapLines(_ text: String, width: Int?, indent: Int = 0) -> String {
+  package static func wrapLines(_ text: String, width: Int?, indent: Int = 0) -> String {
     guard let width, width > indent + 12 else { return text }
     return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
       let line = String(line)
@@ -282,14 +282,5 @@ enum Table {
     var line = line
     while line.last == " " { line.removeLast() }
     return line
-  }
-}
-
-/// Text laid out for a terminal, for front ends (the prompt's banner and help).
-package enum TerminalText {
-  /// The text wrapped at spaces to `width` columns (display columns: wide characters count
-  /// two), later lines of a wrapped line indented by `indent`; unchanged when `width` is nil.
-  package static func wrap(_ text: String, width: Int?, indent: Int = 0) -> String {
-    Table.wrapLines(text, width: width, indent: indent)
   }
 }
