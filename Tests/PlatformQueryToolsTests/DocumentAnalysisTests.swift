@@ -20,16 +20,18 @@ import Testing
         ["cannot add users and USD", "expected a field name"],
         ["a", "b"]
       ),
-      // A statement left open by a bracket: the statements after it are read.
+      // A statement left open by a bracket: the statements after it are read, and the name it
+      // is binding is declared (a symbol, and no "not defined" where it is used).
       (
-        "let a = x.mau\nlet b = (a +\nlet c = a + x.revenue\n",
+        "let a = x.mau\nlet b = (a +\nlet c = a + x.revenue\nprint(b)\n",
         ["expected an expression", "cannot add users and USD"],
-        ["a", "c"]
+        ["a", "b", "c"]
       ),
       // Two broken lines.
       (
         "let a = x.mau\nlet = 5\nlet q = )\nlet c = a + x.revenue\n",
-        ["expected a name after 'let'", "expected an expression", "cannot add users and USD"], ["a", "c"]
+        ["expected a name after 'let'", "expected an expression", "cannot add users and USD"],
+        ["a", "q", "c"]
       ),
     ]
     for (text, messages, names) in cases {

@@ -114,17 +114,40 @@ public final class Interpreter {
     try check(Source(name: name, text: text))
   }
 
-  /// Checks a source that is already decoded: syntax, names, and the unit errors that are
-  /// certain before running — an operation on known values (literals, the built-in figures, `let`
-  /// bindings of them) that running would refuse, with the message running would give. The first
-  /// problem is thrown, the others are its `followUps`.
+  /// Checks a source that is already decoded: every syntax error (the parser recovers at
+  /// statement and bracket boundaries and reads on), the names of what parses, and the unit
+  /// errors that are certain before running — an operation on known values (literals, the
+  /// built-in figures, `let` bindings of them, records and lists of them, calls of the source's
+  /// own functions and of the pure built-ins with known arguments) that running would refuse, with
+  /// the message running would give. The first problem, by position, is thrown; the others are
+  /// its `followUps`.
   public func check(_ source: Source) throws(PQError) {
-    let (tree, _) = try prepare(source, mode: .script)
+    try checkSourceSize(source)
+    let (tree, syntaxErrors) = try analysisStep { (runtime) throws(PQError) in
+      try Parser.recovering(source, interruption: runtime)
+    }
+    var problems = syntaxErrors
+    do {
+      try resolve(tree)
+    } catch {
+      if error.kind == .limit { throw error }
+      problems += ([error] + error.followUps).map { problem in
+        var problem = problem
+        problem.followUps = []
+        return problem
+      }
+    }
     var checker = UnitChecker(
       interpreter: self, bound: UnitChecker.declaredNames(tree.statements), source: source)
-    checker.check(tree.statements)
-    guard var first = checker.problems.first else { return }
-    first.followUps = Array(checker.problems.dropFirst())
+    try analysisStep { (_) throws(PQError) in checker.check(tree.statements) }
+    problems += checker.problems
+    // In order of position; a problem without one (none here has none) last.
+    let ordered = problems.enumerated().sorted { a, b in
+      let (x, y) = (a.element.span?.start ?? Int.max, b.element.span?.start ?? Int.max)
+      return x != y ? x < y : a.offset < b.offset
+    }.map(\.element)
+    guard var first = ordered.first else { return }
+    first.followUps = Array(ordered.dropFirst())
     throw first
   }
 
@@ -137,7 +160,7 @@ public final class Interpreter {
     let (tree, _) = try prepare(source, mode: .script)
     var checker = UnitChecker(
       interpreter: self, bound: UnitChecker.declaredNames(tree.statements), source: source)
-    let result = checker.result(of: tree.statements)
+    let result = try analysisStep { (_) throws(PQError) in checker.result(of: tree.statements) }
     if var first = checker.problems.first {
       first.followUps = Array(checker.problems.dropFirst())
       throw first

@@ -23,20 +23,54 @@ extension Expr {
 }
 
 /// Finds the unit errors of a program before it runs: it evaluates every operation whose operands
-/// are known — literals, the built-in figures, and `let` bindings of known values (through any
-/// number of bindings, in the scopes they are visible in) — with the same rules running would,
-/// and reports the ones that would fail, with the message running would give. A name that could
-/// hold anything (a `var`, a parameter, a loop variable, a name bound in an inner scope) is
-/// unknown, and unknown is never an error.
+/// are known — literals, the built-in figures, `let` bindings of known values (through any number
+/// of bindings, in the scopes they are visible in), lists and records of known values and their
+/// fields, the branch an `if` takes when its condition is known (or both, when they agree), calls
+/// of the document's own functions with known arguments (the body evaluated for that call, in
+/// the scope the function was defined in), and calls of the pure built-ins (`ratio`, `sum`,
+/// `as_unit`, …) — with the same rules running would, and reports the ones that would fail, with
+/// the message running would give. A name that could hold anything (a `var`, a parameter, a loop
+/// variable, a name bound in an inner scope) is unknown, and unknown is never an error.
 package struct UnitChecker {
+  /// What a name means where it is used, when that is known before running.
+  enum Known {
+    /// A value, exactly.
+    case value(Value)
+    /// A function the document defines, with the scopes it was defined in (names defined after
+    /// it, itself included, are not among them: a recursive call is unknown).
+    case function(FunctionSyntax, scopes: [[String: Known?]])
+  }
+
   let interpreter: Interpreter
   let bound: Set<String>
   let source: Source
   package var problems: [PQError] = []
+  /// The problems already reported, so that one reached again (through a second call of the
+  /// same function with the same arguments) is reported once.
+  var reported: Set<String> = []
   var known: [String: Value?] = [:]
-  /// The names bound in each scope, innermost last: a known value, or nil for one that could
-  /// hold anything.
-  var scopes: [[String: Value?]] = [[:]]
+  /// The names bound in each scope, innermost last: what each is known to be, or nil for one
+  /// that could hold anything.
+  var scopes: [[String: Known?]] = [[:]]
+  /// The known value of each `let` binding, by the offset of its name (for hover).
+  package var boundValues: [Int: Value] = [:]
+  /// The calls being evaluated, innermost last: the function's name and where it was called.
+  var callers: [(name: String, span: Span)] = []
+  /// How many more calls of the document's functions may be evaluated: a bound on the work of
+  /// functions that call each other many times.
+  var callBudget = UnitChecker.largestCallCount
+  /// The calls of the document's functions one check evaluates at most.
+  static let largestCallCount = 2_000
+  /// How deeply evaluated calls may nest.
+  static let deepestCall = 32
+
+  /// The built-ins the checker calls with known arguments: pure, and bounded by their arguments
+  /// (which come from the source). Others (files, output, the clock, functions given functions)
+  /// are unknown.
+  static let pureBuiltins: Set<String> = [
+    "ratio", "diff", "share", "pct_change", "per", "as_unit", "round", "floor", "ceil", "abs", "sqrt",
+    "min", "max", "sum", "mean", "unit", "value",
+  ]
 
   package init(interpreter: Interpreter, bound: Set<String>, source: Source) {
     self.interpreter = interpreter
@@ -85,6 +119,7 @@ package struct UnitChecker {
           walk(body.statements)
         case .returnValue(let value): if let value { expression(value) }
         case .importModule(let name, _, let alias, _): names.insert(alias ?? name)
+        case .error(let declared): for name in declared { names.insert(name.name) }
         case .breakLoop, .continueLoop: break
         }
       }
@@ -94,33 +129,74 @@ package struct UnitChecker {
   }
 
   mutating func declare(_ name: String, _ value: Value?) {
-    scopes[scopes.count - 1][name] = .some(value)
+    scopes[scopes.count - 1][name] = .some(value.map(Known.value))
   }
 
-  mutating func inScope(_ names: [String] = [], _ body: (inout UnitChecker) -> Void) {
-    scopes.append(Dictionary(names.map { ($0, Value?.none) }, uniquingKeysWith: { first, _ in first }))
-    body(&self)
-    scopes.removeLast()
+  mutating func declareFunction(_ name: String, _ function: FunctionSyntax) {
+    let defined = scopes
+    scopes[scopes.count - 1][name] = .some(.function(function, scopes: defined))
   }
 
-  /// What a name holds where it is used: the innermost binding's known value, or nil.
-  func lookUp(_ name: String) -> Value? {
+  mutating func inScope<T>(_ names: [String] = [], _ body: (inout UnitChecker) -> T) -> T {
+    scopes.append(Dictionary(names.map { ($0, Known?.none) }, uniquingKeysWith: { first, _ in first }))
+    defer { scopes.removeLast() }
+    return body(&self)
+  }
+
+  /// What a name holds where it is used: the innermost binding's meaning, or nil.
+  func meaning(of name: String) -> Known? {
     for scope in scopes.reversed() {
       if let found = scope[name] { return found }
     }
     return nil
   }
 
+  /// The known value of a name where it is used, or nil.
+  func lookUp(_ name: String) -> Value? {
+    if case .value(let value)? = meaning(of: name) { return value }
+    return nil
+  }
+
+  /// Adds a problem, once, with the calls it was reached through as running would note them.
+  mutating func report(_ error: PQError) {
+    var error = error
+    if error.source == nil { error.source = source }
+    // The calls it was reached through, innermost first, as running's trace has them.
+    for caller in callers.reversed() {
+      error.trace.append(TraceEntry(function: caller.name, source: source, span: caller.span))
+    }
+    let calls = error.trace.map { "\($0.function)@\($0.span.start)" }.joined(separator: "|")
+    let key = "\(error.span?.start ?? -1):\(error.message):\(calls)"
+    guard reported.insert(key).inserted else { return }
+    problems.append(error)
+  }
+
   package mutating func check(_ statements: [Statement]) {
-    for statement in statements {
+    _ = run(statements)
+  }
+
+  /// Checks statements in order and gives the value of the last when it is an expression (or a
+  /// `return` of one) and known: the value of a block, a function's body, or a program.
+  mutating func run(_ statements: [Statement]) -> Value? {
+    var last: Value?
+    for (index, statement) in statements.enumerated() {
+      last = nil
+      let isLast = index == statements.count - 1
       switch statement.kind {
-      case .expression(let expression): visit(expression)
-      case .binding(let name, _, let mutable, let value):
-        let known = self.value(of: value)
-        declare(name, mutable ? nil : known)
+      case .expression(let expression):
+        if isLast { last = value(of: expression) } else { visit(expression) }
+      case .binding(let name, let nameSpan, let mutable, let value):
+        if !mutable, case .function(let function) = value.kind {
+          declareFunction(name, function)
+          checkBody(function)
+        } else {
+          let known = self.value(of: value)
+          if !mutable, let known, callers.isEmpty { boundValues[nameSpan.start] = known }
+          declare(name, mutable ? nil : known)
+        }
       case .function(let function):
-        if let name = function.name { declare(name, nil) }
-        inScope(function.parameters.map(\.name)) { $0.check(function.body.statements) }
+        if let name = function.name { declareFunction(name, function) }
+        checkBody(function)
       case .assign(let target, _, let value, _):
         visit(target)
         visit(value)
@@ -131,85 +207,47 @@ package struct UnitChecker {
         visit(sequence)
         inScope([first.name] + (second.map { [$0.name] } ?? [])) { $0.check(body.statements) }
       case .returnValue(let value):
-        if let value { visit(value) }
+        if let value {
+          if isLast { last = self.value(of: value) } else { visit(value) }
+        }
       case .importModule(let name, _, let alias, _):
         declare(alias ?? name, nil)
       case .breakLoop, .continueLoop:
         break
+      case .error(let names):
+        for name in names { declare(name.name, nil) }
       }
     }
+    return last
+  }
+
+  /// Checks a function's body once with its parameters unknown (as it may be called with
+  /// anything); not while evaluating a call, where its own call does that.
+  mutating func checkBody(_ function: FunctionSyntax) {
+    guard callers.isEmpty else { return }
+    inScope(function.parameters.map(\.name)) { $0.check(function.body.statements) }
   }
 
   /// The value of a program's last expression statement when it is known before running (its
   /// unit is the result's): what `Interpreter.resultUnit(of:)` reports.
   mutating func result(of statements: [Statement]) -> Value? {
-    guard let last = statements.last, case .expression(let expression) = last.kind else {
+    guard let last = statements.last, case .expression = last.kind else {
       check(statements)
       return nil
     }
-    check(Array(statements.dropLast()))
-    return value(of: expression)
+    return run(statements)
   }
 
   /// Visits every expression, evaluating the largest operations that are known.
   mutating func visit(_ expression: Expr) {
     switch expression.kind {
-    case .binary:
-      _ = value(of: expression)
     case .function(let function):
-      inScope(function.parameters.map(\.name)) { $0.check(function.body.statements) }
-    case .block(let block):
-      inScope { $0.check(block.statements) }
-    case .ifElse(let condition, let then, let otherwise):
-      visit(condition)
-      inScope { $0.check(then.statements) }
-      if let otherwise { visit(otherwise) }
+      checkBody(function)
+    case .block, .ifElse, .binary, .call, .field, .list, .record, .negate:
+      _ = value(of: expression)
     default:
       for child in expression.children { visit(child) }
     }
   }
 
-  /// The value of an expression when it is known before running; reports an operation that
-  /// would fail.
-  mutating func value(of expression: Expr) -> Value? {
-    switch expression.kind {
-    case .number(let number, let unit):
-      switch unit {
-      case .none: return .number(number)
-      case .money: return Value.make(number, .usd, nil)
-      case .percent: return Value.make(number, .percent, nil)
-      case .points: return Value.make(number, .points, nil)
-      }
-    case .name(let name):
-      return lookUp(name)
-    case .field(let base, let field, _):
-      guard case .name(let name) = base.kind, !bound.contains(name) else {
-        visit(base)
-        return nil
-      }
-      let path = "\(name).\(field)"
-      if let cached = known[path] { return cached }
-      var found: Value?
-      if let value = interpreter.value(atPath: path), case .quantity = value { found = value }
-      known[path] = found
-      return found
-    case .binary(let op, let left, let right, let operatorSpan):
-      let a = value(of: left)
-      let b = value(of: right)
-      // `±` and `..` make a margin (running's `MarginNode`, not `Arithmetic`): unknown here.
-      guard let a, let b, op != .margin, op != .interval else { return nil }
-      do {
-        return try Arithmetic.apply(op, a, b)
-      } catch {
-        var error = error
-        error.source = source
-        error.span = operatorSpan
-        problems.append(error)
-        return nil
-      }
-    default:
-      visit(expression)
-      return nil
-    }
-  }
 }

@@ -25,6 +25,15 @@ extension Interpreter {
     }
   }
 
+  /// Resolves a parsed tree (a recovered one, whose broken statements bind their names) as
+  /// `check` does, under the limits, for the editor's analysis: its name errors, thrown.
+  package func resolve(_ tree: SyntaxTree, mode: ResolutionMode = .script) throws(PQError) {
+    try checkSourceSize(tree.source)
+    _ = try analysisStep { (runtime) throws(PQError) in
+      try Resolver.resolve(tree, mode: mode, globals: scope, interruption: runtime)
+    }
+  }
+
   /// Parses and resolves a source for `check` and `compile`, under the limits: the size limit
   /// first, then the deadline and a cancellation, checked as it parses and resolves (not reset
   /// when called back from a native function inside an evaluation, whose limits then hold).

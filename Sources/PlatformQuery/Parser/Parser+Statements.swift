@@ -12,8 +12,15 @@ extension Parser {
         }
       } catch {
         errors.append(error)
-        if error.isUnexpectedEnd { return statements }
+        if error.isUnexpectedEnd {
+          if recoversInBlocks {
+            index = tokens.count - 1
+            statements.append(brokenStatement(from: before))
+          }
+          return statements
+        }
         synchronize(from: before)
+        if recoversInBlocks { statements.append(brokenStatement(from: before)) }
         if check(.rightBrace) || check(.rightParen) || check(.rightBracket) {
           if errors.last?.span != current.span {
             errors.append(
@@ -42,9 +49,18 @@ extension Parser {
           notes: ["the block opened here is never closed"], isUnexpectedEnd: true)
       }
       let before = index
-      statements.append(try parseStatement())
-      if !check(.rightBrace), !atStatementEnd {
-        throw expected("end of statement (a new line, ';' or '}')")
+      do throws(PQError) {
+        statements.append(try parseStatement())
+        if !check(.rightBrace), !atStatementEnd {
+          throw expected("end of statement (a new line, ';' or '}')")
+        }
+      } catch {
+        // Outside `recovering`, or at the end of input (the block is never closed), the error
+        // fails the statement the block is in.
+        guard recoversInBlocks, !error.isUnexpectedEnd, interrupted == nil else { throw error }
+        errors.append(error)
+        synchronizeInBlock(from: before)
+        statements.append(brokenStatement(from: before))
       }
       if index == before { advance() }
       skipSeparators()

@@ -11,6 +11,9 @@ package struct Parser {
   var interruption: Runtime?
   /// The limit error that stopped the parse; the parser then skips to the end.
   var interrupted: PQError?
+  /// Whether a statement that fails inside a block is left as an `.error` statement and the
+  /// block read on (`recovering`), rather than failing the statement the block is in.
+  var recoversInBlocks = false
   var advances = 0
 
   /// How deeply expressions and blocks may nest before the parser refuses.
@@ -34,6 +37,45 @@ package struct Parser {
       throw first
     }
     return SyntaxTree(statements: statements, source: source)
+  }
+
+  /// The most syntax errors `recovering` reports.
+  static let largestErrorCount = 100
+
+  /// Parses a whole source, recovering from every syntax error at statement and bracket
+  /// boundaries, in blocks too: a statement that does not parse is left in the tree as an
+  /// `.error` statement (with the names it was about to bind), and parsing goes on after it. The
+  /// errors come in order, at most `largestErrorCount`. Valid input gives exactly the tree
+  /// `parse` gives. Only a source the lexer refuses (an unclosed string) or an interruption
+  /// throws.
+  package static func recovering(_ source: Source, interruption: Runtime? = nil) throws(PQError) -> (
+    tree: SyntaxTree, errors: [PQError]
+  ) {
+    let tokens = try Lexer.tokenize(source)
+    var parser = Parser(source: source, tokens: tokens)
+    parser.interruption = interruption
+    parser.recoversInBlocks = true
+    let statements = parser.parseProgram()
+    if let interrupted = parser.interrupted { throw interrupted }
+    return (
+      SyntaxTree(statements: statements, source: source), Array(parser.errors.prefix(largestErrorCount))
+    )
+  }
+
+  /// The statement left where one starting at token `start` did not parse, up to the last token
+  /// read: the names it was about to bind (`let NAME`, `var NAME`, `fn NAME`, `import NAME`).
+  func brokenStatement(from start: Int) -> Statement {
+    var names: [(name: String, span: Span)] = []
+    if start + 1 < tokens.count, case .identifier(let name) = tokens[start + 1].kind {
+      switch tokens[start].kind {
+      case .keyword(.let), .keyword(.var), .keyword(.fn), .keyword(.import):
+        names.append((name, tokens[start + 1].span))
+      default: break
+      }
+    }
+    let begin = tokens[start].span.start
+    let end = max(begin, index > start ? tokens[index - 1].span.end : tokens[start].span.end)
+    return Statement(kind: .error(declares: names), span: Span(start: begin, end: end))
   }
 
   // MARK: Cursor
@@ -210,6 +252,46 @@ package struct Parser {
     }
   }
 
+  /// Skips to the start of the next statement of the block the failed statement (begun at token
+  /// `statementStart`) is in: to the next separator outside the brackets it opened, or to the
+  /// `}` that closes the block, which is left for the block to read. Brackets of another kind left
+  /// open inside are closed by the skipping; a statement keyword at the start of a line ends it.
+  mutating func synchronizeInBlock(from statementStart: Int) {
+    var open: [Symbol] = []
+    for token in tokens[statementStart..<index] {
+      guard case .symbol(let symbol) = token.kind else { continue }
+      switch symbol {
+      case .leftBrace, .leftParen, .leftBracket: open.append(symbol)
+      case .rightBrace: _ = close(.leftBrace, in: &open)
+      case .rightParen: _ = close(.leftParen, in: &open)
+      case .rightBracket: _ = close(.leftBracket, in: &open)
+      default: break
+      }
+    }
+    while !atEnd {
+      if index > statementStart, followsLineBreak, startsStatement, !open.contains(.leftBrace) { return }
+      switch kind {
+      case .newline, .symbol(.semicolon):
+        if !open.contains(.leftBrace) {
+          advance()
+          return
+        }
+      case .symbol(.leftBrace): open.append(.leftBrace)
+      case .symbol(.leftParen): open.append(.leftParen)
+      case .symbol(.leftBracket): open.append(.leftBracket)
+      case .symbol(.rightBrace):
+        // The block's own `}` ends the skipping, unclosed parentheses and brackets or not.
+        guard open.contains(.leftBrace) else { return }
+        _ = close(.leftBrace, in: &open)
+      case .symbol(.rightParen): _ = close(.leftParen, in: &open)
+      case .symbol(.rightBracket): _ = close(.leftBracket, in: &open)
+      default:
+        break
+      }
+      advance()
+    }
+  }
+
   /// Closes the innermost `opener` and whatever was left open inside it; false when there is
   /// nothing open at all (the closer is unmatched and ends the skipping). A closer of the wrong
   /// kind inside other brackets is skipped.
@@ -217,5 +299,34 @@ package struct Parser {
     if open.isEmpty { return false }
     if let position = open.lastIndex(of: opener) { open.removeSubrange(position...) }
     return true
+  }
+}
+
+/// What the fuzz targets (a package of their own) ask of the parser.
+@_spi(Fuzzing) public enum ParserFuzzing {
+  /// Whether the recovering parse of `source` agrees with the parse that runs: on text that
+  /// parses, no errors and the very same tree; on text that does not, the same first error (the
+  /// two read alike up to it); and every error it reports points into the source.
+  public static func recoveringAgrees(with source: Source) -> Bool {
+    (try? LargeStack.run { () throws(PQError) -> Bool in
+      let strict: Result<SyntaxTree, PQError>
+      do throws(PQError) { strict = .success(try Parser.parse(source)) } catch { strict = .failure(error) }
+      let recovered: (tree: SyntaxTree, errors: [PQError])
+      do throws(PQError) { recovered = try Parser.recovering(source) } catch {
+        // Only the lexer refuses outright, and then the strict parse failed alike.
+        guard case .failure(let first) = strict else { return false }
+        return first.message == error.message && first.span == error.span
+      }
+      let length = source.bytes.count
+      guard recovered.errors.allSatisfy({ ($0.span?.end ?? 0) <= length }) else { return false }
+      switch strict {
+      case .success(let tree):
+        return recovered.errors.isEmpty
+          && String(describing: tree.statements) == String(describing: recovered.tree.statements)
+      case .failure(let first):
+        guard let found = recovered.errors.first else { return false }
+        return found.message == first.message && found.span == first.span
+      }
+    }) ?? true
   }
 }

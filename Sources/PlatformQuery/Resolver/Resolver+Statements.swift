@@ -83,6 +83,14 @@ extension Resolver {
         return nil
       }
       return ReturnNode(value.map { resolve($0) }, span: span)
+    case .error(let names):
+      // Only in a recovered tree (the editor's analysis): the names the broken statement was
+      // about to bind are defined, as variables, so that their uses are not undefined.
+      for (name, nameSpan) in names where scopes[scopes.count - 1].names[name] == nil {
+        brokenDeclarations.insert(nameSpan.start)
+        _ = declare(name, mutable: true, span: nameSpan)
+      }
+      return nil
     case .importModule(let name, let isPath, let alias, let nameSpan):
       let binding = alias ?? moduleBindingName(name, isPath: isPath)
       guard isName(binding) else {

@@ -13,6 +13,9 @@ package struct Resolver {
   var scopes: [BlockScope] = []
   var functions: [FunctionContext] = []
   var errors: [PQError] = []
+  /// Where the names of broken statements are declared (`StatementKind.error`): a later binding
+  /// of the same name is not a second definition.
+  var brokenDeclarations: Set<Int> = []
   /// Names a module exposes, in order.
   var exports: [(String, LocalBinding)] = []
   /// The globals that existed before this source (built-ins, data, the host's and earlier
@@ -173,7 +176,10 @@ package struct Resolver {
     }
     if let existing = scopes[current].names[name] {
       if existing.declaration == span { return existing.place }  // hoisted earlier
-      if !(mode == .prompt && scopes[current].isGlobal) {
+      // A name a broken statement was about to bind is not defined twice by a later binding.
+      if !(mode == .prompt && scopes[current].isGlobal),
+        !brokenDeclarations.contains(existing.declaration.start)
+      {
         let line = source.location(of: existing.declaration.start).line
         report(
           "'\(name)' is already defined in this scope", span,

@@ -101,6 +101,10 @@ package enum StatementKind: Sendable {
   case continueLoop
   case returnValue(Expr?)
   case importModule(name: String, isPath: Bool, alias: String?, nameSpan: Span)
+  /// A statement that does not parse, as the recovering parser leaves it (`Parser.recovering`):
+  /// its span, and the names it would bind as far as it was read (`let b = (a +` binds `b`), so
+  /// that later uses of them are not reported as undefined. Never in a tree that runs.
+  case error(declares: [(name: String, span: Span)])
 }
 
 /// A parsed program: its statements and the source they came from.

@@ -29,6 +29,9 @@ struct DocumentAnalysis {
   var declarations: [Declaration] = []
   /// Every name the document binds anywhere; a global of the same name is then not "known".
   var boundNames: Set<String> = []
+  /// The value of each `let` binding known before running, by the offset of its name: what
+  /// hover shows (its unit first).
+  var values: [Int: Value] = [:]
 
   /// Documents larger than this are kept but not analysed.
   static let largestAnalysed = 4 << 20
@@ -61,15 +64,17 @@ struct DocumentAnalysis {
       isAnalysed = false
       return
     }
-    // The text the rest of the analysis reads: the document, or — when it has syntax errors —
-    // the document with the lines of its broken statements blanked, so that the names,
-    // definitions and unit errors of the rest are still known while a line is being typed.
+    // The parser recovers at statement and bracket boundaries: every syntax error is reported,
+    // and the statements around them are read on, so that the names, definitions and unit
+    // errors of the rest are known while a line is being typed. Only text the lexer refuses (an
+    // unclosed string) is read with the lines of its errors blanked instead.
     var analysed = source
-    var recovered = false
     do {
-      program = try interpreter.analysisStep { (runtime) throws(PQError) in
-        try Parser.parse(source, interruption: runtime)
+      let (tree, errors) = try interpreter.analysisStep { (runtime) throws(PQError) in
+        try Parser.recovering(source, interruption: runtime)
       }
+      program = tree
+      problems = errors
     } catch {
       if error.limitReason == .cancelled {
         isAnalysed = false
@@ -82,7 +87,6 @@ struct DocumentAnalysis {
       }
       analysed = text
       program = tree
-      recovered = true
     }
     guard let program else { return }
     let whole = 0..<(source.bytes.count + 1)
@@ -93,32 +97,38 @@ struct DocumentAnalysis {
       return
     }
     do {
-      // Parsed and resolved as `check` does; the unit checker below is this analysis's own.
-      _ = try interpreter.prepare(analysed, mode: .script)
+      // Resolved as `check` does (a recovered tree's broken statements bind their names); the
+      // unit checker below is this analysis's own.
+      try interpreter.resolve(program)
     } catch {
       if error.limitReason == .cancelled {
         isAnalysed = false
         return
       }
-      // In a recovered text a name defined on a broken line is missing: its uses are not
-      // reported (they would be noise under the syntax error, not news).
-      if !recovered {
-        var first = error
-        first.followUps = []
-        problems = [first] + error.followUps
+      // The names a broken statement was about to bind are bound (`StatementKind.error`), so a
+      // name error here is news, not noise under the syntax error.
+      var all = ([error] + error.followUps).map { problem in
+        var problem = problem
+        problem.followUps = []
+        return problem
       }
+      all.removeAll { problem in
+        problems.contains { $0.span == problem.span && $0.message == problem.message }
+      }
+      problems += all
     }
     if stop() {
       isAnalysed = false
       return
     }
     var checker = UnitChecker(interpreter: interpreter, bound: boundNames, source: source)
-    checker.check(program.statements)
+    _ = try? interpreter.analysisStep { (_) throws(PQError) in checker.check(program.statements) }
     problems += checker.problems.map { problem in
       var problem = problem
       problem.pointing(from: analysed, to: source)
       return problem
     }
+    values = checker.boundValues
     problems.sort { ($0.span?.start ?? 0) < ($1.span?.start ?? 0) }
   }
 
@@ -179,8 +189,8 @@ struct DocumentAnalysis {
       guard changed else { return nil }
       let candidate = Source(name: source.name, text: String(decoding: bytes, as: UTF8.self))
       do {
-        let tree = try interpreter.analysisStep { (runtime) throws(PQError) in
-          try Parser.parse(candidate, interruption: runtime)
+        let (tree, _) = try interpreter.analysisStep { (runtime) throws(PQError) in
+          try Parser.recovering(candidate, interruption: runtime)
         }
         return (candidate, tree)
       } catch {
@@ -215,6 +225,14 @@ struct DocumentAnalysis {
               isTopLevel: topLevel))
         }
         collect(function)
+      case .error(let names):
+        // A statement being typed (`let b = (a +`): its name is declared from here on.
+        for (name, nameSpan) in names {
+          declarations.append(
+            Declaration(
+              name: name, kind: .variable, nameSpan: nameSpan, statementSpan: statement.span, visible: rest,
+              isTopLevel: topLevel))
+        }
       case .importModule(let name, let isPath, let alias, let nameSpan):
         let bound = alias ?? (isPath ? Self.moduleName(ofPath: name) : name)
         declarations.append(

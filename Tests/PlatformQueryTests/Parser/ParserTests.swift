@@ -1,7 +1,7 @@
 import PQTestSupport
 import Testing
 
-@testable import PlatformQuery
+@_spi(Fuzzing) @testable import PlatformQuery
 
 /// Grammar, precedence, spans, syntax errors and recovery.
 @Suite struct ParserTests {
@@ -114,6 +114,69 @@ import Testing
     let reported = [error.location?.line ?? 0] + error.followUps.map { $0.location?.line ?? 0 }
     #expect(reported == lines)
     #expect(!error.followUps.contains { $0.message.hasPrefix("unmatched") && $0.location?.line == 1 })
+  }
+
+  /// The recovering parse (the editor's, `pq --check`'s) of a broken source.
+  func recovering(_ text: String) throws -> (tree: SyntaxTree, errors: [PQError]) {
+    try LargeStack.run { () throws(PQError) in try Parser.recovering(Source(name: "t.pq", text: text)) }
+  }
+
+  /// The kinds of a list of statements, as words.
+  func kinds(_ statements: [Statement]) -> [String] {
+    statements.map { statement in
+      switch statement.kind {
+      case .binding(let name, _, _, _): return "let \(name)"
+      case .function(let function): return "fn \(function.name ?? "")"
+      case .error(let names): return "error(\(names.map(\.name).joined(separator: ",")))"
+      case .expression: return "expr"
+      default: return "other"
+      }
+    }
+  }
+
+  /// Inside blocks too, a broken statement is left as an error statement and the block read on:
+  /// every error is reported, and the statements around it are in the tree.
+  @Test func theRecoveringParserReadsOnInsideBlocks() throws {
+    let text = "fn f() {\n  let a = 1 +\n  let b = (\n  let c = 3\n}\nlet d = )\nlet e = 5\n"
+    let (tree, errors) = try recovering(text)
+    #expect(errors.map { $0.location?.line ?? 0 } == [3, 4, 6], "\(errors.map(\.message))")
+    #expect(kinds(tree.statements) == ["fn f", "error(d)", "let e"])
+    guard case .function(let f) = tree.statements.first?.kind else {
+      Issue.record("no function")
+      return
+    }
+    #expect(kinds(f.body.statements) == ["error(a)", "error(b)", "let c"])
+    // The error statements cover what was skipped, within the source.
+    for statement in tree.statements + f.body.statements {
+      guard case .error = statement.kind else { continue }
+      #expect(statement.span.start <= statement.span.end && statement.span.end <= text.utf8.count)
+    }
+    // An unclosed block at the end: its statement is an error to the end, its name bound.
+    let (open, openErrors) = try recovering("let a = 1\nfn g(x) {\n  x +\n")
+    #expect(kinds(open.statements) == ["let a", "error(g)"])
+    #expect(openErrors.count == 1 && openErrors.first?.isUnexpectedEnd == true)
+  }
+
+  /// On every script in the repository, and on generated inputs of every shape, the recovering
+  /// parser agrees with the one that runs: the same tree for a source that parses, the same first
+  /// error for one that does not, and errors inside the source (what FuzzParse checks too).
+  @Test func theRecoveringParserAgreesWithTheParser() throws {
+    var sources = ["examples", "stdlib", "Tests", "bench", "docs"].flatMap { files(in: $0, ending: ".pq") }
+      .compactMap(readText)
+    #expect(sources.count >= 20)
+    var random = SplitMix(state: 0x9A45_E034)
+    let pieces = [
+      "let", "var", "fn", "f", "(", ")", "{", "}", "[", "]", ",", ";", "\n", "=", "+", "x.mau", "1", "if",
+      "else", "while", "for", "in", "return", "import", "\"s\"", ".", ":", "a", "b", "*", "..", "±", "#c\n",
+    ]
+    for _ in 0..<2_000 {
+      sources.append(
+        (0..<random.int(1...30)).map { _ in pieces[random.int(0...(pieces.count - 1))] }.joined(
+          separator: " "))
+    }
+    for text in sources {
+      #expect(ParserFuzzing.recoveringAgrees(with: Source(name: "t.pq", text: text)), "\(text)")
+    }
   }
 
   @Test func nestingIsBounded() throws {

@@ -177,8 +177,8 @@ import Testing
   }
 }
 
-/// `pq lsp` analyses only the text that stands when a long document is opened and changed at once
-/// (the server's own handling of superseded changes is tested in process, in
+/// `pq lsp` publishes the text that stands, last, when a long document is opened and changed at
+/// once (the server's own skipping and stopping of older text is tested in process, in
 /// PlatformQueryToolsTests).
 @Suite struct SupersededAnalysisCommandTests {
   @Test func theCommandAnalysesOnlyTheTextThatStands() {
@@ -197,7 +197,13 @@ import Testing
     let published = LanguageServerTests.messages(in: result.stdout).filter {
       $0["method"]?.string == "textDocument/publishDiagnostics"
     }
-    #expect(published.map { $0["params"]?["version"]?.int } == [2])
-    #expect(published.first?.text.contains("'nosuch2' is not defined") == true)
+    // The text that stands is published last. The older text is skipped or stopped when the
+    // change reaches the server's reading thread while it waits or is analysed; on a loaded
+    // machine that thread may be run too late for either, so its one publication is allowed here
+    // (the skipping and stopping themselves are tested in process, where the timing is fixed).
+    let versions = published.map { $0["params"]?["version"]?.int }
+    #expect(
+      versions.last == 2 && versions.dropLast().allSatisfy { $0 == 1 } && versions.count <= 2, "\(versions)")
+    #expect(published.last?.text.contains("'nosuch2' is not defined") == true)
   }
 }
