@@ -1,20 +1,28 @@
 #!/usr/bin/env python3
 """Time from a full-text didChange to its publishDiagnostics, through the real `pq lsp`, on a
-deterministic 1,000-line script (functions, loops, figures, a unit error near the end).
-Usage: bench/lsp-latency.py [PQ_BINARY] [CHANGES]  (default .build/release/pq, 50 changes)
+deterministic script of LINES lines (functions, loops, figures, a unit error near the end), or
+with --lets on LINES lines of `let`s alone (the shape that once made analysis quadratic).
+Usage: bench/lsp-latency.py [PQ_BINARY] [CHANGES] [LINES] [--lets]
+(default .build/release/pq, 50 changes, 1,000 lines)
 Prints the median, the 90th percentile and the largest, in milliseconds."""
 import json
 import subprocess
 import sys
 import time
 
-binary = sys.argv[1] if len(sys.argv) > 1 else ".build/release/pq"
-changes = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+arguments = [a for a in sys.argv[1:] if a != "--lets"]
+only_lets = "--lets" in sys.argv
+binary = arguments[0] if len(arguments) > 0 else ".build/release/pq"
+changes = int(arguments[1]) if len(arguments) > 1 else 50
+size = int(arguments[2]) if len(arguments) > 2 else 1000
 
 
 def script(variant):
+    if only_lets:
+        lines = [f"let a{i} = {i} * {variant + 2}" for i in range(size - 1)]
+        return "\n".join(lines + ["let wrong = x.revenue + x.mau"]) + "\n"
     lines = []
-    for i in range(1000 // 5):
+    for i in range(size // 5):
         lines += [
             f"fn f{i}(a, b) {{ a * {i + 1} + b }}",
             f"let v{i} = ratio(x.mau, truth.mau) + f{i}(1, {variant})",
@@ -64,5 +72,6 @@ receive()
 send({"jsonrpc": "2.0", "method": "exit"})
 server.wait(10)
 times.sort()
-print(f"didChange -> publishDiagnostics, 1,000 lines, {changes} changes: "
+shape = "lines of let" if only_lets else "lines"
+print(f"didChange -> publishDiagnostics, {size:,} {shape}, {changes} changes: "
       f"median {times[len(times) // 2]:.1f} ms, p90 {times[int(len(times) * 0.9)]:.1f} ms, max {times[-1]:.1f} ms")

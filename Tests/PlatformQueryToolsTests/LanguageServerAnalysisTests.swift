@@ -92,4 +92,126 @@ import Testing
     let nameLabels = (names["items"]?.array ?? names.array ?? []).compactMap { $0["label"]?.string }
     #expect(nameLabels.contains("ratio"), "\(names.text)")
   }
+
+  /// A request with extra parameters (`newName` for a rename).
+  func request(
+    _ server: LanguageServer, _ method: String, line: Int, character: Int, extra: [(String, JSONTree)]
+  ) -> JSONTree? {
+    let params: [(String, JSONTree)] =
+      [
+        ("textDocument", .object([("uri", .string(M.uri))])),
+        ("position", .object([("line", .int(line)), ("character", .int(character))])),
+      ] + extra
+    let body = M.message(
+      .object([
+        ("jsonrpc", .string("2.0")), ("id", .int(7)), ("method", .string(method)),
+        ("params", .object(params)),
+      ]))
+    return server.receive(body).compactMap { try? JSONTree.parse(Array($0.utf8)) }.first {
+      $0["id"] == .int(7)
+    }
+  }
+
+  @Test func unitErrorsFlowThroughTheDocumentsFunctions() {
+    let (_, replies) = opened("fn add(a, b) {\n  a + b\n}\nlet total = add(x.mau, x.revenue)\n")
+    let found = diagnostics(replies)
+    #expect(found.count == 1, "\(found)")
+    #expect(found.first?.0.hasPrefix("cannot add users and USD") == true)
+    #expect(found.first?.1 == 1 && found.first?.2 == 4)
+  }
+
+  @Test func hoverShowsABindingsUnitKnownBeforeRunning() throws {
+    let (server, _) = opened("let users = x.mau\nlet rate = x.revenue / users\nprint(rate)\n")
+    let users = try #require(request(server, "textDocument/hover", line: 1, character: 25)?["result"])
+    #expect(
+      users["contents"]?["value"]?.string?.contains("unit: users — known before running: 70.4M users") == true
+    )
+    let rate = try #require(request(server, "textDocument/hover", line: 2, character: 7)?["result"])
+    #expect(rate["contents"]?["value"]?.string?.contains("unit: USD per user") == true, "\(rate.text)")
+  }
+
+  @Test func signatureHelpNamesTheArgumentBeingTyped() throws {
+    let (server, _) = opened("fn grow(from, to) { pct_change(from, to) }\nratio(x.mau, \ngrow(1, \n")
+    let builtIn = try #require(
+      request(server, "textDocument/signatureHelp", line: 1, character: 13)?["result"])
+    #expect(builtIn["signatures"]?.array?.first?["label"]?.string == "ratio(a, b)")
+    #expect(builtIn["activeParameter"] == .int(1))
+    // The second parameter's label is its place in the signature, in UTF-16 units.
+    #expect(
+      builtIn["signatures"]?.array?.first?["parameters"]?.array?.last?["label"]
+        == .array([.int(9), .int(10)]))
+    let own = try #require(request(server, "textDocument/signatureHelp", line: 2, character: 8)?["result"])
+    #expect(own["signatures"]?.array?.first?["label"]?.string == "grow(from, to)")
+    #expect(own["activeParameter"] == .int(1))
+    // Outside any call there is none; commas inside a nested list do not count.
+    #expect(request(server, "textDocument/signatureHelp", line: 0, character: 3)?["result"] == .null)
+    #expect(LanguageServer.enclosingCall(Array("max([1, 2, 3], ".utf8), before: 15)?.argument == 1)
+    #expect(LanguageServer.enclosingCall(Array("f(\"a, b\", ".utf8), before: 10)?.argument == 1)
+  }
+
+  @Test func renameChangesTheBindingAndItsUsesOnly() throws {
+    let text = "let a = x.mau\nlet b = a + 1M\nfn g(a) { a * 2 }\nprint(a, b, g(a))\n"
+    let (server, _) = opened(text)
+    let prepared = try #require(
+      request(server, "textDocument/prepareRename", line: 3, character: 6)?["result"])
+    #expect(prepared["placeholder"]?.string == "a")
+    let renamed = try #require(
+      request(server, "textDocument/rename", line: 0, character: 4, extra: [("newName", .string("users"))])?[
+        "result"])
+    let edits = renamed["changes"]?[M.uri]?.array ?? []
+    let places = edits.compactMap { edit -> [Int]? in
+      guard let line = edit["range"]?["start"]?["line"]?.int,
+        let character = edit["range"]?["start"]?["character"]?.int
+      else { return nil }
+      return [line, character]
+    }
+    // The top-level `a` (line 0), its uses on lines 1 and 3 — not g's parameter `a` or its use.
+    #expect(places == [[0, 4], [1, 8], [3, 6], [3, 14]], "\(renamed.text)")
+    #expect(edits.allSatisfy { $0["newText"]?.string == "users" })
+    // Refused: a name already bound here, a built-in's name, a keyword, a built-in itself.
+    for refused in ["b", "ratio", "let", "1a"] {
+      let reply = request(
+        server, "textDocument/rename", line: 0, character: 4, extra: [("newName", .string(refused))])
+      #expect(reply?["error"] != nil, "\(refused): \(reply?.text ?? "")")
+    }
+    #expect(request(server, "textDocument/prepareRename", line: 0, character: 8)?["result"] == .null)
+  }
+
+  /// The semantic tokens, decoded: (line, character, length, type, modifiers).
+  func decodedTokens(_ result: JSONTree?) -> [[Int]] {
+    let data = (result?["data"]?.array ?? []).compactMap(\.int)
+    var tokens: [[Int]] = []
+    var line = 0
+    var character = 0
+    var index = 0
+    while index + 4 < data.count {
+      line += data[index]
+      character = data[index] == 0 ? character + data[index + 1] : data[index + 1]
+      tokens.append([line, character, data[index + 2], data[index + 3], data[index + 4]])
+      index += 5
+    }
+    return tokens
+  }
+
+  @Test func semanticTokensTellFiguresUnitsBuiltInsAndBindings() throws {
+    let (server, _) = opened("let a = x.mau\nprint(as_unit(a, \"users\"), 2M)\n")
+    let tokens = decodedTokens(request(server, "textDocument/semanticTokens/full")?["result"])
+    let types = LanguageServer.tokenTypes
+    func at(_ line: Int, _ character: Int) -> (String, Int)? {
+      tokens.first { $0[0] == line && $0[1] == character }.map { (types[$0[3]], $0[4]) }
+    }
+    // Modifiers: 1 declaration, 2 readonly, 4 defaultLibrary.
+    #expect(at(0, 4).map { $0 == ("variable", 3) } == true, "\(tokens)")  // a, declared, constant
+    #expect(at(0, 8).map { $0 == ("variable", 6) } == true, "\(tokens)")  // x, of the data
+    #expect(at(0, 10).map { $0 == ("property", 6) } == true, "\(tokens)")  // mau, a figure
+    #expect(at(1, 0).map { $0 == ("function", 4) } == true, "\(tokens)")  // print
+    #expect(at(1, 6).map { $0 == ("function", 4) } == true, "\(tokens)")  // as_unit
+    #expect(at(1, 14).map { $0 == ("variable", 2) } == true, "\(tokens)")  // a, a use
+    #expect(at(1, 17).map { $0 == ("type", 0) } == true, "\(tokens)")  // "users", a unit
+    #expect(at(1, 27).map { $0 == ("number", 0) } == true, "\(tokens)")  // 2M
+    // Sorted, and none overlaps the next.
+    for (a, b) in zip(tokens, tokens.dropFirst()) {
+      #expect(a[0] < b[0] || (a[0] == b[0] && a[1] + a[2] <= b[1]))
+    }
+  }
 }

@@ -1,7 +1,8 @@
 // A formula checker that embeds pq, as a Swift tool would: its own platform data (with sources),
 // a native function that keeps the sources of what it is given, formulas typed by strangers
-// under untrusted limits, and several interpreters at once. It prints each result with its
-// sources and caveats, or the error and the limit that stopped it.
+// under untrusted limits, formulas of the wrong unit refused before they run, and several
+// interpreters at once. It prints each result with its sources and caveats, or the error and the
+// limit that stopped it.
 //
 //   swift run pq-embed-example                         the built-in checks below
 //   swift run pq-embed-example 'per_capita(chirp.mau, 1000)'   your own formulas
@@ -86,6 +87,30 @@ let formulas =
 var passed = 0
 for formula in formulas where check(formula, with: checker) { passed += 1 }
 print("\(passed) of \(formulas.count) formulas evaluated")
+
+/// A dashboard cell that shows a number of users takes only a formula whose result is in users:
+/// checked before it runs (`resultUnit(of:)`), so a formula of the wrong unit never runs.
+func checkUnit(_ formula: String, expecting expected: Unit, with pq: Interpreter) -> String {
+  do {
+    guard let unit = try pq.resultUnit(of: formula, name: "formula") else {
+      return "\(formula): its unit is known only by running it"
+    }
+    return unit == expected
+      ? "\(formula): accepted (\(unit))"
+      : "\(formula): refused before running: gives \(unit), not \(expected)"
+  } catch {
+    return "\(formula): refused before running: \(error.message)"
+  }
+}
+
+if given.isEmpty, let users = Unit.parse("users") {
+  for formula in [
+    "chirp.mau - chirp.dau", "chirp.revenue / chirp.mau", "chirp.mau + chirp.revenue",
+    "fn active(share) { chirp.mau * share }\nactive(0.4)", "per_capita(chirp.revenue, chirp.mau)",
+  ] {
+    print(checkUnit(formula, expecting: users, with: checker).split(separator: "\n").joined(separator: "; "))
+  }
+}
 
 /// Which limit stopped `formula` under `limits`, or what it gave.
 func stopped(by limits: Limits, _ formula: String, cancelAfter milliseconds: Int? = nil) async -> String {

@@ -116,18 +116,15 @@ extension UnitChecker {
   /// run in the scopes it was defined in, its parameters bound to the arguments. Problems found
   /// are noted as running notes them ("in f, called from …").
   mutating func evaluate(
-    _ function: FunctionSyntax, named name: String, defined: [[String: Known?]], with values: [Value],
+    _ function: FunctionSyntax, named name: String, defined: [VisibleScope], with values: [Value],
     at span: Span
   ) -> Value? {
     guard values.count == function.parameters.count, callBudget > 0, callers.count < UnitChecker.deepestCall
     else { return nil }
     callBudget -= 1
     let caller = scopes
-    var parameters: [String: Known?] = [:]
-    for (parameter, value) in zip(function.parameters, values) {
-      parameters[parameter.name] = .some(.value(value))
-    }
-    scopes = defined + [parameters]
+    scopes = defined + [VisibleScope(scope: Scope(), limit: Int.max)]
+    for (parameter, value) in zip(function.parameters, values) { bind(parameter.name, .value(value)) }
     // Named as running names it in a trace: a function literal bound by `let` is anonymous.
     callers.append((function.name ?? "<anonymous>", span))
     let result = run(function.body.statements)

@@ -36,9 +36,23 @@ package struct UnitChecker {
   enum Known {
     /// A value, exactly.
     case value(Value)
-    /// A function the document defines, with the scopes it was defined in (names defined after
-    /// it, itself included, are not among them: a recursive call is unknown).
-    case function(FunctionSyntax, scopes: [[String: Known?]])
+    /// A function the document defines, with the scopes it was defined in as they were then
+    /// (names defined after it, itself included, are not seen from it: a recursive call is
+    /// unknown).
+    case function(FunctionSyntax, scopes: [VisibleScope])
+  }
+
+  /// The names one scope binds, each with the order in which it was bound: a scope is shared by
+  /// the functions defined in it, which see only what was bound before them. (Copying the scopes
+  /// for each function instead made a file of many functions quadratic.)
+  final class Scope {
+    var names: [String: [(order: Int, known: Known?)]] = [:]
+  }
+
+  /// A scope as seen from one place: the bindings made in it before `limit`.
+  struct VisibleScope {
+    let scope: Scope
+    let limit: Int
   }
 
   let interpreter: Interpreter
@@ -49,9 +63,11 @@ package struct UnitChecker {
   /// same function with the same arguments) is reported once.
   var reported: Set<String> = []
   var known: [String: Value?] = [:]
-  /// The names bound in each scope, innermost last: what each is known to be, or nil for one
+  /// The scopes seen from here, innermost last: what each name is known to be, or nil for one
   /// that could hold anything.
-  var scopes: [[String: Known?]] = [[:]]
+  var scopes: [VisibleScope] = [VisibleScope(scope: Scope(), limit: Int.max)]
+  /// How many bindings have been made: the order of the next.
+  var order = 0
   /// The known value of each `let` binding, by the offset of its name (for hover).
   package var boundValues: [Int: Value] = [:]
   /// The calls being evaluated, innermost last: the function's name and where it was called.
@@ -129,24 +145,32 @@ package struct UnitChecker {
   }
 
   mutating func declare(_ name: String, _ value: Value?) {
-    scopes[scopes.count - 1][name] = .some(value.map(Known.value))
+    bind(name, value.map(Known.value))
   }
 
   mutating func declareFunction(_ name: String, _ function: FunctionSyntax) {
-    let defined = scopes
-    scopes[scopes.count - 1][name] = .some(.function(function, scopes: defined))
+    // Seen from the function: what is bound so far, not itself.
+    let defined = scopes.map { VisibleScope(scope: $0.scope, limit: min($0.limit, order)) }
+    bind(name, .function(function, scopes: defined))
+  }
+
+  mutating func bind(_ name: String, _ known: Known?) {
+    scopes[scopes.count - 1].scope.names[name, default: []].append((order, known))
+    order += 1
   }
 
   mutating func inScope<T>(_ names: [String] = [], _ body: (inout UnitChecker) -> T) -> T {
-    scopes.append(Dictionary(names.map { ($0, Known?.none) }, uniquingKeysWith: { first, _ in first }))
+    scopes.append(VisibleScope(scope: Scope(), limit: Int.max))
+    for name in names { bind(name, nil) }
     defer { scopes.removeLast() }
     return body(&self)
   }
 
   /// What a name holds where it is used: the innermost binding's meaning, or nil.
   func meaning(of name: String) -> Known? {
-    for scope in scopes.reversed() {
-      if let found = scope[name] { return found }
+    for visible in scopes.reversed() {
+      guard let entries = visible.scope.names[name] else { continue }
+      if let entry = entries.last(where: { $0.order < visible.limit }) { return entry.known }
     }
     return nil
   }

@@ -277,7 +277,7 @@ package func isIdentifierPart(_ byte: UInt8) -> Bool { isIdentifierStart(byte) |
 
 /// Whether `text` is a name pq code can write (a binding, a field after a dot, a function):
 /// ASCII letters, digits and `_`, not starting with a digit, and not a keyword.
-func isName<Text: StringProtocol>(_ text: Text) -> Bool {
+package func isName<Text: StringProtocol>(_ text: Text) -> Bool {
   guard let first = text.utf8.first, isIdentifierStart(first) else { return false }
   return text.utf8.allSatisfy(isIdentifierPart) && Keyword(rawValue: String(text)) == nil
 }

@@ -21,6 +21,8 @@ struct DocumentAnalysis {
     var recordKeys: [String] = []
     /// For `import "file.pq"`: the path as written.
     var importPath: String?
+    /// For a function: its parameters' names (signature help).
+    var parameters: [String] = []
   }
 
   let source: Source
@@ -29,6 +31,12 @@ struct DocumentAnalysis {
   var declarations: [Declaration] = []
   /// Every name the document binds anywhere; a global of the same name is then not "known".
   var boundNames: Set<String> = []
+  /// The declarations of each name, by their index in `declarations`: a name is found among its
+  /// own declarations, not by scanning them all (a 20,000-line file has 20,000).
+  var declarationsByName: [String: [Int]] = [:]
+  /// Every use of a name as a value (`a` in `a + 1`, `f` in `f(x)`, an assignment's target), in
+  /// the order of the source: for renaming and semantic tokens.
+  var references: [(name: String, span: Span)] = []
   /// The value of each `let` binding known before running, by the offset of its name: what
   /// hover shows (its unit first).
   var values: [Int: Value] = [:]
@@ -92,6 +100,10 @@ struct DocumentAnalysis {
     let whole = 0..<(source.bytes.count + 1)
     collect(program.statements, visible: whole, topLevel: true)
     boundNames = Set(declarations.map(\.name))
+    for (index, declaration) in declarations.enumerated() {
+      declarationsByName[declaration.name, default: []].append(index)
+    }
+    references.sort { $0.span.start < $1.span.start }
     if stop() {
       isAnalysed = false
       return
@@ -213,16 +225,20 @@ struct DocumentAnalysis {
           statementSpan: statement.span,
           visible: rest, isTopLevel: topLevel)
         if case .record(let fields) = value.kind { declaration.recordKeys = fields.map(\.key) }
-        if case .function = value.kind { declaration.kind = .function }
+        if case .function(let function) = value.kind {
+          declaration.kind = .function
+          declaration.parameters = function.parameters.map(\.name)
+        }
         declarations.append(declaration)
         collect(value)
       case .function(let function):
         if let name = function.name, let nameSpan = function.nameSpan {
-          declarations.append(
-            Declaration(
-              name: name, kind: .function, nameSpan: nameSpan, statementSpan: statement.span,
-              visible: visible,
-              isTopLevel: topLevel))
+          var declaration = Declaration(
+            name: name, kind: .function, nameSpan: nameSpan, statementSpan: statement.span,
+            visible: visible,
+            isTopLevel: topLevel)
+          declaration.parameters = function.parameters.map(\.name)
+          declarations.append(declaration)
         }
         collect(function)
       case .error(let names):
@@ -276,9 +292,11 @@ struct DocumentAnalysis {
     collect(function.body.statements, visible: inside, topLevel: false)
   }
 
-  /// Finds the declarations inside an expression: function literals and blocks.
+  /// Finds the declarations inside an expression (function literals and blocks) and the uses of
+  /// names.
   mutating func collect(_ expression: Expr) {
     switch expression.kind {
+    case .name(let name): references.append((name, expression.span))
     case .function(let function): collect(function)
     case .block(let block):
       collect(block.statements, visible: block.span.start..<block.span.end, topLevel: false)
@@ -301,7 +319,9 @@ struct DocumentAnalysis {
   /// The declaration a name at `offset` refers to: the innermost one visible there, and among
   /// those the latest declared before it (a re-`let` at the top level shadows).
   func declaration(named name: String, at offset: Int) -> Declaration? {
-    let candidates = declarations.filter { $0.name == name && $0.visible.contains(offset) }
+    let candidates = (declarationsByName[name] ?? []).map { declarations[$0] }.filter {
+      $0.visible.contains(offset)
+    }
     return candidates.min { a, b in
       if a.visible.count != b.visible.count { return a.visible.count < b.visible.count }
       let aBefore = a.nameSpan.start <= offset

@@ -119,6 +119,11 @@ extension LanguageServer {
       }
     } else if let declaration = document.analysis.declaration(named: name, at: offset) {
       text = "```pq\n\(lineText(of: declaration.nameSpan, in: source))\n```"
+      // What the binding is known to hold before running: its unit first.
+      if let value = document.analysis.values[declaration.nameSpan.start], value.numericValue != nil {
+        let unit = value.unit.isNone ? "a plain number" : "\(value.unit)"
+        text? += "\n\nunit: \(unit) — known before running: \(value.inline)"
+      }
     } else {
       text = interpreter.inspection(of: name)
     }

@@ -66,6 +66,7 @@ public final class LanguageServer {
     case invalidParams = -32602
     case internalError = -32603
     case serverNotInitialized = -32002
+    case requestFailed = -32803
   }
 
   struct Failure: Error {
@@ -199,6 +200,20 @@ public final class LanguageServer {
       return definition(document, offset)
     case "textDocument/documentSymbol":
       return symbols(try document(params))
+    case "textDocument/signatureHelp":
+      let (document, offset) = try position(params)
+      return signatureHelp(document, offset)
+    case "textDocument/prepareRename":
+      let (document, offset) = try position(params)
+      return prepareRename(document, offset)
+    case "textDocument/rename":
+      let (document, offset) = try position(params)
+      guard let newName = params["newName"]?.string else {
+        throw Failure(code: .invalidParams, message: "expected params.newName")
+      }
+      return try rename(document, offset, to: newName)
+    case "textDocument/semanticTokens/full":
+      return semanticTokens(try document(params))
     case "textDocument/formatting":
       return formatting(try document(params))
     default:
@@ -221,6 +236,24 @@ public final class LanguageServer {
           ("definitionProvider", .bool(true)),
           ("documentSymbolProvider", .bool(true)),
           ("documentFormattingProvider", .bool(true)),
+          (
+            "signatureHelpProvider",
+            .object([("triggerCharacters", .array([.string("("), .string(",")]))])
+          ),
+          ("renameProvider", .object([("prepareProvider", .bool(true))])),
+          (
+            "semanticTokensProvider",
+            .object([
+              (
+                "legend",
+                .object([
+                  ("tokenTypes", .array(LanguageServer.tokenTypes.map { .string($0) })),
+                  ("tokenModifiers", .array(LanguageServer.tokenModifiers.map { .string($0) })),
+                ])
+              ),
+              ("full", .bool(true)),
+            ])
+          ),
         ])
       ),
       ("serverInfo", .object([("name", .string("pq")), ("version", .string(Interpreter.version))])),
