@@ -1,5 +1,6 @@
 -- A real editor against `pq lsp`: Neovim (0.7 or later) opens a file, waits for the server's
--- diagnostics, and asks for hover, completion, definition, symbols and formatting. Any wrong
+-- diagnostics, edits it (a broken line in the middle included), and asks for hover, completion,
+-- definition, symbols and formatting. Any wrong
 -- answer ends Neovim with status 1 and a message on stderr.
 -- Run: PQ=.build/release/pq nvim --headless -u NONE -i NONE -n -c 'luafile editors/tests/nvim_lsp.lua'
 local pq = os.getenv('PQ') or 'pq'
@@ -96,6 +97,33 @@ local symbols = request('textDocument/documentSymbol', { textDocument = document
 local names = {}
 for _, symbol in ipairs(symbols or {}) do names[#names + 1] = symbol.name end
 check(table.concat(names, ',') == 'per_user,gap,cafe', 'symbols: ' .. table.concat(names, ','))
+
+-- A line being typed in the middle (a bracket left open) and a unit error that flows through the
+-- file's own function below it: both reported, and the function still a symbol.
+diagnostics = nil
+vim.api.nvim_buf_set_lines(buffer, 2, 3, false, {
+  'let half = (x.mau +',
+  'fn add(a, b) { a + b }',
+  'let total = add(x.mau, x.revenue)',
+})
+check(vim.wait(10000, function() return diagnostics ~= nil end, 20), 'no diagnostics for the broken file')
+if diagnostics then
+  local found = {}
+  for _, d in ipairs(diagnostics) do
+    found[#found + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message:match('^[^\n]*'))
+  end
+  local all = table.concat(found, ' | ')
+  check(all:find("3:0 expected an expression, found 'fn'", 1, true) ~= nil, 'syntax error in the middle: ' .. all)
+  check(all:find('3:17 cannot add users and USD', 1, true) ~= nil, 'unit error through add: ' .. all)
+end
+local broken = request('textDocument/documentSymbol', { textDocument = document })
+local brokenNames = {}
+for _, symbol in ipairs(broken or {}) do brokenNames[#brokenNames + 1] = symbol.name end
+check(table.concat(brokenNames, ',') == 'per_user,gap,half,add,total,cafe', 'symbols of the broken file: ' .. table.concat(brokenNames, ','))
+-- Back to the sound file.
+diagnostics = nil
+vim.api.nvim_buf_set_lines(buffer, 2, 5, false, { 'print(per_user(x), ratio(x.mau, truth.mau), nosuch)' })
+check(vim.wait(10000, function() return diagnostics ~= nil end, 20), 'no diagnostics after the repair')
 
 local edits = request('textDocument/formatting', { textDocument = document, options = { tabSize = 2, insertSpaces = true } })
 check(edits and #edits == 0, 'formatting a formatted file: ' .. vim.inspect(edits))

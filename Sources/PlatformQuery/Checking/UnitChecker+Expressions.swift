@@ -19,11 +19,10 @@ extension UnitChecker {
       return lookUp(name)
     case .field(let base, let field, _):
       if case .name(let name) = base.kind, !bound.contains(name) {
-        let path = "\(name).\(field)"
-        if let cached = known[path] { return cached }
+        if let cached = known[name]?[field] { return cached }
         var found: Value?
-        if let value = interpreter.value(atPath: path), case .quantity = value { found = value }
-        known[path] = found
+        if let value = interpreter.value(atPath: "\(name).\(field)"), case .quantity = value { found = value }
+        known[name, default: [:]][field] = .some(found)
         return found
       }
       // A field of a record the document made of known values.

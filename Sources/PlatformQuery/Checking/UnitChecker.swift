@@ -46,7 +46,39 @@ package struct UnitChecker {
   /// the functions defined in it, which see only what was bound before them. (Copying the scopes
   /// for each function instead made a file of many functions quadratic.)
   final class Scope {
-    var names: [String: [(order: Int, known: Known?)]] = [:]
+    /// The bindings in the order they were made. A scope of a few names (a function's
+    /// parameters, a loop's variable) is searched from the end; a larger one through `index`.
+    var bindings: [(name: String, order: Int, known: Known?)] = []
+    /// The positions in `bindings` of each name, made once a scope holds more than a few.
+    var index: [String: [Int]]?
+
+    static let searchedDirectly = 8
+
+    func bind(_ name: String, _ order: Int, _ known: Known?) {
+      bindings.append((name, order, known))
+      if index != nil {
+        index?[name, default: []].append(bindings.count - 1)
+      } else if bindings.count > Scope.searchedDirectly {
+        var made: [String: [Int]] = [:]
+        for (position, binding) in bindings.enumerated() { made[binding.name, default: []].append(position) }
+        index = made
+      }
+    }
+
+    /// The latest binding of `name` made before `limit`, if any.
+    func find(_ name: String, before limit: Int) -> Known?? {
+      if let index {
+        guard let positions = index[name] else { return nil }
+        for position in positions.reversed() where bindings[position].order < limit {
+          return .some(bindings[position].known)
+        }
+        return nil
+      }
+      for binding in bindings.reversed() where binding.name == name && binding.order < limit {
+        return .some(binding.known)
+      }
+      return nil
+    }
   }
 
   /// A scope as seen from one place: the bindings made in it before `limit`.
@@ -62,7 +94,8 @@ package struct UnitChecker {
   /// The problems already reported, so that one reached again (through a second call of the
   /// same function with the same arguments) is reported once.
   var reported: Set<String> = []
-  var known: [String: Value?] = [:]
+  /// The built-in figures read so far, by global and field (nil: not a figure).
+  var known: [String: [String: Value?]] = [:]
   /// The scopes seen from here, innermost last: what each name is known to be, or nil for one
   /// that could hold anything.
   var scopes: [VisibleScope] = [VisibleScope(scope: Scope(), limit: Int.max)]
@@ -155,7 +188,7 @@ package struct UnitChecker {
   }
 
   mutating func bind(_ name: String, _ known: Known?) {
-    scopes[scopes.count - 1].scope.names[name, default: []].append((order, known))
+    scopes[scopes.count - 1].scope.bind(name, order, known)
     order += 1
   }
 
@@ -169,8 +202,7 @@ package struct UnitChecker {
   /// What a name holds where it is used: the innermost binding's meaning, or nil.
   func meaning(of name: String) -> Known? {
     for visible in scopes.reversed() {
-      guard let entries = visible.scope.names[name] else { continue }
-      if let entry = entries.last(where: { $0.order < visible.limit }) { return entry.known }
+      if let found = visible.scope.find(name, before: visible.limit) { return found }
     }
     return nil
   }

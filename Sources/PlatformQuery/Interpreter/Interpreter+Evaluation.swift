@@ -29,8 +29,8 @@ extension Interpreter {
   /// `check` does, under the limits, for the editor's analysis: its name errors, thrown.
   package func resolve(_ tree: SyntaxTree, mode: ResolutionMode = .script) throws(PQError) {
     try checkSourceSize(tree.source)
-    _ = try analysisStep { (runtime) throws(PQError) in
-      try Resolver.resolve(tree, mode: mode, globals: scope, interruption: runtime)
+    try analysisStep { (runtime) throws(PQError) in
+      try Resolver.check(tree, mode: mode, globals: scope, interruption: runtime)
     }
   }
 

@@ -110,8 +110,9 @@ package struct Lexer {
     }
     if isIdentifierStart(byte) {
       while position < bytes.count, isIdentifierPart(bytes[position]) { position += 1 }
-      let word = String(decoding: bytes[start..<position], as: UTF8.self)
-      let kind: TokenKind = Keyword(rawValue: word).map { .keyword($0) } ?? .identifier(word)
+      let spelled = bytes[start..<position]
+      let kind: TokenKind =
+        Keyword.spelled(spelled).map { .keyword($0) } ?? .identifier(String(decoding: spelled, as: UTF8.self))
       return Token(kind: kind, span: Span(start: start, end: position))
     }
     if byte == UInt8(ascii: "\"") {

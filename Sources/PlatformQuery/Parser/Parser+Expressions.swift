@@ -264,6 +264,16 @@ extension Parser {
     case .keyword(.if):
       return try parseIf()
     case .keyword(.fn):
+      // A named `fn` at the start of a line where a value is expected is a statement after an
+      // unfinished one (`let half = (x.mau +` typed above it): the error is there, so that the
+      // function is read as the statement it is.
+      if case .identifier = tokens[index + 1].kind, followsLineBreak {
+        throw expected(
+          "an expression",
+          notes: [
+            "the statement before this line is not finished: is a bracket left open, or an operator at its end?"
+          ])
+      }
       let function = try parseFunction()
       if let name = function.name, let span = function.nameSpan {
         throw error(

@@ -84,6 +84,22 @@ package struct Resolver {
       usedGlobals: second.usedGlobals)
   }
 
+  /// Reports a program's name errors without keeping what running needs: one pass (the first
+  /// pass of `resolve` finds the variables functions capture, which place values, not errors).
+  /// What `check` and the editor's analysis use: half the work of `resolve`.
+  static func check(
+    _ program: SyntaxTree, mode: ResolutionMode, globals: GlobalScope, interruption: Runtime? = nil
+  ) throws(PQError) {
+    var resolver = Resolver(source: program.source, mode: mode, globals: globals, captured: [])
+    resolver.interruption = interruption
+    _ = resolver.resolveTop(program.statements)
+    if let interrupted = resolver.interrupted { throw interrupted }
+    if var error = resolver.errors.first {
+      error.followUps = Array(resolver.errors.dropFirst().prefix(9))
+      throw error
+    }
+  }
+
   mutating func resolveTop(_ statements: [Statement]) -> BlockNode {
     functions = [FunctionContext(isFunction: mode == .module)]
     var top = BlockScope(functionDepth: 0)

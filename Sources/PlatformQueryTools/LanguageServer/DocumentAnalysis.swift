@@ -77,6 +77,7 @@ struct DocumentAnalysis {
     // errors of the rest are known while a line is being typed. Only text the lexer refuses (an
     // unclosed string) is read with the lines of its errors blanked instead.
     var analysed = source
+    var blanked = false
     do {
       let (tree, errors) = try interpreter.analysisStep { (runtime) throws(PQError) in
         try Parser.recovering(source, interruption: runtime)
@@ -95,6 +96,7 @@ struct DocumentAnalysis {
       }
       analysed = text
       program = tree
+      blanked = true
     }
     guard let program else { return }
     let whole = 0..<(source.bytes.count + 1)
@@ -118,8 +120,9 @@ struct DocumentAnalysis {
         return
       }
       // The names a broken statement was about to bind are bound (`StatementKind.error`), so a
-      // name error here is news, not noise under the syntax error.
-      var all = ([error] + error.followUps).map { problem in
+      // name error here is news, not noise under the syntax error. In blanked text, a name
+      // bound on a blanked line is missing: name errors there would be noise, and are left out.
+      var all = (blanked ? [] : [error] + error.followUps).map { problem in
         var problem = problem
         problem.followUps = []
         return problem

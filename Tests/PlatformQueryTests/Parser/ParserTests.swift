@@ -151,6 +151,12 @@ import Testing
       guard case .error = statement.kind else { continue }
       #expect(statement.span.start <= statement.span.end && statement.span.end <= text.utf8.count)
     }
+    // A bracket left open above a function: the function is read as the statement it is.
+    let (above, aboveErrors) = try recovering(
+      "let half = (x.mau +\nfn add(a, b) { a + b }\nlet t = add(1, 2)\n")
+    #expect(kinds(above.statements) == ["error(half)", "fn add", "let t"])
+    #expect(aboveErrors.map(\.message) == ["expected an expression, found 'fn'"])
+    #expect(aboveErrors.first?.location?.line == 2 && aboveErrors.first?.location?.column == 1)
     // An unclosed block at the end: its statement is an error to the end, its name bound.
     let (open, openErrors) = try recovering("let a = 1\nfn g(x) {\n  x +\n")
     #expect(kinds(open.statements) == ["let a", "error(g)"])
