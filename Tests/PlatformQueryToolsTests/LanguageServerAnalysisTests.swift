@@ -214,4 +214,19 @@ import Testing
       #expect(a[0] < b[0] || (a[0] == b[0] && a[1] + a[2] <= b[1]))
     }
   }
+
+  /// A file a `load` names, inside the folder the server runs in, is read for its figures'
+  /// units (the tests run in the repository's root).
+  @Test func aLoadedFilesUnitsAreKnownWhileTyping() {
+    let (_, replies) = opened(
+      "let d = load(\"examples/data/platforms.csv\")\nlet gap = d[0].mau - d[0].revenue\n")
+    let found = diagnostics(replies)
+    #expect(
+      found.count == 1 && found.first?.0.hasPrefix("cannot subtract USD from users") == true, "\(found)")
+    #expect(found.first?.1 == 1 && found.first?.2 == 19)
+    // Outside the server's folder, or not there: unknown, no error.
+    let (_, elsewhere) = opened(
+      "let d = load(\"/tmp/no-such-pq-file.csv\")\nlet gap = d[0].mau - d[0].revenue\n")
+    #expect(diagnostics(elsewhere).isEmpty)
+  }
 }

@@ -78,6 +78,19 @@ extension UnitChecker {
       }
     case .call(let callee, let arguments):
       return call(callee, arguments, span: expression.span)
+    case .index(let base, let index):
+      // An element of a known list, a field of a known record by its key.
+      let container = value(of: base)
+      let key = value(of: index)
+      switch (container, key) {
+      case (.list(let items)?, .number(let number)?):
+        guard let position = Int(exactly: number), position >= 0, position < items.count else { return nil }
+        return items[position]
+      case (.record(let record)?, .string(let field)?):
+        return record[field]
+      default:
+        return nil
+      }
     default:
       visit(expression)
       return nil
@@ -104,11 +117,28 @@ extension UnitChecker {
     case .some:
       return nil
     case nil:
-      guard !bound.contains(name), UnitChecker.pureBuiltins.contains(name),
-        case .function? = interpreter[name]
-      else { return nil }
+      guard !bound.contains(name), case .function? = interpreter[name] else { return nil }
+      if name == "load", values.count == 1, case .string(let path) = values[0] {
+        return loaded(path)
+      }
+      guard UnitChecker.pureBuiltins.contains(name) else { return nil }
       return callBuiltin(name, values, arguments, at: span)
     }
+  }
+
+  /// The figures of `load("path")` with a literal path, read at check time as running reads them
+  /// (the interpreter's file access holds; a data package beside the file applies) when the file
+  /// is there and small enough to read while typing. Anything else — no file yet (a script may
+  /// write it first), a refused path, a file that does not load — is unknown, never an error.
+  mutating func loaded(_ path: String) -> Value? {
+    if let cached = files[path] { return cached }
+    var found: Value?
+    if (try? FileSystem.read(path, limit: UnitChecker.largestFileRead)) != nil, let load = interpreter["load"]
+    {
+      found = try? interpreter.call(load, [.string(path)])
+    }
+    files[path] = .some(found)
+    return found
   }
 
   /// The value of a call of the document's function `function` with known arguments: its body

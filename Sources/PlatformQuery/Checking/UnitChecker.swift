@@ -94,6 +94,11 @@ package struct UnitChecker {
   /// The problems already reported, so that one reached again (through a second call of the
   /// same function with the same arguments) is reported once.
   var reported: Set<String> = []
+  /// The files `load` read at check time, by path (nil: not known).
+  var files: [String: Value?] = [:]
+  /// The largest file the checker reads for a `load` with a literal path: small enough to read
+  /// while a file is typed.
+  static let largestFileRead = 1 << 20
   /// The built-in figures read so far, by global and field (nil: not a figure).
   var known: [String: [String: Value?]] = [:]
   /// The scopes seen from here, innermost last: what each name is known to be, or nil for one

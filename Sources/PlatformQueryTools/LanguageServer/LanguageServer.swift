@@ -46,7 +46,10 @@ public final class LanguageServer {
   public init() {
     var options = Interpreter.Options()
     options.output = { _ in }
-    options.fileAccess = .none
+    // Reading only, inside the folder the server was started in (an editor starts it in the
+    // project's): the unit checker reads a small file a `load("…")` names, for its figures'
+    // units. Nothing is ever written.
+    options.fileAccess = .separate(read: [FileSystem.currentDirectory()], write: [])
     // The editor runs nothing a document says; its limits bound the analysis: sources as
     // large as it analyses, parsed and resolved within ten seconds.
     options.limits = .untrusted

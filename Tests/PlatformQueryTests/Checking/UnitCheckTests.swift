@@ -116,6 +116,36 @@ import Testing
     }
   }
 
+  /// A `load` with a literal path is read at check time, as running reads it, when the file is
+  /// there, readable and small: its figures' units are known. A file not there yet (a script may
+  /// write it first), a refused path or a large file is unknown, never an error.
+  @Test func loadedFiguresAreKnownWhenTheFileIsThere() throws {
+    let folder = temporaryDirectory()
+    try FileSystem.writeAtomically(
+      folder + "/own.csv", Array("name,mau,revenue,source,period\nBluesky,20M,$1M,Company,2024\n".utf8))
+    var options = Interpreter.Options()
+    options.fileAccess = .folders([folder])
+    let text = "let d = load(\"\(folder)/own.csv\")\nprint(d[0].mau + d[0][\"revenue\"])\n"
+    do {
+      try Interpreter(options: options).check(text, name: "t.pq")
+      Issue.record("the loaded figures were not known")
+    } catch {
+      #expect(error.message.hasPrefix("cannot add users and USD"))
+      #expect(error.location?.line == 2 && error.location?.column == 16)
+    }
+    let fine = [
+      // Not there when checked: the script writes it first.
+      "save([{name: \"A\", mau: 5M}], \"\(folder)/later.csv\")\nlet d = load(\"\(folder)/later.csv\")\nd[0].mau + x.revenue\n",
+      // Read as running reads it: the figures add up.
+      "let d = load(\"\(folder)/own.csv\")\nd[0].mau + x.mau\n",
+    ]
+    for text in fine {
+      #expect(throws: Never.self, "\(text)") { try Interpreter(options: options).check(text, name: "t.pq") }
+    }
+    // Without file access the path is refused when checked too: unknown, not an error.
+    #expect(throws: Never.self) { try Interpreter().check(text, name: "t.pq") }
+  }
+
   /// Functions that call each other many times are evaluated within a bound, not exponentially.
   @Test func manyNestedCallsAreBounded() {
     var lines = ["fn f0(v) { v }"]
