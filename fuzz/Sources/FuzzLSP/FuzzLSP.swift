@@ -1,6 +1,7 @@
 // The language server's framing and dispatch on arbitrary bytes: first as a raw stream of frames
 // (headers, bodies, garbage), then as the text of a document that is opened, changed and asked
-// about at positions taken from the input. Every reply must be one JSON object; nothing may
+// about (hover, completion, definition, signature help, rename, semantic tokens, symbols,
+// formatting) at positions taken from the input. Every reply must be one JSON object; nothing may
 // crash or hang.
 import PlatformQuery
 import PlatformQueryTools
@@ -41,7 +42,7 @@ public func fuzzLSP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   )
   let line = size > 0 ? Int(bytes[0] % 8) : 0
   let character = size > 1 ? Int(bytes[1] % 64) : 0
-  for method in ["hover", "completion", "definition"] {
+  for method in ["hover", "completion", "definition", "signatureHelp", "prepareRename"] {
     send(
       #"{"jsonrpc":"2.0","id":1,"method":"textDocument/\#(method)","params":{"textDocument":{"uri":"\#(uri)"},"position":{"line":\#(line),"character":\#(character)}}}"#
     )
@@ -51,6 +52,14 @@ public func fuzzLSP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   )
   send(
     #"{"jsonrpc":"2.0","id":3,"method":"textDocument/formatting","params":{"textDocument":{"uri":"\#(uri)"}}}"#
+  )
+  send(
+    #"{"jsonrpc":"2.0","id":4,"method":"textDocument/semanticTokens/full","params":{"textDocument":{"uri":"\#(uri)"}}}"#
+  )
+  // A new name taken from the input too: a name, a keyword, or anything else.
+  let newName = String(decoding: bytes.suffix(6), as: UTF8.self)
+  send(
+    #"{"jsonrpc":"2.0","id":5,"method":"textDocument/rename","params":{"textDocument":{"uri":"\#(uri)"},"position":{"line":\#(line),"character":\#(character)},"newName":\#(quoted(newName))}}"#
   )
   send(
     #"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"\#(uri)","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":\#(character)},"end":{"line":\#(line),"character":0}},"text":"(\""}]}}"#
