@@ -175,6 +175,13 @@ import Testing
       #expect(reply?["error"] != nil, "\(refused): \(reply?.text ?? "")")
     }
     #expect(request(server, "textDocument/prepareRename", line: 0, character: 8)?["result"] == .null)
+    // In a file with a syntax error a use inside the broken statement is not known: refused.
+    let (broken, _) = opened("let a = x.mau\nlet b = (a +\nprint(a)\n")
+    let reply = request(
+      broken, "textDocument/rename", line: 0, character: 4, extra: [("newName", .string("users"))])
+    #expect(
+      reply?["error"]?["message"]?.string?.contains("has a syntax error on line") == true,
+      "\(reply?.text ?? "")")
   }
 
   /// The semantic tokens, decoded: (line, character, length, type, modifiers).

@@ -131,11 +131,22 @@ extension LanguageServer {
 
   /// Every place that names the binding at `offset` (its declaration and each use that refers to
   /// it, not to another binding of the same name), renamed. A new name that is not a name, is a
-  /// keyword, is a built-in's, or would change what another use refers to is refused.
+  /// keyword, is a built-in's, or would change what another use refers to is refused, and so is
+  /// any rename in a file with a syntax error (a use inside the broken statement is not known).
   func rename(_ document: Document, _ offset: Int, to newName: String) throws(Failure) -> JSONTree {
     let analysis = document.analysis
     guard let (declaration, _) = renamable(document, offset) else {
       throw Failure(code: .requestFailed, message: "only a name this file binds can be renamed here")
+    }
+    // Uses inside a statement that does not parse are not known: renaming then could leave one
+    // behind, silently.
+    if let broken = analysis.problems.first(where: { $0.kind == .syntax }) {
+      let line = document.source.location(of: broken.span?.start ?? 0).line
+      throw Failure(
+        code: .requestFailed,
+        message:
+          "the file has a syntax error on line \(line); fix it first, so that every use of '\(declaration.name)' is found"
+      )
     }
     guard isName(newName) else {
       throw Failure(code: .invalidParams, message: "'\(newName)' is not a name pq code can use")
