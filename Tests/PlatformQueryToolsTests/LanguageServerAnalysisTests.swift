@@ -30,13 +30,17 @@ import Testing
     }
   }
 
-  /// A request about the open document at a position (or none), answered in process.
-  func request(_ server: LanguageServer, _ method: String, line: Int? = nil, character: Int = 0) -> JSONTree?
-  {
+  /// A request about the open document at a position (or none), with any extra parameters
+  /// (`newName` for a rename), answered in process.
+  func request(
+    _ server: LanguageServer, _ method: String, line: Int? = nil, character: Int = 0,
+    extra: [(String, JSONTree)] = []
+  ) -> JSONTree? {
     var params: [(String, JSONTree)] = [("textDocument", .object([("uri", .string(M.uri))]))]
     if let line {
       params.append(("position", .object([("line", .int(line)), ("character", .int(character))])))
     }
+    params += extra
     let body = M.message(
       .object([
         ("jsonrpc", .string("2.0")), ("id", .int(7)), ("method", .string(method)),
@@ -91,25 +95,6 @@ import Testing
     let names = try #require(request(server, "textDocument/completion", line: 1, character: 3)?["result"])
     let nameLabels = (names["items"]?.array ?? names.array ?? []).compactMap { $0["label"]?.string }
     #expect(nameLabels.contains("ratio"), "\(names.text)")
-  }
-
-  /// A request with extra parameters (`newName` for a rename).
-  func request(
-    _ server: LanguageServer, _ method: String, line: Int, character: Int, extra: [(String, JSONTree)]
-  ) -> JSONTree? {
-    let params: [(String, JSONTree)] =
-      [
-        ("textDocument", .object([("uri", .string(M.uri))])),
-        ("position", .object([("line", .int(line)), ("character", .int(character))])),
-      ] + extra
-    let body = M.message(
-      .object([
-        ("jsonrpc", .string("2.0")), ("id", .int(7)), ("method", .string(method)),
-        ("params", .object(params)),
-      ]))
-    return server.receive(body).compactMap { try? JSONTree.parse(Array($0.utf8)) }.first {
-      $0["id"] == .int(7)
-    }
   }
 
   @Test func unitErrorsFlowThroughTheDocumentsFunctions() {

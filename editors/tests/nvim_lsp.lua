@@ -59,16 +59,21 @@ if diagnostics then
     'syntax diagnostics: ' .. all)
 end
 
+-- The diagnostics as `line:character message` (first lines only), joined by ' | '.
+local function firstLines(list)
+  local found = {}
+  for _, d in ipairs(list) do
+    found[#found + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message:match('^[^\n]*'))
+  end
+  return table.concat(found, ' | ')
+end
+
 -- Fix the last line; the unit error and the undefined name come back.
 diagnostics = nil
 vim.api.nvim_buf_set_lines(buffer, 3, 4, false, { 'let cafe = "naïve"' })
 check(vim.wait(10000, function() return diagnostics ~= nil end, 20), 'no diagnostics after the change')
 if diagnostics then
-  local found = {}
-  for _, d in ipairs(diagnostics) do
-    found[#found + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message:match('^[^\n]*'))
-  end
-  local all = table.concat(found, ' | ')
+  local all = firstLines(diagnostics)
   check(all:find('1:20 cannot add USD and users', 1, true) ~= nil, 'unit diagnostic: ' .. all)
   check(all:find("2:44 'nosuch' is not defined", 1, true) ~= nil, 'name diagnostic: ' .. all)
 end
@@ -108,11 +113,7 @@ vim.api.nvim_buf_set_lines(buffer, 2, 3, false, {
 })
 check(vim.wait(10000, function() return diagnostics ~= nil end, 20), 'no diagnostics for the broken file')
 if diagnostics then
-  local found = {}
-  for _, d in ipairs(diagnostics) do
-    found[#found + 1] = string.format('%d:%d %s', d.range.start.line, d.range.start.character, d.message:match('^[^\n]*'))
-  end
-  local all = table.concat(found, ' | ')
+  local all = firstLines(diagnostics)
   check(all:find("3:0 expected an expression, found 'fn'", 1, true) ~= nil, 'syntax error in the middle: ' .. all)
   check(all:find('3:17 cannot add users and USD', 1, true) ~= nil, 'unit error through add: ' .. all)
 end

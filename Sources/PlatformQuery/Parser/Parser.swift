@@ -214,14 +214,10 @@ package struct Parser {
     return start < end && source.bytes[start..<end].contains(UInt8(ascii: "\n"))
   }
 
-  /// Skips to the start of the next statement after an error in the statement that began at
-  /// token `statementStart`, keeping brackets balanced: the brackets that statement had opened
-  /// before the error are closed by the skipping, not reported as unmatched. A statement keyword
-  /// at the start of a line ends the skipping even inside an unclosed '(' or '[', so one missing
-  /// ')' does not hide the rest of the file; inside a '{' block the skipping goes on to its '}'.
-  mutating func synchronize(from statementStart: Int) {
+  /// The brackets the tokens from `start` up to the current one left open, innermost last.
+  func bracketsOpened(since start: Int) -> [Symbol] {
     var open: [Symbol] = []
-    for token in tokens[statementStart..<index] {
+    for token in tokens[start..<index] {
       guard case .symbol(let symbol) = token.kind else { continue }
       switch symbol {
       case .leftBrace, .leftParen, .leftBracket: open.append(symbol)
@@ -231,6 +227,16 @@ package struct Parser {
       default: break
       }
     }
+    return open
+  }
+
+  /// Skips to the start of the next statement after an error in the statement that began at
+  /// token `statementStart`, keeping brackets balanced: the brackets that statement had opened
+  /// before the error are closed by the skipping, not reported as unmatched. A statement keyword
+  /// at the start of a line ends the skipping even inside an unclosed '(' or '[', so one missing
+  /// ')' does not hide the rest of the file; inside a '{' block the skipping goes on to its '}'.
+  mutating func synchronize(from statementStart: Int) {
+    var open = bracketsOpened(since: statementStart)
     while !atEnd {
       if index > 0, followsLineBreak, startsStatement, open.last != .leftBrace { return }
       switch kind {
@@ -257,17 +263,7 @@ package struct Parser {
   /// `}` that closes the block, which is left for the block to read. Brackets of another kind left
   /// open inside are closed by the skipping; a statement keyword at the start of a line ends it.
   mutating func synchronizeInBlock(from statementStart: Int) {
-    var open: [Symbol] = []
-    for token in tokens[statementStart..<index] {
-      guard case .symbol(let symbol) = token.kind else { continue }
-      switch symbol {
-      case .leftBrace, .leftParen, .leftBracket: open.append(symbol)
-      case .rightBrace: _ = close(.leftBrace, in: &open)
-      case .rightParen: _ = close(.leftParen, in: &open)
-      case .rightBracket: _ = close(.leftBracket, in: &open)
-      default: break
-      }
-    }
+    var open = bracketsOpened(since: statementStart)
     while !atEnd {
       if index > statementStart, followsLineBreak, startsStatement, !open.contains(.leftBrace) { return }
       switch kind {

@@ -322,15 +322,26 @@ struct DocumentAnalysis {
   /// The declaration a name at `offset` refers to: the innermost one visible there, and among
   /// those the latest declared before it (a re-`let` at the top level shadows).
   func declaration(named name: String, at offset: Int) -> Declaration? {
-    let candidates = (declarationsByName[name] ?? []).map { declarations[$0] }.filter {
-      $0.visible.contains(offset)
+    // Compared where they lie, by index: only the one found is copied out (a name declared
+    // thousands of times, a loop's `k`, made every lookup copy every declaration of it).
+    var best: Int?
+    for index in declarationsByName[name] ?? [] where declarations[index].visible.contains(offset) {
+      guard let current = best else {
+        best = index
+        continue
+      }
+      let a = declarations[index]
+      let b = declarations[current]
+      let better: Bool
+      if a.visible.count != b.visible.count {
+        better = a.visible.count < b.visible.count
+      } else if (a.nameSpan.start <= offset) != (b.nameSpan.start <= offset) {
+        better = a.nameSpan.start <= offset
+      } else {
+        better = a.nameSpan.start > b.nameSpan.start
+      }
+      if better { best = index }
     }
-    return candidates.min { a, b in
-      if a.visible.count != b.visible.count { return a.visible.count < b.visible.count }
-      let aBefore = a.nameSpan.start <= offset
-      let bBefore = b.nameSpan.start <= offset
-      if aBefore != bBefore { return aBefore }
-      return a.nameSpan.start > b.nameSpan.start
-    }
+    return best.map { declarations[$0] }
   }
 }
