@@ -148,7 +148,8 @@ extension UnitChecker {
     _ function: FunctionSyntax, named name: String, defined: [VisibleScope], with values: [Value],
     at span: Span
   ) -> Value? {
-    guard values.count == function.parameters.count, callBudget > 0, callers.count < UnitChecker.deepestCall
+    guard values.count == function.parameters.count, callBudget > 0, stepBudget > 0,
+      callers.count < UnitChecker.deepestCall
     else { return nil }
     callBudget -= 1
     let caller = scopes

@@ -91,8 +91,8 @@ package struct UnitChecker {
   let bound: Set<String>
   let source: Source
   package var problems: [PQError] = []
-  /// The problems already reported, so that one reached again (through a second call of the
-  /// same function with the same arguments) is reported once.
+  /// The problems already reported, by place and message, so that one reached again (through
+  /// another call of the same function) is reported once.
   var reported: Set<String> = []
   /// The files `load` read at check time, by path (nil: not known).
   var files: [String: Value?] = [:]
@@ -115,6 +115,11 @@ package struct UnitChecker {
   var callBudget = UnitChecker.largestCallCount
   /// The calls of the document's functions one check evaluates at most.
   static let largestCallCount = 2_000
+  /// How many more statements evaluated calls may run, all calls together: a bound on the work
+  /// of long functions called many times (a 3,000-line function called 2,000 times took 7 s).
+  var stepBudget = UnitChecker.largestStepCount
+  /// The statements all evaluated calls of one check run at most.
+  static let largestStepCount = 100_000
   /// How deeply evaluated calls may nest.
   static let deepestCall = 32
 
@@ -226,8 +231,9 @@ package struct UnitChecker {
     for caller in callers.reversed() {
       error.trace.append(TraceEntry(function: caller.name, source: source, span: caller.span))
     }
-    let calls = error.trace.map { "\($0.function)@\($0.span.start)" }.joined(separator: "|")
-    let key = "\(error.span?.start ?? -1):\(error.message):\(calls)"
+    // Once a place: the same failing operation reached through other calls is the same error
+    // (running stops at the first), reported with the calls of the first.
+    let key = "\(error.span?.start ?? -1):\(error.message)"
     guard reported.insert(key).inserted else { return }
     problems.append(error)
   }
@@ -242,6 +248,11 @@ package struct UnitChecker {
     var last: Value?
     for (index, statement) in statements.enumerated() {
       last = nil
+      if !callers.isEmpty {
+        // Inside an evaluated call, within the budget; past it the call's value is unknown.
+        stepBudget -= 1
+        if stepBudget < 0 { return nil }
+      }
       let isLast = index == statements.count - 1
       switch statement.kind {
       case .expression(let expression):

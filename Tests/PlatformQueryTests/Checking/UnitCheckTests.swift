@@ -147,12 +147,26 @@ import Testing
   }
 
   /// Functions that call each other many times are evaluated within a bound, not exponentially.
-  @Test func manyNestedCallsAreBounded() {
+  @Test func manyNestedCallsAreBounded() throws {
     var lines = ["fn f0(v) { v }"]
     for level in 1...40 { lines.append("fn f\(level)(v) { f\(level - 1)(v) + f\(level - 1)(v) }") }
     lines.append("f40(x.mau) + x.mau")
     // Within the bound, the answer is unknown, never a false error.
     #expect(checkFailure(lines.joined(separator: "\n") + "\n") == nil)
+    // A long function called many times: the statements run in calls are bounded too, and past
+    // the bound a call is unknown.
+    let body = (0..<3_000).map { "  let a\($0) = v * \($0)" }.joined(separator: "\n")
+    let calls = (0..<2_000).map { "let r\($0) = f(x.mau)" }.joined(separator: "\n")
+    var checker = UnitChecker(
+      interpreter: Interpreter(), bound: [], source: Source(name: "t.pq", text: ""))
+    let tree = try #require(
+      try? LargeStack.run { () throws(PQError) in
+        try Parser.parse(Source(name: "t.pq", text: "fn f(v) {\n\(body)\n  v + x.revenue\n}\n\(calls)\n"))
+      })
+    checker.check(tree.statements)
+    #expect(checker.stepBudget < 0)
+    // The first calls found the error; it is reported once, however many calls reach it.
+    #expect(checker.problems.count == 1)
   }
 
   /// What could hold anything is unknown, and never an error.
