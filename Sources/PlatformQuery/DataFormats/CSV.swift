@@ -298,6 +298,7 @@ extension DataFile {
             given: given(provenanceColumnList),
             figures: values.indices.filter(isFigureColumn).map { (names[$0], values[$0]) }, source: source)
         }
+        var place: Figure.Place?
         for index in values.indices where isFigureColumn(index) {
           let unit = values[index].unit
           let field = longForm && index == valueColumn ? metric : names[index]
@@ -308,7 +309,7 @@ extension DataFile {
           // A range cell (`600K..700K`) carries its own margin.
           values[index] = rowFigure(
             values[index].numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
-            margin: Margin.of(values[index]) ?? margin)
+            place: &place, margin: Margin.of(values[index]) ?? margin)
         }
       }
       // Every row has the header's columns: one shape for the whole file.
@@ -378,8 +379,9 @@ extension DataFile {
       let shared = figureOrigin(
         origin, definition: package?.fields[metric]?.description ?? package?.definition, cache: &origins,
         made: &made)
+      var place: Figure.Place?
       let figure = rowFigure(
-        number, cell.unit, name: name, field: metric, origin: shared, row: records.count,
+        number, cell.unit, name: name, field: metric, origin: shared, row: records.count, place: &place,
         margin: Margin.of(cell))
       var values: [Value] = [.string(name), .string(names[column]), figure]
       for index in others { values.append(cells[index]) }

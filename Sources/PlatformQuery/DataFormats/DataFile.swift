@@ -246,10 +246,12 @@ public enum DataFile {
         if rowOrigins.count < 4096 { rowOrigins[texts] = (origin, shared) }
       }
       let platform = plan.name.map { record.values[$0].text } ?? "record \(index)"
+      var place: Figure.Place?
       for (key, position) in plan.figures where DataFile.takesRowProvenance(record.values[position]) {
         let field = record.values[position]
         record.values[position] = rowFigure(
-          field.numericValue ?? 0, field.unit, name: platform, field: key, origin: shared, row: index)
+          field.numericValue ?? 0, field.unit, name: platform, field: key, origin: shared, row: index,
+          place: &place)
       }
       items[index] = .record(record)
     }

@@ -309,8 +309,8 @@ public enum JSON {
     if text("label") == nil, let place, cache.hasFile {
       return Dataset.figureValue(
         Figure(
-          platform: text("platform") ?? "", field: text("field") ?? place.key, row: place.row, value: stored,
-          unit: unit, margin: margin, origin: origin))
+          field: text("field") ?? place.key, value: stored, unit: unit, margin: margin,
+          place: Figure.Place(platform: text("platform") ?? "", row: place.row, origin: origin)))
     }
     let figure = Figure(
       platform: text("platform") ?? "", field: text("field") ?? "",

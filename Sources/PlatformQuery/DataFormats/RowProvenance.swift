@@ -126,16 +126,22 @@ extension DataFile {
   }
 
   /// One figure of a row, labelled as the user reaches it: `pew.csv[0].news_share` (the file's
-  /// name is the origin's).
+  /// name is the origin's). The figures of a row with the same origin share one place: `place`
+  /// starts nil for each row and keeps the last one made.
   static func rowFigure(
     _ number: Double, _ unit: Unit, name: String, field: String, origin: Figure.Origin, row: Int,
-    margin: Margin? = nil
+    place: inout Figure.Place?, margin: Margin? = nil
   )
     -> Value
   {
-    Dataset.figureValue(
-      Figure(
-        platform: name, field: field, row: row, value: number, unit: unit, margin: margin, origin: origin))
+    let shared: Figure.Place
+    if let place, place.origin === origin {
+      shared = place
+    } else {
+      shared = Figure.Place(platform: name, row: row, origin: origin)
+      place = shared
+    }
+    return Dataset.figureValue(Figure(field: field, value: number, unit: unit, margin: margin, place: shared))
   }
 
   /// The margin of error a row's `margin` and `confidence` cells give its one figure, read as

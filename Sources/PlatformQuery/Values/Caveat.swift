@@ -65,6 +65,11 @@ public struct Caveat: Sendable, Equatable, CustomStringConvertible {
   /// The sentence as shown: `revenue: definitions differ (…)` under a metric, else the text.
   public var description: String { metric.map { $0 + ": " + text } ?? text }
 
+  /// The same caveat about `figures` instead (its subjects as they were).
+  func naming(_ figures: [Figure]) -> Caveat {
+    Caveat(kind, figures: figures, subjects: subjects, values: values, metric: metric, text: text)
+  }
+
   /// The same caveat in the row of `metric`.
   func under(metric: String) -> Caveat {
     Caveat(kind, figures: figures, subjects: subjects, values: values, metric: metric, text: text)

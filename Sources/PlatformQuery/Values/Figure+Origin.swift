@@ -66,3 +66,45 @@ extension Figure {
     case claimed
   }
 }
+
+extension Figure {
+  /// What the figures of one row of a file share besides their origin: the platform and the row
+  /// (a figure keeps one reference to it, not a platform's name and a row number of its own: a
+  /// file has hundreds of thousands of figures). A figure with a label of its own has a
+  /// ``LabelledPlace`` (row -1).
+  ///
+  /// `@unchecked Sendable`: not final (``LabelledPlace`` extends it), so Swift cannot check it;
+  /// its stored properties are constants of `Sendable` types.
+  class Place: @unchecked Sendable {
+    /// The platform's name, e.g. `Truth Social`.
+    let platform: String
+    /// The row of the file (`origin.file`) the figures come from, or -1 for a labelled figure.
+    let row: Int
+    /// Where the figures come from.
+    let origin: Origin
+
+    /// The place of row `row` (0 or more) of a file.
+    init(platform: String, row: Int, origin: Origin) {
+      self.platform = platform
+      self.row = max(0, row)
+      self.origin = origin
+    }
+
+    fileprivate init(platform: String, origin: Origin) {
+      self.platform = platform
+      self.row = -1
+      self.origin = origin
+    }
+  }
+
+  /// The place of a figure with a label of its own (`truth.mau`).
+  final class LabelledPlace: Place, @unchecked Sendable {
+    /// How pq code reaches the figure.
+    let label: String
+
+    init(platform: String, label: String, origin: Origin) {
+      self.label = label
+      super.init(platform: platform, origin: origin)
+    }
+  }
+}

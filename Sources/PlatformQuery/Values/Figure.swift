@@ -9,21 +9,22 @@ import Synchronization
 /// constants of `Sendable` types, and its one cache is behind a lock, published through an
 /// atomic (`Figure+Cache.swift`).
 public final class Figure: Measure, @unchecked Sendable, Hashable {
-  /// The platform's name, e.g. `Truth Social`.
-  public let platform: String
+  /// The number.
+  public let value: Double
   /// The metric field, e.g. `mau`.
   public let field: String
+  /// The platform, the row or label, and the origin: shared by the figures of one row of a file
+  /// (held in the measure's slot that a plain measure holds its provenance in).
+  var place: Place { unsafeDowncast(held.unsafelyUnwrapped, to: Place.self) }
+  /// The platform's name, e.g. `Truth Social`.
+  public var platform: String { place.platform }
   /// How pq code reaches it, e.g. `truth.mau`, or `pew.csv[3].news_share` for a figure of a
   /// loaded file (made when asked: a file's figures keep only their row number).
   public var label: String {
-    row < 0 ? storedLabel : origin.file + "[" + String(row) + "]." + field
+    let place = self.place
+    guard place.row >= 0 else { return unsafeDowncast(place, to: LabelledPlace.self).label }
+    return place.origin.file + "[" + String(place.row) + "]." + field
   }
-  /// The label as given, or empty for a figure of a file's row.
-  private let storedLabel: String
-  /// The row of the file (in `origin.file`) the figure comes from, or -1.
-  private let row: Int
-  /// The number.
-  public let value: Double
   /// Who produced the figure: `Similarweb`, `Pew Research`, `X (company report)`, …
   public var publisher: String { origin.publisher }
   /// The period it covers: `September 2024`, `first half of 2024`, …
@@ -61,11 +62,10 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   public var dataset: String? { origin.dataset }
   /// Anything else the reader should know.
   public var note: String? { origin.note }
-
   /// Where the figure comes from: everything but its platform, field, label, value and unit.
   /// The figures of one row of a file share one (a file has hundreds of thousands of figures
   /// and only a few distinct sources and periods).
-  let origin: Origin
+  var origin: Origin { place.origin }
 
   /// Creates a figure.
   public convenience init(
@@ -105,31 +105,21 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   }
 
   /// Creates a figure with an origin it may share with others.
-  init(
+  convenience init(
     platform: String, field: String, label: String, value: Double, unit: Unit, margin: Margin? = nil,
     origin: Origin
   ) {
-    self.platform = platform
-    self.field = field
-    self.storedLabel = label
-    self.row = -1
-    self.value = value
-    self.origin = origin
-    super.init(figureUnit: unit, margin: margin)
+    self.init(
+      field: field, value: value, unit: unit, margin: margin,
+      place: LabelledPlace(platform: platform, label: label, origin: origin))
   }
 
-  /// Creates the figure of a file's row, labelled `file[row].field` (`origin.file`).
-  init(
-    platform: String, field: String, row: Int, value: Double, unit: Unit, margin: Margin? = nil,
-    origin: Origin
-  ) {
-    self.platform = platform
+  /// Creates a figure of a place it may share with the other figures of its row: a file's row
+  /// labels them `file[row].field` (`origin.file`).
+  init(field: String, value: Double, unit: Unit, margin: Margin? = nil, place: Place) {
     self.field = field
-    self.storedLabel = ""
-    self.row = max(0, row)
     self.value = value
-    self.origin = origin
-    super.init(figureUnit: unit, margin: margin)
+    super.init(figureUnit: unit, margin: margin, place: place)
   }
 
   /// Figures are equal when every part is.
@@ -160,7 +150,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// How caveats name the figure: a file's row by its platform, period and metric (`Bluesky
   /// 2024-11-18 signups`) when the row has a platform; else its label (`x.mau`, `f.csv[3].mau`).
   public var name: String {
-    guard row >= 0, !platform.isEmpty else { return label }
+    guard place.row >= 0, !platform.isEmpty else { return label }
     return platform + " " + (periodGiven ? period + " " : "") + field
   }
 
@@ -172,10 +162,12 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     // A few entries per figure, found by the other figure's serial number: no hashing, and a
     // serial is never reused, unlike an object's address.
     if let entry = caveatCache.withLock({ cache in cache.entries.first { $0.other == serial } }) {
-      return entry.caveats
+      return entry.caveats(of: self, against: other)
     }
     let caveats = CaveatRules.listed([self, other])
-    let entry = CaveatEntry(other: serial, caveats: caveats)
+    guard let entry = CaveatEntry(other: serial, caveats: caveats, of: self, against: other) else {
+      return caveats
+    }
     caveatCache.withLock { cache in
       if cache.entries.count >= 32 { cache.entries.removeAll(keepingCapacity: true) }
       cache.entries.append(entry)
@@ -205,21 +197,15 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
     return values
   }
 
-  /// The address of the cache (retained), made on first use, or 0: most figures of a loaded
-  /// file are never explained or compared, and a lock for each would cost two allocations a
-  /// figure. An atomic word rather than `AtomicLazyReference`, whose every read looked up
-  /// generic metadata (8% of the `data` benchmark's instructions).
-  let cacheAddress = Atomic<UInt>(0)
-
   deinit {
-    let address = cacheAddress.load(ordering: .acquiring)
-    if address != 0 { Figure.cacheReference(at: address).release() }
+    if hasCache.load(ordering: .acquiring) { Figure.forgetCache(of: self) }
   }
 
-  /// A number no other figure of this process has.
-  let serial = Figure.serials.add(1, ordering: .relaxed).newValue
+  /// A number no other figure of this process has, given with the figure's cache (made on first
+  /// use: most figures are never weighed against another).
+  var serial: UInt64 { caveatCache.tag }
 
-  private static let serials = Atomic<UInt64>(0)
+  static let serials = Atomic<UInt64>(0)
 
   /// The caveats of this figure alone (shown by `explain` of a single figure): what "none"
   /// would otherwise wrongly claim of it (no source, no period, no definition), then its

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A pq value. Lists and records are values, as in Swift: copying one never shares changes.
 ///
 /// Function values refer to the interpreter that made them; they may be passed between threads
@@ -169,12 +171,20 @@ public enum Value: @unchecked Sendable {
 public class Measure: @unchecked Sendable {
   /// The unit.
   public final let unit: Unit
+  /// What this measure is: a plain one, a ``Figure`` or a ``Provenance``. Declared beside the
+  /// unit, whose scale leaves room for it: a figure is 8 bytes smaller than with it after the
+  /// provenance (a loaded file has hundreds of thousands).
+  final let kind: Kind
+  /// Set once a ``Figure``'s cache is made (it is kept apart, in `Figure.caches`, so that a
+  /// figure that is never explained or compared has no room for one): the padding after `kind`
+  /// holds it.
+  final let hasCache = Atomic<Bool>(false)
   /// Where the number came from, or nil for a literal.
   public final var provenance: Provenance? {
     switch kind {
     case .figure: return Provenance(figure: unsafeDowncast(self, to: Figure.self))
     case .provenance: return unsafeDowncast(self, to: Provenance.self)
-    case .plain: return heldProvenance
+    case .plain: return held.map { unsafeDowncast($0, to: Provenance.self) }
     }
   }
 
@@ -182,17 +192,21 @@ public class Measure: @unchecked Sendable {
   final var asFigure: Figure? { kind == .figure ? unsafeDowncast(self, to: Figure.self) : nil }
 
   /// True when `provenance` is not nil (asked without making a figure's provenance).
-  public final var hasProvenance: Bool { kind != .plain || heldProvenance != nil }
+  public final var hasProvenance: Bool { kind != .plain || held != nil }
 
   /// The provenance of a measure that is not a figure: the one it holds, or itself when it is
   /// a provenance.
   final var storedProvenance: Provenance? {
-    kind == .provenance ? unsafeDowncast(self, to: Provenance.self) : heldProvenance
+    switch kind {
+    case .plain: return held.map { unsafeDowncast($0, to: Provenance.self) }
+    case .provenance: return unsafeDowncast(self, to: Provenance.self)
+    case .figure: return nil
+    }
   }
-  /// The provenance a plain measure holds (nil for figures and provenances).
-  private final let heldProvenance: Provenance?
-  /// What this measure is: a plain one, a ``Figure`` or a ``Provenance``.
-  final let kind: Kind
+  /// The provenance a plain measure holds (or nil), a figure's ``Figure/Place`` (never nil), and
+  /// nil for a provenance: one slot for what each kind holds, so that a figure is no larger than
+  /// it must be (a loaded file has hundreds of thousands).
+  final let held: AnyObject?
   /// The number's margin of error, or nil for a number stated or computed exactly.
   public final let margin: Margin?
   /// True when this measure is a ``Figure``.
@@ -217,7 +231,7 @@ public class Measure: @unchecked Sendable {
   /// Creates a measure.
   public init(unit: Unit, provenance: Provenance? = nil, margin: Margin? = nil) {
     self.unit = unit
-    self.heldProvenance = provenance
+    self.held = provenance
     self.kind = .plain
     self.margin = margin
   }
@@ -242,9 +256,9 @@ public class Measure: @unchecked Sendable {
   }
 
   /// The measure part of a figure.
-  init(figureUnit unit: Unit, margin: Margin?) {
+  init(figureUnit unit: Unit, margin: Margin?, place: Figure.Place) {
     self.unit = unit
-    self.heldProvenance = nil
+    self.held = place
     self.kind = .figure
     self.margin = margin
   }
@@ -252,7 +266,7 @@ public class Measure: @unchecked Sendable {
   /// The measure part of a provenance: the unit and margin of the value it was made for.
   init(provenanceUnit unit: Unit, margin: Margin? = nil) {
     self.unit = unit
-    self.heldProvenance = nil
+    self.held = nil
     self.kind = .provenance
     self.margin = margin
   }
