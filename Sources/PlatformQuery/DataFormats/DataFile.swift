@@ -189,7 +189,14 @@ public enum DataFile {
         try withRowProvenance(&nested, name: name, path: "\(label)[\(index)]")
         continue
       }
-      guard case .record(var record) = items[index], record.kind == .plain else { continue }
+      // The record moved out of the list (a pattern binding would share its values with the
+      // list's copy, and the first change below would copy them: 40,000 copies a 40,000-record
+      // load), and put back at every exit.
+      guard items[index].isRecord, var record = items[index].takeRecord() else { continue }
+      guard record.kind == .plain else {
+        items[index] = .record(record)
+        continue
+      }
       if record.shape.id != plan.shapeID {
         plan = RowPlan(shape: record.shape)
         rowOrigins = [:]
@@ -202,14 +209,20 @@ public enum DataFile {
         }
         var nested = record.values[position]
         record.values[position] = .nil
-        try withRowProvenance(&nested, name: name, path: "\(label)[\(index)].\(record.keys[position])")
+        do {
+          try withRowProvenance(&nested, name: name, path: "\(label)[\(index)].\(record.keys[position])")
+        } catch {
+          record.values[position] = nested
+          items[index] = .record(record)
+          throw error
+        }
         record.values[position] = nested
       }
-      items[index] = .record(record)
       // A record whose numbers are all figures already (a file pq saved) has nothing to take.
-      guard record.values.contains(where: DataFile.takesRowProvenance) else { continue }
-      // The list's copy is let go first, so the record's values are changed in place.
-      items[index] = .nil
+      guard record.values.contains(where: DataFile.takesRowProvenance) else {
+        items[index] = .record(record)
+        continue
+      }
       // The row's provenance texts, in the plan's order ("" for none): rows that say the same
       // share the origin read from them (`rowOrigin` is a function of the texts alone).
       var texts: [String] = []

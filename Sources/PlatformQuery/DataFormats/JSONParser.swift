@@ -15,6 +15,13 @@ struct JSONParser {
   /// member being read (a figure object there is labelled by them).
   var row = -1
   var memberKey: String?
+  /// The key last read at each position of an object, with its bytes: the objects of a list
+  /// mostly repeat their keys in order, and a key whose bytes are the same is the same string,
+  /// not decoded and checked again (a fifth of a JSON load went to making strings).
+  var recentKeys: [(bytes: [UInt8], key: String, isFigureKey: Bool)] = []
+  /// Whether the key `parseKey` read last is one of a figure object's (`JSON.isFigureKey`),
+  /// known with the key when it was read before.
+  var keyIsFigureKey = false
 
   init(bytes: [UInt8], readNotation: Bool) {
     self.bytes = bytes
@@ -121,7 +128,7 @@ struct JSONParser {
       // Provenance is text: a period "2024" stays "2024", not the number. (A failed parse
       // ends the whole document, so the flag needs no restoring on the error path.)
       let notation = parser.readNotation
-      if JSON.isFigureKey(key) { parser.readNotation = false }
+      if parser.keyIsFigureKey { parser.readNotation = false }
       // A member of a record of the top-level list: its key labels a figure object under it.
       if depth == 1 { parser.memberKey = key }
       var value = try parser.parseValue(depth: depth + 1)
@@ -198,6 +205,8 @@ struct JSONParser {
   {
     position += 1
     var members: [(String, T)] = []
+    // As many as the last object had: growing from empty cost four copies an object.
+    members.reserveCapacity(lastShape?.keys.count ?? 4)
     skipSpace()
     if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
       position += 1
@@ -208,7 +217,7 @@ struct JSONParser {
       guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
         throw fail("expected a key string in JSON object")
       }
-      let key = try parseString()
+      let key = try parseKey(at: members.count)
       skipSpace()
       guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
         throw fail("expected ':' in JSON object")
@@ -226,6 +235,46 @@ struct JSONParser {
       position += 1
       return members
     }
+  }
+
+  /// The key of an object's member at `index` (the cursor on its opening quote): the key read
+  /// last at that index when the bytes are the same, else read as any string.
+  mutating func parseKey(at index: Int) throws(JSON.ParseError) -> String {
+    let start = position + 1
+    let end = bytes.withUnsafeBufferPointer { buffer in
+      var end = start
+      while end < buffer.count, buffer[end] != UInt8(ascii: "\""), buffer[end] != UInt8(ascii: "\\"),
+        buffer[end] >= 0x20
+      {
+        end += 1
+      }
+      return end
+    }
+    guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+      let key = try parseString()
+      keyIsFigureKey = JSON.isFigureKey(key)
+      return key
+    }
+    if index < recentKeys.count {
+      let same = recentKeys[index].bytes.withUnsafeBufferPointer { recent in
+        bytes.withUnsafeBufferPointer { buffer in
+          guard recent.count == end - start else { return false }
+          for offset in 0..<recent.count where recent[offset] != buffer[start + offset] { return false }
+          return true
+        }
+      }
+      if same {
+        position = end + 1
+        keyIsFigureKey = recentKeys[index].isFigureKey
+        return recentKeys[index].key
+      }
+    }
+    let key = try parseString()
+    keyIsFigureKey = JSON.isFigureKey(key)
+    guard index <= recentKeys.count, index < 64 else { return key }
+    let entry = (bytes: Array(bytes[start..<end]), key: key, isFigureKey: keyIsFigureKey)
+    if index < recentKeys.count { recentKeys[index] = entry } else { recentKeys.append(entry) }
+    return key
   }
 
   /// A string as RFC 8259 writes it: no raw control characters (below U+0020), and only the

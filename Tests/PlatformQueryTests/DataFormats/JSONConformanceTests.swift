@@ -67,6 +67,45 @@ import Testing
     }
   }
 
+  /// The objects of a list mostly repeat their keys, and a key whose bytes match the one read at
+  /// its place in the object before is taken as that string. Generated lists whose keys differ
+  /// by a byte, by length, by escapes that spell the same key, or by order read exactly the keys
+  /// they spell.
+  @Test func repeatedKeysReadAsTheyAreSpelled() throws {
+    // (as written in JSON, the key it spells)
+    let pool: [(String, String)] = [
+      ("a", "a"), ("ab", "ab"), ("ba", "ba"), ("a\\u0062", "ab"), ("abc", "abc"), ("", ""),
+      ("é", "é"), ("\\u00e9", "é"), ("e\\u0301", "e\u{301}"), ("k\\\"q", "k\"q"), ("name", "name"),
+      ("nam", "nam"), ("unix", "unix"), ("mau2", "mau2"),
+    ]
+    var random = SplitMix(state: 11)
+    for _ in 0..<300 {
+      var expected: [[(String, Int)]] = []
+      var objects: [String] = []
+      for _ in 0..<random.int(1...6) {
+        var members: [(written: String, key: String, value: Int)] = []
+        for _ in 0..<random.int(1...5) {
+          let (written, key) = pool[random.int(0...(pool.count - 1))]
+          guard !members.contains(where: { $0.key == key }) else { continue }
+          members.append((written, key, random.int(0...999)))
+        }
+        objects.append("{" + members.map { "\"\($0.written)\": \($0.value)" }.joined(separator: ", ") + "}")
+        expected.append(members.map { ($0.key, $0.value) })
+      }
+      let text = "[" + objects.joined(separator: ",\n") + "]"
+      guard case .list(let items) = try DataFile.value(json: text) else {
+        Issue.record("not a list: \(text)")
+        continue
+      }
+      let read = items.map { item -> [(String, Int)] in
+        guard case .record(let record) = item else { return [] }
+        return zip(record.keys, record.values).map { ($0, Int($1.numericValue ?? -1)) }
+      }
+      #expect(read.map { $0.map(\.0) } == expected.map { $0.map(\.0) }, "\(text)")
+      #expect(read.map { $0.map(\.1) } == expected.map { $0.map(\.1) }, "\(text)")
+    }
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() {
     for text in [String(repeating: "[", count: 100_000), String(repeating: "{\"a\":", count: 50_000)] {
       #expect(!accepts(text))
