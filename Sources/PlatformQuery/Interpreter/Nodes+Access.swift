@@ -106,8 +106,8 @@ final class IndexNode: Node {
       // anything else (a negative index, a string, an error to report) as below.
       let n = numericIndex.number(runtime)
       let slot = baseSlot >= 0 ? runtime.localPointer(baseSlot) : runtime.globals.slot(-1 - baseSlot)
-      if n >= 0, case .list(let items) = slot.pointee, n < Double(items.count), n == n.rounded(.towardZero) {
-        let element = items[Int(n)]
+      if case .list(let items) = slot.pointee, let position = Indexing.wholeIndex(n, count: items.count) {
+        let element = items[position]
         if case .number(let number) = element { return .number(number) }
         return element
       }
@@ -129,6 +129,17 @@ final class IndexNode: Node {
 
 /// Element and field access shared by `a[i]`, assignment and built-ins.
 enum Indexing {
+  /// `n` as an index of a list of `count` elements when it is a whole number from 0 to
+  /// `count - 1`, else nil (NaN included). Whole is tested by converting to `Int` and back:
+  /// `rounded(.towardZero)` is a call to libm's `trunc` on the baseline x86-64 target, on every
+  /// `xs[i]` read and write.
+  @inline(__always)
+  static func wholeIndex(_ n: Double, count: Int) -> Int? {
+    guard n >= 0, n < Double(count) else { return nil }
+    let position = Int(n)
+    return Double(position) == n ? position : nil
+  }
+
   static func position(_ key: Value, count: Int, what: String, span: Span) throws(PQError) -> Int {
     guard case .number(let n) = key else {
       throw PQError(

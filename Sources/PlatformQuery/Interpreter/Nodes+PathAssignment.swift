@@ -137,8 +137,7 @@ final class PathAssignNode: Node {
       guard case .number(let n) = key, n >= 0, case .list = slot.pointee else { return false }
       var items = Runtime.takeList(slot)
       defer { slot.initialize(to: .list(items)) }
-      guard n < Double(items.count), n == n.rounded(.towardZero) else { return false }
-      let position = Int(n)
+      guard let position = Indexing.wholeIndex(n, count: items.count) else { return false }
       // No binding of the element here: one would hold its fields through the change and
       // force a copy of them.
       guard case .record = items[position] else { return false }
@@ -164,9 +163,9 @@ final class PathAssignNode: Node {
     guard n >= 0, case .list = slot.pointee else { return false }
     var items = Runtime.takeList(slot)
     defer { slot.initialize(to: .list(items)) }
-    guard n < Double(items.count), n == n.rounded(.towardZero) else { return false }
+    guard let position = Indexing.wholeIndex(n, count: items.count) else { return false }
     try runtime.makeUnique(&items, span)
-    try set(&items[Int(n)], newValue, runtime)
+    try set(&items[position], newValue, runtime)
     return true
   }
 
