@@ -43,7 +43,8 @@ class NumericNode: Node {
     return try general.evaluate(runtime)
   }
 
-  /// A numeric node for `node` when it is a variable read or a number constant, or already
+  /// A numeric node for `node` when it is a variable read, a number constant, an element or field
+  /// read on a variable (`xs[i]`, `r.k`, `rows[i].k`: `Nodes+NumericAccess.swift`), or already
   /// numeric; nil otherwise.
   static func operand(_ node: Node) -> NumericNode? {
     switch node {
@@ -56,7 +57,7 @@ class NumericNode: Node {
       return NumericConstant(number, general: constant)
     case let binary as LocalConstantBinaryNode: return lift(binary.general) as? NumericNode
     case let binary as ConstantRightBinaryNode: return lift(binary.general) as? NumericNode
-    default: return nil
+    default: return access(node)
     }
   }
 

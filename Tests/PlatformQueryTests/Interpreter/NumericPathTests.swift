@@ -222,6 +222,72 @@ import Testing
     }
   }
 
+  /// Elements and fields read where they lie (`xs[i]`, `r.k`, `rows[i].k` on a local's or a
+  /// global's value) are numeric operands too (`Nodes+NumericAccess.swift`): every shape over
+  /// every kind of operand so read gives what the ordinary nodes give reading the same operands
+  /// through a list literal — and so does a read that fails (an index out of range or not
+  /// whole, a missing field, a container of another kind).
+  @Test(arguments: ["a + b", "a * 3 < b + 1", "(a - b) mod 3", "a / b", "a == b", "-a + b"])
+  func elementAndFieldReadsAnswerAsTheOrdinaryNodes(shape: String) throws {
+    func spelled(_ a: String, _ b: String) -> String {
+      shape.map { $0 == "a" ? a : $0 == "b" ? b : String($0) }.joined()
+    }
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate(
+      """
+      fn reference(a, b) { \(spelled("[a][0]", "[b][0]")) }
+      fn elements(a, b) { let xs = [a, b]\nlet i = 1\n\(spelled("xs[0]", "xs[i]")) }
+      fn fields(a, b) { let r = {k: a}\nlet rows = [{k: 0}, {k: b}]\nlet i = 1\n\(spelled("r.k", "rows[i].k")) }
+      var gxs = []
+      var gr = {}
+      var grows = []
+      var gi = 1
+      """)
+    for left in Self.operands {
+      for right in Self.operands {
+        let expected = Self.outcome("reference(\(left), \(right))", pq)
+        #expect(
+          Self.outcome("elements(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
+        #expect(Self.outcome("fields(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
+        _ = try pq.evaluate("gxs = [\(left), \(right)]\ngr = {k: \(left)}\ngrows = [{k: 0}, {k: \(right)}]")
+        #expect(Self.outcome(spelled("gxs[0]", "gxs[gi]"), pq) == expected, "\(shape) with globals")
+        #expect(Self.outcome(spelled("gr.k", "grows[gi].k"), pq) == expected, "\(shape) with global fields")
+      }
+    }
+    // Reads that fail, in place and through the ordinary nodes.
+    let failing = [
+      ("xs[i]", "[xs][0][[i][0]]"), ("rows[i].k", "[rows][0][[i][0]].k"), ("r.k", "[r][0].k"),
+    ]
+    let contexts = [
+      "let xs = [1, 2]\nlet rows = [{k: 1}]\nlet r = {j: 1}", "let xs = \"ab\"\nlet rows = [1]\nlet r = [1]",
+      "let xs = nil\nlet rows = nil\nlet r = nil", "let xs = {k: 1}\nlet rows = [{j: 2}]\nlet r = {k: nil}",
+    ]
+    for context in contexts {
+      for index in ["5", "1.5", "-1", "0", "\"k\"", "nil"] {
+        for (inPlace, ordinary) in failing {
+          let read = Self.outcome("fn f(i) { \(context)\n\(inPlace) + 1 }\nf(\(index))", pq)
+          let readOrdinary = Self.outcome("fn g(i) { \(context)\n\(ordinary) + 1 }\ng(\(index))", pq)
+          #expect(read == readOrdinary, "\(inPlace) + 1 with \(context), i = \(index)")
+        }
+      }
+    }
+  }
+
+  /// The element and field reads of an arithmetic expression are taken in place, numerically.
+  @Test func elementAndFieldReadsAreNumeric() throws {
+    let node = try Self.resolvedExpression("fn f(xs, r) { xs[1].x - xs[0].x + r.k * xs[2] }")
+    #expect(node is NumericNode, "\(type(of: node))")
+    let accesses = Self.numericLeaves(node)
+    #expect(accesses.contains { $0 is NumericElementField })
+    #expect(accesses.contains { $0 is NumericField })
+    #expect(accesses.contains { $0 is NumericElement })
+  }
+
+  static func numericLeaves(_ node: Node) -> [Node] {
+    guard let binary = node as? NumericBinary else { return [node] }
+    return numericLeaves(binary.left) + numericLeaves(binary.right)
+  }
+
   /// A while loop plans its body too, and `x += e` is a numeric store in it.
   @Test func whileLoopsPlanTheirNumericStores() throws {
     let loops = try Self.statements(
