@@ -83,10 +83,13 @@ final class PathAssignNode: Node {
     let newValue = try value.evaluate(runtime)
     // `xs[i] = v` with a numeric index (`i`, `j + 1`: pure, so computing it twice is safe): the
     // element set in the list in its slot without making a key value.
-    if form == .index, numericIndexIsSet, let slot = runtime.pointer(target),
-      try setElement(slot, numericIndex.number(runtime), newValue, runtime)
-    {
-      return .nil
+    if numericIndexIsSet, form == .index || form == .indexField, let slot = runtime.pointer(target) {
+      let n = numericIndex.number(runtime)
+      if form == .index
+        ? try setElement(slot, n, newValue, runtime) : try setElementField(slot, n, newValue, runtime)
+      {
+        return .nil
+      }
     }
     var keys = PathKeys()
     if indexNodes.count == 1 {
@@ -134,17 +137,8 @@ final class PathAssignNode: Node {
       guard case .number(let n) = key else { return false }
       return try setElement(slot, n, newValue, runtime)
     case .indexField:
-      guard case .number(let n) = key, n >= 0, case .list = slot.pointee else { return false }
-      var items = Runtime.takeList(slot)
-      defer { slot.initialize(to: .list(items)) }
-      guard let position = Indexing.wholeIndex(n, count: items.count) else { return false }
-      // No binding of the element here: one would hold its fields through the change and
-      // force a copy of them.
-      guard case .record = items[position] else { return false }
-      try runtime.makeUnique(&items, span)
-      guard var record = items[position].takeRecord() else { return false }
-      defer { items[position] = .record(record) }
-      return try setField(&record, step: 1, newValue, runtime)
+      guard case .number(let n) = key else { return false }
+      return try setElementField(slot, n, newValue, runtime)
     case .field:
       guard var record = slot.pointee.takeRecord() else { return false }
       defer { slot.pointee = .record(record) }
@@ -167,6 +161,28 @@ final class PathAssignNode: Node {
     try runtime.makeUnique(&items, span)
     try set(&items[position], newValue, runtime)
     return true
+  }
+
+  /// `rows[n].k op= newValue` on the list in `slot`, changed where it lies: false — nothing
+  /// changed — unless `n` is a whole index in range of a list whose element is a record with
+  /// the field.
+  @inline(__always)
+  func setElementField(
+    _ slot: UnsafeMutablePointer<Value>, _ n: Double, _ newValue: Value, _ runtime: Runtime
+  )
+    throws(PQError) -> Bool
+  {
+    guard n >= 0, case .list = slot.pointee else { return false }
+    var items = Runtime.takeList(slot)
+    defer { slot.initialize(to: .list(items)) }
+    guard let position = Indexing.wholeIndex(n, count: items.count) else { return false }
+    // No binding of the element here: one would hold its fields through the change and
+    // force a copy of them.
+    guard case .record = items[position] else { return false }
+    try runtime.makeUnique(&items, span)
+    guard var record = items[position].takeRecord() else { return false }
+    defer { items[position] = .record(record) }
+    return try setField(&record, step: 1, newValue, runtime)
   }
 
   /// Sets or combines the field of `path[step]` if `record` has it.
