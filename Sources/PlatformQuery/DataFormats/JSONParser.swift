@@ -271,7 +271,8 @@ struct JSONParser {
     }
     let key = try parseString()
     keyIsFigureKey = JSON.isFigureKey(key)
-    guard index <= recentKeys.count, index < 64 else { return key }
+    // Kept for the first 64 members, and only short keys: a long one is copied once more at most.
+    guard index <= recentKeys.count, index < 64, end - start <= 256 else { return key }
     let entry = (bytes: Array(bytes[start..<end]), key: key, isFigureKey: keyIsFigureKey)
     if index < recentKeys.count { recentKeys[index] = entry } else { recentKeys.append(entry) }
     return key
