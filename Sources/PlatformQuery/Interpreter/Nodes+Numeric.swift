@@ -229,25 +229,28 @@ final class NumericRemainder: NumericBinary {
 
   override func number(_ runtime: Runtime) -> Double {
     let x = left.number(runtime)
+    // Within ±9e15 (NaN is not) the conversions cannot trap, and converting back tells whether
+    // they were exact; the remainder cannot overflow (no operand is Int64.min).
+    let xIsSmall = abs(x) < 9.0e15
     let divisor = integerDivisor
-    if divisor != 0, abs(x) < 9.0e15 {
+    if divisor != 0, xIsSmall {
       let whole = Int64(x)
       if Double(whole) == x {
-        let r = whole % divisor
+        let r = whole.remainderReportingOverflow(dividingBy: divisor).partialValue
         return Double(r != 0 && (r < 0) != (divisor < 0) ? r + divisor : r)
       }
     }
     let y = rightNumber(runtime)
-    guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
     // Whole operands within ±9e15 (`x mod y` in Euclid's loop) divide as integers here.
-    if abs(x) < 9.0e15, abs(y) < 9.0e15 {
+    if xIsSmall, abs(y) < 9.0e15, y != 0 {
       let a = Int64(x)
       let b = Int64(y)
       if Double(a) == x, Double(b) == y {
-        let r = a % b
+        let r = a.remainderReportingOverflow(dividingBy: b).partialValue
         return Double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
       }
     }
+    guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
     return Arithmetic.remainder(x, y)
   }
 }
