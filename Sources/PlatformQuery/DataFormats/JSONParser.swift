@@ -237,11 +237,11 @@ struct JSONParser {
     }
   }
 
-  /// The key of an object's member at `index` (the cursor on its opening quote): the key read
-  /// last at that index when the bytes are the same, else read as any string.
-  mutating func parseKey(at index: Int) throws(JSON.ParseError) -> String {
-    let start = position + 1
-    let end = bytes.withUnsafeBufferPointer { buffer in
+  /// Where the run of bytes from `start` that a string copies as they are ends: at a quote, a
+  /// backslash, a control byte or the end of the text.
+  @inline(__always)
+  func plainRunEnd(from start: Int) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
       var end = start
       while end < buffer.count, buffer[end] != UInt8(ascii: "\""), buffer[end] != UInt8(ascii: "\\"),
         buffer[end] >= 0x20
@@ -250,6 +250,13 @@ struct JSONParser {
       }
       return end
     }
+  }
+
+  /// The key of an object's member at `index` (the cursor on its opening quote): the key read
+  /// last at that index when the bytes are the same, else read as any string.
+  mutating func parseKey(at index: Int) throws(JSON.ParseError) -> String {
+    let start = position + 1
+    let end = plainRunEnd(from: start)
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
       let key = try parseString()
       keyIsFigureKey = JSON.isFigureKey(key)
@@ -283,15 +290,7 @@ struct JSONParser {
   mutating func parseString() throws(JSON.ParseError) -> String {
     position += 1
     // Most strings have no escapes: find the closing quote and decode the bytes in one go.
-    let end = bytes.withUnsafeBufferPointer { buffer in
-      var end = position
-      while end < buffer.count, buffer[end] != UInt8(ascii: "\""), buffer[end] != UInt8(ascii: "\\"),
-        buffer[end] >= 0x20
-      {
-        end += 1
-      }
-      return end
-    }
+    let end = plainRunEnd(from: position)
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
       let text = String(decoding: bytes[position..<end], as: UTF8.self)
       position = end + 1
@@ -303,15 +302,7 @@ struct JSONParser {
       // The plain run up to the next quote, escape or control byte is copied at once (a byte at a
       // time cost ~100 instructions a byte of a long string with escapes, as an editor's whole
       // document sent to the language server is).
-      let run = bytes.withUnsafeBufferPointer { buffer in
-        var run = position
-        while run < buffer.count, buffer[run] != UInt8(ascii: "\""), buffer[run] != UInt8(ascii: "\\"),
-          buffer[run] >= 0x20
-        {
-          run += 1
-        }
-        return run
-      }
+      let run = plainRunEnd(from: position)
       if run > position {
         out.append(contentsOf: bytes[position..<run])
         position = run
