@@ -39,9 +39,17 @@ extension Literal {
         index += 1
       }
       guard digits > 0, decimals != 0 else { return nil }
-      if index < end, let suffix = magnitudeSuffixes.first(where: { $0.letter == bytes[index] }) {
-        scale = suffix.exponent
-        index += 1
+      if index < end {
+        // The magnitude letter by a switch: the table of suffixes is a global reached through a
+        // `swift_once` check and searched with a closure, on every cell.
+        switch bytes[index] {
+        case UInt8(ascii: "K"): scale = 3
+        case UInt8(ascii: "M"): scale = 6
+        case UInt8(ascii: "B"): scale = 9
+        case UInt8(ascii: "T"): scale = 12
+        default: break
+        }
+        if scale > 0 { index += 1 }
       }
       if index < end, bytes[index] == UInt8(ascii: "%"), !money {
         percent = true
@@ -53,18 +61,17 @@ extension Literal {
       // does (Clinger's fast path).
       let exponent = scale - max(0, decimals) - (percent ? 2 : 0)
       let value =
-        exponent < 0 ? Double(mantissa) / pow10(-exponent) : Double(mantissa) * pow10(exponent)
-      if money { return Value.make(value, .usd, nil) }
-      if percent { return Value.make(value, .percent, nil) }
+        exponent < 0
+        ? Double(mantissa) / Arithmetic.powersOfTen[-exponent]
+        : Double(mantissa) * Arithmetic.powersOfTen[exponent]
+      // The shared measures of dollars and percentages, as `Value.make` finds them (by
+      // comparing unit names) for any unit.
+      if money { return .quantity(value, SharedMeasures.usd) }
+      if percent { return .quantity(value, SharedMeasures.percent) }
       return .number(value)
     }
   }
 
-  static func pow10(_ n: Int) -> Double {
-    var result = 1.0
-    for _ in 0..<n { result *= 10 }
-    return result
-  }
 }
 
 extension Lexer {

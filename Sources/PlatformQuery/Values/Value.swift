@@ -329,7 +329,7 @@ struct FigureList: RandomAccessCollection, Equatable, Sendable {
 }
 
 /// The shared measures of `Measure.shared(_:)`.
-private enum SharedMeasures {
+enum SharedMeasures {
   static let percent = Measure(unit: .percent)
   static let points = Measure(unit: .points)
   static let users = Measure(unit: .users)
