@@ -240,12 +240,12 @@ extension StringProtocol {
       if clean == true { return text }
     }
     var slice = Substring(self)
-    while let first = slice.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
-      slice = slice.dropFirst()
+    // "\r\n" is one character, which equals neither "\r" nor "\n": it is trimmed too.
+    func isSpace(_ character: Character) -> Bool {
+      character == " " || character == "\t" || character == "\r" || character == "\n" || character == "\r\n"
     }
-    while let last = slice.last, last == " " || last == "\t" || last == "\r" || last == "\n" {
-      slice = slice.dropLast()
-    }
+    while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+    while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
     return String(slice)
   }
 }

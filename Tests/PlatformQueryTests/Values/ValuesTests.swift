@@ -25,6 +25,30 @@ import Testing
     }
   }
 
+  /// `trimmingSpaces` takes spaces, tabs and line ends off both ends — "\r\n" too, which Swift
+  /// reads as one character equal to neither "\r" nor "\n" (it was kept: a quoted cell or JSON
+  /// name ending in a Windows line end did not match the same name without one). Checked over
+  /// generated texts against a reference over the Unicode scalars.
+  @Test func trimmingSpacesTakesEveryKindOfLineEnd() {
+    let pieces = ["a", " ", "\t", "\r", "\n", "\r\n", "é", "e\u{301}", "👍", "x y", "\u{A0}"]
+    func reference(_ text: String) -> String {
+      let spaces: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
+      var scalars = Array(text.unicodeScalars)
+      while let first = scalars.first, spaces.contains(first) { scalars.removeFirst() }
+      while let last = scalars.last, spaces.contains(last) { scalars.removeLast() }
+      var result = String.UnicodeScalarView()
+      result.append(contentsOf: scalars)
+      return String(result)
+    }
+    var random = SplitMix(state: 3)
+    for _ in 0..<3000 {
+      let text = (0..<random.int(0...7)).map { _ in pieces[random.int(0...(pieces.count - 1))] }.joined()
+      #expect(text.trimmingSpaces == reference(text), "\(Array(text.unicodeScalars))")
+    }
+    #expect("Bluesky\r\n".trimmingSpaces == "Bluesky")
+    #expect("\r\n Threads".trimmingSpaces == "Threads")
+  }
+
   @Test func valueLayoutStaysSmall() {
     #expect(MemoryLayout<Record>.size == 16)
     #expect(MemoryLayout<Value>.size <= 17, "Value is \(MemoryLayout<Value>.size) bytes")
