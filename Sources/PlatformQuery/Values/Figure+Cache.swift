@@ -46,11 +46,15 @@ extension Figure {
   /// Caveats against other figures, by their serial numbers; bounded, and emptied when full.
   ///
   /// A figure is immutable and shared between threads, and most figures are never explained or
-  /// compared, so a figure has no room for its cache: it is made on first use and kept in a
+  /// compared, so a figure has no room for its cache: it is made on first use and kept — for a
+  /// labelled figure, in its own place (`LabelledPlace.cache`); for a figure of a file's row, in a
   /// table of caches by the figure's address (`caches`, one of 64 shards chosen by the address,
   /// each behind its own lock), and the figure's `hasCache` flag tells its `deinit` to remove it.
   /// An address is not reused while the figure lives, and its entry goes when the figure does.
   var caveatCache: Locked<FigureCache> {
+    // A labelled figure (the article's) keeps its cache in its own place.
+    let place = self.place
+    if place.row < 0 { return unsafeDowncast(place, to: LabelledPlace.self).cache }
     let key = UInt(bitPattern: ObjectIdentifier(self))
     return Figure.shard(of: key).withLock { table in
       if let cache = table.element(at: key) { return cache }

@@ -111,7 +111,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   ) {
     self.init(
       field: field, value: value, unit: unit, margin: margin,
-      place: LabelledPlace(platform: platform, label: label, origin: origin))
+      place: LabelledPlace.own(platform: platform, label: label, origin: origin))
   }
 
   /// Creates a figure of a place it may share with the other figures of its row: a file's row

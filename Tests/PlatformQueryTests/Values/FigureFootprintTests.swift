@@ -107,4 +107,29 @@ private final class OneInt {
     }
     #expect(firstCache == nil && secondCache == nil, "a dropped figure's cache is freed")
   }
+
+  /// A labelled figure (the article's, or one made with a label) keeps its cache in its own
+  /// place, found without the table; it goes with the figure too, and no two figures share one.
+  @Test func aLabelledFigureKeepsItsOwnCache() {
+    weak var kept: Locked<Figure.FigureCache>?
+    do {
+      func made(_ label: String, _ value: Double) -> Figure {
+        Figure(
+          platform: "A", field: "mau", label: label, value: value, unit: .users, publisher: "P",
+          period: "2024",
+          definition: "d", quote: "q", statedAs: "1")
+      }
+      let first = made("a.mau", 1)
+      let second = made("b.mau", 2)
+      #expect(first.caveatCache === first.caveatCache, "made once")
+      #expect(first.caveatCache !== second.caveatCache)
+      #expect(first.serial != second.serial)
+      let inTable = first.hasCache.load(ordering: .acquiring)
+      #expect(!inTable, "a labelled figure's cache is not in the table")
+      _ = first.caveats(against: second)
+      kept = first.caveatCache
+      #expect(kept != nil)
+    }
+    #expect(kept == nil, "a dropped labelled figure's cache is freed")
+  }
 }
