@@ -88,15 +88,7 @@ final class IndexNode: Node {
     self.index = index
     let numeric = NumericNode.operand(index)
     numericIndex = numeric ?? NumericConstant(.nan, general: index)
-    if numeric != nil {
-      switch base {
-      case let local as LocalGetNode: baseSlot = local.slot
-      case let global as GlobalGetNode: baseSlot = -1 - global.index
-      default: baseSlot = .min
-      }
-    } else {
-      baseSlot = .min
-    }
+    baseSlot = numeric != nil ? NumericNode.slot(of: base) ?? .min : .min
     super.init(span: span)
   }
 
@@ -105,7 +97,7 @@ final class IndexNode: Node {
       // The element of a list read where it lies, without copying the list out of its slot;
       // anything else (a negative index, a string, an error to report) as below.
       let n = numericIndex.number(runtime)
-      let slot = baseSlot >= 0 ? runtime.localPointer(baseSlot) : runtime.globals.slot(-1 - baseSlot)
+      let slot = runtime.valueSlot(baseSlot)
       if case .list(let items) = slot.pointee, let position = Indexing.wholeIndex(n, count: items.count) {
         let element = items[position]
         if case .number(let number) = element { return .number(number) }

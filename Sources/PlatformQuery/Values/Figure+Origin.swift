@@ -101,7 +101,7 @@ extension Figure {
 
   /// The place of a figure with a label of its own (`truth.mau`).
   ///
-  /// A labelled figure has a place of its own (made only by `Figure.init(platform:field:label:…)`),
+  /// A labelled figure has a place of its own (made by `Figure.init(platform:field:label:…)` alone),
   /// so the place also keeps the figure's cache: the article's figures, weighed in every
   /// `compare`, find it through an atomic word, not through the table of caches by address
   /// (whose lock and probe cost a `compare` loop 7%).
@@ -111,14 +111,11 @@ extension Figure {
     /// The address of the figure's cache (retained), made on first use, or 0.
     let cacheAddress = Atomic<UInt>(0)
 
-    fileprivate init(platform: String, label: String, origin: Origin) {
+    /// The place of one figure with a label of its own: never given to a second figure, whose
+    /// cache it would then share.
+    init(platform: String, label: String, origin: Origin) {
       self.label = label
       super.init(platform: platform, origin: origin)
-    }
-
-    /// The place of a figure with a label of its own, for that figure alone.
-    static func own(platform: String, label: String, origin: Origin) -> LabelledPlace {
-      LabelledPlace(platform: platform, label: label, origin: origin)
     }
 
     /// The figure's cache: the first thread to store one wins, a loser releases its own.

@@ -6,8 +6,8 @@ import Synchronization
 /// A figure is also the ``Measure`` of its own value (its unit, and itself as the provenance).
 ///
 /// `@unchecked Sendable`, restated from ``Measure`` as Swift requires: its stored properties are
-/// constants of `Sendable` types, and its one cache is behind a lock, published through an
-/// atomic (`Figure+Cache.swift`).
+/// constants of `Sendable` types, and its one cache is behind a lock, kept in a labelled figure's
+/// place or in a locked table by address (`Figure+Cache.swift`).
 public final class Figure: Measure, @unchecked Sendable, Hashable {
   /// The number.
   public let value: Double
@@ -111,7 +111,7 @@ public final class Figure: Measure, @unchecked Sendable, Hashable {
   ) {
     self.init(
       field: field, value: value, unit: unit, margin: margin,
-      place: LabelledPlace.own(platform: platform, label: label, origin: origin))
+      place: LabelledPlace(platform: platform, label: label, origin: origin))
   }
 
   /// Creates a figure of a place it may share with the other figures of its row: a file's row

@@ -175,9 +175,9 @@ public class Measure: @unchecked Sendable {
   /// unit, whose scale leaves room for it: a figure is 8 bytes smaller than with it after the
   /// provenance (a loaded file has hundreds of thousands).
   final let kind: Kind
-  /// Set once a ``Figure``'s cache is made (it is kept apart, in `Figure.caches`, so that a
-  /// figure that is never explained or compared has no room for one): the padding after `kind`
-  /// holds it.
+  /// Set once a ``Figure`` of a file's row has a cache in the table by address (`Figure.caches`:
+  /// such a figure has no room for one), so that its `deinit` removes it; the padding after
+  /// `kind` holds it.
   final let hasCache = Atomic<Bool>(false)
   /// Where the number came from, or nil for a literal.
   public final var provenance: Provenance? {
