@@ -187,6 +187,16 @@ final class GlobalSetNode: Node {
 }
 
 extension UnsafeMutablePointer where Pointee == Value {
+  /// Stores `value`, which must hold no reference (nil, a bool or a plain number), over a value
+  /// that may: the old value is released only when it holds one.
+  @inline(__always)
+  func storeScalar(_ value: Value) {
+    switch pointee {
+    case .nil, .bool, .number: initialize(to: value)
+    default: pointee = value
+    }
+  }
+
   /// Stores a plain number. Over a plain number the old value needs no destroying, and writing
   /// it as new memory skips the generic destroy of the enum.
   @inline(__always)

@@ -129,6 +129,15 @@ extension Resolver {
     }
   }
 
+  /// A read of the variable in `storage`, for the numeric forms of an assignment.
+  func read(_ storage: Storage, _ name: String, span: Span) -> Node {
+    switch storage {
+    case .local(let slot): LocalGetNode(slot: slot, span: span)
+    case .global(let index): GlobalGetNode(index: index, name: name, span: span)
+    case .environment(let hops, let index): EnvironmentGetNode(hops: hops, index: index, span: span)
+    }
+  }
+
   mutating func resolveAssignment(
     _ target: Expr, _ compound: BinaryOperator?, _ value: Expr, operatorSpan: Span, span: Span
   ) -> Node? {
@@ -172,20 +181,18 @@ extension Resolver {
     }
     let storage = storage(of: binding, scope: scope)
     if !path.isEmpty {
-      return PathAssignNode(
+      let general = PathAssignNode(
         target: storage, path: path, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
+      return PlaceStoreNode.make(
+        general, root: read(storage, name, span: root.span), operatorSpan: operatorSpan)
+        ?? general
     }
     if let compound {
       let general = CompoundAssignNode(
         target: storage, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
       // `i += 1`, `s -= x * 2`: over plain numbers, the sum as the numeric nodes compute it.
-      let read: Node =
-        switch storage {
-        case .local(let slot): LocalGetNode(slot: slot, span: root.span)
-        case .global(let index): GlobalGetNode(index: index, name: name, span: root.span)
-        case .environment(let hops, let index): EnvironmentGetNode(hops: hops, index: index, span: root.span)
-        }
-      let sum = BinaryNode(compound, read, valueNode, operatorSpan: operatorSpan, span: span)
+      let sum = BinaryNode(
+        compound, read(storage, name, span: root.span), valueNode, operatorSpan: operatorSpan, span: span)
       if let numeric = NumericNode.lift(sum) as? NumericNode {
         return NumericCompoundNode(target: storage, numeric: numeric, general: general)
       }

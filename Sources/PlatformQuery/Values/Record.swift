@@ -245,6 +245,16 @@ struct FieldLookup {
     index = found
     return found
   }
+
+  /// A shape's id and a field's position in it.
+  struct Known {
+    let shape: UInt64
+    let position: Int
+  }
+
+  /// The shape last seen (0, which no shape has, before any) and the field's position in it.
+  @inline(__always)
+  var known: Known { Known(shape: shapeID, position: index) }
 }
 
 /// The positions of a large shape's keys: an open-addressing table of positions, hashed by

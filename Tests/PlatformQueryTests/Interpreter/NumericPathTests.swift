@@ -273,6 +273,26 @@ import Testing
     }
   }
 
+  /// One read meeting records of several shapes in turn — the field at another position, missing,
+  /// not a number — answers each as the ordinary nodes do (its remembered position is the last
+  /// shape's, and a record of another shape is read afresh).
+  @Test func fieldReadsFollowChangingShapes() throws {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate(
+      """
+      let rows = [{k: 1}, {j: 0, k: 2}, {k: 3}, {k: "a"}, {j: 5, k: 4}, {m: 1}, {k: 5}, 7, {k: 20%}, {k: 6}]
+      fn inPlace(i) { let r = rows[i]\nrows[i].k * 2 + r.k }
+      fn ordinary(i) { [rows][0][i].k * 2 + [rows[i]][0].k }
+      """)
+    var outcomes: [String] = []
+    for i in 0..<10 {
+      let expected = Self.outcome("ordinary(\(i))", pq)
+      #expect(Self.outcome("inPlace(\(i))", pq) == expected, "row \(i)")
+      outcomes.append(expected)
+    }
+    #expect(outcomes.filter { $0.hasPrefix("value") }.count == 7, "\(outcomes)")
+  }
+
   /// The element and field reads of an arithmetic expression are taken in place, numerically.
   @Test func elementAndFieldReadsAreNumeric() throws {
     let node = try Self.resolvedExpression("fn f(xs, r) { xs[1].x - xs[0].x + r.k * xs[2] }")
