@@ -117,6 +117,32 @@ final class IndexNode: Node {
     }
     return try Indexing.get(container, key, indexSpan: index.span)
   }
+
+  /// `if flags[i]`: the element's truth read where it lies, without copying it out.
+  override func test(_ runtime: Runtime) throws(PQError) -> Bool {
+    if baseSlot != .min {
+      // The index first: the value is read after the last call that could change it, so it
+      // is borrowed, not copied.
+      let n = numericIndex.number(runtime)
+      let truth = runtime.valueSlot(baseSlot).pointee.truth(at: n)
+      if truth >= 0 { return truth == 1 }
+    }
+    return try evaluate(runtime).isTruthy
+  }
+}
+
+extension Value {
+  /// 1 or 0 for the truth of the element at whole index `n` of this list, -1 when this is not a
+  /// list or `n` is not an index of it. A method on the value, so that the list is borrowed.
+  @inline(__always)
+  func truth(at n: Double) -> Int8 {
+    switch self {
+    case .list(let items):
+      guard let position = Indexing.wholeIndex(n, count: items.count) else { return -1 }
+      return items[position].isTruthy ? 1 : 0
+    default: return -1
+    }
+  }
 }
 
 /// Element and field access shared by `a[i]`, assignment and built-ins.

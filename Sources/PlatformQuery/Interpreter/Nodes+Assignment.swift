@@ -112,6 +112,22 @@ extension Runtime {
     if before != after { try chargeCopy(items.count, span) }
   }
 
+  /// `body` on the elements of `items`, which must not be empty, made the only holder of its
+  /// storage first as `makeUnique` makes it (and the copy charged), with one test of uniqueness
+  /// rather than `makeUnique`'s and a second to reach the elements.
+  @inline(__always)
+  func withUniqueElements<R>(
+    _ items: inout [Value], _ span: Span, _ body: (UnsafeMutablePointer<Value>) throws(PQError) -> R
+  ) throws(PQError) -> R {
+    let before = items.withUnsafeBufferPointer { $0.baseAddress }
+    let count = items.count
+    return try items.withUnsafeMutableBufferPointer { buffer throws(PQError) in
+      let elements = buffer.baseAddress.unsafelyUnwrapped
+      if UnsafePointer(elements) != before { try chargeCopy(count, span) }
+      return try body(elements)
+    }
+  }
+
   /// A shared list or record copied so that one holder could change it: counted in `copies`
   /// and charged as the making of a list of `count` elements (steps and memory budget).
   func chargeCopy(_ count: Int, _ span: Span) throws(PQError) {

@@ -54,7 +54,10 @@ final class NumericElement: NumericNode {
   }
 
   override func number(_ runtime: Runtime) -> Double {
-    runtime.valueSlot(baseSlot).pointee.number(at: index.number(runtime))
+    // The index first: the list is read after the last call that could change it, so it is
+    // borrowed, not copied.
+    let i = index.number(runtime)
+    return runtime.valueSlot(baseSlot).pointee.number(at: i)
   }
 }
 

@@ -126,9 +126,8 @@ final class PlaceStoreNode: Node {
     var items = Runtime.takeList(place)
     defer { place.initialize(to: .list(items)) }
     guard let position = Indexing.wholeIndex(n, count: items.count) else { return false }
-    try runtime.makeUnique(&items, span)
-    return try items.withUnsafeMutableBufferPointer { buffer throws(PQError) in
-      try body(buffer.baseAddress.unsafelyUnwrapped + position)
+    return try runtime.withUniqueElements(&items, span) { elements throws(PQError) in
+      try body(elements + position)
     }
   }
 
@@ -141,8 +140,7 @@ final class PlaceStoreNode: Node {
     guard case .record = place.pointee, var record = place.pointee.takeRecord() else { return false }
     defer { place.initialize(to: .record(record)) }
     guard let position = lookup.position(in: record.shape) else { return false }
-    try runtime.makeUnique(&record.values, span)
-    record.values.withUnsafeMutableBufferPointer { write($0.baseAddress.unsafelyUnwrapped + position) }
+    try runtime.withUniqueElements(&record.values, span) { elements in write(elements + position) }
     return true
   }
 }

@@ -200,7 +200,7 @@ import Testing
   /// (reached through `[xs][0]` and a record field, which are never in place) for every kind of
   /// index and container.
   @Test func indexingInPlaceAnswersAsTheOrdinaryPath() throws {
-    let containers = ["[1, 2, [3]]", "\"abc\"", "{a: 1}", "nil", "[]", "x"]
+    let containers = ["[1, 2, [3]]", "[false, nil, true]", "\"abc\"", "{a: 1}", "nil", "[]", "x"]
     let indices = ["0", "2", "-1", "1.5", "3", "\"a\"", "nil", "1e308", "20%", "9007199254740993"]
     for container in containers {
       for index in indices {
@@ -210,6 +210,13 @@ import Testing
         #expect(read == readOrdinary, "\(container)[\(index)]")
         let globalRead = Self.outcome("var xs = \(container)\nvar i = \(index)\nxs[i]", makeInterpreter().0)
         #expect(globalRead == readOrdinary, "global \(container)[\(index)]")
+        // A test of the element's truth (`if xs[i]`), read in place.
+        let test = Self.outcome(
+          "fn f(xs, i) { if xs[i] { 1 } else { 2 } }\nf(\(container), \(index))", makeInterpreter().0)
+        let testOrdinary = Self.outcome(
+          "fn f(xs, i) { if [xs][0][[i][0]] { 1 } else { 2 } }\nf(\(container), \(index))",
+          makeInterpreter().0)
+        #expect(test == testOrdinary, "if \(container)[\(index)]")
         for op in ["=", "+="] {
           let write = Self.outcome(
             "fn f(xs, i) { var ys = xs\nys[i] \(op) 5\nys }\nf(\(container), \(index))", makeInterpreter().0)
