@@ -5,28 +5,28 @@ final class FieldNode: Node {
   let nameSpan: Span
   /// Where the field was in the last shape seen.
   var lookup: FieldLookup
-  /// The frame slot of a base that is a local's name (`r.users`), else -1: the field is then
-  /// read from the record in place.
-  let localSlot: Int
+  /// The slot of a base that is a local's or a global's name (`r.users`) as
+  /// `NumericNode.slot(of:)` gives it, else `Int.min`: the field is then read from the record
+  /// where it lies.
+  let baseSlot: Int
 
   init(base: Node, name: String, nameSpan: Span, span: Span) {
     self.base = base
     self.name = name
     self.nameSpan = nameSpan
     self.lookup = FieldLookup(name)
-    self.localSlot = (base as? LocalGetNode)?.slot ?? -1
+    self.baseSlot = NumericNode.slot(of: base) ?? .min
     super.init(span: span)
   }
 
   override var fieldPath: (base: Node, field: String)? { (base, name) }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    if localSlot >= 0 {
-      let slot = runtime.localPointer(localSlot)
-      if case .record(let record) = slot.pointee, let index = lookup.position(in: record.shape) {
-        let result = record.values[index]
-        if case .nil = result {} else { return result }
-      }
+    if baseSlot != .min {
+      // The field where the lookup last found it, the record borrowed (not copied); a record of
+      // another shape, a nil field (which is noted) or anything else as below.
+      let result = runtime.valueSlot(baseSlot).pointee.value(inField: lookup.known)
+      if case .nil = result {} else { return result }
     }
     let value = try base.evaluate(runtime)
     guard case .record(let record) = value else { throw notARecord(value, runtime) }
@@ -132,6 +132,17 @@ final class IndexNode: Node {
 }
 
 extension Value {
+  /// The value of the field of this record that `field` knows (a shape's id and a position in
+  /// it); nil when this is not a record or has another shape. A method on the value, so that the
+  /// record is borrowed and only the field's value copied.
+  @inline(__always)
+  func value(inField field: FieldLookup.Known) -> Value {
+    switch self {
+    case .record(let record): return record.shape.id == field.shape ? record.values[field.position] : .nil
+    default: return .nil
+    }
+  }
+
   /// 1 or 0 for the truth of the element at whole index `n` of this list, -1 when this is not a
   /// list or `n` is not an index of it. A method on the value, so that the list is borrowed.
   @inline(__always)

@@ -290,11 +290,18 @@ import Testing
       let rows = [{k: 1}, {j: 0, k: 2}, {k: 3}, {k: "a"}, {j: 5, k: 4}, {m: 1}, {k: 5}, 7, {k: 20%}, {k: 6}]
       fn inPlace(i) { let r = rows[i]\nrows[i].k * 2 + r.k }
       fn ordinary(i) { [rows][0][i].k * 2 + [rows[i]][0].k }
+      fn field(i) { let r = rows[i]\nr.k }
+      fn fieldOrdinary(i) { [rows[i]][0].k }
+      var g = nil
       """)
     var outcomes: [String] = []
     for i in 0..<10 {
       let expected = Self.outcome("ordinary(\(i))", pq)
       #expect(Self.outcome("inPlace(\(i))", pq) == expected, "row \(i)")
+      // A field read as a value (not a number), from a local and from a global.
+      let field = Self.outcome("fieldOrdinary(\(i))", pq)
+      #expect(Self.outcome("field(\(i))", pq) == field, "field of row \(i)")
+      #expect(Self.outcome("g = rows[\(i)]\ng.k", pq) == field, "field of global row \(i)")
       outcomes.append(expected)
     }
     #expect(outcomes.filter { $0.hasPrefix("value") }.count == 7, "\(outcomes)")
