@@ -262,32 +262,75 @@ final class RecordNode: Node {
   }
 }
 
-/// `"text \(expression) text"`
+/// `"text \(expression) text"`. The parts are written as UTF-8 bytes into a buffer the runtime
+/// keeps between evaluations, numbers as digits straight into it, and the text made once at the
+/// end: appending each part to a `String` went through the small-string and growth paths of
+/// `String` for every part (`string_build`, bench/README.md "seventh session").
 final class InterpolationNode: Node {
   enum Part {
     case text(String)
     case code(Node)
   }
 
-  let parts: [Part]
+  /// The literal text of every part, in order, as one run of bytes.
+  let literal: [UInt8]
+  /// For each code part, where in `literal` the text before it ends.
+  let breaks: [Int]
+  /// The code parts, owned here and read unretained.
+  let code: [Node]
+  let unownedCode: UnownedNodes
 
   init(_ parts: [Part], span: Span) {
-    self.parts = parts
+    var literal: [UInt8] = []
+    var breaks: [Int] = []
+    var code: [Node] = []
+    for part in parts {
+      switch part {
+      case .text(let text): literal.append(contentsOf: text.utf8)
+      case .code(let node):
+        breaks.append(literal.count)
+        code.append(node)
+      }
+    }
+    self.literal = literal
+    self.breaks = breaks
+    self.code = code
+    self.unownedCode = UnownedNodes(code)
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    var result = ""
-    for part in parts {
-      switch part {
-      case .text(let text): result += text
-      case .code(let node):
-        let value = try node.evaluate(runtime)
-        if case .number = value {} else { try runtime.reserveText(of: value, span) }
-        result += value.text
+    var bytes = runtime.takeTextBuffer()
+    var written = 0
+    for index in 0..<breaks.count {
+      let end = breaks[index]
+      if end > written {
+        literal.withUnsafeBufferPointer {
+          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[written..<end]))
+        }
+        written = end
+        try runtime.checkSize(bytes.count, span, what: .bytes)
       }
-      try runtime.checkSize(result.utf8.count, span, what: .bytes)
+      let value = try unownedCode.evaluate(index, runtime)
+      switch value {
+      case .number(let number): NumberFormat.appendPlain(number, to: &bytes)
+      case .string(let text):
+        try runtime.reserveText(of: value, span)
+        bytes.append(contentsOf: text.utf8)
+      default:
+        try runtime.reserveText(of: value, span)
+        bytes.append(contentsOf: value.text.utf8)
+      }
+      try runtime.checkSize(bytes.count, span, what: .bytes)
     }
+    if literal.count > written {
+      literal.withUnsafeBufferPointer {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[written...]))
+      }
+      try runtime.checkSize(bytes.count, span, what: .bytes)
+    }
+    let result = String(decoding: bytes, as: UTF8.self)
+    runtime.giveBack(textBuffer: bytes)
     return .string(result)
   }
 }
