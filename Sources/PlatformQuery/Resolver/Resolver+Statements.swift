@@ -127,14 +127,15 @@ extension Resolver {
     }
   }
 
-  /// The value of a store as the store evaluates it: a variable read or a number constant in
-  /// its numeric form (`let t = y`, `x = 0`), so that a plain number is stored without making a
-  /// `Value` and a loop counts the store among its numeric ones (`LoopStatement`); anything
-  /// else as it is. A numeric read of something that is not a plain number gives NaN and reads
-  /// it as usual.
+  /// The value of a store as the store evaluates it: a variable read, a number constant or an
+  /// element or field read on a variable in its numeric form (`let t = y`, `x = 0`,
+  /// `let t = xs[i]`), so that a plain number is stored without making a `Value` and a loop
+  /// counts the store among its numeric ones (`LoopStatement`); anything else as it is. A
+  /// numeric read of something that is not a plain number gives NaN and reads it as usual.
   static func stored(_ value: Node) -> Node {
     switch value {
-    case is LocalGetNode, is GlobalGetNode, is EnvironmentGetNode, is ConstantNode:
+    case is LocalGetNode, is GlobalGetNode, is EnvironmentGetNode, is ConstantNode, is IndexNode,
+      is FieldNode:
       return NumericNode.operand(value) ?? value
     default: return value
     }

@@ -129,18 +129,27 @@ import Testing
         body(i, divisor), "s = (s + \(i) * 7) mod 1000003", "s = s / (\(i) - \(divisor))",
         "s += \(i) * 7\nt -= s / (\(i) - \(divisor))\nu *= \(i) + 2", "s /= \(i) - \(divisor)",
         "s += \(i)\nif \(i) == 5 { s = \"five\" }\nt += s",
+        // Stores of element and field reads (`let t = xs[i]`), numbers or not.
+        "let e = xs[\(i)]\nlet g = rs[\(i)].k\nt = [t, e, g]\nu = rs[\(i)].k", "s = xs[\(i)] * 2",
       ]
     }
+    // The lists those read: a plain number, a figure, text, nil, a record and a missing field.
+    let lists =
+      "let xs = [\(start), 1, \"a\", nil, 2.5, 20%, {k: 1}, 7, [8], 9]\n"
+      + "let rs = [{k: \(start)}, {k: 1}, {k: \"a\"}, {j: 1, k: nil}, {k: 2.5}, {k: nil}, {k: 20%}, {j: 0, k: 7}, {k: 8}, {k: 9}]\n"
     // Each body in a range loop and in a while loop (whose statements run as `LoopBody` does),
     // in a function (locals) and at the top (globals).
     func programs(_ i: String) -> [String] {
       ["4", "40"].flatMap { divisor in
         bodies(i, divisor).flatMap { body in
           [
-            "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u] }\nf()",
-            "var s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u]",
-            "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u] }\nf()",
-            "var s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u]",
+            lists
+              + "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u] }\nf()",
+            lists + "var s = \(start)\nvar t = 0\nvar u = 0\nfor i in range(10) {\n\(body)\n}\n[s, t, u]",
+            lists
+              + "fn f() {\nvar s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u] }\nf()",
+            lists
+              + "var s = \(start)\nvar t = 0\nvar u = 0\nvar i = 0\nwhile i < 10 {\n\(body)\ni += 1\n}\n[s, t, u]",
           ]
         }
       }
