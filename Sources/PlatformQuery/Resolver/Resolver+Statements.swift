@@ -222,7 +222,12 @@ extension Resolver {
       }
     }
     hoist(function.body.statements)
-    let nodes = resolveStatements(function.body.statements)
+    var nodes = resolveStatements(function.body.statements)
+    // A `return` that ends the body gives what the body's last expression would: its value
+    // is the body's, without setting and reading back the runtime's return slot and flow.
+    if let last = nodes.last as? ReturnNode {
+      nodes[nodes.count - 1] = last.value ?? ConstantNode(.nil, span: last.span)
+    }
     let environmentSize = scopes[scopes.count - 1].environmentSize
     let body = simplified(
       BlockNode(nodes, environmentSize: 0, isStatementPosition: true, span: function.body.span))
