@@ -263,8 +263,8 @@ final class RecordNode: Node {
 }
 
 /// `"text \(expression) text"`. The parts are written as UTF-8 bytes into a buffer the runtime
-/// keeps between evaluations, numbers as digits straight into it, and the text made once at the
-/// end: appending each part to a `String` went through the small-string and growth paths of
+/// keeps between evaluations (`TextBuffer`), whole numbers as digits straight into it, and the
+/// text made once at the end: appending each part to a `String` went through the small-string and growth paths of
 /// `String` for every part (`string_build`, bench/README.md "seventh session").
 final class InterpolationNode: Node {
   enum Part {
@@ -300,38 +300,38 @@ final class InterpolationNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    var bytes = runtime.takeTextBuffer()
-    var written = 0
-    for index in 0..<breaks.count {
-      let end = breaks[index]
-      if end > written {
-        literal.withUnsafeBufferPointer {
-          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[written..<end]))
+    let buffer = runtime.textBuffer
+    let start = buffer.count
+    do {
+      var written = 0
+      for index in 0..<breaks.count {
+        let end = breaks[index]
+        if end > written {
+          literal.withUnsafeBufferPointer { buffer.append(UnsafeBufferPointer(rebasing: $0[written..<end])) }
+          written = end
+          try runtime.checkSize(buffer.count - start, span, what: .bytes)
         }
-        written = end
-        try runtime.checkSize(bytes.count, span, what: .bytes)
+        let value = try unownedCode.evaluate(index, runtime)
+        switch value {
+        case .number(let number): buffer.append(plain: number)
+        case .string(let text):
+          try runtime.reserveText(of: value, span)
+          buffer.append(text)
+        default:
+          try runtime.reserveText(of: value, span)
+          buffer.append(value.text)
+        }
+        try runtime.checkSize(buffer.count - start, span, what: .bytes)
       }
-      let value = try unownedCode.evaluate(index, runtime)
-      switch value {
-      case .number(let number): NumberFormat.appendPlain(number, to: &bytes)
-      case .string(let text):
-        try runtime.reserveText(of: value, span)
-        bytes.append(contentsOf: text.utf8)
-      default:
-        try runtime.reserveText(of: value, span)
-        bytes.append(contentsOf: value.text.utf8)
+      if literal.count > written {
+        literal.withUnsafeBufferPointer { buffer.append(UnsafeBufferPointer(rebasing: $0[written...])) }
+        try runtime.checkSize(buffer.count - start, span, what: .bytes)
       }
-      try runtime.checkSize(bytes.count, span, what: .bytes)
+    } catch {
+      buffer.cut(to: start)
+      throw error
     }
-    if literal.count > written {
-      literal.withUnsafeBufferPointer {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[written...]))
-      }
-      try runtime.checkSize(bytes.count, span, what: .bytes)
-    }
-    let result = String(decoding: bytes, as: UTF8.self)
-    runtime.giveBack(textBuffer: bytes)
-    return .string(result)
+    return .string(buffer.text(from: start))
   }
 }
 

@@ -128,23 +128,6 @@ extension Runtime {
     }
   }
 
-  /// The buffer interpolations write their bytes into, emptied (its room kept); an empty one when
-  /// another interpolation holds it (`"\("\(x)")"`) or the last was given up.
-  @inline(__always)
-  func takeTextBuffer() -> [UInt8] {
-    var buffer: [UInt8] = []
-    swap(&buffer, &textBuffer)
-    buffer.removeAll(keepingCapacity: true)
-    return buffer
-  }
-
-  /// Keeps `buffer` for the next interpolation, unless it grew past 64 KiB (one long text
-  /// should not hold its room for good).
-  @inline(__always)
-  func giveBack(textBuffer buffer: [UInt8]) {
-    if buffer.capacity <= 65_536 { textBuffer = buffer }
-  }
-
   /// A shared list or record copied so that one holder could change it: counted in `copies`
   /// and charged as the making of a list of `count` elements (steps and memory budget).
   func chargeCopy(_ count: Int, _ span: Span) throws(PQError) {

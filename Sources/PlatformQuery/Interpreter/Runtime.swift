@@ -252,8 +252,8 @@ package final class Runtime {
   /// Lists and records copied because another value shared them when one holder changed them
   /// in place (`chargeCopy`): what the tests of in-place updates count.
   var copies = 0
-  /// The bytes of the interpolation being made (`InterpolationNode`), kept between them.
-  var textBuffer: [UInt8] = []
+  /// The bytes of the interpolations being made (`InterpolationNode`), kept between them.
+  let textBuffer = TextBuffer()
   /// "the article" or "the dataset", for messages about a missing figure.
   var dataName = "the article"
 

@@ -33,35 +33,6 @@ enum NumberFormat {
     return significant(value, digits: 6)
   }
 
-  /// `plain(value)` appended to `bytes` as UTF-8: a whole number's digits written straight in,
-  /// anything else through `plain` (`PlainNumberTests` holds the two to the same text).
-  @inline(__always)
-  static func appendPlain(_ value: Double, to bytes: inout [UInt8]) {
-    guard value != 0, abs(value) <= exactIntegerLimit, case let whole = Int64(value), Double(whole) == value
-    else {
-      bytes.append(contentsOf: plain(value).utf8)
-      return
-    }
-    if whole < 0 { bytes.append(UInt8(ascii: "-")) }
-    var magnitude = whole.magnitude
-    var length = 0
-    var rest = magnitude
-    while rest > 0 {
-      length += 1
-      rest /= 10
-    }
-    let start = bytes.count
-    bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: length))
-    bytes.withUnsafeMutableBufferPointer { buffer in
-      var position = start + length
-      while magnitude > 0 {
-        position -= 1
-        buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-      }
-    }
-  }
-
   /// A whole number with thousands separators: `9,986`.
   static func grouped(_ value: Int64) -> String {
     let digits = decimal(value.magnitude > UInt64(Int64.max) ? 0 : Int64(value.magnitude))

@@ -4,12 +4,12 @@ import Testing
 @testable import PlatformQuery
 
 /// Interpolation writes its parts as bytes into a buffer the runtime keeps and numbers as digits
-/// straight into it (`InterpolationNode`, `NumberFormat.appendPlain`). These tests hold it to what
+/// straight into it (`InterpolationNode`, `TextBuffer`). These tests hold it to what
 /// joining the parts' texts gives (`str`), over generated values of every kind, nested
 /// interpolations (which find the buffer taken), long texts and the size limit.
 @Suite struct InterpolationTests {
   /// Whole numbers are written digit by digit; everything else as `plain` writes it.
-  @Test func appendedNumbersAreThePlainText() {
+  @Test func writtenNumbersAreThePlainText() {
     var generator = SplitMix(state: 11)
     var numbers: [Double] = [
       0, -0.0, 1, -1, 9, 10, 99, 100, -100, 9_007_199_254_740_992, -9_007_199_254_740_992,
@@ -23,11 +23,14 @@ import Testing
       numbers.append(whole / Arithmetic.power(10, digits))
       numbers.append(Double(bitPattern: generator.next()))
     }
+    let buffer = TextBuffer()
+    buffer.append("x")
     for number in numbers {
-      var bytes: [UInt8] = Array("x".utf8)
-      NumberFormat.appendPlain(number, to: &bytes)
-      #expect(String(decoding: bytes, as: UTF8.self) == "x" + NumberFormat.plain(number), "\(number)")
+      let start = buffer.count
+      buffer.append(plain: number)
+      #expect(buffer.text(from: start) == NumberFormat.plain(number), "\(number)")
     }
+    #expect(buffer.text(from: 0) == "x")
   }
 
   @Test func partsJoinAsTheirTexts() throws {
@@ -55,6 +58,11 @@ import Testing
     let long = try pq.evaluate("var s = \"\"\nfor i in range(20000) { s += \"ab\" }\n\"<\\(s)>\"")
     #expect(long.description.utf8.count == 40_002)
     #expect(try pq.evaluate("\"after \\(7)\"").description == "after 7")
+    // A part that fails leaves nothing behind for the next interpolation, nested or not.
+    #expect(throws: PQError.self) { try pq.evaluate("\"left \\(\"inner \\(nope(1)) x\") right\"") }
+    #expect(throws: PQError.self) { try pq.evaluate("\"\\(s) \\(1 + \"a\")\"") }
+    #expect(try pq.evaluate("\"clean \\(\"[\\(2)]\")\"").description == "clean [2]")
+    #expect(pq.runtime.textBuffer.count == 0)
   }
 
   /// A text past the size limit is refused at the interpolation, as before.
