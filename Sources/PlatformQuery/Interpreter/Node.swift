@@ -191,9 +191,13 @@ extension UnsafeMutablePointer where Pointee == Value {
   /// that may: the old value is released only when it holds one.
   @inline(__always)
   func storeScalar(_ value: Value) {
-    switch pointee {
-    case .nil, .bool, .number: initialize(to: value)
-    default: pointee = value
+    // The new value is written before the old one is looked at: a store that waited for the
+    // old value's tag (a cache miss in a long list) stalled the sieve's marking loop.
+    let old = move()
+    initialize(to: value)
+    switch consume old {
+    case .nil, .bool, .number: break
+    default: break  // released here
     }
   }
 

@@ -219,20 +219,21 @@ import Testing
         #expect(read == readOrdinary, "\(container)[\(index)]")
         let globalRead = Self.outcome("var xs = \(container)\nvar i = \(index)\nxs[i]", makeInterpreter().0)
         #expect(globalRead == readOrdinary, "global \(container)[\(index)]")
+        /// The function `f(xs, i)` with `body` and with `ordinary`, called on these arguments in
+        /// fresh interpreters, gives the same outcome.
+        func expectSame(_ body: String, _ ordinary: String, _ what: String) {
+          let call = "\nf(\(container), \(index))"
+          let inPlace = Self.outcome("fn f(xs, i) { \(body) }" + call, makeInterpreter().0)
+          #expect(
+            inPlace == Self.outcome("fn f(xs, i) { \(ordinary) }" + call, makeInterpreter().0), "\(what)")
+        }
         // A test of the element's truth (`if xs[i]`), read in place.
-        let test = Self.outcome(
-          "fn f(xs, i) { if xs[i] { 1 } else { 2 } }\nf(\(container), \(index))", makeInterpreter().0)
-        let testOrdinary = Self.outcome(
-          "fn f(xs, i) { if [xs][0][[i][0]] { 1 } else { 2 } }\nf(\(container), \(index))",
-          makeInterpreter().0)
-        #expect(test == testOrdinary, "if \(container)[\(index)]")
+        expectSame(
+          "if xs[i] { 1 } else { 2 }", "if [xs][0][[i][0]] { 1 } else { 2 }", "if \(container)[\(index)]")
         for op in ["=", "+="] {
-          let write = Self.outcome(
-            "fn f(xs, i) { var ys = xs\nys[i] \(op) 5\nys }\nf(\(container), \(index))", makeInterpreter().0)
-          let writeOrdinary = Self.outcome(
-            "fn f(xs, i) { var w = {ys: xs}\nw.ys[i] \(op) 5\nw.ys }\nf(\(container), \(index))",
-            makeInterpreter().0)
-          #expect(write == writeOrdinary, "\(container)[\(index)] \(op) 5")
+          expectSame(
+            "var ys = xs\nys[i] \(op) 5\nys", "var w = {ys: xs}\nw.ys[i] \(op) 5\nw.ys",
+            "\(container)[\(index)] \(op) 5")
         }
       }
     }
