@@ -120,6 +120,16 @@ extension DataFile {
           .runtime, "this file has periods as columns and a 'period' column too", source: source,
           span: Span(start: 0, end: 1), notes: ["keep one: the period of each figure is its column's header"])
       }
+      // Each period's figure becomes the field named by the metric: a column of that name too
+      // would be a second field of the same name.
+      if let clash = names.firstIndex(of: metricOfPeriods) {
+        let offset = header[clash].1
+        throw PQError(
+          .runtime,
+          "this file has periods as columns, whose figures are named '\(metricOfPeriods)', and a '\(metricOfPeriods)' column too",
+          source: source, span: Span(start: offset, end: offset + max(1, header[clash].0.utf8.count)),
+          notes: ["name the periods' figures with load(…, metric: \"…\"), or rename the column"])
+      }
       let unit = package?.unit ?? Metric.named(metricOfPeriods)?.unit
       for index in periodColumns where !unitInHeader[index] {
         units[index] = unit
@@ -359,6 +369,22 @@ extension DataFile {
     }
     package?.supply(&given)
     let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }
+    // A figure in a column that is not a period has no period of its own; copied into each
+    // period's record it would take that record's period once saved and loaded again. Refused.
+    for column in others where !provenanceColumns.contains(column) {
+      switch cells[column] {
+      case .number, .quantity:
+        let (text, offset) = row[column]
+        throw PQError(
+          .runtime,
+          "'\(text.trimmingSpaces)' under \(names[column]) is a figure without a period: this file's periods are its columns (\(names[periodColumns[0]]), …)",
+          source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+          notes: [
+            "keep \(names[column]) in a file of its own, with a period column, or make it a column per period there"
+          ])
+      default: continue
+      }
+    }
     let shape = Shape(keys: ["name", "period", metric] + others.map { names[$0] })
     for column in periodColumns {
       let cell = cells[column]

@@ -8,8 +8,9 @@
 /// figure, text, an error to report), a place that is not there (an index out of range, a missing
 /// field), another kind of container — is left untouched and done by the ordinary
 /// ``PathAssignNode`` (`general`) from the start, with its results and errors; the numeric node
-/// is pure, so computing it first changes nothing. Copies of shared lists and records are made
-/// and charged as the general walk makes them (`Runtime.makeUnique`).
+/// is pure, so computing it first changes nothing. Copies of shared lists and records are made,
+/// counted and charged as the general walk makes them (`Runtime.withUniqueElements`, as
+/// `Runtime.makeUnique`).
 ///
 /// Measured (callgrind): see bench/README.md, "seventh session".
 final class PlaceStoreNode: Node {
@@ -44,8 +45,8 @@ final class PlaceStoreNode: Node {
   }
 
   /// The store node for `general` when its place and value have the forms above, or nil.
-  /// `read` is the place read as an expression (`xs[i]`, `r.k`, `rows[i].k`): for `op=`, the
-  /// numeric form of `read op value` is what is stored.
+  /// `root` reads the variable; the place read as an expression (`xs[i]`, `r.k`, `rows[i].k`) is
+  /// built on it, and for `op=` the numeric form of `place op value` is what is stored.
   static func make(_ general: PathAssignNode, root: Node, operatorSpan: Span) -> Node? {
     guard general.form != .other, let slot = NumericNode.slot(of: root) else { return nil }
     var index: NumericNode?

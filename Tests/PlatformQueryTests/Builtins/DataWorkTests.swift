@@ -145,6 +145,8 @@ import Testing
     folder.write("own.csv", "name,source,2023-Q1,2023-Q2\nX,Own count,1M,2M\n")
     folder.write("noname.csv", "2022,2023\n1,2\n")
     folder.write("bad.csv", "name,2022,2023\nX,1,two\n")
+    folder.write("extra.csv", "name,2022,2023,web_visits,note\nX,1,2,,early\nY,3,4,5B,\n")
+    folder.write("clash.csv", "name,2022,value\nX,1,2\n")
     let (pq, _) = makeInterpreter(files: .folders([folder.path]))
     let path = folder.path
     try pq.run(
@@ -172,6 +174,15 @@ import Testing
     for (file, message) in [
       ("noname.csv", "a file with periods as columns (2022, …) needs a 'name' column"),
       ("bad.csv", "'two' under 2023 is not a number"),
+      // A figure outside the period columns would take a period's when saved and loaded again.
+      (
+        "extra.csv",
+        "'5B' under web_visits is a figure without a period: this file's periods are its columns (2022, …)"
+      ),
+      (
+        "clash.csv",
+        "this file has periods as columns, whose figures are named 'value', and a 'value' column too"
+      ),
     ] {
       let error = try #require(failure("load(\"\(path)/\(file)\")", pq))
       #expect(error.message == message, "\(file): \(error.message)")
