@@ -232,14 +232,26 @@ extension Builtins {
       }
       keepsLeft = word == "left"
     }
+    // The key's position in the shape last asked about: a loaded file's rows share one shape,
+    // so the key is found once a list, not by comparing field names on every row.
+    var lastShape: Shape?
+    var lastPosition: Int?
+    func keyValue(_ record: Record) -> Value? {
+      if record.shape !== lastShape {
+        lastShape = record.shape
+        lastPosition = record.shape.position(of: key)
+      }
+      return lastPosition.map { record.values[$0] }
+    }
     func records(_ items: [Value], _ position: Int, _ side: String) throws(PQError) -> [Record] {
       var result: [Record] = []
+      result.reserveCapacity(items.count)
       for (index, item) in items.enumerated() {
         guard case .record(let record) = item else {
           throw arguments.error(
             position, "row \(index) of the \(side) list is \(Arithmetic.describe(item)), not a record")
         }
-        guard let value = record[key], !value.isNil else {
+        guard let value = keyValue(record), !value.isNil else {
           throw arguments.error(
             position, "row \(index) of the \(side) list has no '\(key)'",
             notes: ["fields: " + record.keys.joined(separator: ", ")])
@@ -250,10 +262,10 @@ extension Builtins {
     }
     let first = try records(left, 0, "first")
     let second = try records(right, 1, "second")
-    func match(_ record: Record) -> String { (record[key]?.text ?? "").trimmingSpaces.lowercased() }
+    func match(_ record: Record) -> JoinKey { JoinKey(keyValue(record)?.text ?? "") }
     // The second list's rows by name, as groups of rows in order: a table from name to group,
     // and each row's next in its group (no list made a name).
-    var groupOf: [String: Int] = [:]
+    var groupOf: [JoinKey: Int] = [:]
     groupOf.reserveCapacity(second.count)
     var groupFirst: [Int] = []
     var groupLast: [Int] = []
@@ -330,14 +342,14 @@ extension Builtins {
     var repeated: [(name: String, rows: Int)] = []
     for record in first {
       guard let group = groupOf[match(record)] else {
-        unmatchedFirst.append(record[key]?.text ?? "")
+        unmatchedFirst.append(keyValue(record)?.text ?? "")
         if keepsLeft { rows.append(joined(record, nil)) }
         continue
       }
       if !matched[group] {
         matched[group] = true
         if groupSize[group] > 1 {
-          repeated.append((second[groupFirst[group]][key]?.text ?? "", groupSize[group]))
+          repeated.append((keyValue(second[groupFirst[group]])?.text ?? "", groupSize[group]))
         }
       }
       var index = groupFirst[group]
@@ -348,7 +360,7 @@ extension Builtins {
     }
     try arguments.runtime.reserve(rows.count, arguments.span)
     let unmatchedSecond = groupFirst.indices.filter { !matched[$0] }.map {
-      second[groupFirst[$0]][key]?.text ?? ""
+      keyValue(second[groupFirst[$0]])?.text ?? ""
     }
     if !repeated.isEmpty {
       let listed = repeated.prefix(8).map { "\($0.name) (\($0.rows) rows)" }.joined(separator: ", ")
@@ -375,4 +387,40 @@ extension Builtins {
     }
     return .list(rows)
   }
+}
+
+/// A `join` key: a field's text with its surrounding spaces trimmed and its letters lowercased
+/// (`" Bluesky"` matches `"bluesky"`), hashed once over its bytes. `String`'s own hashing, with
+/// its Unicode checks, cost about a thousand instructions a row of a 200,000-row join.
+struct JoinKey: Hashable {
+  let text: String
+  private let hash: Int
+
+  init(_ raw: String) {
+    text = JoinKey.normalized(raw)
+    // Over the normalised bytes, as record shapes hash their keys. Equal texts have equal bytes
+    // (both normalised the same way), so equal keys hash alike; `==` compares the texts.
+    hash = Int(truncatingIfNeeded: KeyTable.hash(text))
+  }
+
+  /// The text as keys compare it. Most names (ASCII, no capitals, nothing to trim) are
+  /// themselves; the rest go through `trimmingSpaces` and `lowercased()`.
+  static func normalized(_ text: String) -> String {
+    let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else {
+        return bytes.isEmpty
+      }
+      for byte in bytes where byte >= 0x80 || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
+        return false
+      }
+      return true
+    }
+    return plain == true ? text : text.trimmingSpaces.lowercased()
+  }
+
+  static func == (left: JoinKey, right: JoinKey) -> Bool {
+    left.hash == right.hash && left.text == right.text
+  }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

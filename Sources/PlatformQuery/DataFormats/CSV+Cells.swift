@@ -89,6 +89,7 @@ extension DataFile {
     _ number: Value, text: String, raw: String, unit: Unit?, headed: Bool, column: String, source: Source,
     offset: Int
   ) throws(PQError) -> Value {
+    if let fitted = fittedAsIs(number, unit: unit) { return fitted }
     guard let unit, let value = number.numericValue else { return number }
     if number.unit.isNone {
       if unit.shownFactor != 1 {
@@ -112,6 +113,20 @@ extension DataFile {
         .runtime, "'\(text)' is in \(number.unit), but column '\(column)' holds \(unit)", source: source,
         span: Span(start: offset, end: offset + raw.utf8.count))
     }
+    return number
+  }
+
+  /// What `fitted` makes of a number when that needs neither the cell's text nor an error: the
+  /// number as it is, or a bare number given its column's unit. Nil for a bare number in a
+  /// percent column and for a number in another unit than its column's, which `fitted` reads.
+  static func fittedAsIs(_ number: Value, unit: Unit?) -> Value? {
+    guard let unit, let value = number.numericValue else { return number }
+    // (Not `?:` with `nil`: `Value` is written `nil` too, and that would be `.nil`.)
+    if number.unit.isNone {
+      guard unit.shownFactor == 1 else { return Optional.none }
+      return Value.make(value, unit, nil)
+    }
+    guard number.unit == unit else { return Optional.none }
     return number
   }
 

@@ -50,10 +50,11 @@ extension DataFile {
     var sure = Set<Int>()
     var against = Set<Int>()
     var ambiguous: [Int: (String, Int)] = [:]
-    var row: [(String, Int)] = []
+    var row = CSVRow(source)
     while try reader.next(into: &row) {
-      for (column, (text, offset)) in row.enumerated() where column < header.count {
-        let cell = text.trimmingSpaces
+      for column in 0..<min(row.count, header.count) {
+        let offset = row.offset(column)
+        let cell = row.trimmed(column)
         guard cell.contains(",") || cell.contains(".") else { continue }
         guard let read = decimalCommaNumber(cell) else {
           // A number only pq's own notation reads (`1,234.5`, `2.5`): not a decimal-comma column.

@@ -3,10 +3,11 @@
 extension DataFile {
   /// Reads a CSV file with a header row into records. Empty cells are nil; numbers may use pq
   /// notation; a column named after a metric (mau, revenue, …) or headed `name (unit)` gives
-  /// its plain numbers that unit.
+  /// its plain numbers that unit. `readsInPlace: false` reads every cell through its text, the
+  /// general way (the tests check that both ways read every file alike).
   static func readCSV(
     _ source: Source, package: DataPackage? = nil, dialect given: Dialect? = nil,
-    decimalCommaColumns: Set<Int> = []
+    decimalCommaColumns: Set<Int> = [], readsInPlace: Bool = true
   ) throws(PQError) -> Value {
     var reader = CSVRows(source, dialect: package?.dialect ?? given ?? .rfc4180)
     let header: [(String, Int)]
@@ -166,17 +167,40 @@ extension DataFile {
     // once for each distinct set of provenance cells — the row before's first, then a table —
     // not rebuilt key by key for every row.
     let originColumns = provenanceColumnList.filter { !marginColumns.contains($0) }
-    var lastCells: [String]?
+    // The provenance cells' bytes as they are, each after its length: the row before's, and
+    // the one being read (kept from row to row).
+    // (Two buffers swapped, so that neither is shared when it is refilled.)
+    var lastCells: [UInt8] = []
+    var haveLastCells = false
+    var cells: [UInt8] = []
     var lastProvenance = RowProvenance(origin: RowOrigin())
-    var provenanceByCells: [[String]: RowProvenance] = [:]
+    var provenanceByCells: [CellBytes: RowProvenance] = [:]
+    // Whether the file names other missing values than the empty cell (a data package's
+    // `missingValues`): asked of every cell.
+    let customMissing = missingValues.count > 1 || missingValues.first != ""
+    let isDecimalCommaColumn = names.indices.map { decimalCommaColumns.contains($0) }
+    // Whether a data package types the column (an array of flags: testing an optional field
+    // for nil copied the field, its strings retained and released, on every cell).
+    let isDeclared = declared.map { $0 != nil }
+    // Asked once: testing the optional package copied the whole descriptor, on every row.
+    let hasPackage = package != nil
+    // Each column's definition from the package (its field's description, else the package's
+    // own), decided once; a long-form file's value column asks by the row's metric.
+    let packageDefinitions = names.map { package?.fields[$0]?.description ?? package?.definition }
+    // The columns read the plain way: a cell of one is a number read from the file's bytes, or
+    // (a column of text) its trimmed text, with no text made that it does not keep.
+    let isPlain = names.indices.map { column in
+      readsInPlace && !isDeclared[column] && !customMissing && !isDecimalCommaColumn[column]
+        && !(longForm && column == valueColumn)
+    }
     var holdsNumbers = [Bool](repeating: false, count: names.count)
     var firstText: [(text: String, offset: Int)?] = Array(repeating: nil, count: names.count)
     var markers: [(row: Int, column: Int)] = []
-    var row: [(String, Int)] = []
+    var row = CSVRow(source)
     while try reader.next(into: &row) {
       rowNumber += 1
       guard row.count == names.count else {
-        let offset = row.first?.1 ?? 0
+        let offset = row.isEmpty ? 0 : row.offset(0)
         throw PQError(
           .runtime, "this row has \(plural(row.count, "cell")), but the header has \(names.count)",
           source: source,
@@ -185,14 +209,32 @@ extension DataFile {
       // The row's values in the header's order (its names are the shape's).
       var values: [Value] = []
       values.reserveCapacity(names.count)
-      let metric = metricColumn.map { row[$0].0.trimmingSpaces } ?? ""
-      for (column, (text, offset)) in row.enumerated() {
+      let metric = metricColumn.map { row.trimmed($0) } ?? ""
+      for column in 0..<row.count {
+        // Most cells of a large file: a plain number in a column of numbers, read from the
+        // file's bytes without making its text (which only an error, or a cell the full reader
+        // takes, needs), or the text of a column of text.
+        if isPlain[column] {
+          if isTextColumn[column] {
+            let trimmed = row.trimmed(column)
+            values.append(trimmed.isEmpty ? .nil : .string(trimmed))
+            continue
+          }
+          if let number = row.withTrimmedBytes(column, { Literal.parseSimple(bytes: $0) }),
+            let value = fittedAsIs(number, unit: units[column])
+          {
+            values.append(value)
+            continue
+          }
+        }
         var unit = units[column]
         var headed = unitInHeader[column]
+        let offset = row.offset(column)
+        let text = row.text(column)
         if longForm, column == valueColumn {
           // The row's own unit cell, else the metric's unit.
-          if let unitColumn, !row[unitColumn].0.trimmingSpaces.isEmpty {
-            let name = row[unitColumn].0.trimmingSpaces
+          if let unitColumn, !row.isBlank(unitColumn) {
+            let name = row.trimmed(unitColumn)
             guard let parsed = Unit.parse(name) else {
               throw PQError(
                 .runtime, "unknown unit '\(name)'", source: source,
@@ -221,16 +263,16 @@ extension DataFile {
           values.append(value)
           continue
         }
-        if missingValues.count > 1 || missingValues.first != "", missingValues.contains(text) {
+        if customMissing, missingValues.contains(text) {
           values.append(.nil)
           continue
         }
-        let trimmed = isTextColumn[column] ? text.trimmingSpaces : ""
+        let trimmed = isTextColumn[column] ? row.trimmed(column) : ""
         values.append(
           isTextColumn[column]
             ? (trimmed.isEmpty ? .nil : .string(trimmed))
             : try cell(
-              decimalCommaColumns.contains(column) ? Self.decimalCommaRead(text) : text, unit: unit,
+              isDecimalCommaColumn[column] ? Self.decimalCommaRead(text) : text, unit: unit,
               headed: headed,
               column: longForm && column == valueColumn ? metric : names[column],
               source: source, offset: offset))
@@ -251,8 +293,8 @@ extension DataFile {
             source: source, span: Span(start: offset, end: offset + max(1, key[0].utf8.count)))
         }
       }
-      for (column, value) in values.enumerated() where !isTextColumn[column] && declared[column] == nil {
-        switch value {
+      for column in values.indices where !isTextColumn[column] && !isDeclared[column] {
+        switch values[column] {
         case .number, .quantity: holdsNumbers[column] = true
         case .string(let text) where DataFile.missingMarkers.contains(text):
           // `NA`, `n/a`, `-`: no figure, in a column of numbers (made empty below).
@@ -268,29 +310,32 @@ extension DataFile {
           source: source, periods: &periods, origins: &origins, into: &records)
         continue
       }
-      if !provenanceColumns.isEmpty || package != nil {
-        let name = nameColumn.map { row[$0].0.trimmingSpaces } ?? "row \(rowNumber + 1)"
+      if !provenanceColumns.isEmpty || hasPackage {
+        let name = nameColumn.map { row.trimmed($0) } ?? "row \(rowNumber + 1)"
         func given(_ columns: [Int]) -> [String: (String, Int)] {
           var given: [String: (String, Int)] = [:]
-          for column in columns where !row[column].0.trimmingSpaces.isEmpty {
-            given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+          for column in columns where !row.isBlank(column) {
+            given[names[column]] = (row.trimmed(column), row.offset(column))
           }
           package?.supply(&given)
           return given
         }
-        let cells = originColumns.map { row[$0].0.trimmingSpaces }
+        cells.removeAll(keepingCapacity: true)
+        for column in originColumns { row.appendBytes(column, to: &cells) }
         let provenance: RowProvenance
-        if cells == lastCells {
+        if haveLastCells, cells == lastCells {
           provenance = lastProvenance
         } else {
-          if let table = provenanceByCells[cells] {
+          let key = CellBytes(cells)
+          if let table = provenanceByCells[key] {
             provenance = table
           } else {
             provenance = RowProvenance(
               origin: try rowOrigin(given: given(originColumns), source: source, periods: &periods))
-            if provenanceByCells.count < OriginCache.limit { provenanceByCells[cells] = provenance }
+            if provenanceByCells.count < OriginCache.limit { provenanceByCells[key] = provenance }
           }
-          lastCells = cells
+          swap(&lastCells, &cells)
+          haveLastCells = true
           lastProvenance = provenance
         }
         func isFigureColumn(_ index: Int) -> Bool {
@@ -303,7 +348,7 @@ extension DataFile {
         // Only a row with a margin or confidence cell lists its figures for `rowMargin` (most
         // rows have none: no list is made for them).
         var margin: Margin?
-        if marginColumns.contains(where: { !row[$0].0.trimmingSpaces.isEmpty }) {
+        if marginColumns.contains(where: { !row.isBlank($0) }) {
           margin = try rowMargin(
             given: given(provenanceColumnList),
             figures: values.indices.filter(isFigureColumn).map { (names[$0], values[$0]) }, source: source)
@@ -311,11 +356,14 @@ extension DataFile {
         var place: Figure.Place?
         for index in values.indices where isFigureColumn(index) {
           let unit = values[index].unit
-          let field = longForm && index == valueColumn ? metric : names[index]
+          let isMetricValue = longForm && index == valueColumn
+          let field = isMetricValue ? metric : names[index]
           // …and each field's description, its definition.
+          let definition =
+            isMetricValue && hasPackage
+            ? package?.fields[field]?.description ?? package?.definition : packageDefinitions[index]
           let shared = figureOrigin(
-            provenance.origin, definition: package?.fields[field]?.description ?? package?.definition,
-            cache: &origins, made: &provenance.made)
+            provenance.origin, definition: definition, cache: &origins, made: &provenance.made)
           // A range cell (`600K..700K`) carries its own margin.
           values[index] = rowFigure(
             values[index].numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,
@@ -357,15 +405,15 @@ extension DataFile {
   /// `{name, period, <metric>, …the row's other columns}`, the figure's period its column's
   /// header and its provenance the row's cells and what `load` was told.
   static func appendPeriodRows(
-    values cells: [Value], row: [(String, Int)], rowNumber: Int, names: [String], periodColumns: [Int],
+    values cells: [Value], row: CSVRow, rowNumber: Int, names: [String], periodColumns: [Int],
     header: [(String, Int)], metric: String, provenanceColumns: [Int], package: DataPackage?, source: Source,
     periods: inout [String: Period], origins: inout OriginCache, into records: inout [Value]
   ) throws(PQError) {
     guard let nameColumn = names.firstIndex(of: "name") else { return }
-    let name = row[nameColumn].0.trimmingSpaces
+    let name = row.trimmed(nameColumn)
     var given: [String: (String, Int)] = [:]
-    for column in provenanceColumns where !row[column].0.trimmingSpaces.isEmpty {
-      given[names[column]] = (row[column].0.trimmingSpaces, row[column].1)
+    for column in provenanceColumns where !row.isBlank(column) {
+      given[names[column]] = (row.trimmed(column), row.offset(column))
     }
     package?.supply(&given)
     let others = names.indices.filter { !periodColumns.contains($0) && $0 != nameColumn }

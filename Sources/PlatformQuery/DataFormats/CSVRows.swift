@@ -9,6 +9,100 @@ extension DataFile {
     return rows
   }
 
+  /// One row's cells, found in the file's bytes: a cell without quotes is a range of the file,
+  /// one with quotes was copied (its doubled quotes made one) into the row's own bytes. Its text
+  /// is made only when asked: the numbers of a large file are read from the bytes in place.
+  struct CSVRow {
+    /// Each cell: where it starts in the file (what errors point at), and its bytes — in the
+    /// file, or in `copied` when `copied` is true.
+    fileprivate var cells: [(offset: Int, start: Int, end: Int, copied: Bool)] = []
+    fileprivate var copied: [UInt8] = []
+    /// The file's bytes (shared with its `Source`, not copied).
+    fileprivate let file: [UInt8]
+
+    init(_ source: Source) { file = source.bytes }
+
+    var count: Int { cells.count }
+    var isEmpty: Bool { cells.isEmpty }
+
+    /// Where cell `index` starts in the file.
+    func offset(_ index: Int) -> Int { cells[index].offset }
+
+    /// Cell `index`'s bytes, as they are (spaces kept).
+    func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+      let cell = cells[index]
+      return (cell.copied ? copied : file).withUnsafeBufferPointer { all in
+        body(UnsafeBufferPointer(rebasing: all[cell.start..<cell.end]))
+      }
+    }
+
+    /// Cell `index`'s bytes without the spaces, tabs and line breaks around them. (As bytes: a
+    /// number read from them is the number `trimmingSpaces` leaves, since no mark combines with
+    /// a space before a digit or after a number's last character.)
+    func withTrimmedBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+      withBytes(index) { bytes in
+        var start = 0
+        var end = bytes.count
+        while start < end, CSVRow.isSpace(bytes[start]) { start += 1 }
+        while end > start, CSVRow.isSpace(bytes[end - 1]) { end -= 1 }
+        return body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+      }
+    }
+
+    /// What `trimmingSpaces` trims (ASCII only: a file's other spaces are text).
+    static func isSpace(_ byte: UInt8) -> Bool {
+      byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+
+    /// Cell `index`'s text, as it is.
+    func text(_ index: Int) -> String { withBytes(index) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Cell `index`'s text without the spaces around it, as `trimmingSpaces` makes it (which
+    /// trims characters: a space a combining mark follows is not trimmed).
+    func trimmed(_ index: Int) -> String {
+      withBytes(index) { bytes in
+        guard let first = bytes.first, let last = bytes.last else { return "" }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return CSVRow.isSpace(first) || CSVRow.isSpace(last) ? text.trimmingSpaces : text
+      }
+    }
+
+    /// Whether cell `index` is empty once trimmed.
+    func isBlank(_ index: Int) -> Bool { withTrimmedBytes(index) { $0.isEmpty } }
+
+    /// Cell `index`'s text and offset.
+    subscript(index: Int) -> (String, Int) { (text(index), cells[index].offset) }
+
+    /// Every cell's text and offset.
+    var pairs: [(String, Int)] { cells.indices.map { self[$0] } }
+
+    /// Appends cell `index`'s bytes, as they are, to `key` after their length: the cells of
+    /// two rows have the same bytes exactly when their keys are equal.
+    func appendBytes(_ index: Int, to key: inout [UInt8]) {
+      withBytes(index) { bytes in
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).littleEndian) {
+          key.append(contentsOf: $0)
+        }
+        key.append(contentsOf: bytes)
+      }
+    }
+
+    fileprivate mutating func removeAll() {
+      cells.removeAll(keepingCapacity: true)
+      copied.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds a cell of the file's bytes `start..<end`, or of `copy`'s bytes when given.
+    fileprivate mutating func append(offset: Int, start: Int, end: Int, copy: [UInt8]?) {
+      if let copy {
+        cells.append((offset, copied.count, copied.count + copy.count, true))
+        copied.append(contentsOf: copy)
+      } else {
+        cells.append((offset, start, end, false))
+      }
+    }
+  }
+
   /// Reads CSV text one row at a time, so that a large file's records are made as its rows are
   /// read instead of after all its cells are held at once.
   /// How a CSV file is written: RFC 4180 (comma, double quotes, doubled quotes) unless a data
@@ -43,15 +137,15 @@ extension DataFile {
     /// The next row of (cell, byte offset), or nil at the end. A blank line is skipped; a line
     /// holding only `""` is a row with one empty cell.
     mutating func next() throws(PQError) -> [(String, Int)]? {
-      var row: [(String, Int)] = []
-      return try next(into: &row) ? row : nil
+      var row = CSVRow(source)
+      return try next(into: &row) ? row.pairs : nil
     }
 
     /// Reads the next row into `row` (its room kept from the row before), or returns false at
     /// the end. An unquoted cell is made from the file's bytes in place; only a cell with quotes
     /// is copied a byte at a time (its doubled quotes made one).
-    mutating func next(into row: inout [(String, Int)]) throws(PQError) -> Bool {
-      row.removeAll(keepingCapacity: true)
+    mutating func next(into row: inout CSVRow) throws(PQError) -> Bool {
+      row.removeAll()
       // Over the bytes in place, with the position in a local: a byte costs a few instructions,
       // where the stored position and checked subscripts cost about fifty.
       let (found, end, unterminated) = source.bytes.withUnsafeBufferPointer { bytes in
@@ -68,19 +162,11 @@ extension DataFile {
       return found
     }
 
-    /// A cell's text: the bytes it copied (it had quotes), else its bytes in the file.
-    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, copied: [UInt8]?)
-      -> String
-    {
-      if let copied { return String(decoding: copied, as: UTF8.self) }
-      return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-    }
-
     /// `scanRow` for another dialect: the delimiter, quote and escape characters as given,
     /// comment lines skipped, spaces after a delimiter dropped when asked. (The RFC 4180 reader
     /// below is the fast path every file without a dialect takes.)
     private static func scanRow(
-      _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, dialect: Dialect, into row: inout [(String, Int)]
+      _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, dialect: Dialect, into row: inout CSVRow
     ) -> (Bool, Int, Int?) {
       let count = bytes.count
       var index = start
@@ -124,7 +210,7 @@ extension DataFile {
             cell.append(byte)
           }
         } else if byte == dialect.delimiter {
-          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+          row.append(offset: cellStart, start: 0, end: 0, copy: cell)
           cell.removeAll(keepingCapacity: true)
           cellStart = index + 1
           atCellStart = true
@@ -134,12 +220,14 @@ extension DataFile {
             continue
           }
         } else if byte == newline || byte == carriageReturn {
-          row.append((String(decoding: cell, as: UTF8.self), cellStart))
+          row.append(offset: cellStart, start: 0, end: 0, copy: cell)
           if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
           index += 1
-          if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return (true, index, nil) }
+          if !(row.count == 1 && row.cells[0].start == row.cells[0].end && !rowHadQuote) {
+            return (true, index, nil)
+          }
           rowHadQuote = false
-          row.removeAll(keepingCapacity: true)
+          row.removeAll()
           cell.removeAll(keepingCapacity: true)
           cellStart = index
           atCellStart = true
@@ -156,7 +244,7 @@ extension DataFile {
       }
       if quoted { return (false, index, quoteStart) }
       if !cell.isEmpty || !row.isEmpty {
-        row.append((String(decoding: cell, as: UTF8.self), cellStart))
+        row.append(offset: cellStart, start: 0, end: 0, copy: cell)
         return (true, index, nil)
       }
       return (false, index, nil)
@@ -166,7 +254,7 @@ extension DataFile {
     /// unterminated quote began. A blank line is skipped; a line holding only `""` is a row with
     /// one empty cell.
     private static func scanRow(
-      _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: inout [(String, Int)]
+      _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: inout CSVRow
     )
       -> (Bool, Int, Int?)
     {
@@ -197,17 +285,19 @@ extension DataFile {
             cell.append(byte)
           }
         } else if byte == comma {
-          row.append((Self.text(bytes, cellStart..<index, copied: copying ? cell : nil), cellStart))
+          row.append(offset: cellStart, start: cellStart, end: index, copy: copying ? cell : nil)
           cell.removeAll(keepingCapacity: true)
           copying = false
           cellStart = index + 1
         } else if byte == newline || byte == carriageReturn {
-          row.append((Self.text(bytes, cellStart..<index, copied: copying ? cell : nil), cellStart))
+          row.append(offset: cellStart, start: cellStart, end: index, copy: copying ? cell : nil)
           if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
           index += 1
-          if !(row.count == 1 && row[0].0.isEmpty && !rowHadQuote) { return (true, index, nil) }
+          if !(row.count == 1 && row.cells[0].start == row.cells[0].end && !rowHadQuote) {
+            return (true, index, nil)
+          }
           rowHadQuote = false
-          row.removeAll(keepingCapacity: true)
+          row.removeAll()
           cell.removeAll(keepingCapacity: true)
           copying = false
           cellStart = index
@@ -224,10 +314,28 @@ extension DataFile {
       }
       if quoted { return (false, index, quoteStart) }
       if (copying && !cell.isEmpty) || (!copying && index > cellStart) || !row.isEmpty {
-        row.append((Self.text(bytes, cellStart..<index, copied: copying ? cell : nil), cellStart))
+        row.append(offset: cellStart, start: cellStart, end: index, copy: copying ? cell : nil)
         return (true, index, nil)
       }
       return (false, index, nil)
     }
   }
+}
+
+/// Bytes as a dictionary key, hashed once over the bytes (FNV-1a, as record shapes hash their
+/// keys): an `[UInt8]` hashes each byte through `Hasher` on its own.
+struct CellBytes: Hashable {
+  let bytes: [UInt8]
+  private let hash: UInt64
+
+  init(_ bytes: [UInt8]) {
+    self.bytes = bytes
+    hash = bytes.withUnsafeBufferPointer { KeyTable.hash($0) }
+  }
+
+  static func == (left: CellBytes, right: CellBytes) -> Bool {
+    left.hash == right.hash && left.bytes == right.bytes
+  }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

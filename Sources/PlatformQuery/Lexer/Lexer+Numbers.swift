@@ -12,64 +12,67 @@ extension Literal {
     // Over the bytes in place: a `Substring`'s UTF-8 view indexed a byte at a time cost about
     // 290 instructions a cell.
     var text = text
-    return text.withUTF8 { bytes -> Value? in
-      guard let first = bytes.first else { return nil }
-      let money = first == UInt8(ascii: "$")
-      var index = money ? 1 : 0
-      let end = bytes.count
-      var mantissa: UInt64 = 0
-      var digits = 0
-      var decimals = -1
-      var scale = 0
-      var percent = false
-      while index < end {
-        let byte = bytes[index]
-        if byte >= 0x30, byte <= 0x39 {
-          guard digits < 15 else { return nil }
-          // A leading zero before more digits is a code (08123), not a number.
-          if digits == 1, mantissa == 0, decimals < 0 { return nil }
-          mantissa = mantissa * 10 + UInt64(byte - 0x30)
-          digits += 1
-          if decimals >= 0 { decimals += 1 }
-        } else if byte == UInt8(ascii: "."), decimals < 0, digits > 0 {
-          decimals = 0
-        } else {
-          break
-        }
-        index += 1
+    return text.withUTF8 { parseSimple(bytes: $0) }
+  }
+
+  /// `parseSimple` over UTF-8 bytes (a CSV cell read where it lies in the file).
+  static func parseSimple(bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+    guard let first = bytes.first else { return nil }
+    let money = first == UInt8(ascii: "$")
+    var index = money ? 1 : 0
+    let end = bytes.count
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var decimals = -1
+    var scale = 0
+    var percent = false
+    while index < end {
+      let byte = bytes[index]
+      if byte >= 0x30, byte <= 0x39 {
+        guard digits < 15 else { return nil }
+        // A leading zero before more digits is a code (08123), not a number.
+        if digits == 1, mantissa == 0, decimals < 0 { return nil }
+        mantissa = mantissa * 10 + UInt64(byte - 0x30)
+        digits += 1
+        if decimals >= 0 { decimals += 1 }
+      } else if byte == UInt8(ascii: "."), decimals < 0, digits > 0 {
+        decimals = 0
+      } else {
+        break
       }
-      guard digits > 0, decimals != 0 else { return nil }
-      if index < end {
-        // The magnitude letter by a switch: the table of suffixes is a global reached through a
-        // `swift_once` check and searched with a closure, on every cell.
-        switch bytes[index] {
-        case UInt8(ascii: "K"): scale = 3
-        case UInt8(ascii: "M"): scale = 6
-        case UInt8(ascii: "B"): scale = 9
-        case UInt8(ascii: "T"): scale = 12
-        default: break
-        }
-        if scale > 0 { index += 1 }
-      }
-      if index < end, bytes[index] == UInt8(ascii: "%"), !money {
-        percent = true
-        index += 1
-      }
-      guard index == end else { return nil }
-      // At most 15 digits (exact in a double) times one power of ten of at most 10^22 (exact
-      // too): one multiplication or division rounds the decimal exactly as the lexer's reading
-      // does (Clinger's fast path).
-      let exponent = scale - max(0, decimals) - (percent ? 2 : 0)
-      let value =
-        exponent < 0
-        ? Double(mantissa) / Arithmetic.powersOfTen[-exponent]
-        : Double(mantissa) * Arithmetic.powersOfTen[exponent]
-      // The shared measures of dollars and percentages, as `Value.make` finds them (by
-      // comparing unit names) for any unit.
-      if money { return .quantity(value, SharedMeasures.usd) }
-      if percent { return .quantity(value, SharedMeasures.percent) }
-      return .number(value)
+      index += 1
     }
+    guard digits > 0, decimals != 0 else { return nil }
+    if index < end {
+      // The magnitude letter by a switch: the table of suffixes is a global reached through a
+      // `swift_once` check and searched with a closure, on every cell.
+      switch bytes[index] {
+      case UInt8(ascii: "K"): scale = 3
+      case UInt8(ascii: "M"): scale = 6
+      case UInt8(ascii: "B"): scale = 9
+      case UInt8(ascii: "T"): scale = 12
+      default: break
+      }
+      if scale > 0 { index += 1 }
+    }
+    if index < end, bytes[index] == UInt8(ascii: "%"), !money {
+      percent = true
+      index += 1
+    }
+    guard index == end else { return nil }
+    // At most 15 digits (exact in a double) times one power of ten of at most 10^22 (exact
+    // too): one multiplication or division rounds the decimal exactly as the lexer's reading
+    // does (Clinger's fast path).
+    let exponent = scale - max(0, decimals) - (percent ? 2 : 0)
+    let value =
+      exponent < 0
+      ? Double(mantissa) / Arithmetic.powersOfTen[-exponent]
+      : Double(mantissa) * Arithmetic.powersOfTen[exponent]
+    // The shared measures of dollars and percentages, as `Value.make` finds them (by
+    // comparing unit names) for any unit.
+    if money { return .quantity(value, SharedMeasures.usd) }
+    if percent { return .quantity(value, SharedMeasures.percent) }
+    return .number(value)
   }
 
 }

@@ -278,13 +278,16 @@ struct KeyTable {
   /// instructions for a five-byte key).
   static func hash(_ key: String) -> UInt64 {
     var text = key
-    return text.withUTF8 { bytes in
-      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-      for byte in bytes {
-        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-      }
-      return hash ^ (hash >> 29)
+    return text.withUTF8 { hash($0) }
+  }
+
+  /// FNV-1a over bytes, its high bits folded into the low ones that pick a slot.
+  static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }
+    return hash ^ (hash >> 29)
   }
 
   func position(of key: String, in keys: [String]) -> Int? {

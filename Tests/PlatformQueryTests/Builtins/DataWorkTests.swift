@@ -323,12 +323,19 @@ import Testing
   /// list's order, paired with the second's rows in theirs.
   @Test func joinMatchesANestedLoopOnGeneratedLists() throws {
     var random = SplitMix(state: 0x0000_701B)
-    let names = ["X", "x", " X", "Bluesky", "bluesky ", "Threads", "Mastodon", "Truth"]
+    let names = [
+      "X", "x", " X", "Bluesky", "bluesky ", "Threads", "Mastodon", "Truth", "\tTRUTH", "Ñandú", "ñandú",
+      "Éire", "éire ", "É", "e",
+    ]
     for round in 0..<60 {
       let first = (0..<random.int(0...8)).map { (names[random.int(0...(names.count - 1))], $0) }
       let second = (0..<random.int(0...8)).map { (names[random.int(0...(names.count - 1))], 100 + $0) }
+      // Some rows have a field before the name, so that the name's position changes from row
+      // to row.
       func list(_ rows: [(String, Int)], _ field: String) -> String {
-        "[" + rows.map { "{name: \"\($0.0)\", \(field): \($0.1)}" }.joined(separator: ", ") + "]"
+        "["
+          + rows.map { "{\($0.1 % 3 == 0 ? "z: 0, " : "")name: \"\($0.0)\", \(field): \($0.1)}" }.joined(
+            separator: ", ") + "]"
       }
       func key(_ name: String) -> String { name.trimmingSpaces.lowercased() }
       for keep in ["inner", "left"] {
