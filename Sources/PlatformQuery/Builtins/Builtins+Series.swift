@@ -403,19 +403,34 @@ struct JoinKey: Hashable {
     hash = Int(truncatingIfNeeded: KeyTable.hash(text))
   }
 
-  /// The text as keys compare it. Most names (ASCII, no capitals, nothing to trim) are
-  /// themselves; the rest go through `trimmingSpaces` and `lowercased()`.
+  /// The text as keys compare it. ASCII text with nothing to trim is lowercased a byte at a
+  /// time (most names: `P000001`, `Bluesky`), the same as `lowercased()` makes it; the rest goes
+  /// through `trimmingSpaces` and `lowercased()`.
   static func normalized(_ text: String) -> String {
-    let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+    // Nil: the general way; the text itself: nothing to change; else the lowercased bytes.
+    var text = text
+    let lowered = text.withUTF8 { bytes -> String?? in
       guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else {
-        return bytes.isEmpty
+        return bytes.isEmpty ? .some(.none) : .none
       }
-      for byte in bytes where byte >= 0x80 || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
-        return false
+      var capitals = false
+      for byte in bytes {
+        if byte >= 0x80 { return .none }
+        if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { capitals = true }
       }
-      return true
+      guard capitals else { return .some(.none) }
+      return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+        for (index, byte) in bytes.enumerated() {
+          buffer[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+        }
+        return bytes.count
+      }
     }
-    return plain == true ? text : text.trimmingSpaces.lowercased()
+    switch lowered {
+    case .some(.some(let lowered)): return lowered
+    case .some(.none): return text
+    case .none: return text.trimmingSpaces.lowercased()
+    }
   }
 
   static func == (left: JoinKey, right: JoinKey) -> Bool {

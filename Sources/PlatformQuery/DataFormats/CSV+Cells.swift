@@ -119,15 +119,40 @@ extension DataFile {
   /// What `fitted` makes of a number when that needs neither the cell's text nor an error: the
   /// number as it is, or a bare number given its column's unit. Nil for a bare number in a
   /// percent column and for a number in another unit than its column's, which `fitted` reads.
-  static func fittedAsIs(_ number: Value, unit: Unit?) -> Value? {
-    guard let unit, let value = number.numericValue else { return number }
-    // (Not `?:` with `nil`: `Value` is written `nil` too, and that would be `.nil`.)
-    if number.unit.isNone {
-      guard unit.shownFactor == 1 else { return Optional.none }
-      return Value.make(value, unit, nil)
+  static func fittedAsIs(_ number: Value, unit: Unit?) -> Value? { ColumnUnit(unit).fit(number) }
+
+  /// A column's unit with what fitting a number to it needs, worked out once a column: the
+  /// measure its bare numbers share (one for the column, not one a cell) and whether they may
+  /// take the unit at all.
+  struct ColumnUnit {
+    let unit: Unit?
+    /// Whether a bare number takes the unit (not a percentage or points, whose scale a bare
+    /// number leaves unclear).
+    let takesBare: Bool
+    /// The measure of the column's bare numbers; nil for a unit that is none (plain numbers).
+    let measure: Measure?
+
+    init(_ unit: Unit?) {
+      self.unit = unit
+      takesBare = unit.map { $0.shownFactor == 1 } ?? true
+      measure = unit.flatMap { $0.isNone ? nil : Measure.shared($0) ?? Measure(unit: $0) }
     }
-    guard number.unit == unit else { return Optional.none }
-    return number
+
+    /// `number` fitted to the column, or nil when only `fitted` can say (with the cell's text).
+    /// (Nil written `Optional.none`: `Value` is written `nil` too, and that would be `.nil`.)
+    func fit(_ number: Value) -> Value? {
+      guard let unit else { return number }
+      switch number {
+      case .number(let value):
+        guard takesBare else { return Optional.none }
+        return measure.map { .quantity(value, $0) } ?? number
+      case .quantity(_, let given):
+        guard given === measure || given.unit == unit else { return Optional.none }
+        return number
+      default:
+        return number
+      }
+    }
   }
 
   /// Writes records as CSV: a header from the union of keys, units in the header where a column

@@ -189,6 +189,7 @@ extension DataFile {
     let packageDefinitions = names.map { package?.fields[$0]?.description ?? package?.definition }
     // The columns read the plain way: a cell of one is a number read from the file's bytes, or
     // (a column of text) its trimmed text, with no text made that it does not keep.
+    let columnUnits = units.map { ColumnUnit($0) }
     let isPlain = names.indices.map { column in
       readsInPlace && !isDeclared[column] && !customMissing && !isDecimalCommaColumn[column]
         && !(longForm && column == valueColumn)
@@ -221,7 +222,7 @@ extension DataFile {
             continue
           }
           if let number = row.withTrimmedBytes(column, { Literal.parseSimple(bytes: $0) }),
-            let value = fittedAsIs(number, unit: units[column])
+            let value = columnUnits[column].fit(number)
           {
             values.append(value)
             continue
@@ -311,7 +312,15 @@ extension DataFile {
         continue
       }
       if !provenanceColumns.isEmpty || hasPackage {
-        let name = nameColumn.map { row.trimmed($0) } ?? "row \(rowNumber + 1)"
+        // The name the row's values already hold, when read the plain way (its trimmed text).
+        var name = "row \(rowNumber + 1)"
+        if let nameColumn {
+          if isPlain[nameColumn], case .string(let text) = values[nameColumn] {
+            name = text
+          } else {
+            name = row.trimmed(nameColumn)
+          }
+        }
         func given(_ columns: [Int]) -> [String: (String, Int)] {
           var given: [String: (String, Int)] = [:]
           for column in columns where !row.isBlank(column) {
