@@ -262,23 +262,26 @@ extension Builtins {
     }
     let first = try records(left, 0, "first")
     let second = try records(right, 1, "second")
-    func match(_ record: Record) -> JoinKey { JoinKey(keyValue(record)?.text ?? "") }
+    // Every key's text, and whether all of them are ASCII: then keys are compared and hashed
+    // over their bytes, ignoring case; else as `String`s, lowercased and compared as Swift
+    // compares text (`é` written as one character or as `e` and an accent are the same name).
+    let firstTexts = first.map { keyValue($0)?.text ?? "" }
+    let secondTexts = second.map { keyValue($0)?.text ?? "" }
+    let ascii = firstTexts.allSatisfy(JoinKey.isASCII) && secondTexts.allSatisfy(JoinKey.isASCII)
     // The second list's rows by name, as groups of rows in order: a table from name to group,
     // and each row's next in its group (no list made a name).
-    var groupOf: [JoinKey: Int] = [:]
-    groupOf.reserveCapacity(second.count)
+    var groupOf = JoinKey.Table(count: second.count)
     var groupFirst: [Int] = []
     var groupLast: [Int] = []
     var groupSize: [Int] = []
     var nextInGroup = [Int](repeating: -1, count: second.count)
-    for (index, record) in second.enumerated() {
-      let name = match(record)
-      if let group = groupOf[name] {
+    for index in second.indices {
+      let (group, isNew) = groupOf.insert(JoinKey(secondTexts[index], ascii: ascii))
+      if !isNew {
         nextInGroup[groupLast[group]] = index
         groupLast[group] = index
         groupSize[group] += 1
       } else {
-        groupOf[name] = groupFirst.count
         groupFirst.append(index)
         groupLast.append(index)
         groupSize.append(1)
@@ -340,8 +343,8 @@ extension Builtins {
     // Names the second list has more than once: each row of the first list with that name is
     // paired with each of them, so the first list's rows are repeated (reported below).
     var repeated: [(name: String, rows: Int)] = []
-    for record in first {
-      guard let group = groupOf[match(record)] else {
+    for (index, record) in first.enumerated() {
+      guard let group = groupOf.group(of: JoinKey(firstTexts[index], ascii: ascii)) else {
         unmatchedFirst.append(keyValue(record)?.text ?? "")
         if keepsLeft { rows.append(joined(record, nil)) }
         continue
@@ -390,52 +393,92 @@ extension Builtins {
 }
 
 /// A `join` key: a field's text with its surrounding spaces trimmed and its letters lowercased
-/// (`" Bluesky"` matches `"bluesky"`), hashed once over its bytes. `String`'s own hashing, with
-/// its Unicode checks, cost about a thousand instructions a row of a 200,000-row join.
-struct JoinKey: Hashable {
+/// (`" Bluesky"` matches `"bluesky"`). When every key of a join is ASCII (most are: `P000001`,
+/// `Bluesky`) a key keeps its text, hashes its lowercased bytes once (FNV-1a, as record shapes
+/// hash their keys) and compares bytes ignoring case: no lowercased text is made, and no
+/// `String` hashing with its Unicode normalisation (about a thousand instructions a row of a
+/// 200,000-row join). Otherwise keys are lowercased `String`s, hashed and compared as Swift
+/// compares text, where canonically equivalent spellings are equal.
+struct JoinKey: Equatable {
+  /// ASCII: the text, trimmed (case kept); else the text trimmed and lowercased.
   let text: String
-  private let hash: Int
+  /// ASCII: FNV-1a over the lowercased bytes; else the text's `hashValue`.
+  let hash: Int
+  private let ascii: Bool
 
-  init(_ raw: String) {
-    text = JoinKey.normalized(raw)
-    // Over the normalised bytes, as record shapes hash their keys. Equal texts have equal bytes
-    // (both normalised the same way), so equal keys hash alike; `==` compares the texts.
-    hash = Int(truncatingIfNeeded: KeyTable.hash(text))
+  init(_ raw: String, ascii: Bool) {
+    self.ascii = ascii
+    guard ascii else {
+      text = raw.trimmingSpaces.lowercased()
+      hash = text.hashValue
+      return
+    }
+    text = raw.trimmingSpaces
+    var bytes = text
+    hash = bytes.withUTF8 { bytes in
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in bytes { hash = (hash ^ UInt64(JoinKey.lowered(byte))) &* 0x0000_0100_0000_01B3 }
+      return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
   }
 
-  /// The text as keys compare it. ASCII text with nothing to trim is lowercased a byte at a
-  /// time (most names: `P000001`, `Bluesky`), the same as `lowercased()` makes it; the rest goes
-  /// through `trimmingSpaces` and `lowercased()`.
-  static func normalized(_ text: String) -> String {
-    // Nil: the general way; the text itself: nothing to change; else the lowercased bytes.
+  static func isASCII(_ text: String) -> Bool {
     var text = text
-    let lowered = text.withUTF8 { bytes -> String?? in
-      guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else {
-        return bytes.isEmpty ? .some(.none) : .none
-      }
-      var capitals = false
-      for byte in bytes {
-        if byte >= 0x80 { return .none }
-        if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { capitals = true }
-      }
-      guard capitals else { return .some(.none) }
-      return String(unsafeUninitializedCapacity: bytes.count) { buffer in
-        for (index, byte) in bytes.enumerated() {
-          buffer[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-        }
-        return bytes.count
-      }
-    }
-    switch lowered {
-    case .some(.some(let lowered)): return lowered
-    case .some(.none): return text
-    case .none: return text.trimmingSpaces.lowercased()
-    }
+    return text.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
+  }
+
+  private static func lowered(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
   }
 
   static func == (left: JoinKey, right: JoinKey) -> Bool {
-    left.hash == right.hash && left.text == right.text
+    guard left.hash == right.hash else { return false }
+    guard left.ascii, right.ascii else { return left.text == right.text }
+    var (a, b) = (left.text, right.text)
+    return a.withUTF8 { a in
+      b.withUTF8 { b in
+        a.count == b.count && !zip(a, b).contains { lowered($0) != lowered($1) }
+      }
+    }
   }
 
-  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+  /// Groups of equal keys, numbered in order of first insertion: an open-addressing table of
+  /// group numbers by the keys' hashes, with each group's first key. (A `Dictionary` hashed
+  /// every key again through `Hasher`, and its buckets held keys and values apart.)
+  struct Table {
+    /// Group + 1 in each slot, 0 for an empty one; a power of two long, at most half full.
+    private var slots: [Int32]
+    private var keys: [JoinKey] = []
+
+    /// A table for up to `count` groups.
+    init(count: Int) {
+      var capacity = 16
+      while capacity < count * 2 { capacity *= 2 }
+      slots = Array(repeating: 0, count: capacity)
+      keys.reserveCapacity(count)
+    }
+
+    /// The slot holding `key`'s group, or the empty slot where it would go.
+    private func slot(of key: JoinKey) -> Int {
+      let mask = slots.count - 1
+      var slot = key.hash & mask
+      while slots[slot] != 0, keys[Int(slots[slot]) - 1] != key { slot = (slot + 1) & mask }
+      return slot
+    }
+
+    /// The group of a key equal to `key`, or nil.
+    func group(of key: JoinKey) -> Int? {
+      let entry = slots[slot(of: key)]
+      return entry == 0 ? nil : Int(entry) - 1
+    }
+
+    /// The group of `key`, a new one (numbered next) when no equal key is in the table.
+    mutating func insert(_ key: JoinKey) -> (group: Int, isNew: Bool) {
+      let slot = slot(of: key)
+      if slots[slot] != 0 { return (Int(slots[slot]) - 1, false) }
+      keys.append(key)
+      slots[slot] = Int32(keys.count)
+      return (keys.count - 1, true)
+    }
+  }
 }

@@ -325,9 +325,9 @@ import Testing
     var random = SplitMix(state: 0x0000_701B)
     let names = [
       "X", "x", " X", "Bluesky", "bluesky ", "Threads", "Mastodon", "Truth", "\tTRUTH", "Ñandú", "ñandú",
-      "Éire", "éire ", "É", "e",
+      "Éire", "éire ", "É", "e", "Café", "cafe\u{301}", "CAFE\u{301} ", "a;", "A\u{37E}",
     ]
-    for round in 0..<60 {
+    for round in 0..<120 {
       let first = (0..<random.int(0...8)).map { (names[random.int(0...(names.count - 1))], $0) }
       let second = (0..<random.int(0...8)).map { (names[random.int(0...(names.count - 1))], 100 + $0) }
       // Some rows have a field before the name, so that the name's position changes from row
