@@ -270,7 +270,7 @@ extension Builtins {
     let ascii = firstTexts.allSatisfy(JoinKey.isASCII) && secondTexts.allSatisfy(JoinKey.isASCII)
     // The second list's rows by name, as groups of rows in order: a table from name to group,
     // and each row's next in its group (no list made a name).
-    var groupOf = JoinKey.Table(count: second.count)
+    var groupOf = NumberedKeys<JoinKey>(count: second.count)
     var groupFirst: [Int] = []
     var groupLast: [Int] = []
     var groupSize: [Int] = []
@@ -344,7 +344,7 @@ extension Builtins {
     // paired with each of them, so the first list's rows are repeated (reported below).
     var repeated: [(name: String, rows: Int)] = []
     for (index, record) in first.enumerated() {
-      guard let group = groupOf.group(of: JoinKey(firstTexts[index], ascii: ascii)) else {
+      guard let group = groupOf.number(of: JoinKey(firstTexts[index], ascii: ascii)) else {
         unmatchedFirst.append(keyValue(record)?.text ?? "")
         if keepsLeft { rows.append(joined(record, nil)) }
         continue
@@ -399,7 +399,7 @@ extension Builtins {
 /// `String` hashing with its Unicode normalisation (about a thousand instructions a row of a
 /// 200,000-row join). Otherwise keys are lowercased `String`s, hashed and compared as Swift
 /// compares text, where canonically equivalent spellings are equal.
-struct JoinKey: Equatable {
+struct JoinKey: PrehashedKey {
   /// ASCII: the text, trimmed (case kept); else the text trimmed and lowercased.
   let text: String
   /// ASCII: FNV-1a over the lowercased bytes; else the text's `hashValue`.
@@ -439,46 +439,6 @@ struct JoinKey: Equatable {
       b.withUTF8 { b in
         a.count == b.count && !zip(a, b).contains { lowered($0) != lowered($1) }
       }
-    }
-  }
-
-  /// Groups of equal keys, numbered in order of first insertion: an open-addressing table of
-  /// group numbers by the keys' hashes, with each group's first key. (A `Dictionary` hashed
-  /// every key again through `Hasher`, and its buckets held keys and values apart.)
-  struct Table {
-    /// Group + 1 in each slot, 0 for an empty one; a power of two long, at most half full.
-    private var slots: [Int32]
-    private var keys: [JoinKey] = []
-
-    /// A table for up to `count` groups.
-    init(count: Int) {
-      var capacity = 16
-      while capacity < count * 2 { capacity *= 2 }
-      slots = Array(repeating: 0, count: capacity)
-      keys.reserveCapacity(count)
-    }
-
-    /// The slot holding `key`'s group, or the empty slot where it would go.
-    private func slot(of key: JoinKey) -> Int {
-      let mask = slots.count - 1
-      var slot = key.hash & mask
-      while slots[slot] != 0, keys[Int(slots[slot]) - 1] != key { slot = (slot + 1) & mask }
-      return slot
-    }
-
-    /// The group of a key equal to `key`, or nil.
-    func group(of key: JoinKey) -> Int? {
-      let entry = slots[slot(of: key)]
-      return entry == 0 ? nil : Int(entry) - 1
-    }
-
-    /// The group of `key`, a new one (numbered next) when no equal key is in the table.
-    mutating func insert(_ key: JoinKey) -> (group: Int, isNew: Bool) {
-      let slot = slot(of: key)
-      if slots[slot] != 0 { return (Int(slots[slot]) - 1, false) }
-      keys.append(key)
-      slots[slot] = Int32(keys.count)
-      return (keys.count - 1, true)
     }
   }
 }

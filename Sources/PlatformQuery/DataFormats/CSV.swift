@@ -174,7 +174,8 @@ extension DataFile {
     var haveLastCells = false
     var cells: [UInt8] = []
     var lastProvenance = RowProvenance(origin: RowOrigin())
-    var provenanceByCells: [CellBytes: RowProvenance] = [:]
+    var knownCells = NumberedKeys<CellBytes>()
+    var provenanceOfCells: [RowProvenance] = []
     // Whether the file names other missing values than the empty cell (a data package's
     // `missingValues`): asked of every cell.
     let customMissing = missingValues.count > 1 || missingValues.first != ""
@@ -313,13 +314,15 @@ extension DataFile {
       }
       if !provenanceColumns.isEmpty || hasPackage {
         // The name the row's values already hold, when read the plain way (its trimmed text).
-        var name = "row \(rowNumber + 1)"
+        let name: String
         if let nameColumn {
           if isPlain[nameColumn], case .string(let text) = values[nameColumn] {
             name = text
           } else {
             name = row.trimmed(nameColumn)
           }
+        } else {
+          name = "row \(rowNumber + 1)"
         }
         func given(_ columns: [Int]) -> [String: (String, Int)] {
           var given: [String: (String, Int)] = [:]
@@ -336,12 +339,15 @@ extension DataFile {
           provenance = lastProvenance
         } else {
           let key = CellBytes(cells)
-          if let table = provenanceByCells[key] {
-            provenance = table
+          if let number = knownCells.number(of: key) {
+            provenance = provenanceOfCells[number]
           } else {
             provenance = RowProvenance(
               origin: try rowOrigin(given: given(originColumns), source: source, periods: &periods))
-            if provenanceByCells.count < OriginCache.limit { provenanceByCells[key] = provenance }
+            if knownCells.count < OriginCache.limit {
+              _ = knownCells.insert(key)
+              provenanceOfCells.append(provenance)
+            }
           }
           swap(&lastCells, &cells)
           haveLastCells = true

@@ -14,16 +14,18 @@ extension DataFile {
   /// is made only when asked: the numbers of a large file are read from the bytes in place.
   struct CSVRow {
     /// Each cell: where it starts in the file (what errors point at), and its bytes — in the
-    /// file, or in `copied` when `copied` is true.
+    /// file, or in `copied` when `copied` is true. The first `count` are this row's; the rest
+    /// are room kept from longer rows before (overwritten, not removed and appended again).
     fileprivate var cells: [(offset: Int, start: Int, end: Int, copied: Bool)] = []
     fileprivate var copied: [UInt8] = []
     /// The file's bytes (shared with its `Source`, not copied).
     fileprivate let file: [UInt8]
+    /// How many cells the row has.
+    private(set) var count = 0
 
     init(_ source: Source) { file = source.bytes }
 
-    var count: Int { cells.count }
-    var isEmpty: Bool { cells.isEmpty }
+    var isEmpty: Bool { count == 0 }
 
     /// Where cell `index` starts in the file.
     func offset(_ index: Int) -> Int { cells[index].offset }
@@ -67,6 +69,9 @@ extension DataFile {
       }
     }
 
+    /// Whether cell `index` has no bytes at all.
+    fileprivate func isEmptyCell(_ index: Int) -> Bool { cells[index].start == cells[index].end }
+
     /// Whether cell `index` is empty once trimmed.
     func isBlank(_ index: Int) -> Bool { withTrimmedBytes(index) { $0.isEmpty } }
 
@@ -74,7 +79,7 @@ extension DataFile {
     subscript(index: Int) -> (String, Int) { (text(index), cells[index].offset) }
 
     /// Every cell's text and offset.
-    var pairs: [(String, Int)] { cells.indices.map { self[$0] } }
+    var pairs: [(String, Int)] { (0..<count).map { self[$0] } }
 
     /// Appends cell `index`'s bytes, as they are, to `key` after their length: the cells of
     /// two rows have the same bytes exactly when their keys are equal.
@@ -88,18 +93,24 @@ extension DataFile {
     }
 
     fileprivate mutating func removeAll() {
-      cells.removeAll(keepingCapacity: true)
-      copied.removeAll(keepingCapacity: true)
+      count = 0
+      if !copied.isEmpty { copied.removeAll(keepingCapacity: true) }
     }
 
-    /// Adds a cell of the file's bytes `start..<end`, or of `copy`'s bytes when given.
-    fileprivate mutating func append(offset: Int, start: Int, end: Int, copy: [UInt8]?) {
-      if let copy {
-        cells.append((offset, copied.count, copied.count + copy.count, true))
-        copied.append(contentsOf: copy)
-      } else {
-        cells.append((offset, start, end, false))
-      }
+    /// Adds a cell: the file's bytes from `offset` to `end`.
+    fileprivate mutating func append(offset: Int, end: Int) {
+      set((offset, offset, end, false))
+    }
+
+    /// Adds a cell starting at `offset` in the file whose bytes are `copy`'s.
+    fileprivate mutating func append(offset: Int, copy: [UInt8]) {
+      set((offset, copied.count, copied.count + copy.count, true))
+      copied.append(contentsOf: copy)
+    }
+
+    private mutating func set(_ cell: (offset: Int, start: Int, end: Int, copied: Bool)) {
+      if count < cells.count { cells[count] = cell } else { cells.append(cell) }
+      count += 1
     }
   }
 
@@ -210,7 +221,7 @@ extension DataFile {
             cell.append(byte)
           }
         } else if byte == dialect.delimiter {
-          row.append(offset: cellStart, start: 0, end: 0, copy: cell)
+          row.append(offset: cellStart, copy: cell)
           cell.removeAll(keepingCapacity: true)
           cellStart = index + 1
           atCellStart = true
@@ -220,10 +231,10 @@ extension DataFile {
             continue
           }
         } else if byte == newline || byte == carriageReturn {
-          row.append(offset: cellStart, start: 0, end: 0, copy: cell)
+          row.append(offset: cellStart, copy: cell)
           if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
           index += 1
-          if !(row.count == 1 && row.cells[0].start == row.cells[0].end && !rowHadQuote) {
+          if !(row.count == 1 && row.isEmptyCell(0) && !rowHadQuote) {
             return (true, index, nil)
           }
           rowHadQuote = false
@@ -244,7 +255,7 @@ extension DataFile {
       }
       if quoted { return (false, index, quoteStart) }
       if !cell.isEmpty || !row.isEmpty {
-        row.append(offset: cellStart, start: 0, end: 0, copy: cell)
+        row.append(offset: cellStart, copy: cell)
         return (true, index, nil)
       }
       return (false, index, nil)
@@ -272,6 +283,19 @@ extension DataFile {
       // Not a nested function: one that captured `copying`, `cell` and `cellStart` would keep
       // them in boxes on the heap, a load and a store a byte.
       while index < count {
+        if !copying {
+          // A run of bytes that are neither a comma, a quote nor a line break, in a cell read in
+          // place: only the position moves, in a loop of its own (in the loop below, which keeps
+          // its state on the stack, each such byte cost about 25 instructions).
+          var scan = index
+          while scan < count {
+            let byte = bytes[scan]
+            if byte == comma || byte == quote || byte == newline || byte == carriageReturn { break }
+            scan += 1
+          }
+          index = scan
+          if index == count { break }
+        }
         let byte = bytes[index]
         if quoted {
           if byte == quote {
@@ -285,21 +309,33 @@ extension DataFile {
             cell.append(byte)
           }
         } else if byte == comma {
-          row.append(offset: cellStart, start: cellStart, end: index, copy: copying ? cell : nil)
-          cell.removeAll(keepingCapacity: true)
-          copying = false
+          if copying {
+            row.append(offset: cellStart, copy: cell)
+            // Only a copied cell has bytes to clear: `removeAll` on every cell cost about 80
+            // instructions a cell, empty or not.
+            cell.removeAll(keepingCapacity: true)
+            copying = false
+          } else {
+            row.append(offset: cellStart, end: index)
+          }
           cellStart = index + 1
         } else if byte == newline || byte == carriageReturn {
-          row.append(offset: cellStart, start: cellStart, end: index, copy: copying ? cell : nil)
+          if copying {
+            row.append(offset: cellStart, copy: cell)
+          } else {
+            row.append(offset: cellStart, end: index)
+          }
           if byte == carriageReturn, index + 1 < count, bytes[index + 1] == newline { index += 1 }
           index += 1
-          if !(row.count == 1 && row.cells[0].start == row.cells[0].end && !rowHadQuote) {
+          if !(row.count == 1 && row.isEmptyCell(0) && !rowHadQuote) {
             return (true, index, nil)
           }
           rowHadQuote = false
           row.removeAll()
-          cell.removeAll(keepingCapacity: true)
-          copying = false
+          if copying {
+            cell.removeAll(keepingCapacity: true)
+            copying = false
+          }
           cellStart = index
           continue
         } else if byte == quote, copying ? cell.isEmpty : index == cellStart {
@@ -314,7 +350,11 @@ extension DataFile {
       }
       if quoted { return (false, index, quoteStart) }
       if (copying && !cell.isEmpty) || (!copying && index > cellStart) || !row.isEmpty {
-        row.append(offset: cellStart, start: cellStart, end: index, copy: copying ? cell : nil)
+        if copying {
+          row.append(offset: cellStart, copy: cell)
+        } else {
+          row.append(offset: cellStart, end: index)
+        }
         return (true, index, nil)
       }
       return (false, index, nil)
@@ -322,20 +362,18 @@ extension DataFile {
   }
 }
 
-/// Bytes as a dictionary key, hashed once over the bytes (FNV-1a, as record shapes hash their
-/// keys): an `[UInt8]` hashes each byte through `Hasher` on its own.
-struct CellBytes: Hashable {
+/// Bytes as a table key, hashed once over the bytes (FNV-1a, as record shapes hash their keys):
+/// an `[UInt8]` hashes each byte through `Hasher` on its own.
+struct CellBytes: PrehashedKey {
   let bytes: [UInt8]
-  private let hash: UInt64
+  let hash: Int
 
   init(_ bytes: [UInt8]) {
     self.bytes = bytes
-    hash = bytes.withUnsafeBufferPointer { KeyTable.hash($0) }
+    hash = Int(truncatingIfNeeded: bytes.withUnsafeBufferPointer { KeyTable.hash($0) })
   }
 
   static func == (left: CellBytes, right: CellBytes) -> Bool {
     left.hash == right.hash && left.bytes == right.bytes
   }
-
-  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
