@@ -373,12 +373,19 @@ extension DataFile {
           let unit = values[index].unit
           let isMetricValue = longForm && index == valueColumn
           let field = isMetricValue ? metric : names[index]
-          // …and each field's description, its definition.
-          let definition =
-            isMetricValue && hasPackage
-            ? package?.fields[field]?.description ?? package?.definition : packageDefinitions[index]
-          let shared = figureOrigin(
-            provenance.origin, definition: definition, cache: &origins, made: &provenance.made)
+          // …and each field's description, its definition: found once for each provenance and
+          // column (a long-form file's value column asks by the row's metric every time).
+          let shared: Figure.Origin
+          if !isMetricValue, let known = provenance.origin(ofColumn: index) {
+            shared = known
+          } else {
+            let definition =
+              isMetricValue && hasPackage
+              ? package?.fields[field]?.description ?? package?.definition : packageDefinitions[index]
+            shared = figureOrigin(
+              provenance.origin, definition: definition, cache: &origins, made: &provenance.made)
+            if !isMetricValue { provenance.setOrigin(shared, ofColumn: index) }
+          }
           // A range cell (`600K..700K`) carries its own margin.
           values[index] = rowFigure(
             values[index].numericValue ?? 0, unit, name: name, field: field, origin: shared, row: rowNumber,

@@ -81,15 +81,12 @@ extension DataFile {
     /// Every cell's text and offset.
     var pairs: [(String, Int)] { (0..<count).map { self[$0] } }
 
-    /// Appends cell `index`'s bytes, as they are, to `key` after their length: the cells of
-    /// two rows have the same bytes exactly when their keys are equal.
+    /// Appends cell `index`'s bytes, as they are, to `key`, then 0xFF, a byte UTF-8 never has
+    /// (a source's bytes are UTF-8: `Source.decode` refuses others): the cells of two rows have
+    /// the same bytes exactly when their keys are equal.
     func appendBytes(_ index: Int, to key: inout [UInt8]) {
-      withBytes(index) { bytes in
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).littleEndian) {
-          key.append(contentsOf: $0)
-        }
-        key.append(contentsOf: bytes)
-      }
+      withBytes(index) { key.append(contentsOf: $0) }
+      key.append(0xFF)
     }
 
     fileprivate mutating func removeAll() {

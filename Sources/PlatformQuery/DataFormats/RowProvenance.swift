@@ -82,7 +82,16 @@ extension DataFile {
   final class RowProvenance {
     let origin: RowOrigin
     var made: [(String, Figure.Origin)] = []
+    /// The figure origin of each column of a CSV file already given one (nil for the rest).
+    private var byColumn: [Figure.Origin?] = []
     init(origin: RowOrigin) { self.origin = origin }
+
+    func origin(ofColumn column: Int) -> Figure.Origin? { column < byColumn.count ? byColumn[column] : nil }
+
+    func setOrigin(_ origin: Figure.Origin, ofColumn column: Int) {
+      if column >= byColumn.count { byColumn += Array(repeating: nil, count: column + 1 - byColumn.count) }
+      byColumn[column] = origin
+    }
   }
 
   /// The origins made for one file's figures. Rows share a few distinct provenances (sources ×

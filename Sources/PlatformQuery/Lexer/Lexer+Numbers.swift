@@ -22,27 +22,31 @@ extension Literal {
     var index = money ? 1 : 0
     let end = bytes.count
     var mantissa: UInt64 = 0
-    var digits = 0
-    var decimals = -1
     var scale = 0
     var percent = false
-    while index < end {
-      let byte = bytes[index]
-      if byte >= 0x30, byte <= 0x39 {
-        guard digits < 15 else { return nil }
-        // A leading zero before more digits is a code (08123), not a number.
-        if digits == 1, mantissa == 0, decimals < 0 { return nil }
-        mantissa = mantissa * 10 + UInt64(byte - 0x30)
-        digits += 1
-        if decimals >= 0 { decimals += 1 }
-      } else if byte == UInt8(ascii: "."), decimals < 0, digits > 0 {
-        decimals = 0
-      } else {
-        break
-      }
+    // The whole part, then the decimals after a `.`: two loops, so that a digit costs one test
+    // of its range (one loop asked, of every digit, which part it was in).
+    let wholeStart = index
+    while index < end, bytes[index] &- 0x30 < 10 {
+      mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 0x30)
       index += 1
     }
-    guard digits > 0, decimals != 0 else { return nil }
+    let whole = index - wholeStart
+    // A leading zero before more digits is a code (08123), not a number.
+    guard whole > 0, whole == 1 || bytes[wholeStart] != 0x30 else { return nil }
+    var decimals = 0
+    if index < end, bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      let fractionStart = index
+      while index < end, bytes[index] &- 0x30 < 10 {
+        mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 0x30)
+        index += 1
+      }
+      decimals = index - fractionStart
+      guard decimals > 0 else { return nil }
+    }
+    // At most 15 digits, exact in a double (and no overflow above: 10^15 < 2^64).
+    guard whole + decimals <= 15 else { return nil }
     if index < end {
       // The magnitude letter by a switch: the table of suffixes is a global reached through a
       // `swift_once` check and searched with a closure, on every cell.
@@ -63,7 +67,7 @@ extension Literal {
     // At most 15 digits (exact in a double) times one power of ten of at most 10^22 (exact
     // too): one multiplication or division rounds the decimal exactly as the lexer's reading
     // does (Clinger's fast path).
-    let exponent = scale - max(0, decimals) - (percent ? 2 : 0)
+    let exponent = scale - decimals - (percent ? 2 : 0)
     let value =
       exponent < 0
       ? Double(mantissa) / Arithmetic.powersOfTen[-exponent]

@@ -95,16 +95,20 @@ import Testing
   /// in the file): every figure says its own row's source and period.
   @Test func everyFigureKeepsItsOwnRowsProvenance() throws {
     var random = SplitMix(state: 0x5EED_0035)
-    let sources = ["Pew Research", "Similarweb", "Company filing", "Pew Research "]
+    // Sources and notes whose cells run together alike ("Pew" and "Research", "Pew Research"
+    // and none): a row's provenance is its own cells', not another's that reads the same joined.
+    let sources = ["Pew Research", "Similarweb", "Company filing", "Pew Research ", "Pew"]
     let periods = ["2024", "2024-09", "H1 2024", "2023-Q4", ""]
+    let notes = ["", "Research", " Research", "x"]
     for round in 0..<20 {
-      var lines = ["name,users,news_share,source,period"]
-      var expected: [(source: String, period: String)] = []
+      var lines = ["name,users,news_share,source,period,note"]
+      var expected: [(source: String, period: String, note: String?)] = []
       for row in 0..<random.int(1...60) {
         let source = sources[random.int(0...(sources.count - 1))]
         let period = periods[random.int(0...(periods.count - 1))]
-        lines.append("P\(row),\(random.int(1...900))M,\(random.int(1...99))%,\(source),\(period)")
-        expected.append((source.trimmingSpaces, period))
+        let note = notes[random.int(0...(notes.count - 1))]
+        lines.append("P\(row),\(random.int(1...900))M,\(random.int(1...99))%,\(source),\(period),\(note)")
+        expected.append((source.trimmingSpaces, period, note.isEmpty ? nil : note.trimmingSpaces))
       }
       let rows = try DataFile.records(csv: lines.joined(separator: "\n") + "\n", name: "p.csv")
       guard case .list(let items) = rows else {
@@ -124,6 +128,7 @@ import Testing
             figure.period == (expected[index].period.isEmpty ? "not given" : expected[index].period),
             "round \(round) row \(index)")
           #expect(figure.platform == "P\(index)")
+          #expect(figure.note == expected[index].note, "round \(round) row \(index)")
         }
       }
     }
