@@ -50,15 +50,25 @@ extension DataFile {
     var sure = Set<Int>()
     var against = Set<Int>()
     var ambiguous: [Int: (String, Int)] = [:]
+    // A column found against is settled: its other cells are not read (a column of `4360.7M`
+    // was read cell by cell, as characters, for the whole file).
+    var isAgainst = [Bool](repeating: false, count: header.count)
     var row = CSVRow(source)
     while try reader.next(into: &row) {
-      for column in 0..<min(row.count, header.count) {
+      for column in 0..<min(row.count, header.count) where !isAgainst[column] {
+        // Most cells have neither separator: passed over without making their text.
+        guard row.withBytes(column, { $0.contains(UInt8(ascii: ",")) || $0.contains(UInt8(ascii: ".")) })
+        else { continue }
         let offset = row.offset(column)
         let cell = row.trimmed(column)
-        guard cell.contains(",") || cell.contains(".") else { continue }
         guard let read = decimalCommaNumber(cell) else {
           // A number only pq's own notation reads (`1,234.5`, `2.5`): not a decimal-comma column.
-          if Literal.parse(cell) != nil { against.insert(column) }
+          if row.withTrimmedBytes(column, { Literal.parseSimple(bytes: $0) }) != nil
+            || Literal.parse(cell) != nil
+          {
+            against.insert(column)
+            isAgainst[column] = true
+          }
           continue
         }
         let commaDigits = cell.split(separator: ",").dropFirst().first.map { $0.filter(\.isNumber).count }
