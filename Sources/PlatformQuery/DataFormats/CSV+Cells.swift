@@ -70,6 +70,9 @@ extension DataFile {
     }
     // A code with a leading zero (a ZIP code, `08123`) is text, not the number 8123.
     guard !Literal.looksLikeCode(text), let number = Literal.parse(text) else {
+      // A column with a unit (a metric's, or one its header gives) is a column of numbers:
+      // `NA` or `-` there is no figure, as in any column of numbers (docs/data.md).
+      if unit != nil, DataFile.missingMarkers.contains(text) { return .nil }
       if unit != nil {
         throw PQError(
           .runtime, "'\(text)' in column '\(column)' is not a number", source: source,

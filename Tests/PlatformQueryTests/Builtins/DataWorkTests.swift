@@ -69,6 +69,14 @@ import Testing
     #expect(try pq.evaluate("load(\"\(folder.path)/na.csv\")[2].users") == .nil)
     #expect(try pq.evaluate("load(\"\(folder.path)/na.csv\")[0].note") == .string("-"))
     _ = rows
+    // So in a column with a unit, a metric's or one its header gives (these were errors).
+    folder.write("units.csv", "name,mau,share (%),reach (users)\nA,NA,-,n/a\nB,70M,57,5M\nC,—,N/A,-\n")
+    let units = try pq.evaluate(
+      "map(load(\"\(folder.path)/units.csv\"), fn(r) { [r.mau, r.share, r.reach] })")
+    #expect(units.description == "[[nil, nil, nil], [70M users, 57%, 5M users], [nil, nil, nil]]", "\(units)")
+    // A word that is no marker is still an error there.
+    folder.write("word.csv", "name,mau\nA,many\n")
+    #expect(throws: PQError.self) { try pq.evaluate("load(\"\(folder.path)/word.csv\")") }
   }
 
   @Test func errorsSayWhatToDo() throws {
