@@ -167,8 +167,8 @@ extension DataFile {
     // once for each distinct set of provenance cells — the row before's first, then a table —
     // not rebuilt key by key for every row.
     let originColumns = provenanceColumnList.filter { !marginColumns.contains($0) }
-    // The provenance cells' bytes as they are, each after its length: the row before's, and
-    // the one being read (kept from row to row).
+    // The provenance cells' bytes as they are, each followed by 0xFF (`CSVRow.appendBytes`): the
+    // row before's, and the one being read (kept from row to row).
     // (Two buffers swapped, so that neither is shared when it is refilled.)
     var lastCells: [UInt8] = []
     var haveLastCells = false

@@ -136,13 +136,13 @@ import Testing
 
   /// Cells read from the file's bytes in place (the path most cells of a large file take) against
   /// the same files read through each cell's text: generated cells of every notation, with
-  /// spaces, quotes and words, under metric, percent, headed, plain and text columns, with and
-  /// without provenance columns. Both ways give equal records, or the same error at the same place.
+  /// spaces, quotes and words, under metric, percent, headed, plain, text and period columns,
+  /// with and without provenance columns. Both ways give equal records, or the same error at the same place.
   @Test func cellsReadInPlaceAsThroughTheirText() {
     var random = SplitMix(state: 0x00C5_11CE)
     let columns = [
       "users", "news_share", "news_share (%)", "revenue", "web_visits", "count", "zip", "reach (users)",
-      "source", "note",
+      "source", "note", "2023", "2024",
     ]
     func pick<T>(_ items: [T]) -> T { items[random.int(0...(items.count - 1))] }
     func cell() -> String {
@@ -163,6 +163,7 @@ import Testing
         return text + pick(["", "", "", " ", "\t"])
       }
     }
+    var loaded = 0
     for round in 0..<400 {
       var header = ["name"]
       for _ in 0..<random.int(1...3) {
@@ -188,6 +189,7 @@ import Testing
       }
       switch (read(true), read(false)) {
       case (.success(let fast), .success(let general)):
+        loaded += 1
         #expect(fast == general, "round \(round): \(text.debugDescription)")
         #expect(fast.inline == general.inline, "round \(round): \(text.debugDescription)")
       case (.failure(let fast), .failure(let general)):
@@ -197,5 +199,7 @@ import Testing
         Issue.record("round \(round): \(fast) against \(general) for \(text.debugDescription)")
       }
     }
+    // Enough files load (the rest fail alike both ways) for the records to be compared.
+    #expect(loaded > 60, "\(loaded) of 400 loaded")
   }
 }
