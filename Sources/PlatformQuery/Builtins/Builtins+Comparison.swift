@@ -14,9 +14,13 @@ extension Builtins {
   {
     // Two figures (`ratio(x.mau, truth.mau)`, each row of `compare`): their provenance made at
     // once, as the general path below makes it (bench/README.md, "2026-12-02 (late morning)").
+    // A difference, share or change reads a figure without a unit in the other's unit, and says
+    // so (a ratio or a rate divides the units instead).
+    let unitRead = name == "ratio" || name == "per" ? nil : CaveatRules.unitRead(a, b)
     if let figureA = a.asFigure, let figureB = b.asFigure {
-      let provenance = Provenance.ofTwo(
+      var provenance = Provenance.ofTwo(
         figureA, figureB, text: .call(name, .figure(figureA), .figure(figureB)), precedence: 10, unit: unit)
+      if let unitRead { provenance = provenance.adding([unitRead]) }
       if margin == nil { return .quantity(number, provenance) }
       return Value.make(number, unit, provenance, margin: margin)
     }
@@ -31,6 +35,7 @@ extension Builtins {
       let unsourced = left == nil ? a : b
       provenance = combined.adding([Provenance.noSource(unsourced)])
     }
+    if let combined = provenance, let unitRead { provenance = combined.adding([unitRead]) }
     return Value.make(number, unit, provenance, margin: margin)
   }
 

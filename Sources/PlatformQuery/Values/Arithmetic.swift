@@ -345,6 +345,10 @@ enum Arithmetic {
     {
       provenance = combined.adding([CaveatRules.typedNumber(typed.inline, added: op == .add)])
     }
+    // x.mau - d.users, where the file gave `users` no unit: read in users, and said so.
+    if op == .add || op == .subtract, let combined = provenance, let note = CaveatRules.unitRead(lhs, rhs) {
+      provenance = combined.adding([note])
+    }
     return Value.make(result, unit, provenance, margin: margin)
   }
 

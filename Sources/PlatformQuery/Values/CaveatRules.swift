@@ -291,6 +291,17 @@ extension CaveatRules {
     return result
   }
 
+  /// A figure without a unit (a file's column whose header gives none) added to, taken from or
+  /// weighed as a share or change of a count or an amount: it is read in the other's unit, as
+  /// `-` reads a plain number, and the result says so as weighing says it (`unit read`: "20M
+  /// has no unit, so it is taken to be in users"). Nil otherwise, and for a typed number (its
+  /// own caveat says that it has no source).
+  static func unitRead(_ a: Value, _ b: Value) -> Caveat? {
+    let (plain, other) = a.isPlainNumber ? (a, b) : (b, a)
+    guard plain.isPlainNumber, !other.isPlainNumber, plain.sourcedMeasure != nil else { return nil }
+    return Comparison.unitlessNote([plain, other])
+  }
+
   /// The caveats of weighing `values` together: every figure behind them, counted, and what
   /// their computations said.
   static func across(_ values: [Value]) -> [Caveat] {

@@ -79,6 +79,35 @@ import Testing
     #expect(throws: PQError.self) { try pq.evaluate("load(\"\(folder.path)/word.csv\")") }
   }
 
+  /// A file's figure without a unit (its header gives none) taken from, added to, or weighed as
+  /// a share or change of a count is read in the count's unit, and every such result says so,
+  /// as a ranking does; a ratio divides the units instead, and a typed number says it has no
+  /// source.
+  @Test func aFigureWithoutAUnitReadInAnotherSaysSo() throws {
+    let folder = Folder()
+    folder.write("u.csv", "name,users,source,period\nBluesky,20M,Bluesky,2024-11\n")
+    let (pq, _) = makeInterpreter(files: .folders([folder.path]))
+    _ = try pq.evaluate("let d = load(\"\(folder.path)/u.csv\")")
+    let note = "20M has no unit, so it is taken to be in users"
+    for formula in [
+      "diff(x.mau, d[0].users)", "share(d[0].users, x.mau)", "pct_change(d[0].users, x.mau)",
+      "x.mau - d[0].users", "d[0].users + x.mau", "diff(x.mau, d[0].users * 1)",
+    ] {
+      let texts = try pq.evaluate(formula).caveatTexts
+      #expect(texts.first == note, "\(formula): \(texts)")
+      #expect(
+        texts.contains("sources differ (Similarweb vs Bluesky)")
+          || texts.contains("sources differ (Bluesky vs Similarweb)"), "\(formula): \(texts)")
+    }
+    for formula in [
+      "ratio(d[0].users, x.mau)", "x.mau + 5M", "diff(x.mau, truth.mau)", "d[0].users - d[0].users",
+    ] {
+      let texts = try pq.evaluate(formula).caveatTexts
+      #expect(!texts.contains(note), "\(formula): \(texts)")
+    }
+    #expect(try pq.evaluate("ratio(d[0].users, x.mau)").description == "0.284 per user")
+  }
+
   @Test func errorsSayWhatToDo() throws {
     let (pq, _) = makeInterpreter()
     let quoted = try #require(failure("rank(platforms, mau)", pq))
