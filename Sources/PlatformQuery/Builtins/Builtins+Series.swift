@@ -243,9 +243,12 @@ extension Builtins {
       }
       return lastPosition.map { record.values[$0] }
     }
-    func records(_ items: [Value], _ position: Int, _ side: String) throws(PQError) -> [Record] {
+    // A list's records and each one's key as text (`Value.text`).
+    func records(_ items: [Value], _ position: Int, _ side: String) throws(PQError) -> ([Record], [String]) {
       var result: [Record] = []
+      var texts: [String] = []
       result.reserveCapacity(items.count)
+      texts.reserveCapacity(items.count)
       for (index, item) in items.enumerated() {
         guard case .record(let record) = item else {
           throw arguments.error(
@@ -257,16 +260,15 @@ extension Builtins {
             notes: ["fields: " + record.keys.joined(separator: ", ")])
         }
         result.append(record)
+        texts.append(value.text)
       }
-      return result
+      return (result, texts)
     }
-    let first = try records(left, 0, "first")
-    let second = try records(right, 1, "second")
-    // Every key's text, and whether all of them are ASCII: then keys are compared and hashed
+    let (first, firstTexts) = try records(left, 0, "first")
+    let (second, secondTexts) = try records(right, 1, "second")
+    // Whether every key is ASCII: then keys are compared and hashed
     // over their bytes, ignoring case; else as `String`s, lowercased and compared as Swift
     // compares text (`é` written as one character or as `e` and an accent are the same name).
-    let firstTexts = first.map { keyValue($0)?.text ?? "" }
-    let secondTexts = second.map { keyValue($0)?.text ?? "" }
     let ascii = firstTexts.allSatisfy(JoinKey.isASCII) && secondTexts.allSatisfy(JoinKey.isASCII)
     // The second list's rows by name, as groups of rows in order: a table from name to group,
     // and each row's next in its group (no list made a name).
@@ -426,11 +428,7 @@ struct JoinKey: PrehashedKey {
     }
     text = raw.trimmingSpaces
     var bytes = text
-    hash = bytes.withUTF8 { bytes in
-      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-      for byte in bytes { hash = (hash ^ UInt64(JoinKey.lowered(byte))) &* 0x0000_0100_0000_01B3 }
-      return Int(truncatingIfNeeded: hash ^ (hash >> 29))
-    }
+    hash = bytes.withUTF8 { Int(truncatingIfNeeded: KeyTable.hash($0.lazy.map(JoinKey.lowered))) }
   }
 
   static func isASCII(_ text: String) -> Bool {

@@ -92,7 +92,7 @@ extension DataFile {
     _ number: Value, text: String, raw: String, unit: Unit?, headed: Bool, column: String, source: Source,
     offset: Int
   ) throws(PQError) -> Value {
-    if let fitted = fittedAsIs(number, unit: unit) { return fitted }
+    if let fitted = ColumnUnit(unit).fit(number) { return fitted }
     guard let unit, let value = number.numericValue else { return number }
     if number.unit.isNone {
       if unit.shownFactor != 1 {
@@ -118,11 +118,6 @@ extension DataFile {
     }
     return number
   }
-
-  /// What `fitted` makes of a number when that needs neither the cell's text nor an error: the
-  /// number as it is, or a bare number given its column's unit. Nil for a bare number in a
-  /// percent column and for a number in another unit than its column's, which `fitted` reads.
-  static func fittedAsIs(_ number: Value, unit: Unit?) -> Value? { ColumnUnit(unit).fit(number) }
 
   /// A column's unit with what fitting a number to it needs, worked out once a column: the
   /// measure its bare numbers share (one for the column, not one a cell) and whether they may
@@ -156,6 +151,16 @@ extension DataFile {
         return number
       }
     }
+  }
+
+  /// An error at a cell of a data file: its span the cell's text from `offset` (at least one
+  /// byte, so that an empty cell still has a caret).
+  static func cellError(
+    _ message: String, _ text: String, at offset: Int, in source: Source, notes: [String] = []
+  ) -> PQError {
+    PQError(
+      .runtime, message, source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+      notes: notes)
   }
 
   /// Writes records as CSV: a header from the union of keys, units in the header where a column

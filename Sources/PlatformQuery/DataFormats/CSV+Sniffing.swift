@@ -85,10 +85,9 @@ extension DataFile {
     let decided = sure.subtracting(against)
     for (column, (text, offset)) in ambiguous.sorted(by: { $0.key < $1.key })
     where !decided.contains(column) && !against.contains(column) {
-      throw PQError(
-        .runtime,
+      throw cellError(
         "'\(text)' in column '\(header[column].0.trimmingSpaces)' could be read with a decimal comma, as semicolon files write numbers, or not: pq does not guess",
-        source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+        text, at: offset, in: source,
         notes: [
           "write the numbers without separators, or describe the column in a datapackage.json with \"decimalChar\" and \"groupChar\""
         ])

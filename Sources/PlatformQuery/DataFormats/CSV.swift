@@ -257,10 +257,9 @@ extension DataFile {
           if field.constraints.unique, !value.isNilValue,
             !uniqueSeen[column, default: []].insert(text).inserted
           {
-            throw PQError(
-              .runtime,
+            throw cellError(
               "'\(text)' appears twice in field '\(field.name)', which \(package.descriptorName) says is unique",
-              source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)))
+              text, at: offset, in: source)
           }
           values.append(value)
           continue
@@ -407,9 +406,9 @@ extension DataFile {
     }
     for column in names.indices where holdsNumbers[column] {
       guard let (text, offset) = firstText[column] else { continue }
-      throw PQError(
-        .runtime, "'\(text)' in column '\(names[column])' is not a number, and the column's other cells are",
-        source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+      throw cellError(
+        "'\(text)' in column '\(names[column])' is not a number, and the column's other cells are", text,
+        at: offset, in: source,
         notes: [
           "write numbers as pq reads them: 20M, 1.5B, 20,000,000, 57%, $2.6M; leave a cell empty when there is no figure"
         ]
@@ -445,10 +444,9 @@ extension DataFile {
       switch cells[column] {
       case .number, .quantity:
         let (text, offset) = row[column]
-        throw PQError(
-          .runtime,
+        throw cellError(
           "'\(text.trimmingSpaces)' under \(names[column]) is a figure without a period: this file's periods are its columns (\(names[periodColumns[0]]), …)",
-          source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+          text, at: offset, in: source,
           notes: [
             "keep \(names[column]) in a file of its own, with a period column, or make it a column per period there"
           ])
@@ -461,9 +459,8 @@ extension DataFile {
       guard let number = cell.numericValue else {
         if case .nil = cell { continue }
         let (text, offset) = row[column]
-        throw PQError(
-          .runtime, "'\(text.trimmingSpaces)' under \(names[column]) is not a number", source: source,
-          span: Span(start: offset, end: offset + max(1, text.utf8.count)),
+        throw cellError(
+          "'\(text.trimmingSpaces)' under \(names[column]) is not a number", text, at: offset, in: source,
           notes: [
             "numbers may be written 70.4M, $2B, 57% or 1,000; leave the cell empty when there is no figure"
           ])

@@ -162,9 +162,7 @@ extension DataFile {
   {
     func failure(_ key: String, _ message: String, notes: [String] = []) -> PQError {
       let (text, offset) = given[key] ?? ("", 0)
-      return PQError(
-        .runtime, message, source: source, span: Span(start: offset, end: offset + max(1, text.utf8.count)),
-        notes: notes)
+      return cellError(message, text, at: offset, in: source, notes: notes)
     }
     guard let (text, _) = given["margin"] else {
       if given["confidence"] != nil {
