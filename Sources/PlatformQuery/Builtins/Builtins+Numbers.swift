@@ -42,31 +42,57 @@ extension Builtins {
     }
   }
 
+  /// `roundShown` of a plain number with no digits, as `NativeFunction.numeric` gives it, or
+  /// NaN where the call must answer. `roundShown` rounds the number as its 15 significant digits
+  /// read, which moves it by at most |n|·5e-15 and never across zero; wherever that cannot take it
+  /// across the boundary `rule` decides at (a whole number for floor and ceil, a half for round),
+  /// the number rounds as it is. Closer than |n|·1e-13 to one, at zero and from 1e15 on: NaN.
+  static func roundedPlain(_ n: Double, _ rule: FloatingPointRoundingRule) -> Double {
+    guard abs(n) < 1e15, n != 0 else { return .nan }  // NaN fails the first test
+    let whole = Double(Int64(n))
+    // Exact: `whole` is `n` without its fraction, in the same binade or below.
+    let fraction = abs(n - whole)
+    if fraction == 0 { return n }
+    let margin = Swift.max(abs(n), 1) * 1e-13
+    switch rule {
+    case .toNearestOrAwayFromZero:
+      guard abs(fraction - 0.5) > margin else { return .nan }
+    default:
+      guard fraction > margin, fraction < 1 - margin else { return .nan }
+    }
+    return n.rounded(rule)
+  }
+
   static let numbers: [NativeFunction] = [
-    NativeFunction("abs(n)", doc: "The absolute value, keeping the unit.", example: "abs(-3)") {
+    NativeFunction(
+      "abs(n)", doc: "The absolute value, keeping the unit.", example: "abs(-3)", numeric: { abs($0) }
+    ) {
       arguments throws(PQError) in
       try mapNumber(arguments, "abs") { Swift.abs($0) }
     },
     NativeFunction(
       "round(n, digits?)",
       doc: "Rounds to a number of decimal places (0 by default) in the unit as shown: round(59.4%) is 59%.",
-      example: "round(33.3%, 1)"
+      example: "round(33.3%, 1)", numeric: { roundedPlain($0, .toNearestOrAwayFromZero) }
     ) { arguments throws(PQError) in
       try roundShown(arguments, "round", .toNearestOrAwayFromZero)
     },
     NativeFunction(
       "floor(n, digits?)", doc: "Rounds down, to a number of decimal places in the unit as shown.",
-      example: "floor(2.7)"
+      example: "floor(2.7)", numeric: { roundedPlain($0, .down) }
     ) {
       arguments throws(PQError) in try roundShown(arguments, "floor", .down)
     },
     NativeFunction(
       "ceil(n, digits?)", doc: "Rounds up, to a number of decimal places in the unit as shown.",
-      example: "ceil(2.1)"
+      example: "ceil(2.1)", numeric: { roundedPlain($0, .up) }
     ) {
       arguments throws(PQError) in try roundShown(arguments, "ceil", .up)
     },
-    NativeFunction("sqrt(n)", doc: "The square root of a plain number.", example: "sqrt(2)") {
+    NativeFunction(
+      "sqrt(n)", doc: "The square root of a plain number.", example: "sqrt(2)",
+      numeric: { $0 >= 0 ? $0.squareRoot() : .nan }
+    ) {
       arguments throws(PQError) in
       let n = try arguments.plainNumber(0)
       guard n >= 0 else { throw arguments.error(0, "cannot take the square root of a negative number") }

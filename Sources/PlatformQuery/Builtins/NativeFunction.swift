@@ -20,15 +20,22 @@ public final class NativeFunction: @unchecked Sendable {
   /// Named arguments it accepts.
   let namedParameters: [String]
   let body: (inout Arguments) throws(PQError) -> Value
+  /// For a built-in of one plain number (`sqrt`, `abs`, `floor`), the same function over a
+  /// `Double`, pure, giving NaN wherever `body` must answer (an error to report, a result it
+  /// would round otherwise): numeric expressions call it without making a `Value`
+  /// (`NumericCall`).
+  let numeric: ((Double) -> Double)?
   /// True for a function a host registered: it may take any time, so the deadline and
   /// cancellation are checked after every call of it, and what it returns is checked.
   private(set) var isHostFunction = false
 
   init(
     _ signature: String, arity: ClosedRange<Int>? = nil, variadicFrom: Int? = nil, named: [String] = [],
-    doc: String, example: String, body: @escaping (inout Arguments) throws(PQError) -> Value
+    doc: String, example: String, numeric: ((Double) -> Double)? = nil,
+    body: @escaping (inout Arguments) throws(PQError) -> Value
   ) {
     self.signature = signature
+    self.numeric = numeric
     // Read by byte: signatures are ASCII, and every interpreter makes some seventy of these at
     // start-up, where character-by-character string work showed in the profile.
     let bytes = Array(signature.utf8)

@@ -52,6 +52,13 @@ final class GlobalSlots {
     return nil
   }
 
+  /// Whether a global holds the built-in `native` (see `NumericCall`).
+  @inline(__always)
+  func holds(_ native: NativeFunction, at index: Int) -> Bool {
+    if case .function(let function) = pointer[index] { return function.native === native }
+    return false
+  }
+
   /// The slot of a global, for changing its value in place.
   @inline(__always)
   func slot(_ index: Int) -> UnsafeMutablePointer<Value> { pointer + index }

@@ -82,12 +82,14 @@ final class IndexNode: Node {
   let baseSlot: Int
   /// The index as a `NumericNode` (a placeholder when `baseSlot` is `Int.min`).
   let numericIndex: NumericNode
+  let indexOperand: NumericOperand
 
   init(base: Node, index: Node, span: Span) {
     self.base = base
     self.index = index
     let numeric = NumericNode.operand(index)
     numericIndex = numeric ?? NumericConstant(.nan, general: index)
+    indexOperand = NumericOperand(numericIndex)
     baseSlot = numeric != nil ? NumericNode.slot(of: base) ?? .min : .min
     super.init(span: span)
   }
@@ -96,7 +98,7 @@ final class IndexNode: Node {
     if baseSlot != .min {
       // The element of a list read where it lies, without copying the list out of its slot;
       // anything else (a negative index, a string, an error to report) as below.
-      let n = numericIndex.number(runtime)
+      let n = indexOperand.number(runtime)
       let slot = runtime.valueSlot(baseSlot)
       if case .list(let items) = slot.pointee, let position = Indexing.wholeIndex(n, count: items.count) {
         let element = items[position]
@@ -123,7 +125,7 @@ final class IndexNode: Node {
     if baseSlot != .min {
       // The index first: the value is read after the last call that could change it, so it
       // is borrowed, not copied.
-      let n = numericIndex.number(runtime)
+      let n = indexOperand.number(runtime)
       let truth = runtime.valueSlot(baseSlot).pointee.truth(at: n)
       if truth >= 0 { return truth == 1 }
     }

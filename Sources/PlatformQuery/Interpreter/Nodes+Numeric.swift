@@ -44,8 +44,8 @@ class NumericNode: Node {
   }
 
   /// A numeric node for `node` when it is a variable read, a number constant, an element or field
-  /// read on a variable (`xs[i]`, `r.k`, `rows[i].k`: `Nodes+NumericAccess.swift`), or already
-  /// numeric; nil otherwise.
+  /// read on a variable (`xs[i]`, `r.k`, `rows[i].k`: `Nodes+NumericAccess.swift`), a call of a
+  /// built-in with a numeric form (`sqrt(d2)`: `NumericCall`), or already numeric; nil otherwise.
   static func operand(_ node: Node) -> NumericNode? {
     switch node {
     case let numeric as NumericNode: return numeric
@@ -57,6 +57,7 @@ class NumericNode: Node {
       return NumericConstant(number, general: constant)
     case let binary as LocalConstantBinaryNode: return lift(binary.general) as? NumericNode
     case let binary as ConstantRightBinaryNode: return lift(binary.general) as? NumericNode
+    case let call as CallNode: return NumericCall.make(call)
     default: return access(node)
     }
   }
@@ -140,72 +141,89 @@ final class NumericConstant: NumericNode {
   override func number(_ runtime: Runtime) -> Double { value }
 }
 
-/// The operands of a numeric operator. A constant on the right (`i * 7`, `n - 1`, `mod 1000003`)
-/// is read from a field rather than called for.
+/// An operand of a numeric node as its parent reads it: a local, a global or a constant read
+/// where it lies, anything else through its node. A call per operand cost more than the read:
+/// besides the call itself, x86-64 keeps no floating-point register across a call, so every
+/// number the parent had in hand was saved to memory and loaded again (bench/README.md, "ninth
+/// session"). The parent keeps the node itself too, which keeps it alive.
+struct NumericOperand {
+  enum Kind: UInt8 {
+    case local, global, constant, node
+  }
+
+  let kind: Kind
+  /// The local's slot or the global's index.
+  let slot: Int
+  let constant: Double
+  let node: Unmanaged<NumericNode>
+
+  init(_ node: NumericNode) {
+    self.node = Unmanaged.passUnretained(node)
+    switch node {
+    case let local as NumericLocal:
+      (kind, slot, constant) = (.local, local.slot, 0)
+    case let global as NumericGlobal:
+      (kind, slot, constant) = (.global, global.index, 0)
+    case let value as NumericConstant:
+      (kind, slot, constant) = (.constant, 0, value.value)
+    default:
+      (kind, slot, constant) = (.node, 0, 0)
+    }
+  }
+
+  /// The operand's number, or NaN (see `NumericNode.number`).
+  @inline(__always)
+  func number(_ runtime: Runtime) -> Double {
+    switch kind {
+    case .local: return runtime.localPointer(slot).pointee.plainNumber
+    case .global: return runtime.globals.number(slot)
+    case .constant: return constant
+    case .node: return node._withUnsafeGuaranteedRef { $0.number(runtime) }
+    }
+  }
+}
+
+/// The operands of a numeric operator, read as `NumericOperand`s.
 class NumericBinary: NumericNode {
   let left: NumericNode
   let right: NumericNode
-  let rightIsConstant: Bool
-  let rightConstant: Double
+  let leftOperand: NumericOperand
+  let rightOperand: NumericOperand
 
   init(_ left: NumericNode, _ right: NumericNode, general: Node) {
     self.left = left
     self.right = right
-    if let constant = right as? NumericConstant {
-      rightIsConstant = true
-      rightConstant = constant.value
-    } else {
-      rightIsConstant = false
-      rightConstant = 0
-    }
+    leftOperand = NumericOperand(left)
+    rightOperand = NumericOperand(right)
     super.init(general: general)
-  }
-
-  /// The right operand's number.
-  @inline(__always)
-  final func rightNumber(_ runtime: Runtime) -> Double {
-    rightIsConstant ? rightConstant : right.number(runtime)
   }
 }
 
 /// `a + b`, as `BinaryOperator.numbers` computes it; NaN propagates from either operand.
 final class NumericAdd: NumericBinary {
   override func number(_ runtime: Runtime) -> Double {
-    let x = left.number(runtime)
-    let y = rightNumber(runtime)
-    let r = x + y
-    if Arithmetic.isWhole(r) { return r }
-    return r.isFinite ? Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y))) : .nan
+    NumericArithmetic.add(leftOperand.number(runtime), rightOperand.number(runtime))
   }
 }
 
 /// `a - b`
 final class NumericSubtract: NumericBinary {
   override func number(_ runtime: Runtime) -> Double {
-    let x = left.number(runtime)
-    let y = rightNumber(runtime)
-    let r = x - y
-    if Arithmetic.isWhole(r) { return r }
-    return r.isFinite ? Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y))) : .nan
+    NumericArithmetic.subtract(leftOperand.number(runtime), rightOperand.number(runtime))
   }
 }
 
 /// `a * b`
 final class NumericMultiply: NumericBinary {
   override func number(_ runtime: Runtime) -> Double {
-    let r = left.number(runtime) * rightNumber(runtime)
-    return r.isFinite ? r : .nan
+    NumericArithmetic.multiply(leftOperand.number(runtime), rightOperand.number(runtime))
   }
 }
 
 /// `a / b`; division by zero is the ordinary path's error.
 final class NumericDivide: NumericBinary {
   override func number(_ runtime: Runtime) -> Double {
-    let x = left.number(runtime)
-    let y = rightNumber(runtime)
-    guard y != 0 else { return .nan }
-    let r = x / y
-    return r.isFinite ? r : .nan
+    NumericArithmetic.divide(leftOperand.number(runtime), rightOperand.number(runtime))
   }
 }
 
@@ -228,21 +246,57 @@ final class NumericRemainder: NumericBinary {
   }
 
   override func number(_ runtime: Runtime) -> Double {
-    let x = left.number(runtime)
-    // Within ±9e15 (NaN is not) the conversions cannot trap, and converting back tells whether
-    // they were exact; the remainder cannot overflow (no operand is Int64.min).
-    let xIsSmall = abs(x) < 9.0e15
+    let x = leftOperand.number(runtime)
+    // Within ±9e15 (NaN is not) the conversion cannot trap, and converting back tells whether
+    // it was exact; the remainder cannot overflow (no operand is Int64.min).
     let divisor = integerDivisor
-    if divisor != 0, xIsSmall {
+    if divisor != 0, abs(x) < 9.0e15 {
       let whole = Int64(x)
       if Double(whole) == x {
         let r = whole.remainderReportingOverflow(dividingBy: divisor).partialValue
         return Double(r != 0 && (r < 0) != (divisor < 0) ? r + divisor : r)
       }
     }
-    let y = rightNumber(runtime)
-    // Whole operands within ±9e15 (`x mod y` in Euclid's loop) divide as integers here.
-    if xIsSmall, abs(y) < 9.0e15, y != 0 {
+    return NumericArithmetic.remainder(x, rightOperand.number(runtime))
+  }
+}
+
+/// The arithmetic of the numeric nodes over two plain numbers, as `BinaryOperator.numbers`
+/// computes it, or NaN where the ordinary path must answer (an operand NaN, a result that is
+/// not finite, a division by zero). Shared by the operator nodes and the stores that combine a
+/// place's number with another where it lies (`PlaceStoreNode`).
+enum NumericArithmetic {
+  @inline(__always)
+  static func add(_ x: Double, _ y: Double) -> Double {
+    let r = x + y
+    if Arithmetic.isWhole(r) { return r }
+    return r.isFinite ? Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y))) : .nan
+  }
+
+  @inline(__always)
+  static func subtract(_ x: Double, _ y: Double) -> Double {
+    let r = x - y
+    if Arithmetic.isWhole(r) { return r }
+    return r.isFinite ? Arithmetic.snapped(r, scale: Swift.max(abs(x), abs(y))) : .nan
+  }
+
+  @inline(__always)
+  static func multiply(_ x: Double, _ y: Double) -> Double {
+    let r = x * y
+    return r.isFinite ? r : .nan
+  }
+
+  @inline(__always)
+  static func divide(_ x: Double, _ y: Double) -> Double {
+    guard y != 0 else { return .nan }
+    let r = x / y
+    return r.isFinite ? r : .nan
+  }
+
+  /// `x mod y`: whole operands within ±9e15 (`x mod y` in Euclid's loop) divide as integers.
+  @inline(__always)
+  static func remainder(_ x: Double, _ y: Double) -> Double {
+    if abs(x) < 9.0e15, abs(y) < 9.0e15, y != 0 {
       let a = Int64(x)
       let b = Int64(y)
       if Double(a) == x, Double(b) == y {
@@ -253,6 +307,58 @@ final class NumericRemainder: NumericBinary {
     guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
     return Arithmetic.remainder(x, y)
   }
+
+  /// `x op y` for the operators above; NaN for any other.
+  @inline(__always)
+  static func apply(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Double {
+    switch op {
+    case .add: return add(x, y)
+    case .subtract: return subtract(x, y)
+    case .multiply: return multiply(x, y)
+    case .divide: return divide(x, y)
+    case .remainder: return remainder(x, y)
+    default: return .nan
+    }
+  }
+}
+
+/// `f(x)` where `f` names a global that held, when the program was resolved, a built-in with a
+/// numeric form (`sqrt`, `abs`, `floor`, `ceil`, `round`: `NativeFunction.numeric`) and `x` has
+/// a numeric form: the form is applied to the number. The global is read on every call and must
+/// still hold that very built-in; a name bound to something else since, an argument that is no
+/// plain number, or a NaN from the form (an error to report) leave the call to `general`.
+final class NumericCall: NumericNode {
+  let globalIndex: Int
+  let native: NativeFunction
+  let form: (Double) -> Double
+  let argument: NumericNode
+  let argumentOperand: NumericOperand
+
+  init(_ call: CallNode, native: NativeFunction, form: @escaping (Double) -> Double, argument: NumericNode) {
+    globalIndex = call.globalIndex
+    self.native = native
+    self.form = form
+    self.argument = argument
+    argumentOperand = NumericOperand(argument)
+    super.init(general: call)
+  }
+
+  /// The numeric call for `call`, or nil: a call of a global by name with one positional
+  /// argument that has a numeric form, the global named as a built-in with a numeric form.
+  static func make(_ call: CallNode) -> NumericCall? {
+    guard call.globalIndex >= 0, !call.hasLabels, call.arguments.count == 1,
+      let name = (call.callee as? GlobalGetNode)?.name,
+      let native = Builtins.numbers.first(where: { $0.name == name }), let form = native.numeric,
+      let argument = NumericNode.operand(call.arguments[0])
+    else { return nil }
+    return NumericCall(call, native: native, form: form, argument: argument)
+  }
+
+  override func number(_ runtime: Runtime) -> Double {
+    let x = argumentOperand.number(runtime)
+    guard !x.isNaN, runtime.globals.holds(native, at: globalIndex) else { return .nan }
+    return form(x)
+  }
 }
 
 /// A comparison of two numeric operands: `i < n`, `n mod 2 == 0`.
@@ -260,26 +366,30 @@ final class NumericComparison: Node {
   let op: BinaryOperator
   let left: NumericNode
   let right: NumericNode
+  let leftOperand: NumericOperand
+  let rightOperand: NumericOperand
   let general: BinaryNode
 
   init(_ op: BinaryOperator, _ left: NumericNode, _ right: NumericNode, general: BinaryNode) {
     self.op = op
     self.left = left
     self.right = right
+    leftOperand = NumericOperand(left)
+    rightOperand = NumericOperand(right)
     self.general = general
     super.init(span: general.span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    let x = left.number(runtime)
-    let y = right.number(runtime)
+    let x = leftOperand.number(runtime)
+    let y = rightOperand.number(runtime)
     if !x.isNaN, !y.isNaN, let result = op.compare(x, y) { return .bool(result) }
     return try general.evaluate(runtime)
   }
 
   override func test(_ runtime: Runtime) throws(PQError) -> Bool {
-    let x = left.number(runtime)
-    let y = right.number(runtime)
+    let x = leftOperand.number(runtime)
+    let y = rightOperand.number(runtime)
     if !x.isNaN, !y.isNaN, let result = op.compare(x, y) { return result }
     return try general.test(runtime)
   }

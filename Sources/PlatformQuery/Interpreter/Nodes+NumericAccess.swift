@@ -46,17 +46,19 @@ extension Runtime {
 final class NumericElement: NumericNode {
   let baseSlot: Int
   let index: NumericNode
+  let indexOperand: NumericOperand
 
   init(_ node: IndexNode) {
     baseSlot = node.baseSlot
     index = node.numericIndex
+    indexOperand = NumericOperand(index)
     super.init(general: node)
   }
 
   override func number(_ runtime: Runtime) -> Double {
     // The index first: the list is read after the last call that could change it, so it is
     // borrowed, not copied.
-    let i = index.number(runtime)
+    let i = indexOperand.number(runtime)
     return runtime.valueSlot(baseSlot).pointee.number(at: i)
   }
 }
@@ -65,18 +67,20 @@ final class NumericElement: NumericNode {
 final class NumericElementField: NumericNode {
   let baseSlot: Int
   let index: NumericNode
+  let indexOperand: NumericOperand
   /// Where the field was in the last shape seen.
   var lookup: FieldLookup
 
   init(_ node: FieldNode, element: IndexNode) {
     baseSlot = element.baseSlot
     index = element.numericIndex
+    indexOperand = NumericOperand(index)
     lookup = FieldLookup(node.name)
     super.init(general: node)
   }
 
   override func number(_ runtime: Runtime) -> Double {
-    let i = index.number(runtime)
+    let i = indexOperand.number(runtime)
     let slot = runtime.valueSlot(baseSlot)
     let n = slot.pointee.number(ofElement: i, field: lookup.known)
     if !n.isNaN { return n }

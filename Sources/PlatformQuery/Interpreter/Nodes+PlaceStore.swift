@@ -1,18 +1,21 @@
 /// `xs[i] = v`, `r.k = v` and `rows[i].k = v` (and each with `op=`) on a local's or a global's
 /// value, when what is stored is a plain number a ``NumericNode`` computes — the value, or for
-/// `op=` the place's own number combined with it (`bodies[i].vx -= dx * mj` reads
-/// `bodies[i].vx` where it lies) — or a constant without references (`flags[j] = false`).
+/// `op=` the place's own number combined with it where it lies (`bodies[i].vx -= dx * mj` finds
+/// `bodies[i].vx` once, reads its number and writes the result there) — or a constant without
+/// references (`flags[j] = false`).
 ///
 /// The number is stored where the place lies, without making a `Value` of the result or of the
 /// index, and without the general walk's key list. Anything else — a NaN from the numeric node (a
 /// figure, text, an error to report), a place that is not there (an index out of range, a missing
-/// field), another kind of container — is left untouched and done by the ordinary
-/// ``PathAssignNode`` (`general`) from the start, with its results and errors; the numeric node
-/// is pure, so computing it first changes nothing. Copies of shared lists and records are made,
-/// counted and charged as the general walk makes them (`Runtime.withUniqueElements`, as
-/// `Runtime.makeUnique`).
+/// field) or, for `op=`, that holds no plain number, another kind of container — is left
+/// untouched and done by the ordinary ``PathAssignNode`` (`general`) from the start, with its
+/// results and errors; the numeric node is pure, so computing it first changes nothing. Copies of
+/// shared lists and records are made, counted and charged as the general walk makes them
+/// (`Runtime.withUniqueElements`, as `Runtime.makeUnique`); an `op=` whose place turns out to
+/// hold no plain number has then made its list or record unique before the general walk, which
+/// would have copied it the same way.
 ///
-/// Measured (callgrind): see bench/README.md, "seventh session".
+/// Measured (callgrind): see bench/README.md, "seventh session" and "ninth session".
 final class PlaceStoreNode: Node {
   /// The variable's slot as `NumericNode.slot(of:)` gives it (a local ≥ 0, a global < 0).
   let slot: Int
@@ -20,9 +23,14 @@ final class PlaceStoreNode: Node {
   let form: PathAssignNode.Form
   /// The element's index (a placeholder for `.field`).
   let index: NumericNode
+  let indexOperand: NumericOperand
   /// What is stored: the number of `numeric`, unless `truth` says a constant (the two kept
-  /// apart rather than in an enum, whose payload is retained to be read).
+  /// apart rather than in an enum, whose payload is retained to be read). For `op=`, the value
+  /// the place's number is combined with.
   let numeric: NumericNode
+  let numericOperand: NumericOperand
+  /// The operator of `op=` (`+ - * / mod`), or nil for `=`.
+  let combining: BinaryOperator?
   /// 0 or 1 for a `false` or `true` constant, 2 for `nil`, -1 for the number of `numeric`.
   let truth: Int8
   /// Where the field was in the last record shape seen (`.field`, `.indexField`).
@@ -31,13 +39,15 @@ final class PlaceStoreNode: Node {
 
   init(
     slot: Int, form: PathAssignNode.Form, index: NumericNode?, field: String, numeric: NumericNode?,
-    truth: Int8,
-    general: PathAssignNode
+    combining: BinaryOperator?, truth: Int8, general: PathAssignNode
   ) {
     self.slot = slot
     self.form = form
     self.index = index ?? NumericConstant(.nan, general: CallNode.absent)
+    indexOperand = NumericOperand(self.index)
     self.numeric = numeric ?? NumericConstant(.nan, general: CallNode.absent)
+    numericOperand = NumericOperand(self.numeric)
+    self.combining = combining
     self.truth = truth
     self.lookup = FieldLookup(field)
     self.general = general
@@ -45,29 +55,25 @@ final class PlaceStoreNode: Node {
   }
 
   /// The store node for `general` when its place and value have the forms above, or nil.
-  /// `root` reads the variable; the place read as an expression (`xs[i]`, `r.k`, `rows[i].k`) is
-  /// built on it, and for `op=` the numeric form of `place op value` is what is stored.
-  static func make(_ general: PathAssignNode, root: Node, operatorSpan: Span) -> Node? {
+  /// `root` reads the variable.
+  static func make(_ general: PathAssignNode, root: Node) -> Node? {
     guard general.form != .other, let slot = NumericNode.slot(of: root) else { return nil }
     var index: NumericNode?
     var field = ""
-    var read = root
     for step in general.path {
       switch step {
       case .index(let node):
         guard let numeric = NumericNode.operand(node) else { return nil }
         index = numeric
-        read = IndexNode(base: read, index: node, span: node.span)
-      case .field(let name, let span):
+      case .field(let name, _):
         field = name
-        read = FieldNode(base: read, name: name, nameSpan: span, span: span)
       }
     }
     var numeric: NumericNode?
     var truth: Int8 = -1
     if let op = general.op {
-      let combined = BinaryNode(op, read, general.value, operatorSpan: operatorSpan, span: general.span)
-      numeric = NumericNode.lift(combined) as? NumericNode
+      guard [.add, .subtract, .multiply, .divide, .remainder].contains(op) else { return nil }
+      numeric = NumericNode.operand(general.value)
     } else if let constant = general.value as? ConstantNode, constant.truth >= 0 {
       truth = constant.truth
     } else {
@@ -75,40 +81,72 @@ final class PlaceStoreNode: Node {
     }
     guard numeric != nil || truth >= 0 else { return nil }
     return PlaceStoreNode(
-      slot: slot, form: general.form, index: index, field: field, numeric: numeric, truth: truth,
-      general: general)
+      slot: slot, form: general.form, index: index, field: field, numeric: numeric, combining: general.op,
+      truth: truth, general: general)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
     switch truth {
     case -1:
-      let number = numeric.number(runtime)
-      if !number.isNaN, try store(runtime, { $0.storeScalar(.number(number)) }) { return .nil }
+      let number = numericOperand.number(runtime)
+      if number.isNaN { break }
+      if let op = combining {
+        // The place's own number, combined where it lies; a place without a plain number (a
+        // figure, text) or a result the ordinary path must answer for is left to it.
+        let stored = try store(runtime) { place in
+          guard case .number(let old) = place.pointee else { return false }
+          let result = NumericArithmetic.apply(op, old, number)
+          if result.isNaN { return false }
+          place.initialize(to: .number(result))
+          return true
+        }
+        if stored { return .nil }
+      } else if try store(
+        runtime,
+        {
+          $0.storeScalar(.number(number)); return true
+        })
+      {
+        return .nil
+      }
     case 2:
-      if try store(runtime, { $0.storeScalar(.nil) }) { return .nil }
+      if try store(
+        runtime,
+        {
+          $0.storeScalar(.nil); return true
+        })
+      {
+        return .nil
+      }
     default:
       let truth = truth == 1
-      if try store(runtime, { $0.storeScalar(.bool(truth)) }) { return .nil }
+      if try store(
+        runtime,
+        {
+          $0.storeScalar(.bool(truth)); return true
+        })
+      {
+        return .nil
+      }
     }
     return try general.evaluate(runtime)
   }
 
   /// Finds the place, makes the list and record on the way the only holders of their storage,
   /// and lets `write` set it; false — nothing found, nothing changed — when the place is not
-  /// there.
+  /// there or `write` says false (having changed nothing).
   @inline(__always)
-  func store(_ runtime: Runtime, _ write: (UnsafeMutablePointer<Value>) -> Void) throws(PQError) -> Bool {
+  func store(_ runtime: Runtime, _ write: (UnsafeMutablePointer<Value>) -> Bool) throws(PQError) -> Bool {
     let place = runtime.valueSlot(slot)
     switch form {
     case .index:
-      return try Self.inList(place, index.number(runtime), runtime, span) { element in
+      return try Self.inList(place, indexOperand.number(runtime), runtime, span) { element in
         write(element)
-        return true
       }
     case .field:
       return try inRecord(place, runtime, write)
     case .indexField:
-      return try Self.inList(place, index.number(runtime), runtime, span) { element throws(PQError) in
+      return try Self.inList(place, indexOperand.number(runtime), runtime, span) { element throws(PQError) in
         try inRecord(element, runtime, write)
       }
     case .other:
@@ -133,15 +171,14 @@ final class PlaceStoreNode: Node {
   }
 
   /// `write` on the field of the record in `place`, its values made unique first; false when
-  /// `place` holds no record or the record lacks the field.
+  /// `place` holds no record, the record lacks the field or `write` says false.
   @inline(__always)
   func inRecord(
-    _ place: UnsafeMutablePointer<Value>, _ runtime: Runtime, _ write: (UnsafeMutablePointer<Value>) -> Void
+    _ place: UnsafeMutablePointer<Value>, _ runtime: Runtime, _ write: (UnsafeMutablePointer<Value>) -> Bool
   ) throws(PQError) -> Bool {
     guard case .record = place.pointee, var record = place.pointee.takeRecord() else { return false }
     defer { place.initialize(to: .record(record)) }
     guard let position = lookup.position(in: record.shape) else { return false }
-    try runtime.withUniqueElements(&record.values, span) { elements in write(elements + position) }
-    return true
+    return try runtime.withUniqueElements(&record.values, span) { elements in write(elements + position) }
   }
 }

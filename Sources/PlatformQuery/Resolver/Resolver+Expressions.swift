@@ -183,9 +183,7 @@ extension Resolver {
     if !path.isEmpty {
       let general = PathAssignNode(
         target: storage, path: path, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
-      return PlaceStoreNode.make(
-        general, root: read(storage, name, span: root.span), operatorSpan: operatorSpan)
-        ?? general
+      return PlaceStoreNode.make(general, root: read(storage, name, span: root.span)) ?? general
     }
     if let compound {
       let general = CompoundAssignNode(

@@ -175,6 +175,69 @@ import Testing
     }
   }
 
+  /// Calls of built-ins with a numeric form (`NumericCall`) give, bit for bit, what the ordinary
+  /// call gives — or the same error — over generated numbers: near the whole numbers and halves
+  /// where `floor`, `ceil` and `round` decide (within and beyond the 15 significant digits they
+  /// round at first), large, tiny, negative, zero and negative zero, and values that are no plain
+  /// number.
+  @Test(arguments: ["sqrt", "abs", "floor", "ceil", "round"])
+  func builtinCallsAnswerAsTheOrdinaryCall(name: String) throws {
+    var random = SplitMix(state: 0x5EED_0000 &+ UInt64(name.utf8.count))
+    var numbers: [Double] = [
+      0, -0.0, 1, -1, 0.5, -0.5, 2.5, -2.5, 1e15, -1e15, 1e15 - 0.5, 4_503_599_627_370_497, 1e-300,
+    ]
+    let scales = [1.0, 1e3, 1e6, 1e9, 1e12, 1e14]
+    let offsets: [Double] = [0, 0.5, -0.5, 1e-15, -1e-15, 1e-13, -1e-13, 1e-9, 0.25, 0.999999999999999]
+    for _ in 0..<400 {
+      let base = Double(random.int(-2_000_000...2_000_000)) * scales[random.int(0...5)] / 1e6
+      let offset = offsets[random.int(0...9)] * (0.5 + Double(random.int(0...1000)) / 1000 * 1.5)
+      numbers.append(base.rounded(.towardZero) + offset)
+      numbers.append(base.nextUp)
+      numbers.append(random.magnitude())
+    }
+    let (pq, _) = makeInterpreter()
+    // Defined apart, with names of one length: an error's place is the same offset in each.
+    _ = try pq.evaluate("fn fast(a, b) { \(name)(a) * b }")
+    _ = try pq.evaluate("fn slow(a, b) { \(name)([a][0]) * b }")
+    func exact(_ source: String) -> String {
+      do {
+        let value = try pq.evaluate(source)
+        if case .number(let n) = value { return "\(n.bitPattern)" }
+        return value.description
+      } catch {
+        return "error \(error.message) \(error.span.map { "\($0.start)" } ?? "")"
+      }
+    }
+    var differed = 0
+    for n in numbers {
+      // Written as the shortest decimal that reads back as `n`.
+      let literal = n == 0 && n.sign == .minus ? "-0" : "\(n)".replacingOccurrences("+", "")
+      let expected = exact("slow(\(literal), 1)")
+      let fast = exact("fast(\(literal), 1)")
+      if fast != expected { differed += 1 }
+      #expect(fast == expected, "\(name)(\(literal))")
+    }
+    #expect(differed == 0)
+    for other in ["\"a\"", "nil", "20%", "$4", "x.mau", "[1]"] {
+      #expect(exact("fast(\(other), 1)") == exact("slow(\(other), 1)"), "\(name)(\(other))")
+    }
+    // The fast form is taken (else this compares the ordinary call with itself)…
+    let node = try Self.resolvedExpression("fn f(a, b) { \(name)(a) * b }")
+    let multiply = try #require(node as? NumericMultiply)
+    #expect(multiply.left is NumericCall)
+    // …and a function of the same name defined since (the command line lets a script redefine
+    // a built-in) is called where the ordinary call calls it: by the calls resolved after it.
+    var options = Interpreter.Options()
+    options.protectsGlobals = false
+    let open = Interpreter(options: options)
+    _ = try open.evaluate("fn fast(a, b) { \(name)(a) * b }")
+    _ = try open.evaluate("fn slow(a, b) { \(name)([a][0]) * b }")
+    _ = try open.evaluate("fn \(name)(x) { 42 }")
+    _ = try open.evaluate("fn mine(a, b) { \(name)(a) * b }")
+    let after = try open.evaluate("[fast(4, 1) == slow(4, 1), mine(4, 1)]").description
+    #expect(after == "[true, 42]")
+  }
+
   /// The statements of type `T` in the blocks of function `f` that `source` defines.
   static func statements<T: Node>(of type: T.Type, in source: String) throws -> [T] {
     let (pq, _) = makeInterpreter()
