@@ -96,7 +96,7 @@ package final class Runtime {
 
   /// A pointer to local `slot` of the current frame.
   @inline(__always)
-  func localPointer(_ slot: Int) -> UnsafeMutablePointer<Value> { stack + (framePointer + slot) }
+  func localPointer(_ slot: Int) -> UnsafeMutablePointer<Value> { stack + (framePointer &+ slot) }
 
   /// Local `slot` of the current frame.
   @inline(__always)

@@ -163,9 +163,19 @@ enum Arithmetic {
     1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
   ]
 
+  /// The bits of 1e-8 and of 1e15 less 1e-8's: `snapped`'s range of scales, tested as one
+  /// unsigned comparison of bits (`ArithmeticTablesTests` checks them).
+  static let lowestScaleBits: UInt64 = 0x3E45_798E_E230_8C3A
+  static let scaleBitsSpan: UInt64 = 0x430C_6BF5_2634_0000 - 0x3E45_798E_E230_8C3A
+
   @inline(never)
   static func snapped(_ result: Double, scale: Double) -> Double {
-    guard result.isFinite, result != 0, scale >= 1e-8, scale < 1e15 else { return result }
+    // 1e-8 ≤ scale < 1e15 in one comparison: positive doubles order as their bits, and a
+    // negative or NaN scale falls outside. A finite, nonzero result likewise: its bits without
+    // the sign, less one, are below those of infinity less one.
+    guard scale.bitPattern &- lowestScaleBits < scaleBitsSpan,
+      (result.bitPattern << 1) &- 1 < UInt64(0xFFE0_0000_0000_0000) - 1
+    else { return result }
     // The decimal exponent of the scale from its binary one (78913 / 2^18 ≈ log10 2), then
     // corrected against the decade bounds: no call into libm on this path.
     // The binary exponent read from the bits (`scale` is a normal number here): `exponent`
@@ -199,13 +209,16 @@ enum Arithmetic {
     return !isWhole(x) || !isWhole(y) || abs(x) > NumberFormat.exactIntegerLimit
   }
 
-  /// Whether a number is finite and whole. Written with a conversion to Int64 and back rather
-  /// than `rounded()`, which on the baseline x86-64 target is a call into libm: this test sits
-  /// on the hot path of every `+` and `-`.
+  /// Whether a number is finite and whole. Written without `rounded()`, which on the baseline
+  /// x86-64 target is a call into libm: this test sits on the hot path of every `+` and `-`.
   @inline(__always)
   static func isWhole(_ x: Double) -> Bool {
+    // Below 2^52, adding 2^52 rounds the magnitude to a whole number (the doubles from 2^52 to
+    // 2^53 are exactly the whole numbers), so taking 2^52 away again gives it back only when it
+    // was whole: two additions, where a conversion to Int64 and back also checked its range.
     // From 2^52 on, every finite double is whole.
-    abs(x) < 4.5e15 ? Double(Int64(x)) == x : x.isFinite
+    let magnitude = abs(x)
+    return magnitude < 0x1p52 ? (magnitude + 0x1p52) - 0x1p52 == magnitude : x.isFinite
   }
 
   /// `a mod b` with the sign of `b` (as in Python and Lua); whole numbers use integer division.

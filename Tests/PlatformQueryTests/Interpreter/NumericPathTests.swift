@@ -419,6 +419,38 @@ import Testing
       k >= 0 ? Arithmetic.power(10, Double(k)) : 1 / Arithmetic.power(10, Double(-k))
     }
     #expect(Arithmetic.decadeBounds.map(\.bitPattern) == bounds.map(\.bitPattern))
+    #expect(Arithmetic.lowestScaleBits == (1e-8 as Double).bitPattern)
+    #expect(Arithmetic.scaleBitsSpan == (1e15 as Double).bitPattern - (1e-8 as Double).bitPattern)
+  }
+
+  /// `isWhole` (two additions) against the plain definition, and `snapped`'s one-comparison
+  /// guards against the four comparisons they stand for, on generated and edge values.
+  @Test func bitTestsAnswerAsThePlainComparisons() {
+    var random = SplitMix(state: 0x0000_5CA1_E0B1)
+    var values: [Double] = [
+      0, -0.0, 1, -1, 0.5, 1e-8, (1e-8 as Double).nextDown, 1e15, (1e15 as Double).nextDown, 4.5e15,
+      (4.5e15 as Double).nextDown, 0x1p52, 0x1p52 + 1, 0x1p53, -0x1p52, .infinity, -.infinity, .nan,
+      .leastNonzeroMagnitude, .greatestFiniteMagnitude, 2.5, -2.5, 4_503_599_627_370_495.5,
+    ]
+    for _ in 0..<2000 {
+      let magnitude = random.magnitude()
+      values += [
+        magnitude, magnitude.rounded(), magnitude.nextUp, Double(random.int(-1_000_000...1_000_000)),
+      ]
+      values.append(Double(bitPattern: random.next()))
+    }
+    for x in values {
+      #expect(Arithmetic.isWhole(x) == (x.isFinite && x.rounded(.towardZero) == x), "\(x)")
+      for scale in [x, abs(x), 1.0, 1e-8, 1e15] {
+        let passes = x.isFinite && x != 0 && scale >= 1e-8 && scale < 1e15
+        let result = Arithmetic.snapped(x, scale: scale)
+        if !passes { #expect(result.bitPattern == x.bitPattern, "snapped(\(x), \(scale))") }
+        if passes, scale == abs(x) {
+          // At its own scale a number keeps its 15 significant digits.
+          #expect(abs(result - x) <= abs(x) * 1e-14, "snapped(\(x), \(scale))")
+        }
+      }
+    }
   }
 }
 
