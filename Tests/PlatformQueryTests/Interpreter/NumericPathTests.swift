@@ -131,6 +131,8 @@ import Testing
         "s += \(i)\nif \(i) == 5 { s = \"five\" }\nt += s",
         // Stores of element and field reads (`let t = xs[i]`), numbers or not.
         "let e = xs[\(i)]\nlet g = rs[\(i)].k\nt = [t, e, g]\nu = rs[\(i)].k", "s = xs[\(i)] * 2",
+        // Stores of one operator over locals and constants, and comparisons, numbers or not.
+        "s = s + \(i)", "s = s - \(i)\nt = s mod 3\nif s < 5 { u = u * 2 } else { u = t / s }",
       ]
     }
     // The lists those read: a plain number, a figure, text, nil, a record and a missing field.
