@@ -117,6 +117,8 @@ def main():
     print(header)
     print("-" * len(header))
     ratios_py, ratios_lua = [], []
+    # json_roundtrip writes its file there in every language; a fresh clone has no such folder.
+    os.makedirs(os.path.join(ROOT, "bench", "results", "data"), exist_ok=True)
     for name in names:
         cmds = commands(name)
         med, rss = timed(name, cmds, runs, check=name != "startup")
