@@ -322,11 +322,12 @@ enum NumericArithmetic {
   }
 }
 
-/// `f(x)` where `f` names a global that held, when the program was resolved, a built-in with a
-/// numeric form (`sqrt`, `abs`, `floor`, `ceil`, `round`: `NativeFunction.numeric`) and `x` has
-/// a numeric form: the form is applied to the number. The global is read on every call and must
-/// still hold that very built-in; a name bound to something else since, an argument that is no
-/// plain number, or a NaN from the form (an error to report) leave the call to `general`.
+/// `f(x)` where `f` is a global bearing the name of a built-in with a numeric form (`sqrt`,
+/// `abs`, `floor`, `ceil`, `round`: `NativeFunction.numeric`) and `x` has a numeric form: the form
+/// is applied to the number. The global is read on every call and must hold that very built-in;
+/// anything else in it (a script's own `fn floor`), an argument that is no plain number, or a NaN
+/// from the form (an error to report) leave the call to `general`. Like a built-in call, it
+/// counts no step of its own: the loop around it does.
 final class NumericCall: NumericNode {
   let globalIndex: Int
   let native: NativeFunction
