@@ -38,6 +38,10 @@ import Testing
     ("var r = {x: [0]}; while true { r.x[0] = r }", ["steps", "time"]),
     ("var r = {}; var i = 0; while true { r[\"k\\(i)\"] = i; i += 1 }", ["steps", "time", "memory"]),
     ("var a = range(900000); var keep = []; while true { keep = a; a[0] = 1 }", ["memory", "steps"]),
+    // Numeric paths: built-in calls and compound stores into a place computed without a `Value`,
+    // which must still be counted by the loop around them.
+    ("var s = 2; while true { s = (s + sqrt(abs(s)) * floor(s) + round(s)) mod 1000 }", ["steps", "time"]),
+    ("var b = [{v: 0.5}]; while true { b[0].v += sqrt(b[0].v) * 0.000001 }", ["steps", "time"]),
     // Chains of closures, each capturing the one before, handed to the host to free; and the
     // same chain through lists and records. (Under the address sanitizer some of these reach
     // the time limit first: an honest refusal too.)
