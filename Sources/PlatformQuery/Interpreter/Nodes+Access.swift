@@ -161,14 +161,19 @@ extension Value {
 /// Element and field access shared by `a[i]`, assignment and built-ins.
 enum Indexing {
   /// `n` as an index of a list of `count` elements when it is a whole number from 0 to
-  /// `count - 1`, else nil (NaN included). Whole is tested by converting to `Int` and back:
-  /// `rounded(.towardZero)` is a call to libm's `trunc` on the baseline x86-64 target, on every
-  /// `xs[i]` read and write.
+  /// `count - 1`, else nil (NaN included). On every `xs[i]` read and write: `rounded()` is a call
+  /// to libm on the baseline x86-64 target, and a conversion to `Int` and back checks its range
+  /// again. Below 2^52, adding 2^52 rounds `n` to a whole number held in the low bits of the
+  /// sum (the doubles from 2^52 to 2^53 are the whole numbers), and taking 2^52 away gives `n`
+  /// back only when it was whole.
   @inline(__always)
   static func wholeIndex(_ n: Double, count: Int) -> Int? {
     guard n >= 0, n < Double(count) else { return nil }
-    let position = Int(n)
-    return Double(position) == n ? position : nil
+    // From 2^52 on every double is whole (and below `count`, so within `Int`).
+    guard n < 0x1p52 else { return Int(n) }
+    let shifted = n + 0x1p52
+    guard shifted - 0x1p52 == n else { return nil }
+    return Int(truncatingIfNeeded: shifted.bitPattern & 0x000F_FFFF_FFFF_FFFF)
   }
 
   static func position(_ key: Value, count: Int, what: String, span: Span) throws(PQError) -> Int {

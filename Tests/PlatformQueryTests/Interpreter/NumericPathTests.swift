@@ -425,6 +425,27 @@ import Testing
     #expect(Arithmetic.scaleBitsSpan == (1e15 as Double).bitPattern - (1e-8 as Double).bitPattern)
   }
 
+  /// `Indexing.wholeIndex` (two additions and the low bits) against the plain definition.
+  @Test func wholeIndexAnswersAsThePlainDefinition() {
+    var random = SplitMix(state: 0x1D_E0B1)
+    var values: [Double] = [
+      0, -0.0, 1, 2, 2.5, -1, 0.5, .nan, .infinity, -.infinity, 0x1p52, 0x1p52 - 1, 0x1p53, 1e300, 9, 10, 11,
+      (1 as Double).nextUp, (1 as Double).nextDown, 1e-300,
+    ]
+    for _ in 0..<3000 {
+      values += [
+        Double(random.int(-5...5000)), Double(random.int(0...5000)) + 0.5, random.magnitude(),
+        Double(bitPattern: random.next()),
+      ]
+    }
+    for n in values {
+      for count in [0, 1, 10, 4096, Int(1) << 53, Int.max] {
+        let plain: Int? = n >= 0 && n < Double(count) && n.rounded(.towardZero) == n ? Int(n) : nil
+        #expect(Indexing.wholeIndex(n, count: count) == plain, "\(n) of \(count)")
+      }
+    }
+  }
+
   /// `isWhole` (two additions) against the plain definition, and `snapped`'s one-comparison
   /// guards against the four comparisons they stand for, on generated and edge values.
   @Test func bitTestsAnswerAsThePlainComparisons() {
