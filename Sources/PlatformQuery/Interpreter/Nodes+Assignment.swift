@@ -32,55 +32,63 @@ extension Runtime {
     return value
   }
 
-  /// Appends `element` to the list a variable holds, in its slot: the list's new length, or
-  /// nil (and nothing changed) when the variable holds no list. A list another binding still
-  /// holds is copied first, and the copy is charged (`chargeCopy`); a list without room is
-  /// charged for the room it gains (charged just after it is made: the size limit bounds it).
+  /// After one element was appended in place to a list now `count` long: the append counted as
+  /// a step and charged to the memory budget, and the length checked against the size limit
+  /// (past it the longer list stays, and the error says so). Before, the append was charged
+  /// as the making of a one-element list and the length checked as if the whole list were
+  /// being made again (`checkSize`), which refused an append to a long list at half the budget.
   @inline(__always)
-  func appendInPlace(_ element: Value, to storage: Storage, _ span: Span) throws(PQError) -> Int? {
-    let grown: (count: Int, copied: Bool, gained: Int)?
-    switch storage {
-    case .local(let slot): grown = Runtime.append(element, to: localPointer(slot))
-    case .global(let index): grown = Runtime.append(element, to: globals.slot(index))
-    case .environment(let hops, let index):
-      grown = environment(hops).withUnsafeMutablePointerToElements { Runtime.append(element, to: $0 + index) }
-    }
-    guard let grown else { return nil }
-    if grown.copied { try chargeCopy(grown.count - 1, span) }
-    if grown.gained > 0 { try reserve(grown.gained, span) }
-    return grown.count
+  func chargeAppended(_ count: Int, _ span: Span) throws(PQError) {
+    steps &+= 1
+    allocated &+= Runtime.elementBytes
+    if allocated > memoryCheckpoint { try checkMemory(span, request: Runtime.elementBytes) }
+    if steps >= checkpoint { try checkLimits(span) }
+    if count > limits.maximumLength { try checkSize(count, span) }
   }
 
-  /// The list in `slot` is moved out (no retain, so it is uniquely referenced and grows in
-  /// place), appended to, and moved back: `xs += [x]` without copying or counting references.
-  /// Grown by half again rather than doubled: a long list built by `+=` keeps less slack.
-  /// `copied` is true when the list was shared and had to be copied to grow (its storage moved
-  /// although it had room, or it had no room and another value held it); `gained` is the room
-  /// an unshared list without room gained by moving to larger storage.
+  /// What an append to a list in its slot did: the list's new length; whether the list was
+  /// shared and had to be copied to grow (its storage moved although it had room, or it had no
+  /// room and another value held it); and the room an unshared list without room gained by
+  /// moving to larger storage.
+  struct Appended {
+    var count: Int
+    var copied: Bool
+    var gained: Int
+  }
+
+  /// Charges an append: a copy of a shared list (`chargeCopy`), the room a list gained (charged
+  /// just after it is made: the size limit bounds it), and the element (`chargeAppended`).
   @inline(__always)
-  static func append(
-    _ element: Value, to slot: UnsafeMutablePointer<Value>
-  ) -> (count: Int, copied: Bool, gained: Int)? {
-    guard case .list = slot.pointee else { return nil }
+  func charge(_ appended: Appended, _ span: Span) throws(PQError) {
+    if appended.copied { try chargeCopy(appended.count - 1, span) }
+    if appended.gained > 0 { try reserve(appended.gained, span) }
+    try chargeAppended(appended.count, span)
+  }
+
+  /// The list in `slot`, which must hold a list, is moved out (no retain, so it is uniquely
+  /// referenced and grows in place), `element` moved onto its end, and the list moved back:
+  /// `xs += [x]` without copying the list or the element, or counting references. Grown by
+  /// half again rather than doubled: a long list built by `+=` keeps less slack.
+  @inline(__always)
+  static func append(_ element: consuming Value, toListIn slot: UnsafeMutablePointer<Value>) -> Appended {
     var items = takeList(slot)
     let hadRoom = items.count < items.capacity
     let before = items.withUnsafeBufferPointer { $0.baseAddress }
-    var copied = false
-    var gained = 0
+    var appended = Appended(count: 0, copied: false, gained: 0)
     if !hadRoom {
       let capacity = items.count + items.count / 2 + 1
       if items.isEmpty || Value.hasUniqueStorage(&items) != false {
-        gained = capacity - items.count
+        appended.gained = capacity - items.count
       } else {
-        copied = true
+        appended.copied = true
       }
       items.reserveCapacity(capacity)
     }
     items.append(element)
-    if hadRoom { copied = items.withUnsafeBufferPointer { $0.baseAddress } != before }
-    let count = items.count
+    if hadRoom { appended.copied = items.withUnsafeBufferPointer { $0.baseAddress } != before }
+    appended.count = items.count
     slot.initialize(to: .list(items))
-    return (count, copied, gained)
+    return appended
   }
 
   /// The list in `slot`, moved out and the slot left uninitialized. The moved value ends with
@@ -183,38 +191,15 @@ final class CompoundAssignNode: Node {
   let value: Node
   let operatorSpan: Span
 
-  /// For `xs += [x]`, the one element: appended to the list in its slot, without making the
-  /// one-off list first (`appendsOne`; otherwise a placeholder). A non-optional field, read
-  /// without a retain.
-  let appendedElement: Node
-  let appendsOne: Bool
-
   init(target: Storage, op: BinaryOperator, value: Node, operatorSpan: Span, span: Span) {
     self.target = target
     self.op = op
     self.value = value
     self.operatorSpan = operatorSpan
-    if op == .add, let list = value as? ListNode, list.elements.count == 1 {
-      appendedElement = list.elements[0]
-      appendsOne = true
-    } else {
-      appendedElement = CallNode.absent
-      appendsOne = false
-    }
     super.init(span: span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    if appendsOne {
-      let element = try appendedElement.evaluate(runtime)
-      // Grown in place; past the size limit the longer list stays, and the error says so.
-      if let count = try runtime.appendInPlace(element, to: target, span) {
-        try runtime.reserve(1, span)
-        try runtime.checkSize(count, span)
-        return .nil
-      }
-      return try combine(.list([element]), runtime)
-    }
     let right = try value.evaluate(runtime)
     // A local's or a global's plain number and a plain number (`s += f(x) * v[j]`): the result
     // as the numeric nodes compute it, stored in place; anything else (a unit, an error to
@@ -294,6 +279,76 @@ final class CompoundAssignNode: Node {
         throw error
       }
     }
+  }
+}
+
+/// `xs += [x]`: the one element appended to the list in the variable's slot, without making
+/// the one-off list `[x]` first, and moved into the list rather than copied. A constant element
+/// that holds no reference (`flags += [true]`, `counts += [0]`) is made here without a call to
+/// its node. When the variable holds no list (text, nil, a number: an error to report), the
+/// element is combined as `general` combines the list `[x]`.
+final class AppendNode: Node {
+  let target: Storage
+  /// The element's node (its value is made by `kind` when that is not `evaluated`).
+  let element: Node
+  /// How the element is made: by `element`, or as a constant.
+  let kind: Kind
+  /// The number of a plain-number constant element.
+  let number: Double
+  let general: CompoundAssignNode
+
+  enum Kind: UInt8 {
+    case evaluated, isFalse, isTrue, isNil, isNumber
+  }
+
+  init(target: Storage, element: Node, general: CompoundAssignNode) {
+    self.target = target
+    self.element = element
+    self.general = general
+    var kind = Kind.evaluated
+    var number = 0.0
+    if let constant = element as? ConstantNode {
+      switch constant.value {
+      case .bool(let b): kind = b ? .isTrue : .isFalse
+      case .nil: kind = .isNil
+      case .number(let n):
+        kind = .isNumber
+        number = n
+      default: break
+      }
+    }
+    self.kind = kind
+    self.number = number
+    super.init(span: general.span)
+  }
+
+  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    let item: Value
+    switch kind {
+    case .evaluated: item = try element.evaluate(runtime)
+    case .isFalse: item = .bool(false)
+    case .isTrue: item = .bool(true)
+    case .isNil: item = .nil
+    case .isNumber: item = .number(number)
+    }
+    // The element is made first: it may change the variable (`xs += [f()]`).
+    let slot: UnsafeMutablePointer<Value>
+    switch target {
+    case .local(let index): slot = runtime.localPointer(index)
+    case .global(let index): slot = runtime.globals.slot(index)
+    case .environment(let hops, let index):
+      let appended = runtime.environment(hops).withUnsafeMutablePointerToElements {
+        elements -> Runtime.Appended? in
+        guard case .list = elements[index] else { return nil }
+        return Runtime.append(copy item, toListIn: elements + index)
+      }
+      guard let appended else { return try general.combine(.list([item]), runtime) }
+      try runtime.charge(appended, span)
+      return .nil
+    }
+    guard case .list = slot.pointee else { return try general.combine(.list([item]), runtime) }
+    try runtime.charge(Runtime.append(consume item, toListIn: slot), span)
+    return .nil
   }
 }
 

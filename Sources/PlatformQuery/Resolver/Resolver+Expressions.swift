@@ -188,6 +188,10 @@ extension Resolver {
     if let compound {
       let general = CompoundAssignNode(
         target: storage, op: compound, value: valueNode, operatorSpan: operatorSpan, span: span)
+      // `xs += [x]`: the element appended where the list lies.
+      if compound == .add, let list = valueNode as? ListNode, list.elements.count == 1 {
+        return AppendNode(target: storage, element: list.elements[0], general: general)
+      }
       // `i += 1`, `s -= x * 2`: over plain numbers, the sum as the numeric nodes compute it.
       let sum = BinaryNode(
         compound, read(storage, name, span: root.span), valueNode, operatorSpan: operatorSpan, span: span)
