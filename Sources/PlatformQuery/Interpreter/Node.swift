@@ -12,6 +12,13 @@ class Node {
     fatalError("evaluate(_:) is abstract")
   }
 
+  /// Runs the node as a statement whose value nobody reads (a loop body's, a statement block's).
+  /// Statements override it — their `evaluate` runs it and returns nil — so that running them
+  /// makes and destroys no value.
+  func execute(_ runtime: Runtime) throws(PQError) {
+    _ = try evaluate(runtime)
+  }
+
   /// Evaluates the node as a condition (`if`, `while`, `and`, `or`, `not`): whether its value is
   /// truthy. Comparisons override it to answer without making a `.bool` value.
   func test(_ runtime: Runtime) throws(PQError) -> Bool {
@@ -87,16 +94,20 @@ final class LocalSetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     if isNumeric {
       let number = NumericNode.number(of: value, runtime)
       if !number.isNaN {
         runtime.localPointer(slot).storeNumber(number)
-        return .nil
+        return
       }
     }
     let result = try value.evaluate(runtime)
     runtime.setLocal(slot, result)
-    return .nil
   }
 }
 
@@ -135,9 +146,13 @@ final class EnvironmentSetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     let result = try value.evaluate(runtime)
     runtime.environment(hops)[index] = result
-    return .nil
   }
 }
 
@@ -173,16 +188,20 @@ final class GlobalSetNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     if isNumeric {
       let number = NumericNode.number(of: value, runtime)
       if !number.isNaN {
         runtime.globals.storeNumber(number, at: index)
-        return .nil
+        return
       }
     }
     let result = try value.evaluate(runtime)
     runtime.globals[index] = result
-    return .nil
   }
 }
 
@@ -394,6 +413,20 @@ final class FunctionPrototype {
 }
 
 extension Unmanaged where Instance == Node {
+  /// Runs a node held elsewhere as a statement, without retaining it for the call.
+  @inline(__always)
+  func execute(_ runtime: Runtime) throws(PQError) {
+    var failure: PQError?
+    _withUnsafeGuaranteedRef { node in
+      do throws(PQError) {
+        try node.execute(runtime)
+      } catch {
+        failure = error
+      }
+    }
+    if let failure { throw failure }
+  }
+
   /// Evaluates a node held elsewhere, without retaining it for the call.
   @inline(__always)
   func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
@@ -427,6 +460,12 @@ struct UnownedNodes {
   @inline(__always)
   func evaluate(_ index: Int, _ runtime: Runtime) throws(PQError) -> Value {
     try nodes[index].evaluate(runtime)
+  }
+
+  /// Runs child `index` as a statement (`Node.execute`).
+  @inline(__always)
+  func execute(_ index: Int, _ runtime: Runtime) throws(PQError) {
+    try nodes[index].execute(runtime)
   }
 
   /// Evaluates every child in order into a new array. Short lists are made as array literals,

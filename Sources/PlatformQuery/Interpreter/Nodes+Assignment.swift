@@ -200,6 +200,11 @@ final class CompoundAssignNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     let right = try value.evaluate(runtime)
     // A local's or a global's plain number and a plain number (`s += f(x) * v[j]`): the result
     // as the numeric nodes compute it, stored in place; anything else (a unit, an error to
@@ -208,9 +213,9 @@ final class CompoundAssignNode: Node {
       case .number(let result)? = op.numbers(a, b)
     {
       slot.storeNumber(result)
-      return .nil
+      return
     }
-    return try combine(right, runtime)
+    _ = try combine(right, runtime)
   }
 
   /// `target op= right` for an already evaluated right side.
@@ -323,6 +328,11 @@ final class AppendNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     let item: Value
     switch kind {
     case .evaluated: item = try element.evaluate(runtime)
@@ -342,13 +352,18 @@ final class AppendNode: Node {
         guard case .list = elements[index] else { return nil }
         return Runtime.append(copy item, toListIn: elements + index)
       }
-      guard let appended else { return try general.combine(.list([item]), runtime) }
+      guard let appended else {
+        _ = try general.combine(.list([item]), runtime)
+        return
+      }
       try runtime.charge(appended, span)
-      return .nil
+      return
     }
-    guard case .list = slot.pointee else { return try general.combine(.list([item]), runtime) }
+    guard case .list = slot.pointee else {
+      _ = try general.combine(.list([item]), runtime)
+      return
+    }
     try runtime.charge(Runtime.append(consume item, toListIn: slot), span)
-    return .nil
   }
 }
 
@@ -370,13 +385,20 @@ final class NumericCompoundNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     let number = numeric.number(runtime)
-    if number.isNaN { return try general.evaluate(runtime) }
+    if number.isNaN {
+      try general.execute(runtime)
+      return
+    }
     switch target {
     case .local(let slot): runtime.localPointer(slot).storeNumber(number)
     case .global(let index): runtime.globals.storeNumber(number, at: index)
     case .environment(let hops, let index): runtime.environment(hops)[index] = .number(number)
     }
-    return .nil
   }
 }

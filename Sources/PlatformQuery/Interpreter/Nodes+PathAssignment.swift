@@ -80,6 +80,11 @@ final class PathAssignNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     let newValue = try value.evaluate(runtime)
     // `xs[i] = v` with a numeric index (`i`, `j + 1`: pure, so computing it twice is safe): the
     // element set in the list in its slot without making a key value.
@@ -88,7 +93,7 @@ final class PathAssignNode: Node {
       if form == .index
         ? try setElement(slot, n, newValue, runtime) : try setElementField(slot, n, newValue, runtime)
       {
-        return .nil
+        return
       }
     }
     var keys = PathKeys()
@@ -103,12 +108,11 @@ final class PathAssignNode: Node {
     if form != .other, let slot = runtime.pointer(target),
       try changeInSlot(slot, keys.first, newValue, runtime)
     {
-      return .nil
+      return
     }
     var root = runtime.take(target)
     defer { runtime.store(root, into: target) }
     try assign(&root, step: 0, keyIndex: 0, keys: keys, newValue, runtime)
-    return .nil
   }
 
   /// The common short paths on a local's or a global's value, changed where it lies: a list

@@ -86,6 +86,11 @@ final class PlaceStoreNode: Node {
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+
+  override func execute(_ runtime: Runtime) throws(PQError) {
     switch truth {
     case -1:
       let number = numericOperand.number(runtime)
@@ -100,14 +105,14 @@ final class PlaceStoreNode: Node {
           place.initialize(to: .number(result))
           return true
         }
-        if stored { return .nil }
+        if stored { return }
       } else if try store(
         runtime,
         {
           $0.storeScalar(.number(number)); return true
         })
       {
-        return .nil
+        return
       }
     case 2:
       if try store(
@@ -116,7 +121,7 @@ final class PlaceStoreNode: Node {
           $0.storeScalar(.nil); return true
         })
       {
-        return .nil
+        return
       }
     default:
       let truth = truth == 1
@@ -126,10 +131,11 @@ final class PlaceStoreNode: Node {
           $0.storeScalar(.bool(truth)); return true
         })
       {
-        return .nil
+        return
       }
     }
-    return try general.evaluate(runtime)
+    try general.execute(runtime)
+    return
   }
 
   /// Finds the place, makes the list and record on the way the only holders of their storage,
