@@ -83,6 +83,12 @@ final class IndexNode: Node {
   /// The index as a `NumericNode` (a placeholder when `baseSlot` is `Int.min`).
   let numericIndex: NumericNode
   let indexOperand: NumericOperand
+  /// For `m[i][j]` whose base `m[i]` has a `baseSlot` (and this index a numeric form): that
+  /// slot, read in place through both indices; else `Int.min`.
+  let innerSlot: Int
+  /// The base's index (`i` of `m[i][j]`; a placeholder when `innerSlot` is `Int.min`).
+  let innerIndex: NumericNode
+  let innerOperand: NumericOperand
 
   init(base: Node, index: Node, span: Span) {
     self.base = base
@@ -91,6 +97,14 @@ final class IndexNode: Node {
     numericIndex = numeric ?? NumericConstant(.nan, general: index)
     indexOperand = NumericOperand(numericIndex)
     baseSlot = numeric != nil ? NumericNode.slot(of: base) ?? .min : .min
+    if numeric != nil, let inner = base as? IndexNode, inner.baseSlot != .min {
+      innerSlot = inner.baseSlot
+      innerIndex = inner.numericIndex
+    } else {
+      innerSlot = .min
+      innerIndex = numericIndex
+    }
+    innerOperand = NumericOperand(innerIndex)
     super.init(span: span)
   }
 
@@ -102,6 +116,14 @@ final class IndexNode: Node {
       let slot = runtime.valueSlot(baseSlot)
       if case .list(let items) = slot.pointee, let position = Indexing.wholeIndex(n, count: items.count) {
         let element = items[position]
+        if case .number(let number) = element { return .number(number) }
+        return element
+      }
+    } else if innerSlot != .min {
+      // `m[i][j]`: the element read through the row where it lies, without copying the row.
+      let i = innerOperand.number(runtime)
+      let j = indexOperand.number(runtime)
+      if let element = runtime.valueSlot(innerSlot).pointee.element(at: i, then: j) {
         if case .number(let number) = element { return .number(number) }
         return element
       }
@@ -181,6 +203,8 @@ enum Indexing {
       throw PQError(
         .runtime, "\(what) index must be a whole number, not \(Arithmetic.describe(key))", span: span)
     }
+    // A whole index from 0 up, in range: without `rounded()`, a call to libm.
+    if let position = wholeIndex(n, count: count) { return position }
     guard n == n.rounded(), abs(n) < 1e15 else {
       throw PQError(
         .runtime, "\(what) index must be a whole number, not \(NumberFormat.plain(n))", span: span)

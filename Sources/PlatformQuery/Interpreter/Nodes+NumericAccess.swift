@@ -14,6 +14,8 @@ extension NumericNode {
     switch node {
     case let index as IndexNode where index.baseSlot != .min:
       return NumericElement(index)
+    case let index as IndexNode where index.innerSlot != .min:
+      return NumericNestedElement(index)
     case let field as FieldNode:
       if let index = field.base as? IndexNode, index.baseSlot != .min {
         return NumericElementField(field, element: index)
@@ -60,6 +62,32 @@ final class NumericElement: NumericNode {
     // borrowed, not copied.
     let i = indexOperand.number(runtime)
     return runtime.valueSlot(baseSlot).pointee.number(at: i)
+  }
+}
+
+/// `m[i][j]` when it is a plain number: the element of the list that lies in the variable's list,
+/// read where it lies (the row is not copied out of the grid).
+final class NumericNestedElement: NumericNode {
+  let baseSlot: Int
+  let row: NumericNode
+  let rowOperand: NumericOperand
+  let column: NumericNode
+  let columnOperand: NumericOperand
+
+  init(_ node: IndexNode) {
+    baseSlot = node.innerSlot
+    row = node.innerIndex
+    rowOperand = NumericOperand(row)
+    column = node.numericIndex
+    columnOperand = NumericOperand(column)
+    super.init(general: node)
+  }
+
+  override func number(_ runtime: Runtime) -> Double {
+    // The indices first: the list is read after the last call that could change it.
+    let i = rowOperand.number(runtime)
+    let j = columnOperand.number(runtime)
+    return runtime.valueSlot(baseSlot).pointee.number(at: i, then: j)
   }
 }
 
@@ -145,6 +173,40 @@ extension Value {
       guard let position = Indexing.wholeIndex(n, count: items.count) else { return .nan }
       return items[position].plainNumber
     default: return .nan
+    }
+  }
+
+  /// The plain number at whole index `j` of the list at whole index `i` of this list, or NaN.
+  @inline(__always)
+  func number(at i: Double, then j: Double) -> Double {
+    switch self {
+    case .list(let items):
+      guard let position = Indexing.wholeIndex(i, count: items.count) else { return .nan }
+      return items[position].number(at: j)
+    default: return .nan
+    }
+  }
+
+  /// The element at whole index `j` of the list at whole index `i` of this list, or nil (not a
+  /// list of lists, or an index that is not whole and in range). Only the element is copied.
+  @inline(__always)
+  func element(at i: Double, then j: Double) -> Value? {
+    switch self {
+    case .list(let items):
+      guard let position = Indexing.wholeIndex(i, count: items.count) else { return nil }
+      return items[position].element(at: j)
+    default: return nil
+    }
+  }
+
+  /// The element at whole index `n` of this list, or nil. Only the element is copied.
+  @inline(__always)
+  func element(at n: Double) -> Value? {
+    switch self {
+    case .list(let items):
+      guard let position = Indexing.wholeIndex(n, count: items.count) else { return nil }
+      return items[position]
+    default: return nil
     }
   }
 

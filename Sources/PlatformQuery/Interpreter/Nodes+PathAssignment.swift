@@ -53,6 +53,8 @@ final class PathAssignNode: Node {
     case field
     /// `rows[i].k = v`
     case indexField
+    /// `m[i][j] = v`: changed in its slot only by `PlaceStoreNode` (here, the general walk).
+    case indexIndex
     case other
   }
   /// Where each `.name` step's field was last found.
@@ -72,7 +74,7 @@ final class PathAssignNode: Node {
     switch (path.first, path.count) {
     case (.index, 1): form = .index
     case (.field, 1): form = .field
-    case (.index, 2): if case .field = path[1] { form = .indexField } else { form = .other }
+    case (.index, 2): if case .field = path[1] { form = .indexField } else { form = .indexIndex }
     default: form = .other
     }
     self.lookups = PathLookups(path)
@@ -147,7 +149,7 @@ final class PathAssignNode: Node {
       guard var record = slot.pointee.takeRecord() else { return false }
       defer { slot.pointee = .record(record) }
       return try setField(&record, step: 0, newValue, runtime)
-    case .other:
+    case .indexIndex, .other:
       return false
     }
   }

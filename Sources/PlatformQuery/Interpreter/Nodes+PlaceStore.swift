@@ -21,9 +21,12 @@ final class PlaceStoreNode: Node {
   let slot: Int
   /// The place: an element, a field, or a field of an element.
   let form: PathAssignNode.Form
-  /// The element's index (a placeholder for `.field`).
+  /// The element's index (a placeholder for `.field`); for `.indexIndex`, the row's.
   let index: NumericNode
   let indexOperand: NumericOperand
+  /// For `.indexIndex` (`m[i][j]`), the index in the row (else a placeholder).
+  let column: NumericNode
+  let columnOperand: NumericOperand
   /// What is stored: the number of `numeric`, unless `truth` says a constant (the two kept
   /// apart rather than in an enum, whose payload is retained to be read). For `op=`, the value
   /// the place's number is combined with.
@@ -38,13 +41,15 @@ final class PlaceStoreNode: Node {
   let general: PathAssignNode
 
   init(
-    slot: Int, form: PathAssignNode.Form, index: NumericNode?, field: String, numeric: NumericNode?,
+    slot: Int, form: PathAssignNode.Form, indices: [NumericNode], field: String, numeric: NumericNode?,
     combining: BinaryOperator?, truth: Int8, general: PathAssignNode
   ) {
     self.slot = slot
     self.form = form
-    self.index = index ?? NumericConstant(.nan, general: CallNode.absent)
+    self.index = indices.first ?? NumericConstant(.nan, general: CallNode.absent)
     indexOperand = NumericOperand(self.index)
+    column = indices.count > 1 ? indices[1] : NumericConstant(.nan, general: CallNode.absent)
+    columnOperand = NumericOperand(column)
     self.numeric = numeric ?? NumericConstant(.nan, general: CallNode.absent)
     numericOperand = NumericOperand(self.numeric)
     self.combining = combining
@@ -58,13 +63,13 @@ final class PlaceStoreNode: Node {
   /// `root` reads the variable.
   static func make(_ general: PathAssignNode, root: Node) -> Node? {
     guard general.form != .other, let slot = NumericNode.slot(of: root) else { return nil }
-    var index: NumericNode?
+    var indices: [NumericNode] = []
     var field = ""
     for step in general.path {
       switch step {
       case .index(let node):
         guard let numeric = NumericNode.operand(node) else { return nil }
-        index = numeric
+        indices.append(numeric)
       case .field(let name, _):
         field = name
       }
@@ -81,7 +86,7 @@ final class PlaceStoreNode: Node {
     }
     guard numeric != nil || truth >= 0 else { return nil }
     return PlaceStoreNode(
-      slot: slot, form: general.form, index: index, field: field, numeric: numeric, combining: general.op,
+      slot: slot, form: general.form, indices: indices, field: field, numeric: numeric, combining: general.op,
       truth: truth, general: general)
   }
 
@@ -154,6 +159,10 @@ final class PlaceStoreNode: Node {
     case .indexField:
       return try Self.inList(place, indexOperand.number(runtime), runtime, span) { element throws(PQError) in
         try inRecord(element, runtime, write)
+      }
+    case .indexIndex:
+      return try Self.inList(place, indexOperand.number(runtime), runtime, span) { row throws(PQError) in
+        try Self.inList(row, columnOperand.number(runtime), runtime, span) { element in write(element) }
       }
     case .other:
       return false

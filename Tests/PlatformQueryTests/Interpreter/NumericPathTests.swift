@@ -327,6 +327,8 @@ import Testing
       fn reference(a, b) { \(spelled("[a][0]", "[b][0]")) }
       fn elements(a, b) { let xs = [a, b]\nlet i = 1\n\(spelled("xs[0]", "xs[i]")) }
       fn fields(a, b) { let r = {k: a}\nlet rows = [{k: 0}, {k: b}]\nlet i = 1\n\(spelled("r.k", "rows[i].k")) }
+      fn nested(a, b) { let m = [[0, a], [b]]\nlet i = 1\n\(spelled("m[0][1]", "m[i][i - 1]")) }
+      var gm = []
       var gxs = []
       var gr = {}
       var grows = []
@@ -338,18 +340,24 @@ import Testing
         #expect(
           Self.outcome("elements(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
         #expect(Self.outcome("fields(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
+        #expect(Self.outcome("nested(\(left), \(right))", pq) == expected, "\(shape) with \(left), \(right)")
         _ = try pq.evaluate("gxs = [\(left), \(right)]\ngr = {k: \(left)}\ngrows = [{k: 0}, {k: \(right)}]")
         #expect(Self.outcome(spelled("gxs[0]", "gxs[gi]"), pq) == expected, "\(shape) with globals")
         #expect(Self.outcome(spelled("gr.k", "grows[gi].k"), pq) == expected, "\(shape) with global fields")
+        _ = try pq.evaluate("gm = [[0, \(left)], [\(right)]]")
+        #expect(Self.outcome(spelled("gm[0][1]", "gm[gi][0]"), pq) == expected, "\(shape) with a global grid")
       }
     }
     // Reads that fail, in place and through the ordinary nodes.
     let failing = [
       ("xs[i]", "[xs][0][[i][0]]"), ("rows[i].k", "[rows][0][[i][0]].k"), ("r.k", "[r][0].k"),
+      ("m[i][i]", "[[m][0][[i][0]]][0][[i][0]]"), ("m[0][i]", "[[m][0][0]][0][[i][0]]"),
     ]
     let contexts = [
-      "let xs = [1, 2]\nlet rows = [{k: 1}]\nlet r = {j: 1}", "let xs = \"ab\"\nlet rows = [1]\nlet r = [1]",
-      "let xs = nil\nlet rows = nil\nlet r = nil", "let xs = {k: 1}\nlet rows = [{j: 2}]\nlet r = {k: nil}",
+      "let xs = [1, 2]\nlet rows = [{k: 1}]\nlet r = {j: 1}\nlet m = [[1], [2, 3]]",
+      "let xs = \"ab\"\nlet rows = [1]\nlet r = [1]\nlet m = [\"ab\", [1, \"c\"]]",
+      "let xs = nil\nlet rows = nil\nlet r = nil\nlet m = nil",
+      "let xs = {k: 1}\nlet rows = [{j: 2}]\nlet r = {k: nil}\nlet m = [{k: 1}, [nil, 5%]]",
     ]
     for context in contexts {
       for index in ["5", "1.5", "-1", "0", "\"k\"", "nil"] {
@@ -391,9 +399,10 @@ import Testing
 
   /// The element and field reads of an arithmetic expression are taken in place, numerically.
   @Test func elementAndFieldReadsAreNumeric() throws {
-    let node = try Self.resolvedExpression("fn f(xs, r) { xs[1].x - xs[0].x + r.k * xs[2] }")
+    let node = try Self.resolvedExpression("fn f(xs, r) { xs[1].x - xs[0].x + r.k * xs[2] + xs[1][2] }")
     #expect(node is NumericNode, "\(type(of: node))")
     let accesses = Self.numericLeaves(node)
+    #expect(accesses.contains { $0 is NumericNestedElement })
     #expect(accesses.contains { $0 is NumericElementField })
     #expect(accesses.contains { $0 is NumericField })
     #expect(accesses.contains { $0 is NumericElement })

@@ -32,6 +32,7 @@ import Testing
     ("r.k", "var r = {j: 0, k: old}", "r"),
     ("r.m", "var r = {k: old}", "r"),
     ("rows[i].k", "var rows = [{k: 0}, {j: 1, k: old}]", "rows"),
+    ("m[i][1]", "var m = [[0, 1], [2, old], 3]", "m"),
   ]
 
   /// Every (place, stored expression) pair, numbered: the functions of the test below.
@@ -72,7 +73,7 @@ import Testing
         }
       }
     }
-    #expect(checked == 2 * 5 * 8 * 8 * 5 + 2 * 5 * 8 * 8)
+    #expect(checked == 3 * 5 * 8 * 8 * 5 + 2 * 5 * 8 * 8)
   }
 
   /// The store node is taken for these shapes (else the test above compares the ordinary path
@@ -82,12 +83,12 @@ import Testing
       of: PlaceStoreNode.self,
       in: """
         fn f(xs, r, v, i) { var ys = xs\nvar q = r\nys[i] = v * 2\nq.k -= v\nys[i].k += 1\nys[0] = false\nys[1] = nil
-        ys[i] = "text"\nys[i] = [v] }
+        ys[i][1] *= v\nys[i] = "text"\nys[i] = [v] }
         """)
     // Found from the last statement back.
-    #expect(stores.count == 5)
-    #expect(stores.map(\.form) == [.index, .index, .indexField, .field, .index])
-    #expect(stores.map(\.truth) == [2, 0, -1, -1, -1])
+    #expect(stores.count == 6)
+    #expect(stores.map(\.form) == [.indexIndex, .index, .index, .indexField, .field, .index])
+    #expect(stores.map(\.truth) == [-1, 2, 0, -1, -1, -1])
   }
 
   /// A store into a list another variable holds copies it once, counted as the general walk
