@@ -9,11 +9,16 @@ final class BlockNode: Node {
   /// travel as a thrown control signal up to the nearest statement block.
   let isStatementPosition: Bool
 
+  /// How `execute` runs the statements of a block in statement position without captured
+  /// variables (`if` and `else` branches): numeric stores directly, as a loop runs its body.
+  let plan: LoopBody
+
   init(_ statements: [Node], environmentSize: Int, isStatementPosition: Bool, span: Span) {
     self.statements = statements
     self.unownedStatements = UnownedNodes(statements)
     self.environmentSize = environmentSize
     self.isStatementPosition = isStatementPosition
+    plan = LoopBody(statements)
     super.init(span: span)
   }
 
@@ -27,7 +32,11 @@ final class BlockNode: Node {
 
   override func execute(_ runtime: Runtime) throws(PQError) {
     if environmentSize == 0 {
-      try executeStatements(runtime)
+      if isStatementPosition {
+        try plan.run(runtime, numeric: plan.storesNumbers)
+      } else {
+        try executeStatements(runtime)
+      }
       return
     }
     let saved = runtime.env
@@ -343,8 +352,12 @@ struct LoopBody {
   let storesNumbers: Bool
 
   init(_ body: BlockNode) {
-    statements = body.unownedStatements
-    plan = body.statements.map(LoopStatement.init)
+    self.init(body.statements)
+  }
+
+  init(_ statements: [Node]) {
+    self.statements = UnownedNodes(statements)
+    plan = statements.map(LoopStatement.init)
     storesNumbers = plan.contains { if case .general = $0 { false } else { true } }
   }
 

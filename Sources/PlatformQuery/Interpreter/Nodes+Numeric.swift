@@ -253,8 +253,7 @@ final class NumericRemainder: NumericBinary {
     if divisor != 0, abs(x) < 9.0e15 {
       let whole = Int64(x)
       if Double(whole) == x {
-        let r = whole.remainderReportingOverflow(dividingBy: divisor).partialValue
-        return Double(r != 0 && (r < 0) != (divisor < 0) ? r + divisor : r)
+        return NumericArithmetic.wholeRemainder(whole, divisor)
       }
     }
     return NumericArithmetic.remainder(x, rightOperand.number(runtime))
@@ -300,12 +299,19 @@ enum NumericArithmetic {
       let a = Int64(x)
       let b = Int64(y)
       if Double(a) == x, Double(b) == y {
-        let r = a.remainderReportingOverflow(dividingBy: b).partialValue
-        return Double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
+        return wholeRemainder(a, b)
       }
     }
     guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
     return Arithmetic.remainder(x, y)
+  }
+
+  /// `a mod b` of two whole numbers, neither `Int64.min`, `b` not 0: the remainder takes the
+  /// divisor's sign, as pq's `mod` does.
+  @inline(__always)
+  static func wholeRemainder(_ a: Int64, _ b: Int64) -> Double {
+    let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+    return Double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
   }
 
   /// `x op y` for the operators above; NaN for any other.

@@ -135,7 +135,7 @@ extension Resolver {
   static func stored(_ value: Node) -> Node {
     switch value {
     case is LocalGetNode, is GlobalGetNode, is EnvironmentGetNode, is ConstantNode, is IndexNode,
-      is FieldNode:
+      is FieldNode, is LocalConstantBinaryNode, is ConstantRightBinaryNode:
       return NumericNode.operand(value) ?? value
     default: return value
     }

@@ -125,7 +125,9 @@ import Testing
     // A body of one numeric store runs in a loop of its own (`ForRangeNode.runOneStore`).
     // Compound stores (`s += i * 7`) are numeric too (`NumericCompoundNode`).
     func bodies(_ i: String, _ divisor: String) -> [String] {
-      [
+      // A constant, spelled `[c][0]` (never numeric) in the reference.
+      func c(_ n: Int) -> String { i == "i" ? "\(n)" : "[\(n)][0]" }
+      return [
         body(i, divisor), "s = (s + \(i) * 7) mod 1000003", "s = s / (\(i) - \(divisor))",
         "s += \(i) * 7\nt -= s / (\(i) - \(divisor))\nu *= \(i) + 2", "s /= \(i) - \(divisor)",
         "s += \(i)\nif \(i) == 5 { s = \"five\" }\nt += s",
@@ -133,6 +135,10 @@ import Testing
         "let e = xs[\(i)]\nlet g = rs[\(i)].k\nt = [t, e, g]\nu = rs[\(i)].k", "s = xs[\(i)] * 2",
         // Stores of one operator over locals and constants, and comparisons, numbers or not.
         "s = s + \(i)", "s = s - \(i)\nt = s mod 3\nif s < 5 { u = u * 2 } else { u = t / s }",
+        // Stores of a variable and a constant (`k = k / 2`), and `if` branches of numeric stores
+        // (run as a loop body is), numbers or not.
+        "s = s + \(c(3))\nif s > \(c(2)) { t = t + \(c(2))\nu = s / \(c(4)) } else { t = s mod \(c(3)) }\n"
+          + "if \(i) == 6 { u = \"six\" } else { t = \(c(1)) - t }",
       ]
     }
     // The lists those read: a plain number, a figure, text, nil, a record and a missing field.
