@@ -302,7 +302,8 @@ enum NumericArithmetic {
         return wholeRemainder(a, b)
       }
     }
-    guard y != 0, !x.isNaN, !y.isNaN else { return .nan }
+    // Past 2^53 (and for NaN) the ordinary path refuses it.
+    guard y != 0, Arithmetic.remainderIsExact(x), !y.isNaN else { return .nan }
     return Arithmetic.remainder(x, y)
   }
 

@@ -180,7 +180,7 @@ extension BinaryOperator {
     case .divide where y != 0:
       let r = x / y
       return r.isFinite ? .number(r) : nil
-    case .remainder where y != 0: return .number(Arithmetic.remainder(x, y))
+    case .remainder where y != 0 && Arithmetic.remainderIsExact(x): return .number(Arithmetic.remainder(x, y))
     default: return nil
     }
   }

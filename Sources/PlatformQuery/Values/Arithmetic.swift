@@ -88,6 +88,15 @@ enum Arithmetic {
       return try finite(a / b, op, a, b)
     case .remainder:
       if b == 0 { throw PQError(.runtime, "remainder by zero ('mod 0')") }
+      if !remainderIsExact(a) {
+        throw PQError(
+          .runtime,
+          "cannot take \(NumberFormat.plain(a)) mod \(NumberFormat.plain(b)): past 2^53 (9007199254740992) "
+            + "whole numbers are not held exactly, so its last digits, and the remainder, would be noise",
+          notes: [
+            "pq's numbers are 64-bit floating point: keep the number below 2^53, for example by taking the mod at each step"
+          ])
+      }
       return remainder(a, b)
     case .power:
       let result = power(a, b)
@@ -219,6 +228,15 @@ enum Arithmetic {
     // From 2^52 on, every finite double is whole.
     let magnitude = abs(x)
     return magnitude < 0x1p52 ? (magnitude + 0x1p52) - 0x1p52 == magnitude : x.isFinite
+  }
+
+  /// Whether `a mod b` can be answered: `a` within ±2^53, where every whole number is held
+  /// exactly. Past it a number's last digits are lost (`2147483647 * 1103515245` is
+  /// 2369780942852698515, held as 2369780942852698624), and its remainder would look exact and
+  /// be wrong; pq refuses it. NaN is not exact either.
+  @inline(__always)
+  static func remainderIsExact(_ a: Double) -> Bool {
+    abs(a) < 0x1p53
   }
 
   /// `a mod b` with the sign of `b` (as in Python and Lua); whole numbers use integer division.

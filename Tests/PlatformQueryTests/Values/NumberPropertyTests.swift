@@ -260,4 +260,59 @@ import Testing
       #expect(Literal.parseSimple(text) != nil, "\(text)")
     }
   }
+
+  /// `a mod b` over generated whole numbers within ±2^53 gives the remainder Int64 arithmetic
+  /// gives (with the sign of `b`), on every path that computes it — a numeric node (a constant
+  /// divisor and a variable one), the operator over two values, a local and a constant, a
+  /// compound store, a store into a list — and past 2^53, where whole numbers are not held
+  /// exactly, every path refuses it with the same error instead of answering from noise
+  /// (`(2147483647 * 1103515245 + 12345) mod 2147483648` was 1043980800; it is 1043980748).
+  @Test func remaindersAreExactOrRefused() throws {
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate(
+      """
+      fn numeric(a, b) { (a + 0) mod b }
+      fn constant(a) { (a + 0) mod 1000003 }
+      fn plain(a, b) { [a][0] mod [b][0] }
+      fn local(a) { a mod 97 }
+      fn compound(a, b) { var s = a\ns = s mod b\ns }
+      fn place(a, b) { var xs = [a]\nxs[0] = xs[0] mod b\nxs[0] }
+      """)
+    var random = SplitMix(state: 53)
+    var pairs: [(Int64, Int64)] = [
+      (9_007_199_254_740_991, 10), (-9_007_199_254_740_991, 10), (9_007_199_254_740_991, -7), (0, 5),
+      (-1, 97),
+    ]
+    for _ in 0..<300 {
+      let a = Int64(bitPattern: random.next()) >> Int64(random.int(8...60))
+      var b = Int64(bitPattern: random.next()) >> Int64(random.int(11...62))
+      if b == 0 { b = 3 }
+      pairs.append((a, b))
+    }
+    func exact(_ a: Int64, _ b: Int64) -> String {
+      let r = a % b
+      return "\(r != 0 && (r < 0) != (b < 0) ? r + b : r)"
+    }
+    var refused = 0
+    for (a, b) in pairs {
+      for (call, divisor) in [
+        ("numeric", b), ("constant", 1_000_003), ("plain", b), ("local", 97), ("compound", b), ("place", b),
+      ] {
+        let source = "\(call)(\(a)\(["constant", "local"].contains(call) ? "" : ", \(b)"))"
+        let beyond = abs(Double(a)) >= 0x1p53
+        do {
+          let value = try pq.evaluate(source)
+          #expect(!beyond, "\(source) answered \(value) past 2^53")
+          #expect(value.description == exact(a, divisor), "\(source)")
+        } catch {
+          #expect(beyond, "\(source): \(error.message)")
+          #expect(error.message.contains("past 2^53"), "\(source): \(error.message)")
+          refused += 1
+        }
+      }
+    }
+    #expect(refused >= 30)
+    #expect(
+      failure("(2147483647 * 1103515245 + 12345) mod 2147483648", pq)?.message.contains("past 2^53") == true)
+  }
 }
