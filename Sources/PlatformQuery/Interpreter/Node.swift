@@ -29,6 +29,15 @@ class Node {
   var fieldPath: (base: Node, field: String)? { nil }
 }
 
+/// A statement: a node whose work is `execute` and whose value is nil (stores, loops,
+/// `return`). Its `evaluate` runs `execute`.
+class StatementNode: Node {
+  override final func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
+    try execute(runtime)
+    return .nil
+  }
+}
+
 /// A literal or precomputed value.
 final class ConstantNode: Node {
   let value: Value
@@ -79,7 +88,7 @@ final class LocalGetNode: Node {
 }
 
 /// Writes a local slot of the current frame.
-final class LocalSetNode: Node {
+final class LocalSetNode: StatementNode {
   let slot: Int
   let value: Node
 
@@ -91,11 +100,6 @@ final class LocalSetNode: Node {
     self.value = value
     isNumeric = value is NumericNode
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -133,7 +137,7 @@ final class EnvironmentGetNode: Node {
 }
 
 /// Writes a captured variable in the environment chain.
-final class EnvironmentSetNode: Node {
+final class EnvironmentSetNode: StatementNode {
   let hops: Int
   let index: Int
   let value: Node
@@ -143,11 +147,6 @@ final class EnvironmentSetNode: Node {
     self.index = index
     self.value = value
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -173,7 +172,7 @@ final class GlobalGetNode: Node {
 }
 
 /// Writes a global.
-final class GlobalSetNode: Node {
+final class GlobalSetNode: StatementNode {
   let index: Int
   let value: Node
 
@@ -185,11 +184,6 @@ final class GlobalSetNode: Node {
     self.value = value
     isNumeric = value is NumericNode
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {

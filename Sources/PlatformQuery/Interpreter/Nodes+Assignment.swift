@@ -185,7 +185,7 @@ extension Value {
 }
 
 /// `name op= value`; lists and strings grow in place.
-final class CompoundAssignNode: Node {
+final class CompoundAssignNode: StatementNode {
   let target: Storage
   let op: BinaryOperator
   let value: Node
@@ -197,11 +197,6 @@ final class CompoundAssignNode: Node {
     self.value = value
     self.operatorSpan = operatorSpan
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -292,7 +287,7 @@ final class CompoundAssignNode: Node {
 /// that holds no reference (`flags += [true]`, `counts += [0]`) is made here without a call to
 /// its node. When the variable holds no list (text, nil, a number: an error to report), the
 /// element is combined as `general` combines the list `[x]`.
-final class AppendNode: Node {
+final class AppendNode: StatementNode {
   let target: Storage
   /// The element's node (its value is made by `kind` when that is not `evaluated`).
   let element: Node
@@ -325,11 +320,6 @@ final class AppendNode: Node {
     self.kind = kind
     self.number = number
     super.init(span: general.span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -367,12 +357,12 @@ final class AppendNode: Node {
   }
 }
 
-/// `x op= e` where `x op e` has a numeric form (`i += 1`, `s -= d * 2`, `n mod= 7`): over plain
+/// `x op= e` where `x op e` has a numeric form (`i += 1`, `s -= d * 2`): over plain
 /// numbers the result is computed as `NumericNode`s compute it (the same as `CompoundAssignNode`'s
 /// `Arithmetic.plain`) and stored as a number; otherwise — NaN: a unit, text, a list, an error
 /// to report — `general` runs the statement from the start (the right side is pure, so
 /// evaluating it again changes nothing). Loops store its number directly (`LoopStatement`).
-final class NumericCompoundNode: Node {
+final class NumericCompoundNode: StatementNode {
   let target: Storage
   let numeric: NumericNode
   let general: CompoundAssignNode
@@ -382,11 +372,6 @@ final class NumericCompoundNode: Node {
     self.numeric = numeric
     self.general = general
     super.init(span: general.span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {

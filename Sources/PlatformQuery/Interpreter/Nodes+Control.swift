@@ -124,7 +124,7 @@ final class IfNode: Node {
 
 /// `while c { … }`. A body without captured variables runs its statements here, numeric stores
 /// directly (`LoopBody`), as `for … in range` runs its body.
-final class WhileNode: Node {
+final class WhileNode: StatementNode {
   let condition: Node
   let body: BlockNode
   let loopBody: LoopBody
@@ -134,11 +134,6 @@ final class WhileNode: Node {
     self.body = body
     self.loopBody = LoopBody(body)
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -183,7 +178,7 @@ final class WhileNode: Node {
 
 /// `for a in xs { … }`, `for i, a in xs { … }`, over lists, records (keys, or key and value) and
 /// strings (characters).
-final class ForNode: Node {
+final class ForNode: StatementNode {
   let first: Storage?
   let second: Storage?
   let sequence: Node
@@ -195,11 +190,6 @@ final class ForNode: Node {
     self.sequence = sequence
     self.body = body
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -252,7 +242,7 @@ extension Value {
 }
 
 /// `for i in range(a, b, step) { … }` without building the list.
-final class ForRangeNode: Node {
+final class ForRangeNode: StatementNode {
   let variable: Storage?
   let start: Node?
   let end: Node
@@ -271,11 +261,6 @@ final class ForRangeNode: Node {
     self.body = body
     loopBody = LoopBody(body)
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
@@ -522,17 +507,12 @@ final class JumpNode: Node {
 }
 
 /// `return value`
-final class ReturnNode: Node {
+final class ReturnNode: StatementNode {
   let value: Node?
 
   init(_ value: Node?, span: Span) {
     self.value = value
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {

@@ -29,7 +29,7 @@ struct PathKeys {
 /// on the path is changed in place when nothing else holds it, and copied (and the copy
 /// charged, `Runtime.chargeCopy`) when another value shares it — and moved back: amortised
 /// O(1) for a value one variable holds, and value semantics for a shared one.
-final class PathAssignNode: Node {
+final class PathAssignNode: StatementNode {
   let target: Storage
   let path: [PathStep]
   let op: BinaryOperator?
@@ -79,11 +79,6 @@ final class PathAssignNode: Node {
     }
     self.lookups = PathLookups(path)
     super.init(span: span)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {

@@ -16,7 +16,7 @@
 /// would have copied it the same way.
 ///
 /// Measured (callgrind): see bench/README.md, "seventh session" and "ninth session".
-final class PlaceStoreNode: Node {
+final class PlaceStoreNode: StatementNode {
   /// The variable's slot as `NumericNode.slot(of:)` gives it (a local ≥ 0, a global < 0).
   let slot: Int
   /// The place: an element, a field, or a field of an element.
@@ -88,11 +88,6 @@ final class PlaceStoreNode: Node {
     return PlaceStoreNode(
       slot: slot, form: general.form, indices: indices, field: field, numeric: numeric, combining: general.op,
       truth: truth, general: general)
-  }
-
-  override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    try execute(runtime)
-    return .nil
   }
 
   override func execute(_ runtime: Runtime) throws(PQError) {
