@@ -325,10 +325,11 @@ extension ForRangeNode {
 }
 
 /// A loop body's statements as a loop runs them in its frame (a body without captured
-/// variables, in statement position), as `BlockNode.evaluateStatements` runs them, without a
+/// variables, in statement position), as `BlockNode.executeStatements` runs them, without a
 /// call per iteration to the block: numeric stores (`s = (s + i * 7) mod 1000003`, `i += 1`)
 /// store their number directly, with no value returned and destroyed and no control flow to
-/// check (see `LoopStatement`).
+/// check (see `LoopStatement`). A block in statement position without captured variables (an
+/// `if` branch) runs its statements the same way (`BlockNode.plan`).
 struct LoopBody {
   let statements: UnownedNodes
   let plan: [LoopStatement]

@@ -42,6 +42,13 @@ import Testing
     // which must still be counted by the loop around them.
     ("var s = 2; while true { s = (s + sqrt(abs(s)) * floor(s) + round(s)) mod 1000 }", ["steps", "time"]),
     ("var b = [{v: 0.5}]; while true { b[0].v += sqrt(b[0].v) * 0.000001 }", ["steps", "time"]),
+    // Appends, nested elements and `if` branches run as loop bodies, each without a `Value`.
+    ("var xs = []; while true { xs += [true] }", ["steps", "time", "memory", "size"]),
+    (
+      "var m = [[1, 2], [3, 4]]; var k = 1; while true { if m[0][0] > 0 { m[1][1] += m[0][1] * 2 } else { k = k / 2 } }",
+      ["steps", "time"]
+    ),
+    ("var n = 1; while true { if n mod 2 == 0 { n = n / 2 } else { n = 3 * n + 1 } }", ["steps", "time"]),
     // Chains of closures, each capturing the one before, handed to the host to free; and the
     // same chain through lists and records. (Under the address sanitizer some of these reach
     // the time limit first: an honest refusal too.)
