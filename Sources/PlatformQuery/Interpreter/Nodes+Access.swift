@@ -113,9 +113,7 @@ final class IndexNode: Node {
       // The element of a list read where it lies, without copying the list out of its slot;
       // anything else (a negative index, a string, an error to report) as below.
       let n = indexOperand.number(runtime)
-      let slot = runtime.valueSlot(baseSlot)
-      if case .list(let items) = slot.pointee, let position = Indexing.wholeIndex(n, count: items.count) {
-        let element = items[position]
+      if let element = runtime.valueSlot(baseSlot).pointee.element(at: n) {
         if case .number(let number) = element { return .number(number) }
         return element
       }
