@@ -35,7 +35,7 @@ import Testing
   }
 
   /// A list another value shares is copied to grow (and says so); a list without room gains
-  /// room by half again and says how much.
+  /// room by doubling and says how much.
   @Test func aSharedListIsCopiedAndAFullOneGains() {
     let slot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
     defer {
@@ -59,7 +59,7 @@ import Testing
     }()
     #expect(count == capacity)
     let grown = Runtime.append(.nil, toListIn: slot)
-    #expect(grown.count == count + 1 && !grown.copied && grown.gained == count / 2 + 1)
+    #expect(grown.count == count + 1 && !grown.copied && grown.gained == count + 1)
   }
 
   /// Locals, globals and captured variables all grow in place, and other kinds of value give
