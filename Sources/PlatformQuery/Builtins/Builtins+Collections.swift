@@ -169,7 +169,7 @@ extension Builtins {
       case .list(let items):
         for item in items where (try? Arithmetic.equal(item, arguments[1])) == true { return .bool(true) }
         return .bool(false)
-      case .string(let text): return .bool(text.contains(try arguments.string(1)))
+      case .string(let text): return .bool(text.containsText(try arguments.string(1)))
       case .record(let record): return .bool(record[try arguments.string(1)] != nil)
       default: throw arguments.typeError(0, "a list, string or record")
       }

@@ -25,6 +25,42 @@ import Testing
     }
   }
 
+  /// `containsText` (what pq's `contains` on text uses) answers as Swift's `contains`, character
+  /// by character with canonical equivalents equal, over generated texts and parts: ASCII (its
+  /// byte-by-byte path), carriage returns and `\r\n`, combining marks, precomposed letters, and
+  /// characters equivalent to an ASCII one (the Kelvin sign, the Greek question mark). Parts are
+  /// generated and cut from the text, so both answers come up.
+  @Test func containsTextAnswersAsContains() {
+    let pieces = [
+      "a", "b", "K", ";", "7", " ", "\r", "\n", "\r\n", "e", "\u{301}", "é", "e\u{301}", "\u{212A}",
+      "\u{037E}",
+      "👍", "ab7", "the quick brown fox",
+    ]
+    var random = SplitMix(state: 7)
+    func text(_ most: Int) -> String {
+      (0..<random.int(0...most)).map { _ in pieces[random.int(0...pieces.count - 1)] }.joined()
+    }
+    var found = 0
+    for _ in 0..<3000 {
+      let haystack = text(12)
+      var part = text(3)
+      if random.next() % 2 == 0 {
+        let scalars = Array(haystack.unicodeScalars)
+        let start = random.int(0...scalars.count)
+        let end = random.int(start...min(scalars.count, start + 6))
+        part = String(String.UnicodeScalarView(scalars[start..<end]))
+      }
+      let expected = haystack.contains(part)
+      if expected { found += 1 }
+      #expect(
+        haystack.containsText(part) == expected,
+        "\(haystack.unicodeScalars.map { String($0.value, radix: 16) }) / \(part.unicodeScalars.map { String($0.value, radix: 16) })"
+      )
+    }
+    // Both answers were tried often.
+    #expect(found > 500 && found < 2500, "\(found)")
+  }
+
   /// `trimmingSpaces` takes spaces, tabs and line ends off both ends — "\r\n" too, which Swift
   /// reads as one character equal to neither "\r" nor "\n" (it was kept: a quoted cell or JSON
   /// name ending in a Windows line end did not match the same name without one). Checked over
