@@ -61,6 +61,37 @@ import Testing
     #expect(found > 500 && found < 2500, "\(found)")
   }
 
+  /// `split` without a separator answers on its byte path (ASCII texts) as on its character
+  /// path: generated texts of words, spaces, tabs, `\r`, `\n` and `\r\n`, against the
+  /// character walk over the same separators; and non-ASCII texts keep a space that carries a
+  /// combining mark inside a piece.
+  @Test func splittingAtWhitespaceReadsBytesAsCharacters() {
+    let pieces = ["a", "bc", "7", " ", "  ", "\t", "\r", "\n", "\r\n", "\n\r", "word"]
+    var random = SplitMix(state: 11)
+    for _ in 0..<2000 {
+      let text = (0..<random.int(0...14)).map { _ in pieces[random.int(0...pieces.count - 1)] }.joined()
+      let expected = text.split(whereSeparator: Builtins.isWhitespaceSeparator).map(String.init)
+      #expect(Builtins.splitWhitespace(text) == expected, "\(Array(text.utf8))")
+    }
+    #expect(Builtins.splitWhitespace("a \u{301}b c") == ["a \u{301}b", "c"])
+    #expect(Builtins.splitWhitespace("é\r\nü\tx") == ["é", "ü", "x"])
+  }
+
+  /// `split` and `replace` with a separator find it as Swift's own split of the text does,
+  /// left to right and without overlaps (`"aa"` in `"aaaaa"`), keeping empty pieces: generated
+  /// texts and separators of ASCII, two-, three- and four-byte characters (none that combine, where
+  /// pq compares bytes and Swift characters).
+  @Test func splittingAtASeparatorFindsItAsSwiftDoes() {
+    let pieces = ["a", "aa", "b", ",", ", ", "é", "—", "👍", " ", "\n"]
+    var random = SplitMix(state: 5)
+    for _ in 0..<3000 {
+      let text = (0..<random.int(0...12)).map { _ in pieces[random.int(0...pieces.count - 1)] }.joined()
+      let separator = (0..<random.int(1...2)).map { _ in pieces[random.int(0...pieces.count - 1)] }.joined()
+      let expected = text.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+      #expect(Builtins.splitBytes(text, separator) == expected, "\(text) / \(separator)")
+    }
+  }
+
   /// `trimmingSpaces` takes spaces, tabs and line ends off both ends — "\r\n" too, which Swift
   /// reads as one character equal to neither "\r" nor "\n" (it was kept: a quoted cell or JSON
   /// name ending in a Windows line end did not match the same name without one). Checked over
