@@ -7,6 +7,42 @@ import Testing
 @Suite struct BuiltinsTests {
   static let natives = Builtins.all
 
+  /// `slice` of text cuts at characters, at byte offsets when every byte is one: generated
+  /// texts (ASCII, `\r\n`, combining marks, flags, long and short) and bounds (negative, past
+  /// either end, crossed, omitted) against the characters cut as a list is.
+  @Test func slicingTextCutsAtCharacters() throws {
+    let pq = makeInterpreter().0
+    let pieces = ["a", "b", "xyz", " ", "\r\n", "\r", "\n", "é", "e\u{301}", "🇫🇷", "—", "0123456789abcdef"]
+    var random = SplitMix(state: 3)
+    func literal(_ text: String) -> String {
+      "\""
+        + text.unicodeScalars.map {
+          $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\"
+            ? String($0) : "\\u{\(String($0.value, radix: 16))}"
+        }.joined() + "\""
+    }
+    for round in 0..<400 {
+      let text = (0..<random.int(0...(round % 4 == 0 ? 30 : 6))).map { _ in
+        pieces[random.int(0...pieces.count - 1)]
+      }
+      .joined()
+      let characters = Array(text)
+      let start = random.int(-characters.count - 3...characters.count + 3)
+      let end = random.int(-characters.count - 3...characters.count + 3)
+      func clamp(_ index: Int) -> Int {
+        max(0, min(characters.count, index < 0 ? characters.count + index : index))
+      }
+      let withEnd = clamp(start) < clamp(end) ? String(characters[clamp(start)..<clamp(end)]) : ""
+      let toTheEnd = clamp(start) < characters.count ? String(characters[clamp(start)...]) : ""
+      #expect(
+        try pq.evaluate("slice(\(literal(text)), \(start), \(end))") == .string(withEnd),
+        "\(literal(text)) \(start) \(end)")
+      #expect(
+        try pq.evaluate("slice(\(literal(text)), \(start))") == .string(toTheEnd), "\(literal(text)) \(start)"
+      )
+    }
+  }
+
   /// `join` copies short pieces byte by byte and long ones in one move: every length around the
   /// boundary, text that is not ASCII, and separators short and long give what Swift's
   /// `joined(separator:)` gives.
