@@ -200,11 +200,57 @@ extension Resolver {
       }
       return general
     }
+    // `s = s + "…"`, `xs = xs + [x]`: grown where the value lies, as `+=` grows it, when nothing
+    // in what is added can change the variable.
+    if let binary = valueNode as? BinaryNode, binary.op == .add, Resolver.reads(binary.left, storage),
+      Resolver.isPure(binary.right)
+    {
+      return AddInPlaceNode(target: storage, binary: binary, span: span)
+    }
     switch storage {
     case .local(let slot): return LocalSetNode(slot: slot, value: Resolver.stored(valueNode), span: span)
     case .environment(let hops, let index):
       return EnvironmentSetNode(hops: hops, index: index, value: Resolver.stored(valueNode), span: span)
     case .global(let index): return GlobalSetNode(index: index, value: Resolver.stored(valueNode), span: span)
+    }
+  }
+}
+
+extension Resolver {
+  /// Whether `node` reads the variable at `storage` and does nothing else.
+  static func reads(_ node: Node, _ storage: Storage) -> Bool {
+    switch (node, storage) {
+    case (let local as LocalGetNode, .local(let slot)): return local.slot == slot
+    case (let global as GlobalGetNode, .global(let index)): return global.index == index
+    case (let captured as EnvironmentGetNode, .environment(let hops, let index)):
+      return captured.hops == hops && captured.index == index
+    default: return false
+    }
+  }
+
+  /// Whether evaluating `node` can change no variable: it calls nothing (a call may run any
+  /// function, and a function may assign), and is made of constants, variable reads, list and
+  /// record literals, interpolation, operators, and field and element reads. Numeric nodes are
+  /// pure by their making (`NumericNode`).
+  static func isPure(_ node: Node) -> Bool {
+    switch node {
+    case is ConstantNode, is LocalGetNode, is GlobalGetNode, is EnvironmentGetNode, is NumericNode:
+      return true
+    case let list as ListNode: return list.elements.allSatisfy(isPure)
+    case let record as RecordNode: return record.fields.allSatisfy(isPure)
+    case let text as InterpolationNode: return text.code.allSatisfy(isPure)
+    case let binary as BinaryNode: return isPure(binary.left) && isPure(binary.right)
+    case let binary as LocalConstantBinaryNode: return isPure(binary.general)
+    case let binary as ConstantRightBinaryNode: return isPure(binary.general)
+    case let negate as NegateNode: return isPure(negate.operand)
+    case let not as NotNode: return isPure(not.operand)
+    case let and as AndNode: return isPure(and.left) && isPure(and.right)
+    case let or as OrNode: return isPure(or.left) && isPure(or.right)
+    case let test as NilTestNode: return isPure(test.operand)
+    case let margin as MarginNode: return isPure(margin.value) && isPure(margin.margin)
+    case let field as FieldNode: return isPure(field.base)
+    case let index as IndexNode: return isPure(index.base) && isPure(index.index)
+    default: return false
     }
   }
 }
