@@ -86,14 +86,7 @@ extension Builtins {
       let old = try arguments.string(1)
       guard !old.isEmpty else { throw arguments.error(1, "the text to replace cannot be empty") }
       let new = try arguments.string(2)
-      let pieces = splitBytes(try arguments.string(0), old)
-      // The result's size, checked and charged before it is made: a million replacements of a
-      // million bytes each is a limit error, not a terabyte asked of the allocator.
-      let (grown, overflow) = (pieces.count - 1).multipliedReportingOverflow(by: new.utf8.count)
-      let kept = pieces.reduce(0) { $0 + $1.utf8.count }
-      let (total, tooMany) = grown.addingReportingOverflow(kept)
-      try arguments.runtime.reserve(overflow || tooMany ? Int.max : total, arguments.span, what: .bytes)
-      return .string(pieces.joined(separator: new))
+      return .string(try replacing(try arguments.string(0), old, new, arguments.runtime, arguments.span))
     },
     NativeFunction(
       "starts_with(text, prefix)", doc: "Whether the text starts with the prefix.",
@@ -252,8 +245,18 @@ extension Builtins {
   /// character walk took 430 instructions a character.
   static func splitWhitespace(_ text: String) -> [String] {
     let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
-      for byte in bytes where byte >= 0x80 { return nil }
+      // ASCII, and how many pieces: a piece starts at each byte that is not a separator after
+      // one that is (the array is made at its size, not grown four or five times).
+      var count = 0
+      var wasSeparator = true
+      for byte in bytes {
+        if byte >= 0x80 { return nil }
+        let isSeparator = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+        if wasSeparator, !isSeparator { count += 1 }
+        wasSeparator = isSeparator
+      }
       var pieces: [String] = []
+      pieces.reserveCapacity(count)
       var start = -1
       var index = 0
       while index < bytes.count {
@@ -287,43 +290,83 @@ extension Builtins {
   /// valid UTF-8, so a match never starts inside a character). Read where the bytes lie: a
   /// copy of them into an array and a bounds check on every byte took 100 instructions a byte.
   static func splitBytes(_ text: String, _ separator: String) -> [String] {
+    let starts = matchStarts(text, separator)
+    let utf8 = text.utf8
+    var pieces: [String] = []
+    pieces.reserveCapacity(starts.count + 1)
+    var from = 0
+    for start in starts {
+      pieces.append(
+        String(
+          text[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: start)]))
+      from = start + separator.utf8.count
+    }
+    pieces.append(String(text[utf8.index(utf8.startIndex, offsetBy: from)...]))
+    return pieces
+  }
+
+  /// The byte offsets where `separator` (not empty) occurs in `text`, left to right and without
+  /// overlaps. Both are valid UTF-8, so each match starts and ends at a code point's edge.
+  static func matchStarts(_ text: String, _ separator: String) -> [Int] {
     var text = text
     var separator = separator
     // Native strings are contiguous; a bridged or shared one is made so first.
     text.makeContiguousUTF8()
     separator.makeContiguousUTF8()
-    let pieces = text.utf8.withContiguousStorageIfAvailable { bytes in
-      separator.utf8.withContiguousStorageIfAvailable { pattern in splitBytes(bytes, pattern) }
+    let starts = text.utf8.withContiguousStorageIfAvailable { bytes in
+      separator.utf8.withContiguousStorageIfAvailable { pattern in matchStarts(bytes, pattern) }
     }
-    if let pieces = pieces ?? nil { return pieces }
+    if let starts = starts ?? nil { return starts }
     return Array(text.utf8).withUnsafeBufferPointer { bytes in
-      Array(separator.utf8).withUnsafeBufferPointer { pattern in splitBytes(bytes, pattern) }
+      Array(separator.utf8).withUnsafeBufferPointer { pattern in matchStarts(bytes, pattern) }
     }
   }
 
-  static func splitBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>)
-    -> [String]
+  static func matchStarts(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> [Int]
   {
-    guard !pattern.isEmpty else { return [String(decoding: bytes, as: UTF8.self)] }
-    var pieces: [String] = []
-    var start = 0
+    guard let first = pattern.first else { return [] }
+    var starts: [Int] = []
     var index = 0
     let count = pattern.count
     let last = bytes.count - count
     while index <= last {
-      if bytes[index] == pattern[0] {
+      if bytes[index] == first {
         var offset = 1
         while offset < count, bytes[index + offset] == pattern[offset] { offset += 1 }
         if offset == count {
-          pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+          starts.append(index)
           index += count
-          start = index
           continue
         }
       }
       index += 1
     }
-    pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
-    return pieces
+    return starts
+  }
+
+  /// `text` with every match of `old` (not empty) replaced by `new`, after charging the result's
+  /// size to the runtime: a million replacements of a million bytes each is a limit error, not a
+  /// terabyte asked of the allocator. Built in one string from the text's own pieces (the pieces
+  /// made as strings and joined cost twice).
+  static func replacing(_ text: String, _ old: String, _ new: String, _ runtime: Runtime, _ span: Span)
+    throws(PQError) -> String
+  {
+    let starts = matchStarts(text, old)
+    let (grown, overflow) = starts.count.multipliedReportingOverflow(by: new.utf8.count - old.utf8.count)
+    let (total, tooMany) = text.utf8.count.addingReportingOverflow(grown)
+    try runtime.reserve(overflow || tooMany ? Int.max : total, span, what: .bytes)
+    if starts.isEmpty { return text }
+    let utf8 = text.utf8
+    var result = ""
+    result.reserveCapacity(total)
+    var from = 0
+    for start in starts {
+      result +=
+        text[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: start)]
+      result += new
+      from = start + old.utf8.count
+    }
+    result += text[utf8.index(utf8.startIndex, offsetBy: from)...]
+    return result
   }
 }

@@ -44,17 +44,21 @@ package final class Runtime {
   /// once for the string a loop keeps indexing (found by its storage), O(n) the first time.
   func isPlainASCII(_ text: String) -> Bool {
     if let cached = asciiCache, Runtime.sameStorage(cached.text, text) { return cached.isPlain }
-    var previous: UInt8 = 0
-    var plain = true
-    for byte in text.utf8 {
-      if byte >= 0x80 || (previous == 13 && byte == 10) {
-        plain = false
-        break
-      }
-      previous = byte
-    }
+    // Read where the bytes lie (iterating the UTF-8 view cost 35 instructions a byte).
+    let plain =
+      text.utf8.withContiguousStorageIfAvailable(Runtime.isPlainASCII)
+      ?? Runtime.isPlainASCII(Array(text.utf8))
     asciiCache = (text, plain)
     return plain
+  }
+
+  static func isPlainASCII(_ bytes: some RandomAccessCollection<UInt8>) -> Bool {
+    var previous: UInt8 = 0
+    for byte in bytes {
+      if byte >= 0x80 || (previous == 13 && byte == 10) { return false }
+      previous = byte
+    }
+    return true
   }
 
   /// Whether two strings share their UTF-8 storage (copies of one string do); false for strings

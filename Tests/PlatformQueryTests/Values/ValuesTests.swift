@@ -81,14 +81,23 @@ import Testing
   /// left to right and without overlaps (`"aa"` in `"aaaaa"`), keeping empty pieces: generated
   /// texts and separators of ASCII, two-, three- and four-byte characters (none that combine, where
   /// pq compares bytes and Swift characters).
-  @Test func splittingAtASeparatorFindsItAsSwiftDoes() {
+  @Test func splittingAtASeparatorFindsItAsSwiftDoes() throws {
     let pieces = ["a", "aa", "b", ",", ", ", "é", "—", "👍", " ", "\n"]
     var random = SplitMix(state: 5)
+    let pq = makeInterpreter().0
+    func literal(_ text: String) -> String { "\"" + text.replacingNewlines() + "\"" }
     for _ in 0..<3000 {
       let text = (0..<random.int(0...12)).map { _ in pieces[random.int(0...pieces.count - 1)] }.joined()
       let separator = (0..<random.int(1...2)).map { _ in pieces[random.int(0...pieces.count - 1)] }.joined()
       let expected = text.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
       #expect(Builtins.splitBytes(text, separator) == expected, "\(text) / \(separator)")
+      // `replace` through the interpreter: the pieces joined by the replacement.
+      let replacement = pieces[random.int(0...pieces.count - 1)] + (random.next() % 3 == 0 ? "" : "+")
+      let replaced = try pq.evaluate(
+        "replace(\(literal(text)), \(literal(separator)), \(literal(replacement)))")
+      #expect(
+        replaced == .string(expected.joined(separator: replacement)),
+        "\(text) / \(separator) / \(replacement)")
     }
   }
 
@@ -375,5 +384,12 @@ import Testing
     #expect(try show("1 == \"1\"") == "false")
     #expect(try show("x.mau == 70.4M") == "true")
     #expect(failure("x.mau == x.revenue")?.message == "cannot compare users and USD")
+  }
+}
+
+extension String {
+  /// The text with its line feeds written as pq's escape, for a string literal.
+  fileprivate func replacingNewlines() -> String {
+    split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n")
   }
 }
