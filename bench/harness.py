@@ -11,7 +11,7 @@ NAMES = ["fib", "loop", "closures", "strings", "lists", "records", "sort", "data
          # The programs people write first (issue 32): while loops, in-place updates, records,
          # strings, calls, each the plainest way in each language.
          "sieve", "gcd", "nbody", "binary_trees", "spectral_norm", "fannkuch", "string_build",
-         "counting", "fields", "sort_key", "json_roundtrip", "matrix", "collatz"]
+         "counting", "fields", "sort_key", "json_roundtrip", "matrix", "collatz", "primes", "words"]
 # Loading and weighing the user's own data: pq against CPython doing the same work, and pandas
 # as a reference column when a Python with pandas is found. No Lua peer.
 DATA_NAMES = ["csv_load", "json_load", "rank_200k", "caveats_10k", "join_group"]
