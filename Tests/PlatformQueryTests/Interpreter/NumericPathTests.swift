@@ -61,8 +61,11 @@ import Testing
     #expect(node is NumericRemainder)
     let comparison = try Self.resolvedExpression("fn f(a, b) { a * 3 < b + 1 }")
     #expect(comparison is NumericComparison)
-    let mixed = try Self.resolvedExpression("fn f(a, b) { a + len(b) }")
+    let mixed = try Self.resolvedExpression("fn f(a, b) { a + get(b, \"k\", 0) }")
     #expect(!(mixed is NumericNode))
+    // `len` of a variable is numeric (`NumericLength`).
+    let counted = try Self.resolvedExpression("fn f(a, b) { a + len(b) }")
+    #expect((counted as? NumericAdd)?.right is NumericLength)
   }
 
   /// The last expression of the first function's body in `source`, as resolved.
@@ -251,6 +254,52 @@ import Testing
     _ = try open.evaluate("fn mine(a, b) { \(name)(a) * b }")
     let after = try open.evaluate("[fast(4, 1) == slow(4, 1), mine(4, 1)]").description
     #expect(after == "[true, 42]")
+  }
+
+  /// `len` of a variable counted where it lies (`NumericLength`) gives what the ordinary call
+  /// gives, or its error, for every kind of value — lists (shared and not), texts ASCII and not
+  /// (with `\r\n`, combining marks, flags), records, figures, nil, numbers, functions — held in
+  /// a local and in a global, inside arithmetic and comparisons; and a script's own `len`, where
+  /// built-ins may be redefined, is called instead.
+  @Test func lengthsAnswerAsTheOrdinaryCall() throws {
+    let values = [
+      "[]", "[1, 2, 3]", "range(1000)", "shared", "\"\"", "\"abc\"", "\"a\\r\\nb\"", "\"e\\u{301}x\"",
+      "\"🇫🇷🇩🇪\"", "repeat(\"ab\", 40)", "{a: 1, b: 2}", "x", "x.mau", "nil", "3", "20%", "fn(v) { v }", "true",
+    ]
+    let (pq, _) = makeInterpreter()
+    _ = try pq.evaluate("var shared = [7, 8]")
+    _ = try pq.evaluate("fn fast(v) { let w = v\n[len(w), len(w) * 2 - 1, len(w) > 2, 10 - len(w)] }")
+    _ = try pq.evaluate(
+      "fn slow(v) { let w = v\n[len([w][0]), len([w][0]) * 2 - 1, len([w][0]) > 2, 10 - len([w][0])] }")
+    func outcome(_ source: String) -> String {
+      do {
+        return try pq.evaluate(source).description
+      } catch {
+        return "error \(error.message)"
+      }
+    }
+    for value in values {
+      #expect(outcome("fast(\(value))") == outcome("slow(\(value))"), "len(\(value))")
+      _ = try pq.evaluate("var g = \(value)")
+      #expect(
+        outcome("[len(g), len(g) + 0.5 > 2]") == outcome("[len([g][0]), len([g][0]) + 0.5 > 2]"),
+        "global \(value)")
+    }
+    // The counted form is taken (else this compares the ordinary call with itself).
+    let found = try NumericPathTests.statements(
+      of: NumericCompoundNode.self, in: "fn f(xs) { var n = 0\nn += len(xs) }")
+    #expect(found.count == 1)
+    #expect(outcome("fast([1, 2, 3])") == "[3, 5, true, 7]")
+    // A script's own `len` is called where the ordinary call would call it: by the calls
+    // resolved after it.
+    var options = Interpreter.Options()
+    options.protectsGlobals = false
+    let open = Interpreter(options: options)
+    _ = try open.evaluate("fn before(v) { len(v) + 1 }")
+    _ = try open.evaluate("fn beforeSlow(v) { len([v][0]) + 1 }")
+    _ = try open.evaluate("fn len(v) { 42 }")
+    _ = try open.evaluate("fn after(v) { len(v) + 1 }")
+    #expect(try open.evaluate("[before([1]) == beforeSlow([1]), after([1])]").description == "[true, 43]")
   }
 
   /// The statements of type `T` in the blocks of function `f` that `source` defines.
