@@ -49,6 +49,11 @@ import Testing
       ["steps", "time"]
     ),
     ("var n = 1; while true { if n mod 2 == 0 { n = n / 2 } else { n = 3 * n + 1 } }", ["steps", "time"]),
+    // Sums with the variable itself grown in place, `len` counted where the value lies, and
+    // text rewritten by byte.
+    ("var xs = [1]; while true { xs = xs + xs }", ["size", "memory", "steps"]),
+    ("var s = \"\"; while true { s = s + \"x\\(len(s))\" }", ["steps", "time", "memory", "size"]),
+    ("var t = \"a\"; while len(t) >= 0 { t = replace(t + t, \"a\", \"ab\") }", ["size", "memory"]),
     // Chains of closures, each capturing the one before, handed to the host to free; and the
     // same chain through lists and records. (Under the address sanitizer some of these reach
     // the time limit first: an honest refusal too.)
