@@ -107,24 +107,10 @@ import Testing
     for element in elements {
       for start in starts {
         for form in 0..<3 {
-          func program(_ statement: String) -> String {
-            let body = """
-              var shared = [7]
-              var t = \(start)
-              let keep = shared
-              for i in range(3) { \(statement) }
-              """
-            switch form {
-            case 0: return body + "\nlet out = [t, keep, shared]"
-            case 1: return "fn go() {\n\(body)\nreturn [t, keep, shared]\n}\nlet out = go()"
-            default:
-              return
-                "fn go() {\n\(body)\nlet more = fn() { t += [1]; t = t }\nmore()\nreturn [t, keep, shared]\n}\nlet out = go()"
-            }
-          }
-          let appended = outcome(program("t += [\(element)]"))
+          let appended = outcome(program(start, "t += [\(element)]", form, closure: "t += [1]; t = t"))
           // `[t][0]` is not a read of `t` alone, so this sum is never done in place.
-          let ordinary = outcome(program("t = [t][0] + [\(element)]"))
+          let ordinary = outcome(
+            program(start, "t = [t][0] + [\(element)]", form, closure: "t += [1]; t = t"))
           #expect(appended == ordinary, "t = \(start), t += [\(element)], form \(form)")
           checked += 1
         }
@@ -149,23 +135,10 @@ import Testing
     for right in rights {
       for start in starts {
         for form in 0..<3 {
-          func program(_ statement: String) -> String {
-            let body = """
-              var shared = [7]
-              var t = \(start)
-              let keep = shared
-              for i in range(3) { \(statement) }
-              """
-            switch form {
-            case 0: return body + "\nlet out = [t, keep, shared]"
-            case 1: return "fn go() {\n\(body)\nreturn [t, keep, shared]\n}\nlet out = go()"
-            default:
-              return
-                "fn go() {\n\(body)\nlet more = fn() { t = t + \(right) }\nmore()\nreturn [t, keep, shared]\n}\nlet out = go()"
-            }
-          }
-          let inPlace = outcome(program("t = t + \(right)"))
-          let ordinary = outcome(program("t = [t][0] + \(right)"))
+          let sum = "t = t + \(right)"
+          let inPlace = outcome(program(start, sum, form, closure: sum))
+          let ordinarySum = "t = [t][0] + \(right)"
+          let ordinary = outcome(program(start, ordinarySum, form, closure: ordinarySum))
           #expect(inPlace == ordinary, "t = \(start), t = t + \(right), form \(form)")
           checked += 1
         }
@@ -213,6 +186,25 @@ import Testing
     let listError = failure("xs = xs + xs", small)
     #expect(listError?.limitReason == .size, "\(String(describing: listError))")
     #expect(try show("len(xs)", small) == "25")
+  }
+
+  /// `statement` run three times on `t` (which starts as `start`) in a loop, `t` a global
+  /// (form 0), a function's local (1), or a variable a closure captures and changes once more
+  /// by `closure` (2); `out` holds `t`, and the list `shared` that `t` may share with `keep`.
+  private func program(_ start: String, _ statement: String, _ form: Int, closure: String) -> String {
+    let body = """
+      var shared = [7]
+      var t = \(start)
+      let keep = shared
+      for i in range(3) { \(statement) }
+      """
+    switch form {
+    case 0: return body + "\nlet out = [t, keep, shared]"
+    case 1: return "fn go() {\n\(body)\nreturn [t, keep, shared]\n}\nlet out = go()"
+    default:
+      return
+        "fn go() {\n\(body)\nlet more = fn() { \(closure) }\nmore()\nreturn [t, keep, shared]\n}\nlet out = go()"
+    }
   }
 
   /// A program's `out`, or its error, the text at the error's place and the error's notes.
