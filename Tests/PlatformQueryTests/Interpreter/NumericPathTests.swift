@@ -114,6 +114,43 @@ import Testing
     #expect(error?.location?.line == 2)
   }
 
+  /// `for x in xs` runs in its frame when no variable is captured; it answers as the loop that
+  /// makes an environment for its body (a closure capturing `x`): `continue`, `break`, `break`
+  /// inside an expression, `return` from a function, the list changed while it is walked (the
+  /// walk is over the list as it was), elements of every kind, a global and a local, and an
+  /// error on the same line.
+  @Test func listLoopsAnswerAsTheLoopThatCaptures() throws {
+    let bodies = [
+      "if x == 3 { continue }\ns = s + [x]",
+      "let stop = if x == \"b\" { break } else { false }\ns = s + [x]",
+      "xs += [x]\ns = s + [len(xs)]",
+      "if x == nil { return [\"returned\", s] }\ns = s + [x]",
+      "s = s + [x * 2]",
+    ]
+    let lists = [
+      "[1, 2, 3, 4]", "[\"a\", \"b\", \"c\"]", "[]", "[1, nil, 3]", "[x.mau, 2, {a: 1}]", "range(6)",
+    ]
+    for body in bodies {
+      for list in lists {
+        func program(_ capture: String, global: Bool) -> String {
+          let loop = "var xs = \(list)\nvar s = []\nfor x in xs {\n\(capture)\(body)\n}\n"
+          return global
+            ? loop + "[s, xs]"
+            : "fn f() {\n\(loop)[s, xs]\n}\nf()"
+        }
+        for global in [false, true] {
+          let (fast, _) = makeInterpreter()
+          let (captured, _) = makeInterpreter()
+          let inFrame = Self.outcome(program("", global: global), fast)
+          let withEnvironment = Self.outcome(program("let keep = fn() { x }\n", global: global), captured)
+          #expect(inFrame == withEnvironment, "for x in \(list) { \(body) }, global: \(global)")
+        }
+      }
+    }
+    let error = failure("fn f() {\nfor x in [1, \"a\"] {\nlet y = x * 2\n}\n}\nf()")
+    #expect(error?.location?.line == 3)
+  }
+
   /// A range loop stores numeric expressions directly (`LoopStatement`); it must answer as the
   /// ordinary statements do — the same values, the same errors on the same line — for locals
   /// and globals, whatever the variables held before and whatever they come to hold.
