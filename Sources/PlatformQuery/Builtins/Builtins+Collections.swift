@@ -4,12 +4,10 @@ extension Builtins {
       "len(value)", doc: "The number of elements of a list, characters of a string, or fields of a record.",
       example: "len(platforms)"
     ) { arguments throws(PQError) in
-      switch arguments[0] {
-      case .list(let items): return .number(Double(items.count))
-      case .string(let text): return .number(Double(text.characterCount))
-      case .record(let record): return .number(Double(record.count))
-      default: throw arguments.typeError(0, "a list, string or record")
-      }
+      // `Value.length`, which the counted `len` of a variable (`NumericLength`) reads too.
+      let length = arguments[0].length
+      guard !length.isNaN else { throw arguments.typeError(0, "a list, string or record") }
+      return .number(length)
     },
     NativeFunction(
       "range(end) | range(start, end, step?)", arity: 1...3,

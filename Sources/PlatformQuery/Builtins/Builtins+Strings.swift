@@ -247,11 +247,12 @@ extension Builtins {
     let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
       // ASCII, and how many pieces: a piece starts at each byte that is not a separator after
       // one that is (the array is made at its size, not grown four or five times).
+      func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
       var count = 0
       var wasSeparator = true
       for byte in bytes {
         if byte >= 0x80 { return nil }
-        let isSeparator = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+        let isSeparator = isSeparator(byte)
         if wasSeparator, !isSeparator { count += 1 }
         wasSeparator = isSeparator
       }
@@ -260,8 +261,7 @@ extension Builtins {
       var start = -1
       var index = 0
       while index < bytes.count {
-        let byte = bytes[index]
-        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+        if isSeparator(bytes[index]) {
           if start >= 0 {
             pieces.append(
               String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
@@ -308,40 +308,29 @@ extension Builtins {
   /// The byte offsets where `separator` (not empty) occurs in `text`, left to right and without
   /// overlaps. Both are valid UTF-8, so each match starts and ends at a code point's edge.
   static func matchStarts(_ text: String, _ separator: String) -> [Int] {
-    var text = text
-    var separator = separator
-    // Native strings are contiguous; a bridged or shared one is made so first.
-    text.makeContiguousUTF8()
-    separator.makeContiguousUTF8()
-    let starts = text.utf8.withContiguousStorageIfAvailable { bytes in
-      separator.utf8.withContiguousStorageIfAvailable { pattern in matchStarts(bytes, pattern) }
-    }
-    if let starts = starts ?? nil { return starts }
-    return Array(text.utf8).withUnsafeBufferPointer { bytes in
-      Array(separator.utf8).withUnsafeBufferPointer { pattern in matchStarts(bytes, pattern) }
+    withBytes(text, separator) { bytes, pattern in
+      var starts: [Int] = []
+      var index = 0
+      while let found = bytes.firstMatch(of: pattern, from: index) {
+        starts.append(found)
+        index = found + pattern.count
+      }
+      return starts
     }
   }
 
-  static func matchStarts(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> [Int]
-  {
-    guard let first = pattern.first else { return [] }
-    var starts: [Int] = []
-    var index = 0
-    let count = pattern.count
-    let last = bytes.count - count
-    while index <= last {
-      if bytes[index] == first {
-        var offset = 1
-        while offset < count, bytes[index + offset] == pattern[offset] { offset += 1 }
-        if offset == count {
-          starts.append(index)
-          index += count
-          continue
-        }
-      }
-      index += 1
+  /// `body` over the UTF-8 bytes of two strings where they lie (native strings are contiguous;
+  /// any other is read into an array first).
+  static func withBytes<R>(
+    _ a: String, _ b: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    let direct = a.utf8.withContiguousStorageIfAvailable { first in
+      b.utf8.withContiguousStorageIfAvailable { second in body(first, second) }
     }
-    return starts
+    if let result = direct ?? nil { return result }
+    return Array(a.utf8).withUnsafeBufferPointer { first in
+      Array(b.utf8).withUnsafeBufferPointer { second in body(first, second) }
+    }
   }
 
   /// `text` with every match of `old` (not empty) replaced by `new`, after charging the result's
@@ -356,33 +345,24 @@ extension Builtins {
     let (total, tooMany) = text.utf8.count.addingReportingOverflow(grown)
     try runtime.reserve(overflow || tooMany ? Int.max : total, span, what: .bytes)
     if starts.isEmpty { return text }
-    var text = text
-    var new = new
-    text.makeContiguousUTF8()
-    new.makeContiguousUTF8()
     let skip = old.utf8.count
-    let replaced = text.utf8.withContiguousStorageIfAvailable { bytes in
-      new.utf8.withContiguousStorageIfAvailable { replacement in
-        String(unsafeUninitializedCapacity: total) { buffer in
-          var written = 0
-          func copy(_ part: UnsafeBufferPointer<UInt8>) {
-            guard let base = part.baseAddress, let target = buffer.baseAddress, !part.isEmpty else { return }
-            (target + written).update(from: base, count: part.count)
-            written += part.count
-          }
-          var from = 0
-          for start in starts {
-            copy(UnsafeBufferPointer(rebasing: bytes[from..<start]))
-            copy(replacement)
-            from = start + skip
-          }
-          copy(UnsafeBufferPointer(rebasing: bytes[from...]))
-          return written
+    return withBytes(text, new) { bytes, replacement in
+      String(unsafeUninitializedCapacity: total) { buffer in
+        var written = 0
+        func copy(_ part: UnsafeBufferPointer<UInt8>) {
+          guard let base = part.baseAddress, let target = buffer.baseAddress, !part.isEmpty else { return }
+          (target + written).update(from: base, count: part.count)
+          written += part.count
         }
+        var from = 0
+        for start in starts {
+          copy(UnsafeBufferPointer(rebasing: bytes[from..<start]))
+          copy(replacement)
+          from = start + skip
+        }
+        copy(UnsafeBufferPointer(rebasing: bytes[from...]))
+        return written
       }
     }
-    if let replaced = replaced ?? nil { return replaced }
-    // Not reached: both were made contiguous above.
-    return splitBytes(text, old).joined(separator: new)
   }
 }

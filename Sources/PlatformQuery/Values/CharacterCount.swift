@@ -173,23 +173,29 @@ extension String {
         // ASCII one (the Kelvin sign to K, the Greek question mark to ;).
         for byte in text where byte >= 0x80 || byte == 0x0D { return nil }
         for byte in pattern where byte >= 0x80 { return nil }
-        guard let first = pattern.first else { return true }
-        let count = pattern.count
-        guard count <= text.count else { return false }
-        var index = 0
-        let last = text.count - count
-        while index <= last {
-          if text[index] == first {
-            var offset = 1
-            while offset < count, text[index + offset] == pattern[offset] { offset += 1 }
-            if offset == count { return true }
-          }
-          index += 1
-        }
-        return false
+        return pattern.isEmpty || text.firstMatch(of: pattern, from: 0) != nil
       } ?? nil
     }
     if let answer = fast ?? nil { return answer }
     return contains(part)
+  }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+  /// The offset of the first occurrence of `pattern` (not empty) at or after `start`, or nil.
+  func firstMatch(of pattern: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    guard let first = pattern.first else { return nil }
+    let count = pattern.count
+    var index = start
+    let last = self.count - count
+    while index <= last {
+      if self[index] == first {
+        var offset = 1
+        while offset < count, self[index + offset] == pattern[offset] { offset += 1 }
+        if offset == count { return index }
+      }
+      index += 1
+    }
+    return nil
   }
 }
