@@ -16,7 +16,7 @@ extension Runtime {
   }
 
   @inline(__always)
-  func store(_ value: Value, into storage: Storage) {
+  func store(_ value: consuming Value, into storage: Storage) {
     switch storage {
     case .local(let slot): stack[framePointer + slot] = value
     case .environment(let hops, let index): environment(hops)[index] = value

@@ -207,7 +207,7 @@ final class ForNode: StatementNode {
         // of `s += x` took 279 instructions an element, four times `for i in range(n)`).
         for item in list {
           try runtime.tick(span)
-          if let first { runtime.store(item, into: first) }
+          if let first { runtime.store(consume item, into: first) }
           try body.execute(runtime)
           if runtime.finishIteration() { break }
         }
