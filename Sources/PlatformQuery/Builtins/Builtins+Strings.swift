@@ -61,18 +61,20 @@ extension Builtins {
       example: "split(\"a,b,c\", \",\")"
     ) { arguments throws(PQError) in
       let text = try arguments.string(0)
-      if arguments.optional(1) == nil { return .list(splitWhitespace(text).map { .string($0) }) }
+      if arguments.optional(1) == nil { return .list(splitWhitespace(text, as: Value.string)) }
       let separator = try arguments.string(1)
       guard !separator.isEmpty else { return .list(text.map { .string(String($0)) }) }
-      return .list(splitBytes(text, separator).map { .string($0) })
+      return .list(splitBytes(text, separator, as: Value.string))
     },
     NativeFunction("upper(text)", doc: "The text in upper case.", example: "upper(\"pq\")") {
       arguments throws(PQError) in
-      .string(try arguments.string(0).uppercased())
+      let text = try arguments.string(0)
+      return .string(text.isAlreadyCased(upper: true) ? text : text.uppercased())
     },
     NativeFunction("lower(text)", doc: "The text in lower case.", example: "lower(\"X\")") {
       arguments throws(PQError) in
-      .string(try arguments.string(0).lowercased())
+      let text = try arguments.string(0)
+      return .string(text.isAlreadyCased(upper: false) ? text : text.lowercased())
     },
     NativeFunction(
       "trim(text)", doc: "The text without leading and trailing whitespace.", example: "trim(\"  a \")"
@@ -244,7 +246,13 @@ extension Builtins {
   /// not a space), and byte by byte when the text is ASCII, where the two cannot differ: the
   /// character walk took 430 instructions a character.
   static func splitWhitespace(_ text: String) -> [String] {
-    let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+    splitWhitespace(text) { $0 }
+  }
+
+  /// The pieces as `piece` makes them (`Value.string` for `split`: the list is made once, not
+  /// an array of strings and then one of values).
+  static func splitWhitespace<Piece>(_ text: String, as piece: (String) -> Piece) -> [Piece] {
+    let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> [Piece]? in
       // ASCII, and how many pieces: a piece starts at each byte that is not a separator after
       // one that is (the array is made at its size, not grown four or five times).
       func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
@@ -256,7 +264,7 @@ extension Builtins {
         if wasSeparator, !isSeparator { count += 1 }
         wasSeparator = isSeparator
       }
-      var pieces: [String] = []
+      var pieces: [Piece] = []
       pieces.reserveCapacity(count)
       var start = -1
       var index = 0
@@ -264,7 +272,7 @@ extension Builtins {
         if isSeparator(bytes[index]) {
           if start >= 0 {
             pieces.append(
-              String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+              piece(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)))
             start = -1
           }
         } else if start < 0 {
@@ -273,12 +281,12 @@ extension Builtins {
         index += 1
       }
       if start >= 0 {
-        pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        pieces.append(piece(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)))
       }
       return pieces
     }
     if let pieces = fast ?? nil { return pieces }
-    return text.split(whereSeparator: isWhitespaceSeparator).map(String.init)
+    return text.split(whereSeparator: isWhitespaceSeparator).map { piece(String($0)) }
   }
 
   /// Whether a character is one `split` separates at by default.
@@ -290,18 +298,26 @@ extension Builtins {
   /// valid UTF-8, so a match never starts inside a character). Read where the bytes lie: a
   /// copy of them into an array and a bounds check on every byte took 100 instructions a byte.
   static func splitBytes(_ text: String, _ separator: String) -> [String] {
+    splitBytes(text, separator) { $0 }
+  }
+
+  /// The pieces as `piece` makes them, each from the text's bytes where they lie.
+  static func splitBytes<Piece>(_ text: String, _ separator: String, as piece: (String) -> Piece) -> [Piece] {
     let starts = matchStarts(text, separator)
-    let utf8 = text.utf8
-    var pieces: [String] = []
+    let width = separator.utf8.count
+    var pieces: [Piece] = []
     pieces.reserveCapacity(starts.count + 1)
-    var from = 0
-    for start in starts {
-      pieces.append(
-        String(
-          text[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: start)]))
-      from = start + separator.utf8.count
+    withBytes(text, separator) { bytes, _ in
+      func cut(_ range: Range<Int>) -> Piece {
+        piece(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+      }
+      var from = 0
+      for start in starts {
+        pieces.append(cut(from..<start))
+        from = start + width
+      }
+      pieces.append(cut(from..<bytes.count))
     }
-    pieces.append(String(text[utf8.index(utf8.startIndex, offsetBy: from)...]))
     return pieces
   }
 

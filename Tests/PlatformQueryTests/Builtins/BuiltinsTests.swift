@@ -14,13 +14,6 @@ import Testing
     let pq = makeInterpreter().0
     let pieces = ["a", "b", "xyz", " ", "\r\n", "\r", "\n", "é", "e\u{301}", "🇫🇷", "—", "0123456789abcdef"]
     var random = SplitMix(state: 3)
-    func literal(_ text: String) -> String {
-      "\""
-        + text.unicodeScalars.map {
-          $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\"
-            ? String($0) : "\\u{\(String($0.value, radix: 16))}"
-        }.joined() + "\""
-    }
     for round in 0..<400 {
       let text = (0..<random.int(0...(round % 4 == 0 ? 30 : 6))).map { _ in
         pieces[random.int(0...pieces.count - 1)]
@@ -35,12 +28,83 @@ import Testing
       let withEnd = clamp(start) < clamp(end) ? String(characters[clamp(start)..<clamp(end)]) : ""
       let toTheEnd = clamp(start) < characters.count ? String(characters[clamp(start)...]) : ""
       #expect(
-        try pq.evaluate("slice(\(literal(text)), \(start), \(end))") == .string(withEnd),
-        "\(literal(text)) \(start) \(end)")
+        try pq.evaluate("slice(\(Self.literal(text)), \(start), \(end))") == .string(withEnd),
+        "\(Self.literal(text)) \(start) \(end)")
       #expect(
-        try pq.evaluate("slice(\(literal(text)), \(start))") == .string(toTheEnd), "\(literal(text)) \(start)"
+        try pq.evaluate("slice(\(Self.literal(text)), \(start))") == .string(toTheEnd),
+        "\(Self.literal(text)) \(start)"
       )
     }
+  }
+
+  /// A pq string literal of any text: printable ASCII as it is, every other scalar escaped.
+  static func literal(_ text: String) -> String {
+    "\""
+      + text.unicodeScalars.map {
+        $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\"
+          ? String($0) : "\\u{\(String($0.value, radix: 16))}"
+      }.joined() + "\""
+  }
+
+  /// `slice` of a list, with its bounds read once the list is known (generated lists and
+  /// bounds against Swift's slicing), and its errors in the order of the arguments.
+  @Test func slicingListsCutsAsSwiftAndComplainsInOrder() throws {
+    let pq = makeInterpreter().0
+    var random = SplitMix(state: 11)
+    for _ in 0..<300 {
+      let items = (0..<random.int(0...8)).map { _ in random.int(0...99) }
+      let start = random.int(-11...11)
+      let end = random.int(-11...11)
+      func clamp(_ index: Int) -> Int { max(0, min(items.count, index < 0 ? items.count + index : index)) }
+      let cut = clamp(start) < clamp(end) ? Array(items[clamp(start)..<clamp(end)]) : []
+      let list = "[" + items.map(String.init).joined(separator: ", ") + "]"
+      #expect(try pq.evaluate("slice(\(list), \(start), \(end))") == .list(cut.map { .number(Double($0)) }))
+      #expect(
+        try pq.evaluate("slice(\(list), \(start))")
+          == .list(items[min(clamp(start), items.count)...].map { .number(Double($0)) }))
+    }
+    for (call, message) in [
+      ("slice(5, \"x\")", "argument 1 must be a list, not a plain number"),
+      ("slice([1, 2], \"x\")", "argument 2 must be a plain number, not a string"),
+      ("slice([1, 2], 1, 0.5)", "argument 3 must be a whole number, not 0.5"),
+      ("slice(\"abc\", 1.5)", "argument 2 must be a whole number, not 1.5"),
+      ("slice(\"abc\", 1, \"z\")", "argument 3 must be a plain number, not a string"),
+    ] {
+      #expect(failure(call, pq)?.message == "slice: " + message, "\(call)")
+    }
+  }
+
+  /// `upper` and `lower` answer as Swift's `uppercased()` and `lowercased()` over generated
+  /// texts: the bytes around the letters' ranges (`@ [ ` { `), letters of both cases, text that
+  /// is not ASCII (`ß` grows, `İ` takes a mark), short texts and long. Where the case would not
+  /// change (`String.isAlreadyCased`: ASCII, no letter of the other case), the text is returned
+  /// as it is; that test agrees with Swift's answer on every text.
+  @Test func changingCaseAnswersAsSwift() throws {
+    let pq = makeInterpreter().0
+    let pieces = [
+      "a", "z", "A", "Z", "@", "[", "`", "{", "0", " ", "\r\n", "~", "ß", "é", "İ", "Σ", "ﬁ", "👍",
+      "already lower case", "ALREADY UPPER CASE", "Mixed Case Words",
+    ]
+    var random = SplitMix(state: 5)
+    var unchanged = 0
+    for round in 0..<1_500 {
+      let text = (0..<random.int(0...(round % 3 == 0 ? 12 : 4))).map { _ in
+        pieces[random.int(0...pieces.count - 1)]
+      }
+      .joined()
+      for upper in [true, false] {
+        let swift = upper ? text.uppercased() : text.lowercased()
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        #expect(
+          text.isAlreadyCased(upper: upper) == (ascii && swift == text), "\(Self.literal(text)) \(upper)")
+        if ascii, swift == text { unchanged += 1 }
+        if round % 5 == 0 {
+          let call = "\(upper ? "upper" : "lower")(\(Self.literal(text)))"
+          #expect(try pq.evaluate(call) == .string(swift), "\(call)")
+        }
+      }
+    }
+    #expect(unchanged > 300)
   }
 
   /// `join` copies short pieces byte by byte and long ones in one move: every length around the
