@@ -68,13 +68,11 @@ extension Builtins {
     },
     NativeFunction("upper(text)", doc: "The text in upper case.", example: "upper(\"pq\")") {
       arguments throws(PQError) in
-      let text = try arguments.string(0)
-      return .string(text.isAlreadyCased(upper: true) ? text : text.uppercased())
+      .string(try arguments.string(0).cased(upper: true))
     },
     NativeFunction("lower(text)", doc: "The text in lower case.", example: "lower(\"X\")") {
       arguments throws(PQError) in
-      let text = try arguments.string(0)
-      return .string(text.isAlreadyCased(upper: false) ? text : text.lowercased())
+      .string(try arguments.string(0).cased(upper: false))
     },
     NativeFunction(
       "trim(text)", doc: "The text without leading and trailing whitespace.", example: "trim(\"  a \")"

@@ -77,8 +77,8 @@ import Testing
   /// `upper` and `lower` answer as Swift's `uppercased()` and `lowercased()` over generated
   /// texts: the bytes around the letters' ranges (`@ [ ` { `), letters of both cases, text that
   /// is not ASCII (`ß` grows, `İ` takes a mark), short texts and long. Where the case would not
-  /// change (`String.isAlreadyCased`: ASCII, no letter of the other case), the text is returned
-  /// as it is; that test agrees with Swift's answer on every text.
+  /// change (`String.caseChange`: ASCII, no letter of the other case), the text is returned as
+  /// it is, and ASCII letters are flipped byte by byte; both agree with Swift on every text.
   @Test func changingCaseAnswersAsSwift() throws {
     let pq = makeInterpreter().0
     let pieces = [
@@ -95,8 +95,10 @@ import Testing
       for upper in [true, false] {
         let swift = upper ? text.uppercased() : text.lowercased()
         let ascii = text.utf8.allSatisfy { $0 < 0x80 }
-        #expect(
-          text.isAlreadyCased(upper: upper) == (ascii && swift == text), "\(Self.literal(text)) \(upper)")
+        let change = text.caseChange(upper: upper)
+        #expect((change == .none) == (ascii && swift == text), "\(Self.literal(text)) \(upper)")
+        #expect((change == .other) == !ascii, "\(Self.literal(text)) \(upper)")
+        #expect(text.cased(upper: upper) == swift, "\(Self.literal(text)) \(upper)")
         if ascii, swift == text { unchanged += 1 }
         if round % 5 == 0 {
           let call = "\(upper ? "upper" : "lower")(\(Self.literal(text)))"
