@@ -505,6 +505,51 @@ import Testing
     return numericLeaves(binary.left) + numericLeaves(binary.right)
   }
 
+  /// `while` and `if` read a condition that compares numeric operands where they run
+  /// (`WhileNode.comparison`, `IfNode.comparison`), and an `if` runs a `then` block's statements
+  /// itself (`IfNode.thenPlan`). Over operands that are plain numbers and that are not (text,
+  /// nil, figures with units, a platform's figure, lists, truth values), in a function and at
+  /// the top, they answer as the condition's own test does (`not not (…)`, which no path reads
+  /// in place): the same value, or the same error with the same line and notes.
+  @Test func comparisonConditionsAnswerAsTheirOwnTest() throws {
+    let values = ["3", "2.5", "0", "-4", "\"a\"", "nil", "$4", "20%", "x.mau", "[1]", "true", "1e308"]
+    let conditions = ["a < b", "a == b", "a * 2 >= b", "a mod 2 == 0", "b != a + 1", "a / b > 0.5"]
+    func programs(_ a: String, _ b: String, _ condition: String, top: Bool) -> [String] {
+      let start = "var a = \(a)\nvar b = \(b)\nvar n = 0\nvar r = \"none\"\n"
+      let branches = "{ r = \"then\"\nn += 1 } else { r = \"else\" }\n"
+      let bodies = [
+        start + "if \(condition) " + branches + "[r, n]",
+        start + "while \(condition) {\nn += 1\nif n == 3 { break }\n}\n[r, n]",
+        start + "while n < 3 {\nn += 1\nif \(condition) { r = r + \"!\" }\n}\n[r, n]",
+      ]
+      return bodies.map { top ? $0 : "fn f() {\n\($0)\n}\nf()" }
+    }
+    func outcome(_ source: String) -> String {
+      do {
+        return "value " + (try makeInterpreter().0.evaluate(source).description)
+      } catch {
+        return "error \(error.message) \(error.notes) on line \(error.location?.line ?? 0)"
+      }
+    }
+    var errors = 0
+    for (index, a) in values.enumerated() {
+      for b in (0..<5).map({ values[(index + $0 * 5) % values.count] }) {
+        for condition in conditions {
+          for top in [false, true] {
+            let read = programs(a, b, condition, top: top)
+            let tested = programs(a, b, "not not (\(condition))", top: top)
+            for (fast, ordinary) in zip(read, tested) {
+              let answer = outcome(fast)
+              #expect(answer == outcome(ordinary), "\(fast)")
+              if answer.hasPrefix("error") { errors += 1 }
+            }
+          }
+        }
+      }
+    }
+    #expect(errors > 100)
+  }
+
   /// A while loop plans its body too, and `x += e` is a numeric store in it.
   @Test func whileLoopsPlanTheirNumericStores() throws {
     let loops = try Self.statements(
