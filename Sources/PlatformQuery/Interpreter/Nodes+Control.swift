@@ -112,6 +112,7 @@ final class IfNode: Node {
   /// instructions.)
   let thenPlan: LoopBody?
 
+  /// The plan of a branch that is a block in statement position without captured variables.
   static func plan(_ branch: Node) -> LoopBody? {
     guard let block = branch as? BlockNode, block.environmentSize == 0, block.isStatementPosition else {
       return nil
