@@ -54,6 +54,17 @@ import Testing
     ("var xs = [1]; while true { xs = xs + xs }", ["size", "memory", "steps"]),
     ("var s = \"\"; while true { s = s + \"x\\(len(s))\" }", ["steps", "time", "memory", "size"]),
     ("var t = \"a\"; while len(t) >= 0 { t = replace(t + t, \"a\", \"ab\") }", ["size", "memory"]),
+    // Case changes of a doubling text (given back as it is, or flipped byte by byte), `split`
+    // and `slice` of it, and a `while` whose comparison is read in place.
+    ("var t = \"aB\"; while len(t) < 1e15 { t = upper(t + lower(t)) }", ["size", "memory"]),
+    (
+      "var t = \"a b\"; while true { t = t + t; let w = split(t); let c = slice(t, 1, -1) }",
+      ["size", "memory", "steps"]
+    ),
+    (
+      "var i = 0; var n = 1e300; while i * i <= n { if i mod 7 == 3 { i += 1 } else { i += 2 } }",
+      ["steps", "time"]
+    ),
     // Chains of closures, each capturing the one before, handed to the host to free; and the
     // same chain through lists and records. (Under the address sanitizer some of these reach
     // the time limit first: an honest refusal too.)
