@@ -243,12 +243,9 @@ extension Builtins {
   /// no empty pieces. Compared character by character (a space with a combining mark on it is
   /// not a space), and byte by byte when the text is ASCII, where the two cannot differ: the
   /// character walk took 430 instructions a character.
-  static func splitWhitespace(_ text: String) -> [String] {
-    splitWhitespace(text) { $0 }
-  }
-
-  /// The pieces as `piece` makes them (`Value.string` for `split`: the list is made once, not
-  /// an array of strings and then one of values).
+  ///
+  /// The pieces are made by `piece` (`Value.string` for `split`: the list is made once, not an
+  /// array of strings and then one of values).
   static func splitWhitespace<Piece>(_ text: String, as piece: (String) -> Piece) -> [Piece] {
     let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> [Piece]? in
       // ASCII, and how many pieces: a piece starts at each byte that is not a separator after
@@ -295,28 +292,21 @@ extension Builtins {
   /// Splits text at every occurrence of a non-empty separator, comparing UTF-8 bytes (both are
   /// valid UTF-8, so a match never starts inside a character). Read where the bytes lie: a
   /// copy of them into an array and a bounds check on every byte took 100 instructions a byte.
-  static func splitBytes(_ text: String, _ separator: String) -> [String] {
-    splitBytes(text, separator) { $0 }
-  }
-
-  /// The pieces as `piece` makes them, each from the text's bytes where they lie.
+  /// The pieces are made by `piece`, each as its separator is found.
   static func splitBytes<Piece>(_ text: String, _ separator: String, as piece: (String) -> Piece) -> [Piece] {
-    let starts = matchStarts(text, separator)
-    let width = separator.utf8.count
-    var pieces: [Piece] = []
-    pieces.reserveCapacity(starts.count + 1)
-    withBytes(text, separator) { bytes, _ in
+    withBytes(text, separator) { bytes, pattern in
       func cut(_ range: Range<Int>) -> Piece {
         piece(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
       }
+      var pieces: [Piece] = []
       var from = 0
-      for start in starts {
-        pieces.append(cut(from..<start))
-        from = start + width
+      while let found = bytes.firstMatch(of: pattern, from: from) {
+        pieces.append(cut(from..<found))
+        from = found + pattern.count
       }
       pieces.append(cut(from..<bytes.count))
+      return pieces
     }
-    return pieces
   }
 
   /// The byte offsets where `separator` (not empty) occurs in `text`, left to right and without

@@ -104,8 +104,7 @@ final class IfNode: Node {
   let hasOtherwise: Bool
   /// The condition as a comparison of numeric operands (`n mod d == 0`, `s > best`), read
   /// where the `if` runs as a statement, as `WhileNode` reads its own; nil otherwise.
-  let comparisonNode: NumericComparison?
-  let comparison: (op: BinaryOperator, left: NumericOperand, right: NumericOperand)?
+  let comparison: NumericTest?
   /// The statements of a `then` that is a block run in its frame (`{ k = k / 2 }`), run here
   /// as the block would run them, without the call into it; nil for any other branch. (The
   /// same for `else` as well made the `if` larger and slower: a Collatz loop 818M → 829M
@@ -125,8 +124,7 @@ final class IfNode: Node {
     self.then = then
     self.otherwise = otherwise ?? CallNode.absent
     hasOtherwise = otherwise != nil
-    comparisonNode = condition as? NumericComparison
-    comparison = comparisonNode.map { ($0.op, $0.leftOperand, $0.rightOperand) }
+    comparison = NumericTest.of(condition)
     thenPlan = Self.plan(then)
     super.init(span: span)
   }
@@ -140,14 +138,8 @@ final class IfNode: Node {
 
   override func execute(_ runtime: Runtime) throws(PQError) {
     let holds: Bool
-    if let (op, left, right) = comparison {
-      let x = left.number(runtime)
-      let y = right.number(runtime)
-      if !x.isNaN, !y.isNaN, let answer = op.compare(x, y) {
-        holds = answer
-      } else {
-        holds = try condition.test(runtime)
-      }
+    if let answer = comparison?.holds(runtime) {
+      holds = answer
     } else {
       holds = try condition.test(runtime)
     }
@@ -170,19 +162,17 @@ final class WhileNode: StatementNode {
   let condition: Node
   let body: BlockNode
   let loopBody: LoopBody
-  /// The condition as a comparison of numeric operands, or nil. Its node is kept alive by
-  /// `comparisonNode`; NaN from either operand (not a plain number, or an error to report)
-  /// leaves the test to `condition`, with exactly its answer and errors.
-  let comparisonNode: NumericComparison?
-  let comparison: (op: BinaryOperator, left: NumericOperand, right: NumericOperand)?
+  /// The condition as a comparison of numeric operands, or nil. NaN from either operand (not
+  /// a plain number, or an error to report) leaves the test to `condition`, with exactly its
+  /// answer and errors.
+  let comparison: NumericTest?
 
   init(condition: Node, body: BlockNode, span: Span) {
     self.condition = condition
     self.body = body
     self.loopBody = LoopBody(body)
     // (A local against a constant, `k != 1`, keeps its own node, which reads it faster.)
-    comparisonNode = condition as? NumericComparison
-    comparison = comparisonNode.map { ($0.op, $0.leftOperand, $0.rightOperand) }
+    comparison = NumericTest.of(condition)
     super.init(span: span)
   }
 
@@ -230,15 +220,8 @@ final class WhileNode: StatementNode {
   func runInFrame(_ runtime: Runtime, numeric: Bool, comparing: Bool) throws(PQError) {
     while true {
       try runtime.tick(span)
-      if comparing {
-        let (op, left, right) = comparison.unsafelyUnwrapped
-        let x = left.number(runtime)
-        let y = right.number(runtime)
-        if !x.isNaN, !y.isNaN, let holds = op.compare(x, y) {
-          if !holds { return }
-        } else {
-          guard try condition.test(runtime) else { return }
-        }
+      if comparing, let holds = comparison.unsafelyUnwrapped.holds(runtime) {
+        if !holds { return }
       } else {
         guard try condition.test(runtime) else { return }
       }

@@ -408,31 +408,51 @@ final class NumericComparison: Node {
   let op: BinaryOperator
   let left: NumericNode
   let right: NumericNode
-  let leftOperand: NumericOperand
-  let rightOperand: NumericOperand
+  /// The operands as read where this node, a `while` or an `if` runs.
+  let reading: NumericTest
   let general: BinaryNode
 
   init(_ op: BinaryOperator, _ left: NumericNode, _ right: NumericNode, general: BinaryNode) {
     self.op = op
     self.left = left
     self.right = right
-    leftOperand = NumericOperand(left)
-    rightOperand = NumericOperand(right)
+    reading = NumericTest(op: op, left: NumericOperand(left), right: NumericOperand(right))
     self.general = general
     super.init(span: general.span)
   }
 
   override func evaluate(_ runtime: Runtime) throws(PQError) -> Value {
-    let x = leftOperand.number(runtime)
-    let y = rightOperand.number(runtime)
-    if !x.isNaN, !y.isNaN, let result = op.compare(x, y) { return .bool(result) }
+    if let result = reading.holds(runtime) { return .bool(result) }
     return try general.evaluate(runtime)
   }
 
   override func test(_ runtime: Runtime) throws(PQError) -> Bool {
-    let x = leftOperand.number(runtime)
-    let y = rightOperand.number(runtime)
-    if !x.isNaN, !y.isNaN, let result = op.compare(x, y) { return result }
+    if let result = reading.holds(runtime) { return result }
     return try general.test(runtime)
+  }
+}
+
+/// A comparison of two numeric operands read where it is used: by its own node, and by the
+/// `while` and `if` whose condition that node is (`WhileNode.comparison`, `IfNode.comparison`),
+/// which compare without a call into it. The operands' nodes are kept alive by the comparison's
+/// node.
+struct NumericTest {
+  let op: BinaryOperator
+  let left: NumericOperand
+  let right: NumericOperand
+
+  /// The reading of `condition` when it is a comparison of numeric operands, else nil.
+  static func of(_ condition: Node) -> NumericTest? {
+    (condition as? NumericComparison)?.reading
+  }
+
+  /// The truth of the comparison, or nil when either operand is NaN (not a plain number, or an
+  /// error to report): the ordinary nodes answer then.
+  @inline(__always)
+  func holds(_ runtime: Runtime) -> Bool? {
+    let x = left.number(runtime)
+    let y = right.number(runtime)
+    guard !x.isNaN, !y.isNaN else { return nil }
+    return op.compare(x, y)
   }
 }
